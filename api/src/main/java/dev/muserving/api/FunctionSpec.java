@@ -1,0 +1,73 @@
+package dev.muserving.api;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What every policy knows about a function: the parts of a {@code Function} spec that routing,
+ * autoscaling and placement act on.
+ *
+ * @param containerConcurrency requests one pod may serve at once; 0 means unlimited (Knative's meaning)
+ * @param cpuMillis CPU request of one pod, in millicores
+ * @param memoryMiB memory request of one pod
+ * @param architectures where the function may run; never empty
+ * @param sloP99Ms the p99 latency the function's owner asks for
+ * @param weight share under contention; a function of weight 2 deserves twice the satisfaction
+ *     budget of one with weight 1
+ * @param minScale fewest replicas, 0 allows scale to zero
+ * @param maxScale most replicas, 0 means no limit
+ */
+public record FunctionSpec(
+        String name,
+        int containerConcurrency,
+        int cpuMillis,
+        int memoryMiB,
+        Set<Arch> architectures,
+        double sloP99Ms,
+        double weight,
+        int minScale,
+        int maxScale) {
+
+    public FunctionSpec {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("function name must not be blank");
+        }
+        requireAtLeast(containerConcurrency, 0, "containerConcurrency");
+        requireAtLeast(cpuMillis, 1, "cpuMillis");
+        requireAtLeast(memoryMiB, 1, "memoryMiB");
+        requireAtLeast(minScale, 0, "minScale");
+        requireAtLeast(maxScale, 0, "maxScale");
+        if (maxScale > 0 && minScale > maxScale) {
+            throw new IllegalArgumentException(
+                    name + ": minScale " + minScale + " is above maxScale " + maxScale);
+        }
+        if (architectures == null || architectures.isEmpty()) {
+            throw new IllegalArgumentException(name + ": architectures must name at least one");
+        }
+        architectures = Set.copyOf(EnumSet.copyOf(architectures));
+        if (!(sloP99Ms > 0) || Double.isInfinite(sloP99Ms)) {
+            throw new IllegalArgumentException(name + ": sloP99Ms must be a positive number, got " + sloP99Ms);
+        }
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException(name + ": weight must be a positive number, got " + weight);
+        }
+    }
+
+    public boolean runsOn(Arch arch) {
+        return architectures.contains(arch);
+    }
+
+    /** The replica count after applying {@code minScale} and {@code maxScale}. */
+    public int clampReplicas(int replicas) {
+        int atLeastMin = Math.max(minScale, replicas);
+        return maxScale > 0 ? Math.min(maxScale, atLeastMin) : atLeastMin;
+    }
+
+    private static void requireAtLeast(int value, int min, String field) {
+        if (value < min) {
+            throw new IllegalArgumentException(field + " must be at least " + min + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.muserving.api;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Mu header protocol: what a queue-proxy stamps on every response for the balancer. See
+ * docs/protocol.md. Clients may never set these; the balancer strips them both ways.
+ */
+public final class MuHeaders {
+
+    /** Every internal header starts with this prefix (compared case-insensitively, as HTTP does). */
+    public static final String PREFIX = "Mu-";
+    /** Requests in the pod, running and waiting, when the response left. */
+    public static final String QUEUE_LENGTH = "Mu-Queue-Length";
+    /** Requests per second the pod completes while busy, smoothed over the recent window. */
+    public static final String SERVICE_RATE = "Mu-Service-Rate";
+    /** This request's time in the user container, in milliseconds. */
+    public static final String SERVICE_TIME = "Mu-Service-Time";
+    /** The pod's name. */
+    public static final String POD = "Mu-Pod";
+    /** The pod's architecture label ({@code amd64} or {@code arm64}). */
+    public static final String ARCH = "Mu-Arch";
+    /** When the values were measured, in milliseconds since the epoch. */
+    public static final String TIMESTAMP = "Mu-Timestamp";
+
+    public static final List<String> ALL =
+            List.of(QUEUE_LENGTH, SERVICE_RATE, SERVICE_TIME, POD, ARCH, TIMESTAMP);
+
+    private MuHeaders() {}
+
+    /** True for any header a client must never set or see, whatever its case. */
+    public static boolean isInternal(String headerName) {
+        return headerName != null
+                && headerName.length() >= PREFIX.length()
+                && headerName.substring(0, PREFIX.length()).toLowerCase(Locale.ROOT).equals("mu-");
+    }
+}
