@@ -1,0 +1,46 @@
+package dev.muserving.autoscaler.policy;
+
+import java.time.Duration;
+
+/**
+ * Knative's KPA settings ({@code config-autoscaler}); {@link #DEFAULTS} are Knative's defaults
+ * (BASELINES.md).
+ *
+ * @param containerConcurrencyTargetDefault per-pod concurrency aimed at when containerConcurrency is 0
+ * @param targetUtilization share of the concurrency limit aimed at (0.7 = 70 %)
+ * @param panicWindowPercentage the panic window as a share of the stable window, in percent
+ * @param panicThreshold panic when desired(panic)/ready reaches this (2.0 = 200 %)
+ * @param maxScaleUpRate at most this many times the ready pods in one decision
+ * @param maxScaleDownRate at least ready/this pods after one decision
+ * @param tick how often the decision runs
+ */
+public record KpaConfig(
+        double containerConcurrencyTargetDefault,
+        double targetUtilization,
+        Duration stableWindow,
+        double panicWindowPercentage,
+        double panicThreshold,
+        double maxScaleUpRate,
+        double maxScaleDownRate,
+        Duration scaleToZeroGracePeriod,
+        int initialScale,
+        Duration tick) {
+
+    public static final KpaConfig DEFAULTS = new KpaConfig(
+            100, 0.7, Duration.ofSeconds(60), 10, 2.0, 1000, 2, Duration.ofSeconds(30), 1, Duration.ofSeconds(2));
+
+    public Duration panicWindow() {
+        return Duration.ofMillis(Math.round(stableWindow.toMillis() * panicWindowPercentage / 100));
+    }
+
+    /**
+     * Knative's per-pod target: the concurrency limit (containerConcurrency, capped by the default
+     * target, or the default when unlimited) times the utilisation, never below 0.01.
+     */
+    public double targetConcurrency(int containerConcurrency) {
+        double limit = containerConcurrency > 0
+                ? Math.min(containerConcurrency, containerConcurrencyTargetDefault)
+                : containerConcurrencyTargetDefault;
+        return Math.max(0.01, limit * targetUtilization);
+    }
+}
