@@ -1,0 +1,107 @@
+package dev.muserving.placement.policy;
+
+import dev.muserving.api.ClusterSnapshot;
+import dev.muserving.api.FunctionDemand;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.NodeInfo;
+import dev.muserving.api.PodPlacement;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * The placement baseline: a Deployment's ReplicaSet plus kube-scheduler's default profile. Missing
+ * replicas become pending pods in one cluster-wide FIFO queue (creation order, as the scheduling
+ * queue orders pods of equal priority); each is bound to the feasible node (free CPU and memory,
+ * allowed architecture) with the highest LeastAllocated + BalancedAllocation score, ties broken at
+ * random; a pod that fits nowhere stays pending and is tried again next time. Surplus replicas are
+ * removed pending ones first, then in the ReplicaSet controller's order.
+ */
+public final class KubeSchedulerPlacement implements PlacementPolicy {
+
+    private final RandomGenerator random;
+    private final Deque<String> pending = new ArrayDeque<>();
+
+    public KubeSchedulerPlacement(RandomGenerator random) {
+        this.random = random;
+    }
+
+    @Override
+    public PlacementPlan plan(ClusterSnapshot cluster, List<FunctionDemand> demands, Instant now) {
+        Map<String, FunctionSpec> functions = new LinkedHashMap<>();
+        demands.forEach(d -> functions.put(d.function().name(), d.function()));
+        pending.removeIf(fn -> !functions.containsKey(fn));
+
+        List<String> stops = new ArrayList<>();
+        for (FunctionDemand demand : demands) {
+            reconcileReplicaCount(cluster, demand, stops);
+        }
+        Map<String, long[]> allocated = cluster.allocatedByNode(functions);
+        List<PlacementPlan.PodStart> starts = new ArrayList<>();
+        Map<String, Integer> unplaced = new HashMap<>();
+        for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
+            String fn = it.next();
+            NodeInfo node = bestNode(cluster.nodes(), allocated, functions.get(fn));
+            if (node == null) {
+                unplaced.merge(fn, 1, Integer::sum);
+                continue;
+            }
+            long[] used = allocated.get(node.name());
+            used[0] += functions.get(fn).cpuMillis();
+            used[1] += functions.get(fn).memoryMiB();
+            starts.add(new PlacementPlan.PodStart(fn, node.name()));
+            it.remove();
+        }
+        return new PlacementPlan(starts, stops, unplaced);
+    }
+
+    /** The ReplicaSet's part: create pending pods for missing replicas, delete surplus ones. */
+    private void reconcileReplicaCount(ClusterSnapshot cluster, FunctionDemand demand, List<String> stops) {
+        String fn = demand.function().name();
+        List<PodPlacement> active = cluster.activePodsOf(fn);
+        int queued = (int) pending.stream().filter(fn::equals).count();
+        int surplus = active.size() + queued - demand.desiredReplicas();
+        for (int i = 0; i < -surplus; i++) {
+            pending.addLast(fn);
+        }
+        for (Iterator<String> it = pending.descendingIterator(); surplus > 0 && it.hasNext(); ) {
+            if (it.next().equals(fn)) {
+                it.remove();
+                surplus--;
+            }
+        }
+        if (surplus > 0) {
+            ReplicaSetDownscaleOrder.sort(active).stream().limit(surplus).forEach(p -> stops.add(p.pod()));
+        }
+    }
+
+    private NodeInfo bestNode(List<NodeInfo> nodes, Map<String, long[]> allocated, FunctionSpec fn) {
+        NodeInfo best = null;
+        long bestScore = Long.MIN_VALUE;
+        int ties = 0;
+        for (NodeInfo node : nodes) {
+            long[] used = allocated.get(node.name());
+            long cpu = used[0] + fn.cpuMillis();
+            long mem = used[1] + fn.memoryMiB();
+            if (!fn.runsOn(node.arch()) || cpu > node.cpuMillis() || mem > node.memoryMiB()) {
+                continue;
+            }
+            long score = KubeSchedulerScoring.score(node.cpuMillis(), cpu, node.memoryMiB(), mem);
+            if (score > bestScore) {
+                best = node;
+                bestScore = score;
+                ties = 1;
+            } else if (score == bestScore && random.nextInt(++ties) == 0) {
+                best = node; // reservoir sampling over equal scores, as selectHost does
+            }
+        }
+        return best;
+    }
+}
