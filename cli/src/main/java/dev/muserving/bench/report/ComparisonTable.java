@@ -1,0 +1,83 @@
+package dev.muserving.bench.report;
+
+import dev.muserving.bench.report.BenchSummary.SystemSummary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The side-by-side table `mu bench` prints: one column per system, one row per measure. */
+public final class ComparisonTable {
+
+    private ComparisonTable() {}
+
+    public static String render(BenchSummary summary) {
+        List<String> systems = new ArrayList<>(summary.systems().keySet());
+        List<Row> rows = List.of(
+                row("requests", s -> count(s.requests())),
+                row("completed", s -> count(s.completed())),
+                row("dropped", s -> count(s.dropped())),
+                row("p50 latency (ms)", s -> number(s.latencyMs().p50())),
+                row("p95 latency (ms)", s -> number(s.latencyMs().p95())),
+                row("p99 latency (ms)", s -> number(s.latencyMs().p99())),
+                row("max latency (ms)", s -> number(s.latencyMs().max())),
+                row("SLO violations", s -> percent(s.sloViolationRate())),
+                row("cold-start requests", s -> count(s.coldStarts())),
+                row("pod starts", s -> count(s.podStarts())),
+                row("pod-seconds", s -> number(s.podSeconds())),
+                row("mean pods", s -> number(s.meanPods())),
+                row("fairness (Jain)", s -> String.format(Locale.ROOT, "%.3f", s.fairness().jain())),
+                row("min satisfaction", s -> String.format(Locale.ROOT, "%.3f", s.fairness().minSatisfaction())));
+
+        int labelWidth = rows.stream().mapToInt(r -> r.label.length()).max().orElse(0);
+        int[] widths = new int[systems.size()];
+        for (int c = 0; c < systems.size(); c++) {
+            widths[c] = systems.get(c).length();
+            for (Row row : rows) {
+                widths[c] = Math.max(widths[c], row.cell.apply(summary.systems().get(systems.get(c))).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%s — seed %d, %.0f s simulated%n",
+                summary.scenario(), summary.seed(), summary.simulatedSeconds()));
+        out.append(pad("", labelWidth));
+        for (int c = 0; c < systems.size(); c++) {
+            out.append("  ").append(padLeft(systems.get(c), widths[c]));
+        }
+        out.append('\n');
+        for (Row row : rows) {
+            out.append(pad(row.label, labelWidth));
+            for (int c = 0; c < systems.size(); c++) {
+                out.append("  ").append(padLeft(row.cell.apply(summary.systems().get(systems.get(c))), widths[c]));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private record Row(String label, Function<SystemSummary, String> cell) {}
+
+    private static Row row(String label, Function<SystemSummary, String> cell) {
+        return new Row(label, cell);
+    }
+
+    private static String count(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    private static String number(double value) {
+        return String.format(Locale.ROOT, value >= 100 ? "%,.0f" : "%.1f", value);
+    }
+
+    private static String percent(double rate) {
+        return String.format(Locale.ROOT, "%.2f %%", rate * 100);
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
+    }
+
+    private static String padLeft(String s, int width) {
+        return " ".repeat(Math.max(0, width - s.length())) + s;
+    }
+}

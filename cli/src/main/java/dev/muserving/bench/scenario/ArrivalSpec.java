@@ -1,0 +1,65 @@
+package dev.muserving.bench.scenario;
+
+import java.util.List;
+
+/** How requests to one function arrive. Rates are long-run means in requests per second. */
+public sealed interface ArrivalSpec {
+
+    /** The long-run mean rate, requests per second. */
+    double meanRps();
+
+    /** Exponential inter-arrival times: a memoryless stream. */
+    record Poisson(double rps) implements ArrivalSpec {
+        @Override
+        public double meanRps() {
+            return rps;
+        }
+    }
+
+    /**
+     * A two-state Markov-modulated Poisson process: bursts at {@code burstRps} lasting
+     * {@code burstSeconds} on average, quiet spells of {@code quietSeconds} on average at the rate
+     * that keeps the long-run mean at {@code rps}.
+     */
+    record Bursty(double rps, double burstRps, double burstSeconds, double quietSeconds) implements ArrivalSpec {
+        public double quietRps() {
+            return (rps * (burstSeconds + quietSeconds) - burstRps * burstSeconds) / quietSeconds;
+        }
+
+        @Override
+        public double meanRps() {
+            return rps;
+        }
+    }
+
+    /** A Poisson stream whose rate follows {@code rps * (1 + amplitude * sin(2 pi (t + phase) / period))}. */
+    record Diurnal(double rps, double amplitude, double periodSeconds, double phaseSeconds) implements ArrivalSpec {
+        @Override
+        public double meanRps() {
+            return rps;
+        }
+    }
+
+    /** Evenly spaced arrivals, as a timer trigger makes them. */
+    record Periodic(double rps) implements ArrivalSpec {
+        @Override
+        public double meanRps() {
+            return rps;
+        }
+    }
+
+    /**
+     * Exactly {@code counts[m]} arrivals in minute {@code m}, spread uniformly at random within it:
+     * keeps a trace's per-minute counts instead of re-drawing them from a Poisson law.
+     */
+    record PerMinute(List<Integer> counts) implements ArrivalSpec {
+        public PerMinute {
+            counts = List.copyOf(counts);
+        }
+
+        @Override
+        public double meanRps() {
+            return counts.isEmpty() ? 0 : counts.stream().mapToLong(Integer::longValue).sum() / (60.0 * counts.size());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.muserving.bench.sim;
+
+import dev.muserving.api.Arch;
+import dev.muserving.autoscaler.policy.AutoscalingPolicy;
+import dev.muserving.bench.scenario.FunctionModel;
+import dev.muserving.bench.scenario.LatencyDistribution;
+import dev.muserving.routing.policy.RoutingPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/** A function's state during a run: its pods, its balancer queues, its policies and its sums. */
+final class SimFunction {
+
+    final int index;
+    final FunctionModel model;
+    final double sloSeconds;
+    final ArrivalProcess arrivals;
+    final RandomGenerator arrivalRandom;
+    final LatencyDistribution[] serviceMs = new LatencyDistribution[Arch.values().length];
+    final AutoscalingPolicy autoscaler;
+    final RoutingPolicy[] routing;
+    final BalancerPodView[] views;
+    final IntFifo[] balancerQueues;
+    final List<SimPod> ready = new ArrayList<>();
+    final List<SimPod> active = new ArrayList<>();
+    final FunctionStats stats = new FunctionStats();
+
+    int desired;
+    int unplaced;
+    String lastScaleReason = "";
+    int podSequence;
+    final int[] podsAliveByArch = new int[Arch.values().length];
+
+    // Time-averaged concurrency over the current metric interval (Knative's scaling metric).
+    int inSystem;
+    private double concurrencyArea;
+    private double concurrencySince;
+    long intervalArrivals;
+    long intervalCompletions;
+
+    private double accountedUntil;
+
+    SimFunction(int index, FunctionModel model, RandomGenerator arrivalRandom, AutoscalingPolicy autoscaler,
+            RoutingPolicy[] routing) {
+        this.index = index;
+        this.model = model;
+        this.sloSeconds = model.spec().sloP99Ms() / 1000;
+        this.arrivalRandom = arrivalRandom;
+        this.arrivals = ArrivalProcess.of(model.arrival(), arrivalRandom);
+        model.serviceTimeMs().forEach((arch, d) -> serviceMs[arch.ordinal()] = d);
+        this.autoscaler = autoscaler;
+        this.routing = routing;
+        this.views = new BalancerPodView[routing.length];
+        this.balancerQueues = new IntFifo[routing.length];
+        for (int lb = 0; lb < routing.length; lb++) {
+            views[lb] = new BalancerPodView(ready, lb);
+            balancerQueues[lb] = new IntFifo();
+        }
+    }
+
+    String name() {
+        return model.name();
+    }
+
+    void changeInSystem(double now, int delta) {
+        concurrencyArea += inSystem * (now - concurrencySince);
+        concurrencySince = now;
+        inSystem += delta;
+    }
+
+    /** The interval's time-averaged concurrency; starts the next interval. */
+    double takeAverageConcurrency(double now, double interval) {
+        changeInSystem(now, 0);
+        double average = concurrencyArea / interval;
+        concurrencyArea = 0;
+        return average;
+    }
+
+    int buffered() {
+        int total = 0;
+        for (IntFifo queue : balancerQueues) {
+            total += queue.size();
+        }
+        return total;
+    }
+
+    int readyCount() {
+        return ready.size();
+    }
+
+    int startingCount() {
+        return active.size() - ready.size();
+    }
+
+    /**
+     * Adds pod-seconds and satisfaction up to {@code now} (never past the end of the run); call
+     * before anything they depend on changes.
+     */
+    void account(double now, double end) {
+        double until = Math.min(now, end);
+        double dt = until - accountedUntil;
+        if (dt <= 0) {
+            return;
+        }
+        for (int a = 0; a < podsAliveByArch.length; a++) {
+            stats.podSecondsByArch[a] += podsAliveByArch[a] * dt;
+        }
+        stats.desiredSeconds += desired * dt;
+        stats.satisfiedSeconds += Math.min(active.size(), desired) * dt;
+        accountedUntil = until;
+    }
+
+    void addReady(SimPod pod) {
+        pod.readyIndex = ready.size();
+        ready.add(pod);
+    }
+
+    void removeReady(SimPod pod) {
+        if (pod.readyIndex < 0) {
+            return;
+        }
+        ready.remove(pod.readyIndex);
+        for (int i = pod.readyIndex; i < ready.size(); i++) {
+            ready.get(i).readyIndex = i;
+        }
+        pod.readyIndex = -1;
+    }
+}
