@@ -30,15 +30,30 @@ interface ArrivalProcess {
     }
 
     private static ArrivalProcess periodic(double rps, RandomGenerator random) {
-        if (rps <= 0) {
-            return now -> Double.POSITIVE_INFINITY;
+        return rps <= 0 ? now -> Double.POSITIVE_INFINITY : new Periodic(1 / rps, random.nextDouble() / rps);
+    }
+
+    /** Every {@code period} seconds from a random phase; counted, so rounding never repeats a time. */
+    final class Periodic implements ArrivalProcess {
+        private final double period;
+        private final double phase;
+        private long emitted;
+
+        Periodic(double period, double phase) {
+            this.period = period;
+            this.phase = phase;
         }
-        double period = 1 / rps;
-        double phase = random.nextDouble() * period;
-        return now -> {
-            double k = Math.floor((now - phase) / period) + 1;
-            return phase + Math.max(0, k) * period;
-        };
+
+        @Override
+        public double next(double now) {
+            double t = phase + emitted * period;
+            while (t < now) {
+                emitted++;
+                t = phase + emitted * period;
+            }
+            emitted++;
+            return t;
+        }
     }
 
     /** Two-state MMPP: exponential sojourns, Poisson arrivals at the state's rate. */

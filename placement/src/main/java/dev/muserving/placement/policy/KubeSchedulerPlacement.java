@@ -10,10 +10,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,6 +31,7 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
 
     private final RandomGenerator random;
     private final Deque<String> pending = new ArrayDeque<>();
+    private final Map<String, Integer> pendingCount = new HashMap<>();
 
     public KubeSchedulerPlacement(RandomGenerator random) {
         this.random = random;
@@ -38,19 +42,25 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
         Map<String, FunctionSpec> functions = new LinkedHashMap<>();
         demands.forEach(d -> functions.put(d.function().name(), d.function()));
         pending.removeIf(fn -> !functions.containsKey(fn));
+        pendingCount.keySet().retainAll(functions.keySet());
 
+        Map<String, List<PodPlacement>> activeByFunction = cluster.pods().stream()
+                .filter(PodPlacement::isActive)
+                .collect(Collectors.groupingBy(PodPlacement::function));
         List<String> stops = new ArrayList<>();
         for (FunctionDemand demand : demands) {
-            reconcileReplicaCount(cluster, demand, stops);
+            reconcileReplicaCount(activeByFunction.getOrDefault(demand.function().name(), List.of()), demand, stops);
         }
         Map<String, long[]> allocated = cluster.allocatedByNode(functions);
         List<PlacementPlan.PodStart> starts = new ArrayList<>();
-        Map<String, Integer> unplaced = new HashMap<>();
-        for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
+        // Nodes only fill up during one plan, so a function that found no node finds none later in it.
+        Set<String> fitsNowhere = new HashSet<>();
+        long waitingFunctions = pendingCount.values().stream().filter(c -> c > 0).count();
+        for (Iterator<String> it = pending.iterator(); it.hasNext() && fitsNowhere.size() < waitingFunctions; ) {
             String fn = it.next();
-            NodeInfo node = bestNode(cluster.nodes(), allocated, functions.get(fn));
+            NodeInfo node = fitsNowhere.contains(fn) ? null : bestNode(cluster.nodes(), allocated, functions.get(fn));
             if (node == null) {
-                unplaced.merge(fn, 1, Integer::sum);
+                fitsNowhere.add(fn);
                 continue;
             }
             long[] used = allocated.get(node.name());
@@ -58,27 +68,45 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
             used[1] += functions.get(fn).memoryMiB();
             starts.add(new PlacementPlan.PodStart(fn, node.name()));
             it.remove();
+            pendingCount.merge(fn, -1, Integer::sum);
         }
+        Map<String, Integer> unplaced = new HashMap<>();
+        pendingCount.forEach((fn, count) -> {
+            if (count > 0) {
+                unplaced.put(fn, count);
+            }
+        });
         return new PlacementPlan(starts, stops, unplaced);
     }
 
     /** The ReplicaSet's part: create pending pods for missing replicas, delete surplus ones. */
-    private void reconcileReplicaCount(ClusterSnapshot cluster, FunctionDemand demand, List<String> stops) {
+    private void reconcileReplicaCount(List<PodPlacement> active, FunctionDemand demand, List<String> stops) {
         String fn = demand.function().name();
-        List<PodPlacement> active = cluster.activePodsOf(fn);
-        int queued = (int) pending.stream().filter(fn::equals).count();
-        int surplus = active.size() + queued - demand.desiredReplicas();
-        for (int i = 0; i < -surplus; i++) {
-            pending.addLast(fn);
+        int queued = pendingCount.getOrDefault(fn, 0);
+        int missing = demand.desiredReplicas() - active.size() - queued;
+        if (missing >= 0) {
+            for (int i = 0; i < missing; i++) {
+                pending.addLast(fn);
+            }
+            pendingCount.put(fn, queued + missing);
+            return;
         }
-        for (Iterator<String> it = pending.descendingIterator(); surplus > 0 && it.hasNext(); ) {
+        int surplus = -missing;
+        int unqueue = Math.min(surplus, queued);
+        removeNewestPending(fn, unqueue);
+        pendingCount.put(fn, queued - unqueue);
+        if (surplus > unqueue) {
+            ReplicaSetDownscaleOrder.sort(active).stream().limit(surplus - unqueue).forEach(p -> stops.add(p.pod()));
+        }
+    }
+
+    private void removeNewestPending(String fn, int count) {
+        int removed = 0;
+        for (Iterator<String> it = pending.descendingIterator(); removed < count && it.hasNext(); ) {
             if (it.next().equals(fn)) {
                 it.remove();
-                surplus--;
+                removed++;
             }
-        }
-        if (surplus > 0) {
-            ReplicaSetDownscaleOrder.sort(active).stream().limit(surplus).forEach(p -> stops.add(p.pod()));
         }
     }
 
