@@ -32,9 +32,6 @@ import java.util.random.RandomGenerator;
  */
 final class ControlPlane {
 
-    /** Knative's decision tick; the same for every system so that only the policies differ. */
-    static final double TICK_SECONDS = 2.0;
-
     private final Simulator sim;
     private final PlacementPolicy placement;
     private final RandomGenerator startupRandom;
@@ -56,10 +53,6 @@ final class ControlPlane {
         for (SimFunction fn : sim.functions) {
             functionsByName.put(fn.name(), fn);
         }
-    }
-
-    double tickSeconds() {
-        return TICK_SECONDS;
     }
 
     SimPod pod(int slot) {

@@ -25,9 +25,10 @@ public final class Simulator {
     static final int COMPLETION = 1;
     static final int POD_READY = 2;
     static final int METRICS_TICK = 3;
-    static final int AUTOSCALE_TICK = 4;
 
     static final double METRICS_INTERVAL = 1.0;
+    /** Metric intervals per autoscaler tick: Knative scrapes every second and decides every two. */
+    static final int INTERVALS_PER_TICK = 2;
     /** After the last arrival the run goes on this long at most, so that queued requests can finish. */
     static final double MAX_DRAIN_SECONDS = 300;
 
@@ -72,8 +73,7 @@ public final class Simulator {
         for (SimFunction fn : functions) {
             scheduleArrival(fn);
         }
-        events.push(METRICS_INTERVAL, METRICS_TICK, 0);
-        events.push(controlPlane.tickSeconds(), AUTOSCALE_TICK, 0);
+        events.push(METRICS_INTERVAL, METRICS_TICK, 1);
         double stopAt = end + Math.min(timeout, MAX_DRAIN_SECONDS);
         while (!events.isEmpty() && events.peekTime() <= stopAt) {
             if (now >= end && requests.live() == 0) {
@@ -86,11 +86,7 @@ public final class Simulator {
                 case ARRIVAL -> arrive(functions[events.payload()]);
                 case COMPLETION -> complete(events.payload());
                 case POD_READY -> controlPlane.podReady(events.payload(), now);
-                case METRICS_TICK -> metricsTick();
-                case AUTOSCALE_TICK -> {
-                    controlPlane.tick(now);
-                    events.push(now + controlPlane.tickSeconds(), AUTOSCALE_TICK, 0);
-                }
+                case METRICS_TICK -> metricsTick(events.payload());
                 default -> throw new IllegalStateException("unknown event " + events.kind());
             }
         }
@@ -227,12 +223,16 @@ public final class Simulator {
         requests.release(r);
     }
 
-    private void metricsTick() {
+    /** Metrics go to the autoscalers first, so that a decision in the same instant sees them. */
+    private void metricsTick(int interval) {
         for (SimFunction fn : functions) {
             fn.autoscaler.record(controlPlane.snapshot(fn, now, METRICS_INTERVAL));
         }
+        if (interval % INTERVALS_PER_TICK == 0) {
+            controlPlane.tick(now);
+        }
         progress.progress(Math.min(now, end), end);
-        events.push(now + METRICS_INTERVAL, METRICS_TICK, 0);
+        events.push(now + METRICS_INTERVAL, METRICS_TICK, interval + 1);
     }
 
     private RunResult finish() {

@@ -1,0 +1,220 @@
+package dev.muserving.bench.sim;
+
+import static dev.muserving.bench.sim.TestSystems.fixedReplicas;
+import static dev.muserving.bench.sim.TestSystems.knative;
+import static dev.muserving.bench.sim.TestSystems.only;
+import static dev.muserving.bench.sim.TestSystems.run;
+import static dev.muserving.bench.sim.TestSystems.scenario;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.PodHeaderState;
+import dev.muserving.bench.report.Summaries;
+import dev.muserving.bench.scenario.Scenario;
+import dev.muserving.routing.policy.PodSet;
+import dev.muserving.routing.policy.RoutingPolicy;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SimulatorTest {
+
+    /** One pod, one request at a time, a constant 50 ms service: an M/D/1 queue at 80 % load. */
+    private static final String MD1 = """
+            name: md1
+            durationSeconds: 4000
+            seed: 3
+            cluster:
+              loadBalancers: 1
+              podStartupSeconds: {median: 1, p99: 1}
+              nodes: [{count: 1, arch: amd64, cpu: 4, memoryMiB: 4096}]
+            functions:
+              - name: one
+                arrival: {type: poisson, rps: 16}
+                serviceTimeMs: {amd64: {median: 50, p99: 50}}
+                cpu: 1
+                memoryMiB: 128
+                containerConcurrency: 1
+                sloP99Ms: 200
+            """;
+
+    private static final String TWO_ARCH = """
+            name: two
+            durationSeconds: 300
+            seed: 5
+            cluster:
+              loadBalancers: 2
+              podStartupSeconds: {median: 2, p99: 6}
+              nodes:
+                - {count: 2, arch: amd64, cpu: 2, memoryMiB: 4096}
+                - {count: 2, arch: arm64, cpu: 2, memoryMiB: 4096}
+            functions:
+              - name: web
+                arrival: {type: bursty, rps: 60, burstRps: 200, burstSeconds: 5, quietSeconds: 20}
+                serviceTimeMs: {amd64: {median: 40, p99: 150}, arm64: {median: 60, p99: 220}}
+                cpu: 500m
+                memoryMiB: 256
+                containerConcurrency: 4
+                sloP99Ms: 300
+              - name: batch
+                arrival: {type: poisson, rps: 3}
+                serviceTimeMs: {amd64: {median: 800, p99: 2000}}
+                architectures: [amd64]
+                cpu: 1
+                memoryMiB: 512
+                containerConcurrency: 1
+                sloP99Ms: 4000
+            """;
+
+    @Test
+    void aSinglePodQueueMatchesTheMD1Formula() {
+        FunctionStats stats = only(run(scenario(MD1), fixedReplicas(1)));
+        double lambda = 16;
+        double service = 0.050;
+        double rho = lambda * service;
+        double meanWait = rho * service / (2 * (1 - rho)); // Pollaczek-Khinchine for deterministic service
+        double meanLatencyMs = stats.latencyMicros().getMean() / 1000;
+        assertThat(meanLatencyMs).isCloseTo((service + meanWait) * 1000, within(5.0));
+        assertThat(stats.latencyMicros().getMinValue()).isBetween(49_900L, 50_100L);
+        assertThat(stats.dropped()).isZero();
+    }
+
+    @Test
+    void everyRequestIsCompletedOrDropped() {
+        RunResult result = run(scenario(TWO_ARCH), knative());
+        for (RunResult.FunctionResult f : result.functions()) {
+            assertThat(f.stats().completed() + f.stats().dropped()).isEqualTo(f.stats().requests());
+            assertThat(f.stats().served(Arch.AMD64) + f.stats().served(Arch.ARM64)).isEqualTo(f.stats().completed());
+        }
+        FunctionStats batch = result.functions().get(1).stats();
+        assertThat(batch.served(Arch.ARM64)).as("batch may only run on amd64").isZero();
+        assertThat(batch.podSeconds(Arch.ARM64)).isZero();
+    }
+
+    @Test
+    void theSameSeedReplaysExactlyAndAnotherSeedDoesNot() {
+        Scenario scenario = scenario(TWO_ARCH);
+        var first = Summaries.of(run(scenario, knative()));
+        var again = Summaries.of(run(scenario, knative()));
+        var other = Summaries.of(run(scenario.withSeed(6), knative()));
+        assertThat(again).isEqualTo(first);
+        assertThat(other).isNotEqualTo(first);
+        assertThat(other.requests()).isNotEqualTo(first.requests());
+    }
+
+    @Test
+    void everySystemSeesTheSameRequests() {
+        Scenario scenario = scenario(TWO_ARCH);
+        RunResult a = run(scenario, knative());
+        RunResult b = run(scenario, fixedReplicas(3));
+        for (int f = 0; f < 2; f++) {
+            assertThat(b.functions().get(f).stats().requests()).isEqualTo(a.functions().get(f).stats().requests());
+        }
+    }
+
+    @Test
+    void podSecondsAndSatisfactionOfAFixedDeployment() {
+        RunResult result = run(scenario(TWO_ARCH), fixedReplicas(2));
+        FunctionStats web = result.functions().get(0).stats();
+        assertThat(web.podSeconds()).isCloseTo(2 * 300, within(1e-6));
+        assertThat(web.satisfaction()).isEqualTo(1.0);
+        assertThat(web.podStarts()).as("initial pods already run").isZero();
+    }
+
+    @Test
+    void satisfactionIsWhatFitsOverWhatIsWanted() {
+        // 4 amd64 cores hold 4 one-core batch pods and no more; it wants 8.
+        RunResult result = run(scenario(TWO_ARCH), fixedReplicas(8));
+        FunctionStats batch = result.functions().get(1).stats();
+        FunctionStats web = result.functions().get(0).stats();
+        double cores = 8.0; // 2 amd64 + 2 arm64 nodes of 2 cores
+        assertThat(batch.satisfaction() * 8 * 1.0 + web.satisfaction() * 8 * 0.5).isLessThanOrEqualTo(cores + 1e-9);
+        assertThat(batch.satisfaction()).isLessThan(1.0);
+    }
+
+    @Test
+    void scaleFromZeroPaysTheColdStart() {
+        String idleThenBusy = """
+                name: cold
+                durationSeconds: 400
+                seed: 8
+                cluster:
+                  loadBalancers: 1
+                  podStartupSeconds: {median: 4, p99: 4}
+                  nodes: [{count: 1, arch: arm64, cpu: 4, memoryMiB: 4096}]
+                functions:
+                  - name: rare
+                    arrival: {type: perMinute, counts: [1, 0, 0, 0, 1, 0, 0]}
+                    serviceTimeMs: {arm64: {median: 100, p99: 100}}
+                    cpu: 250m
+                    memoryMiB: 128
+                    containerConcurrency: 1
+                    sloP99Ms: 1000
+                """;
+        FunctionStats stats = only(run(scenario(idleThenBusy), knative()));
+        // The first request finds the initial pod; 60 s without traffic and the 30 s grace period
+        // later it is gone, so the second request, in minute 5, waits the 4 s start-up.
+        assertThat(stats.requests()).isEqualTo(2);
+        assertThat(stats.completed()).isEqualTo(2);
+        assertThat(stats.coldStarts()).isEqualTo(1);
+        assertThat(stats.latencyMicros().getMaxValue()).isBetween(4_090_000L, 4_110_000L);
+        assertThat(stats.podStarts()).isEqualTo(stats.coldStarts());
+    }
+
+    @Test
+    void balancersLearnPodStateOnlyFromTheirOwnResponses() {
+        Map<String, Long> violations = new HashMap<>();
+        long[] checks = new long[1];
+        RunResult result = run(scenario(TWO_ARCH), TestSystems.withRouting("watching", 3, (fn, position, random) -> new RoutingPolicy() {
+            private final Map<String, PodHeaderState> seen = new HashMap<>();
+            private int next;
+
+            @Override
+            public int choose(PodSet pods, Instant now) {
+                for (int i = 0; i < pods.size(); i++) {
+                    PodHeaderState report = pods.lastReport(i);
+                    PodHeaderState expected = seen.get(report.pod());
+                    checks[0]++;
+                    boolean unchanged = expected == null ? report.measuredAtMillis() == 0 : report == expected;
+                    if (!unchanged) {
+                        violations.merge(report.pod(), 1L, Long::sum);
+                    }
+                }
+                return pods.size() == 0 ? HOLD : next++ % pods.size();
+            }
+
+            @Override
+            public void onResponse(PodSet pods, int pod, double latencyMs, Instant now) {
+                PodHeaderState report = pods.lastReport(pod);
+                assertThat(report.measuredAtMillis()).isCloseTo(now.toEpochMilli() - Simulator.EPOCH.toEpochMilli(), within(1L));
+                seen.put(report.pod(), report);
+            }
+        }));
+        assertThat(result.functions().get(0).stats().completed()).isPositive();
+        assertThat(checks[0]).isGreaterThan(10_000);
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void requestsThatNeverFindAPodTimeOut() {
+        String noRoom = MD1.replace("cpu: 1\n", "cpu: 8\n").replace("durationSeconds: 4000", "durationSeconds: 100")
+                .replace("cluster:\n", "cluster:\n  requestTimeoutSeconds: 30\n");
+        FunctionStats stats = only(run(scenario(noRoom), knative()));
+        assertThat(stats.completed()).isZero();
+        assertThat(stats.dropped()).isEqualTo(stats.requests()).isPositive();
+        assertThat(stats.sloViolations()).isEqualTo(stats.requests());
+    }
+
+    @Test
+    void memoryFollowsRequestsInFlightNotTheLengthOfTheRun() {
+        Scenario shortRun = scenario(TWO_ARCH);
+        Scenario longRun = scenario(TWO_ARCH.replace("durationSeconds: 300", "durationSeconds: 3000"));
+        RunResult.RunFootprint small = run(shortRun, fixedReplicas(4)).footprint();
+        RunResult.RunFootprint large = run(longRun, fixedReplicas(4)).footprint();
+        assertThat(large.events()).isGreaterThan(9 * small.events());
+        assertThat(large.requestSlots()).isLessThanOrEqualTo(2 * small.requestSlots());
+        assertThat(large.eventSlots()).isLessThanOrEqualTo(2 * small.eventSlots());
+    }
+}
