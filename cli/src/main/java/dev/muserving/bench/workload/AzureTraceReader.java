@@ -156,61 +156,45 @@ public final class AzureTraceReader {
      */
     private List<Activity> readActivity(Path file, AzureTraceOptions options, Set<String> keep, Map<String, Activity> withCounts) {
         List<Activity> active = new ArrayList<>();
-        int expectedColumns = INVOCATION_KEYS.size() + MINUTES_PER_DAY;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = reader.readLine();
-            requireHeader(file, header, INVOCATION_KEYS, expectedColumns);
-            int lineNumber = 1;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(",", -1);
-                if (cells.length != expectedColumns) {
-                    bad(file, lineNumber, "expected " + expectedColumns + " columns, got " + cells.length);
-                    continue;
-                }
-                String key = cells[0] + "/" + cells[1] + "/" + cells[2];
-                if (!keep.contains(key)) {
-                    continue;
-                }
-                int[] counts = new int[options.minutes()];
-                long total = 0;
-                String problem = null;
-                for (int m = 0; m < counts.length && problem == null; m++) {
-                    String cell = cells[INVOCATION_KEYS.size() + options.startMinute() + m].trim();
-                    try {
-                        counts[m] = Integer.parseInt(cell);
-                        if (counts[m] < 0) {
-                            problem = "negative count " + cell + " in minute " + (options.startMinute() + m + 1);
-                        }
-                    } catch (NumberFormatException e) {
-                        problem = "count '" + cell + "' in minute " + (options.startMinute() + m + 1) + " is not a whole number";
-                    }
-                    total += counts[m];
-                }
-                if (problem != null) {
-                    bad(file, lineNumber, problem);
-                    continue;
-                }
-                if (total > 0) {
-                    Activity activity = new Activity(key, cells[0] + "/" + cells[1], cells[2], cells[3], total, withCounts == null ? null : counts);
-                    active.add(activity);
-                    if (withCounts != null) {
-                        withCounts.put(key, activity);
-                    }
+        readTable(file, INVOCATION_KEYS, INVOCATION_KEYS.size() + MINUTES_PER_DAY, cells -> {
+            String key = cells[0] + "/" + cells[1] + "/" + cells[2];
+            if (!keep.contains(key)) {
+                return;
+            }
+            int[] counts = new int[options.minutes()];
+            long total = 0;
+            for (int m = 0; m < counts.length; m++) {
+                counts[m] = count(cells[INVOCATION_KEYS.size() + options.startMinute() + m], options.startMinute() + m + 1);
+                total += counts[m];
+            }
+            if (total > 0) {
+                Activity activity = new Activity(key, cells[0] + "/" + cells[1], cells[2], cells[3], total,
+                        withCounts == null ? null : counts);
+                active.add(activity);
+                if (withCounts != null) {
+                    withCounts.put(key, activity);
                 }
             }
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
-        }
+        });
         return active;
+    }
+
+    private static int count(String cell, int minute) {
+        String value = cell.trim();
+        try {
+            int count = Integer.parseInt(value);
+            if (count < 0) {
+                throw new BadLine("negative count " + value + " in minute " + minute);
+            }
+            return count;
+        } catch (NumberFormatException e) {
+            throw new BadLine("count '" + value + "' in minute " + minute + " is not a whole number");
+        }
     }
 
     private Map<String, Durations> readDurations(Path file) {
         Map<String, Durations> durations = new HashMap<>();
-        readTable(file, DURATION_COLUMNS, (cells, lineNumber) -> {
+        readTable(file, DURATION_COLUMNS, DURATION_COLUMNS.size(), cells -> {
             double p50 = Double.parseDouble(cells[10]);
             double p99 = Double.parseDouble(cells[12]);
             if (!(p50 >= 0) || !(p99 >= 0) || Double.isInfinite(p50) || Double.isInfinite(p99)) {
@@ -227,7 +211,7 @@ public final class AzureTraceReader {
             warnings.accept(file + ": not found; every app gets " + (int) DEFAULT_MEMORY_MB + " MB");
             return memory;
         }
-        readTable(file, MEMORY_COLUMNS, (cells, lineNumber) -> {
+        readTable(file, MEMORY_COLUMNS, MEMORY_COLUMNS.size(), cells -> {
             double p99 = Double.parseDouble(cells[10]);
             if (!(p99 >= 0) || Double.isInfinite(p99)) {
                 throw new NumberFormatException("memory must be a non-negative number");
@@ -237,14 +221,21 @@ public final class AzureTraceReader {
         return memory;
     }
 
-    @FunctionalInterface
-    private interface RowHandler {
-        void accept(String[] cells, int lineNumber);
+    /** A line the handler cannot use, and why. */
+    private static final class BadLine extends RuntimeException {
+        BadLine(String problem) {
+            super(problem, null, false, false);
+        }
     }
 
-    private void readTable(Path file, List<String> columns, RowHandler handler) {
+    /**
+     * Reads a CSV file whose header starts with {@code leading} and has {@code columns} cells; hands
+     * each well-sized line to {@code handler}, and reports (or in strict mode, fails on) the others
+     * and those the handler rejects.
+     */
+    private void readTable(Path file, List<String> leading, int columns, Consumer<String[]> handler) {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            requireHeader(file, reader.readLine(), columns, columns.size());
+            requireHeader(file, reader.readLine(), leading, columns);
             int lineNumber = 1;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
@@ -252,12 +243,14 @@ public final class AzureTraceReader {
                     continue;
                 }
                 String[] cells = line.split(",", -1);
-                if (cells.length != columns.size()) {
-                    bad(file, lineNumber, "expected " + columns.size() + " columns, got " + cells.length);
+                if (cells.length != columns) {
+                    bad(file, lineNumber, "expected " + columns + " columns, got " + cells.length);
                     continue;
                 }
                 try {
-                    handler.accept(cells, lineNumber);
+                    handler.accept(cells);
+                } catch (BadLine e) {
+                    bad(file, lineNumber, e.getMessage());
                 } catch (NumberFormatException e) {
                     bad(file, lineNumber, "not a number where one is expected (" + e.getMessage() + ")");
                 }
