@@ -12,11 +12,6 @@ public record ClusterSnapshot(List<NodeInfo> nodes, List<PodPlacement> pods) {
         pods = List.copyOf(pods);
     }
 
-    /** Pods of one function that count toward its replicas (starting or ready). */
-    public List<PodPlacement> activePodsOf(String function) {
-        return pods.stream().filter(p -> p.function().equals(function) && p.isActive()).toList();
-    }
-
     /** CPU (millicores) and memory (MiB) held on each node, terminating pods included. */
     public Map<String, long[]> allocatedByNode(Map<String, FunctionSpec> functions) {
         Map<String, long[]> allocated = new HashMap<>();

@@ -29,12 +29,4 @@ public record MetricSnapshot(
     public MetricSnapshot {
         pods = List.copyOf(pods);
     }
-
-    public double arrivalRate() {
-        return arrivals / seconds(interval);
-    }
-
-    private static double seconds(Duration d) {
-        return d.toNanos() / 1e9;
-    }
 }

@@ -85,10 +85,6 @@ final class YamlNode {
         }
     }
 
-    boolean has(String key) {
-        return fields().containsKey(key);
-    }
-
     Optional<YamlNode> find(String key) {
         return Optional.ofNullable(fields().get(key));
     }

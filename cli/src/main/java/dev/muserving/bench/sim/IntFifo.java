@@ -1,6 +1,5 @@
 package dev.muserving.bench.sim;
 
-import java.util.Arrays;
 
 /** A growable ring buffer of ints: request ids waiting in a pod or a balancer. */
 final class IntFifo {
@@ -42,11 +41,5 @@ final class IntFifo {
 
     boolean isEmpty() {
         return size == 0;
-    }
-
-    void clear() {
-        head = 0;
-        size = 0;
-        Arrays.fill(items, 0);
     }
 }
