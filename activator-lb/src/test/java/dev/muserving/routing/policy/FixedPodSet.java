@@ -25,8 +25,18 @@ final class FixedPodSet implements PodSet {
         return this;
     }
 
+    FixedPodSet report(int pod, int queueLength, double serviceRate, long measuredAtMillis) {
+        PodHeaderState old = reports.get(pod);
+        reports.set(pod, new PodHeaderState(old.pod(), old.arch(), queueLength, serviceRate, 0, measuredAtMillis));
+        return this;
+    }
+
     void send(int pod) {
         inFlight.set(pod, inFlight.get(pod) + 1);
+    }
+
+    void finish(int pod) {
+        inFlight.set(pod, inFlight.get(pod) - 1);
     }
 
     @Override
