@@ -1,0 +1,178 @@
+package dev.muserving.autoscaler.policy;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.MetricSnapshot;
+import dev.muserving.api.PodMetrics;
+import dev.muserving.api.ReplicaCounts;
+import dev.muserving.api.ScalingDecision;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+
+/**
+ * Mu's autoscaler: sizes a function for the load it will have when new pods are ready, so that a
+ * queueing model predicts its p99 within the SLO.
+ *
+ * <ol>
+ *   <li>Forecast the arrival rate one start-up horizon ahead (Holt's damped linear smoothing of the
+ *       per-second rate), and take the larger of that and the current smoothed rate (the surge path:
+ *       a burst the forecast has not caught up with still counts at once). Requests held in the
+ *       balancer add the rate needed to drain them within the SLO.
+ *   <li>Take the service rate the pods report, per architecture, and size in pods of the fastest
+ *       measured architecture (placement converts pods of slower ones by their measured rates).
+ *   <li>Model the function as an M/M/k queue with k = pods × slots: the fewest pods whose predicted
+ *       p99 (Erlang-C waiting quantile plus the service tail) is within the SLO's headroom and whose
+ *       utilisation stays under the cap.
+ *   <li>Scale up at once; scale down only to the highest need of the last scale-down delay
+ *       (hysteresis); scale to zero once no request came for the idle time.
+ * </ol>
+ * Until a pod has reported a service rate, it sizes on concurrency as the KPA does.
+ */
+public final class MuAutoscaler implements AutoscalingPolicy {
+
+    /** A pod count far beyond any cluster: stops the search when the SLO cannot be met. */
+    static final int MAX_PODS = 100_000;
+
+    private final FunctionSpec function;
+    private final MuAutoscalerConfig config;
+    private final int slots;
+    private final double sloSeconds;
+    private final HoltForecaster forecast;
+    private final double[] serviceRate = new double[Arch.values().length];
+    private final Deque<Need> recentNeeds = new ArrayDeque<>();
+    private double currentRate;
+    private boolean seenTraffic;
+    private Instant lastArrival;
+    private int buffered;
+    private double concurrency;
+
+    private record Need(Instant at, int pods) {}
+
+    public MuAutoscaler(FunctionSpec function, MuAutoscalerConfig config) {
+        this.function = function;
+        this.config = config;
+        this.slots = function.containerConcurrency() > 0 ? function.containerConcurrency() : config.unlimitedSlots();
+        this.sloSeconds = function.sloP99Ms() / 1000;
+        this.forecast = new HoltForecaster(config.forecastAlpha(), config.forecastBeta(), config.forecastDamping());
+    }
+
+    public static AutoscalingPolicyFactory factory(MuAutoscalerConfig config) {
+        return fn -> new MuAutoscaler(fn, config);
+    }
+
+    @Override
+    public int initialReplicas() {
+        return function.clampReplicas(config.initialScale());
+    }
+
+    @Override
+    public void record(MetricSnapshot snapshot) {
+        double seconds = snapshot.interval().toNanos() / 1e9;
+        double rate = snapshot.arrivals() / seconds;
+        forecast.observe(rate);
+        currentRate = seenTraffic ? currentRate + config.surgeSmoothing() * (rate - currentRate) : rate;
+        if (lastArrival == null) {
+            lastArrival = snapshot.at().minus(snapshot.interval()); // idle time counts from the first interval
+        }
+        if (snapshot.arrivals() > 0 || snapshot.bufferedRequests() > 0) {
+            seenTraffic = true;
+            lastArrival = snapshot.at();
+        }
+        buffered = snapshot.bufferedRequests();
+        concurrency = snapshot.averageConcurrency();
+        double[] sum = new double[serviceRate.length];
+        int[] count = new int[serviceRate.length];
+        for (PodMetrics pod : snapshot.pods()) {
+            if (pod.serviceRate() > 0) {
+                sum[pod.arch().ordinal()] += pod.serviceRate();
+                count[pod.arch().ordinal()]++;
+            }
+        }
+        for (int a = 0; a < serviceRate.length; a++) {
+            if (count[a] > 0) {
+                serviceRate[a] = sum[a] / count[a]; // kept while the architecture has no pod
+            }
+        }
+    }
+
+    @Override
+    public ScalingDecision decide(ReplicaCounts replicas, Instant now) {
+        if (isIdle(now)) {
+            recentNeeds.clear();
+            int floor = function.clampReplicas(0);
+            return new ScalingDecision(floor, String.format(Locale.ROOT, "no request for %ds → %d",
+                    config.idleBeforeZero().toSeconds(), floor));
+        }
+        Sizing sizing = size();
+        int need = function.clampReplicas(sizing.pods);
+        recentNeeds.addLast(new Need(now, need));
+        Instant horizon = now.minus(config.scaleDownDelay());
+        while (!recentNeeds.isEmpty() && recentNeeds.peekFirst().at().isBefore(horizon)) {
+            recentNeeds.removeFirst();
+        }
+        int desired = recentNeeds.stream().mapToInt(Need::pods).max().orElse(need);
+        String held = desired > need
+                ? String.format(Locale.ROOT, "; holding %d for the %ds scale-down delay", desired, config.scaleDownDelay().toSeconds())
+                : "";
+        return new ScalingDecision(desired, sizing.reason + held + " → " + desired);
+    }
+
+    private boolean isIdle(Instant now) {
+        return buffered == 0 && lastArrival != null
+                && Duration.between(lastArrival, now).compareTo(config.idleBeforeZero()) >= 0;
+    }
+
+    private record Sizing(int pods, String reason) {}
+
+    private Sizing size() {
+        int fastest = fastestMeasured();
+        double predicted = Math.max(forecast.forecast(config.startupHorizon().toSeconds()), currentRate);
+        double drain = buffered / Math.max(1, sloSeconds);
+        double lambda = predicted + drain;
+        if (fastest < 0) {
+            double target = slots * 0.7;
+            int pods = (int) Math.ceil(concurrency / target);
+            if (lambda > 0 || seenTraffic) {
+                pods = Math.max(1, pods);
+            }
+            return new Sizing(pods, String.format(Locale.ROOT,
+                    "no service rate measured yet: %.1f concurrent / target %.1f", concurrency, target));
+        }
+        double podRate = serviceRate[fastest];
+        double serverRate = podRate / slots;
+        double meanService = 1 / serverRate;
+        double budget = sloSeconds * config.sloHeadroom() - config.serviceTailFactor() * meanService;
+        boolean feasible = budget > 0;
+        double waitBudget = feasible ? budget : 0.5 * meanService;
+        int pods = Math.max(1, (int) Math.ceil(lambda / (podRate * config.maxUtilization())));
+        double wait = ErlangC.waitQuantile(pods * slots, lambda, serverRate, config.quantile());
+        while (wait > waitBudget && pods < MAX_PODS) {
+            pods++;
+            wait = ErlangC.waitQuantile(pods * slots, lambda, serverRate, config.quantile());
+        }
+        if (lambda == 0) {
+            pods = 1; // traffic seen within the idle time: keep a pod warm
+            wait = 0;
+        }
+        double modelP99 = (wait + config.serviceTailFactor() * meanService) * 1000;
+        return new Sizing(pods, String.format(Locale.ROOT,
+                "predicted %.1f rps (forecast %.1f, now %.1f, draining %d buffered), μ %.1f/s per %s pod (%d slots), "
+                        + "p99 model %.0f ms %s %.0f ms",
+                lambda, forecast.forecast(config.startupHorizon().toSeconds()), currentRate, buffered, podRate,
+                Arch.values()[fastest].label(), slots, modelP99, feasible ? "≤" : "(SLO out of reach) vs",
+                function.sloP99Ms()));
+    }
+
+    private int fastestMeasured() {
+        int fastest = -1;
+        for (int a = 0; a < serviceRate.length; a++) {
+            if (serviceRate[a] > 0 && (fastest < 0 || serviceRate[a] > serviceRate[fastest])) {
+                fastest = a;
+            }
+        }
+        return fastest;
+    }
+}

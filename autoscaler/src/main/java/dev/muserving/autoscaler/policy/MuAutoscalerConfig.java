@@ -1,0 +1,35 @@
+package dev.muserving.autoscaler.policy;
+
+import java.time.Duration;
+
+/**
+ * Settings of Mu's autoscaler; {@link #DEFAULTS} are documented in docs/autoscaling.md.
+ *
+ * @param startupHorizon how far ahead to forecast: about a pod's start-up time
+ * @param quantile the latency quantile the SLO is about (0.99)
+ * @param sloHeadroom aim the model's p99 at this share of the SLO, leaving room for model error
+ * @param serviceTailFactor a request's p99 service time over the mean, for the model's tail
+ * @param maxUtilization never plan pods busier than this
+ * @param scaleDownDelay scale down only to the highest need seen over this long
+ * @param idleBeforeZero scale to zero after this long without a request
+ * @param unlimitedSlots parallel requests assumed per pod when containerConcurrency is 0
+ */
+public record MuAutoscalerConfig(
+        Duration startupHorizon,
+        double quantile,
+        double sloHeadroom,
+        double serviceTailFactor,
+        double maxUtilization,
+        Duration scaleDownDelay,
+        Duration idleBeforeZero,
+        double forecastAlpha,
+        double forecastBeta,
+        double forecastDamping,
+        double surgeSmoothing,
+        int initialScale,
+        int unlimitedSlots) {
+
+    public static final MuAutoscalerConfig DEFAULTS = new MuAutoscalerConfig(
+            Duration.ofSeconds(5), 0.99, 0.8, 3.0, 0.85, Duration.ofSeconds(30), Duration.ofSeconds(60),
+            0.3, 0.1, 0.9, 0.5, 1, 100);
+}

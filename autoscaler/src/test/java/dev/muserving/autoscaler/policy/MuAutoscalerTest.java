@@ -1,0 +1,143 @@
+package dev.muserving.autoscaler.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.MetricSnapshot;
+import dev.muserving.api.PodMetrics;
+import dev.muserving.api.ReplicaCounts;
+import dev.muserving.api.ScalingDecision;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MuAutoscalerTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private int clock;
+
+    private static FunctionSpec function(int cc, double sloMs, int minScale) {
+        return new FunctionSpec("f", cc, 500, 256, Set.of(Arch.AMD64, Arch.ARM64), sloMs, 1, minScale, 0);
+    }
+
+    private Instant now() {
+        return T0.plusSeconds(clock);
+    }
+
+    private void feed(MuAutoscaler autoscaler, int seconds, long arrivalsPerSecond, List<PodMetrics> pods, int buffered) {
+        for (int i = 0; i < seconds; i++) {
+            clock++;
+            autoscaler.record(new MetricSnapshot("f", now(), Duration.ofSeconds(1), arrivalsPerSecond, arrivalsPerSecond,
+                    arrivalsPerSecond * 0.05, buffered, pods));
+        }
+    }
+
+    private ScalingDecision decide(MuAutoscaler autoscaler) {
+        return autoscaler.decide(new ReplicaCounts(3, 0, 0), now());
+    }
+
+    private static List<PodMetrics> pods(double amdRate, double armRate) {
+        return List.of(new PodMetrics("a", Arch.AMD64, 1, amdRate), new PodMetrics("b", Arch.ARM64, 1, armRate));
+    }
+
+    @Test
+    void sizesWithErlangCSoThePredictedP99MeetsTheSlo() {
+        // 100 rps, one request per pod at 20/s (50 ms): tail 150 ms, wait budget 0.8 x 300 - 150 = 90 ms;
+        // 6 pods wait 204 ms at p99, 7 pods 87 ms.
+        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(autoscaler, 120, 100, pods(20, 8), 0);
+        ScalingDecision decision = decide(autoscaler);
+        assertThat(decision.desiredReplicas()).isEqualTo(7);
+        assertThat(decision.reason())
+                .contains("predicted 100.0 rps", "μ 20.0/s per amd64 pod (1 slots)", "p99 model 237 ms ≤ 300 ms", "→ 7");
+    }
+
+    @Test
+    void moreSlotsPerPodNeedFewerPods() {
+        // 100 rps, 4 slots at 10/s each (pod rate 40): utilisation cap gives 3 pods, which wait 190 ms
+        // at p99 within the 0.8 x 1000 - 300 = 500 ms budget.
+        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 1000, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(autoscaler, 120, 100, pods(40, 20), 0);
+        assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void sizesInPodsOfTheFastestMeasuredArchitecture() {
+        MuAutoscaler armOnly = new MuAutoscaler(function(1, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(armOnly, 120, 100, List.of(new PodMetrics("b", Arch.ARM64, 1, 20)), 0);
+        assertThat(decide(armOnly).desiredReplicas()).isEqualTo(7);
+        MuAutoscaler both = new MuAutoscaler(function(1, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(both, 120, 100, pods(40, 20), 0);
+        ScalingDecision decision = decide(both);
+        assertThat(decision.desiredReplicas()).isLessThan(7);
+        assertThat(decision.reason()).contains("per amd64 pod");
+    }
+
+    @Test
+    void aBurstIsFollowedAtOnceAndLeftOnlyAfterTheScaleDownDelay() {
+        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(autoscaler, 60, 20, pods(20, 8), 0);
+        int calm = decide(autoscaler).desiredReplicas();
+        feed(autoscaler, 2, 100, pods(20, 8), 0);
+        int burst = decide(autoscaler).desiredReplicas();
+        assertThat(burst).as("the surge path reacts within one tick").isGreaterThanOrEqualTo(6).isGreaterThan(calm);
+        feed(autoscaler, 20, 20, pods(20, 8), 0);
+        ScalingDecision held = decide(autoscaler);
+        assertThat(held.desiredReplicas()).isEqualTo(burst);
+        assertThat(held.reason()).contains("scale-down delay");
+        feed(autoscaler, 40, 20, pods(20, 8), 0);
+        assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(calm);
+    }
+
+    @Test
+    void bufferedRequestsAddTheRateThatDrainsThemWithinTheSlo() {
+        MuAutoscaler quiet = new MuAutoscaler(function(1, 1000, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(quiet, 60, 10, pods(20, 8), 0);
+        MuAutoscaler backlog = new MuAutoscaler(function(1, 1000, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(backlog, 60, 10, pods(20, 8), 40);
+        assertThat(decide(backlog).desiredReplicas()).isGreaterThan(decide(quiet).desiredReplicas() + 1);
+        assertThat(decide(backlog).reason()).contains("draining 40 buffered");
+    }
+
+    @Test
+    void scalesToZeroOnlyAfterTheIdleTime() {
+        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(autoscaler, 30, 5, pods(40, 20), 0);
+        feed(autoscaler, 59, 0, pods(40, 20), 0);
+        assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(1);
+        feed(autoscaler, 1, 0, pods(40, 20), 0);
+        ScalingDecision zero = decide(autoscaler);
+        assertThat(zero.desiredReplicas()).isZero();
+        assertThat(zero.reason()).isEqualTo("no request for 60s → 0");
+    }
+
+    @Test
+    void minScaleKeepsPodsThroughIdleness() {
+        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 300, 2), MuAutoscalerConfig.DEFAULTS);
+        feed(autoscaler, 200, 0, pods(40, 20), 0);
+        assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(2);
+        assertThat(autoscaler.initialReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutAMeasuredRateItSizesOnConcurrency() {
+        MuAutoscaler autoscaler = new MuAutoscaler(function(2, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(autoscaler, 10, 100, List.of(), 0); // concurrency 5 (100 x 0.05), target 2 x 0.7
+        ScalingDecision decision = decide(autoscaler);
+        assertThat(decision.desiredReplicas()).isEqualTo(4);
+        assertThat(decision.reason()).startsWith("no service rate measured yet");
+    }
+
+    @Test
+    void anUnreachableSloStillGetsBoundedPods() {
+        // Service alone (3 x 500 ms tail) exceeds the 1 s SLO: size for short waits instead.
+        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 1000, 0), MuAutoscalerConfig.DEFAULTS);
+        feed(autoscaler, 60, 10, pods(2, 1), 0);
+        ScalingDecision decision = decide(autoscaler);
+        assertThat(decision.desiredReplicas()).isBetween(6, 12);
+        assertThat(decision.reason()).contains("SLO out of reach");
+    }
+}
