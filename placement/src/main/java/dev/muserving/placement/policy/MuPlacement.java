@@ -1,0 +1,263 @@
+package dev.muserving.placement.policy;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.ClusterSnapshot;
+import dev.muserving.api.FunctionDemand;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.PodPhase;
+import dev.muserving.api.PodPlacement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Mu's placement: shares scarce, mixed nodes fairly and packs them tightly.
+ *
+ * <ul>
+ *   <li><b>Effective capacity.</b> A function's desired replicas are counted in pods of its fastest
+ *       measured architecture; a pod on another architecture counts for its measured service rate over
+ *       the fastest one's (a half-speed ARM pod is half a pod). So the placer prefers fewer fast pods,
+ *       and adds more slow ones only where fast room runs out.
+ *   <li><b>Weighted max-min fairness.</b> Pods are handed out one at a time to the function with the
+ *       lowest satisfaction (effective allocation over desired) per unit of weight (progressive
+ *       filling), so under contention every function gets the same share of what it asked for, a
+ *       heavier function a larger one. A function that fits nowhere may take a pod from the most
+ *       satisfied function, when that narrows the gap by more than {@link #PREEMPTION_GAP}.
+ *   <li><b>Best fit</b> on the pod's dominant resource, to limit fragmentation.
+ *   <li><b>Scale-down</b> removes pods not yet ready first, then the slowest, then those on the
+ *       emptiest nodes, which frees whole nodes' worth of usable room.
+ * </ul>
+ * Measured rates are remembered, so an architecture keeps its value while it has no pod.
+ */
+public final class MuPlacement implements PlacementPolicy {
+
+    /** Take a pod from a better-served function only when satisfactions differ by more than this. */
+    static final double PREEMPTION_GAP = 0.2;
+    /** At most this many preemptions per plan: each one costs a cold start. */
+    static final int MAX_PREEMPTIONS = 4;
+
+    private final Map<String, Map<Arch, Double>> knownRates = new HashMap<>();
+
+    @Override
+    public PlacementPlan plan(ClusterSnapshot cluster, List<FunctionDemand> demands, Instant now) {
+        Map<String, FunctionSpec> specs = new LinkedHashMap<>();
+        demands.forEach(d -> specs.put(d.function().name(), d.function()));
+        knownRates.keySet().retainAll(specs.keySet());
+        NodePool pool = new NodePool(cluster.nodes(), cluster.allocatedByNode(specs));
+        Map<String, Share> shares = new LinkedHashMap<>();
+        for (FunctionDemand demand : demands) {
+            shares.put(demand.function().name(), new Share(demand, values(demand)));
+        }
+        for (PodPlacement pod : cluster.pods()) {
+            Share share = shares.get(pod.function());
+            if (share != null && pod.isActive()) {
+                share.add(pod);
+            }
+        }
+        List<String> stops = new ArrayList<>();
+        for (Share share : shares.values()) {
+            shrink(share, pool, stops);
+        }
+        List<PlacementPlan.PodStart> starts = new ArrayList<>();
+        grow(shares, pool, starts, stops);
+        Map<String, Integer> unplaced = new HashMap<>();
+        for (Share share : shares.values()) {
+            int missing = share.missingPods();
+            if (missing > 0) {
+                unplaced.put(share.name(), missing);
+            }
+        }
+        return new PlacementPlan(starts, stops, unplaced);
+    }
+
+    /** Each architecture's pod value relative to the fastest measured one; 1 when nothing is known. */
+    private Map<Arch, Double> values(FunctionDemand demand) {
+        Map<Arch, Double> rates = knownRates.computeIfAbsent(demand.function().name(), f -> new EnumMap<>(Arch.class));
+        rates.putAll(demand.serviceRatePerPod());
+        double fastest = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        Map<Arch, Double> values = new EnumMap<>(Arch.class);
+        for (Arch arch : demand.function().architectures()) {
+            Double rate = rates.get(arch);
+            values.put(arch, fastest <= 0 || rate == null ? 1.0 : rate / fastest);
+        }
+        return values;
+    }
+
+    /** Removes surplus pods while the function keeps at least what it wants. */
+    private static void shrink(Share share, NodePool pool, List<String> stops) {
+        share.pods.sort(Comparator
+                .comparing((PodPlacement p) -> p.phase() == PodPhase.READY)
+                .thenComparingDouble(p -> share.value(p.arch()))
+                .thenComparingDouble((PodPlacement p) -> {
+                    int node = pool.indexOf(p.node());
+                    return node < 0 ? 0 : -(pool.freeCpu[node] + pool.freeMem[node] / 4.0);
+                })
+                .thenComparing(PodPlacement::pod));
+        while (!share.pods.isEmpty()) {
+            PodPlacement victim = share.pods.get(0);
+            if (share.allocated - share.value(victim.arch()) < share.desired - 1e-9) {
+                return;
+            }
+            share.remove(victim);
+            stops.add(victim.pod());
+        }
+    }
+
+    /** Progressive filling: one pod at a time to the least satisfied function per unit of weight. */
+    private void grow(Map<String, Share> shares, NodePool pool, List<PlacementPlan.PodStart> starts, List<String> stops) {
+        PriorityQueue<Share> hungry = new PriorityQueue<>(Comparator
+                .comparingDouble(Share::weightedSatisfaction).thenComparing(Share::name));
+        shares.values().stream().filter(Share::wantsMore).forEach(hungry::add);
+        List<Share> blocked = new ArrayList<>();
+        while (!hungry.isEmpty()) {
+            Share share = hungry.poll();
+            int node = place(share, pool);
+            if (node < 0) {
+                blocked.add(share);
+                continue;
+            }
+            starts.add(new PlacementPlan.PodStart(share.name(), pool.nodes.get(node).name()));
+            if (share.wantsMore()) {
+                hungry.add(share);
+            }
+        }
+        preempt(blocked, shares, pool, stops);
+    }
+
+    /** Binds one pod of the function to the best node of its most valuable architecture with room. */
+    private static int place(Share share, NodePool pool) {
+        FunctionSpec fn = share.spec;
+        boolean cpuDominant = fn.cpuMillis() / 1000.0 >= fn.memoryMiB() / 2048.0;
+        int best = -1;
+        double bestValue = 0;
+        for (Arch arch : fn.architectures()) {
+            double value = share.value(arch);
+            if (value <= bestValue || !pool.hasNodes(arch)) {
+                continue;
+            }
+            int node = pool.bestFit(arch, fn.cpuMillis(), fn.memoryMiB(), cpuDominant);
+            if (node >= 0) {
+                best = node;
+                bestValue = value;
+            }
+        }
+        if (best >= 0) {
+            pool.take(best, fn.cpuMillis(), fn.memoryMiB());
+            share.allocated += bestValue;
+        }
+        return best;
+    }
+
+    /**
+     * For functions that found no room, stops a pod of the most satisfied function on a node where
+     * the blocked function would then fit; the blocked pod is placed once that pod has drained.
+     */
+    private static void preempt(List<Share> blocked, Map<String, Share> shares, NodePool pool, List<String> stops) {
+        blocked.sort(Comparator.comparingDouble(Share::weightedSatisfaction).thenComparing(Share::name));
+        int preempted = 0;
+        for (Share starving : blocked) {
+            while (preempted < MAX_PREEMPTIONS && starving.wantsMore()) {
+                PodPlacement victim = victimFor(starving, shares, pool);
+                if (victim == null) {
+                    break;
+                }
+                Share donor = shares.get(victim.function());
+                donor.remove(victim);
+                stops.add(victim.pod());
+                starving.promised += starving.bestValue();
+                preempted++;
+            }
+        }
+    }
+
+    /**
+     * A pod whose stopping helps the starving function: of a function ahead of it by more than the
+     * gap, which stays at least as satisfied as the starving one will be, on a node where the
+     * starving pod then fits; from the most satisfied such function.
+     */
+    private static PodPlacement victimFor(Share starving, Map<String, Share> shares, NodePool pool) {
+        double starvingAfter = starving.weightedSatisfactionWith(starving.bestValue());
+        PodPlacement best = null;
+        double bestDonorAfter = Double.NEGATIVE_INFINITY;
+        for (Share donor : shares.values()) {
+            if (donor == starving || donor.weightedSatisfaction() - starving.weightedSatisfaction() <= PREEMPTION_GAP) {
+                continue;
+            }
+            for (PodPlacement pod : donor.pods) {
+                double donorAfter = donor.weightedSatisfactionWith(-donor.value(pod.arch()));
+                if (donorAfter < starvingAfter || donorAfter <= bestDonorAfter || !starving.spec.runsOn(pod.arch())) {
+                    continue;
+                }
+                int node = pool.indexOf(pod.node());
+                if (node >= 0 && pool.freeCpu[node] + donor.spec.cpuMillis() >= starving.spec.cpuMillis()
+                        && pool.freeMem[node] + donor.spec.memoryMiB() >= starving.spec.memoryMiB()) {
+                    best = pod;
+                    bestDonorAfter = donorAfter;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** One function's allocation during a plan. */
+    private static final class Share {
+        final FunctionSpec spec;
+        final double desired;
+        final Map<Arch, Double> values;
+        final List<PodPlacement> pods = new ArrayList<>();
+        double allocated;
+        double promised;
+
+        Share(FunctionDemand demand, Map<Arch, Double> values) {
+            this.spec = demand.function();
+            this.desired = demand.desiredReplicas();
+            this.values = values;
+        }
+
+        String name() {
+            return spec.name();
+        }
+
+        double value(Arch arch) {
+            return values.getOrDefault(arch, 1.0);
+        }
+
+        double bestValue() {
+            return values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1.0);
+        }
+
+        void add(PodPlacement pod) {
+            pods.add(pod);
+            allocated += value(pod.arch());
+        }
+
+        void remove(PodPlacement pod) {
+            pods.remove(pod);
+            allocated -= value(pod.arch());
+        }
+
+        boolean wantsMore() {
+            return allocated + promised < desired - 1e-9;
+        }
+
+        double weightedSatisfaction() {
+            return weightedSatisfactionWith(0);
+        }
+
+        double weightedSatisfactionWith(double extra) {
+            double satisfaction = desired == 0 ? 1 : Math.min(1, (allocated + promised + extra) / desired);
+            return satisfaction / spec.weight();
+        }
+
+        /** Pods still wanted, in pods of the fastest architecture. */
+        int missingPods() {
+            return (int) Math.ceil(Math.max(0, desired - allocated - promised) - 1e-9);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.muserving.placement.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.ClusterSnapshot;
+import dev.muserving.api.FunctionDemand;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.NodeInfo;
+import dev.muserving.api.PodPhase;
+import dev.muserving.api.PodPlacement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class MuPlacementTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final MuPlacement placement = new MuPlacement();
+
+    private static FunctionSpec fn(String name, int cpu, int mem, double weight, Arch... archs) {
+        return new FunctionSpec(name, 4, cpu, mem, EnumSet.of(archs[0], archs), 100, weight, 0, 0);
+    }
+
+    private static FunctionDemand want(FunctionSpec fn, int replicas, Map<Arch, Double> rates) {
+        return new FunctionDemand(fn, replicas, rates);
+    }
+
+    private static PodPlacement pod(String name, FunctionSpec fn, NodeInfo node, PodPhase phase, int second) {
+        Instant at = T0.plusSeconds(second);
+        return new PodPlacement(name, fn.name(), node.name(), node.arch(), phase, at, phase == PodPhase.READY ? at : null);
+    }
+
+    private static Map<String, Long> startsByFunction(PlacementPlan plan) {
+        return plan.starts().stream().collect(Collectors.groupingBy(PlacementPlan.PodStart::function, Collectors.counting()));
+    }
+
+    @Test
+    void underContentionEveryFunctionGetsTheSameShareOfWhatItAsked() {
+        // Room for 5 one-core pods; A and B want 4, C wants 2: fair share is half of each.
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 5000, 16384);
+        FunctionSpec a = fn("a", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec b = fn("b", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec c = fn("c", 1000, 128, 1, Arch.AMD64);
+        List<FunctionDemand> demands = List.of(want(a, 4, Map.of()), want(b, 4, Map.of()), want(c, 2, Map.of()));
+
+        PlacementPlan mu = placement.plan(new ClusterSnapshot(List.of(node), List.of()), demands, T0);
+        assertThat(startsByFunction(mu)).containsExactlyInAnyOrderEntriesOf(Map.of("a", 2L, "b", 2L, "c", 1L));
+        assertThat(mu.unplaced()).containsExactlyInAnyOrderEntriesOf(Map.of("a", 2, "b", 2, "c", 1));
+
+        // The baseline serves whoever asked first.
+        PlacementPlan kube = new KubeSchedulerPlacement(new SplittableRandom(1))
+                .plan(new ClusterSnapshot(List.of(node), List.of()), demands, T0);
+        assertThat(startsByFunction(kube)).containsExactlyInAnyOrderEntriesOf(Map.of("a", 4L, "b", 1L));
+    }
+
+    @Test
+    void aHeavierFunctionGetsALargerShare() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 6000, 16384);
+        FunctionSpec heavy = fn("heavy", 1000, 128, 2, Arch.AMD64);
+        FunctionSpec light = fn("light", 1000, 128, 1, Arch.AMD64);
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), List.of()),
+                List.of(want(heavy, 6, Map.of()), want(light, 6, Map.of())), T0);
+        assertThat(startsByFunction(plan)).containsExactlyInAnyOrderEntriesOf(Map.of("heavy", 4L, "light", 2L));
+    }
+
+    @Test
+    void slowPodsCountForTheirMeasuredSpeed() {
+        // arm64 pods serve half as fast: one amd64 pod fits, so two arm64 pods make up the second.
+        NodeInfo amd = new NodeInfo("amd", Arch.AMD64, 1000, 4096);
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 8000, 16384);
+        FunctionSpec f = fn("f", 1000, 128, 1, Arch.AMD64, Arch.ARM64);
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of()),
+                List.of(want(f, 2, Map.of(Arch.AMD64, 20.0, Arch.ARM64, 10.0))), T0);
+        assertThat(plan.starts()).extracting(PlacementPlan.PodStart::node).containsExactlyInAnyOrder("amd", "arm", "arm");
+        assertThat(plan.unplaced()).isEmpty();
+    }
+
+    @Test
+    void prefersTheFasterArchitectureWhileItHasRoom() {
+        NodeInfo amd = new NodeInfo("amd", Arch.AMD64, 4000, 8192);
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 16000, 32768);
+        FunctionSpec f = fn("f", 1000, 128, 1, Arch.AMD64, Arch.ARM64);
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of()),
+                List.of(want(f, 3, Map.of(Arch.AMD64, 20.0, Arch.ARM64, 12.0))), T0);
+        assertThat(plan.starts()).extracting(PlacementPlan.PodStart::node).containsOnly("amd");
+    }
+
+    @Test
+    void bestFitFillsTheTightestNodeFirst() {
+        NodeInfo roomy = new NodeInfo("roomy", Arch.AMD64, 8000, 16384);
+        NodeInfo tight = new NodeInfo("tight", Arch.AMD64, 8000, 16384);
+        FunctionSpec filler = fn("filler", 7000, 128, 1, Arch.AMD64);
+        FunctionSpec f = fn("f", 1000, 128, 1, Arch.AMD64);
+        List<PodPlacement> pods = List.of(pod("filler-0", filler, tight, PodPhase.READY, 0));
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(roomy, tight), pods),
+                List.of(want(filler, 1, Map.of()), want(f, 1, Map.of())), T0);
+        assertThat(plan.starts()).containsExactly(new PlacementPlan.PodStart("f", "tight"));
+    }
+
+    @Test
+    void scaleDownRemovesStartingThenSlowThenPodsOnEmptyNodes() {
+        NodeInfo amdBusy = new NodeInfo("amd-busy", Arch.AMD64, 2000, 4096);
+        NodeInfo amdEmpty = new NodeInfo("amd-empty", Arch.AMD64, 8000, 16384);
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 8000, 16384);
+        FunctionSpec f = fn("f", 1000, 128, 1, Arch.AMD64, Arch.ARM64);
+        List<PodPlacement> pods = List.of(
+                pod("busy-0", f, amdBusy, PodPhase.READY, 0),
+                pod("busy-1", f, amdBusy, PodPhase.READY, 0),
+                pod("empty-0", f, amdEmpty, PodPhase.READY, 0),
+                pod("arm-0", f, arm, PodPhase.READY, 0),
+                pod("starting", f, amdBusy, PodPhase.STARTING, 5));
+        ClusterSnapshot cluster = new ClusterSnapshot(List.of(amdBusy, amdEmpty, arm), pods);
+        Map<Arch, Double> rates = Map.of(Arch.AMD64, 20.0, Arch.ARM64, 10.0);
+        // allocated: 4 amd64 pods (the starting one included) + half an arm64 one = 4.5
+        assertThat(placement.plan(cluster, List.of(want(f, 4, rates)), T0).stops()).as("keeps what it wants").isEmpty();
+        assertThat(placement.plan(cluster, List.of(want(f, 3, rates)), T0).stops()).containsExactly("starting", "arm-0");
+        assertThat(placement.plan(cluster, List.of(want(f, 2, rates)), T0).stops())
+                .containsExactly("starting", "arm-0", "empty-0");
+    }
+
+    @Test
+    void aStarvingFunctionTakesAPodFromTheBestServedOne() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
+        FunctionSpec greedy = fn("greedy", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec late = fn("late", 1000, 128, 1, Arch.AMD64);
+        List<PodPlacement> pods = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pods.add(pod("greedy-" + i, greedy, node, PodPhase.READY, i));
+        }
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), pods),
+                List.of(want(greedy, 4, Map.of()), want(late, 4, Map.of())), T0);
+        assertThat(plan.stops()).hasSize(2).allMatch(p -> p.startsWith("greedy-"));
+        assertThat(plan.starts()).as("placed once the stopped pods have drained").isEmpty();
+    }
+
+    @Test
+    void noPreemptionForASmallGap() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
+        FunctionSpec a = fn("a", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec b = fn("b", 1000, 128, 1, Arch.AMD64);
+        List<PodPlacement> pods = List.of(
+                pod("a-0", a, node, PodPhase.READY, 0), pod("a-1", a, node, PodPhase.READY, 0),
+                pod("b-0", b, node, PodPhase.READY, 0), pod("b-1", b, node, PodPhase.READY, 0));
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), pods),
+                List.of(want(a, 3, Map.of()), want(b, 3, Map.of())), T0);
+        assertThat(plan.stops()).isEmpty();
+    }
+
+    @Test
+    void measuredRatesAreRememberedWhenAnArchitectureHasNoPod() {
+        NodeInfo amd = new NodeInfo("amd", Arch.AMD64, 1000, 4096);
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 8000, 16384);
+        FunctionSpec f = fn("f", 1000, 128, 1, Arch.AMD64, Arch.ARM64);
+        placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of()),
+                List.of(want(f, 0, Map.of(Arch.AMD64, 20.0, Arch.ARM64, 5.0))), T0);
+        PlacementPlan later = placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of()),
+                List.of(want(f, 2, Map.of())), T0);
+        Map<String, Long> byNode = later.starts().stream()
+                .collect(Collectors.groupingBy(PlacementPlan.PodStart::node, Collectors.counting()));
+        assertThat(byNode).containsExactlyInAnyOrderEntriesOf(Map.of("amd", 1L, "arm", 4L));
+    }
+
+    @Test
+    void placesFiftyThousandPodsOnFiveThousandNodes() {
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            nodes.add(new NodeInfo("node-" + i, i % 2 == 0 ? Arch.AMD64 : Arch.ARM64, 16000, 65536));
+        }
+        List<FunctionDemand> demands = new ArrayList<>();
+        for (int f = 0; f < 500; f++) {
+            FunctionSpec spec = fn("fn-" + f, 250 + (f % 4) * 250, 128 + (f % 8) * 64, 1, Arch.AMD64, Arch.ARM64);
+            demands.add(want(spec, 100, Map.of(Arch.AMD64, 20.0, Arch.ARM64, 15.0)));
+        }
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(nodes, List.of()), demands, T0);
+        Map<String, NodeInfo> byName = nodes.stream().collect(Collectors.toMap(NodeInfo::name, Function.identity()));
+        assertThat(plan.starts()).hasSizeGreaterThanOrEqualTo(50_000);
+        assertThat(plan.unplaced()).isEmpty();
+        assertThat(plan.starts()).allMatch(s -> byName.containsKey(s.node()));
+    }
+}
