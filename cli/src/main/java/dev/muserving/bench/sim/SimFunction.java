@@ -22,6 +22,8 @@ final class SimFunction {
     final RoutingPolicy[] routing;
     final BalancerPodView[] views;
     final IntFifo[] balancerQueues;
+    /** Whether a balancer has a retry of its held requests pending. */
+    final boolean[] retryScheduled;
     final List<SimPod> ready = new ArrayList<>();
     final List<SimPod> active = new ArrayList<>();
     final FunctionStats stats = new FunctionStats();
@@ -53,6 +55,7 @@ final class SimFunction {
         this.routing = routing;
         this.views = new BalancerPodView[routing.length];
         this.balancerQueues = new IntFifo[routing.length];
+        this.retryScheduled = new boolean[routing.length];
         for (int lb = 0; lb < routing.length; lb++) {
             views[lb] = new BalancerPodView(ready, lb);
             balancerQueues[lb] = new IntFifo();

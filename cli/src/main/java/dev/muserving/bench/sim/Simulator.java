@@ -25,10 +25,16 @@ public final class Simulator {
     static final int COMPLETION = 1;
     static final int POD_READY = 2;
     static final int METRICS_TICK = 3;
+    static final int RETRY = 4;
 
     static final double METRICS_INTERVAL = 1.0;
     /** Metric intervals per autoscaler tick: Knative scrapes every second and decides every two. */
     static final int INTERVALS_PER_TICK = 2;
+    /**
+     * How soon a balancer asks its policy again about requests it holds while pods exist: a balancer
+     * cannot see completions that go through other balancers, so it re-checks on a timer.
+     */
+    static final double RETRY_SECONDS = 0.02;
     /** After the last arrival the run goes on this long at most, so that queued requests can finish. */
     static final double MAX_DRAIN_SECONDS = 300;
 
@@ -87,6 +93,7 @@ public final class Simulator {
                 case COMPLETION -> complete(events.payload());
                 case POD_READY -> controlPlane.podReady(events.payload(), now);
                 case METRICS_TICK -> metricsTick(events.payload());
+                case RETRY -> retry(events.payload());
                 default -> throw new IllegalStateException("unknown event " + events.kind());
             }
         }
@@ -126,6 +133,7 @@ public final class Simulator {
             drop(fn, r);
         } else {
             queue.add(r);
+            scheduleRetry(fn, lb);
         }
     }
 
@@ -208,9 +216,24 @@ public final class Simulator {
             } else if (route(fn, r, lb)) {
                 queue.poll();
             } else {
+                scheduleRetry(fn, lb);
                 return;
             }
         }
+    }
+
+    private void scheduleRetry(SimFunction fn, int lb) {
+        if (!fn.retryScheduled[lb] && !fn.ready.isEmpty()) {
+            fn.retryScheduled[lb] = true;
+            events.push(now + RETRY_SECONDS, RETRY, fn.index * balancers + lb);
+        }
+    }
+
+    private void retry(int payload) {
+        SimFunction fn = functions[payload / balancers];
+        int lb = payload % balancers;
+        fn.retryScheduled[lb] = false;
+        drainBalancer(fn, lb);
     }
 
     private boolean timedOut(int r) {
