@@ -130,7 +130,10 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     private Sizing size() {
         int fastest = fastestMeasured();
         double predicted = Math.max(forecast.forecast(config.startupHorizon().toSeconds()), currentRate);
-        double drain = buffered / Math.max(1, sloSeconds);
+        // Drain the backlog within the SLO, but never ask for more than twice the arrival rate for it:
+        // under contention a backlog that pods cannot be found for would otherwise inflate demand
+        // without bound and make every other function look satisfied by comparison.
+        double drain = Math.min(buffered / Math.max(1, sloSeconds), Math.max(predicted, 1));
         double lambda = predicted + drain;
         if (fastest < 0) {
             double target = slots * 0.7;
