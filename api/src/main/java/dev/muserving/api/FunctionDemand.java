@@ -7,16 +7,24 @@ import java.util.Objects;
  * What the autoscaler asks of placement for one function.
  *
  * @param desiredReplicas the replicas the autoscaler wants
+ * @param requiredReplicas the fewest that keep up with the load (see {@link ScalingDecision})
  * @param serviceRatePerPod measured requests per second one busy pod completes, by architecture;
  *     an architecture without a measurement is absent
  */
-public record FunctionDemand(FunctionSpec function, int desiredReplicas, Map<Arch, Double> serviceRatePerPod) {
+public record FunctionDemand(
+        FunctionSpec function, int desiredReplicas, int requiredReplicas, Map<Arch, Double> serviceRatePerPod) {
 
     public FunctionDemand {
         Objects.requireNonNull(function, "function");
-        if (desiredReplicas < 0) {
-            throw new IllegalArgumentException(function.name() + ": desiredReplicas cannot be negative");
+        if (desiredReplicas < 0 || requiredReplicas < 0 || requiredReplicas > desiredReplicas) {
+            throw new IllegalArgumentException(function.name() + ": needs 0 <= requiredReplicas (" + requiredReplicas
+                    + ") <= desiredReplicas (" + desiredReplicas + ")");
         }
         serviceRatePerPod = Map.copyOf(serviceRatePerPod);
+    }
+
+    /** A demand whose every desired replica is required. */
+    public FunctionDemand(FunctionSpec function, int desiredReplicas, Map<Arch, Double> serviceRatePerPod) {
+        this(function, desiredReplicas, desiredReplicas, serviceRatePerPod);
     }
 }

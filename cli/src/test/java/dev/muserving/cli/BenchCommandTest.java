@@ -2,6 +2,7 @@ package dev.muserving.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muserving.bench.Systems;
 import dev.muserving.bench.report.BenchSummary;
 import dev.muserving.bench.report.SummaryFiles;
 import java.io.IOException;
@@ -41,7 +42,7 @@ class BenchCommandTest {
         assertThat(out.toString()).contains("quick — seed 1", "knative", "p99 latency (ms)", "fairness (Jain)");
         BenchSummary summary = SummaryFiles.read(dir.resolve("summary.json"));
         assertThat(summary.scenario()).isEqualTo("quick");
-        assertThat(summary.systems()).containsKey("knative");
+        assertThat(summary.systems()).containsOnlyKeys(Systems.names());
         BenchSummary.SystemSummary knative = summary.systems().get("knative");
         assertThat(knative.requests()).isEqualTo(knative.completed() + knative.dropped()).isPositive();
         assertThat(knative.functions()).extracting(BenchSummary.FunctionSummary::name)
@@ -49,7 +50,7 @@ class BenchCommandTest {
         assertThat(knative.byArchitecture()).containsOnlyKeys("amd64", "arm64");
         List<String> csv = Files.readAllLines(dir.resolve("functions.csv"));
         assertThat(csv.get(0)).isEqualTo("system,function,requests,p99Ms,sloP99Ms,sloViolationRate,podSeconds,satisfaction");
-        assertThat(csv).hasSize(5);
+        assertThat(csv).hasSize(1 + 4 * Systems.names().size());
         assertThat(csv.get(1)).startsWith("knative,echo,");
     }
 

@@ -35,6 +35,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
 
     /** A pod count far beyond any cluster: stops the search when the SLO cannot be met. */
     static final int MAX_PODS = 100_000;
+    /** "Keeping up" leaves a tenth of the pods' capacity free: a queue at full load never drains. */
+    static final double KEEP_UP_UTILIZATION = 0.9;
 
     private final FunctionSpec function;
     private final MuAutoscalerConfig config;
@@ -108,6 +110,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         }
         Sizing sizing = size();
         int need = function.clampReplicas(sizing.pods);
+        int required = Math.min(need, function.clampReplicas(sizing.keepUp));
         recentNeeds.addLast(new Need(now, need));
         Instant horizon = now.minus(config.scaleDownDelay());
         while (!recentNeeds.isEmpty() && recentNeeds.peekFirst().at().isBefore(horizon)) {
@@ -117,7 +120,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         String held = desired > need
                 ? String.format(Locale.ROOT, "; holding %d for the %ds scale-down delay", desired, config.scaleDownDelay().toSeconds())
                 : "";
-        return new ScalingDecision(desired, sizing.reason + held + " → " + desired);
+        return new ScalingDecision(desired, Math.min(required, desired),
+                sizing.reason + held + " → " + desired + " (" + required + " to keep up)");
     }
 
     private boolean isIdle(Instant now) {
@@ -125,15 +129,17 @@ public final class MuAutoscaler implements AutoscalingPolicy {
                 && Duration.between(lastArrival, now).compareTo(config.idleBeforeZero()) >= 0;
     }
 
-    private record Sizing(int pods, String reason) {}
+    /** @param keepUp the pods that serve the predicted rate at 90 % utilisation, without SLO headroom */
+    private record Sizing(int pods, int keepUp, String reason) {}
 
     private Sizing size() {
         int fastest = fastestMeasured();
         double predicted = Math.max(forecast.forecast(config.startupHorizon().toSeconds()), currentRate);
-        // Drain the backlog within the SLO, but never ask for more than twice the arrival rate for it:
-        // under contention a backlog that pods cannot be found for would otherwise inflate demand
-        // without bound and make every other function look satisfied by comparison.
-        double drain = Math.min(buffered / Math.max(1, sloSeconds), Math.max(predicted, 1));
+        // Drain the backlog over the SLO or the drain time, whichever is longer, and never ask more
+        // than a share of the arrival rate for it: pods for it arrive a start-up later, and under
+        // contention a backlog that finds no pods would otherwise inflate demand without bound.
+        double drain = Math.min(buffered / Math.max(sloSeconds, config.backlogDrainSeconds()),
+                config.maxBacklogShare() * Math.max(predicted, 1));
         double lambda = predicted + drain;
         if (fastest < 0) {
             double target = slots * 0.7;
@@ -141,7 +147,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
             if (lambda > 0 || seenTraffic) {
                 pods = Math.max(1, pods);
             }
-            return new Sizing(pods, String.format(Locale.ROOT,
+            return new Sizing(pods, pods, String.format(Locale.ROOT,
                     "no service rate measured yet: %.1f concurrent / target %.1f", concurrency, target));
         }
         double podRate = serviceRate[fastest];
@@ -161,7 +167,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
             wait = 0;
         }
         double modelP99 = (wait + config.serviceTailFactor() * meanService) * 1000;
-        return new Sizing(pods, String.format(Locale.ROOT,
+        int keepUp = Math.min(pods, Math.max(lambda > 0 ? 1 : 0, (int) Math.ceil(predicted / (podRate * KEEP_UP_UTILIZATION))));
+        return new Sizing(pods, keepUp, String.format(Locale.ROOT,
                 "predicted %.1f rps (forecast %.1f, now %.1f, draining %d buffered), μ %.1f/s per %s pod (%d slots), "
                         + "p99 model %.0f ms %s %.0f ms",
                 lambda, forecast.forecast(config.startupHorizon().toSeconds()), currentRate, buffered, podRate,

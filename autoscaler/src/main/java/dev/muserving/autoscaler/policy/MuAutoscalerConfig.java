@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param scaleDownDelay scale down only to the highest need seen over this long
  * @param idleBeforeZero scale to zero after this long without a request
  * @param unlimitedSlots parallel requests assumed per pod when containerConcurrency is 0
+ * @param backlogDrainSeconds requests held in the balancer are planned to drain over at least this long
+ * @param maxBacklogShare the backlog adds at most this share of the arrival rate to the demand
  */
 public record MuAutoscalerConfig(
         Duration startupHorizon,
@@ -27,9 +29,11 @@ public record MuAutoscalerConfig(
         double forecastDamping,
         double surgeSmoothing,
         int initialScale,
-        int unlimitedSlots) {
+        int unlimitedSlots,
+        double backlogDrainSeconds,
+        double maxBacklogShare) {
 
     public static final MuAutoscalerConfig DEFAULTS = new MuAutoscalerConfig(
             Duration.ofSeconds(5), 0.99, 0.8, 3.0, 0.85, Duration.ofSeconds(30), Duration.ofSeconds(60),
-            0.3, 0.1, 0.9, 0.5, 1, 100);
+            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5);
 }

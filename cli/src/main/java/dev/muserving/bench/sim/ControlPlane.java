@@ -63,6 +63,7 @@ final class ControlPlane {
     void startInitialPods() {
         for (SimFunction fn : sim.functions) {
             fn.desired = fn.autoscaler.initialReplicas();
+            fn.required = fn.desired;
             fn.lastScaleReason = "initial scale";
         }
         applyPlacement(0, true);
@@ -90,9 +91,11 @@ final class ControlPlane {
         fn.account(now, sim.end);
         if (requestWaiting && decision.desiredReplicas() == 0) {
             fn.desired = fn.model.spec().clampReplicas(1);
+            fn.required = fn.desired;
             fn.lastScaleReason = "scale from zero: a request is waiting → " + fn.desired;
         } else {
             fn.desired = decision.desiredReplicas();
+            fn.required = decision.requiredReplicas();
             fn.lastScaleReason = decision.reason();
         }
     }
@@ -107,7 +110,7 @@ final class ControlPlane {
         }
         List<FunctionDemand> demands = new ArrayList<>();
         for (SimFunction fn : sim.functions) {
-            demands.add(new FunctionDemand(fn.model.spec(), fn.desired, serviceRates(fn)));
+            demands.add(new FunctionDemand(fn.model.spec(), fn.desired, Math.min(fn.required, fn.desired), serviceRates(fn)));
         }
         PlacementPlan plan = placement.plan(new ClusterSnapshot(nodes, placements), demands, sim.instant(now));
         for (String name : plan.stops()) {

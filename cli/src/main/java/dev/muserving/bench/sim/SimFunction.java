@@ -29,6 +29,7 @@ final class SimFunction {
     final FunctionStats stats = new FunctionStats();
 
     int desired;
+    int required;
     int unplaced;
     String lastScaleReason = "";
     int podSequence;

@@ -27,8 +27,10 @@ import java.util.PriorityQueue;
  *   <li><b>Weighted max-min fairness.</b> Pods are handed out one at a time to the function with the
  *       lowest satisfaction (effective allocation over desired) per unit of weight (progressive
  *       filling), so under contention every function gets the same share of what it asked for, a
- *       heavier function a larger one. A function that fits nowhere may take a pod from the most
- *       satisfied function, when that narrows the gap by more than {@link #PREEMPTION_GAP}.
+ *       heavier function a larger one. Filling runs twice: first up to the pods that keep up with
+ *       each function's load, then up to the SLO's headroom, so that a stable queue for everyone comes
+ *       before anyone's margin. A function that fits nowhere may take a pod from a better-served one
+ *       (above its keep-up share, or ahead by more than {@link #PREEMPTION_GAP}).
  *   <li><b>Best fit</b> on the pod's dominant resource, to limit fragmentation.
  *   <li><b>Scale-down</b> removes pods not yet ready first, then the slowest, then those on the
  *       emptiest nodes, which frees whole nodes' worth of usable room.
@@ -40,7 +42,7 @@ public final class MuPlacement implements PlacementPolicy {
     /** Take a pod from a better-served function only when satisfactions differ by more than this. */
     static final double PREEMPTION_GAP = 0.2;
     /** At most this many preemptions per plan: each one costs a cold start. */
-    static final int MAX_PREEMPTIONS = 4;
+    static final int MAX_PREEMPTIONS = 2;
 
     private final Map<String, Map<Arch, Double>> knownRates = new HashMap<>();
 
@@ -109,26 +111,35 @@ public final class MuPlacement implements PlacementPolicy {
         }
     }
 
-    /** Progressive filling: one pod at a time to the least satisfied function per unit of weight. */
+    /**
+     * Progressive filling, twice: first every function up to the pods that keep up with its load,
+     * then up to what meets its SLO; each time one pod at a time to the least satisfied function per
+     * unit of weight. Keeping every queue stable comes before anyone's headroom.
+     */
     private void grow(Map<String, Share> shares, NodePool pool, List<PlacementPlan.PodStart> starts, List<String> stops) {
-        PriorityQueue<Share> hungry = new PriorityQueue<>(Comparator
-                .comparingDouble(Share::weightedSatisfaction).thenComparing(Share::name));
-        shares.values().stream().filter(Share::wantsMore).forEach(hungry::add);
-        List<Share> blocked = new ArrayList<>();
-        while (!hungry.isEmpty()) {
-            Share share = hungry.poll();
-            int node = place(share, pool);
-            if (node < 0) {
-                blocked.add(share);
-                continue;
+        for (Phase phase : Phase.values()) {
+            shares.values().forEach(s -> s.target = phase == Phase.KEEP_UP ? s.required : s.desired);
+            PriorityQueue<Share> hungry = new PriorityQueue<>(Comparator
+                    .comparingDouble(Share::weightedSatisfaction).thenComparing(Share::name));
+            shares.values().stream().filter(Share::wantsMore).forEach(hungry::add);
+            List<Share> blocked = new ArrayList<>();
+            while (!hungry.isEmpty()) {
+                Share share = hungry.poll();
+                int node = place(share, pool);
+                if (node < 0) {
+                    blocked.add(share);
+                    continue;
+                }
+                starts.add(new PlacementPlan.PodStart(share.name(), pool.nodes.get(node).name()));
+                if (share.wantsMore()) {
+                    hungry.add(share);
+                }
             }
-            starts.add(new PlacementPlan.PodStart(share.name(), pool.nodes.get(node).name()));
-            if (share.wantsMore()) {
-                hungry.add(share);
-            }
+            preempt(blocked, shares, pool, stops, phase);
         }
-        preempt(blocked, shares, pool, stops);
     }
+
+    private enum Phase { KEEP_UP, MEET_SLO }
 
     /** Binds one pod of the function to the best node of its most valuable architecture with room. */
     private static int place(Share share, NodePool pool) {
@@ -155,15 +166,15 @@ public final class MuPlacement implements PlacementPolicy {
     }
 
     /**
-     * For functions that found no room, stops a pod of the most satisfied function on a node where
-     * the blocked function would then fit; the blocked pod is placed once that pod has drained.
+     * For functions that found no room, stops a pod of a better-served function on a node where the
+     * blocked function would then fit; the blocked pod is placed once that pod has drained.
      */
-    private static void preempt(List<Share> blocked, Map<String, Share> shares, NodePool pool, List<String> stops) {
+    private static void preempt(List<Share> blocked, Map<String, Share> shares, NodePool pool, List<String> stops, Phase phase) {
         blocked.sort(Comparator.comparingDouble(Share::weightedSatisfaction).thenComparing(Share::name));
         int preempted = 0;
         for (Share starving : blocked) {
             while (preempted < MAX_PREEMPTIONS && starving.wantsMore()) {
-                PodPlacement victim = victimFor(starving, shares, pool);
+                PodPlacement victim = victimFor(starving, shares, pool, phase);
                 if (victim == null) {
                     break;
                 }
@@ -177,21 +188,30 @@ public final class MuPlacement implements PlacementPolicy {
     }
 
     /**
-     * A pod whose stopping helps the starving function: of a function ahead of it by more than the
-     * gap, which stays at least as satisfied as the starving one will be, on a node where the
-     * starving pod then fits; from the most satisfied such function.
+     * A pod whose stopping helps the starving function, from the most satisfied donor that stays at
+     * least as satisfied as the starving one will be, on a node where the starving pod then fits.
+     * While the starving function cannot keep up, any donor above its own keep-up share may give; for
+     * SLO headroom, only a donor ahead by more than the gap.
      */
-    private static PodPlacement victimFor(Share starving, Map<String, Share> shares, NodePool pool) {
+    private static PodPlacement victimFor(Share starving, Map<String, Share> shares, NodePool pool, Phase phase) {
         double starvingAfter = starving.weightedSatisfactionWith(starving.bestValue());
         PodPlacement best = null;
         double bestDonorAfter = Double.NEGATIVE_INFINITY;
         for (Share donor : shares.values()) {
-            if (donor == starving || donor.weightedSatisfaction() - starving.weightedSatisfaction() <= PREEMPTION_GAP) {
+            if (donor == starving) {
+                continue;
+            }
+            boolean mayGive = phase == Phase.KEEP_UP
+                    ? donor.allocated > donor.required + 1e-9
+                    : donor.weightedSatisfaction() - starving.weightedSatisfaction() > PREEMPTION_GAP;
+            if (!mayGive) {
                 continue;
             }
             for (PodPlacement pod : donor.pods) {
-                double donorAfter = donor.weightedSatisfactionWith(-donor.value(pod.arch()));
-                if (donorAfter < starvingAfter || donorAfter <= bestDonorAfter || !starving.spec.runsOn(pod.arch())) {
+                double value = donor.value(pod.arch());
+                double donorAfter = donor.weightedSatisfactionWith(-value);
+                boolean keepsUp = phase != Phase.KEEP_UP || donor.allocated - value >= donor.required - 1e-9;
+                if (!keepsUp || donorAfter < starvingAfter || donorAfter <= bestDonorAfter || !starving.spec.runsOn(pod.arch())) {
                     continue;
                 }
                 int node = pool.indexOf(pod.node());
@@ -209,7 +229,10 @@ public final class MuPlacement implements PlacementPolicy {
     private static final class Share {
         final FunctionSpec spec;
         final double desired;
+        final double required;
         final Map<Arch, Double> values;
+        /** What this phase of filling aims at: required, then desired. */
+        double target;
         final List<PodPlacement> pods = new ArrayList<>();
         double allocated;
         double promised;
@@ -217,6 +240,8 @@ public final class MuPlacement implements PlacementPolicy {
         Share(FunctionDemand demand, Map<Arch, Double> values) {
             this.spec = demand.function();
             this.desired = demand.desiredReplicas();
+            this.required = demand.requiredReplicas();
+            this.target = desired;
             this.values = values;
         }
 
@@ -243,15 +268,16 @@ public final class MuPlacement implements PlacementPolicy {
         }
 
         boolean wantsMore() {
-            return allocated + promised < desired - 1e-9;
+            return allocated + promised < target - 1e-9;
         }
 
         double weightedSatisfaction() {
             return weightedSatisfactionWith(0);
         }
 
+        /** Allocation over the current target, per unit of weight. */
         double weightedSatisfactionWith(double extra) {
-            double satisfaction = desired == 0 ? 1 : Math.min(1, (allocated + promised + extra) / desired);
+            double satisfaction = target == 0 ? 1 : Math.min(1, (allocated + promised + extra) / target);
             return satisfaction / spec.weight();
         }
 
