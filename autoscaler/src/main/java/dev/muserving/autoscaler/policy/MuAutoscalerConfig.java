@@ -3,7 +3,7 @@ package dev.muserving.autoscaler.policy;
 import java.time.Duration;
 
 /**
- * Settings of Mu's autoscaler; {@link #DEFAULTS} are documented in docs/autoscaling.md.
+ * Settings of Mu's autoscaler; {@link #DEFAULTS} are documented in docs/policies.md.
  *
  * @param startupHorizon how far ahead to forecast: about a pod's start-up time
  * @param quantile the latency quantile the SLO is about (0.99)
