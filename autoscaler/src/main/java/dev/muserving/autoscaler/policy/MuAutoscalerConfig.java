@@ -34,6 +34,6 @@ public record MuAutoscalerConfig(
         double maxBacklogShare) {
 
     public static final MuAutoscalerConfig DEFAULTS = new MuAutoscalerConfig(
-            Duration.ofSeconds(5), 0.99, 0.8, 3.0, 0.85, Duration.ofSeconds(30), Duration.ofSeconds(60),
+            Duration.ofSeconds(5), 0.99, 1.0, 3.0, 0.9, Duration.ofSeconds(15), Duration.ofSeconds(60),
             0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5);
 }

@@ -17,6 +17,14 @@ import org.junit.jupiter.api.Test;
 class MuAutoscalerTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /**
+     * Fixed settings for hand-computed cases, independent of how the defaults are tuned: the model's
+     * p99 aimed at 80 % of the SLO, utilisation at most 85 %, a 30 s scale-down delay.
+     */
+    private static final MuAutoscalerConfig CONFIG = new MuAutoscalerConfig(
+            Duration.ofSeconds(5), 0.99, 0.8, 3.0, 0.85, Duration.ofSeconds(30), Duration.ofSeconds(60),
+            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5);
     private int clock;
 
     private static FunctionSpec function(int cc, double sloMs, int minScale) {
@@ -47,7 +55,7 @@ class MuAutoscalerTest {
     void sizesWithErlangCSoThePredictedP99MeetsTheSlo() {
         // 100 rps, one request per pod at 20/s (50 ms): tail 150 ms, wait budget 0.8 x 300 - 150 = 90 ms;
         // 6 pods wait 204 ms at p99, 7 pods 87 ms.
-        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 300, 0), CONFIG);
         feed(autoscaler, 120, 100, pods(20, 8), 0);
         ScalingDecision decision = decide(autoscaler);
         assertThat(decision.desiredReplicas()).isEqualTo(7);
@@ -59,17 +67,17 @@ class MuAutoscalerTest {
     void moreSlotsPerPodNeedFewerPods() {
         // 100 rps, 4 slots at 10/s each (pod rate 40): utilisation cap gives 3 pods, which wait 190 ms
         // at p99 within the 0.8 x 1000 - 300 = 500 ms budget.
-        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 1000, 0), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 1000, 0), CONFIG);
         feed(autoscaler, 120, 100, pods(40, 20), 0);
         assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(3);
     }
 
     @Test
     void sizesInPodsOfTheFastestMeasuredArchitecture() {
-        MuAutoscaler armOnly = new MuAutoscaler(function(1, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler armOnly = new MuAutoscaler(function(1, 300, 0), CONFIG);
         feed(armOnly, 120, 100, List.of(new PodMetrics("b", Arch.ARM64, 1, 20)), 0);
         assertThat(decide(armOnly).desiredReplicas()).isEqualTo(7);
-        MuAutoscaler both = new MuAutoscaler(function(1, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler both = new MuAutoscaler(function(1, 300, 0), CONFIG);
         feed(both, 120, 100, pods(40, 20), 0);
         ScalingDecision decision = decide(both);
         assertThat(decision.desiredReplicas()).isLessThan(7);
@@ -78,7 +86,7 @@ class MuAutoscalerTest {
 
     @Test
     void aBurstIsFollowedAtOnceAndLeftOnlyAfterTheScaleDownDelay() {
-        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 300, 0), CONFIG);
         feed(autoscaler, 60, 20, pods(20, 8), 0);
         int calm = decide(autoscaler).desiredReplicas();
         feed(autoscaler, 2, 100, pods(20, 8), 0);
@@ -94,17 +102,20 @@ class MuAutoscalerTest {
 
     @Test
     void bufferedRequestsAddTheRateThatDrainsThemWithinTheSlo() {
-        MuAutoscaler quiet = new MuAutoscaler(function(1, 1000, 0), MuAutoscalerConfig.DEFAULTS);
-        feed(quiet, 60, 10, pods(20, 8), 0);
-        MuAutoscaler backlog = new MuAutoscaler(function(1, 1000, 0), MuAutoscalerConfig.DEFAULTS);
-        feed(backlog, 60, 10, pods(20, 8), 40);
-        assertThat(decide(backlog).desiredReplicas()).isGreaterThan(decide(quiet).desiredReplicas() + 1);
-        assertThat(decide(backlog).reason()).contains("draining 40 buffered");
+        // 40 rps; 400 held: drained over 10 s that is 40 rps more, capped at half the arrival rate (20)
+        MuAutoscaler quiet = new MuAutoscaler(function(1, 1000, 0), CONFIG);
+        feed(quiet, 60, 40, pods(20, 8), 0);
+        int withoutBacklog = decide(quiet).desiredReplicas();
+        MuAutoscaler backlog = new MuAutoscaler(function(1, 1000, 0), CONFIG);
+        feed(backlog, 60, 40, pods(20, 8), 400);
+        ScalingDecision decision = decide(backlog);
+        assertThat(decision.desiredReplicas()).isGreaterThan(withoutBacklog);
+        assertThat(decision.reason()).contains("predicted 60.0 rps", "draining 400 buffered");
     }
 
     @Test
     void scalesToZeroOnlyAfterTheIdleTime() {
-        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 300, 0), CONFIG);
         feed(autoscaler, 30, 5, pods(40, 20), 0);
         feed(autoscaler, 59, 0, pods(40, 20), 0);
         assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(1);
@@ -116,15 +127,25 @@ class MuAutoscalerTest {
 
     @Test
     void minScaleKeepsPodsThroughIdleness() {
-        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 300, 2), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 300, 2), CONFIG);
         feed(autoscaler, 200, 0, pods(40, 20), 0);
         assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(2);
         assertThat(autoscaler.initialReplicas()).isEqualTo(2);
     }
 
     @Test
+    void theDefaultsAreTheDocumentedOnes() {
+        MuAutoscalerConfig d = MuAutoscalerConfig.DEFAULTS;
+        assertThat(d.sloHeadroom()).isEqualTo(1.0);
+        assertThat(d.maxUtilization()).isEqualTo(0.9);
+        assertThat(d.scaleDownDelay()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(d.idleBeforeZero()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(d.startupHorizon()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void withoutAMeasuredRateItSizesOnConcurrency() {
-        MuAutoscaler autoscaler = new MuAutoscaler(function(2, 300, 0), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler autoscaler = new MuAutoscaler(function(2, 300, 0), CONFIG);
         feed(autoscaler, 10, 100, List.of(), 0); // concurrency 5 (100 x 0.05), target 2 x 0.7
         ScalingDecision decision = decide(autoscaler);
         assertThat(decision.desiredReplicas()).isEqualTo(4);
@@ -134,7 +155,7 @@ class MuAutoscalerTest {
     @Test
     void anUnreachableSloStillGetsBoundedPods() {
         // Service alone (3 x 500 ms tail) exceeds the 1 s SLO: size for short waits instead.
-        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 1000, 0), MuAutoscalerConfig.DEFAULTS);
+        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 1000, 0), CONFIG);
         feed(autoscaler, 60, 10, pods(2, 1), 0);
         ScalingDecision decision = decide(autoscaler);
         assertThat(decision.desiredReplicas()).isBetween(6, 12);
