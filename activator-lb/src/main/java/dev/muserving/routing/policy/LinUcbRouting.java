@@ -22,16 +22,14 @@ public final class LinUcbRouting implements RoutingPolicy {
     static final double LAMBDA = 1.0;
     private static final int D = 2;
 
-    private final int slots;
-    private final int holdAt;
+    private final PodSlots slots;
     private final RandomGenerator random;
     private final Arm[] arms = new Arm[Arch.values().length];
     private final int[] podsOf = new int[Arch.values().length];
     private final int[] inFlightOf = new int[Arch.values().length];
 
     public LinUcbRouting(FunctionSpec function, BalancerPosition position, RandomGenerator random) {
-        this.slots = function.containerConcurrency() > 0 ? function.containerConcurrency() : MuRouting.UNLIMITED_SLOTS;
-        this.holdAt = slots + Math.max(1, slots / 2);
+        this.slots = PodSlots.of(function);
         this.random = random;
         for (int a = 0; a < arms.length; a++) {
             arms[a] = new Arm();
@@ -57,7 +55,7 @@ public final class LinUcbRouting implements RoutingPolicy {
             }
         }
         int pod = leastLoadedOfTwo(pods, Arch.values()[bestArch]);
-        return pods.inFlight(pod) >= holdAt ? HOLD : pod;
+        return pods.inFlight(pod) >= slots.holdAt() ? HOLD : pod;
     }
 
     @Override
@@ -79,7 +77,7 @@ public final class LinUcbRouting implements RoutingPolicy {
     }
 
     private double[] context(int arch) {
-        double load = podsOf[arch] == 0 ? 0 : inFlightOf[arch] / (double) (podsOf[arch] * slots);
+        double load = podsOf[arch] == 0 ? 0 : inFlightOf[arch] / (double) (podsOf[arch] * slots.slots());
         return new double[] {1, load};
     }
 

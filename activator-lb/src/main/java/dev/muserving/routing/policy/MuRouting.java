@@ -29,8 +29,6 @@ public final class MuRouting implements RoutingPolicy {
     /** Up to this many pods every pod is considered; above it, {@link #SAMPLES} random ones. */
     static final int FULL_SCAN_LIMIT = 16;
     static final int SAMPLES = 4;
-    /** Slots assumed for a pod without a concurrency limit (Knative's default target). */
-    static final int UNLIMITED_SLOTS = 100;
     /** Weight of a new report in this balancer's per-architecture mean rate. */
     static final double RATE_SMOOTHING = 0.1;
 
@@ -41,9 +39,9 @@ public final class MuRouting implements RoutingPolicy {
     private int lastChoice;
 
     public MuRouting(FunctionSpec function, BalancerPosition position, RandomGenerator random) {
-        this.slots = function.containerConcurrency() > 0 ? function.containerConcurrency() : UNLIMITED_SLOTS;
-        // Queue at most half a pod's slots more behind the running ones; beyond that, hold.
-        this.holdAt = slots + Math.max(1, slots / 2);
+        PodSlots podSlots = PodSlots.of(function);
+        this.slots = podSlots.slots();
+        this.holdAt = podSlots.holdAt();
         this.random = random;
     }
 

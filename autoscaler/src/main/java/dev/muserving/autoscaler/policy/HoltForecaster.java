@@ -45,8 +45,4 @@ final class HoltForecaster {
         double ahead = damping == 1 ? steps : damping * (1 - Math.pow(damping, steps)) / (1 - damping);
         return Math.max(0, level + ahead * trend);
     }
-
-    double level() {
-        return level;
-    }
 }

@@ -57,10 +57,6 @@ final class NodePool {
         return nodes.get(node).arch();
     }
 
-    boolean fits(int node, long cpu, long mem) {
-        return freeCpu[node] >= cpu && freeMem[node] >= mem;
-    }
-
     boolean hasNodes(Arch arch) {
         return !byCpu.get(arch).isEmpty();
     }
@@ -74,27 +70,20 @@ final class NodePool {
         long needed = cpuDominant ? cpu : mem;
         for (long entry : ordered.tailSet(key(needed, 0), true)) {
             int node = (int) (entry & ((1L << INDEX_BITS) - 1));
-            if (fits(node, cpu, mem)) {
+            if (freeCpu[node] >= cpu && freeMem[node] >= mem) {
                 return node;
             }
         }
         return -1;
     }
 
+    /** Reserves a pod's requests on a node, keeping the indexes sorted. */
     void take(int node, long cpu, long mem) {
-        adjust(node, -cpu, -mem);
-    }
-
-    void give(int node, long cpu, long mem) {
-        adjust(node, cpu, mem);
-    }
-
-    private void adjust(int node, long cpu, long mem) {
         Arch arch = arch(node);
         byCpu.get(arch).remove(key(freeCpu[node], node));
         byMem.get(arch).remove(key(freeMem[node], node));
-        freeCpu[node] += cpu;
-        freeMem[node] += mem;
+        freeCpu[node] -= cpu;
+        freeMem[node] -= mem;
         byCpu.get(arch).add(key(freeCpu[node], node));
         byMem.get(arch).add(key(freeMem[node], node));
     }
