@@ -1,5 +1,7 @@
 package dev.muserving.api;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,7 +22,9 @@ public record FunctionDemand(
             throw new IllegalArgumentException(function.name() + ": needs 0 <= requiredReplicas (" + requiredReplicas
                     + ") <= desiredReplicas (" + desiredReplicas + ")");
         }
-        serviceRatePerPod = Map.copyOf(serviceRatePerPod);
+        Map<Arch, Double> rates = new EnumMap<>(Arch.class);
+        rates.putAll(serviceRatePerPod);
+        serviceRatePerPod = Collections.unmodifiableMap(rates); // iterates in a fixed order, unlike Map.copyOf
     }
 
     /** A demand whose every desired replica is required. */

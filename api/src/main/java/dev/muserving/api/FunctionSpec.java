@@ -1,5 +1,6 @@
 package dev.muserving.api;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -46,7 +47,9 @@ public record FunctionSpec(
         if (architectures == null || architectures.isEmpty()) {
             throw new IllegalArgumentException(name + ": architectures must name at least one");
         }
-        architectures = Set.copyOf(EnumSet.copyOf(architectures));
+        // An EnumSet iterates in declaration order; Set.copyOf would iterate in an order that changes
+        // from one JVM to the next, and policies that walk the architectures must be reproducible.
+        architectures = Collections.unmodifiableSet(EnumSet.copyOf(architectures));
         if (!(sloP99Ms > 0) || Double.isInfinite(sloP99Ms)) {
             throw new IllegalArgumentException(name + ": sloP99Ms must be a positive number, got " + sloP99Ms);
         }

@@ -75,6 +75,7 @@ final class YamlNode {
         for (Map.Entry<String, YamlNode> entry : fields().entrySet()) {
             if (!known.contains(entry.getKey())) {
                 String nearest = known.stream()
+                        .sorted()
                         .min(Comparator.comparingInt(k -> editDistance(k, entry.getKey())))
                         .filter(k -> editDistance(k, entry.getKey()) <= 3)
                         .map(k -> " (did you mean '" + k + "'?)")
