@@ -20,12 +20,15 @@ import java.util.Locale;
  *   <li>Forecast the arrival rate one start-up horizon ahead (Holt's damped linear smoothing of the
  *       per-second rate), and take the larger of that and the current smoothed rate (the surge path:
  *       a burst the forecast has not caught up with still counts at once). Requests held in the
- *       balancer add the rate needed to drain them within the SLO.
+ *       balancer add the rate that drains them over the SLO or the drain time, at most a share of
+ *       the arrival rate again.
  *   <li>Take the service rate the pods report, per architecture, and size in pods of the fastest
  *       measured architecture (placement converts pods of slower ones by their measured rates).
  *   <li>Model the function as an M/M/k queue with k = pods × slots: the fewest pods whose predicted
  *       p99 (Erlang-C waiting quantile plus the service tail) is within the SLO's headroom and whose
  *       utilisation stays under the cap.
+ *   <li>Report beside it the pods that merely keep up (90 % utilisation, no SLO headroom): placement
+ *       serves every function that much first when the cluster is short.
  *   <li>Scale up at once; scale down only to the highest need of the last scale-down delay
  *       (hysteresis); scale to zero once no request came for the idle time.
  * </ol>
