@@ -42,6 +42,8 @@ public final class Systems {
         add(new SystemUnderTest(MU,
                 "Mu: least expected completion time routing, predictive SLO autoscaling, fair heterogeneous placement",
                 muRouting, muAutoscaling, muPlacement));
+        add(new SystemUnderTest("mu-burst", "Mu, its autoscaler keeping room for 70 % of the last five minutes' peak rate",
+                muRouting, MuAutoscaler.factory(MuAutoscalerConfig.BURST_AWARE), muPlacement));
         add(new SystemUnderTest("mu-routing-only", "Mu's routing; Knative's autoscaling and placement",
                 muRouting, knativeAutoscaling, knativePlacement));
         add(new SystemUnderTest("mu-autoscaler-only", "Mu's autoscaling; Knative's routing and placement",

@@ -20,15 +20,12 @@ import java.util.Locale;
  *   <li>Forecast the arrival rate one start-up horizon ahead (Holt's damped linear smoothing of the
  *       per-second rate), and take the larger of that and the current smoothed rate (the surge path:
  *       a burst the forecast has not caught up with still counts at once). Requests held in the
- *       balancer add the rate that drains them over the SLO or the drain time, at most a share of
- *       the arrival rate again.
+ *       balancer add the rate needed to drain them within the SLO.
  *   <li>Take the service rate the pods report, per architecture, and size in pods of the fastest
  *       measured architecture (placement converts pods of slower ones by their measured rates).
  *   <li>Model the function as an M/M/k queue with k = pods × slots: the fewest pods whose predicted
  *       p99 (Erlang-C waiting quantile plus the service tail) is within the SLO's headroom and whose
  *       utilisation stays under the cap.
- *   <li>Report beside it the pods that merely keep up (90 % utilisation, no SLO headroom): placement
- *       serves every function that much first when the cluster is short.
  *   <li>Scale up at once; scale down only to the highest need of the last scale-down delay
  *       (hysteresis); scale to zero once no request came for the idle time.
  * </ol>
@@ -49,6 +46,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     private final double[] serviceRate = new double[Arch.values().length];
     private final Deque<Need> recentNeeds = new ArrayDeque<>();
     private double currentRate;
+    /** Per-second arrival rates of the burst memory, oldest first: {epoch second, rate}. */
+    private final Deque<double[]> recentRates = new ArrayDeque<>();
     private boolean seenTraffic;
     private Instant lastArrival;
     private int buffered;
@@ -78,6 +77,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         double seconds = snapshot.interval().toNanos() / 1e9;
         double rate = snapshot.arrivals() / seconds;
         forecast.observe(rate);
+        rememberRate(snapshot.at(), rate);
         currentRate = seenTraffic ? currentRate + config.surgeSmoothing() * (rate - currentRate) : rate;
         if (lastArrival == null) {
             lastArrival = snapshot.at().minus(snapshot.interval()); // idle time counts from the first interval
@@ -127,6 +127,22 @@ public final class MuAutoscaler implements AutoscalingPolicy {
                 sizing.reason + held + " → " + desired + " (" + required + " to keep up)");
     }
 
+    private void rememberRate(Instant at, double rate) {
+        if (config.burstShare() <= 0) {
+            return;
+        }
+        long second = at.getEpochSecond();
+        recentRates.addLast(new double[] {second, rate});
+        while (recentRates.peekFirst()[0] <= second - config.burstMemory().toSeconds()) {
+            recentRates.removeFirst();
+        }
+    }
+
+    /** The rate to keep room for: a share of the highest per-second rate in the burst memory. */
+    private double burstRate() {
+        return config.burstShare() * recentRates.stream().mapToDouble(r -> r[1]).max().orElse(0);
+    }
+
     private boolean isIdle(Instant now) {
         return buffered == 0 && lastArrival != null
                 && Duration.between(lastArrival, now).compareTo(config.idleBeforeZero()) >= 0;
@@ -143,7 +159,9 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         // contention a backlog that finds no pods would otherwise inflate demand without bound.
         double drain = Math.min(buffered / Math.max(sloSeconds, config.backlogDrainSeconds()),
                 config.maxBacklogShare() * Math.max(predicted, 1));
-        double lambda = predicted + drain;
+        // Burst headroom goes into the desired count only: under contention placement serves every
+        // function's keep-up share first, so room kept for one function's next burst never starves another.
+        double lambda = Math.max(predicted + drain, burstRate());
         if (fastest < 0) {
             double target = slots * 0.7;
             int pods = (int) Math.ceil(concurrency / target);
@@ -172,9 +190,10 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         double modelP99 = (wait + config.serviceTailFactor() * meanService) * 1000;
         int keepUp = Math.min(pods, Math.max(lambda > 0 ? 1 : 0, (int) Math.ceil(predicted / (podRate * KEEP_UP_UTILIZATION))));
         return new Sizing(pods, keepUp, String.format(Locale.ROOT,
-                "predicted %.1f rps (forecast %.1f, now %.1f, draining %d buffered), μ %.1f/s per %s pod (%d slots), "
+                "predicted %.1f rps (forecast %.1f, now %.1f, draining %d buffered%s), μ %.1f/s per %s pod (%d slots), "
                         + "p99 model %.0f ms %s %.0f ms",
-                lambda, forecast.forecast(config.startupHorizon().toSeconds()), currentRate, buffered, podRate,
+                lambda, forecast.forecast(config.startupHorizon().toSeconds()), currentRate, buffered,
+                config.burstShare() > 0 ? String.format(Locale.ROOT, ", burst room %.1f", burstRate()) : "", podRate,
                 Arch.values()[fastest].label(), slots, modelP99, feasible ? "≤" : "(SLO out of reach) vs",
                 function.sloP99Ms()));
     }

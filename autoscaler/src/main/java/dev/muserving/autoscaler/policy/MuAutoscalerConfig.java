@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param unlimitedSlots parallel requests assumed per pod when containerConcurrency is 0
  * @param backlogDrainSeconds requests held in the balancer are planned to drain over at least this long
  * @param maxBacklogShare the backlog adds at most this share of the arrival rate to the demand
+ * @param burstMemory how far back the highest per-second rate is remembered
+ * @param burstShare desired replicas keep room for this share of that rate; 0 turns it off
  */
 public record MuAutoscalerConfig(
         Duration startupHorizon,
@@ -31,9 +33,20 @@ public record MuAutoscalerConfig(
         int initialScale,
         int unlimitedSlots,
         double backlogDrainSeconds,
-        double maxBacklogShare) {
+        double maxBacklogShare,
+        Duration burstMemory,
+        double burstShare) {
 
     public static final MuAutoscalerConfig DEFAULTS = new MuAutoscalerConfig(
             Duration.ofSeconds(5), 0.99, 1.0, 3.0, 0.9, Duration.ofSeconds(15), Duration.ofSeconds(60),
-            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5);
+            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5, Duration.ofMinutes(5), 0);
+
+    /** The defaults plus room for 70 % of the highest rate of the last five minutes. */
+    public static final MuAutoscalerConfig BURST_AWARE = DEFAULTS.withBurstRoom(Duration.ofMinutes(5), 0.7);
+
+    public MuAutoscalerConfig withBurstRoom(Duration memory, double share) {
+        return new MuAutoscalerConfig(startupHorizon, quantile, sloHeadroom, serviceTailFactor, maxUtilization,
+                scaleDownDelay, idleBeforeZero, forecastAlpha, forecastBeta, forecastDamping, surgeSmoothing,
+                initialScale, unlimitedSlots, backlogDrainSeconds, maxBacklogShare, memory, share);
+    }
 }

@@ -24,7 +24,7 @@ class MuAutoscalerTest {
      */
     private static final MuAutoscalerConfig CONFIG = new MuAutoscalerConfig(
             Duration.ofSeconds(5), 0.99, 0.8, 3.0, 0.85, Duration.ofSeconds(30), Duration.ofSeconds(60),
-            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5);
+            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5, Duration.ofMinutes(5), 0);
     private int clock;
 
     private static FunctionSpec function(int cc, double sloMs, int minScale) {
@@ -134,6 +134,26 @@ class MuAutoscalerTest {
     }
 
     @Test
+    void burstRoomRaisesDesiredButNotTheKeepUpShare() {
+        MuAutoscaler plain = new MuAutoscaler(function(1, 300, 0), CONFIG);
+        MuAutoscaler bursty = new MuAutoscaler(function(1, 300, 0), CONFIG.withBurstRoom(Duration.ofSeconds(120), 0.5));
+        for (MuAutoscaler autoscaler : List.of(plain, bursty)) {
+            clock = 0;
+            feed(autoscaler, 10, 200, pods(20, 8), 0); // a burst of 200 rps
+            feed(autoscaler, 90, 20, pods(20, 8), 0);  // then 20 rps for a minute and a half
+        }
+        clock = 100;
+        ScalingDecision calm = decide(plain);
+        ScalingDecision ready = decide(bursty);
+        // 0.5 x 200 = 100 rps of room: the Erlang-C case above, 7 pods; 20 rps needs 2
+        assertThat(ready.desiredReplicas()).isEqualTo(7).isGreaterThan(calm.desiredReplicas());
+        assertThat(ready.requiredReplicas()).isEqualTo(calm.requiredReplicas()).isEqualTo(2);
+        assertThat(ready.reason()).contains("burst room 100.0");
+        feed(bursty, 45, 20, pods(20, 8), 0); // the burst leaves the 120 s memory and the 30 s delay passes
+        assertThat(decide(bursty).desiredReplicas()).isEqualTo(calm.desiredReplicas());
+    }
+
+    @Test
     void theDefaultsAreTheDocumentedOnes() {
         MuAutoscalerConfig d = MuAutoscalerConfig.DEFAULTS;
         assertThat(d.sloHeadroom()).isEqualTo(1.0);
@@ -141,6 +161,9 @@ class MuAutoscalerTest {
         assertThat(d.scaleDownDelay()).isEqualTo(Duration.ofSeconds(15));
         assertThat(d.idleBeforeZero()).isEqualTo(Duration.ofSeconds(60));
         assertThat(d.startupHorizon()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(d.burstShare()).isZero();
+        assertThat(MuAutoscalerConfig.BURST_AWARE.burstShare()).isEqualTo(0.7);
+        assertThat(MuAutoscalerConfig.BURST_AWARE.burstMemory()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
