@@ -110,7 +110,7 @@ final class ControlPlane {
         }
         List<FunctionDemand> demands = new ArrayList<>();
         for (SimFunction fn : sim.functions) {
-            demands.add(new FunctionDemand(fn.model.spec(), fn.desired, Math.min(fn.required, fn.desired), serviceRates(fn)));
+            demands.add(new FunctionDemand(fn.model.spec(), fn.desired, fn.required, serviceRates(fn)));
         }
         PlacementPlan plan = placement.plan(new ClusterSnapshot(nodes, placements), demands, sim.instant(now));
         for (String name : plan.stops()) {
