@@ -131,15 +131,9 @@ final class YamlNode {
     }
 
     int integer(int min, int max) {
-        String raw = text();
-        long value;
-        try {
-            value = Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw error("must be a whole number, got '" + raw + "'");
-        }
+        long value = longValue();
         if (value < min || value > max) {
-            throw error("must be between " + min + " and " + max + ", got " + raw);
+            throw error("must be between " + min + " and " + max + ", got " + value);
         }
         return (int) value;
     }
