@@ -64,7 +64,6 @@ final class ControlPlane {
         for (SimFunction fn : sim.functions) {
             fn.desired = fn.autoscaler.initialReplicas();
             fn.required = fn.desired;
-            fn.lastScaleReason = "initial scale";
         }
         applyPlacement(0, true);
     }
@@ -92,11 +91,9 @@ final class ControlPlane {
         if (requestWaiting && decision.desiredReplicas() == 0) {
             fn.desired = fn.model.spec().clampReplicas(1);
             fn.required = fn.desired;
-            fn.lastScaleReason = "scale from zero: a request is waiting → " + fn.desired;
         } else {
             fn.desired = decision.desiredReplicas();
             fn.required = decision.requiredReplicas();
-            fn.lastScaleReason = decision.reason();
         }
     }
 

@@ -12,5 +12,5 @@ public record RunResult(String system, double simulatedSeconds, List<FunctionRes
      * How large the simulator's own structures grew: the evidence that memory follows the requests in
      * flight, not the length of the run.
      */
-    public record RunFootprint(int requestSlots, int eventSlots, long events) {}
+    public record RunFootprint(int requestSlots, int eventSlots) {}
 }

@@ -31,7 +31,6 @@ final class SimFunction {
     int desired;
     int required;
     int unplaced;
-    String lastScaleReason = "";
     int podSequence;
     final int[] podsAliveByArch = new int[Arch.values().length];
 

@@ -49,7 +49,6 @@ public final class Simulator {
     private final ProgressListener progress;
     private final double timeout;
     double now;
-    private long processed;
 
     public Simulator(Scenario scenario, SystemUnderTest system, ProgressListener progress) {
         this.scenario = scenario;
@@ -87,7 +86,6 @@ public final class Simulator {
             }
             events.pop();
             now = events.time();
-            processed++;
             switch (events.kind()) {
                 case ARRIVAL -> arrive(functions[events.payload()]);
                 case COMPLETION -> complete(events.payload());
@@ -268,6 +266,6 @@ public final class Simulator {
         }
         progress.progress(end, end);
         return new RunResult(systemName, end, results,
-                new RunResult.RunFootprint(requests.capacity(), events.capacity(), processed));
+                new RunResult.RunFootprint(requests.capacity(), events.capacity()));
     }
 }

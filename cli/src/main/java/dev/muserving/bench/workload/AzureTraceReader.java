@@ -54,15 +54,10 @@ public final class AzureTraceReader {
 
     private final boolean strict;
     private final Consumer<String> warnings;
-    private int skippedLines;
 
     public AzureTraceReader(boolean strict, Consumer<String> warnings) {
         this.strict = strict;
         this.warnings = warnings;
-    }
-
-    public int skippedLines() {
-        return skippedLines;
     }
 
     public static String invocationsFile(int day) {
@@ -279,7 +274,6 @@ public final class AzureTraceReader {
         if (strict) {
             throw new BadInputException(message + " (--strict)");
         }
-        skippedLines++;
         warnings.accept(message + "; line skipped");
     }
 
