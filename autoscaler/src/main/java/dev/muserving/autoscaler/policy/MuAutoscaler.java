@@ -46,8 +46,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     private final double[] serviceRate = new double[Arch.values().length];
     private final Deque<Need> recentNeeds = new ArrayDeque<>();
     private double currentRate;
-    /** Per-second arrival rates of the burst memory, oldest first: {epoch second, rate}. */
-    private final Deque<double[]> recentRates = new ArrayDeque<>();
+    private final BurstMemory burstMemory;
     private boolean seenTraffic;
     private Instant lastArrival;
     private int buffered;
@@ -61,6 +60,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         this.slots = function.containerConcurrency() > 0 ? function.containerConcurrency() : config.unlimitedSlots();
         this.sloSeconds = function.sloP99Ms() / 1000;
         this.forecast = new HoltForecaster(config.forecastAlpha(), config.forecastBeta(), config.forecastDamping());
+        MuAutoscalerConfig.BurstRoom room = config.burstRoom();
+        this.burstMemory = new BurstMemory((int) room.window().toSeconds(), room.memory().toSeconds(), room.noiseZ());
     }
 
     public static AutoscalingPolicyFactory factory(MuAutoscalerConfig config) {
@@ -77,7 +78,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         double seconds = snapshot.interval().toNanos() / 1e9;
         double rate = snapshot.arrivals() / seconds;
         forecast.observe(rate);
-        rememberRate(snapshot.at(), rate);
+        burstMemory.observe(snapshot.at().getEpochSecond(), snapshot.arrivals());
         currentRate = seenTraffic ? currentRate + config.surgeSmoothing() * (rate - currentRate) : rate;
         if (lastArrival == null) {
             lastArrival = snapshot.at().minus(snapshot.interval()); // idle time counts from the first interval
@@ -127,20 +128,9 @@ public final class MuAutoscaler implements AutoscalingPolicy {
                 sizing.reason + held + " → " + desired + " (" + required + " to keep up)");
     }
 
-    private void rememberRate(Instant at, double rate) {
-        if (config.burstShare() <= 0) {
-            return;
-        }
-        long second = at.getEpochSecond();
-        recentRates.addLast(new double[] {second, rate});
-        while (recentRates.peekFirst()[0] <= second - config.burstMemory().toSeconds()) {
-            recentRates.removeFirst();
-        }
-    }
-
-    /** The rate to keep room for: a share of the highest per-second rate in the burst memory. */
+    /** The rate to keep room for: a share of the highest recent rate, Poisson noise discounted. */
     private double burstRate() {
-        return config.burstShare() * recentRates.stream().mapToDouble(r -> r[1]).max().orElse(0);
+        return config.burstRoom().share() * burstMemory.peakRate();
     }
 
     private boolean isIdle(Instant now) {
@@ -193,7 +183,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
                 "predicted %.1f rps (forecast %.1f, now %.1f, draining %d buffered%s), μ %.1f/s per %s pod (%d slots), "
                         + "p99 model %.0f ms %s %.0f ms",
                 lambda, forecast.forecast(config.startupHorizon().toSeconds()), currentRate, buffered,
-                config.burstShare() > 0 ? String.format(Locale.ROOT, ", burst room %.1f", burstRate()) : "", podRate,
+                config.burstRoom().share() > 0 ? String.format(Locale.ROOT, ", burst room %.1f", burstRate()) : "", podRate,
                 Arch.values()[fastest].label(), slots, modelP99, feasible ? "≤" : "(SLO out of reach) vs",
                 function.sloP99Ms()));
     }

@@ -15,8 +15,7 @@ import java.time.Duration;
  * @param unlimitedSlots parallel requests assumed per pod when containerConcurrency is 0
  * @param backlogDrainSeconds requests held in the balancer are planned to drain over at least this long
  * @param maxBacklogShare the backlog adds at most this share of the arrival rate to the demand
- * @param burstMemory how far back the highest per-second rate is remembered
- * @param burstShare desired replicas keep room for this share of that rate; 0 turns it off
+ * @param burstRoom room kept for bursts beyond the forecast ({@link BurstRoom#NONE} keeps none)
  */
 public record MuAutoscalerConfig(
         Duration startupHorizon,
@@ -34,19 +33,39 @@ public record MuAutoscalerConfig(
         int unlimitedSlots,
         double backlogDrainSeconds,
         double maxBacklogShare,
-        Duration burstMemory,
-        double burstShare) {
+        BurstRoom burstRoom) {
+
+    /**
+     * Desired replicas keep room for {@code share} of the highest arrival rate of the last
+     * {@code memory}, measured over {@code window}-long spans and discounted by {@code noiseZ}
+     * standard deviations of Poisson noise (see {@code BurstMemory}).
+     */
+    public record BurstRoom(Duration memory, Duration window, double noiseZ, double share) {
+
+        public static final BurstRoom NONE = new BurstRoom(Duration.ofMinutes(5), Duration.ofSeconds(5), 2, 0);
+
+        public BurstRoom {
+            if (window.toSeconds() < 1 || memory.compareTo(window) < 0 || share < 0 || noiseZ < 0) {
+                throw new IllegalArgumentException("burst room needs 1 s <= window <= memory, share >= 0 and noiseZ >= 0, got "
+                        + window + ", " + memory + ", " + share + ", " + noiseZ);
+            }
+        }
+    }
 
     public static final MuAutoscalerConfig DEFAULTS = new MuAutoscalerConfig(
             Duration.ofSeconds(5), 0.99, 1.0, 3.0, 0.9, Duration.ofSeconds(15), Duration.ofSeconds(60),
-            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5, Duration.ofMinutes(5), 0);
+            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5, BurstRoom.NONE);
 
-    /** The defaults plus room for 70 % of the highest rate of the last five minutes. */
-    public static final MuAutoscalerConfig BURST_AWARE = DEFAULTS.withBurstRoom(Duration.ofMinutes(5), 0.7);
+    /**
+     * The defaults plus room for 70 % of the highest rate of the last five minutes, over spans of a
+     * start-up horizon (5 s), less two standard deviations of Poisson noise.
+     */
+    public static final MuAutoscalerConfig BURST_AWARE =
+            DEFAULTS.withBurstRoom(new BurstRoom(Duration.ofMinutes(5), Duration.ofSeconds(5), 2, 0.7));
 
-    public MuAutoscalerConfig withBurstRoom(Duration memory, double share) {
+    public MuAutoscalerConfig withBurstRoom(BurstRoom room) {
         return new MuAutoscalerConfig(startupHorizon, quantile, sloHeadroom, serviceTailFactor, maxUtilization,
                 scaleDownDelay, idleBeforeZero, forecastAlpha, forecastBeta, forecastDamping, surgeSmoothing,
-                initialScale, unlimitedSlots, backlogDrainSeconds, maxBacklogShare, memory, share);
+                initialScale, unlimitedSlots, backlogDrainSeconds, maxBacklogShare, room);
     }
 }

@@ -24,7 +24,7 @@ class MuAutoscalerTest {
      */
     private static final MuAutoscalerConfig CONFIG = new MuAutoscalerConfig(
             Duration.ofSeconds(5), 0.99, 0.8, 3.0, 0.85, Duration.ofSeconds(30), Duration.ofSeconds(60),
-            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5, Duration.ofMinutes(5), 0);
+            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5, MuAutoscalerConfig.BurstRoom.NONE);
     private int clock;
 
     private static FunctionSpec function(int cc, double sloMs, int minScale) {
@@ -136,7 +136,9 @@ class MuAutoscalerTest {
     @Test
     void burstRoomRaisesDesiredButNotTheKeepUpShare() {
         MuAutoscaler plain = new MuAutoscaler(function(1, 300, 0), CONFIG);
-        MuAutoscaler bursty = new MuAutoscaler(function(1, 300, 0), CONFIG.withBurstRoom(Duration.ofSeconds(120), 0.5));
+        // One-second spans without a noise discount, so the room is exactly half the burst's rate.
+        MuAutoscaler bursty = new MuAutoscaler(function(1, 300, 0), CONFIG.withBurstRoom(
+                new MuAutoscalerConfig.BurstRoom(Duration.ofSeconds(120), Duration.ofSeconds(1), 0, 0.5)));
         for (MuAutoscaler autoscaler : List.of(plain, bursty)) {
             clock = 0;
             feed(autoscaler, 10, 200, pods(20, 8), 0); // a burst of 200 rps
@@ -161,9 +163,9 @@ class MuAutoscalerTest {
         assertThat(d.scaleDownDelay()).isEqualTo(Duration.ofSeconds(15));
         assertThat(d.idleBeforeZero()).isEqualTo(Duration.ofSeconds(60));
         assertThat(d.startupHorizon()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(d.burstShare()).isZero();
-        assertThat(MuAutoscalerConfig.BURST_AWARE.burstShare()).isEqualTo(0.7);
-        assertThat(MuAutoscalerConfig.BURST_AWARE.burstMemory()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.burstRoom().share()).isZero();
+        assertThat(MuAutoscalerConfig.BURST_AWARE.burstRoom()).isEqualTo(
+                new MuAutoscalerConfig.BurstRoom(Duration.ofMinutes(5), Duration.ofSeconds(5), 2, 0.7));
     }
 
     @Test
