@@ -3,14 +3,10 @@ package dev.muserving.bench.sim;
 import dev.muserving.api.Arch;
 import dev.muserving.api.PodHeaderState;
 import dev.muserving.api.PodPhase;
+import dev.muserving.api.ServiceRateMeter;
 
 /** One simulated pod: a queue-proxy with its concurrency limit and queue in front of the function. */
 final class SimPod {
-
-    /** Weight of the newest service time in the pod's moving average (the Mu-Service-Rate header). */
-    static final double SERVICE_TIME_SMOOTHING = 0.05;
-    /** Parallelism a pod of a function without a limit reports in its service rate. */
-    static final int REPORTED_PARALLELISM_CAP = 1000;
 
     final int slot;
     final String name;
@@ -29,7 +25,8 @@ final class SimPod {
     /** Index in the function's ready list, or -1 when not ready. */
     int readyIndex = -1;
     int running;
-    private double smoothedServiceSeconds;
+    /** The Mu-Service-Rate header, computed as a real queue-proxy does. */
+    private final ServiceRateMeter serviceRate;
 
     SimPod(int slot, String name, SimFunction function, String node, Arch arch, double createdAt, int balancers) {
         this.slot = slot;
@@ -39,6 +36,7 @@ final class SimPod {
         this.arch = arch;
         this.createdAt = createdAt;
         this.parallelism = function.model.parallelism();
+        this.serviceRate = new ServiceRateMeter(parallelism);
         int cc = function.model.spec().containerConcurrency();
         // Knative's queue-proxy: a breaker of containerConcurrency slots and 10x as many queued.
         this.queueLimit = cc > 0 ? 10 * cc : Integer.MAX_VALUE;
@@ -55,14 +53,12 @@ final class SimPod {
     }
 
     void observeServiceTime(double seconds) {
-        smoothedServiceSeconds = smoothedServiceSeconds == 0
-                ? seconds
-                : smoothedServiceSeconds + SERVICE_TIME_SMOOTHING * (seconds - smoothedServiceSeconds);
+        serviceRate.observe(seconds);
     }
 
     /** Requests per second the pod completes while busy; 0 before its first completion. */
     double serviceRate() {
-        return smoothedServiceSeconds == 0 ? 0 : Math.min(parallelism, REPORTED_PARALLELISM_CAP) / smoothedServiceSeconds;
+        return serviceRate.rate();
     }
 
     /** The freshest report any balancer holds: what the metric stream knows of this pod. */

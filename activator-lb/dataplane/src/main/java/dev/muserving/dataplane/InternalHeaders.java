@@ -1,0 +1,30 @@
+package dev.muserving.dataplane;
+
+import dev.muserving.api.MuHeaders;
+import io.vertx.core.MultiMap;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Removes the Mu protocol's headers from a header map: clients may never set nor see them. */
+public final class InternalHeaders {
+
+    private InternalHeaders() {}
+
+    /** @return how many headers were removed */
+    public static int strip(MultiMap headers) {
+        List<String> internal = null;
+        for (String name : headers.names()) {
+            if (MuHeaders.isInternal(name)) {
+                if (internal == null) {
+                    internal = new ArrayList<>(2);
+                }
+                internal.add(name);
+            }
+        }
+        if (internal == null) {
+            return 0;
+        }
+        internal.forEach(headers::remove);
+        return internal.size();
+    }
+}

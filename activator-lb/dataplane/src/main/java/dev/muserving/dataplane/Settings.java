@@ -1,0 +1,111 @@
+package dev.muserving.dataplane;
+
+import dev.muserving.api.Arch;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Typed reads of string settings (environment variables, or options turned into the same names),
+ * each error naming the setting and the value it got.
+ */
+public final class Settings {
+
+    private final Map<String, String> values;
+
+    public Settings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    public String string(String name, String fallback) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    public int integer(String name, int fallback, int min, int max) {
+        String raw = values.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value < min || value > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    public Duration seconds(String name, Duration fallback) {
+        String raw = values.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            double seconds = Double.parseDouble(raw.trim());
+            if (!(seconds > 0) || seconds > 86_400) {
+                throw new ConfigException(name + " must be a number of seconds between 0 and 86400, got " + raw);
+            }
+            return Duration.ofNanos(Math.round(seconds * 1e9));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a number of seconds, got '" + raw + "'");
+        }
+    }
+
+    /** A non-negative number of milliseconds, fractions allowed. */
+    public double millis(String name, double fallback) {
+        String raw = values.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            double value = Double.parseDouble(raw.trim());
+            if (!(value >= 0) || value > 3_600_000) {
+                throw new ConfigException(name + " must be a number of milliseconds between 0 and 3600000, got " + raw);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a number of milliseconds, got '" + raw + "'");
+        }
+    }
+
+    public long bytes(String name, long fallback) {
+        String raw = values.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        String s = raw.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        for (String[] suffix : new String[][] {{"ki", "1024"}, {"mi", "1048576"}, {"gi", "1073741824"}}) {
+            if (s.endsWith(suffix[0])) {
+                unit = Long.parseLong(suffix[1]);
+                s = s.substring(0, s.length() - 2);
+            }
+        }
+        try {
+            long value = Long.parseLong(s) * unit;
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a size in bytes such as 1048576, 512Ki or 10Mi, got '" + raw + "'");
+        }
+    }
+
+    public Arch arch(String name, Arch fallback) {
+        String raw = values.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        return Arch.fromLabel(raw).orElseThrow(() -> new ConfigException(name + " must be amd64 or arm64, got '" + raw + "'"));
+    }
+
+    /** This machine's architecture as Kubernetes names it. */
+    public static Arch hostArch() {
+        String os = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return os.equals("aarch64") || os.equals("arm64") ? Arch.ARM64 : Arch.AMD64;
+    }
+}

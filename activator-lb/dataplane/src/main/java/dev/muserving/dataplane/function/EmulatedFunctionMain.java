@@ -1,0 +1,37 @@
+package dev.muserving.dataplane.function;
+
+import dev.muserving.dataplane.ConfigException;
+import dev.muserving.dataplane.Settings;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link EmulatedFunction} as its own process, set through the environment: {@code PORT} (default
+ * 8080, 0 for any), {@code MU_FUNCTION_NAME}, {@code MU_SERVICE_MS}, {@code MU_CPU_MS}. The first
+ * line on standard output names the port.
+ */
+public final class EmulatedFunctionMain {
+
+    private EmulatedFunctionMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Settings s = new Settings(System.getenv());
+        EmulatedFunction function;
+        try {
+            function = new EmulatedFunction(
+                    s.string("MU_FUNCTION_NAME", "function"),
+                    s.integer("PORT", 8080, 0, 65_535),
+                    s.millis("MU_SERVICE_MS", 0),
+                    s.millis("MU_CPU_MS", 0));
+        } catch (ConfigException e) {
+            System.err.println("mu function: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        vertx.deployVerticle(function).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        System.out.println("mu function: listening on 127.0.0.1:" + function.port());
+        System.out.flush();
+    }
+}

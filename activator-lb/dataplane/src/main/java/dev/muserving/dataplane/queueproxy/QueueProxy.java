@@ -1,0 +1,266 @@
+package dev.muserving.dataplane.queueproxy;
+
+import dev.muserving.api.MuHeaders;
+import dev.muserving.api.ServiceRateMeter;
+import dev.muserving.dataplane.InternalHeaders;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The sidecar in front of every function container: enforces containerConcurrency with a bounded
+ * wait queue, stamps the Mu headers on every response (and strips any a request or the user
+ * container brings), serves readiness and Prometheus metrics on its admin port, and drains on
+ * shutdown. One verticle: its state lives on one event loop.
+ */
+public final class QueueProxy extends AbstractVerticle {
+
+    private static final String EXCHANGE = "mu.exchange";
+
+    private final QueueProxyConfig config;
+    private final Clock clock;
+    private final ConcurrencyGate gate;
+    private final ServiceRateMeter serviceRate;
+    private final QueueProxyMetrics metrics;
+    private final SocketAddress user;
+    private HttpServer traffic;
+    private HttpServer admin;
+    private HttpClient client;
+    private boolean draining;
+    private Promise<Void> drained;
+
+    public QueueProxy(QueueProxyConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.gate = new ConcurrencyGate(config.containerConcurrency(), config.queueDepth());
+        this.serviceRate = new ServiceRateMeter(config.containerConcurrency());
+        // Gauges are read on the scraping thread; these reads of event-loop state are racy but only
+        // ever a moment stale, which is all a gauge promises.
+        this.metrics = new QueueProxyMetrics(config, gate::running, gate::inPod, serviceRate::rate);
+        this.user = SocketAddress.inetSocketAddress(config.userPort(), "127.0.0.1");
+    }
+
+    /** One request's path through the pod. */
+    private static final class Exchange {
+        final long arrivedNanos = System.nanoTime();
+        ConcurrencyGate.Ticket ticket;
+        long admittedNanos = -1;
+        long serviceNanos = -1;
+        HttpClientRequest toUser;
+        long timer = -1;
+        boolean timedOut;
+        boolean finished;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+                new PoolOptions().setHttp1MaxSize(config.containerConcurrency() > 0 ? config.containerConcurrency() : 1_000));
+        HttpProxy proxy = HttpProxy.reverseProxy(client).origin(this::connectToUser).addInterceptor(new Interceptor());
+        HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress());
+        Future<HttpServer> trafficUp = vertx.createHttpServer(options.setPort(config.port())).requestHandler(proxy).listen();
+        Future<HttpServer> adminUp = vertx.createHttpServer(new HttpServerOptions(options).setPort(config.adminPort()))
+                .requestHandler(this::admin).listen();
+        Future.all(trafficUp, adminUp).onSuccess(all -> {
+            traffic = trafficUp.result();
+            admin = adminUp.result();
+            started.complete();
+        }).onFailure(started::fail);
+    }
+
+    public int port() {
+        return traffic.actualPort();
+    }
+
+    public int adminPort() {
+        return admin.actualPort();
+    }
+
+    /**
+     * Fails readiness at once, lets every request in the pod finish (at most the drain timeout),
+     * then stops listening. Requests that arrive meanwhile are still served: the endpoint is on its
+     * way out of the balancers, and what is already on the wire should not be lost.
+     */
+    public Future<Void> drain() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            if (drained == null) {
+                draining = true;
+                drained = Promise.promise();
+                long timer = vertx.setTimer(config.drainTimeout().toMillis(), id -> drained.tryComplete());
+                drained.future().onComplete(x -> vertx.cancelTimer(timer));
+                checkDrained();
+            }
+            drained.future().compose(x -> Future.all(traffic.close(), admin.close())).onComplete(x -> done.complete());
+        });
+        return done.future();
+    }
+
+    private void checkDrained() {
+        if (draining && gate.inPod() == 0) {
+            drained.tryComplete();
+        }
+    }
+
+    private Future<HttpClientRequest> connectToUser(ProxyContext context) {
+        Exchange exchange = context.get(EXCHANGE, Exchange.class);
+        return client.request(new RequestOptions().setServer(user)).map(request -> {
+            exchange.toUser = request;
+            if (exchange.timedOut) {
+                request.reset(0, new TimeoutException());
+            }
+            return request;
+        });
+    }
+
+    private final class Interceptor implements ProxyInterceptor {
+
+        @Override
+        public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+            ProxyRequest request = context.request();
+            InternalHeaders.strip(request.headers());
+            Exchange exchange = new Exchange();
+            context.set(EXCHANGE, exchange);
+            Promise<ProxyResponse> result = Promise.promise();
+            exchange.ticket = gate.enter(() -> forward(context, exchange, result));
+            if (exchange.ticket == null) {
+                metrics.rejected();
+                ProxyResponse full = reply(request, 503, String.format(Locale.ROOT,
+                        "mu queue-proxy: pod %s is full (%d running, %d waiting); try another pod or retry later%n",
+                        config.podName(), gate.running(), gate.waiting()));
+                full.putHeader(HttpHeaders.RETRY_AFTER, "1");
+                return Future.succeededFuture(full);
+            }
+            if (!exchange.ticket.admitted()) {
+                request.proxiedRequest().response().closeHandler(v -> {
+                    if (!exchange.ticket.admitted()) {
+                        exchange.ticket.cancel(); // the client gave up while waiting
+                        result.tryFail("client closed the connection while waiting");
+                        checkDrained();
+                    }
+                });
+            }
+            return result.future();
+        }
+
+        private void forward(ProxyContext context, Exchange exchange, Promise<ProxyResponse> result) {
+            exchange.admittedNanos = System.nanoTime();
+            exchange.timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
+                exchange.timedOut = true;
+                if (exchange.toUser != null) {
+                    exchange.toUser.reset(0, new TimeoutException());
+                }
+            });
+            context.sendRequest().onComplete(sent -> {
+                vertx.cancelTimer(exchange.timer);
+                if (sent.succeeded()) {
+                    exchange.serviceNanos = System.nanoTime() - exchange.admittedNanos;
+                    result.complete(sent.result());
+                    return;
+                }
+                finish(exchange);
+                ProxyRequest request = context.request();
+                result.complete(exchange.timedOut
+                        ? reply(request, 504, String.format(Locale.ROOT,
+                                "mu queue-proxy: the function did not answer within %d s%n", config.requestTimeout().toSeconds()))
+                        : reply(request, 502, String.format(Locale.ROOT,
+                                "mu queue-proxy: cannot reach the function on port %d: %s%n", config.userPort(),
+                                sent.cause().getMessage())));
+            });
+        }
+
+        @Override
+        public Future<Void> handleProxyResponse(ProxyContext context) {
+            Exchange exchange = context.get(EXCHANGE, Exchange.class);
+            ProxyResponse response = context.response();
+            InternalHeaders.strip(response.headers());
+            if (exchange.serviceNanos >= 0) {
+                serviceRate.observe(exchange.serviceNanos / 1e9);
+            }
+            stamp(response.headers(), exchange);
+            return context.sendResponse().onComplete(sent -> {
+                finish(exchange);
+                metrics.completed(response.getStatusCode(), System.nanoTime() - exchange.arrivedNanos, exchange.serviceNanos);
+            });
+        }
+    }
+
+    /** Frees the request's slot once, whichever way it ended. */
+    private void finish(Exchange exchange) {
+        if (exchange.ticket != null && exchange.ticket.admitted() && !exchange.finished) {
+            exchange.finished = true;
+            gate.leave();
+            checkDrained();
+        }
+    }
+
+    private void stamp(MultiMap headers, Exchange exchange) {
+        boolean stillRunning = exchange.ticket != null && exchange.ticket.admitted() && !exchange.finished;
+        headers.set(MuHeaders.QUEUE_LENGTH, Integer.toString(gate.inPod() - (stillRunning ? 1 : 0)));
+        double rate = serviceRate.rate();
+        if (rate > 0) {
+            headers.set(MuHeaders.SERVICE_RATE, String.format(Locale.ROOT, "%.3f", rate));
+        }
+        if (exchange.serviceNanos >= 0) {
+            headers.set(MuHeaders.SERVICE_TIME, String.format(Locale.ROOT, "%.3f", exchange.serviceNanos / 1e6));
+        }
+        headers.set(MuHeaders.POD, config.podName());
+        headers.set(MuHeaders.ARCH, config.arch().label());
+        headers.set(MuHeaders.TIMESTAMP, Long.toString(clock.millis()));
+    }
+
+    private static ProxyResponse reply(ProxyRequest request, int status, String message) {
+        ProxyResponse response = request.release().response().setStatusCode(status);
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        return response.setBody(Body.body(Buffer.buffer(message)));
+    }
+
+    private void admin(HttpServerRequest request) {
+        switch (request.path()) {
+            case "/ready" -> ready(request);
+            case "/metrics" -> request.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                    .end(metrics.scrape());
+            default -> request.response().setStatusCode(404).end("mu queue-proxy admin: /ready or /metrics\n");
+        }
+    }
+
+    /** Ready while not draining and while the user container accepts connections. */
+    private void ready(HttpServerRequest request) {
+        if (draining) {
+            request.response().setStatusCode(503).end("draining\n");
+            return;
+        }
+        vertx.createNetClient(new NetClientOptions().setConnectTimeout(1_000)).connect(user).onComplete(connected -> {
+            if (connected.succeeded()) {
+                connected.result().close();
+                request.response().end("ready\n");
+            } else {
+                request.response().setStatusCode(503).end("the function is not accepting connections on port "
+                        + config.userPort() + ": " + connected.cause().getMessage() + "\n");
+            }
+        });
+    }
+}

@@ -1,0 +1,79 @@
+package dev.muserving.dataplane.queueproxy;
+
+import dev.muserving.api.Arch;
+import dev.muserving.dataplane.ConfigException;
+import dev.muserving.dataplane.Settings;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The queue-proxy's settings, read from environment variables as a sidecar's are (docs/dataplane.md
+ * lists them with their defaults).
+ *
+ * @param bindAddress where both ports listen
+ * @param port the traffic port: everything on it is forwarded to the user container
+ * @param adminPort readiness ({@code /ready}) and Prometheus metrics ({@code /metrics}), apart from
+ *     the traffic port so that no user path is ever shadowed
+ * @param userPort the user container's port on localhost
+ * @param containerConcurrency requests the user container gets at once; 0 means no limit
+ * @param queueDepth requests that may wait for a slot; a full queue answers 503
+ * @param requestTimeout from admission until the user container's response headers
+ * @param drainTimeout on shutdown, how long requests in the pod get to finish
+ */
+public record QueueProxyConfig(
+        String bindAddress,
+        int port,
+        int adminPort,
+        int userPort,
+        int containerConcurrency,
+        int queueDepth,
+        String podName,
+        Arch arch,
+        Duration requestTimeout,
+        Duration drainTimeout) {
+
+    public static final String PORT = "MU_PORT";
+    public static final String ADMIN_PORT = "MU_ADMIN_PORT";
+    public static final String BIND_ADDRESS = "MU_BIND_ADDRESS";
+    public static final String USER_PORT = "MU_USER_PORT";
+    public static final String CONTAINER_CONCURRENCY = "MU_CONTAINER_CONCURRENCY";
+    public static final String QUEUE_DEPTH = "MU_QUEUE_DEPTH";
+    public static final String POD_NAME = "MU_POD_NAME";
+    public static final String ARCH = "MU_ARCH";
+    public static final String REQUEST_TIMEOUT = "MU_REQUEST_TIMEOUT_SECONDS";
+    public static final String DRAIN_TIMEOUT = "MU_DRAIN_SECONDS";
+
+    /** Knative's queue-proxy: a breaker of containerConcurrency slots with ten times as many queued. */
+    static final int QUEUE_DEPTH_PER_SLOT = 10;
+    /** Waiting requests for a pod without a concurrency limit never wait, but a bound is kept anyway. */
+    static final int UNLIMITED_QUEUE_DEPTH = 10_000;
+
+    public QueueProxyConfig {
+        if (containerConcurrency < 0 || queueDepth < 0) {
+            throw new ConfigException("containerConcurrency and queueDepth must not be negative");
+        }
+    }
+
+    public static QueueProxyConfig fromEnvironment(Map<String, String> env) {
+        Settings s = new Settings(env);
+        int cc = s.integer(CONTAINER_CONCURRENCY, 0, 0, 100_000);
+        int defaultDepth = cc > 0 ? QUEUE_DEPTH_PER_SLOT * cc : UNLIMITED_QUEUE_DEPTH;
+        int port = s.integer(PORT, 8012, 0, 65_535);
+        int adminPort = s.integer(ADMIN_PORT, 8022, 0, 65_535);
+        int userPort = s.integer(USER_PORT, 8080, 1, 65_535);
+        if (port != 0 && (port == adminPort || port == userPort)) {
+            throw new ConfigException(PORT + " (" + port + ") must differ from " + ADMIN_PORT + " and " + USER_PORT);
+        }
+        return new QueueProxyConfig(
+                s.string(BIND_ADDRESS, "0.0.0.0"),
+                port,
+                adminPort,
+                userPort,
+                cc,
+                s.integer(QUEUE_DEPTH, defaultDepth, 0, 10_000_000),
+                s.string(POD_NAME, s.string("HOSTNAME", "local")),
+                s.arch(ARCH, Settings.hostArch()),
+                s.seconds(REQUEST_TIMEOUT, Duration.ofSeconds(300)),
+                s.seconds(DRAIN_TIMEOUT, Duration.ofSeconds(30)));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.muserving.dataplane.queueproxy;
+
+import static dev.muserving.dataplane.testing.Http.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.MuHeaders;
+import dev.muserving.dataplane.testing.HeldFunction;
+import dev.muserving.dataplane.testing.Http;
+import dev.muserving.dataplane.testing.Http.Response;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class QueueProxyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    private static QueueProxyConfig config(int userPort, int cc, int depth, Duration timeout) {
+        return new QueueProxyConfig("127.0.0.1", 0, 0, userPort, cc, depth, "echo-amd64-1", Arch.AMD64, timeout, Duration.ofSeconds(10));
+    }
+
+    private static HeldFunction function(Vertx vertx, HeldFunction function) {
+        await(vertx.deployVerticle(function));
+        return function;
+    }
+
+    private static QueueProxy queueProxy(Vertx vertx, QueueProxyConfig config) {
+        QueueProxy proxy = new QueueProxy(config, CLOCK);
+        await(vertx.deployVerticle(proxy));
+        return proxy;
+    }
+
+    private static List<CompletableFuture<Response>> send(Http http, int port, int count) {
+        List<CompletableFuture<Response>> responses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            responses.add(http.get(port, "/r" + i, Map.of()));
+        }
+        return responses;
+    }
+
+    @Test
+    void theConcurrencyLimitHoldsAndTheQueueLengthHeaderCountsWhatThePodHolds(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 2, 20, Duration.ofSeconds(30)));
+        Http http = new Http(vertx);
+
+        List<CompletableFuture<Response>> responses = send(http, qp.port(), 5);
+        await().until(() -> fn.held() == 2);
+        fn.release(1);
+        // When the first response left, the pod held 5 requests: itself, one more running, 3 waiting.
+        Response first = Http.await(CompletableFuture.anyOf(responses.toArray(CompletableFuture[]::new)).thenApply(Response.class::cast));
+        assertThat(first.header(MuHeaders.QUEUE_LENGTH)).isEqualTo("4");
+        await().until(() -> fn.held() == 2 && fn.served() == 1);
+        fn.release(1);
+        await().until(() -> responses.stream().filter(CompletableFuture::isDone).count() == 2);
+        assertThat(responses.stream().filter(CompletableFuture::isDone).map(Http::await)
+                .map(r -> r.header(MuHeaders.QUEUE_LENGTH))).containsExactlyInAnyOrder("4", "3");
+        await().until(() -> fn.held() == 2);
+        fn.release(2);
+        await().until(() -> fn.held() == 1); // the fifth, admitted as a slot freed
+        fn.release(1);
+        assertThat(responses).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
+        assertThat(fn.maxHeld()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullQueueAnswers503WithRetryAfterAndThePodsState(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 1, Duration.ofSeconds(30)));
+        Http http = new Http(vertx);
+
+        List<CompletableFuture<Response>> admitted = send(http, qp.port(), 2); // one running, one waiting
+        await().until(() -> fn.held() == 1);
+        Response refused = await(http.get(qp.port(), "/third", Map.of()));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.header(MuHeaders.QUEUE_LENGTH)).isEqualTo("2");
+        assertThat(refused.body()).contains("pod echo-amd64-1 is full (1 running, 1 waiting)");
+        fn.release(1);
+        await().until(() -> fn.held() == 1);
+        fn.release(1);
+        assertThat(admitted).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
+    }
+
+    @Test
+    void muHeadersFromTheClientNeverReachTheFunctionAndTheFunctionCannotSpoofThem(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction().respondWith("Mu-Pod", "spoofed").respondWith("mu-queue-length", "999"));
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 0, 0, Duration.ofSeconds(30)));
+        Http http = new Http(vertx);
+
+        CompletableFuture<Response> response = http.get(qp.port(), "/", Map.of(
+                "Mu-Queue-Length", "0", "mu-service-rate", "1e9", "MU-POD", "evil", "X-Normal", "kept"));
+        await().until(() -> fn.held() == 1);
+        fn.release(1);
+        Response r = await(response);
+
+        assertThat(fn.requestHeaders().get(0).names()).noneMatch(MuHeaders::isInternal).contains("X-Normal");
+        assertThat(r.headers().getAll(MuHeaders.POD)).containsExactly("echo-amd64-1");
+        assertThat(r.header(MuHeaders.QUEUE_LENGTH)).isEqualTo("0");
+        assertThat(r.header(MuHeaders.ARCH)).isEqualTo("amd64");
+        assertThat(r.header(MuHeaders.TIMESTAMP)).isEqualTo(Long.toString(NOW.toEpochMilli()));
+        assertThat(Double.parseDouble(r.header(MuHeaders.SERVICE_TIME))).isPositive();
+        // An unlimited pod reports the capped parallelism over its service time.
+        assertThat(Double.parseDouble(r.header(MuHeaders.SERVICE_RATE))).isPositive();
+    }
+
+    @Test
+    void aFunctionThatDoesNotAnswerInTimeGets504AndFreesItsSlot(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofMillis(300)));
+        Http http = new Http(vertx);
+
+        Response r = await(http.get(qp.port(), "/slow", Map.of()));
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.body()).contains("did not answer within");
+        assertThat(r.header(MuHeaders.QUEUE_LENGTH)).isEqualTo("0");
+        // The slot is free again: the next request is admitted and answered.
+        CompletableFuture<Response> next = http.get(qp.port(), "/next", Map.of());
+        await().until(() -> fn.held() == 2);
+        fn.release(2);
+        assertThat(Http.await(next).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anUnreachableFunctionGets502NamingThePort(Vertx vertx) {
+        QueueProxy qp = queueProxy(vertx, config(1, 1, 5, Duration.ofSeconds(5)));
+        Response r = await(new Http(vertx).get(qp.port(), "/", Map.of()));
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.body()).contains("cannot reach the function on port 1");
+        Response ready = await(new Http(vertx).get(qp.adminPort(), "/ready", Map.of()));
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.body()).contains("not accepting connections on port 1");
+    }
+
+    @Test
+    void drainFailsReadinessAndLetsRequestsInThePodFinish(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofSeconds(30)));
+        Http http = new Http(vertx);
+        assertThat(await(http.get(qp.adminPort(), "/ready", Map.of())).status()).isEqualTo(200);
+
+        List<CompletableFuture<Response>> inPod = send(http, qp.port(), 2); // one running, one waiting
+        await().until(() -> fn.held() == 1);
+        CompletableFuture<Void> drained = qp.drain().toCompletionStage().toCompletableFuture();
+        Response ready = await(http.get(qp.adminPort(), "/ready", Map.of()));
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(drained).isNotDone();
+
+        fn.release(1);
+        await().until(() -> fn.held() == 1);
+        fn.release(1);
+        assertThat(inPod).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
+        await().until(drained::isDone);
+    }
+
+    @Test
+    void metricsCountRequestsByStatusAndShowTheQueue(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 0, Duration.ofSeconds(30)));
+        Http http = new Http(vertx);
+        CompletableFuture<Response> running = http.get(qp.port(), "/", Map.of());
+        await().until(() -> fn.held() == 1);
+        assertThat(await(http.get(qp.port(), "/", Map.of())).status()).isEqualTo(503);
+        fn.release(1);
+        Http.await(running);
+
+        String metrics = await(http.get(qp.adminPort(), "/metrics", Map.of())).body();
+        assertThat(metrics)
+                .contains("mu_queue_proxy_requests_total{arch=\"amd64\",code=\"200\",pod=\"echo-amd64-1\"} 1.0")
+                .contains("mu_queue_proxy_requests_total{arch=\"amd64\",code=\"503\",pod=\"echo-amd64-1\"} 1.0")
+                .contains("mu_queue_proxy_rejected_total{arch=\"amd64\",pod=\"echo-amd64-1\"} 1.0")
+                .contains("mu_queue_proxy_queue_length{arch=\"amd64\",pod=\"echo-amd64-1\"} 0.0")
+                .contains("mu_queue_proxy_service_time_seconds_bucket");
+    }
+}
