@@ -141,6 +141,9 @@ public final class QueueProxy extends AbstractVerticle {
         public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
             ProxyRequest request = context.request();
             InternalHeaders.strip(request.headers());
+            if (request.proxiedRequest().authority() != null) {
+                request.setAuthority(request.proxiedRequest().authority()); // the function sees its caller's Host
+            }
             Exchange exchange = new Exchange();
             context.set(EXCHANGE, exchange);
             Promise<ProxyResponse> result = Promise.promise();

@@ -1,0 +1,97 @@
+package dev.muserving.dataplane.activator;
+
+import dev.muserving.dataplane.ConfigException;
+import dev.muserving.dataplane.Settings;
+import dev.muserving.routing.policy.RoutingPolicies;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The activator-lb's settings (docs/dataplane.md lists them with their defaults).
+ *
+ * @param domain functions answer at {@code <function>.<namespace>.<domain>}
+ * @param routing the routing policy's name ({@link RoutingPolicies})
+ * @param balancers event loops, each an independent balancer with its own view of the pods
+ * @param maxBodyBytes larger request bodies are answered 413
+ * @param holdLimit requests one balancer holds per function while no pod can take them; more get 503
+ * @param defaultTimeout a function's request timeout when its route does not give one
+ * @param maxAttempts pods tried for one request when connecting fails (never once it was sent)
+ * @param unreachableCooldown a pod that refused a connection is skipped this long
+ * @param drainTimeout on shutdown, how long requests in flight get to finish
+ * @param recheckInterval how often held requests are offered to the pods again, since a balancer
+ *     does not see completions that go through other balancers
+ * @param seed seeds the routing policies' random choices
+ */
+public record ActivatorConfig(
+        String bindAddress,
+        int port,
+        String domain,
+        String routing,
+        int balancers,
+        long maxBodyBytes,
+        int holdLimit,
+        Duration defaultTimeout,
+        int maxAttempts,
+        Duration unreachableCooldown,
+        Duration drainTimeout,
+        Duration recheckInterval,
+        long seed) {
+
+    public static final String BIND_ADDRESS = "MU_BIND_ADDRESS";
+    public static final String PORT = "MU_PORT";
+    public static final String DOMAIN = "MU_DOMAIN";
+    public static final String ROUTING = "MU_ROUTING";
+    public static final String BALANCERS = "MU_BALANCERS";
+    public static final String MAX_BODY = "MU_MAX_BODY_BYTES";
+    public static final String HOLD_LIMIT = "MU_HOLD_LIMIT";
+    public static final String TIMEOUT = "MU_DEFAULT_TIMEOUT_SECONDS";
+    public static final String MAX_ATTEMPTS = "MU_MAX_ATTEMPTS";
+    public static final String DRAIN_TIMEOUT = "MU_DRAIN_SECONDS";
+    public static final String ENDPOINTS_FILE = "MU_ENDPOINTS_FILE";
+
+    public ActivatorConfig {
+        if (RoutingPolicies.byName(routing).isEmpty()) {
+            throw new ConfigException("routing policy '" + routing + "' is unknown; known: " + String.join(", ", RoutingPolicies.names()));
+        }
+        if (balancers < 1 || holdLimit < 0 || maxAttempts < 1 || maxBodyBytes < 0) {
+            throw new ConfigException("balancers and maxAttempts must be at least 1, holdLimit and maxBodyBytes at least 0");
+        }
+    }
+
+    public static ActivatorConfig defaults() {
+        return fromEnvironment(Map.of());
+    }
+
+    public static ActivatorConfig fromEnvironment(Map<String, String> env) {
+        Settings s = new Settings(env);
+        return new ActivatorConfig(
+                s.string(BIND_ADDRESS, "0.0.0.0"),
+                s.integer(PORT, 8080, 0, 65_535),
+                s.string(DOMAIN, "example.com"),
+                s.string(ROUTING, "mu"),
+                s.integer(BALANCERS, Runtime.getRuntime().availableProcessors(), 1, 256),
+                s.bytes(MAX_BODY, 10L * 1024 * 1024),
+                s.integer(HOLD_LIMIT, 1_000, 0, 1_000_000),
+                s.seconds(TIMEOUT, Duration.ofSeconds(300)),
+                s.integer(MAX_ATTEMPTS, 3, 1, 10),
+                Duration.ofSeconds(5),
+                s.seconds(DRAIN_TIMEOUT, Duration.ofSeconds(30)),
+                Duration.ofMillis(20),
+                0);
+    }
+
+    public ActivatorConfig withPort(int newPort) {
+        return new ActivatorConfig(bindAddress, newPort, domain, routing, balancers, maxBodyBytes, holdLimit, defaultTimeout,
+                maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+    }
+
+    public ActivatorConfig withRouting(String policy, int balancerCount) {
+        return new ActivatorConfig(bindAddress, port, domain, policy, balancerCount, maxBodyBytes, holdLimit, defaultTimeout,
+                maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+    }
+
+    public ActivatorConfig withLimits(long bodyBytes, int held) {
+        return new ActivatorConfig(bindAddress, port, domain, routing, balancers, bodyBytes, held, defaultTimeout,
+                maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+    }
+}

@@ -1,0 +1,400 @@
+package dev.muserving.dataplane.activator;
+
+import dev.muserving.api.MuHeaderParser;
+import dev.muserving.dataplane.InternalHeaders;
+import dev.muserving.routing.policy.BalancerPosition;
+import dev.muserving.routing.policy.RoutingPolicy;
+import dev.muserving.routing.policy.RoutingPolicyFactory;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One balancer: an event loop with its own HTTP server socket, connection pools to the pods, and its
+ * own view of every function's pods (in-flight counts and the Mu headers of the responses that pass
+ * through it). Several balancers share the port as several activator replicas share a Service;
+ * Mu's routing is built for such partial, stale views. All state lives on this verticle's event loop.
+ *
+ * <p>Requests go through vertx-http-proxy with two interceptors: {@link Dispatcher} (which function,
+ * limits, holding while no pod can take the request, retries, timeouts) and {@link HeaderFilter}
+ * (Mu headers never cross in either direction; the pod's report is kept for routing).
+ */
+final class Balancer extends AbstractVerticle {
+
+    private static final String CALL = "mu.call";
+    private static final long DEMAND_INTERVAL_NANOS = 500_000_000L;
+
+    private final ActivatorConfig config;
+    private final BalancerPosition position;
+    private final RoutingPolicyFactory routing;
+    private final Clock clock;
+    private final ActivatorMetrics metrics;
+    private final DemandSignal demand;
+    private final int port;
+    private final Map<FunctionKey, FunctionLane> lanes = new HashMap<>();
+    private final SplittableRandom random;
+    private HttpServer server;
+    private HttpClient client;
+    private boolean draining;
+    private Promise<Void> drained;
+
+    Balancer(ActivatorConfig config, BalancerPosition position, RoutingPolicyFactory routing, Clock clock,
+            ActivatorMetrics metrics, DemandSignal demand, int port) {
+        this.config = config;
+        this.position = position;
+        this.routing = routing;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.demand = demand;
+        this.port = port;
+        this.random = new SplittableRandom(config.seed() * 1_000_003L + position.index());
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
+                new PoolOptions().setHttp1MaxSize(500));
+        HttpProxy proxy = HttpProxy.reverseProxy(client)
+                .origin(this::connect)
+                .addInterceptor(new HeaderFilter())
+                .addInterceptor(new Dispatcher());
+        vertx.setPeriodic(config.recheckInterval().toMillis(), id -> recheck());
+        vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(port))
+                .requestHandler(proxy)
+                .listen()
+                .onSuccess(s -> {
+                    server = s;
+                    started.complete();
+                })
+                .onFailure(started::fail);
+    }
+
+    int port() {
+        return server.actualPort();
+    }
+
+    /** Takes the endpoint source's current state; runs on this balancer's event loop. */
+    Future<Void> update(List<FunctionRoute> routes) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            Map<FunctionKey, FunctionRoute> byKey = new HashMap<>();
+            routes.forEach(r -> byKey.put(r.key(), r));
+            for (FunctionRoute route : routes) {
+                FunctionLane lane = lanes.computeIfAbsent(route.key(),
+                        k -> new FunctionLane(route, routing.create(route.routingSpec(), position, random.split())));
+                lane.route = route;
+                lane.pods.update(route.endpoints());
+                dispatchHeld(lane);
+            }
+            for (Iterator<FunctionLane> it = lanes.values().iterator(); it.hasNext(); ) {
+                FunctionLane lane = it.next();
+                if (!byKey.containsKey(lane.key)) {
+                    lane.removed = true;
+                    while (!lane.held.isEmpty()) {
+                        Call call = lane.held.pollFirst();
+                        answer(call, 503, "mu: function " + lane.key + " was removed while this request waited for a pod\n");
+                    }
+                    lane.pods.update(List.of());
+                    if (lane.idle()) {
+                        it.remove();
+                    }
+                }
+            }
+            done.complete();
+        });
+        return done.future();
+    }
+
+    /** The lanes' counts since the last call, taken on this event loop. */
+    Future<Map<FunctionKey, FunctionLane.Stats>> takeStats() {
+        Promise<Map<FunctionKey, FunctionLane.Stats>> done = Promise.promise();
+        context.runOnContext(v -> {
+            long now = System.nanoTime();
+            Map<FunctionKey, FunctionLane.Stats> stats = new HashMap<>();
+            lanes.forEach((key, lane) -> {
+                if (!lane.removed) {
+                    stats.put(key, lane.takeStats(now));
+                }
+            });
+            done.complete(stats);
+        });
+        return done.future();
+    }
+
+    /** New requests get 503; those in flight or held finish (or time out); then the socket closes. */
+    Future<Void> drain() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            if (drained == null) {
+                draining = true;
+                drained = Promise.promise();
+                long timer = vertx.setTimer(config.drainTimeout().toMillis(), id -> drained.tryComplete());
+                drained.future().onComplete(x -> vertx.cancelTimer(timer));
+                checkDrained();
+            }
+            drained.future().compose(x -> server.close()).onComplete(x -> done.complete());
+        });
+        return done.future();
+    }
+
+    private void checkDrained() {
+        if (draining && lanes.values().stream().allMatch(FunctionLane::idle)) {
+            drained.tryComplete();
+        }
+    }
+
+    /** Offers held requests to the pods again and lets cooled-down pods back in. */
+    private void recheck() {
+        long now = System.nanoTime();
+        for (FunctionLane lane : lanes.values()) {
+            lane.pods.resumeExpired(now);
+            dispatchHeld(lane);
+        }
+    }
+
+    private Future<HttpClientRequest> connect(ProxyContext context) {
+        Call call = context.get(CALL, Call.class);
+        call.connectFailed = false;
+        return client.request(new RequestOptions().setServer(call.pod.address))
+                .onFailure(e -> call.connectFailed = true)
+                .map(request -> {
+                    call.toPod = request;
+                    return request;
+                });
+    }
+
+    /** Strips Mu headers from requests and responses; keeps what the pod reported for routing. */
+    private final class HeaderFilter implements ProxyInterceptor {
+
+        @Override
+        public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+            InternalHeaders.strip(context.request().headers());
+            return context.sendRequest();
+        }
+
+        @Override
+        public Future<Void> handleProxyResponse(ProxyContext context) {
+            ProxyResponse response = context.response();
+            Call call = context.get(CALL, Call.class);
+            if (call != null && call.pod != null) {
+                PodTable.Pod pod = call.pod;
+                pod.report = pod.report.updatedWith(MuHeaderParser.parse(response.headers()::get), clock.millis());
+                if (pod.index >= 0) {
+                    call.lane.policy.onResponse(call.lane.pods, pod.index,
+                            (System.nanoTime() - call.arrivedNanos) / 1e6, clock.instant());
+                }
+            }
+            InternalHeaders.strip(response.headers());
+            return context.sendResponse();
+        }
+    }
+
+    private final class Dispatcher implements ProxyInterceptor {
+
+        @Override
+        public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+            ProxyRequest request = context.request();
+            HttpServerRequest incoming = request.proxiedRequest();
+            if (draining) {
+                return Future.succeededFuture(reply(request, 503, "mu: this activator is shutting down; retry\n")
+                        .putHeader(HttpHeaders.CONNECTION, "close"));
+            }
+            RequestAddress address = RequestAddress.of(incoming.getHeader(HttpHeaders.HOST), request.getURI(), config.domain());
+            if (address == null) {
+                return Future.succeededFuture(reply(request, 404, "mu: this request names no function; call /fn/<namespace>/<function>/... "
+                        + "or send Host: <function>.<namespace>." + config.domain() + "\n"));
+            }
+            FunctionLane lane = lanes.get(address.function());
+            if (lane == null || lane.removed) {
+                return Future.succeededFuture(reply(request, 404, "mu: no function " + address.function() + "\n"));
+            }
+            long declared = request.getBody() == null ? 0 : request.getBody().length();
+            if (declared > config.maxBodyBytes()) {
+                return Future.succeededFuture(reply(request, 413, String.format(Locale.ROOT,
+                        "mu: the request body (%d bytes) is over the limit of %d bytes%n", declared, config.maxBodyBytes()))
+                        .putHeader(HttpHeaders.CONNECTION, "close"));
+            }
+            Call call = new Call(context, lane);
+            context.set(CALL, call);
+            if (incoming.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
+                request.setBody(Body.body(new LimitedBody(request.getBody().stream(), config.maxBodyBytes(),
+                        () -> call.bodyTooLarge = true), -1));
+            }
+            request.setURI(address.uri());
+            if (incoming.authority() != null) {
+                request.setAuthority(incoming.authority()); // the function sees the Host its caller used
+            }
+            lane.arrived(call.arrivedNanos);
+            call.timer = vertx.setTimer(lane.route.timeout().toMillis(), id -> timedOut(call));
+            incoming.response().closeHandler(v -> {
+                if (lane.held.remove(call)) {
+                    call.result.tryFail("the client closed the connection while the request waited for a pod");
+                    finish(call, 499);
+                }
+            });
+            if (!lane.held.isEmpty() || !tryDispatch(call)) {
+                hold(call);
+            }
+            return call.result.future();
+        }
+
+        @Override
+        public Future<Void> handleProxyResponse(ProxyContext context) {
+            Call call = context.get(CALL, Call.class);
+            if (call != null) {
+                vertx.cancelTimer(call.timer); // the timeout covers the wait until the response headers
+            }
+            int status = context.response().getStatusCode();
+            return context.sendResponse().onComplete(sent -> {
+                if (call != null) {
+                    finish(call, status);
+                }
+            });
+        }
+    }
+
+    private boolean tryDispatch(Call call) {
+        FunctionLane lane = call.lane;
+        int choice = lane.pods.size() == 0 ? RoutingPolicy.HOLD : lane.choose(clock.instant());
+        if (choice == RoutingPolicy.HOLD) {
+            return false;
+        }
+        send(call, lane.pods.get(choice));
+        return true;
+    }
+
+    private void hold(Call call) {
+        FunctionLane lane = call.lane;
+        if (lane.held.size() >= config.holdLimit()) {
+            answer(call, 503, String.format(Locale.ROOT,
+                    "mu: %s already has %d requests waiting for a pod; retry later%n", lane.key, lane.held.size()),
+                    HttpHeaders.RETRY_AFTER, "1");
+            return;
+        }
+        lane.held.addLast(call);
+        long now = System.nanoTime();
+        if (lane.pods.size() == 0 && now - lane.lastDemandNanos > DEMAND_INTERVAL_NANOS) {
+            lane.lastDemandNanos = now;
+            demand.demand(lane.key);
+        }
+    }
+
+    private void dispatchHeld(FunctionLane lane) {
+        while (!lane.held.isEmpty() && lane.pods.size() > 0) {
+            int choice = lane.choose(clock.instant());
+            if (choice == RoutingPolicy.HOLD) {
+                return;
+            }
+            send(lane.held.pollFirst(), lane.pods.get(choice));
+        }
+    }
+
+    private void send(Call call, PodTable.Pod pod) {
+        call.pod = pod;
+        call.attempts++;
+        pod.inFlight++;
+        call.context.sendRequest().onComplete(sent -> {
+            if (sent.succeeded()) {
+                call.result.complete(sent.result());
+                return;
+            }
+            pod.inFlight--;
+            call.pod = null;
+            if (call.connectFailed && !call.timedOut) {
+                // Nothing was sent: another pod may take it.
+                call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
+                if (call.attempts < config.maxAttempts()) {
+                    metrics.retried(call.lane.key);
+                    if (!tryDispatch(call)) {
+                        hold(call);
+                    }
+                    return;
+                }
+                answer(call, 502, String.format(Locale.ROOT, "mu: no pod of %s accepted a connection (%d tried)%n",
+                        call.lane.key, call.attempts));
+            } else if (call.timedOut) {
+                answer(call, 504, String.format(Locale.ROOT, "mu: %s did not answer within %s%n", call.lane.key, seconds(call)));
+            } else if (call.bodyTooLarge) {
+                answer(call, 413, String.format(Locale.ROOT, "mu: the request body is over the limit of %d bytes%n",
+                        config.maxBodyBytes()), HttpHeaders.CONNECTION, "close");
+            } else {
+                answer(call, 502, String.format(Locale.ROOT, "mu: pod %s of %s failed before answering: %s%n",
+                        pod.endpoint.pod(), call.lane.key, sent.cause().getMessage()));
+            }
+        });
+    }
+
+    private void timedOut(Call call) {
+        call.timedOut = true;
+        if (call.lane.held.remove(call)) {
+            String why = call.lane.pods.size() == 0
+                    ? "no pod of %s was ready within %s (scale from zero did not finish in time)%n"
+                    : "every pod of %s stayed busy for %s%n";
+            answer(call, 504, "mu: " + String.format(Locale.ROOT, why, call.lane.key, seconds(call)));
+        } else if (call.toPod != null) {
+            call.toPod.reset(0, new TimeoutException());
+        }
+    }
+
+    private static String seconds(Call call) {
+        return String.format(Locale.ROOT, "%.0f s", call.lane.route.timeout().toMillis() / 1000.0);
+    }
+
+    /**
+     * Completes the call with the activator's own answer, headers given as name, value pairs (set
+     * before completing: the response goes out as the promise completes).
+     */
+    private static void answer(Call call, int status, String message, CharSequence... headers) {
+        ProxyResponse response = reply(call.context.request(), status, message);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            response.putHeader(headers[i], headers[i + 1]);
+        }
+        call.result.tryComplete(response);
+    }
+
+    private static ProxyResponse reply(ProxyRequest request, int status, String message) {
+        ProxyResponse response = request.release().response().setStatusCode(status);
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        return response.setBody(Body.body(Buffer.buffer(message)));
+    }
+
+    private void finish(Call call, int status) {
+        if (call.finished) {
+            return;
+        }
+        call.finished = true;
+        vertx.cancelTimer(call.timer);
+        if (call.pod != null) {
+            call.pod.inFlight--;
+        }
+        long now = System.nanoTime();
+        call.lane.finished(now);
+        metrics.finished(call.lane.key, status, now - call.arrivedNanos);
+        dispatchHeld(call.lane);
+        checkDrained();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.muserving.dataplane.activator;
+
+import dev.muserving.api.PodHeaderState;
+import dev.muserving.routing.policy.RoutingPolicy;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One function in one balancer: its routing policy, its pods, what it holds and what it counted. */
+final class FunctionLane {
+
+    /** What a lane counted since the last snapshot, for the metric stream. */
+    record Stats(long arrivals, long completions, double concurrencySeconds, int held, int inFlight, List<PodHeaderState> pods) {}
+
+    final FunctionKey key;
+    final RoutingPolicy policy;
+    final PodTable pods = new PodTable();
+    final ArrayDeque<Call> held = new ArrayDeque<>();
+    FunctionRoute route;
+    boolean removed;
+    long lastDemandNanos;
+
+    private long arrivals;
+    private long completions;
+    private int inSystem;
+    private long lastChangeNanos = System.nanoTime();
+    private double concurrencyNanos;
+
+    FunctionLane(FunctionRoute route, RoutingPolicy policy) {
+        this.key = route.key();
+        this.route = route;
+        this.policy = policy;
+    }
+
+    /** The policy's choice among the routable pods, or {@link RoutingPolicy#HOLD}. */
+    int choose(Instant now) {
+        return policy.choose(pods, now);
+    }
+
+    void arrived(long nowNanos) {
+        account(nowNanos);
+        arrivals++;
+        inSystem++;
+    }
+
+    void finished(long nowNanos) {
+        account(nowNanos);
+        completions++;
+        inSystem--;
+    }
+
+    boolean idle() {
+        return inSystem == 0;
+    }
+
+    private void account(long nowNanos) {
+        concurrencyNanos += (double) inSystem * (nowNanos - lastChangeNanos);
+        lastChangeNanos = nowNanos;
+    }
+
+    /** The counts since the last call, and the pods' last reports. */
+    Stats takeStats(long nowNanos) {
+        account(nowNanos);
+        List<PodHeaderState> reports = new ArrayList<>(pods.size());
+        for (PodTable.Pod pod : pods.routablePods()) {
+            reports.add(pod.report);
+        }
+        Stats stats = new Stats(arrivals, completions, concurrencyNanos / 1e9, held.size(), pods.inFlightTotal(), reports);
+        arrivals = 0;
+        completions = 0;
+        concurrencyNanos = 0;
+        return stats;
+    }
+}

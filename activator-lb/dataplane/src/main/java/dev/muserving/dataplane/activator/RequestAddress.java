@@ -1,0 +1,80 @@
+package dev.muserving.dataplane.activator;
+
+import java.util.Locale;
+
+/**
+ * Which function a request is for, and the URI to send it: {@code Host: <fn>.<ns>.<domain>} keeps
+ * the URI; {@code /fn/<ns>/<fn>/rest} is sent as {@code /rest}. The path form wins when both are
+ * given, so a request through a plain ingress that rewrites the host still finds its function.
+ */
+public record RequestAddress(FunctionKey function, String uri) {
+
+    static final String PATH_PREFIX = "/fn/";
+
+    /** @return the address, or null when the request names no function */
+    public static RequestAddress of(String hostHeader, String uri, String domain) {
+        if (uri != null && uri.startsWith(PATH_PREFIX)) {
+            return fromPath(uri);
+        }
+        return fromHost(hostHeader, uri == null || uri.isEmpty() ? "/" : uri, domain);
+    }
+
+    private static RequestAddress fromPath(String uri) {
+        int nsEnd = uri.indexOf('/', PATH_PREFIX.length());
+        if (nsEnd < 0) {
+            return null;
+        }
+        String namespace = uri.substring(PATH_PREFIX.length(), nsEnd);
+        int nameEnd = nsEnd + 1;
+        while (nameEnd < uri.length() && uri.charAt(nameEnd) != '/' && uri.charAt(nameEnd) != '?') {
+            nameEnd++;
+        }
+        String name = uri.substring(nsEnd + 1, nameEnd);
+        if (!isLabel(namespace) || !isLabel(name)) {
+            return null;
+        }
+        String rest = uri.substring(nameEnd);
+        if (rest.isEmpty() || rest.charAt(0) == '?') {
+            rest = "/" + rest;
+        }
+        return new RequestAddress(new FunctionKey(namespace, name), rest);
+    }
+
+    private static RequestAddress fromHost(String hostHeader, String uri, String domain) {
+        if (hostHeader == null) {
+            return null;
+        }
+        String host = hostHeader.toLowerCase(Locale.ROOT);
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0 && host.indexOf(']') < colon) {
+            host = host.substring(0, colon);
+        }
+        String suffix = "." + domain.toLowerCase(Locale.ROOT);
+        if (!host.endsWith(suffix)) {
+            return null;
+        }
+        String labels = host.substring(0, host.length() - suffix.length());
+        int dot = labels.indexOf('.');
+        if (dot < 0 || labels.indexOf('.', dot + 1) >= 0) {
+            return null;
+        }
+        String name = labels.substring(0, dot);
+        String namespace = labels.substring(dot + 1);
+        return isLabel(name) && isLabel(namespace) ? new RequestAddress(new FunctionKey(namespace, name), uri) : null;
+    }
+
+    /** A DNS-1123 label, as Kubernetes names and namespaces are. */
+    static boolean isLabel(String s) {
+        if (s.isEmpty() || s.length() > 63) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0 && i < s.length() - 1);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

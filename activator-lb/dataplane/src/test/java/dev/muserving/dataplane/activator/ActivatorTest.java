@@ -1,0 +1,245 @@
+package dev.muserving.dataplane.activator;
+
+import static dev.muserving.dataplane.testing.Http.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.MetricSnapshot;
+import dev.muserving.api.MuHeaders;
+import dev.muserving.dataplane.function.EmulatedFunction;
+import dev.muserving.dataplane.queueproxy.QueueProxy;
+import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
+import dev.muserving.dataplane.testing.HeldFunction;
+import dev.muserving.dataplane.testing.Http;
+import dev.muserving.dataplane.testing.Http.Response;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class ActivatorTest {
+
+    private static final FunctionKey ECHO = new FunctionKey("demo", "echo");
+
+    private final List<MetricSnapshot> snapshots = new CopyOnWriteArrayList<>();
+    private final List<FunctionKey> demands = new CopyOnWriteArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private static ActivatorConfig config() {
+        return ActivatorConfig.defaults().withPort(0).withRouting("mu", 2);
+    }
+
+    /** A pod: a queue-proxy in front of the given user container port. */
+    private static Endpoint pod(Vertx vertx, String name, int userPort, int cc) {
+        QueueProxy qp = new QueueProxy(new QueueProxyConfig("127.0.0.1", 0, 0, userPort, cc, 10 * Math.max(cc, 1), name,
+                Arch.AMD64, Duration.ofSeconds(30), Duration.ofSeconds(5)), Clock.systemUTC());
+        await(vertx.deployVerticle(qp));
+        return new Endpoint(name, "127.0.0.1", qp.port(), Arch.AMD64);
+    }
+
+    private static Endpoint emulatedPod(Vertx vertx, String name, double serviceMs) {
+        EmulatedFunction fn = new EmulatedFunction(name, 0, serviceMs, 0);
+        await(vertx.deployVerticle(fn));
+        return pod(vertx, name, fn.port(), 0);
+    }
+
+    private static FunctionRoute route(Duration timeout, Endpoint... endpoints) {
+        return new FunctionRoute(ECHO, 0, timeout, List.of(endpoints));
+    }
+
+    private Activator activator(Vertx vertx, ActivatorConfig config, EndpointSource source) {
+        return await(Activator.start(vertx, config, source, snapshots::add, demands::add, registry, Clock.systemUTC()));
+    }
+
+    @Test
+    void routesByPathAndByHostAndNoMuHeaderCrossesEitherWay(Vertx vertx) {
+        HeldFunction fn = new HeldFunction();
+        await(vertx.deployVerticle(fn));
+        Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofSeconds(30),
+                pod(vertx, "echo-0", fn.port(), 1)))));
+        Http http = new Http(vertx);
+
+        CompletableFuture<Response> byPath = http.get(activator.port(), "/fn/demo/echo/hello?x=1",
+                Map.of("Mu-Pod", "evil", "mu-queue-length", "0", "X-Kept", "yes"));
+        await().until(() -> fn.held() == 1);
+        fn.release(1);
+        Response r = Http.await(byPath);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("released /hello\n");
+        assertThat(r.headers().names()).noneMatch(MuHeaders::isInternal);
+        assertThat(fn.requestHeaders().get(0).names()).noneMatch(MuHeaders::isInternal).contains("X-Kept");
+
+        CompletableFuture<Response> byHost = http.get(activator.port(), "/abc", Map.of("Host", "echo.demo.example.com"));
+        await().until(() -> fn.held() == 1);
+        fn.release(1);
+        assertThat(Http.await(byHost).body()).isEqualTo("released /abc\n");
+        assertThat(fn.requestHeaders().get(1).get("Host")).isEqualTo("echo.demo.example.com");
+    }
+
+    @Test
+    void unknownFunctionsAndUnaddressedRequestsGet404WithAReason(Vertx vertx) {
+        Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofSeconds(1)))));
+        Http http = new Http(vertx);
+        Response unknown = await(http.get(activator.port(), "/fn/demo/missing/", Map.of()));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo("mu: no function demo/missing\n");
+        Response nowhere = await(http.get(activator.port(), "/", Map.of("Host", "localhost")));
+        assertThat(nowhere.status()).isEqualTo(404);
+        assertThat(nowhere.body()).contains("call /fn/<namespace>/<function>/");
+    }
+
+    @Test
+    void oversizedBodiesGet413WhetherDeclaredOrChunked(Vertx vertx) {
+        Activator activator = activator(vertx, config().withLimits(1024, 100), new StaticEndpointSource(List.of(
+                route(Duration.ofSeconds(30), emulatedPod(vertx, "echo-0", 0)))));
+        Http http = new Http(vertx);
+        Buffer small = Buffer.buffer("x".repeat(1000));
+        Buffer large = Buffer.buffer("x".repeat(5000));
+
+        Response ok = await(http.send(HttpMethod.POST, activator.port(), "/fn/demo/echo/", Map.of(), small));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo(small.toString());
+        Response declared = await(http.send(HttpMethod.POST, activator.port(), "/fn/demo/echo/", Map.of(), large));
+        assertThat(declared.status()).isEqualTo(413);
+        assertThat(declared.body()).contains("5000 bytes").contains("limit of 1024 bytes");
+
+        HttpClient client = vertx.createHttpClient();
+        Response chunked = await(client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                        .setPort(activator.port()).setURI("/fn/demo/echo/"))
+                .compose(request -> {
+                    request.setChunked(true);
+                    for (int i = 0; i < 10; i++) {
+                        request.write(Buffer.buffer("y".repeat(500)));
+                    }
+                    return request.end().compose(v -> request.response());
+                })
+                .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b.toString()))));
+        assertThat(chunked.status()).isEqualTo(413);
+    }
+
+    @Test
+    void requestsWaitForAFirstPodAndDemandItThenGoThroughOnceOneIsReady(Vertx vertx) {
+        StaticEndpointSource source = new StaticEndpointSource(List.of(route(Duration.ofSeconds(30))));
+        Activator activator = activator(vertx, config(), source);
+        Http http = new Http(vertx);
+
+        List<CompletableFuture<Response>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiting.add(http.get(activator.port(), "/fn/demo/echo/", Map.of()));
+        }
+        await().until(() -> demands.contains(ECHO));
+        await().until(() -> snapshots.stream().anyMatch(s -> s.bufferedRequests() == 5));
+        assertThat(waiting).noneMatch(CompletableFuture::isDone);
+
+        source.set(List.of(route(Duration.ofSeconds(30), emulatedPod(vertx, "echo-0", 1))));
+        assertThat(waiting).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
+    }
+
+    @Test
+    void aRequestThatNeverFindsAPodGets504SayingWhy(Vertx vertx) {
+        Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofMillis(300)))));
+        Response r = await(new Http(vertx).get(activator.port(), "/fn/demo/echo/", Map.of()));
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.body()).isEqualTo("mu: no pod of demo/echo was ready within 0 s (scale from zero did not finish in time)\n");
+    }
+
+    @Test
+    void aFullHoldBufferAnswers503WithRetryAfter(Vertx vertx) {
+        Activator activator = activator(vertx, config().withRouting("mu", 1).withLimits(1024, 2),
+                new StaticEndpointSource(List.of(route(Duration.ofSeconds(30)))));
+        Http http = new Http(vertx);
+        http.get(activator.port(), "/fn/demo/echo/", Map.of());
+        http.get(activator.port(), "/fn/demo/echo/", Map.of());
+        await().until(() -> snapshots.stream().anyMatch(s -> s.bufferedRequests() == 2));
+        Response refused = await(http.get(activator.port(), "/fn/demo/echo/", Map.of()));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.body()).contains("demo/echo already has 2 requests waiting for a pod");
+    }
+
+    @Test
+    void aPodThatRefusesConnectionsIsSkippedAndNoRequestIsLost(Vertx vertx) throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Endpoint dead = new Endpoint("echo-dead", "127.0.0.1", closedPort, Arch.AMD64);
+        Activator activator = activator(vertx, config().withRouting("round-robin", 1),
+                new StaticEndpointSource(List.of(route(Duration.ofSeconds(30), dead, emulatedPod(vertx, "echo-1", 1)))));
+        Http http = new Http(vertx);
+        List<CompletableFuture<Response>> responses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            responses.add(http.get(activator.port(), "/fn/demo/echo/", Map.of()));
+        }
+        assertThat(responses).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
+        assertThat(registry.get("mu.retries").counter().count()).isPositive();
+    }
+
+    @Test
+    void aFunctionThatDoesNotAnswerInTimeGets504(Vertx vertx) {
+        HeldFunction fn = new HeldFunction();
+        await(vertx.deployVerticle(fn));
+        Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofMillis(400),
+                pod(vertx, "echo-0", fn.port(), 1)))));
+        Response r = await(new Http(vertx).get(activator.port(), "/fn/demo/echo/", Map.of()));
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.body()).isEqualTo("mu: demo/echo did not answer within 0 s\n");
+    }
+
+    @Test
+    void drainFinishesWhatIsInFlightAndTurnsNewRequestsAway(Vertx vertx) {
+        HeldFunction fn = new HeldFunction();
+        await(vertx.deployVerticle(fn));
+        Activator activator = activator(vertx, config().withRouting("mu", 1), new StaticEndpointSource(List.of(
+                route(Duration.ofSeconds(30), pod(vertx, "echo-0", fn.port(), 4)))));
+        Http http = new Http(vertx);
+        List<CompletableFuture<Response>> inFlight = List.of(
+                http.get(activator.port(), "/fn/demo/echo/a", Map.of()), http.get(activator.port(), "/fn/demo/echo/b", Map.of()));
+        await().until(() -> fn.held() == 2);
+
+        CompletableFuture<Void> drained = activator.drain().toCompletionStage().toCompletableFuture();
+        Response turnedAway = await(new Http(vertx).get(activator.port(), "/fn/demo/echo/c", Map.of()));
+        assertThat(turnedAway.status()).isEqualTo(503);
+        assertThat(turnedAway.body()).contains("shutting down");
+        assertThat(drained).isNotDone();
+
+        fn.release(2);
+        assertThat(inFlight).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
+        await().until(drained::isDone);
+    }
+
+    @Test
+    void everySecondEachFunctionsSnapshotCountsArrivalsAndCarriesThePodsState(Vertx vertx) {
+        Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofSeconds(30),
+                emulatedPod(vertx, "echo-0", 2), emulatedPod(vertx, "echo-1", 2)))));
+        Http http = new Http(vertx);
+        List<CompletableFuture<Response>> responses = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            responses.add(http.get(activator.port(), "/fn/demo/echo/", Map.of()));
+        }
+        responses.forEach(Http::await);
+        await().until(() -> snapshots.stream().mapToLong(MetricSnapshot::completions).sum() == 40);
+        assertThat(snapshots.stream().mapToLong(MetricSnapshot::arrivals).sum()).isEqualTo(40);
+        MetricSnapshot last = snapshots.get(snapshots.size() - 1);
+        assertThat(last.function()).isEqualTo("demo/echo");
+        assertThat(last.pods()).extracting(p -> p.pod()).containsExactlyInAnyOrder("echo-0", "echo-1");
+        assertThat(last.pods()).allSatisfy(p -> assertThat(p.serviceRate()).isPositive());
+        assertThat(registry.get("mu.requests").tag("code", "200").counter().count()).isEqualTo(40);
+    }
+}
