@@ -1,0 +1,148 @@
+package dev.muserving.dataplane;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A process this one started (a queue-proxy, a function, a proxy under benchmark): started, waited
+ * for until it says it listens, and stopped for sure. Its output goes to a log file, so a failure
+ * can be read afterwards.
+ */
+public final class ChildProcess implements AutoCloseable {
+
+    private static final Pattern PORT = Pattern.compile(":(\\d+)");
+
+    private final String name;
+    private final Process process;
+    private final String firstLine;
+
+    private ChildProcess(String name, Process process, String firstLine) {
+        this.name = name;
+        this.process = process;
+        this.firstLine = firstLine;
+    }
+
+    /**
+     * Starts a Java main of this code base in a fresh JVM, small and quick to start, and waits for
+     * its first line of output (each main prints where it listens).
+     */
+    public static ChildProcess java(String name, String mainClass, Map<String, String> env, Path log, Duration startTimeout)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx96m",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        return start(name, command, env, log, startTimeout);
+    }
+
+    /** Starts a command and waits for its first line of output. */
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log, Duration startTimeout)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+        builder.environment().putAll(env);
+        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process process = builder.start();
+        CompletableFuture<String> firstLine = new CompletableFuture<>();
+        Thread reader = new Thread(() -> copyOutput(process, log, firstLine), "mu-child-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            String line = firstLine.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new ChildProcess(name, process, line);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IOException(name + " did not start within " + startTimeout.toSeconds() + " s (" + e.getMessage()
+                    + "); its output is in " + log, e);
+        }
+    }
+
+    private static void copyOutput(Process process, Path log, CompletableFuture<String> firstLine) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                BufferedWriter writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                firstLine.complete(line);
+                writer.write(line);
+                writer.newLine();
+                writer.flush();
+            }
+            firstLine.completeExceptionally(new IOException("exited with " + process.waitFor() + " before saying where it listens"));
+        } catch (IOException | InterruptedException e) {
+            firstLine.completeExceptionally(e);
+        }
+    }
+
+    public String firstLine() {
+        return firstLine;
+    }
+
+    /** The n-th port (0-based) named in the first line, as {@code :1234}. */
+    public int port(int n) {
+        Matcher m = PORT.matcher(firstLine);
+        for (int i = 0; i <= n; i++) {
+            if (!m.find()) {
+                throw new IllegalStateException(name + " named no port " + n + " in: " + firstLine);
+            }
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the process dies as a crashed or evicted pod does, with no chance to drain. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** SIGTERM, then SIGKILL if it has not gone within the grace period. */
+    public void stop(Duration grace) {
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+        }
+    }
+
+    private void waitFor() {
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ")";
+    }
+}

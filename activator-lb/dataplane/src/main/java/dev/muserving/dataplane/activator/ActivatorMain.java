@@ -1,0 +1,85 @@
+package dev.muserving.dataplane.activator;
+
+import dev.muserving.dataplane.ConfigException;
+import dev.muserving.dataplane.Settings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The activator-lb as its own process, on a file of endpoints ({@code MU_ENDPOINTS_FILE}); settings
+ * from the environment ({@link ActivatorConfig}, docs/dataplane.md). Prometheus metrics and
+ * readiness on {@code MU_ADMIN_PORT} (default 9090). The first line on standard output says where it
+ * listens, which is how a parent that asked for port 0 learns the ports.
+ */
+public final class ActivatorMain {
+
+    public static final String ADMIN_PORT = "MU_ADMIN_PORT";
+
+    private ActivatorMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        ActivatorConfig config;
+        Path endpoints;
+        int adminPort;
+        try {
+            config = ActivatorConfig.fromEnvironment(env);
+            Settings settings = new Settings(env);
+            String file = settings.string(ActivatorConfig.ENDPOINTS_FILE, null);
+            if (file == null) {
+                throw new ConfigException(ActivatorConfig.ENDPOINTS_FILE + " is required: the YAML file listing functions and their pods");
+            }
+            endpoints = Path.of(file);
+            adminPort = settings.integer(ADMIN_PORT, 9090, 0, 65_535);
+        } catch (ConfigException e) {
+            System.err.println("mu activator-lb: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        FileEndpointSource source = new FileEndpointSource(endpoints, Duration.ofSeconds(1), config.defaultTimeout(),
+                problem -> System.err.println("mu activator-lb: " + problem));
+        try {
+            source.read();
+        } catch (ConfigException e) {
+            System.err.println("mu activator-lb: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.balancers() + 1));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Activator activator = Activator.start(vertx, config, source, MetricSink.NONE, DemandSignal.NONE, registry, Clock.systemUTC())
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        HttpServer admin = vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(adminPort))
+                .requestHandler(request -> {
+                    switch (request.path()) {
+                        case "/metrics" -> request.response()
+                                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                                .end(registry.scrape());
+                        case "/ready" -> request.response().end("ready\n");
+                        default -> request.response().setStatusCode(404).end("mu activator-lb admin: /ready or /metrics\n");
+                    }
+                })
+                .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        System.out.printf("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, endpoints %s%n",
+                config.bindAddress(), activator.port(), config.routing(), config.balancers(), admin.actualPort(), endpoints);
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                activator.drain().toCompletionStage().toCompletableFuture().get(config.drainTimeout().toSeconds() + 5, TimeUnit.SECONDS);
+                vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("mu activator-lb: shutdown: " + e);
+            }
+        }, "mu-activator-drain"));
+    }
+}

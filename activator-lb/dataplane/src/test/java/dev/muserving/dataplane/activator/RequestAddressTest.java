@@ -1,0 +1,34 @@
+package dev.muserving.dataplane.activator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RequestAddressTest {
+
+    private static final FunctionKey ECHO = new FunctionKey("demo", "echo");
+
+    @Test
+    void thePathFormNamesTheFunctionAndKeepsTheRest() {
+        assertThat(RequestAddress.of(null, "/fn/demo/echo/a/b?x=1", "example.com")).isEqualTo(new RequestAddress(ECHO, "/a/b?x=1"));
+        assertThat(RequestAddress.of(null, "/fn/demo/echo", "example.com")).isEqualTo(new RequestAddress(ECHO, "/"));
+        assertThat(RequestAddress.of(null, "/fn/demo/echo?x=1", "example.com")).isEqualTo(new RequestAddress(ECHO, "/?x=1"));
+    }
+
+    @Test
+    void theHostFormKeepsTheUriAndIgnoresThePortAndCase() {
+        assertThat(RequestAddress.of("Echo.Demo.example.com:8080", "/p", "example.com")).isEqualTo(new RequestAddress(ECHO, "/p"));
+        assertThat(RequestAddress.of("echo.demo.mu.local", "/", "mu.local")).isEqualTo(new RequestAddress(ECHO, "/"));
+    }
+
+    @Test
+    void requestsThatNameNoFunctionGetNoAddress() {
+        assertThat(RequestAddress.of("localhost:8080", "/", "example.com")).isNull();
+        assertThat(RequestAddress.of("a.b.c.example.com", "/", "example.com")).isNull();
+        assertThat(RequestAddress.of("echo.example.com", "/", "example.com")).isNull();
+        assertThat(RequestAddress.of(null, "/fn/demo", "example.com")).isNull();
+        assertThat(RequestAddress.of(null, "/fn/Demo/echo/", "example.com")).isNull();
+        assertThat(RequestAddress.of(null, "/fn/demo/-echo/", "example.com")).isNull();
+        assertThat(RequestAddress.of(null, "/", "example.com")).isNull();
+    }
+}
