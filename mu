@@ -6,7 +6,8 @@ jar="$root/cli/target/mu.jar"
 
 stale() {
   [ ! -f "$jar" ] && return 0
-  [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ]
+  [ -n "$(find "$root" \( -name target -o -name .git -o -name bench-out \) -prune -o \
+      \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer "$jar" -print -quit 2>/dev/null)" ]
 }
 
 if stale; then

@@ -1,7 +1,6 @@
 package dev.muserving.api;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The Mu header protocol: what a queue-proxy stamps on every response for the balancer. See
@@ -31,8 +30,6 @@ public final class MuHeaders {
 
     /** True for any header a client must never set or see, whatever its case. */
     public static boolean isInternal(String headerName) {
-        return headerName != null
-                && headerName.length() >= PREFIX.length()
-                && headerName.substring(0, PREFIX.length()).toLowerCase(Locale.ROOT).equals("mu-");
+        return headerName != null && headerName.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
     }
 }

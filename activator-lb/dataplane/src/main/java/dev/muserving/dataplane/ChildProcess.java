@@ -36,25 +36,26 @@ public final class ChildProcess implements AutoCloseable {
         this.firstLine = firstLine;
     }
 
+    /** JVM options for helpers that should start fast and stay small (tests, pods of `mu local`). */
+    public static final List<String> QUICK_START = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx96m");
+
     /**
-     * Starts a Java main of this code base in a fresh JVM, small and quick to start, and waits for
-     * its first line of output (each main prints where it listens).
+     * Starts a Java main of this code base in a fresh JVM and waits for its first line of output
+     * (each main prints where it listens).
      */
-    public static ChildProcess java(String name, String mainClass, Map<String, String> env, Path log, Duration startTimeout)
-            throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx96m",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+    public static ChildProcess java(String name, String mainClass, List<String> jvmOptions, Map<String, String> env, Path log,
+            Duration startTimeout) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         return start(name, command, env, log, startTimeout);
     }
 
     /** Starts a command and waits for its first line of output. */
     public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log, Duration startTimeout)
             throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
-        builder.environment().putAll(env);
-        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process process = builder.start();
+        Process process = builder(command, env, log).start();
         CompletableFuture<String> firstLine = new CompletableFuture<>();
         Thread reader = new Thread(() -> copyOutput(process, log, firstLine), "mu-child-" + name);
         reader.setDaemon(true);
@@ -67,6 +68,22 @@ public final class ChildProcess implements AutoCloseable {
             throw new IOException(name + " did not start within " + startTimeout.toSeconds() + " s (" + e.getMessage()
                     + "); its output is in " + log, e);
         }
+    }
+
+    /**
+     * Starts a program that says nothing when it is ready (nginx, HAProxy): all its output goes to
+     * the log, and the caller checks readiness itself.
+     */
+    public static ChildProcess launch(String name, List<String> command, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder builder = builder(command, env, log).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new ChildProcess(name, builder.start(), "");
+    }
+
+    private static ProcessBuilder builder(List<String> command, Map<String, String> env, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return builder;
     }
 
     private static void copyOutput(Process process, Path log, CompletableFuture<String> firstLine) {

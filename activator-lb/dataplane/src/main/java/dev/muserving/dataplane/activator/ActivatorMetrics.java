@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ActivatorMetrics {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<FunctionKey, Map<Integer, Counter>> requests = new ConcurrentHashMap<>();
     private final Map<FunctionKey, Timer> durations = new ConcurrentHashMap<>();
     private final Map<FunctionKey, Counter> retries = new ConcurrentHashMap<>();
     private final Map<FunctionKey, double[]> functionGauges = new ConcurrentHashMap<>();
@@ -37,9 +37,9 @@ final class ActivatorMetrics {
     }
 
     void finished(FunctionKey function, int status, long nanos) {
-        requests.computeIfAbsent(function + "|" + status, k -> Counter.builder("mu.requests")
+        requests.computeIfAbsent(function, f -> new ConcurrentHashMap<>()).computeIfAbsent(status, code -> Counter.builder("mu.requests")
                 .description("Requests answered by the activator, by function and HTTP status")
-                .tags(tags(function)).tag("code", Integer.toString(status))
+                .tags(tags(function)).tag("code", Integer.toString(code))
                 .register(registry)).increment();
         durations.computeIfAbsent(function, f -> Timer.builder("mu.request.duration")
                 .description("Time from arrival at the activator to the response headers, waiting for a pod included")

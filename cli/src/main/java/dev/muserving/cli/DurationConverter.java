@@ -1,0 +1,38 @@
+package dev.muserving.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Durations as people type them: {@code 500ms}, {@code 20s}, {@code 1.5m}, {@code 2h}; a bare number is seconds. */
+final class DurationConverter implements ITypeConverter<Duration> {
+
+    @Override
+    public Duration convert(String value) {
+        String s = value.trim().toLowerCase(Locale.ROOT);
+        double unitSeconds = 1;
+        String number = s;
+        if (s.endsWith("ms")) {
+            unitSeconds = 0.001;
+            number = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("s")) {
+            number = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("m")) {
+            unitSeconds = 60;
+            number = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("h")) {
+            unitSeconds = 3600;
+            number = s.substring(0, s.length() - 1);
+        }
+        try {
+            double amount = Double.parseDouble(number);
+            if (!(amount > 0) || Double.isInfinite(amount)) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofNanos(Math.round(amount * unitSeconds * 1e9));
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a duration; use e.g. 500ms, 20s, 1.5m or 2h");
+        }
+    }
+}

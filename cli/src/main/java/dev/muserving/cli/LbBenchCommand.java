@@ -1,0 +1,90 @@
+package dev.muserving.cli;
+
+import dev.muserving.lbbench.LbBench;
+import dev.muserving.lbbench.LbBenchOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mu lb-bench}: Mu's activator-lb against nginx and HAProxy, in front of the same queue-proxies. */
+@Command(
+        name = "lb-bench",
+        mixinStandardHelpOptions = true,
+        description = "Starts N function processes, each behind a queue-proxy, and loads them with wrk directly and through "
+                + "Mu's activator-lb (mu and round-robin routing), nginx (round robin) and HAProxy (leastconn), in rotating rounds. "
+                + "Writes lb-bench.json and prints a table. Needs wrk, nginx and haproxy (Debian packages wrk, nginx-light, haproxy); "
+                + "installs nothing. Details: docs/dataplane.md.")
+final class LbBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--backends", defaultValue = "4", description = "Function pods behind every target (default: ${DEFAULT-VALUE}).")
+    int backends;
+
+    @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
+            description = "Measured time per target, e.g. 20s or 1m (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--connections", defaultValue = "64", description = "wrk connections (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--threads", defaultValue = "2", description = "wrk threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--rounds", defaultValue = "4", description = "Rounds over all targets; each gets duration / rounds per round (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Warm-up of each backend, then of each target, before measuring (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--service-ms", defaultValue = "1", description = "Each request's wait in the function, ms (default: ${DEFAULT-VALUE}).")
+    double serviceMillis;
+
+    @Option(names = "--cpu-ms", defaultValue = "0", description = "CPU each request burns in the function, ms (default: ${DEFAULT-VALUE}).")
+    double cpuMillis;
+
+    @Option(names = "--container-concurrency", defaultValue = "0",
+            description = "The queue-proxies' limit, 0 for none (default: ${DEFAULT-VALUE}).")
+    int containerConcurrency;
+
+    @Option(names = "--balancers", description = "Event loops of the activator-lb (default: the number of cores).")
+    Integer balancers;
+
+    @Option(names = "--targets", split = ",", description = "Targets to measure (default: all): direct, mu, mu-round-robin, nginx, haproxy.")
+    List<String> targets;
+
+    @Option(names = "--out", defaultValue = "bench-out/lb", description = "Directory for lb-bench.json and the logs (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, serviceMillis, cpuMillis,
+                containerConcurrency, balancers == null ? Runtime.getRuntime().availableProcessors() : balancers,
+                targets == null ? LbBenchOptions.ALL_TARGETS : targets);
+        LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
+        Map<String, LbBench.TargetFigures> figures;
+        Path file;
+        try {
+            Files.createDirectories(out);
+            figures = bench.run();
+            file = bench.write(figures);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("mu lb-bench: " + e.getMessage());
+            return 1;
+        }
+        spec.commandLine().getOut().print(LbBench.table(figures));
+        spec.commandLine().getOut().println("wrote " + file);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.muserving.lbbench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * `mu lb-bench`: the same backends behind each target (directly, Mu's activator-lb with two routing
+ * policies, nginx, HAProxy), loaded by wrk in rotating rounds; throughput, latency percentiles and
+ * errors per target, written as lb-bench.json and a table.
+ */
+public final class LbBench {
+
+    /** JVM options of the processes under measurement: the full JIT, a fixed heap. */
+    static final List<String> BENCH_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC");
+
+    private final LbBenchOptions options;
+    private final Path dir;
+    private final PrintWriter progress;
+
+    public LbBench(LbBenchOptions options, Path dir, PrintWriter progress) {
+        this.options = options;
+        this.dir = dir;
+        this.progress = progress;
+    }
+
+    /** One target's figures over all its rounds. */
+    public record TargetFigures(double rps, double p50Ms, double p99Ms, double maxMs, long errors, long requests) {}
+
+    public Map<String, TargetFigures> run() throws IOException {
+        List<String> programs = new ArrayList<>(List.of("wrk"));
+        for (String t : List.of("nginx", "haproxy")) {
+            if (options.targets().contains(t)) {
+                programs.add(t);
+            }
+        }
+        Map<String, Path> tools = Tools.require(programs);
+        Files.createDirectories(dir);
+        Wrk wrk = new Wrk(tools.get("wrk"), dir);
+        say("starting %d backends (a function process behind a queue-proxy process each)", options.backends());
+        try (Backends backends = Backends.start(options, dir)) {
+            List<Target> targets = new ArrayList<>();
+            try {
+                for (String name : options.targets()) {
+                    say("starting %s", name);
+                    targets.add(switch (name) {
+                        case "direct" -> Target.direct(backends);
+                        case "mu" -> Target.activator("mu", backends, options, dir);
+                        case "mu-round-robin" -> Target.activator("round-robin", backends, options, dir);
+                        case "nginx" -> Target.nginx(tools.get("nginx"), backends, dir);
+                        case "haproxy" -> Target.haproxy(tools.get("haproxy"), backends, dir);
+                        default -> throw new IllegalStateException(name);
+                    });
+                }
+                return measure(wrk, backends, targets);
+            } finally {
+                targets.forEach(Target::close);
+            }
+        }
+    }
+
+    private Map<String, TargetFigures> measure(Wrk wrk, Backends backends, List<Target> targets) throws IOException {
+        // Every backend is warmed on its own first: a target in front of all of them would otherwise
+        // meet some still interpreted, and a policy that avoids slow pods would look better than it is.
+        for (int port : backends.ports()) {
+            say("warming up the backend on port %d for %d s", port, options.warmup().toSeconds());
+            wrk.run("http://127.0.0.1:" + port + Target.PATH, options.warmup(), options.connections(), options.threads());
+        }
+        for (Target target : targets) {
+            say("warming up %s for %d s", target.name(), options.warmup().toSeconds());
+            wrk.run(target.url(), options.warmup(), options.connections(), options.threads());
+        }
+        Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
+        targets.forEach(t -> runs.put(t.name(), new ArrayList<>()));
+        for (int round = 0; round < options.rounds(); round++) {
+            for (int k = 0; k < targets.size(); k++) {
+                Target target = targets.get((k + round) % targets.size());
+                WrkResult result = wrk.run(target.url(), options.perRun(), options.connections(), options.threads());
+                runs.get(target.name()).add(result);
+                say("round %d/%d  %-15s %,9.0f rps  p99 %7.2f ms  errors %d", round + 1, options.rounds(), target.name(),
+                        result.requests() / result.seconds(), result.quantileMicros()[990] / 1000.0, result.errors());
+            }
+        }
+        Map<String, TargetFigures> figures = new LinkedHashMap<>();
+        runs.forEach((name, results) -> {
+            LatencyMerge latency = new LatencyMerge(results);
+            long requests = results.stream().mapToLong(WrkResult::requests).sum();
+            double seconds = results.stream().mapToDouble(WrkResult::seconds).sum();
+            figures.put(name, new TargetFigures(requests / seconds, latency.percentileMillis(50), latency.percentileMillis(99),
+                    latency.maxMillis(), results.stream().mapToLong(WrkResult::errors).sum(), requests));
+        });
+        return figures;
+    }
+
+    /** lb-bench.json: the settings, the machine, and each target's figures. */
+    public Path write(Map<String, TargetFigures> figures) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        ObjectNode settings = root.putObject("settings");
+        settings.put("backends", options.backends());
+        settings.put("durationSecondsPerTarget", options.duration().toSeconds());
+        settings.put("rounds", options.rounds());
+        settings.put("warmupSeconds", options.warmup().toSeconds());
+        settings.put("connections", options.connections());
+        settings.put("wrkThreads", options.threads());
+        settings.put("serviceMs", options.serviceMillis());
+        settings.put("cpuMs", options.cpuMillis());
+        settings.put("containerConcurrency", options.containerConcurrency());
+        settings.put("activatorBalancers", options.balancers());
+        ObjectNode machine = root.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        ObjectNode targets = root.putObject("targets");
+        figures.forEach((name, f) -> {
+            ObjectNode t = targets.putObject(name);
+            t.put("rps", round(f.rps()));
+            ObjectNode latency = t.putObject("latencyMs");
+            latency.put("p50", round(f.p50Ms()));
+            latency.put("p99", round(f.p99Ms()));
+            latency.put("max", round(f.maxMs()));
+            t.put("errors", f.errors());
+            t.put("requests", f.requests());
+        });
+        Path file = dir.resolve("lb-bench.json");
+        json.writeValue(file.toFile(), root);
+        return file;
+    }
+
+    /** The table, with throughput against nginx and p99 added over direct. */
+    public static String table(Map<String, TargetFigures> figures) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %12s %14s%n",
+                "target", "rps", "p50 ms", "p99 ms", "max ms", "errors", "rps / nginx", "p99 - direct"));
+        TargetFigures nginx = figures.get("nginx");
+        TargetFigures direct = figures.get("direct");
+        figures.forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f %9.2f %9.2f %9.1f %8d %12s %14s%n",
+                name, f.rps(), f.p50Ms(), f.p99Ms(), f.maxMs(), f.errors(),
+                nginx == null ? "-" : String.format(Locale.ROOT, "%.2f", f.rps() / nginx.rps()),
+                direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()))));
+        return out.toString();
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private void say(String format, Object... args) {
+        progress.printf(Locale.ROOT, "mu lb-bench: " + format + "%n", args);
+        progress.flush();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.muserving.lbbench;
+
+import dev.muserving.dataplane.ChildProcess;
+import dev.muserving.dataplane.activator.ActivatorMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What wrk sends to: one backend directly, or a load balancer in front of all of them. */
+final class Target implements AutoCloseable {
+
+    static final String PATH = "/fn/bench/echo/";
+
+    private final String name;
+    private final int port;
+    private final ChildProcess process;
+
+    private Target(String name, int port, ChildProcess process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port + PATH;
+    }
+
+    /** The first backend's queue-proxy, with nothing in front: the baseline for added latency. */
+    static Target direct(Backends backends) {
+        return new Target("direct", backends.ports().get(0), null);
+    }
+
+    /** The Mu activator-lb in its own process, with the given routing policy. */
+    static Target activator(String routing, Backends backends, LbBenchOptions options, Path dir) throws IOException {
+        Path endpoints = backends.writeEndpoints(dir.resolve("endpoints.yaml"), options.containerConcurrency());
+        ChildProcess process = ChildProcess.java("activator-" + routing, ActivatorMain.class.getName(), LbBench.BENCH_JVM, Map.of(
+                "MU_PORT", "0", "MU_ADMIN_PORT", "0", "MU_BIND_ADDRESS", "127.0.0.1", "MU_ROUTING", routing,
+                "MU_BALANCERS", Integer.toString(options.balancers()), "MU_ENDPOINTS_FILE", endpoints.toString()),
+                dir.resolve("activator-" + routing + ".log"), Duration.ofSeconds(60));
+        return ready(new Target(routing.equals("mu") ? "mu" : "mu-" + routing, process.port(0), process));
+    }
+
+    /** nginx with a round-robin upstream and keep-alive connections to the backends. */
+    static Target nginx(Path binary, Backends backends, Path dir) throws IOException {
+        int port = freePort();
+        Path home = Files.createDirectories(dir.resolve("nginx"));
+        StringBuilder upstream = new StringBuilder();
+        backends.ports().forEach(p -> upstream.append("    server 127.0.0.1:").append(p).append(";\n"));
+        String conf = String.format(Locale.ROOT, """
+                worker_processes auto;
+                daemon off;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log warn;
+                events { worker_connections 8192; }
+                http {
+                  access_log off;
+                  client_body_temp_path %1$s/body;
+                  proxy_temp_path %1$s/proxy;
+                  fastcgi_temp_path %1$s/fastcgi;
+                  uwsgi_temp_path %1$s/uwsgi;
+                  scgi_temp_path %1$s/scgi;
+                  upstream functions {
+                %2$s    keepalive 256;
+                  }
+                  server {
+                    listen 127.0.0.1:%3$d;
+                    location / {
+                      proxy_pass http://functions;
+                      proxy_http_version 1.1;
+                      proxy_set_header Connection "";
+                    }
+                  }
+                }
+                """, home, upstream, port);
+        Path file = Files.writeString(home.resolve("nginx.conf"), conf);
+        ChildProcess process = ChildProcess.launch("nginx", List.of(binary.toString(), "-p", home.toString(), "-c", file.toString(),
+                "-e", home.resolve("error.log").toString()), Map.of(), dir.resolve("nginx.log"));
+        return ready(new Target("nginx", port, process));
+    }
+
+    /** HAProxy balancing by least connections, reusing connections to the backends. */
+    static Target haproxy(Path binary, Backends backends, Path dir) throws IOException {
+        int port = freePort();
+        StringBuilder servers = new StringBuilder();
+        for (int i = 0; i < backends.ports().size(); i++) {
+            servers.append(String.format(Locale.ROOT, "  server f%d 127.0.0.1:%d%n", i, backends.ports().get(i)));
+        }
+        String conf = String.format(Locale.ROOT, """
+                global
+                  maxconn 4096
+                defaults
+                  mode http
+                  timeout connect 5s
+                  timeout client 60s
+                  timeout server 60s
+                  option http-keep-alive
+                frontend bench
+                  bind 127.0.0.1:%d
+                  default_backend functions
+                backend functions
+                  balance leastconn
+                  http-reuse always
+                %s""", port, servers);
+        Path file = Files.writeString(dir.resolve("haproxy.cfg"), conf);
+        ChildProcess process = ChildProcess.launch("haproxy", List.of(binary.toString(), "-db", "-f", file.toString()), Map.of(),
+                dir.resolve("haproxy.log"));
+        return ready(new Target("haproxy", port, process));
+    }
+
+    /** Waits until the target answers a request through to a backend. */
+    private static Target ready(Target target) throws IOException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (target.process != null && !target.process.isAlive()) {
+                throw new IOException(target.name + " exited at start; see its log in the output directory");
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(target.url())).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return target;
+                }
+                last = "HTTP " + r.statusCode();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + target.name, e);
+            }
+            try {
+                Thread.sleep(100); // polling an outside process that has no readiness signal
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + target.name, e);
+            }
+        }
+        target.close();
+        throw new IOException(target.name + " did not answer within 30 s (" + last + ")");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.muserving.lbbench;
+
+import dev.muserving.bench.BadInputException;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The outside programs the benchmark drives, found on the PATH (and /usr/sbin, where Debian puts daemons). */
+final class Tools {
+
+    /** Debian package of each program. */
+    private static final Map<String, String> PACKAGES = new LinkedHashMap<>();
+
+    static {
+        PACKAGES.put("wrk", "wrk");
+        PACKAGES.put("nginx", "nginx-light");
+        PACKAGES.put("haproxy", "haproxy");
+    }
+
+    private Tools() {}
+
+    static Optional<Path> find(String program) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/sbin"));
+        for (String dir : dirs) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The programs, or an error naming the missing ones and the one command that installs them. */
+    static Map<String, Path> require(List<String> programs) {
+        Map<String, Path> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String program : programs) {
+            find(program).ifPresentOrElse(p -> found.put(program, p), () -> missing.add(program));
+        }
+        if (!missing.isEmpty()) {
+            throw new BadInputException("lb-bench needs " + String.join(", ", missing) + ", which "
+                    + (missing.size() == 1 ? "is" : "are") + " not installed; install with: sudo apt-get install "
+                    + String.join(" ", missing.stream().map(PACKAGES::get).toList())
+                    + " (or leave the target out with --targets)");
+        }
+        return found;
+    }
+}

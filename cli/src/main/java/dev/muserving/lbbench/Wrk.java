@@ -1,0 +1,55 @@
+package dev.muserving.lbbench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs wrk against a URL and reads back its report (the Lua script writes it as JSON). */
+final class Wrk {
+
+    private final Path binary;
+    private final Path script;
+    private final Path dir;
+    private int runs;
+
+    Wrk(Path binary, Path dir) throws IOException {
+        this.binary = binary;
+        this.dir = dir;
+        this.script = dir.resolve("report.lua");
+        try (var in = Wrk.class.getResourceAsStream("/dev/muserving/lbbench/report.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("report.lua is missing from the jar");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+    }
+
+    WrkResult run(String url, Duration duration, int connections, int threads) throws IOException {
+        Path report = dir.resolve("wrk-" + (++runs) + ".json");
+        Path log = dir.resolve("wrk-" + runs + ".log");
+        long seconds = Math.max(1, duration.toSeconds());
+        ProcessBuilder builder = new ProcessBuilder(List.of(binary.toString(), "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+                "--timeout", "10s", "-s", script.toString(), url))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("MU_WRK_REPORT", report.toString());
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(seconds + 30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("wrk did not finish; see " + log);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (process.exitValue() != 0 || !Files.exists(report)) {
+            throw new IOException("wrk failed (exit " + process.exitValue() + "): " + Files.readString(log).trim());
+        }
+        return WrkResult.read(report);
+    }
+}
