@@ -1,0 +1,75 @@
+package dev.muserving.activator.app;
+
+import dev.muserving.dataplane.Settings;
+import dev.muserving.dataplane.activator.ActivatorConfig;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The app's one typed place for configuration. The names are those of the environment variables
+ * the activator documents (docs/dataplane.md): {@code MU_PORT} is {@code mu.port}, and so on.
+ */
+@ConfigMapping(prefix = "mu")
+public interface ActivatorSettings {
+
+    @WithDefault("0.0.0.0")
+    String bindAddress();
+
+    @WithDefault("8080")
+    int port();
+
+    @WithDefault("9090")
+    int adminPort();
+
+    @WithDefault("example.com")
+    String domain();
+
+    @WithDefault("mu")
+    String routing();
+
+    /** Event loops; the number of cores when not set. */
+    OptionalInt balancers();
+
+    @WithDefault("10Mi")
+    String maxBodyBytes();
+
+    @WithDefault("1000")
+    int holdLimit();
+
+    @WithDefault("300")
+    double defaultTimeoutSeconds();
+
+    @WithDefault("3")
+    int maxAttempts();
+
+    @WithDefault("30")
+    double drainSeconds();
+
+    /** Functions and their pods (docs/dataplane.md, "Endpoints file"). */
+    Path endpointsFile();
+
+    /** The autoscaler that consumes the metric stream in-process: {@code mu} or {@code knative}. */
+    @WithDefault("mu")
+    String autoscaler();
+
+    /** How often the in-process autoscaler decides (Knative's tick is 2 s). */
+    @WithDefault("2S")
+    Duration autoscalerTick();
+
+    Optional<Long> seed();
+
+    /** The core's configuration, through the same checks as the standalone activator's. */
+    default ActivatorConfig toConfig() {
+        ActivatorConfig defaults = ActivatorConfig.defaults();
+        long bodyBytes = new Settings(Map.of("mu.max-body-bytes", maxBodyBytes())).bytes("mu.max-body-bytes", 0);
+        return new ActivatorConfig(bindAddress(), port(), domain(), routing(),
+                balancers().orElse(Runtime.getRuntime().availableProcessors()), bodyBytes, holdLimit(),
+                Duration.ofMillis(Math.round(defaultTimeoutSeconds() * 1000)), maxAttempts(), defaults.unreachableCooldown(),
+                Duration.ofMillis(Math.round(drainSeconds() * 1000)), defaults.recheckInterval(), seed().orElse(0L));
+    }
+}
