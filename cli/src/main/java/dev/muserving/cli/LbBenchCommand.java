@@ -43,7 +43,7 @@ final class LbBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "4", description = "Rounds over all targets; each gets duration / rounds per round (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--warmup", defaultValue = "20s", converter = DurationConverter.class,
             description = "Warm-up of each backend, then of each target, before measuring (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 

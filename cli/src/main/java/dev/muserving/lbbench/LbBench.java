@@ -24,12 +24,15 @@ public final class LbBench {
     static final List<String> BENCH_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC");
 
     private final LbBenchOptions options;
+    private final Path out;
+    /** Logs, configuration files and wrk's raw reports, apart from the result. */
     private final Path dir;
     private final PrintWriter progress;
 
-    public LbBench(LbBenchOptions options, Path dir, PrintWriter progress) {
+    public LbBench(LbBenchOptions options, Path out, PrintWriter progress) {
         this.options = options;
-        this.dir = dir;
+        this.out = out.toAbsolutePath();
+        this.dir = this.out.resolve("work");
         this.progress = progress;
     }
 
@@ -131,7 +134,7 @@ public final class LbBench {
             t.put("errors", f.errors());
             t.put("requests", f.requests());
         });
-        Path file = dir.resolve("lb-bench.json");
+        Path file = out.resolve("lb-bench.json");
         json.writeValue(file.toFile(), root);
         return file;
     }

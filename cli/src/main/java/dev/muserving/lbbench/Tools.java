@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The outside programs the benchmark drives, found on the PATH (and /usr/sbin, where Debian puts daemons). */
 final class Tools {
@@ -38,10 +39,17 @@ final class Tools {
 
     /** The programs, or an error naming the missing ones and the one command that installs them. */
     static Map<String, Path> require(List<String> programs) {
+        return require(programs, Tools::find);
+    }
+
+    static Map<String, Path> require(List<String> programs, Function<String, Optional<Path>> finder) {
         Map<String, Path> found = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String program : programs) {
-            find(program).ifPresentOrElse(p -> found.put(program, p), () -> missing.add(program));
+            if (!PACKAGES.containsKey(program)) {
+                throw new IllegalArgumentException("lb-bench does not use " + program);
+            }
+            finder.apply(program).ifPresentOrElse(p -> found.put(program, p), () -> missing.add(program));
         }
         if (!missing.isEmpty()) {
             throw new BadInputException("lb-bench needs " + String.join(", ", missing) + ", which "

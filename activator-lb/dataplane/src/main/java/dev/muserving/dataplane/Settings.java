@@ -38,36 +38,28 @@ public final class Settings {
         }
     }
 
+    /** A positive number of seconds, fractions allowed, at most a day. */
     public Duration seconds(String name, Duration fallback) {
         String raw = values.get(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            double seconds = Double.parseDouble(raw.trim());
-            if (!(seconds > 0) || seconds > 86_400) {
-                throw new ConfigException(name + " must be a number of seconds between 0 and 86400, got " + raw);
-            }
-            return Duration.ofNanos(Math.round(seconds * 1e9));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a number of seconds, got '" + raw + "'");
-        }
+        return raw == null || raw.isBlank() ? fallback : Duration.ofNanos(Math.round(decimal(name, raw, false, 86_400, "seconds") * 1e9));
     }
 
-    /** A non-negative number of milliseconds, fractions allowed. */
+    /** A non-negative number of milliseconds, fractions allowed, at most an hour. */
     public double millis(String name, double fallback) {
         String raw = values.get(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
+        return raw == null || raw.isBlank() ? fallback : decimal(name, raw, true, 3_600_000, "milliseconds");
+    }
+
+    private static double decimal(String name, String raw, boolean zeroAllowed, double max, String unit) {
         try {
             double value = Double.parseDouble(raw.trim());
-            if (!(value >= 0) || value > 3_600_000) {
-                throw new ConfigException(name + " must be a number of milliseconds between 0 and 3600000, got " + raw);
+            if (!(zeroAllowed ? value >= 0 : value > 0) || value > max) {
+                throw new ConfigException(String.format(Locale.ROOT, "%s must be a number of %s %s 0 and %.0f, got %s",
+                        name, unit, zeroAllowed ? "from" : "between", max, raw));
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a number of milliseconds, got '" + raw + "'");
+            throw new ConfigException(name + " must be a number of " + unit + ", got '" + raw + "'");
         }
     }
 

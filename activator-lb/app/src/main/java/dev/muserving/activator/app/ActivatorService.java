@@ -1,5 +1,6 @@
 package dev.muserving.activator.app;
 
+import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import dev.muserving.dataplane.activator.EndpointSource;
@@ -10,9 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -80,17 +79,8 @@ public class ActivatorService {
         };
         activator = Activator.start(vertx, config, source, stream, feed::demand, registry, Clock.systemUTC())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        admin = vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(settings.adminPort()))
-                .requestHandler(request -> {
-                    switch (request.path()) {
-                        case "/metrics" -> request.response()
-                                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                                .end(registry.scrape());
-                        case "/ready" -> request.response().end("ready\n");
-                        default -> request.response().setStatusCode(404).end("mu activator-lb admin: /ready or /metrics\n");
-                    }
-                })
-                .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        admin = AdminEndpoints.serve(vertx, config.bindAddress(), settings.adminPort(), "mu activator-lb", registry::scrape)
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, endpoints %s",
                 config.bindAddress(), activator.port(), config.routing(), config.balancers(), admin.actualPort(), settings.endpointsFile());
     }

@@ -1,14 +1,13 @@
 package dev.muserving.dataplane.activator;
 
+import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.Settings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,17 +58,8 @@ public final class ActivatorMain {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Activator activator = Activator.start(vertx, config, source, MetricSink.NONE, DemandSignal.NONE, registry, Clock.systemUTC())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        HttpServer admin = vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(adminPort))
-                .requestHandler(request -> {
-                    switch (request.path()) {
-                        case "/metrics" -> request.response()
-                                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                                .end(registry.scrape());
-                        case "/ready" -> request.response().end("ready\n");
-                        default -> request.response().setStatusCode(404).end("mu activator-lb admin: /ready or /metrics\n");
-                    }
-                })
-                .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        HttpServer admin = AdminEndpoints.serve(vertx, config.bindAddress(), adminPort, "mu activator-lb", registry::scrape)
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.printf("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, endpoints %s%n",
                 config.bindAddress(), activator.port(), config.routing(), config.balancers(), admin.actualPort(), endpoints);
         System.out.flush();

@@ -1,6 +1,7 @@
 package dev.muserving.dataplane.activator;
 
 import dev.muserving.api.MuHeaderParser;
+import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.InternalHeaders;
 import dev.muserving.routing.policy.BalancerPosition;
 import dev.muserving.routing.policy.RoutingPolicy;
@@ -59,8 +60,7 @@ final class Balancer extends AbstractVerticle {
     private final SplittableRandom random;
     private HttpServer server;
     private HttpClient client;
-    private boolean draining;
-    private Promise<Void> drained;
+    private Drain drain;
 
     Balancer(ActivatorConfig config, BalancerPosition position, RoutingPolicyFactory routing, Clock clock,
             ActivatorMetrics metrics, DemandSignal demand, int port) {
@@ -149,21 +149,17 @@ final class Balancer extends AbstractVerticle {
     Future<Void> drain() {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
-            if (drained == null) {
-                draining = true;
-                drained = Promise.promise();
-                long timer = vertx.setTimer(config.drainTimeout().toMillis(), id -> drained.tryComplete());
-                drained.future().onComplete(x -> vertx.cancelTimer(timer));
-                checkDrained();
+            if (drain == null) {
+                drain = Drain.start(vertx, config.drainTimeout(), () -> lanes.values().stream().allMatch(FunctionLane::idle));
             }
-            drained.future().compose(x -> server.close()).onComplete(x -> done.complete());
+            drain.future().compose(x -> server.close()).onComplete(x -> done.complete());
         });
         return done.future();
     }
 
     private void checkDrained() {
-        if (draining && lanes.values().stream().allMatch(FunctionLane::idle)) {
-            drained.tryComplete();
+        if (drain != null) {
+            drain.check();
         }
     }
 
@@ -219,7 +215,7 @@ final class Balancer extends AbstractVerticle {
         public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
             ProxyRequest request = context.request();
             HttpServerRequest incoming = request.proxiedRequest();
-            if (draining) {
+            if (drain != null) {
                 return Future.succeededFuture(reply(request, 503, "mu: this activator is shutting down; retry\n")
                         .putHeader(HttpHeaders.CONNECTION, "close"));
             }

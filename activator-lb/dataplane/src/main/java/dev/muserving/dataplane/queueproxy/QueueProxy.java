@@ -2,6 +2,8 @@ package dev.muserving.dataplane.queueproxy;
 
 import dev.muserving.api.MuHeaders;
 import dev.muserving.api.ServiceRateMeter;
+import dev.muserving.dataplane.AdminEndpoints;
+import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.InternalHeaders;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -48,8 +50,7 @@ public final class QueueProxy extends AbstractVerticle {
     private HttpServer traffic;
     private HttpServer admin;
     private HttpClient client;
-    private boolean draining;
-    private Promise<Void> drained;
+    private Drain drain;
 
     public QueueProxy(QueueProxyConfig config, Clock clock) {
         this.config = config;
@@ -82,7 +83,7 @@ public final class QueueProxy extends AbstractVerticle {
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress());
         Future<HttpServer> trafficUp = vertx.createHttpServer(options.setPort(config.port())).requestHandler(proxy).listen();
         Future<HttpServer> adminUp = vertx.createHttpServer(new HttpServerOptions(options).setPort(config.adminPort()))
-                .requestHandler(this::admin).listen();
+                .requestHandler(AdminEndpoints.handler("mu queue-proxy", metrics::scrape, this::ready)).listen();
         Future.all(trafficUp, adminUp).onSuccess(all -> {
             traffic = trafficUp.result();
             admin = adminUp.result();
@@ -106,21 +107,17 @@ public final class QueueProxy extends AbstractVerticle {
     public Future<Void> drain() {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
-            if (drained == null) {
-                draining = true;
-                drained = Promise.promise();
-                long timer = vertx.setTimer(config.drainTimeout().toMillis(), id -> drained.tryComplete());
-                drained.future().onComplete(x -> vertx.cancelTimer(timer));
-                checkDrained();
+            if (drain == null) {
+                drain = Drain.start(vertx, config.drainTimeout(), () -> gate.inPod() == 0);
             }
-            drained.future().compose(x -> Future.all(traffic.close(), admin.close())).onComplete(x -> done.complete());
+            drain.future().compose(x -> Future.all(traffic.close(), admin.close())).onComplete(x -> done.complete());
         });
         return done.future();
     }
 
     private void checkDrained() {
-        if (draining && gate.inPod() == 0) {
-            drained.tryComplete();
+        if (drain != null) {
+            drain.check();
         }
     }
 
@@ -240,19 +237,9 @@ public final class QueueProxy extends AbstractVerticle {
         return response.setBody(Body.body(Buffer.buffer(message)));
     }
 
-    private void admin(HttpServerRequest request) {
-        switch (request.path()) {
-            case "/ready" -> ready(request);
-            case "/metrics" -> request.response()
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                    .end(metrics.scrape());
-            default -> request.response().setStatusCode(404).end("mu queue-proxy admin: /ready or /metrics\n");
-        }
-    }
-
     /** Ready while not draining and while the user container accepts connections. */
     private void ready(HttpServerRequest request) {
-        if (draining) {
+        if (drain != null) {
             request.response().setStatusCode(503).end("draining\n");
             return;
         }

@@ -1,0 +1,37 @@
+package dev.muserving.dataplane;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.function.Supplier;
+
+/** A data-plane process's admin port: {@code /metrics} (Prometheus text) and {@code /ready}. */
+public final class AdminEndpoints {
+
+    /** Readiness for a process that is ready once it listens. */
+    public static final Handler<HttpServerRequest> ALWAYS_READY = request -> request.response().end("ready\n");
+
+    private AdminEndpoints() {}
+
+    public static Handler<HttpServerRequest> handler(String component, Supplier<String> metrics, Handler<HttpServerRequest> ready) {
+        return request -> {
+            switch (request.path()) {
+                case "/metrics" -> request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .end(metrics.get());
+                case "/ready" -> ready.handle(request);
+                default -> request.response().setStatusCode(404).end(component + " admin: /ready or /metrics\n");
+            }
+        };
+    }
+
+    public static Future<HttpServer> serve(Vertx vertx, String host, int port, String component, Supplier<String> metrics) {
+        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+                .requestHandler(handler(component, metrics, ALWAYS_READY))
+                .listen();
+    }
+}

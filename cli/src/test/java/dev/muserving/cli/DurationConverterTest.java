@@ -1,0 +1,30 @@
+package dev.muserving.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
+
+class DurationConverterTest {
+
+    private final DurationConverter converter = new DurationConverter();
+
+    @Test
+    void readsTheUsualUnits() {
+        assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(converter.convert("20s")).isEqualTo(Duration.ofSeconds(20));
+        assertThat(converter.convert("1.5m")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(converter.convert("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(converter.convert("7")).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void refusesWhatIsNotAPositiveDuration() {
+        assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(TypeConversionException.class)
+                .hasMessage("'soon' is not a duration; use e.g. 500ms, 20s, 1.5m or 2h");
+        assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(TypeConversionException.class);
+        assertThatThrownBy(() -> converter.convert("-3s")).isInstanceOf(TypeConversionException.class);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.muserving.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `mu lb-bench` end to end at a tiny size: real processes, real wrk, a real lb-bench.json. */
+class LbBenchCommandTest {
+
+    @Test
+    void measuresEachTargetAndWritesTheSummary(@TempDir Path out) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")),
+                "wrk is not installed (Debian: apt-get install wrk); .ci/run installs it");
+        CommandLine cli = Mu.commandLine();
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        cli.setOut(new PrintWriter(stdout));
+        cli.setErr(new PrintWriter(stderr));
+
+        int exit = cli.execute("lb-bench", "--backends", "1", "--duration", "2s", "--rounds", "2", "--warmup", "1s",
+                "--connections", "8", "--targets", "direct,mu", "--out", out.toString());
+
+        assertThat(exit).as(stderr.toString()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("lb-bench.json").toFile());
+        for (String target : new String[] {"direct", "mu"}) {
+            JsonNode t = summary.get("targets").get(target);
+            assertThat(t.get("rps").asDouble()).as(target).isPositive();
+            assertThat(t.get("errors").asLong()).as(target).isZero();
+            assertThat(t.get("latencyMs").get("p99").asDouble()).isGreaterThanOrEqualTo(t.get("latencyMs").get("p50").asDouble());
+        }
+        assertThat(summary.get("settings").get("backends").asInt()).isEqualTo(1);
+        assertThat(stdout.toString()).contains("rps / nginx").contains("mu ");
+        assertThat(stderr.toString()).contains("round 2/2");
+    }
+
+    @Test
+    void anUnknownTargetIsBadInput() {
+        CommandLine cli = Mu.commandLine();
+        StringWriter stderr = new StringWriter();
+        cli.setErr(new PrintWriter(stderr));
+        assertThat(cli.execute("lb-bench", "--targets", "envoy")).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(stderr.toString()).contains("unknown target 'envoy'");
+    }
+}
