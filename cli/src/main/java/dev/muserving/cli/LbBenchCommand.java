@@ -43,9 +43,14 @@ final class LbBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "4", description = "Rounds over all targets; each gets duration / rounds per round (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--warmup", defaultValue = "20s", converter = DurationConverter.class,
-            description = "Warm-up of each backend, then of each target, before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class,
+            description = "A warm-up period: each backend, then each target, runs periods until its throughput is steady "
+                    + "(within 5 %% of the last) (default: ${DEFAULT-VALUE}).")
     Duration warmup;
+
+    @Option(names = "--warmup-limit", defaultValue = "90s", converter = DurationConverter.class,
+            description = "The most warm-up one backend or target gets (default: ${DEFAULT-VALUE}).")
+    Duration warmupLimit;
 
     @Option(names = "--service-ms", defaultValue = "1", description = "Each request's wait in the function, ms (default: ${DEFAULT-VALUE}).")
     double serviceMillis;
@@ -68,7 +73,8 @@ final class LbBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, serviceMillis, cpuMillis,
+        LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, warmupLimit,
+                serviceMillis, cpuMillis,
                 containerConcurrency, balancers == null ? Runtime.getRuntime().availableProcessors() : balancers,
                 targets == null ? LbBenchOptions.ALL_TARGETS : targets);
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());

@@ -22,6 +22,8 @@ public final class LbBench {
 
     /** JVM options of the processes under measurement: the full JIT, a fixed heap. */
     static final List<String> BENCH_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC");
+    /** Warm-up ends when throughput moves by less than this share from one period to the next. */
+    static final double STEADY = 0.05;
 
     private final LbBenchOptions options;
     private final Path out;
@@ -75,12 +77,10 @@ public final class LbBench {
         // Every backend is warmed on its own first: a target in front of all of them would otherwise
         // meet some still interpreted, and a policy that avoids slow pods would look better than it is.
         for (int port : backends.ports()) {
-            say("warming up the backend on port %d for %d s", port, options.warmup().toSeconds());
-            wrk.run("http://127.0.0.1:" + port + Target.PATH, options.warmup(), options.connections(), options.threads());
+            warmUntilSteady(wrk, "the backend on port " + port, "http://127.0.0.1:" + port + Target.PATH);
         }
         for (Target target : targets) {
-            say("warming up %s for %d s", target.name(), options.warmup().toSeconds());
-            wrk.run(target.url(), options.warmup(), options.connections(), options.threads());
+            warmUntilSteady(wrk, target.name(), target.url());
         }
         Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
         targets.forEach(t -> runs.put(t.name(), new ArrayList<>()));
@@ -104,6 +104,27 @@ public final class LbBench {
         return figures;
     }
 
+    /**
+     * Runs warm-up periods until two in a row differ by less than {@link #STEADY} in throughput (or
+     * the warm-up limit is reached): a JVM on two busy cores needs tens of seconds before its hot
+     * code is compiled, nginx and HAProxy need none, and each gets what it needs.
+     */
+    private void warmUntilSteady(Wrk wrk, String name, String url) throws IOException {
+        double previous = 0;
+        long spent = 0;
+        while (true) {
+            WrkResult run = wrk.run(url, options.warmup(), options.connections(), options.threads());
+            double rps = run.requests() / run.seconds();
+            spent += options.warmup().toSeconds();
+            boolean steady = previous > 0 && Math.abs(rps - previous) < STEADY * previous;
+            say("warming up %s: %,.0f rps%s", name, rps, steady ? " (steady)" : "");
+            if (steady || spent >= options.warmupLimit().toSeconds()) {
+                return;
+            }
+            previous = rps;
+        }
+    }
+
     /** lb-bench.json: the settings, the machine, and each target's figures. */
     public Path write(Map<String, TargetFigures> figures) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -112,7 +133,8 @@ public final class LbBench {
         settings.put("backends", options.backends());
         settings.put("durationSecondsPerTarget", options.duration().toSeconds());
         settings.put("rounds", options.rounds());
-        settings.put("warmupSeconds", options.warmup().toSeconds());
+        settings.put("warmupPeriodSeconds", options.warmup().toSeconds());
+        settings.put("warmupLimitSeconds", options.warmupLimit().toSeconds());
         settings.put("connections", options.connections());
         settings.put("wrkThreads", options.threads());
         settings.put("serviceMs", options.serviceMillis());

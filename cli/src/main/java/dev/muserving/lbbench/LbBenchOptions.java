@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param duration measured time per target, split over the rounds
  * @param rounds every target runs once per round, in an order that rotates, so drift hits all alike
- * @param warmup one run per target before measuring (JIT, connection pools)
+ * @param warmup a warm-up period; each backend and target runs periods until its throughput is steady
+ * @param warmupLimit the most warm-up one backend or target gets
  * @param balancers event loops of the activator-lb (nginx and HAProxy use one worker per core)
  */
 public record LbBenchOptions(
@@ -19,6 +20,7 @@ public record LbBenchOptions(
         int threads,
         int rounds,
         Duration warmup,
+        Duration warmupLimit,
         double serviceMillis,
         double cpuMillis,
         int containerConcurrency,
@@ -33,6 +35,9 @@ public record LbBenchOptions(
         }
         if (threads > connections) {
             throw new BadInputException("--threads (" + threads + ") must not exceed --connections (" + connections + "): wrk needs a connection per thread");
+        }
+        if (warmupLimit.compareTo(warmup) < 0) {
+            throw new BadInputException("--warmup-limit (" + warmupLimit.toSeconds() + "s) must be at least --warmup (" + warmup.toSeconds() + "s)");
         }
         if (duration.toMillis() < rounds * 1000L) {
             throw new BadInputException("--duration " + duration.toSeconds() + "s is too short for " + rounds + " rounds: each run needs at least 1 s");

@@ -26,7 +26,7 @@ class LbBenchCommandTest {
         cli.setOut(new PrintWriter(stdout));
         cli.setErr(new PrintWriter(stderr));
 
-        int exit = cli.execute("lb-bench", "--backends", "1", "--duration", "2s", "--rounds", "2", "--warmup", "1s",
+        int exit = cli.execute("lb-bench", "--backends", "1", "--duration", "2s", "--rounds", "2", "--warmup", "1s", "--warmup-limit", "2s",
                 "--connections", "8", "--targets", "direct,mu", "--out", out.toString());
 
         assertThat(exit).as(stderr.toString()).isZero();

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -54,7 +55,8 @@ public class AutoscalerFeed {
     @Inject
     Vertx vertx;
 
-    private final Map<String, FunctionRoute> routes = new ConcurrentHashMap<>();
+    /** Replaced whole on every change, so a snapshot never meets a half-updated map. */
+    private volatile Map<String, FunctionRoute> routes = Map.of();
     private final Map<String, double[]> desired = new ConcurrentHashMap<>();
     private final Map<String, String> lastReason = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
@@ -75,8 +77,7 @@ public class AutoscalerFeed {
 
     /** The activator's functions and pods changed. */
     void routes(List<FunctionRoute> current) {
-        routes.clear();
-        current.forEach(r -> routes.put(r.key().toString(), r));
+        routes = current.stream().collect(Collectors.toUnmodifiableMap(r -> r.key().toString(), r -> r));
     }
 
     /** A request waits for a function with no ready pod. */

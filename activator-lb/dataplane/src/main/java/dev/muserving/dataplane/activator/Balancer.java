@@ -107,6 +107,7 @@ final class Balancer extends AbstractVerticle {
                 FunctionLane lane = lanes.computeIfAbsent(route.key(),
                         k -> new FunctionLane(route, routing.create(route.routingSpec(), position, random.split())));
                 lane.route = route;
+                lane.removed = false; // a function may come back after it was removed
                 lane.pods.update(route.endpoints());
                 dispatchHeld(lane);
             }
@@ -388,9 +389,13 @@ final class Balancer extends AbstractVerticle {
             call.pod.inFlight--;
         }
         long now = System.nanoTime();
-        call.lane.finished(now);
-        metrics.finished(call.lane.key, status, now - call.arrivedNanos);
-        dispatchHeld(call.lane);
+        FunctionLane lane = call.lane;
+        lane.finished(now);
+        metrics.finished(lane.key, status, now - call.arrivedNanos);
+        if (lane.removed && lane.idle()) {
+            lanes.remove(lane.key, lane); // its last request finished after the function was removed
+        }
+        dispatchHeld(lane);
         checkDrained();
     }
 }

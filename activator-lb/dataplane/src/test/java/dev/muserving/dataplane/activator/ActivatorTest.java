@@ -152,6 +152,20 @@ class ActivatorTest {
     }
 
     @Test
+    void aFunctionRemovedAndAddedAgainIsServedAgain(Vertx vertx) {
+        Endpoint pod = emulatedPod(vertx, "echo-0", 1);
+        StaticEndpointSource source = new StaticEndpointSource(List.of(route(Duration.ofSeconds(30), pod)));
+        Activator activator = activator(vertx, config(), source);
+        Http http = new Http(vertx);
+        assertThat(await(http.get(activator.port(), "/fn/demo/echo/", Map.of())).status()).isEqualTo(200);
+
+        source.set(List.of());
+        await().untilAsserted(() -> assertThat(await(http.get(activator.port(), "/fn/demo/echo/", Map.of())).status()).isEqualTo(404));
+        source.set(List.of(route(Duration.ofSeconds(30), pod)));
+        await().untilAsserted(() -> assertThat(await(http.get(activator.port(), "/fn/demo/echo/", Map.of())).status()).isEqualTo(200));
+    }
+
+    @Test
     void aRequestThatNeverFindsAPodGets504SayingWhy(Vertx vertx) {
         Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofMillis(300)))));
         Response r = await(new Http(vertx).get(activator.port(), "/fn/demo/echo/", Map.of()));
