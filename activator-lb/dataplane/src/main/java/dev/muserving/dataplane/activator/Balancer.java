@@ -1,15 +1,13 @@
 package dev.muserving.dataplane.activator;
 
-import dev.muserving.api.MuHeaderParser;
 import dev.muserving.dataplane.Drain;
-import dev.muserving.dataplane.InternalHeaders;
+import dev.muserving.dataplane.ProxyReplies;
 import dev.muserving.routing.policy.BalancerPosition;
 import dev.muserving.routing.policy.RoutingPolicy;
 import dev.muserving.routing.policy.RoutingPolicyFactory;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -40,13 +38,13 @@ import java.util.concurrent.TimeoutException;
  * through it). Several balancers share the port as several activator replicas share a Service;
  * Mu's routing is built for such partial, stale views. All state lives on this verticle's event loop.
  *
- * <p>Requests go through vertx-http-proxy with two interceptors: {@link Dispatcher} (which function,
- * limits, holding while no pod can take the request, retries, timeouts) and {@link HeaderFilter}
- * (Mu headers never cross in either direction; the pod's report is kept for routing).
+ * <p>Requests go through vertx-http-proxy with two interceptors: {@link HeaderFilter} (Mu headers
+ * never cross in either direction; the pod's report is kept for routing) and {@link Dispatcher}
+ * (which function, limits, holding while no pod can take the request, retries, timeouts), whose
+ * chosen pod the origin provider connects to.
  */
 final class Balancer extends AbstractVerticle {
 
-    private static final String CALL = "mu.call";
     private static final long DEMAND_INTERVAL_NANOS = 500_000_000L;
 
     private final ActivatorConfig config;
@@ -80,7 +78,7 @@ final class Balancer extends AbstractVerticle {
                 new PoolOptions().setHttp1MaxSize(500));
         HttpProxy proxy = HttpProxy.reverseProxy(client)
                 .origin(this::connect)
-                .addInterceptor(new HeaderFilter())
+                .addInterceptor(new HeaderFilter(clock))
                 .addInterceptor(new Dispatcher());
         vertx.setPeriodic(config.recheckInterval().toMillis(), id -> recheck());
         vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(port))
@@ -174,7 +172,7 @@ final class Balancer extends AbstractVerticle {
     }
 
     private Future<HttpClientRequest> connect(ProxyContext context) {
-        Call call = context.get(CALL, Call.class);
+        Call call = Call.of(context);
         call.connectFailed = false;
         return client.request(new RequestOptions().setServer(call.pod.address))
                 .onFailure(e -> call.connectFailed = true)
@@ -184,32 +182,6 @@ final class Balancer extends AbstractVerticle {
                 });
     }
 
-    /** Strips Mu headers from requests and responses; keeps what the pod reported for routing. */
-    private final class HeaderFilter implements ProxyInterceptor {
-
-        @Override
-        public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-            InternalHeaders.strip(context.request().headers());
-            return context.sendRequest();
-        }
-
-        @Override
-        public Future<Void> handleProxyResponse(ProxyContext context) {
-            ProxyResponse response = context.response();
-            Call call = context.get(CALL, Call.class);
-            if (call != null && call.pod != null) {
-                PodTable.Pod pod = call.pod;
-                pod.report = pod.report.updatedWith(MuHeaderParser.parse(response.headers()::get), clock.millis());
-                if (pod.index >= 0) {
-                    call.lane.policy.onResponse(call.lane.pods, pod.index,
-                            (System.nanoTime() - call.arrivedNanos) / 1e6, clock.instant());
-                }
-            }
-            InternalHeaders.strip(response.headers());
-            return context.sendResponse();
-        }
-    }
-
     private final class Dispatcher implements ProxyInterceptor {
 
         @Override
@@ -217,26 +189,25 @@ final class Balancer extends AbstractVerticle {
             ProxyRequest request = context.request();
             HttpServerRequest incoming = request.proxiedRequest();
             if (drain != null) {
-                return Future.succeededFuture(reply(request, 503, "mu: this activator is shutting down; retry\n")
+                return Future.succeededFuture(ProxyReplies.text(request, 503, "mu: this activator is shutting down; retry\n")
                         .putHeader(HttpHeaders.CONNECTION, "close"));
             }
             RequestAddress address = RequestAddress.of(incoming.getHeader(HttpHeaders.HOST), request.getURI(), config.domain());
             if (address == null) {
-                return Future.succeededFuture(reply(request, 404, "mu: this request names no function; call /fn/<namespace>/<function>/... "
+                return Future.succeededFuture(ProxyReplies.text(request, 404, "mu: this request names no function; call /fn/<namespace>/<function>/... "
                         + "or send Host: <function>.<namespace>." + config.domain() + "\n"));
             }
             FunctionLane lane = lanes.get(address.function());
             if (lane == null || lane.removed) {
-                return Future.succeededFuture(reply(request, 404, "mu: no function " + address.function() + "\n"));
+                return Future.succeededFuture(ProxyReplies.text(request, 404, "mu: no function " + address.function() + "\n"));
             }
             long declared = request.getBody() == null ? 0 : request.getBody().length();
             if (declared > config.maxBodyBytes()) {
-                return Future.succeededFuture(reply(request, 413, String.format(Locale.ROOT,
+                return Future.succeededFuture(ProxyReplies.text(request, 413, String.format(Locale.ROOT,
                         "mu: the request body (%d bytes) is over the limit of %d bytes%n", declared, config.maxBodyBytes()))
                         .putHeader(HttpHeaders.CONNECTION, "close"));
             }
             Call call = new Call(context, lane);
-            context.set(CALL, call);
             if (incoming.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
                 request.setBody(Body.body(new LimitedBody(request.getBody().stream(), config.maxBodyBytes(),
                         () -> call.bodyTooLarge = true), -1));
@@ -261,7 +232,7 @@ final class Balancer extends AbstractVerticle {
 
         @Override
         public Future<Void> handleProxyResponse(ProxyContext context) {
-            Call call = context.get(CALL, Call.class);
+            Call call = Call.of(context);
             if (call != null) {
                 vertx.cancelTimer(call.timer); // the timeout covers the wait until the response headers
             }
@@ -366,17 +337,11 @@ final class Balancer extends AbstractVerticle {
      * before completing: the response goes out as the promise completes).
      */
     private static void answer(Call call, int status, String message, CharSequence... headers) {
-        ProxyResponse response = reply(call.context.request(), status, message);
+        ProxyResponse response = ProxyReplies.text(call.context.request(), status, message);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             response.putHeader(headers[i], headers[i + 1]);
         }
         call.result.tryComplete(response);
-    }
-
-    private static ProxyResponse reply(ProxyRequest request, int status, String message) {
-        ProxyResponse response = request.release().response().setStatusCode(status);
-        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
-        return response.setBody(Body.body(Buffer.buffer(message)));
     }
 
     private void finish(Call call, int status) {

@@ -8,6 +8,9 @@ import io.vertx.httpproxy.ProxyResponse;
 /** One request's way through a balancer: held, sent to a pod, retried, answered. */
 final class Call {
 
+    /** Where a call rides along with its request through vertx-http-proxy. */
+    private static final String ATTACHMENT = "mu.call";
+
     final ProxyContext context;
     final FunctionLane lane;
     final long arrivedNanos = System.nanoTime();
@@ -24,5 +27,11 @@ final class Call {
     Call(ProxyContext context, FunctionLane lane) {
         this.context = context;
         this.lane = lane;
+        context.set(ATTACHMENT, this);
+    }
+
+    /** The request's call, or null for a request answered before it had one (404, 413…). */
+    static Call of(ProxyContext context) {
+        return context.get(ATTACHMENT, Call.class);
     }
 }

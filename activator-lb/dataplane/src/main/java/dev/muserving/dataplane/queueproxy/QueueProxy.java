@@ -5,11 +5,11 @@ import dev.muserving.api.ServiceRateMeter;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.InternalHeaders;
+import dev.muserving.dataplane.ProxyReplies;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -21,7 +21,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -147,7 +146,7 @@ public final class QueueProxy extends AbstractVerticle {
             exchange.ticket = gate.enter(() -> forward(context, exchange, result));
             if (exchange.ticket == null) {
                 metrics.rejected();
-                ProxyResponse full = reply(request, 503, String.format(Locale.ROOT,
+                ProxyResponse full = ProxyReplies.text(request, 503, String.format(Locale.ROOT,
                         "mu queue-proxy: pod %s is full (%d running, %d waiting); try another pod or retry later%n",
                         config.podName(), gate.running(), gate.waiting()));
                 full.putHeader(HttpHeaders.RETRY_AFTER, "1");
@@ -183,9 +182,9 @@ public final class QueueProxy extends AbstractVerticle {
                 finish(exchange);
                 ProxyRequest request = context.request();
                 result.complete(exchange.timedOut
-                        ? reply(request, 504, String.format(Locale.ROOT,
+                        ? ProxyReplies.text(request, 504, String.format(Locale.ROOT,
                                 "mu queue-proxy: the function did not answer within %d s%n", config.requestTimeout().toSeconds()))
-                        : reply(request, 502, String.format(Locale.ROOT,
+                        : ProxyReplies.text(request, 502, String.format(Locale.ROOT,
                                 "mu queue-proxy: cannot reach the function on port %d: %s%n", config.userPort(),
                                 sent.cause().getMessage())));
             });
@@ -229,12 +228,6 @@ public final class QueueProxy extends AbstractVerticle {
         headers.set(MuHeaders.POD, config.podName());
         headers.set(MuHeaders.ARCH, config.arch().label());
         headers.set(MuHeaders.TIMESTAMP, Long.toString(clock.millis()));
-    }
-
-    private static ProxyResponse reply(ProxyRequest request, int status, String message) {
-        ProxyResponse response = request.release().response().setStatusCode(status);
-        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
-        return response.setBody(Body.body(Buffer.buffer(message)));
     }
 
     /** Ready while not draining and while the user container accepts connections. */

@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane on loopback, without Docker: etcd, kube-apiserver,
+# kube-controller-manager, optionally kube-scheduler, and KWOK for fake amd64/arm64 nodes.
+# Test and development infrastructure (docs/development.md).
+#
+#   testenv.sh build                            build the binaries from their Go modules (cached by version)
+#   testenv.sh up [--nodes amd64=4,arm64=4] [--with-scheduler] [--node-cpu 4] [--node-memory 8Gi]
+#                                               start everything, create the nodes, wait until ready
+#   testenv.sh down                             stop everything it started
+#   testenv.sh env                              print the KUBECONFIG export of a running control plane
+#   testenv.sh status                           say what runs
+set -euo pipefail
+
+K8S_VERSION="${MU_K8S_VERSION:-v1.34.4}"
+ETCD_VERSION="${MU_ETCD_VERSION:-v3.5.35}"
+KWOK_VERSION="${MU_KWOK_VERSION:-v0.7.0}"
+CACHE_ROOT="${MU_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mu-testenv}"
+BIN="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
+RUN="${MU_TESTENV_RUN:-$CACHE_ROOT/run}"
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
+
+say() { echo "testenv: $*" >&2; }
+die() { echo "testenv: $*" >&2; exit 1; }
+
+built() {
+  local b
+  for b in "${BINARIES[@]}"; do [ -x "$BIN/$b" ] || return 1; done
+}
+
+build() {
+  if built; then
+    say "binaries for Kubernetes $K8S_VERSION, etcd $ETCD_VERSION, KWOK $KWOK_VERSION are cached in $BIN"
+    return
+  fi
+  command -v go >/dev/null || die "go is needed to build the control plane (Go 1.24 or newer)"
+  mkdir -p "$BIN"
+  local work
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' RETURN
+  local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
+  local patch="${K8S_VERSION##*.}"
+  local staging="v0.$minor.$patch"
+
+  say "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $K8S_VERSION (a cold build takes 10-25 minutes)"
+  mkdir "$work/k8s" && cd "$work/k8s"
+  go mod init mu-testenv/k8s >/dev/null 2>&1
+  local gomod
+  gomod="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+  [ -f "$gomod" ] || die "cannot download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
+  # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with local paths;
+  # outside its tree they must be replaced with the published v0.<minor>.<patch> instead.
+  local m
+  for m in $(sed -n 's/^[[:space:]]*\(k8s\.io\/[a-z0-9-]*\) v0\.0\.0$/\1/p' "$gomod"); do
+    go mod edit -replace "$m=$m@$staging"
+  done
+  go mod edit -require "k8s.io/kubernetes@$K8S_VERSION"
+  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1"
+  ldflags="$ldflags -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
+  ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
+  local cmd
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    go get "k8s.io/kubernetes/cmd/$cmd@$K8S_VERSION" >/dev/null 2>&1 || true
+    say "  go build $cmd"
+    go build -trimpath -tags selinux,notest -ldflags "$ldflags" -o "$BIN/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
+    mv "$BIN/$cmd.tmp" "$BIN/$cmd"
+  done
+
+  say "building etcd $ETCD_VERSION"
+  mkdir "$work/etcd" && cd "$work/etcd"
+  go mod init mu-testenv/etcd >/dev/null 2>&1
+  go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null 2>&1
+  go build -trimpath -ldflags "-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3
+  mv "$BIN/etcd.tmp" "$BIN/etcd"
+
+  say "building kwok $KWOK_VERSION"
+  GOBIN="$work/gobin" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  mv "$work/gobin/kwok" "$BIN/kwok"
+  say "done: $BIN"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+start() { # name, then the command; output to $RUN/<name>.log, pid to $RUN/pids
+  local name="$1"; shift
+  "$@" >"$RUN/$name.log" 2>&1 &
+  echo "$! $name" >>"$RUN/pids"
+}
+
+wait_for() { # description, seconds, then a command that succeeds when ready
+  local what="$1" seconds="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "$what not ready after ${seconds}s; logs in $RUN"
+    sleep 0.5
+  done
+}
+
+certs() {
+  local dir="$RUN/pki"
+  mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=mu-testenv-ca" \
+    -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+  # One identity serves the API, authenticates the admin (O=system:masters) and signs service-account tokens.
+  openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=admin" \
+    -keyout "$dir/admin.key" -out "$dir/admin.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.0.0.1,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth,clientAuth\n' >"$dir/ext.cnf"
+  openssl x509 -req -in "$dir/admin.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 30 \
+    -extfile "$dir/ext.cnf" -out "$dir/admin.crt" 2>/dev/null
+}
+
+kubeconfig() {
+  cat >"$RUN/kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: mu-testenv
+  cluster: {server: "https://127.0.0.1:$1", certificate-authority: "$RUN/pki/ca.crt"}
+users:
+- name: admin
+  user: {client-certificate: "$RUN/pki/admin.crt", client-key: "$RUN/pki/admin.key"}
+contexts:
+- name: mu-testenv
+  context: {cluster: mu-testenv, user: admin}
+current-context: mu-testenv
+KC
+}
+
+nodes_yaml() { # spec like amd64=4,arm64=4, cpu, memory
+  local spec="$1" cpu="$2" memory="$3" group arch count i
+  IFS=',' read -ra groups <<<"$spec"
+  for group in "${groups[@]}"; do
+    arch="${group%%=*}"; count="${group#*=}"
+    case "$arch" in amd64|arm64) ;; *) die "--nodes: architecture must be amd64 or arm64, got '$arch'";; esac
+    [[ "$count" =~ ^[0-9]+$ ]] || die "--nodes: count must be a number, got '$count' for $arch"
+    for ((i = 0; i < count; i++)); do
+      cat <<NODE
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-$arch-$i
+  annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
+  labels: {type: kwok, kubernetes.io/arch: $arch, kubernetes.io/os: linux, kubernetes.io/hostname: kwok-$arch-$i}
+status:
+  allocatable: {cpu: "$cpu", memory: "$memory", pods: "110"}
+  capacity: {cpu: "$cpu", memory: "$memory", pods: "110"}
+  nodeInfo: {architecture: $arch, operatingSystem: linux, kubeletVersion: fake}
+NODE
+    done
+  done
+}
+
+running() {
+  [ -f "$RUN/pids" ] || return 1
+  local pid name
+  while read -r pid name; do kill -0 "$pid" 2>/dev/null || return 1; done <"$RUN/pids"
+}
+
+up() {
+  local nodes="amd64=4,arm64=4" scheduler=false cpu=4 memory=8Gi
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --nodes) nodes="$2"; shift 2;;
+      --nodes=*) nodes="${1#*=}"; shift;;
+      --with-scheduler) scheduler=true; shift;;
+      --node-cpu) cpu="$2"; shift 2;;
+      --node-memory) memory="$2"; shift 2;;
+      *) die "up: unknown option '$1' (options: --nodes amd64=N,arm64=M, --with-scheduler, --node-cpu, --node-memory)";;
+    esac
+  done
+  built || die "the binaries are not built; run: $0 build"
+  if running; then
+    say "already running"
+    env_line
+    return
+  fi
+  down >/dev/null 2>&1 || true
+  mkdir -p "$RUN"
+  : >"$RUN/pids"
+  certs
+  local etcd_port peer_port api_port
+  etcd_port="$(free_port)"; peer_port="$(free_port)"; api_port="$(free_port)"
+  start etcd "$BIN/etcd" --data-dir "$RUN/etcd" --name mu \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "mu=http://127.0.0.1:$peer_port" --unsafe-no-fsync
+  wait_for "etcd" 30 curl -fsS "http://127.0.0.1:$etcd_port/health"
+  start kube-apiserver "$BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --tls-cert-file "$RUN/pki/admin.crt" --tls-private-key-file "$RUN/pki/admin.key" --client-ca-file "$RUN/pki/ca.crt" \
+    --authorization-mode RBAC --service-account-issuer https://kubernetes.default.svc \
+    --service-account-key-file "$RUN/pki/admin.key" --service-account-signing-key-file "$RUN/pki/admin.key" \
+    --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true --enable-priority-and-fairness=false
+  kubeconfig "$api_port"
+  wait_for "kube-apiserver" 90 curl -fsS --cacert "$RUN/pki/ca.crt" --cert "$RUN/pki/admin.crt" --key "$RUN/pki/admin.key" \
+    "https://127.0.0.1:$api_port/readyz"
+  wait_for "namespace default" 60 "$BIN/kubectl" --kubeconfig "$RUN/kubeconfig" get namespace default
+  start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig "$RUN/kubeconfig" \
+    --authentication-kubeconfig "$RUN/kubeconfig" --authorization-kubeconfig "$RUN/kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false --use-service-account-credentials=false \
+    --service-account-private-key-file "$RUN/pki/admin.key" --root-ca-file "$RUN/pki/ca.crt" \
+    --controllers '*,-nodeipam,-cloud-node-lifecycle,-route,-service,-persistentvolume-binder,-attachdetach'
+  if $scheduler; then
+    start kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$RUN/kubeconfig" \
+      --authentication-kubeconfig "$RUN/kubeconfig" --authorization-kubeconfig "$RUN/kubeconfig" \
+      --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
+  fi
+  start kwok "$BIN/kwok" --kubeconfig "$RUN/kubeconfig" --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --disregard-status-with-annotation-selector kwok.x-k8s.io/status=custom \
+    --cidr 10.1.0.0/16 --node-ip 127.0.0.1 --node-lease-duration-seconds 40 --server-address 127.0.0.1:0
+  nodes_yaml "$nodes" "$cpu" "$memory" >"$RUN/nodes.yaml"
+  "$BIN/kubectl" --kubeconfig "$RUN/kubeconfig" apply -f "$RUN/nodes.yaml" >/dev/null
+  wait_for "the KWOK nodes" 60 bash -c "! '$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | grep -v ' Ready ' | grep -q . \
+    && [ \$('$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | wc -l) -gt 0 ]"
+  say "up: Kubernetes $K8S_VERSION on https://127.0.0.1:$api_port, nodes $nodes$($scheduler && echo ", with kube-scheduler")"
+  env_line
+}
+
+env_line() {
+  [ -f "$RUN/kubeconfig" ] || die "no control plane has been started (run: $0 up)"
+  echo "export KUBECONFIG=$RUN/kubeconfig"
+}
+
+down() {
+  [ -f "$RUN/pids" ] || { say "nothing to stop"; return; }
+  local pid name
+  tac "$RUN/pids" | while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true
+      say "stopped $name ($pid)"
+    fi
+  done
+  rm -f "$RUN/pids"
+  rm -rf "$RUN/etcd"
+}
+
+status() {
+  [ -f "$RUN/pids" ] || { say "not running"; return 1; }
+  local pid name
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null; then echo "$name: running ($pid)"; else echo "$name: stopped"; fi
+  done <"$RUN/pids"
+}
+
+case "${1:-}" in
+  build) build;;
+  up) shift; up "$@";;
+  down) down;;
+  env) env_line;;
+  status) status;;
+  *) sed -n '2,13p' "$0" >&2; exit 2;;
+esac
