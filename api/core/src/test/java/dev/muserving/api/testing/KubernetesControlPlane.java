@@ -32,11 +32,23 @@ public final class KubernetesControlPlane implements ParameterResolver, TestInst
 
         /** Runs kubectl against the cluster; its standard output, or an assertion error with its output. */
         public String kubectl(String... args) {
+            Outcome outcome = tryKubectl(args);
+            if (outcome.exitCode() != 0) {
+                throw new AssertionError("kubectl " + String.join(" ", args) + " failed (" + outcome.exitCode() + "):\n" + outcome.output());
+            }
+            return outcome.output();
+        }
+
+        /** Runs kubectl and returns how it ended, failure included (for what must be refused). */
+        public Outcome tryKubectl(String... args) {
             List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString()));
             command.addAll(List.of(args));
-            return run(command, 120);
+            return execute(command, 120);
         }
     }
+
+    /** A command's exit code and its output (standard output and error together). */
+    public record Outcome(int exitCode, String output) {}
 
     private static final String VARIABLE = "MU_TEST_KUBECONFIG";
     private static Cluster cluster;
@@ -93,7 +105,7 @@ public final class KubernetesControlPlane implements ParameterResolver, TestInst
     }
 
     /** The checkout's root: the first folder up from the working directory that holds deploy/testenv. */
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("deploy/testenv/testenv.sh"))) {
                 return dir;
@@ -103,6 +115,14 @@ public final class KubernetesControlPlane implements ParameterResolver, TestInst
     }
 
     private static String run(List<String> command, int timeoutSeconds) {
+        Outcome outcome = execute(command, timeoutSeconds);
+        if (outcome.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed (" + outcome.exitCode() + "):\n" + outcome.output());
+        }
+        return outcome.output();
+    }
+
+    private static Outcome execute(List<String> command, int timeoutSeconds) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -110,10 +130,7 @@ public final class KubernetesControlPlane implements ParameterResolver, TestInst
                 process.destroyForcibly();
                 throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
             }
-            if (process.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + " failed (" + process.exitValue() + "):\n" + output);
-            }
-            return output;
+            return new Outcome(process.exitValue(), output);
         } catch (IOException e) {
             throw new AssertionError("cannot run " + command.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -1,0 +1,113 @@
+package dev.muserving.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.testing.KubernetesControlPlane;
+import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
+import dev.muserving.api.testing.KubernetesControlPlane.Outcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The generated CRD on a real kube-apiserver: a valid Function is stored with its defaults, and each
+ * kind of invalid Function is refused by `kubectl apply` with a message that names the field, and
+ * nothing is created.
+ */
+@ExtendWith(KubernetesControlPlane.class)
+class FunctionValidationTest {
+
+    private static final String NAMESPACE = "mu-crd-" + Long.toString(System.nanoTime(), 36);
+    private static final String VALID_SPEC = """
+              image: registry.example/echo:1
+              resources: {cpu: 250m, memory: 128Mi}
+            """;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void installTheCrd(Cluster cluster) {
+        cluster.kubectl("apply", "-f", KubernetesControlPlane.repositoryRoot().resolve("deploy/crds").resolve(CrdIsCurrentTest.FILE).toString());
+        cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/functions.muserving.dev");
+        cluster.kubectl("create", "namespace", NAMESPACE);
+    }
+
+    @AfterAll
+    static void removeTheNamespace(Cluster cluster) {
+        cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=false");
+    }
+
+    private static Path function(String name, String spec) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, "apiVersion: muserving.dev/v1alpha1\nkind: Function\nmetadata: {name: " + name
+                + ", namespace: " + NAMESPACE + "}\nspec:\n" + spec);
+        return file;
+    }
+
+    @Test
+    void aValidFunctionIsStoredWithItsDefaultsAndShowsItsColumns(Cluster cluster) throws IOException {
+        cluster.kubectl("apply", "-f", function("echo", VALID_SPEC).toString());
+        String spec = cluster.kubectl("-n", NAMESPACE, "get", "fn", "echo", "-o",
+                "jsonpath={.spec.port} {.spec.containerConcurrency} {.spec.timeout} {.spec.weight}");
+        assertThat(spec).isEqualTo("8080 0 300s 1");
+        assertThat(cluster.kubectl("-n", NAMESPACE, "get", "functions")).startsWith("NAME").contains("DESIRED", "ALLOCATED", "SERVING", "URL", "AGE");
+
+        cluster.kubectl("apply", "-f", function("scaled", VALID_SPEC + "  scale: {max: 5}\n").toString());
+        assertThat(cluster.kubectl("-n", NAMESPACE, "get", "fn", "scaled", "-o", "jsonpath={.spec.scale.min} {.spec.scale.initial} {.spec.scale.scaleToZeroAfter}"))
+                .isEqualTo("0 1 60s");
+        cluster.kubectl("-n", NAMESPACE, "scale", "fn", "scaled", "--replicas=2");
+        assertThat(cluster.kubectl("-n", NAMESPACE, "get", "fn", "scaled", "-o", "jsonpath={.spec.scale.min}")).isEqualTo("2");
+    }
+
+    static Stream<Arguments> invalidFunctions() {
+        String resources = "  resources: {cpu: 250m, memory: 128Mi}\n";
+        String image = "  image: registry.example/echo:1\n";
+        List<Arguments> cases = new ArrayList<>(List.of(
+                Arguments.of("no-image", resources, "spec.image (a multi-arch image) or spec.images"),
+                Arguments.of("image-per-arch-missing", resources + "  images: {amd64: r/e:1}\n",
+                        "spec.images must name an image for every architecture"),
+                Arguments.of("unknown-image-arch", resources + "  images: {amd64: r/e:1, arm64: r/e:1, riscv64: r/e:1}\n",
+                        "spec.images keys must be amd64 or arm64"),
+                Arguments.of("unknown-arch", image + resources + "  architectures: [sparc]\n", "spec.architectures may hold amd64 and arm64 only"),
+                Arguments.of("arch-twice", image + resources + "  architectures: [amd64, amd64]\n",
+                        "spec.architectures must not name an architecture twice"),
+                Arguments.of("no-arch", image + resources + "  architectures: []\n", "spec.architectures"),
+                Arguments.of("port-too-high", image + resources + "  port: 70000\n", "spec.port"),
+                Arguments.of("negative-concurrency", image + resources + "  containerConcurrency: -1\n", "spec.containerConcurrency"),
+                Arguments.of("no-resources", image, "spec.resources"),
+                Arguments.of("bad-cpu", image + "  resources: {cpu: lots, memory: 128Mi}\n", "spec.resources.cpu"),
+                Arguments.of("min-above-max", image + resources + "  scale: {min: 5, max: 2, initial: 5}\n",
+                        "spec.scale.min must not be above spec.scale.max"),
+                Arguments.of("initial-above-max", image + resources + "  scale: {max: 3, initial: 10}\n",
+                        "spec.scale.initial must not be above spec.scale.max"),
+                Arguments.of("bad-timeout", image + resources + "  timeout: 30 seconds\n", "spec.timeout"),
+                Arguments.of("zero-weight", image + resources + "  weight: 0\n", "spec.weight must be above 0"),
+                Arguments.of("bad-env-name", image + resources + "  env: [{name: 1BAD, value: x}]\n", "spec.env[0].name"),
+                Arguments.of("bad-slo", image + resources + "  slo: {p99: fast}\n", "spec.slo.p99"),
+                Arguments.of("empty-local-command", image + resources + "  local: {command: []}\n", "spec.local.command"),
+                Arguments.of("unknown-field", image + resources + "  containerConcurency: 4\n", "containerConcurency")));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidFunctions")
+    void anInvalidFunctionIsRefusedNamingTheFieldAndNothingIsCreated(String name, String spec, String expected, Cluster cluster)
+            throws IOException {
+        Outcome outcome = cluster.tryKubectl("apply", "-f", function(name, spec).toString());
+        assertThat(outcome.exitCode()).as(outcome.output()).isNotZero();
+        assertThat(outcome.output()).contains(expected);
+        assertThat(cluster.tryKubectl("-n", NAMESPACE, "get", "fn", name).exitCode()).isNotZero();
+    }
+}
