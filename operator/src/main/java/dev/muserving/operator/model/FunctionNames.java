@@ -1,0 +1,39 @@
+package dev.muserving.operator.model;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.v1alpha1.Function;
+import java.util.Map;
+
+/** The one place for the names and labels of a Function's children. */
+public final class FunctionNames {
+
+    public static final String FUNCTION_LABEL = "muserving.dev/function";
+    public static final String ARCH_LABEL = "muserving.dev/arch";
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String OPERATOR = "mu-operator";
+    public static final String NODE_ARCH_LABEL = "kubernetes.io/arch";
+    public static final String USER_CONTAINER = "function";
+    public static final String QUEUE_PROXY_CONTAINER = "queue-proxy";
+
+    private FunctionNames() {}
+
+    /** {@code <function>-amd64}, {@code <function>-arm64}. */
+    public static String deployment(Function function, Arch arch) {
+        return function.getMetadata().getName() + "-" + arch.label();
+    }
+
+    /** The Service in front of every pod of the function, whatever its architecture. */
+    public static String service(Function function) {
+        return function.getMetadata().getName();
+    }
+
+    /** Labels every pod of the function carries; the Service selects on them. */
+    public static Map<String, String> functionLabels(Function function) {
+        return Map.of(FUNCTION_LABEL, function.getMetadata().getName(), MANAGED_BY, OPERATOR);
+    }
+
+    /** The labels of one architecture's pods; its Deployment selects on them. */
+    public static Map<String, String> archLabels(Function function, Arch arch) {
+        return Map.of(FUNCTION_LABEL, function.getMetadata().getName(), ARCH_LABEL, arch.label(), MANAGED_BY, OPERATOR);
+    }
+}

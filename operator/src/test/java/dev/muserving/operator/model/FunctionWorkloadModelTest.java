@@ -1,0 +1,128 @@
+package dev.muserving.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionResourceSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class FunctionWorkloadModelTest {
+
+    private final FunctionWorkloadModel model = new FunctionWorkloadModel(OperatorSettings.DEFAULTS);
+
+    static Function function(String name) {
+        Function fn = new Function();
+        fn.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("demo").withUid("uid-1").build());
+        FunctionResourceSpec spec = new FunctionResourceSpec();
+        spec.images = Map.of("amd64", "registry.example/resize:1-amd64", "arm64", "registry.example/resize:1-arm64");
+        spec.resources = new FunctionResourceSpec.Resources();
+        spec.resources.cpu = "250m";
+        spec.resources.memory = "128Mi";
+        spec.containerConcurrency = 4;
+        spec.timeout = "30s";
+        FunctionResourceSpec.EnvVar mode = new FunctionResourceSpec.EnvVar();
+        mode.name = "MODE";
+        mode.value = "fast";
+        spec.env = List.of(mode);
+        fn.setSpec(spec);
+        return fn;
+    }
+
+    private static Map<String, String> env(Container container) {
+        return container.getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    @Test
+    void oneDeploymentPerArchitecturePinnedToItsNodesWithItsImage() {
+        Function fn = function("resize");
+        assertThat(FunctionWorkloadModel.architectures(fn)).containsExactly(Arch.AMD64, Arch.ARM64);
+        Deployment arm = model.toDeployment(fn, Arch.ARM64, 3);
+
+        assertThat(arm.getMetadata().getName()).isEqualTo("resize-arm64");
+        assertThat(arm.getMetadata().getNamespace()).isEqualTo("demo");
+        assertThat(arm.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(arm.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(arm.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("muserving.dev/function", "resize").containsEntry("muserving.dev/arch", "arm64");
+        PodSpec pod = arm.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSchedulerName()).isEqualTo("mu-placement");
+        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()
+                .get(0).getMatchExpressions().get(0)).satisfies(e -> {
+                    assertThat(e.getKey()).isEqualTo("kubernetes.io/arch");
+                    assertThat(e.getValues()).containsExactly("arm64");
+                });
+        assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("function", "queue-proxy");
+        Container user = pod.getContainers().get(0);
+        assertThat(user.getImage()).isEqualTo("registry.example/resize:1-arm64");
+        assertThat(env(user)).containsEntry("MODE", "fast").containsEntry("PORT", "8080");
+        assertThat(user.getResources().getRequests()).containsKeys("cpu", "memory");
+    }
+
+    @Test
+    void theQueueProxyIsInjectedWithTheFunctionsLimitsAndProbesThePod() {
+        Container sidecar = model.toDeployment(function("resize"), Arch.AMD64, 1).getSpec().getTemplate().getSpec().getContainers().get(1);
+        assertThat(sidecar.getImage()).isEqualTo(OperatorSettings.DEFAULTS.queueProxyImage());
+        assertThat(env(sidecar)).containsEntry("MU_CONTAINER_CONCURRENCY", "4").containsEntry("MU_ARCH", "amd64")
+                .containsEntry("MU_USER_PORT", "8080").containsEntry("MU_REQUEST_TIMEOUT_SECONDS", "30").containsEntry("MU_PORT", "8012");
+        assertThat(sidecar.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("MU_POD_NAME");
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        });
+        assertThat(sidecar.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+        assertThat(sidecar.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+    }
+
+    @Test
+    void podsRunAsNonRootWithoutPrivilegesAndTheFunctionOwnsEveryChild() {
+        Function fn = function("resize");
+        Deployment deployment = model.toDeployment(fn, Arch.AMD64, 1);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getContainers()).allSatisfy(c -> {
+            assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+            assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        });
+        Service service = model.toService(fn);
+        for (var owners : List.of(deployment.getMetadata().getOwnerReferences(), service.getMetadata().getOwnerReferences())) {
+            assertThat(owners).singleElement().satisfies(o -> {
+                assertThat(o.getKind()).isEqualTo("Function");
+                assertThat(o.getApiVersion()).isEqualTo("muserving.dev/v1alpha1");
+                assertThat(o.getUid()).isEqualTo("uid-1");
+                assertThat(o.getController()).isTrue();
+            });
+        }
+        assertThat(service.getSpec().getSelector()).doesNotContainKey("muserving.dev/arch").containsEntry("muserving.dev/function", "resize");
+        assertThat(model.url(fn)).isEqualTo("http://resize.demo.example.com");
+    }
+
+    @Test
+    void oneMultiArchImageServesEveryArchitectureAndListedArchitecturesLimitThem() {
+        Function fn = function("echo");
+        fn.getSpec().images = null;
+        fn.getSpec().image = "registry.example/echo:2";
+        fn.getSpec().architectures = List.of("arm64");
+        assertThat(FunctionWorkloadModel.architectures(fn)).containsExactly(Arch.ARM64);
+        assertThat(model.toDeployment(fn, Arch.ARM64, 1).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example/echo:2");
+    }
+
+    @Test
+    void durationsReadTheCrdsForms() {
+        assertThat(Durations.parse("500ms", null)).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("30s", null)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("5m", null)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Durations.parse("1h", null)).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.parse(null, Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
+    }
+}
