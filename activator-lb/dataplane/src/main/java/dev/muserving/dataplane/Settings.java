@@ -65,9 +65,11 @@ public final class Settings {
 
     public long bytes(String name, long fallback) {
         String raw = values.get(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
+        return raw == null || raw.isBlank() ? fallback : bytes(name, raw);
+    }
+
+    /** A size such as 1048576, 512Ki or 10Mi; the error names the setting. */
+    public static long bytes(String name, String raw) {
         String s = raw.trim().toLowerCase(Locale.ROOT);
         long unit = 1;
         for (String[] suffix : new String[][] {{"ki", "1024"}, {"mi", "1048576"}, {"gi", "1073741824"}}) {

@@ -78,7 +78,9 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         double seconds = snapshot.interval().toNanos() / 1e9;
         double rate = snapshot.arrivals() / seconds;
         forecast.observe(rate);
-        burstMemory.observe(snapshot.at().getEpochSecond(), snapshot.arrivals());
+        if (config.burstRoom().share() > 0) { // nothing reads the memory without burst room
+            burstMemory.observe(snapshot.at().getEpochSecond(), snapshot.arrivals());
+        }
         currentRate = seenTraffic ? currentRate + config.surgeSmoothing() * (rate - currentRate) : rate;
         if (lastArrival == null) {
             lastArrival = snapshot.at().minus(snapshot.interval()); // idle time counts from the first interval

@@ -6,7 +6,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -66,7 +65,7 @@ public interface ActivatorSettings {
     /** The core's configuration, through the same checks as the standalone activator's. */
     default ActivatorConfig toConfig() {
         ActivatorConfig defaults = ActivatorConfig.defaults();
-        long bodyBytes = new Settings(Map.of("mu.max-body-bytes", maxBodyBytes())).bytes("mu.max-body-bytes", 0);
+        long bodyBytes = Settings.bytes("mu.max-body-bytes", maxBodyBytes());
         return new ActivatorConfig(bindAddress(), port(), domain(), routing(),
                 balancers().orElse(Runtime.getRuntime().availableProcessors()), bodyBytes, holdLimit(),
                 Duration.ofMillis(Math.round(defaultTimeoutSeconds() * 1000)), maxAttempts(), defaults.unreachableCooldown(),
