@@ -2,6 +2,7 @@ package dev.muserving.operator.model;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Map;
 
 /** The one place for the names and labels of a Function's children. */
@@ -11,6 +12,8 @@ public final class FunctionNames {
     public static final String ARCH_LABEL = "muserving.dev/arch";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String OPERATOR = "mu-operator";
+    /** What the operator's informers watch: only the objects it made. */
+    public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
     public static final String NODE_ARCH_LABEL = "kubernetes.io/arch";
     public static final String USER_CONTAINER = "function";
     public static final String QUEUE_PROXY_CONTAINER = "queue-proxy";
@@ -20,6 +23,11 @@ public final class FunctionNames {
     /** {@code <function>-amd64}, {@code <function>-arm64}. */
     public static String deployment(Function function, Arch arch) {
         return function.getMetadata().getName() + "-" + arch.label();
+    }
+
+    /** How events and logs name a child: {@code Deployment/resize-amd64}. */
+    public static String child(HasMetadata child) {
+        return child.getKind() + "/" + child.getMetadata().getName();
     }
 
     /** The Service in front of every pod of the function, whatever its architecture. */

@@ -1,0 +1,72 @@
+package dev.muserving.operator.app;
+
+import dev.muserving.operator.model.FunctionWorkloadModel;
+import dev.muserving.operator.model.OperatorSettings;
+import dev.muserving.operator.model.ReplicaSource;
+import dev.muserving.operator.model.SpecReplicas;
+import dev.muserving.operator.reconciler.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Wires the pure model classes to the operator's config. */
+public class OperatorBeans {
+
+    @Produces
+    @Singleton
+    FunctionWorkloadModel model(OperatorConfig config) {
+        return new FunctionWorkloadModel(new OperatorSettings(config.schedulerName(), config.queueProxyImage(), config.domain()));
+    }
+
+    /** The spec's initial scale until the autoscaler and placement feed the plan. */
+    @Produces
+    @Singleton
+    ReplicaSource replicas() {
+        return new SpecReplicas();
+    }
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    EventRecorder events(KubernetesClient client, Clock clock, OperatorConfig config) {
+        return new EventRecorder(client, clock, identity(config));
+    }
+
+    /** Two instances share one lease; only its holder starts the controllers (the other one waits). */
+    @Produces
+    @Singleton
+    LeaderElectionConfiguration leaderElection(OperatorConfig config, KubernetesClient client) {
+        OperatorConfig.LeaderElection lease = config.leaderElection();
+        String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
+        return new LeaderElectionConfiguration(lease.leaseName(), namespace,
+                lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity(config), null, true);
+    }
+
+    /**
+     * The pod name in a cluster (a restarted container keeps it, so it takes its lease back at
+     * once); outside one, host name and process id, so two local instances never share a name.
+     */
+    static String identity(OperatorConfig config) {
+        return config.identity().orElseGet(() -> {
+            String pod = System.getenv("POD_NAME");
+            if (pod != null && !pod.isBlank()) {
+                return pod;
+            }
+            try {
+                return InetAddress.getLocalHost().getHostName() + "_" + ProcessHandle.current().pid();
+            } catch (UnknownHostException e) {
+                return "mu-operator_" + ProcessHandle.current().pid();
+            }
+        });
+    }
+}

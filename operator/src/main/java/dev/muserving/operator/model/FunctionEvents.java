@@ -1,0 +1,62 @@
+package dev.muserving.operator.model;
+
+import dev.muserving.api.v1alpha1.FunctionResourceStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one reconciliation did, as Events: children created and removed, a new generation rolling
+ * out, and the conditions' turns (a function that stops serving warns; one that rolls out or scales
+ * does not, its {@code Updated} event says so). Pure: it compares before with after and writes nothing.
+ */
+public final class FunctionEvents {
+
+    private static final String UNSCHEDULABLE = "Unschedulable";
+
+    private FunctionEvents() {}
+
+    /**
+     * @param before the children (kind/name, e.g. {@code Deployment/resize-amd64}) that existed before the reconciliation
+     * @param wanted the children the reconciliation made sure of
+     */
+    public static List<FunctionEvent> between(Set<String> before, Set<String> wanted,
+            FunctionResourceStatus previous, FunctionResourceStatus next) {
+        List<FunctionEvent> events = new ArrayList<>();
+        wanted.stream().filter(child -> !before.contains(child)).sorted()
+                .forEach(child -> events.add(FunctionEvent.normal("Created", "Created " + child)));
+        before.stream().filter(child -> !wanted.contains(child)).sorted()
+                .forEach(child -> events.add(FunctionEvent.normal("Deleted", "Deleted " + child + ": its architecture is no longer allowed")));
+        Long seen = previous == null ? null : previous.observedGeneration;
+        if (seen != null && next.observedGeneration != null && next.observedGeneration > seen) {
+            events.add(FunctionEvent.normal("Updated", "Rolling out generation " + next.observedGeneration));
+        }
+        Optional<Condition> wasReady = find(previous, FunctionStatusAggregator.READY);
+        find(next, FunctionStatusAggregator.READY).filter(ready -> !sameStatus(wasReady, ready)).ifPresent(ready -> {
+            if ("True".equals(ready.getStatus())) {
+                events.add(FunctionEvent.normal("Ready", ready.getMessage()));
+            } else if (wasReady.isPresent() && "Unavailable".equals(ready.getReason())) {
+                events.add(FunctionEvent.warning("NotReady", ready.getReason() + ": " + ready.getMessage()));
+            }
+        });
+        Optional<Condition> wasScheduled = find(previous, FunctionStatusAggregator.SCHEDULED);
+        find(next, FunctionStatusAggregator.SCHEDULED)
+                .filter(scheduled -> UNSCHEDULABLE.equals(scheduled.getReason()))
+                .filter(scheduled -> wasScheduled.map(c -> !UNSCHEDULABLE.equals(c.getReason())).orElse(true))
+                .ifPresent(scheduled -> events.add(FunctionEvent.warning(UNSCHEDULABLE, scheduled.getMessage())));
+        return events;
+    }
+
+    private static boolean sameStatus(Optional<Condition> before, Condition now) {
+        return before.map(c -> c.getStatus().equals(now.getStatus())).orElse(false);
+    }
+
+    private static Optional<Condition> find(FunctionResourceStatus status, String type) {
+        if (status == null || status.conditions == null) {
+            return Optional.empty();
+        }
+        return status.conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.muserving.operator.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.muserving.api.Arch;
+import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionResourceStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds a Function's status from what its children say (Keycloak's status aggregator): the
+ * {@code Ready} and {@code Scheduled} conditions, replica counts, the URL, {@code observedGeneration}.
+ * Pure, time is a parameter; a condition keeps its {@code lastTransitionTime} while its status holds,
+ * so an unchanged world gives an equal status and the reconciler patches nothing.
+ */
+public final class FunctionStatusAggregator {
+
+    public static final String READY = "Ready";
+    public static final String SCHEDULED = "Scheduled";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FunctionWorkloadModel model;
+
+    public FunctionStatusAggregator(FunctionWorkloadModel model) {
+        this.model = model;
+    }
+
+    public FunctionResourceStatus aggregate(Function function, ReplicaPlan plan, Collection<Deployment> deployments,
+            Collection<Pod> pods, Instant now) {
+        Map<String, Deployment> byName = new LinkedHashMap<>();
+        deployments.forEach(d -> byName.put(d.getMetadata().getName(), d));
+        List<Pod> live = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+        long generation = Optional.ofNullable(function.getMetadata().getGeneration()).orElse(0L);
+        FunctionResourceStatus previous = Optional.ofNullable(function.getStatus()).orElseGet(FunctionResourceStatus::new);
+
+        FunctionResourceStatus status = new FunctionResourceStatus();
+        status.observedGeneration = generation;
+        status.url = model.url(function);
+        status.selector = FunctionNames.FUNCTION_LABEL + "=" + function.getMetadata().getName();
+        status.lastScaleReason = plan.reason();
+        status.replicas = new FunctionResourceStatus.Replicas();
+        status.replicas.desired = plan.total();
+        status.replicas.allocated = (int) live.stream().filter(p -> p.getSpec().getNodeName() != null).count();
+        status.replicas.ready = 0;
+        status.byArchitecture = new LinkedHashMap<>();
+        for (Arch arch : plan.architectures()) {
+            Deployment d = byName.get(FunctionNames.deployment(function, arch));
+            int ready = d == null ? 0 : count(d.getStatus(), DeploymentStatus::getReadyReplicas);
+            FunctionResourceStatus.ArchitectureStatus archStatus = new FunctionResourceStatus.ArchitectureStatus();
+            archStatus.ready = ready;
+            status.byArchitecture.put(arch.label(), archStatus);
+            status.replicas.ready += ready;
+        }
+        status.conditions = List.of(
+                condition(previous, READY, readiness(function, plan, byName), generation, now),
+                condition(previous, SCHEDULED, scheduling(live, plan.total()), generation, now));
+        return status;
+    }
+
+    /** Whether two statuses say the same, field by field (the status classes have no equals). */
+    public static boolean same(FunctionResourceStatus a, FunctionResourceStatus b) {
+        return Objects.equals(JSON.valueToTree(a), JSON.valueToTree(b));
+    }
+
+    /** One condition's verdict before it is stamped with times and generation. */
+    record Verdict(boolean ok, String reason, String message) {}
+
+    private static Verdict readiness(Function function, ReplicaPlan plan, Map<String, Deployment> byName) {
+        List<Verdict> gaps = new ArrayList<>();
+        for (Arch arch : plan.architectures()) {
+            String name = FunctionNames.deployment(function, arch);
+            Deployment d = byName.get(name);
+            if (d == null) {
+                return new Verdict(false, "Creating", "Deployment " + name + " is not created yet");
+            }
+            rolloutGap(d, plan.replicas(arch)).ifPresent(gaps::add);
+        }
+        List<String> leftovers = byName.keySet().stream()
+                .filter(name -> plan.architectures().stream().noneMatch(a -> FunctionNames.deployment(function, a).equals(name)))
+                .toList();
+        if (!leftovers.isEmpty()) {
+            return new Verdict(false, "RemovingArchitecture", "Deployment " + String.join(", ", leftovers) + " is being removed");
+        }
+        if (!gaps.isEmpty()) {
+            // the reason of the first gap; every gap in the message
+            return new Verdict(false, gaps.get(0).reason(), String.join("; ", gaps.stream().map(Verdict::message).toList()));
+        }
+        return plan.total() == 0
+                ? new Verdict(true, "ScaledToZero", "no replicas wanted; requests wait in the activator for the first pod")
+                : new Verdict(true, "Ready", plan.total() + " of " + plan.total() + " replicas are ready");
+    }
+
+    /**
+     * What a Deployment still lacks before it runs {@code wanted} up-to-date, available pods:
+     * {@code Scaling} or {@code RollingOut} while a change is on its way, {@code Unavailable} when
+     * the pods of the current template are there but not serving (they crash, or fail readiness).
+     */
+    private static Optional<Verdict> rolloutGap(Deployment d, int wanted) {
+        String name = d.getMetadata().getName();
+        Integer specReplicas = d.getSpec().getReplicas();
+        if (specReplicas == null || specReplicas != wanted) {
+            return Optional.of(new Verdict(false, "Scaling", name + ": scaling to " + wanted + " replicas"));
+        }
+        DeploymentStatus s = d.getStatus();
+        long observed = s == null || s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
+        if (observed < Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L)) {
+            return Optional.of(new Verdict(false, "RollingOut", name + ": the deployment controller has not seen the change yet"));
+        }
+        int updated = count(s, DeploymentStatus::getUpdatedReplicas);
+        int available = count(s, DeploymentStatus::getAvailableReplicas);
+        int total = count(s, DeploymentStatus::getReplicas);
+        if (updated < wanted || total > wanted) {
+            return Optional.of(new Verdict(false, "RollingOut", name + ": " + updated + " of " + wanted + " replicas updated"
+                    + (total > wanted ? ", " + (total - wanted) + " old replica(s) still running" : "")));
+        }
+        if (available < wanted) {
+            return Optional.of(new Verdict(false, "Unavailable", name + ": " + available + " of " + wanted + " replicas available"));
+        }
+        return Optional.empty();
+    }
+
+    private static Verdict scheduling(List<Pod> pods, int wanted) {
+        List<Pod> unschedulable = pods.stream().filter(p -> podScheduled(p).map(c -> "False".equals(c.getStatus())).orElse(false)).toList();
+        if (!unschedulable.isEmpty()) {
+            Pod first = unschedulable.get(0);
+            String why = podScheduled(first).map(PodCondition::getMessage).orElse("");
+            return new Verdict(false, "Unschedulable", unschedulable.size() + " pod(s) cannot be placed; "
+                    + first.getMetadata().getName() + ": " + why);
+        }
+        long placed = pods.stream().filter(p -> p.getSpec().getNodeName() != null).count();
+        if (placed < Math.max(wanted, pods.size())) {
+            String waitingFor = pods.stream().filter(p -> p.getSpec().getNodeName() == null).findFirst()
+                    .map(p -> "wait for scheduler " + p.getSpec().getSchedulerName())
+                    .orElse("wait for the Deployment to create them");
+            return new Verdict(false, "Pending", placed + " of " + Math.max(wanted, pods.size()) + " pod(s) on nodes; the others " + waitingFor);
+        }
+        return new Verdict(true, "Scheduled", placed + " pod(s) on nodes");
+    }
+
+    private static Optional<PodCondition> podScheduled(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst();
+    }
+
+    private static Condition condition(FunctionResourceStatus previous, String type, Verdict verdict, long generation, Instant now) {
+        String status = verdict.ok() ? "True" : "False";
+        Optional<Condition> before = Optional.ofNullable(previous.conditions).orElse(List.of()).stream()
+                .filter(c -> type.equals(c.getType())).findFirst();
+        String since = before.filter(c -> status.equals(c.getStatus())).map(Condition::getLastTransitionTime)
+                .orElseGet(() -> DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)));
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(verdict.reason())
+                .withMessage(verdict.message()).withObservedGeneration(generation).withLastTransitionTime(since).build();
+    }
+
+    private static int count(DeploymentStatus status, java.util.function.Function<DeploymentStatus, Integer> field) {
+        return status == null ? 0 : Objects.requireNonNullElse(field.apply(status), 0);
+    }
+}

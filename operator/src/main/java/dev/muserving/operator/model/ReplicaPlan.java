@@ -1,0 +1,38 @@
+package dev.muserving.operator.model;
+
+import dev.muserving.api.Arch;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How many pods each architecture of a function should run, and why. The operator applies it and
+ * never guesses one: it comes from the spec now, from the autoscaler and placement later.
+ *
+ * @param byArch replicas per allowed architecture (an allowed architecture with none is listed with 0)
+ * @param reason one line for {@code status.lastScaleReason}
+ */
+public record ReplicaPlan(Map<Arch, Integer> byArch, String reason) {
+
+    public ReplicaPlan {
+        byArch = Collections.unmodifiableMap(new EnumMap<>(byArch));
+        byArch.forEach((arch, replicas) -> {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("negative replicas for " + arch + ": " + replicas);
+            }
+        });
+    }
+
+    public Set<Arch> architectures() {
+        return byArch.keySet();
+    }
+
+    public int replicas(Arch arch) {
+        return byArch.getOrDefault(arch, 0);
+    }
+
+    public int total() {
+        return byArch.values().stream().mapToInt(Integer::intValue).sum();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.muserving.operator.reconciler;
+
+import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.operator.model.FunctionEvent;
+import dev.muserving.operator.model.FunctionNames;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes {@link FunctionEvent}s as core/v1 Events on the Function. An Event that cannot be written
+ * is logged and dropped: it must never fail the reconciliation that caused it.
+ */
+public class EventRecorder {
+
+    private static final Logger LOG = Logger.getLogger(EventRecorder.class);
+
+    private final KubernetesClient client;
+    private final Clock clock;
+    private final String identity;
+
+    public EventRecorder(KubernetesClient client, Clock clock, String identity) {
+        this.client = client;
+        this.clock = clock;
+        this.identity = identity;
+    }
+
+    public void record(Function function, List<FunctionEvent> events) {
+        for (FunctionEvent event : events) {
+            try {
+                client.v1().events().inNamespace(function.getMetadata().getNamespace()).resource(toEvent(function, event)).create();
+            } catch (KubernetesClientException e) {
+                LOG.warnf("could not record event %s on function %s/%s: %s", event.reason(),
+                        function.getMetadata().getNamespace(), function.getMetadata().getName(), e.getMessage());
+            }
+        }
+    }
+
+    private Event toEvent(Function function, FunctionEvent event) {
+        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        return new EventBuilder()
+                .withNewMetadata()
+                    .withGenerateName(function.getMetadata().getName() + ".")
+                    .withNamespace(function.getMetadata().getNamespace())
+                .endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder()
+                        .withApiVersion(function.getApiVersion()).withKind(function.getKind())
+                        .withNamespace(function.getMetadata().getNamespace()).withName(function.getMetadata().getName())
+                        .withUid(function.getMetadata().getUid()).withResourceVersion(function.getMetadata().getResourceVersion())
+                        .build())
+                .withType(event.type().name())
+                .withReason(event.reason())
+                .withMessage(event.message())
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .withNewSource().withComponent(FunctionNames.OPERATOR).withHost(identity).endSource()
+                .withReportingComponent(FunctionNames.OPERATOR)
+                .withReportingInstance(identity)
+                .build();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.muserving.operator.reconciler;
+
+import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionResourceStatus;
+import dev.muserving.operator.model.FunctionEvents;
+import dev.muserving.operator.model.FunctionNames;
+import dev.muserving.operator.model.FunctionStatusAggregator;
+import dev.muserving.operator.model.FunctionWorkloadModel;
+import dev.muserving.operator.model.ReplicaPlan;
+import dev.muserving.operator.model.ReplicaSource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Reconciles a Function: asks the replica source for its plan, lets the dependents make the
+ * children match the model, then aggregates the status and patches it only when it changed.
+ * Deletion needs no finalizer: the children carry owner references and the garbage collector
+ * removes them.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(name = "service", type = FunctionServiceDependent.class),
+        @Dependent(name = "deployments", type = ArchDeploymentsDependent.class)})
+@ControllerConfiguration(name = FunctionReconciler.NAME)
+public class FunctionReconciler implements Reconciler<Function> {
+
+    public static final String NAME = "function";
+
+    private final FunctionWorkloadModel model;
+    private final ReplicaSource replicas;
+    private final FunctionStatusAggregator aggregator;
+    private final EventRecorder events;
+    private final Clock clock;
+
+    public FunctionReconciler(FunctionWorkloadModel model, ReplicaSource replicas, EventRecorder events, Clock clock) {
+        this.model = model;
+        this.replicas = replicas;
+        this.aggregator = new FunctionStatusAggregator(model);
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public UpdateControl<Function> reconcile(Function function, Context<Function> context) {
+        ReplicaPlan plan = replicas.plan(function);
+        Set<String> before = children(context);
+        new ReconcileInputs(model, plan).putInto(context);
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+
+        Set<String> wanted = Stream.concat(
+                        plan.architectures().stream().map(arch -> model.toDeployment(function, arch, plan.replicas(arch))),
+                        Stream.of(model.toService(function)))
+                .map(FunctionNames::child).collect(Collectors.toSet());
+        FunctionResourceStatus next = aggregator.aggregate(function, plan, context.getSecondaryResources(Deployment.class),
+                context.getSecondaryResources(Pod.class), clock.instant());
+        events.record(function, FunctionEvents.between(before, wanted, function.getStatus(), next));
+        if (FunctionStatusAggregator.same(function.getStatus(), next)) {
+            return UpdateControl.noUpdate();
+        }
+        return UpdateControl.patchStatus(statusPatch(function, next));
+    }
+
+    /** The function's pods, so that scheduling and readiness changes reach the status. */
+    @Override
+    public List<EventSource<?, Function>> prepareEventSources(EventSourceContext<Function> context) {
+        InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, Function.class)
+                .withName("pods")
+                .withLabelSelector(FunctionNames.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
+                        pod.getMetadata().getLabels().get(FunctionNames.FUNCTION_LABEL), pod.getMetadata().getNamespace())))
+                .build();
+        return List.of(new InformerEventSource<>(pods, context));
+    }
+
+    private static Set<String> children(Context<Function> context) {
+        return Stream.concat(context.getSecondaryResources(Deployment.class).stream(), context.getSecondaryResources(Service.class).stream())
+                .map(FunctionNames::child).collect(Collectors.toSet());
+    }
+
+    /** Only the status and the name: with server-side apply the operator then owns the status, nothing else. */
+    private static Function statusPatch(Function function, FunctionResourceStatus status) {
+        Function patch = new Function();
+        patch.setMetadata(new ObjectMetaBuilder().withName(function.getMetadata().getName())
+                .withNamespace(function.getMetadata().getNamespace()).build());
+        patch.setStatus(status);
+        return patch;
+    }
+}

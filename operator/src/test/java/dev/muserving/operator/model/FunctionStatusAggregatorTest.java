@@ -1,0 +1,170 @@
+package dev.muserving.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionResourceStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FunctionStatusAggregatorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private final FunctionWorkloadModel model = new FunctionWorkloadModel(OperatorSettings.DEFAULTS);
+    private final FunctionStatusAggregator aggregator = new FunctionStatusAggregator(model);
+    private final ReplicaPlan plan = new ReplicaPlan(Map.of(Arch.AMD64, 2, Arch.ARM64, 1), "spec.scale: 3 replica(s) from initial 3");
+
+    private static Function function() {
+        Function fn = FunctionWorkloadModelTest.function("resize");
+        fn.getMetadata().setGeneration(4L);
+        return fn;
+    }
+
+    /** A Deployment as the deployment controller reports it once it has caught up. */
+    private Deployment deployment(Function fn, Arch arch, int replicas, int updated, int available) {
+        Deployment d = model.toDeployment(fn, arch, replicas);
+        d.getMetadata().setGeneration(2L);
+        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(2L).withReplicas(Math.max(replicas, updated))
+                .withUpdatedReplicas(updated).withAvailableReplicas(available).withReadyReplicas(available).build());
+        return d;
+    }
+
+    private static Pod pod(String name, String node, String scheduledCondition, String message) {
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withNodeName(node).withSchedulerName("mu-placement").endSpec();
+        if (scheduledCondition != null) {
+            pod.withNewStatus().addNewCondition().withType("PodScheduled").withStatus(scheduledCondition).withMessage(message).endCondition().endStatus();
+        }
+        return pod.build();
+    }
+
+    private static List<Pod> placed(int n) {
+        List<Pod> pods = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pods.add(pod("p" + i, "kwok-amd64-" + i, "True", null));
+        }
+        return pods;
+    }
+
+    private static Condition condition(FunctionResourceStatus status, String type) {
+        return status.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void childrenThatCaughtUpMakeAReadyScheduledFunctionWithItsCounts() {
+        Function fn = function();
+        FunctionResourceStatus status = aggregator.aggregate(fn, plan,
+                List.of(deployment(fn, Arch.AMD64, 2, 2, 2), deployment(fn, Arch.ARM64, 1, 1, 1)), placed(3), T0);
+
+        assertThat(status.observedGeneration).isEqualTo(4L);
+        assertThat(status.url).isEqualTo("http://resize.demo.example.com");
+        assertThat(status.selector).isEqualTo("muserving.dev/function=resize");
+        assertThat(status.lastScaleReason).isEqualTo(plan.reason());
+        assertThat(status.replicas.desired).isEqualTo(3);
+        assertThat(status.replicas.allocated).isEqualTo(3);
+        assertThat(status.replicas.ready).isEqualTo(3);
+        assertThat(status.byArchitecture.get("amd64").ready).isEqualTo(2);
+        assertThat(status.byArchitecture.get("arm64").ready).isEqualTo(1);
+        Condition ready = condition(status, "Ready");
+        assertThat(ready.getStatus()).isEqualTo("True");
+        assertThat(ready.getObservedGeneration()).isEqualTo(4L);
+        assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-23T10:00:00Z");
+        assertThat(condition(status, "Scheduled").getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void anUnchangedWorldGivesTheSameStatusAndKeepsTheTransitionTime() {
+        Function fn = function();
+        List<Deployment> children = List.of(deployment(fn, Arch.AMD64, 2, 2, 2), deployment(fn, Arch.ARM64, 1, 1, 1));
+        FunctionResourceStatus first = aggregator.aggregate(fn, plan, children, placed(3), T0);
+        fn.setStatus(first);
+        FunctionResourceStatus later = aggregator.aggregate(fn, plan, children, placed(3), T0.plusSeconds(90));
+
+        assertThat(FunctionStatusAggregator.same(first, later)).isTrue();
+        fn.setStatus(later);
+        FunctionResourceStatus degraded = aggregator.aggregate(fn, plan,
+                List.of(deployment(fn, Arch.AMD64, 2, 2, 1), deployment(fn, Arch.ARM64, 1, 1, 1)), placed(3), T0.plusSeconds(120));
+        assertThat(FunctionStatusAggregator.same(later, degraded)).isFalse();
+        Condition ready = condition(degraded, "Ready");
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("Unavailable");
+        assertThat(ready.getMessage()).isEqualTo("resize-amd64: 1 of 2 replicas available");
+        assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-23T10:02:00Z");
+        assertThat(condition(degraded, "Scheduled").getLastTransitionTime()).isEqualTo("2026-11-23T10:00:00Z");
+    }
+
+    @Test
+    void readinessSaysWhatIsMissing() {
+        Function fn = function();
+        Deployment amd = deployment(fn, Arch.AMD64, 2, 2, 2);
+        assertThat(condition(aggregator.aggregate(fn, plan, List.of(amd), placed(2), T0), "Ready").getReason()).isEqualTo("Creating");
+
+        Deployment rolling = deployment(fn, Arch.ARM64, 1, 0, 1);
+        rolling.getStatus().setReplicas(2);
+        Condition ready = condition(aggregator.aggregate(fn, plan, List.of(amd, rolling), placed(3), T0), "Ready");
+        assertThat(ready.getReason()).isEqualTo("RollingOut");
+        assertThat(ready.getMessage()).isEqualTo("resize-arm64: 0 of 1 replicas updated, 1 old replica(s) still running");
+
+        Deployment unseen = deployment(fn, Arch.ARM64, 1, 1, 1);
+        unseen.getMetadata().setGeneration(3L);
+        assertThat(condition(aggregator.aggregate(fn, plan, List.of(amd, unseen), placed(3), T0), "Ready").getMessage())
+                .isEqualTo("resize-arm64: the deployment controller has not seen the change yet");
+
+        Deployment rescaled = deployment(fn, Arch.ARM64, 3, 3, 3);
+        assertThat(condition(aggregator.aggregate(fn, plan, List.of(amd, rescaled), placed(5), T0), "Ready").getReason()).isEqualTo("Scaling");
+    }
+
+    @Test
+    void aDeploymentOfADroppedArchitectureKeepsTheFunctionNotReadyUntilItIsGone() {
+        Function fn = function();
+        ReplicaPlan armOnly = new ReplicaPlan(Map.of(Arch.ARM64, 1), "x");
+        Condition ready = condition(aggregator.aggregate(fn, armOnly,
+                List.of(deployment(fn, Arch.AMD64, 2, 2, 2), deployment(fn, Arch.ARM64, 1, 1, 1)), placed(3), T0), "Ready");
+        assertThat(ready.getReason()).isEqualTo("RemovingArchitecture");
+        assertThat(ready.getMessage()).contains("resize-amd64");
+        assertThat(aggregator.aggregate(fn, armOnly, List.of(deployment(fn, Arch.ARM64, 1, 1, 1)), placed(1), T0).byArchitecture)
+                .containsOnlyKeys("arm64");
+    }
+
+    @Test
+    void aFunctionScaledToZeroIsReady() {
+        Function fn = function();
+        ReplicaPlan zero = new ReplicaPlan(Map.of(Arch.AMD64, 0, Arch.ARM64, 0), "x");
+        FunctionResourceStatus status = aggregator.aggregate(fn, zero,
+                List.of(deployment(fn, Arch.AMD64, 0, 0, 0), deployment(fn, Arch.ARM64, 0, 0, 0)), List.of(), T0);
+        assertThat(condition(status, "Ready").getReason()).isEqualTo("ScaledToZero");
+        assertThat(condition(status, "Scheduled").getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void schedulingNamesTheUnschedulablePodOrTheSchedulerItWaitsFor() {
+        Function fn = function();
+        List<Deployment> children = List.of(deployment(fn, Arch.AMD64, 2, 2, 1), deployment(fn, Arch.ARM64, 1, 1, 1));
+        List<Pod> stuck = List.of(pod("a", "kwok-amd64-0", "True", null), pod("b", null, "False", "0/8 nodes are available: 8 Insufficient cpu."),
+                pod("c", "kwok-arm64-0", "True", null));
+        Condition unschedulable = condition(aggregator.aggregate(fn, plan, children, stuck, T0), "Scheduled");
+        assertThat(unschedulable.getStatus()).isEqualTo("False");
+        assertThat(unschedulable.getReason()).isEqualTo("Unschedulable");
+        assertThat(unschedulable.getMessage()).isEqualTo("1 pod(s) cannot be placed; b: 0/8 nodes are available: 8 Insufficient cpu.");
+
+        List<Pod> waiting = List.of(pod("a", "kwok-amd64-0", "True", null), pod("b", null, null, null), pod("c", "kwok-arm64-0", "True", null));
+        Condition pending = condition(aggregator.aggregate(fn, plan, children, waiting, T0), "Scheduled");
+        assertThat(pending.getReason()).isEqualTo("Pending");
+        assertThat(pending.getMessage()).isEqualTo("2 of 3 pod(s) on nodes; the others wait for scheduler mu-placement");
+        assertThat(aggregator.aggregate(fn, plan, children, waiting, T0).replicas.allocated).isEqualTo(2);
+
+        Pod leaving = pod("d", "kwok-amd64-1", "True", null);
+        leaving.getMetadata().setDeletionTimestamp("2026-11-23T09:59:00Z");
+        Condition notCreated = condition(aggregator.aggregate(fn, plan, children, List.of(leaving), T0), "Scheduled");
+        assertThat(notCreated.getMessage()).isEqualTo("0 of 3 pod(s) on nodes; the others wait for the Deployment to create them");
+    }
+}
