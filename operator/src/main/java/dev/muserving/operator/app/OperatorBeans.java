@@ -6,6 +6,7 @@ import dev.muserving.operator.model.ReplicaSource;
 import dev.muserving.operator.model.SpecReplicas;
 import dev.muserving.operator.reconciler.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -45,11 +46,12 @@ public class OperatorBeans {
     /** Two instances share one lease; only its holder starts the controllers (the other one waits). */
     @Produces
     @Singleton
-    LeaderElectionConfiguration leaderElection(OperatorConfig config, KubernetesClient client) {
+    LeaderElectionConfiguration leaderElection(OperatorConfig config, KubernetesClient client, LeaseLoss leaseLoss) {
         OperatorConfig.LeaderElection lease = config.leaderElection();
         String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
         return new LeaderElectionConfiguration(lease.leaseName(), namespace,
-                lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity(config), null, true);
+                lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity(config),
+                new LeaderCallbacks(() -> { }, leaseLoss::onStopLeading, leader -> { }), false);
     }
 
     /**

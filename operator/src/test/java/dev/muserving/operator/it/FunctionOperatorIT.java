@@ -1,0 +1,288 @@
+package dev.muserving.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.muserving.api.testing.KubernetesControlPlane;
+import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
+import dev.muserving.api.testing.KubernetesControlPlane.Outcome;
+import dev.muserving.api.v1alpha1.Function;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged operator, run as a process against a real kube-apiserver, kube-controller-manager
+ * (deployments, garbage collector) and kube-scheduler over KWOK nodes.
+ */
+@ExtendWith(KubernetesControlPlane.class)
+class FunctionOperatorIT {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
+    private static KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void installTheCrd(Cluster cluster) throws IOException {
+        cluster.kubectl("apply", "-f", KubernetesControlPlane.repositoryRoot().resolve("deploy/crds/functions.muserving.dev-v1.yml").toString());
+        cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/functions.muserving.dev");
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    }
+
+    @AfterAll
+    static void closeTheClient() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private static String namespace(String purpose) {
+        String ns = "mu-op-" + purpose + "-" + Long.toString(System.nanoTime(), 36);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        return ns;
+    }
+
+    private static void dropNamespace(String ns) {
+        client.namespaces().withName(ns).delete();
+    }
+
+    private Path yaml(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name + ".yaml"), text);
+    }
+
+    private static String functionYaml(String ns, String name, String spec) {
+        return "apiVersion: muserving.dev/v1alpha1\nkind: Function\nmetadata: {name: " + name + ", namespace: " + ns + "}\nspec:\n" + spec;
+    }
+
+    private static final String TWO_IMAGES = """
+              images: {amd64: registry.example/resize:1-amd64, arm64: registry.example/resize:1-arm64}
+              resources: {cpu: 100m, memory: 64Mi}
+            """;
+
+    private static Function function(String ns, String name) {
+        return client.resources(Function.class).inNamespace(ns).withName(name).get();
+    }
+
+    private static Condition condition(Function fn, String type) {
+        if (fn == null || fn.getStatus() == null || fn.getStatus().conditions == null) {
+            return null;
+        }
+        return fn.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
+    /** Ready, and for the generation it has now. */
+    private static boolean readyAtItsGeneration(Function fn) {
+        Condition ready = condition(fn, "Ready");
+        return ready != null && "True".equals(ready.getStatus())
+                && fn.getMetadata().getGeneration().equals(fn.getStatus().observedGeneration);
+    }
+
+    private static Function awaitFunction(String ns, String name, Predicate<Function> until) {
+        await(ns + "/" + name).atMost(CONVERGE).until(() -> until.test(function(ns, name)));
+        return function(ns, name);
+    }
+
+    private static Map<String, Deployment> deployments(String ns) {
+        return client.apps().deployments().inNamespace(ns).list().getItems().stream()
+                .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d));
+    }
+
+    private static List<Event> events(String ns, String function) {
+        return client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> function.equals(e.getInvolvedObject().getName()) && "Function".equals(e.getInvolvedObject().getKind()))
+                .toList();
+    }
+
+    private static String image(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    @Test
+    void aFunctionBecomesReadyRollsOnUpdateScalesAndTakesItsChildrenWhenDeleted(Cluster cluster) throws IOException {
+        String ns = namespace("life");
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "op-life", Map.of()).awaitLeading()) {
+            cluster.kubectl("apply", "-f", yaml("resize", functionYaml(ns, "resize", TWO_IMAGES + "  scale: {initial: 3}\n")).toString());
+
+            Function fn = awaitFunction(ns, "resize", FunctionOperatorIT::readyAtItsGeneration);
+            assertThat(fn.getStatus().replicas.desired).isEqualTo(3);
+            assertThat(fn.getStatus().replicas.ready).isEqualTo(3);
+            assertThat(fn.getStatus().replicas.allocated).isEqualTo(3);
+            assertThat(fn.getStatus().url).isEqualTo("http://resize." + ns + ".example.com");
+            assertThat(condition(fn, "Scheduled").getStatus()).isEqualTo("True");
+            Map<String, Deployment> children = deployments(ns);
+            assertThat(children).containsOnlyKeys("resize-amd64", "resize-arm64");
+            assertThat(children.get("resize-amd64").getSpec().getReplicas()).isEqualTo(2);
+            assertThat(children.get("resize-arm64").getSpec().getReplicas()).isEqualTo(1);
+            assertThat(image(children.get("resize-arm64"))).isEqualTo("registry.example/resize:1-arm64");
+            assertThat(children.get("resize-amd64").getSpec().getTemplate().getSpec().getSchedulerName()).isEqualTo("default-scheduler");
+            assertThat(client.services().inNamespace(ns).withName("resize").get()).isNotNull();
+            assertThat(cluster.kubectl("-n", ns, "get", "fn", "resize")).contains("True").contains("http://resize." + ns + ".example.com");
+            await().atMost(CONVERGE).until(() -> events(ns, "resize").stream().map(Event::getReason).collect(Collectors.toSet())
+                    .containsAll(Set.of("Created", "Ready")));
+
+            // settled: nothing changes, so nothing is written
+            String settled = function(ns, "resize").getMetadata().getResourceVersion();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> function(ns, "resize").getMetadata().getResourceVersion().equals(settled));
+
+            // arm64 only, with a new image: amd64's Deployment goes, arm64's rolls
+            cluster.kubectl("-n", ns, "patch", "fn", "resize", "--type=merge", "-p",
+                    "{\"spec\":{\"architectures\":[\"arm64\"],\"images\":{\"arm64\":\"registry.example/resize:2-arm64\"}}}");
+            fn = awaitFunction(ns, "resize", f -> readyAtItsGeneration(f) && f.getStatus().observedGeneration == 2
+                    && !deployments(ns).containsKey("resize-amd64"));
+            Deployment arm = deployments(ns).get("resize-arm64");
+            assertThat(image(arm)).isEqualTo("registry.example/resize:2-arm64");
+            assertThat(arm.getSpec().getReplicas()).isEqualTo(3);
+            assertThat(fn.getStatus().byArchitecture).containsOnlyKeys("arm64");
+            await().atMost(CONVERGE).until(() -> client.pods().inNamespace(ns).list().getItems().stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                    .map(p -> p.getSpec().getContainers().get(0).getImage()).toList()
+                    .equals(List.of("registry.example/resize:2-arm64", "registry.example/resize:2-arm64", "registry.example/resize:2-arm64")));
+            assertThat(events(ns, "resize")).extracting(Event::getMessage)
+                    .contains("Deleted Deployment/resize-amd64: its architecture is no longer allowed", "Rolling out generation 2");
+
+            // the scale subresource sets the minimum
+            cluster.kubectl("-n", ns, "scale", "fn", "resize", "--replicas=5");
+            fn = awaitFunction(ns, "resize", f -> readyAtItsGeneration(f) && f.getStatus().replicas.ready == 5);
+            assertThat(fn.getSpec().scale.min).isEqualTo(5);
+            assertThat(fn.getStatus().lastScaleReason).contains("from min 5");
+
+            cluster.kubectl("-n", ns, "delete", "fn", "resize", "--wait=true");
+            await("garbage collection").atMost(CONVERGE).until(() ->
+                    cluster.kubectl("-n", ns, "get", "deployments,replicasets,services,pods", "-o", "name").isBlank());
+            assertThat(operator.isAlive()).isTrue();
+        } finally {
+            dropNamespace(ns);
+        }
+    }
+
+    @Test
+    void invalidFunctionsAreRefusedAndTheOperatorCreatesNothingForThem(Cluster cluster) throws IOException {
+        String ns = namespace("invalid");
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "op-invalid", Map.of()).awaitLeading()) {
+            record Invalid(String name, String spec, String field) {}
+            List<Invalid> invalids = List.of(
+                    new Invalid("no-image", "  resources: {cpu: 100m, memory: 64Mi}\n", "spec.image"),
+                    new Invalid("arch-without-image", "  images: {amd64: r.example/e:1}\n  resources: {cpu: 100m, memory: 64Mi}\n", "spec.images"),
+                    new Invalid("min-above-max", "  image: r.example/e:1\n  resources: {cpu: 100m, memory: 64Mi}\n  scale: {min: 4, max: 2, initial: 2}\n",
+                            "spec.scale.min"),
+                    new Invalid("bad-memory", "  image: r.example/e:1\n  resources: {cpu: 100m, memory: lots}\n", "spec.resources.memory"));
+            for (Invalid invalid : invalids) {
+                Outcome outcome = cluster.tryKubectl("apply", "-f", yaml(invalid.name(), functionYaml(ns, invalid.name(), invalid.spec())).toString());
+                assertThat(outcome.exitCode()).as(invalid.name()).isNotZero();
+                assertThat(outcome.output()).as(invalid.name()).contains(invalid.field());
+            }
+            // a valid one afterwards is served, so the operator was watching all along
+            cluster.kubectl("apply", "-f", yaml("ok", functionYaml(ns, "ok", "  image: r.example/e:1\n  resources: {cpu: 100m, memory: 64Mi}\n")).toString());
+            awaitFunction(ns, "ok", FunctionOperatorIT::readyAtItsGeneration);
+            assertThat(client.resources(Function.class).inNamespace(ns).list().getItems()).extracting(f -> f.getMetadata().getName())
+                    .containsExactly("ok");
+            assertThat(deployments(ns)).containsOnlyKeys("ok-amd64", "ok-arm64");
+            assertThat(client.services().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName()).containsExactly("ok");
+            assertThat(operator.log()).doesNotContain("ERROR");
+        } finally {
+            dropNamespace(ns);
+        }
+    }
+
+    @Test
+    void anOperatorKilledMidReconcileConvergesAfterARestartWithoutDuplicatesOrOrphans(Cluster cluster) {
+        String ns = namespace("crash");
+        int functions = 40;
+        try {
+            try (OperatorProcess first = OperatorProcess.start(cluster, "op-crash", Map.of()).awaitLeading()) {
+                IntStream.range(0, functions).forEach(i -> createFunction(ns, "f" + i, 1 + i % 3));
+                await("first children").atMost(CONVERGE).until(() -> !deployments(ns).isEmpty());
+                first.kill();
+            }
+            long readyAtKill = client.resources(Function.class).inNamespace(ns).list().getItems().stream()
+                    .filter(FunctionOperatorIT::readyAtItsGeneration).count();
+            assertThat(readyAtKill).as("killed before it finished").isLessThan(functions);
+
+            try (OperatorProcess second = OperatorProcess.start(cluster, "op-crash", Map.of()).awaitLeading()) {
+                await("all ready").atMost(Duration.ofMinutes(3)).until(() -> client.resources(Function.class).inNamespace(ns).list()
+                        .getItems().stream().filter(FunctionOperatorIT::readyAtItsGeneration).count() == functions);
+
+                Map<String, String> uids = client.resources(Function.class).inNamespace(ns).list().getItems().stream()
+                        .collect(Collectors.toMap(f -> f.getMetadata().getName(), f -> f.getMetadata().getUid()));
+                Map<String, Deployment> children = deployments(ns);
+                assertThat(children).hasSize(2 * functions);
+                children.values().forEach(d -> assertOwnedByItsFunction(d, uids));
+                client.services().inNamespace(ns).list().getItems().forEach(s -> assertOwnedByItsFunction(s, uids));
+                assertThat(client.services().inNamespace(ns).list().getItems()).hasSize(functions);
+                // one ReplicaSet per Deployment: no half-written template was rolled out twice
+                assertThat(client.apps().replicaSets().inNamespace(ns).list().getItems()).hasSize(2 * functions);
+                int wanted = IntStream.range(0, functions).map(i -> 1 + i % 3).sum();
+                await().atMost(CONVERGE).until(() -> client.pods().inNamespace(ns).list().getItems().stream()
+                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == wanted);
+            }
+        } finally {
+            dropNamespace(ns);
+        }
+    }
+
+    @Test
+    void ofTwoOperatorsOnlyTheLeaderWritesAndTheOtherTakesOverWhenItDies(Cluster cluster) {
+        String ns = namespace("leader");
+        try (OperatorProcess a = OperatorProcess.start(cluster, "op-a", Map.of()).awaitLeading();
+                OperatorProcess b = OperatorProcess.start(cluster, "op-b", Map.of())) {
+            await("op-b sees op-a lead").atMost(CONVERGE).until(() -> b.log().contains("New leader with identity: op-a"));
+            createFunction(ns, "first", 2);
+            awaitFunction(ns, "first", FunctionOperatorIT::readyAtItsGeneration);
+            assertThat(events(ns, "first")).isNotEmpty().allSatisfy(e -> assertThat(e.getReportingInstance()).isEqualTo("op-a"));
+            assertThat(b.log()).doesNotContain("Started event processing");
+            assertThat(leaseHolder()).isEqualTo("op-a");
+
+            a.kill();
+            b.awaitLeading();
+            assertThat(leaseHolder()).isEqualTo("op-b");
+            createFunction(ns, "second", 1);
+            awaitFunction(ns, "second", FunctionOperatorIT::readyAtItsGeneration);
+            assertThat(events(ns, "second")).isNotEmpty().allSatisfy(e -> assertThat(e.getReportingInstance()).isEqualTo("op-b"));
+            assertThat(deployments(ns)).containsOnlyKeys("first-amd64", "first-arm64", "second-amd64", "second-arm64");
+        } finally {
+            dropNamespace(ns);
+        }
+    }
+
+    private static String leaseHolder() {
+        return client.leases().inNamespace("default").withName("mu-operator").get().getSpec().getHolderIdentity();
+    }
+
+    private static void createFunction(String ns, String name, int initial) {
+        Function fn = client.getKubernetesSerialization().unmarshal(functionYaml(ns, name, TWO_IMAGES + "  scale: {initial: " + initial + "}\n"),
+                Function.class);
+        client.resource(fn).create();
+    }
+
+    private static void assertOwnedByItsFunction(HasMetadata child, Map<String, String> functionUids) {
+        String function = child.getMetadata().getLabels().get("muserving.dev/function");
+        List<OwnerReference> owners = child.getMetadata().getOwnerReferences();
+        assertThat(owners).as(child.getMetadata().getName()).hasSize(1);
+        assertThat(owners.get(0).getUid()).as(child.getMetadata().getName()).isEqualTo(functionUids.get(function));
+        assertThat(owners.get(0).getController()).isTrue();
+    }
+}
