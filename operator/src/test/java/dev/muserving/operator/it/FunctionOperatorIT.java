@@ -268,6 +268,44 @@ class FunctionOperatorIT {
         }
     }
 
+    @Test
+    void theShippedRbacIsEnoughToServeAFunction(Cluster cluster) throws IOException {
+        Path rbac = KubernetesControlPlane.repositoryRoot().resolve("deploy/operator/rbac.yaml");
+        cluster.tryKubectl("create", "namespace", "mu-system");
+        cluster.kubectl("apply", "-f", rbac.toString());
+        String token = cluster.kubectl("-n", "mu-system", "create", "token", "mu-operator", "--duration=1h").strip();
+        String server = cluster.kubectl("config", "view", "--raw", "--minify", "--flatten", "-o", "jsonpath={.clusters[0].cluster.server}");
+        String ca = cluster.kubectl("config", "view", "--raw", "--minify", "--flatten",
+                "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}");
+        Path kubeconfig = Files.writeString(dir.resolve("operator-kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: test, cluster: {server: %s, certificate-authority-data: %s}}]
+                users: [{name: mu-operator, user: {token: %s}}]
+                contexts: [{name: mu-operator, context: {cluster: test, user: mu-operator, namespace: mu-system}}]
+                current-context: mu-operator
+                """.formatted(server, ca, token));
+        String ns = namespace("rbac");
+        try (OperatorProcess operator = OperatorProcess.start(kubeconfig, "op-rbac", Map.of()).awaitLeading()) {
+            createFunction(ns, "guarded", 2);
+            awaitFunction(ns, "guarded", FunctionOperatorIT::readyAtItsGeneration);
+            assertThat(deployments(ns)).containsOnlyKeys("guarded-amd64", "guarded-arm64");
+            await().atMost(CONVERGE).until(() -> events(ns, "guarded").stream().anyMatch(e -> "Ready".equals(e.getReason())));
+            assertThat(client.leases().inNamespace("mu-system").withName("mu-operator").get().getSpec().getHolderIdentity())
+                    .isEqualTo("op-rbac");
+            assertThat(operator.log()).doesNotContainIgnoringCase("forbidden");
+            // and no more: the service account may not touch what the operator never needs
+            assertThat(cluster.tryKubectl("auth", "can-i", "delete", "functions", "--as=system:serviceaccount:mu-system:mu-operator")
+                    .output()).startsWith("no");
+            assertThat(cluster.tryKubectl("auth", "can-i", "create", "pods", "--as=system:serviceaccount:mu-system:mu-operator")
+                    .output()).startsWith("no");
+            assertThat(cluster.tryKubectl("auth", "can-i", "get", "secrets", "--as=system:serviceaccount:mu-system:mu-operator")
+                    .output()).startsWith("no");
+        } finally {
+            dropNamespace(ns);
+        }
+    }
+
     private static String leaseHolder() {
         return client.leases().inNamespace("default").withName("mu-operator").get().getSpec().getHolderIdentity();
     }

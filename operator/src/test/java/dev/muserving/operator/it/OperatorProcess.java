@@ -36,6 +36,11 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     static OperatorProcess start(Cluster cluster, String identity, Map<String, String> properties) {
+        return start(cluster.kubeconfig(), identity, properties);
+    }
+
+    /** With another identity than the cluster admin's, e.g. a service account's token. */
+    static OperatorProcess start(Path kubeconfig, String identity, Map<String, String> properties) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: the integration tests need `mvn package` first");
         }
@@ -53,7 +58,7 @@ final class OperatorProcess implements AutoCloseable {
             Path log = Files.createDirectories(Path.of("target/operator-logs")).resolve(identity + ".log");
             Files.deleteIfExists(log);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+            builder.environment().put("KUBECONFIG", kubeconfig.toString());
             return new OperatorProcess(identity, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
