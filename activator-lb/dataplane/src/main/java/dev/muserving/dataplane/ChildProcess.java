@@ -126,6 +126,15 @@ public final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** How an exited process ended, as a shell says it: {@code exit code 1}, {@code killed by signal 9}. */
+    public String exitDescription() {
+        if (process.isAlive()) {
+            return "still running";
+        }
+        int code = process.exitValue();
+        return code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
+    }
+
     /** SIGKILL: the process dies as a crashed or evicted pod does, with no chance to drain. */
     public void kill() {
         process.destroyForcibly();

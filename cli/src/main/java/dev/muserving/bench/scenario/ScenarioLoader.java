@@ -104,8 +104,8 @@ public final class ScenarioLoader {
             group.allowOnly(NODE);
             groups.add(new NodeGroup(
                     group.get("count").integer(1, MAX_COUNT),
-                    arch(group.get("arch")),
-                    cpuMillis(group.get("cpu")),
+                    group.get("arch").arch(),
+                    group.get("cpu").cpuMillis(),
                     group.get("memoryMiB").integer(1, 64 * 1024 * 1024)));
         }
         if (groups.isEmpty()) {
@@ -153,7 +153,7 @@ public final class ScenarioLoader {
         FunctionSpec spec = new FunctionSpec(
                 name,
                 cc,
-                cpuMillis(node.get("cpu")),
+                node.get("cpu").cpuMillis(),
                 node.get("memoryMiB").integer(1, 1024 * 1024),
                 architectures,
                 node.get("sloP99Ms").number(0.001, 3_600_000),
@@ -167,34 +167,12 @@ public final class ScenarioLoader {
     private Set<Arch> architectures(YamlNode node) {
         Set<Arch> archs = EnumSet.noneOf(Arch.class);
         for (YamlNode item : node.items()) {
-            archs.add(arch(item));
+            archs.add(item.arch());
         }
         if (archs.isEmpty()) {
             throw node.error("must name at least one architecture");
         }
         return archs;
-    }
-
-    private static Arch arch(YamlNode node) {
-        return Arch.fromLabel(node.text())
-                .orElseThrow(() -> node.error("must be amd64 or arm64, got '" + node.text() + "'"));
-    }
-
-    /** CPU as Kubernetes writes it: cores ({@code 2}, {@code 0.5}) or millicores ({@code 500m}). */
-    static int cpuMillis(YamlNode node) {
-        String raw = node.text();
-        double millis;
-        try {
-            millis = raw.endsWith("m")
-                    ? Double.parseDouble(raw.substring(0, raw.length() - 1))
-                    : Double.parseDouble(raw) * 1000;
-        } catch (NumberFormatException e) {
-            throw node.error("must be cores (2, 0.5) or millicores (500m), got '" + raw + "'");
-        }
-        if (!(millis >= 1 && millis <= 1_000_000_000)) {
-            throw node.error("must be at least 1m, got '" + raw + "'");
-        }
-        return (int) Math.round(millis);
     }
 
     private static LatencyDistribution distribution(YamlNode node, double min, double max) {

@@ -1,5 +1,6 @@
 package dev.muserving.bench.scenario;
 
+import dev.muserving.api.Arch;
 import dev.muserving.bench.BadInputException;
 import java.io.IOException;
 import java.io.Reader;
@@ -25,7 +26,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * A YAML node that remembers its file, line and field path, so that every complaint about the
  * input says where it is: {@code edge.yaml:14: functions[2].serviceTimeMs.arm64.p99: ...}.
  */
-final class YamlNode {
+public final class YamlNode {
+
+    private static final java.util.regex.Pattern MEMORY = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?");
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("([0-9]+)(ms|s|m|h)");
 
     private final String source;
     private final String path;
@@ -38,40 +42,53 @@ final class YamlNode {
     }
 
     static YamlNode parse(String source, Reader reader) {
+        List<YamlNode> documents = parseAll(source, reader);
+        if (documents.isEmpty()) {
+            throw new BadInputException(source + ": the file is empty");
+        }
+        if (documents.size() > 1) {
+            throw documents.get(1).error("a scenario is one YAML document; this file has " + documents.size());
+        }
+        return documents.get(0);
+    }
+
+    /** Every document of a file ({@code ---} separated, as kubectl takes them); empty ones are skipped. */
+    public static List<YamlNode> parseAll(String source, Reader reader) {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(20);
         options.setAllowRecursiveKeys(false);
-        Node root;
+        List<YamlNode> documents = new ArrayList<>();
         try (reader) {
-            root = new Yaml(options).compose(reader);
+            for (Node root : new Yaml(options).composeAll(reader)) {
+                if (root != null) {
+                    YamlNode node = new YamlNode(source, "", root);
+                    node.requireMapping();
+                    documents.add(node);
+                }
+            }
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             throw new BadInputException(source + ":" + line + ": not valid YAML: " + e.getProblem());
         } catch (YAMLException | IOException e) {
             throw new BadInputException(source + ": cannot read: " + e.getMessage(), e);
         }
-        if (root == null) {
-            throw new BadInputException(source + ": the file is empty");
-        }
-        YamlNode node = new YamlNode(source, "", root);
-        node.requireMapping();
-        return node;
+        return documents;
     }
 
-    String path() {
+    public String path() {
         return path.isEmpty() ? "(top level)" : path;
     }
 
-    int line() {
+    public int line() {
         return node.getStartMark().getLine() + 1;
     }
 
-    BadInputException error(String message) {
+    public BadInputException error(String message) {
         return new BadInputException(source + ":" + line() + ": " + path() + ": " + message);
     }
 
     /** Rejects fields this mapping does not know, suggesting the nearest known name. */
-    void allowOnly(Set<String> known) {
+    public void allowOnly(Set<String> known) {
         for (Map.Entry<String, YamlNode> entry : fields().entrySet()) {
             if (!known.contains(entry.getKey())) {
                 String nearest = known.stream()
@@ -86,11 +103,11 @@ final class YamlNode {
         }
     }
 
-    Optional<YamlNode> find(String key) {
+    public Optional<YamlNode> find(String key) {
         return Optional.ofNullable(fields().get(key));
     }
 
-    YamlNode get(String key) {
+    public YamlNode get(String key) {
         YamlNode child = fields().get(key);
         if (child == null) {
             throw error("missing required field '" + key + "'");
@@ -98,7 +115,7 @@ final class YamlNode {
         return child;
     }
 
-    List<YamlNode> items() {
+    public List<YamlNode> items() {
         if (!(node instanceof SequenceNode seq)) {
             throw error("must be a list");
         }
@@ -109,14 +126,14 @@ final class YamlNode {
         return items;
     }
 
-    String text() {
+    public String text() {
         if (!(node instanceof ScalarNode scalar)) {
             throw error("must be a single value");
         }
         return scalar.getValue().trim();
     }
 
-    double number(double min, double max) {
+    public double number(double min, double max) {
         String raw = text();
         double value;
         try {
@@ -130,7 +147,7 @@ final class YamlNode {
         return value;
     }
 
-    int integer(int min, int max) {
+    public int integer(int min, int max) {
         long value = longValue();
         if (value < min || value > max) {
             throw error("must be between " + min + " and " + max + ", got " + value);
@@ -138,7 +155,7 @@ final class YamlNode {
         return (int) value;
     }
 
-    long longValue() {
+    public long longValue() {
         String raw = text();
         try {
             return Long.parseLong(raw);
@@ -147,12 +164,74 @@ final class YamlNode {
         }
     }
 
-    double numberOr(String key, double fallback, double min, double max) {
+    public double numberOr(String key, double fallback, double min, double max) {
         return find(key).map(n -> n.number(min, max)).orElse(fallback);
     }
 
-    int integerOr(String key, int fallback, int min, int max) {
+    public int integerOr(String key, int fallback, int min, int max) {
         return find(key).map(n -> n.integer(min, max)).orElse(fallback);
+    }
+
+    public Arch arch() {
+        return Arch.fromLabel(text()).orElseThrow(() -> error("must be amd64 or arm64, got '" + text() + "'"));
+    }
+
+    /** CPU as Kubernetes writes it: cores ({@code 2}, {@code 0.5}) or millicores ({@code 500m}). */
+    public int cpuMillis() {
+        String raw = text();
+        double millis;
+        try {
+            millis = raw.endsWith("m")
+                    ? Double.parseDouble(raw.substring(0, raw.length() - 1))
+                    : Double.parseDouble(raw) * 1000;
+        } catch (NumberFormatException e) {
+            throw error("must be cores (2, 0.5) or millicores (500m), got '" + raw + "'");
+        }
+        if (!(millis >= 1 && millis <= 1_000_000_000)) {
+            throw error("must be at least 1m, got '" + raw + "'");
+        }
+        return (int) Math.round(millis);
+    }
+
+    /** Memory as Kubernetes writes it ({@code 128Mi}, {@code 1Gi}, {@code 512M}, bytes), in MiB, rounded up. */
+    public int memoryMiB() {
+        String raw = text();
+        java.util.regex.Matcher m = MEMORY.matcher(raw);
+        if (!m.matches()) {
+            throw error("must be a quantity such as 128Mi, 1Gi or 512M, got '" + raw + "'");
+        }
+        double bytes = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
+            case "Ki" -> 1024.0;
+            case "Mi" -> 1024.0 * 1024;
+            case "Gi" -> 1024.0 * 1024 * 1024;
+            case "Ti" -> 1024.0 * 1024 * 1024 * 1024;
+            case "k" -> 1e3;
+            case "M" -> 1e6;
+            case "G" -> 1e9;
+            case "T" -> 1e12;
+            default -> 1.0;
+        };
+        long mib = (long) Math.ceil(bytes / (1024 * 1024));
+        if (mib < 1 || mib > Integer.MAX_VALUE) {
+            throw error("must be between 1Mi and 2Pi, got '" + raw + "'");
+        }
+        return (int) mib;
+    }
+
+    /** A duration as the Function CRD writes it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+    public java.time.Duration duration() {
+        String raw = text();
+        java.util.regex.Matcher m = DURATION.matcher(raw);
+        if (!m.matches()) {
+            throw error("must be a duration such as 500ms, 30s, 5m or 1h, got '" + raw + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(amount);
+            case "s" -> java.time.Duration.ofSeconds(amount);
+            case "m" -> java.time.Duration.ofMinutes(amount);
+            default -> java.time.Duration.ofHours(amount);
+        };
     }
 
     private Map<String, YamlNode> fields() {

@@ -54,10 +54,15 @@ public record QueueProxyConfig(
         }
     }
 
+    /** Requests a pod lets wait when none is set: ten per slot, or a generous bound without a limit. */
+    public static int defaultQueueDepth(int containerConcurrency) {
+        return containerConcurrency > 0 ? QUEUE_DEPTH_PER_SLOT * containerConcurrency : UNLIMITED_QUEUE_DEPTH;
+    }
+
     public static QueueProxyConfig fromEnvironment(Map<String, String> env) {
         Settings s = new Settings(env);
         int cc = s.integer(CONTAINER_CONCURRENCY, 0, 0, 100_000);
-        int defaultDepth = cc > 0 ? QUEUE_DEPTH_PER_SLOT * cc : UNLIMITED_QUEUE_DEPTH;
+        int defaultDepth = defaultQueueDepth(cc);
         int port = s.integer(PORT, 8012, 0, 65_535);
         int adminPort = s.integer(ADMIN_PORT, 8022, 0, 65_535);
         int userPort = s.integer(USER_PORT, 8080, 1, 65_535);

@@ -1,0 +1,95 @@
+package dev.muserving.cli;
+
+import dev.muserving.bench.BadInputException;
+import dev.muserving.local.FunctionFiles;
+import dev.muserving.local.LocalFunction;
+import dev.muserving.local.LocalNode;
+import dev.muserving.local.LocalSystem;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "local",
+        description = {"Run Functions on this machine, no cluster needed: the activator-lb, Mu's autoscaler and placement over "
+                + "emulated nodes, and each pod as a local process (spec.local.command) behind its queue-proxy.",
+                "Call a function at http://127.0.0.1:PORT/fn/<namespace>/<name>. Ctrl-C stops everything it started."},
+        mixinStandardHelpOptions = true)
+final class LocalCommand implements Callable<Integer> {
+
+    @Option(names = {"-f", "--filename"}, paramLabel = "FILE_OR_DIR", defaultValue = "examples",
+            description = "Function YAMLs, the files kubectl apply takes; a directory means its *.yaml (default: ${DEFAULT-VALUE}).")
+    List<Path> inputs;
+
+    @Option(names = "--port", defaultValue = "8080", description = "The activator-lb's port; 0 for any (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--address", defaultValue = "127.0.0.1",
+            description = "Where it listens; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
+    String address;
+
+    @Option(names = "--nodes", defaultValue = "amd64=2,arm64=2", description = "Emulated nodes (default: ${DEFAULT-VALUE}).")
+    String nodes;
+
+    @Option(names = "--node-cpu", defaultValue = "2", description = "Cores per emulated node (default: ${DEFAULT-VALUE}).")
+    double nodeCpu;
+
+    @Option(names = "--node-memory-mib", defaultValue = "4096", description = "Memory per emulated node (default: ${DEFAULT-VALUE}).")
+    int nodeMemoryMiB;
+
+    @Option(names = "--logs", paramLabel = "DIR", description = "Where pods' processes write their output (default: a new temporary directory).")
+    Path logs;
+
+    private final PrintStream out;
+
+    LocalCommand() {
+        this(System.out);
+    }
+
+    LocalCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(nodeCpu > 0) || nodeMemoryMiB < 1) {
+            throw new BadInputException("--node-cpu and --node-memory-mib must be positive");
+        }
+        List<LocalNode> emulated = LocalNode.parse(nodes, (int) Math.round(nodeCpu * 1000), nodeMemoryMiB, LocalNode.DEFAULT_SPEED);
+        FunctionFiles.Result read = FunctionFiles.read(FunctionFiles.expand(inputs));
+        read.notes().forEach(note -> say("note: " + note));
+        read.problems().forEach(problem -> say("error: " + problem));
+        if (read.functions().isEmpty()) {
+            throw new BadInputException("no Function to run in " + inputs + (read.problems().isEmpty() ? "" : " (see the errors above)"));
+        }
+        Path logDir = logs != null ? logs : Files.createTempDirectory("mu-local-");
+        LocalSystem system = LocalSystem.start(address, port, emulated, logDir, read.functions(), this::say);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            say("stopping: draining requests, stopping every pod");
+            system.close();
+            say("stopped");
+            stopped.countDown();
+        }, "mu-local-stop"));
+        say("serving " + read.functions().size() + " function(s) on http://" + address + ":" + system.port()
+                + " (nodes " + nodes + "; pod logs in " + logDir + ")");
+        for (LocalFunction fn : read.functions()) {
+            say("  curl http://" + address + ":" + system.port() + "/fn/" + fn.key().namespace() + "/" + fn.key().name());
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private synchronized void say(String line) {
+        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME) + " mu local: " + line);
+        out.flush();
+    }
+}

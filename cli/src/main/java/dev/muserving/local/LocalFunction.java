@@ -1,0 +1,50 @@
+package dev.muserving.local;
+
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.dataplane.activator.FunctionKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Function as {@code mu local} runs it: what the policies see ({@link #spec()}, named
+ * {@code <namespace>/<name>} as the activator names it), how to start one of its pods, and where it
+ * was read from.
+ *
+ * @param port the port the function process listens on ({@code PORT} is set to a free one; this is the spec's, for the note)
+ * @param initialScale pods at start, before the autoscaler speaks
+ */
+public record LocalFunction(
+        FunctionKey key,
+        String source,
+        FunctionSpec spec,
+        Launch launch,
+        Map<String, String> env,
+        Duration timeout,
+        int initialScale,
+        Duration scaleToZeroAfter) {
+
+    public LocalFunction {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(launch, "launch");
+        env = Map.copyOf(env);
+    }
+
+    /** How a pod's function process starts. */
+    public sealed interface Launch {}
+
+    /**
+     * The built-in emulated function ({@code local.command: [mu-emulated-function, --cpu-ms=N,
+     * --service-ms=N]}): each request burns {@code cpuMillis} of CPU, then waits {@code serviceMillis}
+     * (I/O); on a slower node the CPU part stretches by the node's speed factor.
+     */
+    public record Emulated(double serviceMillis, double cpuMillis) implements Launch {}
+
+    /** Any program that serves HTTP on {@code $PORT}. */
+    public record Command(List<String> argv) implements Launch {
+        public Command {
+            argv = List.copyOf(argv);
+        }
+    }
+}

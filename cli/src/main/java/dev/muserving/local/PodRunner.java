@@ -1,0 +1,149 @@
+package dev.muserving.local;
+
+import dev.muserving.dataplane.ChildProcess;
+import dev.muserving.dataplane.activator.Endpoint;
+import dev.muserving.dataplane.function.EmulatedFunctionMain;
+import dev.muserving.dataplane.queueproxy.QueueProxy;
+import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts and stops the parts of a pod: the function as a local process (the built-in emulated
+ * function in a small JVM, or the Function's own command with {@code PORT} set), then its
+ * queue-proxy as a verticle in this JVM. Blocking; the control plane calls it off the event loop.
+ * Each function process logs to {@code <logs>/<pod>.log}.
+ */
+final class PodRunner {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private final Vertx vertx;
+    private final Clock clock;
+    private final Path logs;
+
+    PodRunner(Vertx vertx, Clock clock, Path logs) {
+        this.vertx = vertx;
+        this.clock = clock;
+        this.logs = logs;
+    }
+
+    /** Starts the pod's function and queue-proxy; on success the pod has its endpoint. */
+    void start(LocalPod pod) throws IOException {
+        LocalFunction fn = pod.function;
+        Path log = logs.resolve(pod.name + ".log");
+        int userPort;
+        if (fn.launch() instanceof LocalFunction.Emulated emulated) {
+            Map<String, String> env = new HashMap<>(fn.env());
+            env.put("PORT", "0");
+            env.put("MU_FUNCTION_NAME", fn.key().name());
+            env.put("MU_SERVICE_MS", millis(emulated.serviceMillis()));
+            // CPU work takes longer on a slower node; waiting (I/O) does not
+            env.put("MU_CPU_MS", millis(emulated.cpuMillis() / pod.node.speed()));
+            pod.process = ChildProcess.java(pod.name, EmulatedFunctionMain.class.getName(), ChildProcess.QUICK_START, env, log,
+                    START_TIMEOUT);
+            userPort = pod.process.port(0);
+        } else {
+            LocalFunction.Command command = (LocalFunction.Command) fn.launch();
+            userPort = freePort();
+            Map<String, String> env = new HashMap<>(fn.env());
+            env.put("PORT", Integer.toString(userPort));
+            pod.process = ChildProcess.launch(pod.name, command.argv(), env, log);
+            awaitListening(pod, userPort);
+        }
+        QueueProxyConfig config = new QueueProxyConfig("127.0.0.1", 0, 0, userPort, fn.spec().containerConcurrency(),
+                QueueProxyConfig.defaultQueueDepth(fn.spec().containerConcurrency()), pod.name, pod.node.arch(), fn.timeout(), fn.timeout());
+        QueueProxy queueProxy = new QueueProxy(config, clock);
+        pod.deploymentId = await(vertx.deployVerticle(queueProxy).toCompletionStage().toCompletableFuture(), START_TIMEOUT);
+        pod.queueProxy = queueProxy;
+        pod.endpoint = new Endpoint(pod.name, "127.0.0.1", queueProxy.port(), pod.node.arch());
+        pod.readyAt = Instant.now(clock);
+    }
+
+    /** Drains the queue-proxy (requests in the pod finish), then stops the function process. */
+    void stop(LocalPod pod) {
+        QueueProxy queueProxy = pod.queueProxy;
+        if (queueProxy != null && pod.process != null && pod.process.isAlive()) {
+            try {
+                await(queueProxy.drain().toCompletionStage().toCompletableFuture(), pod.function.timeout().plusSeconds(5));
+            } catch (RuntimeException e) {
+                // a pod that cannot drain is stopped anyway
+            }
+        }
+        if (pod.deploymentId != null) {
+            try {
+                await(vertx.undeploy(pod.deploymentId).toCompletionStage().toCompletableFuture(), STOP_GRACE);
+            } catch (RuntimeException e) {
+                // already gone with its Vert.x instance
+            }
+        }
+        if (pod.process != null) {
+            pod.process.stop(STOP_GRACE);
+        }
+    }
+
+    private static void awaitListening(LocalPod pod, int port) throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!pod.process.isAlive()) {
+                throw new IOException(pod.name + ": " + String.join(" ", ((LocalFunction.Command) pod.function.launch()).argv())
+                        + " exited before it listened on port " + port);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+        }
+        throw new IOException(pod.name + ": nothing listened on port " + port + " within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String millis(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    static Path logsDirectory(Path base) {
+        try {
+            return Files.createDirectories(base);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

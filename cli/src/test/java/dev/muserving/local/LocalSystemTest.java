@@ -1,0 +1,112 @@
+package dev.muserving.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mu local} on the shipped examples: real processes, real HTTP over loopback, Mu's
+ * autoscaler and placement over two emulated nodes.
+ */
+class LocalSystemTest {
+
+    private static final Duration POD_START = Duration.ofSeconds(60);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private LocalSystem system;
+
+    @TempDir
+    Path logs;
+
+    @AfterEach
+    void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    private LocalSystem start() throws Exception {
+        FunctionFiles.Result examples = FunctionFiles.read(FunctionFiles.expand(List.of(Path.of("..", "examples"))));
+        assertThat(examples.problems()).isEmpty();
+        assertThat(examples.functions()).extracting(f -> f.key().toString()).contains("demo/echo", "demo/resize", "demo/webhook");
+        List<LocalNode> nodes = LocalNode.parse("amd64=1,arm64=1", 2000, 4096, LocalNode.DEFAULT_SPEED);
+        system = LocalSystem.start("127.0.0.1", 0, nodes, logs, examples.functions(), log::add);
+        return system;
+    }
+
+    private HttpResponse<String> call(String function, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.port() + "/fn/demo/" + function))
+                .timeout(Duration.ofSeconds(30));
+        request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int ready(String function) {
+        LocalSystem.PodCounts counts = system.podCounts().get("demo/" + function);
+        return counts == null ? 0 : counts.ready();
+    }
+
+    @Test
+    void theExamplesServeAFunctionAtZeroScalesUpForItsFirstRequestAndAClosedSystemLeavesNoProcess() throws Exception {
+        start();
+        await("echo's first pod").atMost(POD_START).until(() -> ready("echo") >= 1);
+        HttpResponse<String> echo = call("echo", "hello");
+        assertThat(echo.statusCode()).isEqualTo(200);
+        assertThat(echo.body()).isEqualTo("hello");
+        assertThat(echo.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("mu-"));
+
+        // the webhook starts at zero: its first request waits in the activator-lb for a pod
+        assertThat(ready("webhook")).isZero();
+        assertThat(call("webhook", null).statusCode()).isEqualTo(200);
+        assertThat(ready("webhook")).isGreaterThanOrEqualTo(1);
+
+        assertThat(call("missing", null).statusCode()).isEqualTo(404);
+
+        List<Long> pids = system.processIds();
+        assertThat(pids).hasSizeGreaterThanOrEqualTo(3);
+        system.close();
+        system = null;
+        assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("process %d after close", pid).isFalse());
+    }
+
+    @Test
+    void aKilledFunctionProcessIsReplacedAndTheFunctionServesAgain() throws Exception {
+        start();
+        await("echo's first pod").atMost(POD_START).until(() -> ready("echo") >= 1);
+        LocalPod victim = system.pods().stream().filter(p -> p.function.key().name().equals("echo")).findFirst().orElseThrow();
+        victim.process.kill();
+
+        await("a new echo pod").atMost(POD_START).until(() -> system.pods().stream()
+                .anyMatch(p -> p.function.key().name().equals("echo") && p != victim && p.phase == dev.muserving.api.PodPhase.READY));
+        assertThat(system.pods()).doesNotContain(victim);
+        assertThat(call("echo", "again").body()).isEqualTo("again");
+        assertThat(log).anyMatch(line -> line.startsWith(victim.name + ": the function process exited (killed by signal 9)"));
+    }
+
+    @Test
+    void changedAndRemovedFunctionsAreAppliedWhileTheOthersKeepServing() throws Exception {
+        start();
+        await("echo and resize").atMost(POD_START).until(() -> ready("echo") >= 1 && ready("resize") >= 1);
+        List<LocalFunction> onlyEcho = FunctionFiles.read(List.of(Path.of("..", "examples", "echo.yaml"))).functions();
+        system.apply(onlyEcho);
+        await("resize gone").atMost(POD_START).until(() -> !system.podCounts().containsKey("demo/resize"));
+        assertThat(call("resize", null).statusCode()).isEqualTo(404);
+        assertThat(call("echo", "still").body()).isEqualTo("still");
+        assertThat(system.podCounts()).containsOnlyKeys("demo/echo");
+        assertThat(Map.copyOf(system.podCounts()).get("demo/echo").ready()).isGreaterThanOrEqualTo(1);
+    }
+}
