@@ -1,13 +1,14 @@
 package dev.muserving.cli;
 
 import dev.muserving.bench.BadInputException;
-import dev.muserving.local.FunctionFiles;
+import dev.muserving.local.FunctionWatcher;
 import dev.muserving.local.LocalFunction;
 import dev.muserving.local.LocalNode;
 import dev.muserving.local.LocalSystem;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -35,6 +36,10 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--address", defaultValue = "127.0.0.1",
             description = "Where it listens; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
     String address;
+
+    @Option(names = "--metrics-port", defaultValue = "9090",
+            description = "Prometheus /metrics (the activator-lb's and mu local's); 0 for any (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
 
     @Option(names = "--nodes", defaultValue = "amd64=2,arm64=2", description = "Emulated nodes (default: ${DEFAULT-VALUE}).")
     String nodes;
@@ -64,24 +69,27 @@ final class LocalCommand implements Callable<Integer> {
             throw new BadInputException("--node-cpu and --node-memory-mib must be positive");
         }
         List<LocalNode> emulated = LocalNode.parse(nodes, (int) Math.round(nodeCpu * 1000), nodeMemoryMiB, LocalNode.DEFAULT_SPEED);
-        FunctionFiles.Result read = FunctionFiles.read(FunctionFiles.expand(inputs));
-        read.notes().forEach(note -> say("note: " + note));
-        read.problems().forEach(problem -> say("error: " + problem));
-        if (read.functions().isEmpty()) {
-            throw new BadInputException("no Function to run in " + inputs + (read.problems().isEmpty() ? "" : " (see the errors above)"));
+        FunctionWatcher watcher = new FunctionWatcher(inputs, null, this::say);
+        List<LocalFunction> functions = watcher.load();
+        if (functions.isEmpty()) {
+            throw new BadInputException("no Function to run in " + inputs + " (see the lines above)");
         }
         Path logDir = logs != null ? logs : Files.createTempDirectory("mu-local-");
-        LocalSystem system = LocalSystem.start(address, port, emulated, logDir, read.functions(), this::say);
+        LocalSystem system = LocalSystem.start(address, port, metricsPort, emulated, logDir, functions, this::say);
+        watcher.onChange(system::apply);
+        watcher.start(Duration.ofSeconds(1));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             say("stopping: draining requests, stopping every pod");
+            watcher.close();
             system.close();
             say("stopped");
             stopped.countDown();
         }, "mu-local-stop"));
-        say("serving " + read.functions().size() + " function(s) on http://" + address + ":" + system.port()
-                + " (nodes " + nodes + "; pod logs in " + logDir + ")");
-        for (LocalFunction fn : read.functions()) {
+        say("serving " + functions.size() + " function(s) on http://" + address + ":" + system.port()
+                + " (nodes " + nodes + "; metrics on http://" + address + ":" + system.metricsPort() + "/metrics; pod logs in " + logDir
+                + "; watching " + inputs + ")");
+        for (LocalFunction fn : functions) {
             say("  curl http://" + address + ":" + system.port() + "/fn/" + fn.key().namespace() + "/" + fn.key().name());
         }
         stopped.await();

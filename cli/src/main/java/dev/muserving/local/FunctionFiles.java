@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads Function YAMLs, the same files {@code kubectl apply} takes, for {@code mu local}. A file
+ * Reads Function YAMLs, the same files {@code kubectl apply} takes, for {@code mu local}
+ * ({@link FunctionWatcher} reads the files and applies them). A file
  * may hold several documents; documents of other kinds are skipped with a note, and so are the
  * fields only a cluster uses (images). Each problem names the file, the line and the field, and a
  * bad Function does not stop the others.
@@ -60,34 +61,6 @@ public final class FunctionFiles {
             }
         }
         return files;
-    }
-
-    public static Result read(List<Path> files) {
-        List<LocalFunction> functions = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        Map<FunctionKey, String> seen = new LinkedHashMap<>();
-        for (Path file : files) {
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                problems.add(file + ": cannot read: " + e.getMessage());
-                continue;
-            }
-            Result one = parse(file.toString(), text);
-            problems.addAll(one.problems());
-            notes.addAll(one.notes());
-            for (LocalFunction fn : one.functions()) {
-                String earlier = seen.putIfAbsent(fn.key(), fn.source());
-                if (earlier != null) {
-                    problems.add(fn.source() + ": function " + fn.key() + " is defined twice (first in " + earlier + ")");
-                } else {
-                    functions.add(fn);
-                }
-            }
-        }
-        return new Result(functions, problems, notes);
     }
 
     public static Result parse(String source, String text) {

@@ -8,6 +8,7 @@ import dev.muserving.api.PodPhase;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.autoscaler.loop.ScalingLoop;
+import dev.muserving.autoscaler.policy.AutoscalingPolicy;
 import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
 import dev.muserving.dataplane.activator.Endpoint;
 import dev.muserving.dataplane.activator.FunctionKey;
@@ -68,7 +69,12 @@ final class LocalControlPlane implements AutoCloseable {
     /** After a pod of a function failed to start, no new one before {@code until}. */
     private record Backoff(Instant until, Duration next) {}
 
-    LocalControlPlane(List<LocalNode> nodes, PlacementPolicy placement, AutoscalingPolicyFactory autoscaling, PodRunner runner,
+    /**
+     * @param autoscalers makes the autoscaler of a function (the Function's own settings, such as
+     *     {@code scaleToZeroAfter}, are in the {@link LocalFunction})
+     */
+    LocalControlPlane(List<LocalNode> nodes, PlacementPolicy placement, java.util.function.Function<LocalFunction, AutoscalingPolicy> autoscalers,
+            PodRunner runner,
             StaticEndpointSource endpoints, Clock clock, Consumer<String> log) {
         this.nodes = List.copyOf(nodes);
         nodes.forEach(n -> nodesByName.put(n.name(), n));
@@ -77,7 +83,8 @@ final class LocalControlPlane implements AutoCloseable {
         this.endpoints = endpoints;
         this.clock = clock;
         this.log = log;
-        this.scaling = new ScalingLoop(autoscaling, name -> Optional.ofNullable(functions.get(name)).map(LocalFunction::spec),
+        AutoscalingPolicyFactory byFunction = spec -> autoscalers.apply(functions.get(spec.name()));
+        this.scaling = new ScalingLoop(byFunction, name -> Optional.ofNullable(functions.get(name)).map(LocalFunction::spec),
                 this::replicas, (function, decision, at) -> targets.put(function, decision));
     }
 

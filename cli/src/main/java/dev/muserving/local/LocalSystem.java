@@ -2,6 +2,7 @@ package dev.muserving.local;
 
 import dev.muserving.autoscaler.policy.MuAutoscaler;
 import dev.muserving.autoscaler.policy.MuAutoscalerConfig;
+import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import dev.muserving.dataplane.activator.StaticEndpointSource;
@@ -9,6 +10,7 @@ import dev.muserving.placement.policy.MuPlacement;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -27,32 +29,40 @@ public final class LocalSystem implements AutoCloseable {
     private final Activator activator;
     private final LocalControlPlane controlPlane;
     private final PrometheusMeterRegistry registry;
+    private final HttpServer metrics;
 
-    private LocalSystem(Vertx vertx, Activator activator, LocalControlPlane controlPlane, PrometheusMeterRegistry registry) {
+    private LocalSystem(Vertx vertx, Activator activator, LocalControlPlane controlPlane, PrometheusMeterRegistry registry,
+            HttpServer metrics) {
         this.vertx = vertx;
         this.activator = activator;
         this.controlPlane = controlPlane;
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     /**
      * @param address where the activator listens ({@code 127.0.0.1} keeps it on this machine)
      * @param port 0 for any free one
+     * @param metricsPort where {@code /metrics} answers; 0 for any free one
      * @param logs where each pod's process writes its output
      */
-    public static LocalSystem start(String address, int port, List<LocalNode> nodes, Path logs, List<LocalFunction> functions,
+    public static LocalSystem start(String address, int port, int metricsPort, List<LocalNode> nodes, Path logs, List<LocalFunction> functions,
             Consumer<String> log) throws Exception {
         Clock clock = Clock.systemUTC();
         Vertx vertx = Vertx.vertx();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StaticEndpointSource endpoints = new StaticEndpointSource(List.of());
-        LocalControlPlane controlPlane = new LocalControlPlane(nodes, new MuPlacement(), MuAutoscaler.factory(MuAutoscalerConfig.DEFAULTS),
+        LocalControlPlane controlPlane = new LocalControlPlane(nodes, new MuPlacement(),
+                fn -> new MuAutoscaler(fn.spec(), MuAutoscalerConfig.DEFAULTS.withIdleBeforeZero(fn.scaleToZeroAfter())),
                 new PodRunner(vertx, clock, PodRunner.logsDirectory(logs)), endpoints, clock, log);
         ActivatorConfig config = ActivatorConfig.fromEnvironment(Map.of(
                 ActivatorConfig.BIND_ADDRESS, address, ActivatorConfig.PORT, Integer.toString(port)));
         Activator activator;
+        HttpServer metrics;
         try {
             activator = Activator.start(vertx, config, endpoints, controlPlane::record, controlPlane::demand, registry, clock)
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            metrics = AdminEndpoints.serve(vertx, address, metricsPort, "mu local", registry::scrape)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             controlPlane.close();
@@ -61,21 +71,20 @@ public final class LocalSystem implements AutoCloseable {
         }
         controlPlane.apply(functions);
         controlPlane.startTicking();
-        return new LocalSystem(vertx, activator, controlPlane, registry);
+        return new LocalSystem(vertx, activator, controlPlane, registry, metrics);
     }
 
     public int port() {
         return activator.port();
     }
 
+    public int metricsPort() {
+        return metrics.actualPort();
+    }
+
     /** Replaces the set of Functions: new ones start, changed ones are replaced, missing ones stop. */
     public void apply(List<LocalFunction> functions) {
         controlPlane.apply(functions);
-    }
-
-    /** The activator's metrics in Prometheus' text format. */
-    public String scrape() {
-        return registry.scrape();
     }
 
     List<LocalPod> pods() {

@@ -3,12 +3,9 @@ package dev.muserving.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muserving.api.Arch;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class FunctionFilesTest {
 
@@ -105,18 +102,5 @@ class FunctionFilesTest {
                 .singleElement().asString().startsWith("broken.yaml:3: not valid YAML");
         assertThat(FunctionFiles.parse("name.yaml", HEAD + "metadata: {name: Bad_Name}\nspec: {}\n").problems())
                 .containsExactly("name.yaml:3: metadata.name: must be a DNS label (lower-case letters, digits and '-', at most 63), got 'Bad_Name'");
-    }
-
-    @Test
-    void directoriesAreReadInNameOrderAndADuplicateIsRefused(@TempDir Path dir) throws Exception {
-        String fn = HEAD + "metadata: {name: same}\nspec:\n  resources: {cpu: 1, memory: 64Mi}\n  local: {command: [x]}\n";
-        Files.writeString(dir.resolve("b.yaml"), fn);
-        Files.writeString(dir.resolve("a.yml"), fn);
-        Files.writeString(dir.resolve("notes.txt"), "not yaml");
-        List<Path> files = FunctionFiles.expand(List.of(dir));
-        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("a.yml", "b.yaml");
-        FunctionFiles.Result result = FunctionFiles.read(files);
-        assertThat(result.functions()).hasSize(1);
-        assertThat(result.problems()).singleElement().asString().contains("default/same is defined twice (first in " + dir.resolve("a.yml"));
     }
 }

@@ -39,11 +39,11 @@ class LocalSystemTest {
     }
 
     private LocalSystem start() throws Exception {
-        FunctionFiles.Result examples = FunctionFiles.read(FunctionFiles.expand(List.of(Path.of("..", "examples"))));
-        assertThat(examples.problems()).isEmpty();
-        assertThat(examples.functions()).extracting(f -> f.key().toString()).contains("demo/echo", "demo/resize", "demo/webhook");
+        List<LocalFunction> examples = new FunctionWatcher(List.of(Path.of("..", "examples")), fns -> { }, log::add).load();
+        assertThat(log).noneMatch(line -> line.startsWith("error"));
+        assertThat(examples).extracting(f -> f.key().toString()).contains("demo/echo", "demo/resize", "demo/webhook");
         List<LocalNode> nodes = LocalNode.parse("amd64=1,arm64=1", 2000, 4096, LocalNode.DEFAULT_SPEED);
-        system = LocalSystem.start("127.0.0.1", 0, nodes, logs, examples.functions(), log::add);
+        system = LocalSystem.start("127.0.0.1", 0, 0, nodes, logs, examples, log::add);
         return system;
     }
 
@@ -74,6 +74,9 @@ class LocalSystemTest {
         assertThat(ready("webhook")).isGreaterThanOrEqualTo(1);
 
         assertThat(call("missing", null).statusCode()).isEqualTo(404);
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("mu_requests_total{code=\"200\",function=\"echo\",namespace=\"demo\"} 1.0");
 
         List<Long> pids = system.processIds();
         assertThat(pids).hasSizeGreaterThanOrEqualTo(3);
@@ -101,7 +104,7 @@ class LocalSystemTest {
     void changedAndRemovedFunctionsAreAppliedWhileTheOthersKeepServing() throws Exception {
         start();
         await("echo and resize").atMost(POD_START).until(() -> ready("echo") >= 1 && ready("resize") >= 1);
-        List<LocalFunction> onlyEcho = FunctionFiles.read(List.of(Path.of("..", "examples", "echo.yaml"))).functions();
+        List<LocalFunction> onlyEcho = new FunctionWatcher(List.of(Path.of("..", "examples", "echo.yaml")), fns -> { }, log::add).load();
         system.apply(onlyEcho);
         await("resize gone").atMost(POD_START).until(() -> !system.podCounts().containsKey("demo/resize"));
         assertThat(call("resize", null).statusCode()).isEqualTo(404);

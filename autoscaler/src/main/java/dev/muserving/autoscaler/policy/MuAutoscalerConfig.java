@@ -63,6 +63,13 @@ public record MuAutoscalerConfig(
     public static final MuAutoscalerConfig BURST_AWARE =
             DEFAULTS.withBurstRoom(new BurstRoom(Duration.ofMinutes(5), Duration.ofSeconds(5), 2, 0.7));
 
+    /** The same, scaling to zero after {@code idle} without requests (a Function's {@code scale.scaleToZeroAfter}). */
+    public MuAutoscalerConfig withIdleBeforeZero(Duration idle) {
+        return new MuAutoscalerConfig(startupHorizon, quantile, sloHeadroom, serviceTailFactor, maxUtilization,
+                scaleDownDelay, idle, forecastAlpha, forecastBeta, forecastDamping, surgeSmoothing,
+                initialScale, unlimitedSlots, backlogDrainSeconds, maxBacklogShare, burstRoom);
+    }
+
     public MuAutoscalerConfig withBurstRoom(BurstRoom room) {
         return new MuAutoscalerConfig(startupHorizon, quantile, sloHeadroom, serviceTailFactor, maxUtilization,
                 scaleDownDelay, idleBeforeZero, forecastAlpha, forecastBeta, forecastDamping, surgeSmoothing,
