@@ -138,17 +138,6 @@ final class LocalControlPlane implements AutoCloseable {
     }
 
     private void tick() {
-        for (LocalPod pod : pods.values()) {
-            if (pod.crashed()) {
-                log.accept(pod.name + ": the function process exited (" + pod.process.exitDescription() + "); replacing it");
-                pod.phase = PodPhase.TERMINATING;
-                publish();
-                podWork.execute(() -> {
-                    runner.stop(pod);
-                    control.execute(() -> pods.remove(pod.name));
-                });
-            }
-        }
         scaling.tick(Instant.now(clock));
         reconcile();
     }
@@ -198,6 +187,8 @@ final class LocalControlPlane implements AutoCloseable {
                         backoffs.remove(fn.spec().name());
                         log.accept(pod + ": ready");
                         publish();
+                        // out of the balancers the moment its process dies, not at the next tick
+                        pod.process.onExit(() -> control.execute(() -> guarded(() -> crashed(pod))));
                     } else {
                         stop(pod);
                     }
@@ -214,6 +205,23 @@ final class LocalControlPlane implements AutoCloseable {
                             + "in the pod's log file)");
                 }));
             }
+        });
+    }
+
+    /** A ready pod's process exited on its own (crashed, or killed): replace it at once. */
+    private void crashed(LocalPod pod) {
+        if (pod.phase != PodPhase.READY || closed) {
+            return; // stopped on purpose
+        }
+        log.accept(pod.name + ": the function process exited (" + pod.process.exitDescription() + "); replacing it");
+        pod.phase = PodPhase.TERMINATING;
+        publish();
+        podWork.execute(() -> {
+            runner.stop(pod);
+            control.execute(() -> {
+                pods.remove(pod.name);
+                guarded(this::reconcile);
+            });
         });
     }
 

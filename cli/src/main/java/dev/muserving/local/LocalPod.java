@@ -37,12 +37,6 @@ final class LocalPod {
                 phase == PodPhase.STARTING ? null : readyAt);
     }
 
-    /** The process of a ready pod died (it crashed, or someone killed it). */
-    boolean crashed() {
-        ChildProcess p = process;
-        return phase == PodPhase.READY && p != null && !p.isAlive();
-    }
-
     @Override
     public String toString() {
         return name + " on " + node.name();

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalSystemTest {
 
     private static final Duration POD_START = Duration.ofSeconds(60);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private LocalSystem system;
 
@@ -74,7 +75,8 @@ class LocalSystemTest {
         assertThat(ready("webhook")).isGreaterThanOrEqualTo(1);
 
         assertThat(call("missing", null).statusCode()).isEqualTo(404);
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.metricsPort() + "/metrics")).build(),
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.metricsPort() + "/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("mu_requests_total{code=\"200\",function=\"echo\",namespace=\"demo\"} 1.0");
 

@@ -126,6 +126,11 @@ public final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Runs {@code action} once the process has exited, whoever ended it (on a JDK thread). */
+    public void onExit(Runnable action) {
+        process.onExit().thenRun(action);
+    }
+
     /** How an exited process ended, as a shell says it: {@code exit code 1}, {@code killed by signal 9}. */
     public String exitDescription() {
         if (process.isAlive()) {
