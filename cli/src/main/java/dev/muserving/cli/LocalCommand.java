@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,17 +53,27 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--node-memory-mib", defaultValue = "4096", description = "Memory per emulated node (default: ${DEFAULT-VALUE}).")
     int nodeMemoryMiB;
 
+    @Option(names = "--no-view", description = "No status table; only the log lines.")
+    boolean noView;
+
     @Option(names = "--logs", paramLabel = "DIR", description = "Where pods' processes write their output (default: a new temporary directory).")
     Path logs;
 
+    private static final String CLEAR = "\033[H\033[2J";
+    private static final int RECENT_LINES = 10;
+
     private final PrintStream out;
+    private final boolean terminal;
+    private final Deque<String> recent = new ArrayDeque<>();
+    private String header = "";
 
     LocalCommand() {
-        this(System.out);
+        this(System.out, System.console() != null);
     }
 
-    LocalCommand(PrintStream out) {
+    LocalCommand(PrintStream out, boolean terminal) {
         this.out = out;
+        this.terminal = terminal;
     }
 
     @Override
@@ -86,18 +99,57 @@ final class LocalCommand implements Callable<Integer> {
             say("stopped");
             stopped.countDown();
         }, "mu-local-stop"));
+        header = "mu local: http://" + address + ":" + system.port() + "/fn/<namespace>/<name>   metrics http://" + address + ":"
+                + system.metricsPort() + "/metrics   nodes " + nodes + "   watching " + inputs + "   Ctrl-C stops";
         say("serving " + functions.size() + " function(s) on http://" + address + ":" + system.port()
                 + " (nodes " + nodes + "; metrics on http://" + address + ":" + system.metricsPort() + "/metrics; pod logs in " + logDir
                 + "; watching " + inputs + ")");
         for (LocalFunction fn : functions) {
             say("  curl http://" + address + ":" + system.port() + "/fn/" + fn.key().namespace() + "/" + fn.key().name());
         }
+        if (!noView) {
+            showStatus(system, stopped);
+        }
         stopped.await();
         return 0;
     }
 
+    /**
+     * On a terminal the table is redrawn every 2 s with the latest log lines under it; into a file
+     * or a pipe it is printed every 10 s between the log lines.
+     */
+    private void showStatus(LocalSystem system, CountDownLatch stopped) {
+        Thread view = new Thread(() -> {
+            long period = terminal ? 2_000 : 10_000;
+            try {
+                while (!stopped.await(period, TimeUnit.MILLISECONDS)) {
+                    String table = StatusView.render(system.status());
+                    synchronized (this) {
+                        if (terminal) {
+                            out.print(CLEAR + header + "\n\n" + table + "\n" + String.join("\n", recent) + "\n");
+                        } else {
+                            out.print(table);
+                        }
+                        out.flush();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mu-local-view");
+        view.setDaemon(true);
+        view.start();
+    }
+
     private synchronized void say(String line) {
-        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME) + " mu local: " + line);
+        String stamped = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line;
+        if (terminal && !noView) {
+            recent.addLast(stamped);
+            while (recent.size() > RECENT_LINES) {
+                recent.removeFirst();
+            }
+        }
+        out.println(stamped.replaceFirst(" ", " mu local: "));
         out.flush();
     }
 }

@@ -64,6 +64,7 @@ final class LocalControlPlane implements AutoCloseable {
     private final Map<String, Backoff> backoffs = new HashMap<>();
     /** Read by the status view from other threads. */
     private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
+    private final RecentRates rates = new RecentRates();
     private boolean closed;
 
     /** After a pod of a function failed to start, no new one before {@code until}. */
@@ -118,6 +119,11 @@ final class LocalControlPlane implements AutoCloseable {
     /** The activator's per-second snapshots (from a Vert.x thread; the loop is synchronized). */
     void record(MetricSnapshot snapshot) {
         scaling.record(snapshot);
+        rates.record(snapshot);
+    }
+
+    double rps(String function) {
+        return rates.perSecond(function, Instant.now(clock));
     }
 
     /** A request waits for a function without a ready pod: decide at once. */
@@ -126,6 +132,15 @@ final class LocalControlPlane implements AutoCloseable {
             scaling.demand(function.toString(), Instant.now(clock));
             reconcile();
         }));
+    }
+
+    /** The functions running now, read from any thread. */
+    List<LocalFunction> functions() {
+        try {
+            return control.submit(() -> List.copyOf(functions.values())).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return List.of();
+        }
     }
 
     /** What the status view shows, read from any thread. */

@@ -1,5 +1,8 @@
 package dev.muserving.local;
 
+import dev.muserving.api.Arch;
+import dev.muserving.api.PodPhase;
+import dev.muserving.api.ScalingDecision;
 import dev.muserving.autoscaler.policy.MuAutoscaler;
 import dev.muserving.autoscaler.policy.MuAutoscalerConfig;
 import dev.muserving.dataplane.AdminEndpoints;
@@ -7,6 +10,7 @@ import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import dev.muserving.dataplane.activator.StaticEndpointSource;
 import dev.muserving.placement.policy.MuPlacement;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -30,6 +35,7 @@ public final class LocalSystem implements AutoCloseable {
     private final LocalControlPlane controlPlane;
     private final PrometheusMeterRegistry registry;
     private final HttpServer metrics;
+    private final WindowedP99 p99 = new WindowedP99();
 
     private LocalSystem(Vertx vertx, Activator activator, LocalControlPlane controlPlane, PrometheusMeterRegistry registry,
             HttpServer metrics) {
@@ -98,6 +104,33 @@ public final class LocalSystem implements AutoCloseable {
             counts.merge(pod.functionName(), PodCounts.of(pod), PodCounts::plus);
         }
         return counts;
+    }
+
+    /** One line per function for the status view; p99 covers the time since the previous call. */
+    public List<FunctionStatus> status() {
+        List<LocalPod> pods = controlPlane.pods();
+        List<FunctionStatus> lines = new java.util.ArrayList<>();
+        for (LocalFunction fn : controlPlane.functions()) {
+            String name = fn.spec().name();
+            Map<Arch, Integer> ready = new java.util.EnumMap<>(Arch.class);
+            int starting = 0;
+            for (LocalPod pod : pods) {
+                if (pod.function.key().equals(fn.key())) {
+                    if (pod.phase == PodPhase.READY) {
+                        ready.merge(pod.node.arch(), 1, Integer::sum);
+                    } else if (pod.phase == PodPhase.STARTING) {
+                        starting++;
+                    }
+                }
+            }
+            Optional<ScalingDecision> decision = controlPlane.lastDecision(name);
+            Timer latency = registry.find("mu.request.duration")
+                    .tags("namespace", fn.key().namespace(), "function", fn.key().name()).timer();
+            lines.add(new FunctionStatus(name, ready, starting, decision.map(ScalingDecision::desiredReplicas).orElse(fn.initialScale()),
+                    controlPlane.rps(name), p99.millis(name, latency), fn.spec().sloP99Ms(),
+                    decision.map(ScalingDecision::reason).orElse("initial scale " + fn.initialScale())));
+        }
+        return lines;
     }
 
     /** The pids of every function process running now. */
