@@ -71,6 +71,15 @@ class FunctionValidationTest {
         assertThat(cluster.kubectl("-n", NAMESPACE, "get", "fn", "scaled", "-o", "jsonpath={.spec.scale.min}")).isEqualTo("2");
     }
 
+    @Test
+    void theShippedExamplesAreValidFunctions(Cluster cluster) {
+        cluster.tryKubectl("create", "namespace", "demo");
+        String applied = cluster.kubectl("apply", "--dry-run=server", "-f",
+                KubernetesControlPlane.repositoryRoot().resolve("examples").toString());
+        assertThat(applied).contains("function.muserving.dev/echo created (server dry run)",
+                "function.muserving.dev/resize created (server dry run)", "function.muserving.dev/webhook created (server dry run)");
+    }
+
     static Stream<Arguments> invalidFunctions() {
         String resources = "  resources: {cpu: 250m, memory: 128Mi}\n";
         String image = "  image: registry.example/echo:1\n";
