@@ -4,6 +4,7 @@ import dev.muserving.bench.BadInputException;
 import dev.muserving.local.FunctionWatcher;
 import dev.muserving.local.LocalFunction;
 import dev.muserving.local.LocalNode;
+import dev.muserving.local.LocalPolicies;
 import dev.muserving.local.LocalSystem;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,6 +54,13 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--node-memory-mib", defaultValue = "4096", description = "Memory per emulated node (default: ${DEFAULT-VALUE}).")
     int nodeMemoryMiB;
 
+    @Option(names = "--system", defaultValue = "mu",
+            description = "Policies: mu (Mu's routing, autoscaler and placement) or knative (Knative's defaults) (default: ${DEFAULT-VALUE}).")
+    String system;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the policies' random choices (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--no-view", description = "No status table; only the log lines.")
     boolean noView;
 
@@ -88,7 +96,8 @@ final class LocalCommand implements Callable<Integer> {
             throw new BadInputException("no Function to run in " + inputs + " (see the lines above)");
         }
         Path logDir = logs != null ? logs : Files.createTempDirectory("mu-local-");
-        LocalSystem system = LocalSystem.start(address, port, metricsPort, emulated, logDir, functions, this::say);
+        LocalPolicies policies = LocalPolicies.named(this.system, seed);
+        LocalSystem system = LocalSystem.start(policies, address, port, metricsPort, emulated, logDir, functions, this::say);
         watcher.onChange(system::apply);
         watcher.start(Duration.ofSeconds(1));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -100,7 +109,7 @@ final class LocalCommand implements Callable<Integer> {
             stopped.countDown();
         }, "mu-local-stop"));
         header = "mu local: http://" + address + ":" + system.port() + "/fn/<namespace>/<name>   metrics http://" + address + ":"
-                + system.metricsPort() + "/metrics   nodes " + nodes + "   watching " + inputs + "   Ctrl-C stops";
+                + system.metricsPort() + "/metrics   system " + policies.name() + "   nodes " + nodes + "   watching " + inputs + "   Ctrl-C stops";
         say("serving " + functions.size() + " function(s) on http://" + address + ":" + system.port()
                 + " (nodes " + nodes + "; metrics on http://" + address + ":" + system.metricsPort() + "/metrics; pod logs in " + logDir
                 + "; watching " + inputs + ")");

@@ -3,13 +3,10 @@ package dev.muserving.local;
 import dev.muserving.api.Arch;
 import dev.muserving.api.PodPhase;
 import dev.muserving.api.ScalingDecision;
-import dev.muserving.autoscaler.policy.MuAutoscaler;
-import dev.muserving.autoscaler.policy.MuAutoscalerConfig;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import dev.muserving.dataplane.activator.StaticEndpointSource;
-import dev.muserving.placement.policy.MuPlacement;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,15 +51,20 @@ public final class LocalSystem implements AutoCloseable {
      */
     public static LocalSystem start(String address, int port, int metricsPort, List<LocalNode> nodes, Path logs, List<LocalFunction> functions,
             Consumer<String> log) throws Exception {
+        return start(LocalPolicies.mu(), address, port, metricsPort, nodes, logs, functions, log);
+    }
+
+    /** @param policies Mu's, or Knative's defaults */
+    public static LocalSystem start(LocalPolicies policies, String address, int port, int metricsPort, List<LocalNode> nodes, Path logs,
+            List<LocalFunction> functions, Consumer<String> log) throws Exception {
         Clock clock = Clock.systemUTC();
         Vertx vertx = Vertx.vertx();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StaticEndpointSource endpoints = new StaticEndpointSource(List.of());
-        LocalControlPlane controlPlane = new LocalControlPlane(nodes, new MuPlacement(),
-                fn -> new MuAutoscaler(fn.spec(), MuAutoscalerConfig.DEFAULTS.withIdleBeforeZero(fn.scaleToZeroAfter())),
+        LocalControlPlane controlPlane = new LocalControlPlane(nodes, policies.placement(), policies.autoscaler(),
                 new PodRunner(vertx, clock, PodRunner.logsDirectory(logs)), endpoints, clock, log);
         ActivatorConfig config = ActivatorConfig.fromEnvironment(Map.of(
-                ActivatorConfig.BIND_ADDRESS, address, ActivatorConfig.PORT, Integer.toString(port)));
+                ActivatorConfig.BIND_ADDRESS, address, ActivatorConfig.PORT, Integer.toString(port), ActivatorConfig.ROUTING, policies.routing()));
         Activator activator;
         HttpServer metrics;
         try {

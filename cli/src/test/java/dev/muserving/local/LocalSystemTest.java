@@ -40,11 +40,15 @@ class LocalSystemTest {
     }
 
     private LocalSystem start() throws Exception {
+        return start(LocalPolicies.mu());
+    }
+
+    private LocalSystem start(LocalPolicies policies) throws Exception {
         List<LocalFunction> examples = new FunctionWatcher(List.of(Path.of("..", "examples")), fns -> { }, log::add).load();
         assertThat(log).noneMatch(line -> line.startsWith("error"));
         assertThat(examples).extracting(f -> f.key().toString()).contains("demo/echo", "demo/resize", "demo/webhook");
         List<LocalNode> nodes = LocalNode.parse("amd64=1,arm64=1", 2000, 4096, LocalNode.DEFAULT_SPEED);
-        system = LocalSystem.start("127.0.0.1", 0, 0, nodes, logs, examples, log::add);
+        system = LocalSystem.start(policies, "127.0.0.1", 0, 0, nodes, logs, examples, log::add);
         return system;
     }
 
@@ -86,6 +90,15 @@ class LocalSystemTest {
         system = null;
         assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .as("process %d after close", pid).isFalse());
+    }
+
+    @Test
+    void knativesDefaultPoliciesServeTheSameFunctions() throws Exception {
+        start(LocalPolicies.knative(1));
+        await("echo's first pod").atMost(POD_START).until(() -> ready("echo") >= 1);
+        assertThat(call("echo", "kpa").body()).isEqualTo("kpa");
+        assertThat(call("webhook", null).statusCode()).isEqualTo(200);
+        assertThat(system.status()).extracting(FunctionStatus::function).containsExactly("demo/webhook", "demo/echo", "demo/resize");
     }
 
     @Test
