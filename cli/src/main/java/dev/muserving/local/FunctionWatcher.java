@@ -4,6 +4,7 @@ import dev.muserving.bench.BadInputException;
 import dev.muserving.dataplane.activator.FunctionKey;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ public final class FunctionWatcher implements AutoCloseable {
         for (Path file : files) {
             try {
                 texts.put(file, Files.readString(file));
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 // deleted between listing and reading: gone on this round
             }
         }

@@ -28,9 +28,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The controller of {@code mu local}, the same adapter work the operator and the simulator do:
@@ -74,7 +76,7 @@ final class LocalControlPlane implements AutoCloseable {
      * @param autoscalers makes the autoscaler of a function (the Function's own settings, such as
      *     {@code scaleToZeroAfter}, are in the {@link LocalFunction})
      */
-    LocalControlPlane(List<LocalNode> nodes, PlacementPolicy placement, java.util.function.Function<LocalFunction, AutoscalingPolicy> autoscalers,
+    LocalControlPlane(List<LocalNode> nodes, PlacementPolicy placement, Function<LocalFunction, AutoscalingPolicy> autoscalers,
             PodRunner runner,
             StaticEndpointSource endpoints, Clock clock, Consumer<String> log) {
         this.nodes = List.copyOf(nodes);
@@ -306,9 +308,9 @@ final class LocalControlPlane implements AutoCloseable {
         }
         control.shutdownNow();
         List<LocalPod> left = List.copyOf(pods.values());
-        List<java.util.concurrent.Future<?>> stopping = new ArrayList<>();
+        List<Future<?>> stopping = new ArrayList<>();
         left.forEach(pod -> stopping.add(podWork.submit(() -> runner.stop(pod))));
-        for (java.util.concurrent.Future<?> f : stopping) {
+        for (Future<?> f : stopping) {
             try {
                 f.get(30, TimeUnit.SECONDS);
             } catch (Exception e) {

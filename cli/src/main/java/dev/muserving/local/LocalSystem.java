@@ -14,9 +14,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -101,7 +104,7 @@ public final class LocalSystem implements AutoCloseable {
 
     /** Each function's pods by phase, for the status view and tests: {@code ns/name -> "2 ready, 1 starting"}. */
     public Map<String, PodCounts> podCounts() {
-        Map<String, PodCounts> counts = new java.util.TreeMap<>();
+        Map<String, PodCounts> counts = new TreeMap<>();
         for (LocalPod pod : controlPlane.pods()) {
             counts.merge(pod.functionName(), PodCounts.of(pod), PodCounts::plus);
         }
@@ -111,10 +114,10 @@ public final class LocalSystem implements AutoCloseable {
     /** One line per function for the status view; p99 covers the time since the previous call. */
     public List<FunctionStatus> status() {
         List<LocalPod> pods = controlPlane.pods();
-        List<FunctionStatus> lines = new java.util.ArrayList<>();
+        List<FunctionStatus> lines = new ArrayList<>();
         for (LocalFunction fn : controlPlane.functions()) {
             String name = fn.spec().name();
-            Map<Arch, Integer> ready = new java.util.EnumMap<>(Arch.class);
+            Map<Arch, Integer> ready = new EnumMap<>(Arch.class);
             int starting = 0;
             for (LocalPod pod : pods) {
                 if (pod.function.key().equals(fn.key())) {

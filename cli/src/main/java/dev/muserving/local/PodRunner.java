@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -128,7 +129,7 @@ final class PodRunner {
         return String.format(Locale.ROOT, "%.3f", value);
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout) {
+    private static <T> T await(CompletableFuture<T> future, Duration timeout) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import dev.muserving.api.Arch;
 import dev.muserving.bench.BadInputException;
 import java.io.IOException;
 import java.io.Reader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -28,8 +31,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class YamlNode {
 
-    private static final java.util.regex.Pattern MEMORY = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?");
-    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("([0-9]+)(ms|s|m|h)");
+    private static final Pattern MEMORY = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?");
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
     private final String source;
     private final String path;
@@ -196,7 +199,7 @@ public final class YamlNode {
     /** Memory as Kubernetes writes it ({@code 128Mi}, {@code 1Gi}, {@code 512M}, bytes), in MiB, rounded up. */
     public int memoryMiB() {
         String raw = text();
-        java.util.regex.Matcher m = MEMORY.matcher(raw);
+        Matcher m = MEMORY.matcher(raw);
         if (!m.matches()) {
             throw error("must be a quantity such as 128Mi, 1Gi or 512M, got '" + raw + "'");
         }
@@ -219,18 +222,18 @@ public final class YamlNode {
     }
 
     /** A duration as the Function CRD writes it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
-    public java.time.Duration duration() {
+    public Duration duration() {
         String raw = text();
-        java.util.regex.Matcher m = DURATION.matcher(raw);
+        Matcher m = DURATION.matcher(raw);
         if (!m.matches()) {
             throw error("must be a duration such as 500ms, 30s, 5m or 1h, got '" + raw + "'");
         }
         long amount = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
-            case "ms" -> java.time.Duration.ofMillis(amount);
-            case "s" -> java.time.Duration.ofSeconds(amount);
-            case "m" -> java.time.Duration.ofMinutes(amount);
-            default -> java.time.Duration.ofHours(amount);
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
         };
     }
 
