@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -97,12 +98,12 @@ final class LocalControlPlane implements AutoCloseable {
 
     /** The Functions to run now: new ones start at their initial scale, changed ones are replaced, missing ones go. */
     void apply(List<LocalFunction> wanted) {
-        control.execute(() -> guarded(() -> {
+        onControl(() -> {
             Map<String, LocalFunction> next = new LinkedHashMap<>();
             wanted.forEach(fn -> next.put(fn.spec().name(), fn));
             for (String name : List.copyOf(functions.keySet())) {
                 LocalFunction current = functions.get(name);
-                if (!current.equals(next.get(name))) {
+                if (!current.runsLike(next.get(name))) {
                     log.accept(name + (next.containsKey(name) ? ": changed, replacing its pods" : ": removed"));
                     remove(name);
                 }
@@ -115,7 +116,7 @@ final class LocalControlPlane implements AutoCloseable {
                 }
             });
             reconcile();
-        }));
+        });
     }
 
     /** The activator's per-second snapshots (from a Vert.x thread; the loop is synchronized). */
@@ -130,10 +131,10 @@ final class LocalControlPlane implements AutoCloseable {
 
     /** A request waits for a function without a ready pod: decide at once. */
     void demand(FunctionKey function) {
-        control.execute(() -> guarded(() -> {
+        onControl(() -> {
             scaling.demand(function.toString(), Instant.now(clock));
             reconcile();
-        }));
+        });
     }
 
     /** The functions running now, read from any thread. */
@@ -198,30 +199,30 @@ final class LocalControlPlane implements AutoCloseable {
         podWork.execute(() -> {
             try {
                 runner.start(pod);
-                control.execute(() -> guarded(() -> {
-                    if (pod.phase == PodPhase.STARTING && !closed) {
-                        pod.phase = PodPhase.READY;
-                        backoffs.remove(fn.spec().name());
-                        log.accept(pod + ": ready");
-                        publish();
-                        // out of the balancers the moment its process dies, not at the next tick
-                        pod.process.onExit(() -> control.execute(() -> guarded(() -> crashed(pod))));
-                    } else {
-                        stop(pod);
-                    }
-                }));
             } catch (Exception e) {
                 runner.stop(pod);
-                control.execute(() -> guarded(() -> {
+                onControl(() -> {
                     pods.remove(pod.name);
                     Backoff previous = backoffs.get(fn.spec().name());
                     Duration wait = previous == null ? FIRST_BACKOFF : previous.next();
-                    backoffs.put(fn.spec().name(), new Backoff(Instant.now(clock).plus(wait),
-                            wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2)));
-                    log.accept(pod.name + ": could not start: " + e.getMessage() + " (next try in " + wait.toSeconds() + " s; log "
-                            + "in the pod's log file)");
-                }));
+                    Duration after = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
+                    backoffs.put(fn.spec().name(), new Backoff(Instant.now(clock).plus(wait), after));
+                    log.accept(pod.name + ": could not start: " + e.getMessage() + " (next try in " + wait.toSeconds() + " s)");
+                });
+                return;
             }
+            onControl(() -> {
+                if (pod.phase != PodPhase.STARTING || closed) {
+                    podWork.execute(() -> stopAndForget(pod)); // stopped while it started
+                    return;
+                }
+                pod.phase = PodPhase.READY;
+                backoffs.remove(fn.spec().name());
+                log.accept(pod + ": ready");
+                publish();
+                // out of the balancers the moment its process dies, not at the next tick
+                pod.process.onExit(() -> onControl(() -> crashed(pod)));
+            });
         });
     }
 
@@ -235,27 +236,42 @@ final class LocalControlPlane implements AutoCloseable {
         publish();
         podWork.execute(() -> {
             runner.stop(pod);
-            control.execute(() -> {
+            onControl(() -> {
                 pods.remove(pod.name);
-                guarded(this::reconcile);
+                reconcile();
             });
         });
     }
 
-    /** Out of the balancers first, then drained and stopped beside the control thread. */
+    /**
+     * Out of the balancers first, then drained and stopped beside the control thread. A pod still
+     * starting is stopped by its start once that finishes.
+     */
     private void stop(LocalPod pod) {
-        if (pod.phase == PodPhase.TERMINATING) {
+        PodPhase was = pod.phase;
+        if (was == PodPhase.TERMINATING) {
             return;
         }
-        boolean wasReady = pod.phase == PodPhase.READY;
         pod.phase = PodPhase.TERMINATING;
-        if (wasReady) {
+        if (was == PodPhase.READY) {
             publish();
+            podWork.execute(() -> stopAndForget(pod));
         }
-        podWork.execute(() -> {
-            runner.stop(pod);
-            control.execute(() -> pods.remove(pod.name));
-        });
+    }
+
+    /** Beside the control thread: stops the pod's parts, then drops it from the table. */
+    private void stopAndForget(LocalPod pod) {
+        runner.stop(pod);
+        onControl(() -> pods.remove(pod.name));
+    }
+
+    /** Runs on the control thread; once closed, the pods are close()'s to stop. */
+    private void onControl(Runnable action) {
+        try {
+            control.execute(() -> guarded(action));
+        } catch (RejectedExecutionException closing) {
+            // close() stops every pod left in the table
+        }
     }
 
     private void remove(String function) {
@@ -307,9 +323,8 @@ final class LocalControlPlane implements AutoCloseable {
             log.accept("shutdown: " + e);
         }
         control.shutdownNow();
-        List<LocalPod> left = List.copyOf(pods.values());
         List<Future<?>> stopping = new ArrayList<>();
-        left.forEach(pod -> stopping.add(podWork.submit(() -> runner.stop(pod))));
+        pods.values().forEach(pod -> stopping.add(podWork.submit(() -> runner.stop(pod))));
         for (Future<?> f : stopping) {
             try {
                 f.get(30, TimeUnit.SECONDS);
@@ -318,8 +333,14 @@ final class LocalControlPlane implements AutoCloseable {
             }
         }
         podWork.shutdownNow();
-        left.forEach(pod -> {
-            if (pod.process != null) {
+        try {
+            podWork.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // a pod that was still starting has its process by now, or never will
+        pods.values().forEach(pod -> {
+            if (pod.process != null && pod.process.isAlive()) {
                 pod.process.kill();
             }
         });

@@ -31,6 +31,12 @@ public record LocalFunction(
         env = Map.copyOf(env);
     }
 
+    /** Whether the two run the same way (where each was read, such as a moved line, does not matter). */
+    public boolean runsLike(LocalFunction other) {
+        return other != null && key.equals(other.key) && spec.equals(other.spec) && launch.equals(other.launch) && env.equals(other.env)
+                && timeout.equals(other.timeout) && initialScale == other.initialScale && scaleToZeroAfter.equals(other.scaleToZeroAfter);
+    }
+
     /** How a pod's function process starts. */
     public sealed interface Launch {}
 

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +91,37 @@ class LocalSystemTest {
         system = null;
         assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .as("process %d after close", pid).isFalse());
+    }
+
+    @Test
+    void anyCommandServingPortRunsAsAPodAndOneRemovedWhileStartingLeavesNoProcess() throws Exception {
+        String python = """
+                apiVersion: muserving.dev/v1alpha1
+                kind: Function
+                metadata: {name: %s, namespace: demo}
+                spec:
+                  resources: {cpu: 100m, memory: 64Mi}
+                  local: {command: [sh, -c, "sleep %d && exec python3 -m http.server $PORT --bind 127.0.0.1"]}
+                """;
+        Path files = Files.createDirectories(logs.resolve("functions"));
+        Files.writeString(files.resolve("files.yaml"), python.formatted("files", 0));
+        Files.writeString(files.resolve("late.yaml"), python.formatted("late", 3));
+        List<LocalFunction> functions = new FunctionWatcher(List.of(files), fns -> { }, log::add).load();
+        system = LocalSystem.start("127.0.0.1", 0, 0, LocalNode.parse("amd64=1", 2000, 4096, LocalNode.DEFAULT_SPEED),
+                logs, functions, log::add);
+
+        await("python's http.server").atMost(POD_START).until(() -> ready("files") == 1);
+        HttpResponse<String> listing = call("files", null);
+        assertThat(listing.statusCode()).isEqualTo(200);
+        assertThat(listing.body()).contains("Directory listing");
+
+        LocalPod starting = system.pods().stream().filter(p -> p.function.key().name().equals("late")).findFirst().orElseThrow();
+        await().atMost(POD_START).until(() -> starting.process != null);
+        long pid = starting.process.pid();
+        system.apply(functions.stream().filter(f -> f.key().name().equals("files")).toList());
+        await("the starting pod gone").atMost(POD_START).until(() -> !system.podCounts().containsKey("demo/late"));
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(call("files", null).statusCode()).isEqualTo(200);
     }
 
     @Test

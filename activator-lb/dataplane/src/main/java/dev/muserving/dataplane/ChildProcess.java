@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -142,20 +144,48 @@ public final class ChildProcess implements AutoCloseable {
 
     /** SIGKILL: the process dies as a crashed or evicted pod does, with no chance to drain. */
     public void kill() {
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         waitFor();
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // SIGKILL cannot be refused; only a process stuck in the kernel outlives this wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
-    /** SIGTERM, then SIGKILL if it has not gone within the grace period. */
+    /**
+     * SIGTERM, then SIGKILL if it has not gone within the grace period; its own children (a shell's
+     * program, say) get the same, so none is left behind.
+     */
     public void stop(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
+        children.forEach(ProcessHandle::destroy);
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();
             }
+            // a child that outlives its parent is no longer among its descendants: it gets the rest of the grace
+            for (ProcessHandle child : children) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                try {
+                    child.onExit().get(left, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    child.destroyForcibly();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
+            children.forEach(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -1,0 +1,41 @@
+package dev.muserving.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChildProcessTest {
+
+    /** A shell that starts a program of its own and reports, as a user's {@code local.command} may. */
+    private static ChildProcess shellWithAChild(Path log) throws Exception {
+        return ChildProcess.start("family", List.of("sh", "-c", "sleep 300 & echo started; wait"), Map.of(), log, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void stoppingAProcessStopsTheProcessesItStarted(@TempDir Path dir) throws Exception {
+        ChildProcess shell = shellWithAChild(dir.resolve("stop.log"));
+        List<ProcessHandle> children = ProcessHandle.of(shell.pid()).orElseThrow().descendants().toList();
+        assertThat(children).isNotEmpty();
+
+        shell.stop(Duration.ofSeconds(2));
+
+        assertThat(shell.isAlive()).isFalse();
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+    }
+
+    @Test
+    void killingAProcessKillsTheProcessesItStartedAndSaysHowItEnded(@TempDir Path dir) throws Exception {
+        ChildProcess shell = shellWithAChild(dir.resolve("kill.log"));
+        List<ProcessHandle> children = ProcessHandle.of(shell.pid()).orElseThrow().descendants().toList();
+
+        shell.kill();
+
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        assertThat(shell.exitDescription()).isEqualTo("killed by signal 9");
+    }
+}
