@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * applied, a deleted one takes its Functions away, a new one brings its own. A file that has become
  * invalid is reported (file, line, field) and its previous version keeps running, as {@code kubectl
  * apply} leaves a Function alone when the new one is refused. Polls once a second: the files are
- * small, and polling sees every editor's way of saving.
+ * small, and polling sees every editor's way of saving; a change counts once two polls agree, so a
+ * file caught half written is not applied.
  */
 public final class FunctionWatcher implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class FunctionWatcher implements AutoCloseable {
         return t;
     });
     private Map<Path, String> contents = Map.of();
+    private Map<Path, String> pending;
     private final Map<Path, List<LocalFunction>> good = new LinkedHashMap<>();
 
     /** @param apply where changes go; null until {@link #onChange} names it */
@@ -64,8 +66,15 @@ public final class FunctionWatcher implements AutoCloseable {
         try {
             Map<Path, String> now = read(FunctionFiles.expand(inputs));
             if (now.equals(contents)) {
+                pending = null;
                 return;
             }
+            if (!now.equals(pending)) {
+                // an editor saving may be half way (a truncated file): act once two polls agree
+                pending = now;
+                return;
+            }
+            pending = null;
             update(now);
             Consumer<List<LocalFunction>> target = apply;
             if (target != null) {
