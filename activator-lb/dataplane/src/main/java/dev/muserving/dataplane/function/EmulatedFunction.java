@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
 
 /**
@@ -16,8 +18,9 @@ import java.util.Locale;
  * function was serving at once ({@code X-Concurrent}), so tests can check a concurrency limit from
  * the function's side.
  *
- * @param serviceMillis time each request waits before its answer
- * @param cpuMillis CPU time each request burns (on a worker thread), before the wait
+ * <p>With a parallelism, at most that many requests are served at once and the others wait in
+ * arrival order, as in {@code mu bench}'s model of a pod: work that does not speed up with more
+ * concurrency.
  */
 public final class EmulatedFunction extends AbstractVerticle {
 
@@ -25,19 +28,31 @@ public final class EmulatedFunction extends AbstractVerticle {
 
     private final String name;
     private final int port;
-    private final double serviceMillis;
+    private final ServiceTime serviceTime;
     private final double cpuMillis;
+    private final int parallelism;
+    private final Deque<Runnable> waiting = new ArrayDeque<>();
     private HttpServer server;
     private int concurrent;
 
+    /**
+     * @param serviceMillis time each request waits before its answer
+     * @param cpuMillis CPU time each request burns (on a worker thread), before the wait
+     */
     public EmulatedFunction(String name, int port, double serviceMillis, double cpuMillis) {
-        if (serviceMillis < 0 || cpuMillis < 0) {
-            throw new IllegalArgumentException("service and CPU times must not be negative");
+        this(name, port, ServiceTime.fixed(serviceMillis), cpuMillis, Integer.MAX_VALUE);
+    }
+
+    /** @param parallelism requests served at once; more wait their turn */
+    public EmulatedFunction(String name, int port, ServiceTime serviceTime, double cpuMillis, int parallelism) {
+        if (cpuMillis < 0 || parallelism < 1) {
+            throw new IllegalArgumentException("CPU time must not be negative and parallelism must be at least 1");
         }
         this.name = name;
         this.port = port;
-        this.serviceMillis = serviceMillis;
+        this.serviceTime = serviceTime;
         this.cpuMillis = cpuMillis;
+        this.parallelism = parallelism;
     }
 
     @Override
@@ -57,8 +72,18 @@ public final class EmulatedFunction extends AbstractVerticle {
     }
 
     private void handle(HttpServerRequest request) {
+        request.pause();
+        if (concurrent >= parallelism) {
+            waiting.addLast(() -> serve(request));
+        } else {
+            serve(request);
+        }
+    }
+
+    private void serve(HttpServerRequest request) {
         concurrent++;
         int atOnce = concurrent;
+        request.resume();
         request.body().onComplete(body -> {
             Buffer echo = body.succeeded() && body.result().length() > 0 ? body.result() : null;
             if (cpuMillis > 0) {
@@ -73,7 +98,7 @@ public final class EmulatedFunction extends AbstractVerticle {
     }
 
     private void waitThenAnswer(HttpServerRequest request, int atOnce, Buffer echo) {
-        long delay = Math.round(serviceMillis);
+        long delay = Math.round(serviceTime.nextMillis());
         if (delay < 1) {
             answer(request, atOnce, echo);
         } else {
@@ -87,6 +112,10 @@ public final class EmulatedFunction extends AbstractVerticle {
                 .putHeader(CONCURRENT_HEADER, Integer.toString(atOnce))
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .end(echo != null ? echo : Buffer.buffer(String.format(Locale.ROOT, "hello from %s%n", name)));
+        Runnable next = waiting.pollFirst();
+        if (next != null) {
+            next.run();
+        }
     }
 
     /** Busy work for about {@code millis} of this thread's CPU time. */

@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link EmulatedFunction} as its own process, set through the environment: {@code PORT} (default
- * 8080, 0 for any), {@code MU_FUNCTION_NAME}, {@code MU_SERVICE_MS}, {@code MU_CPU_MS}. The first
- * line on standard output names the port.
+ * 8080, 0 for any), {@code MU_FUNCTION_NAME}, {@code MU_SERVICE_MS} (the median when
+ * {@code MU_SERVICE_P99_MS} spreads it log-normally, drawn with {@code MU_SEED}), {@code MU_CPU_MS},
+ * {@code MU_PARALLELISM} (default: no limit). The first line on standard output names the port.
  */
 public final class EmulatedFunctionMain {
 
@@ -19,11 +20,21 @@ public final class EmulatedFunctionMain {
         Settings s = new Settings(System.getenv());
         EmulatedFunction function;
         try {
+            double median = s.millis("MU_SERVICE_MS", 0);
+            double p99 = s.millis("MU_SERVICE_P99_MS", median);
+            ServiceTime serviceTime;
+            try {
+                serviceTime = p99 > median ? ServiceTime.logNormal(median, p99, s.integer("MU_SEED", 1, 0, Integer.MAX_VALUE))
+                        : ServiceTime.fixed(median);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("MU_SERVICE_MS and MU_SERVICE_P99_MS: " + e.getMessage());
+            }
             function = new EmulatedFunction(
                     s.string("MU_FUNCTION_NAME", "function"),
                     s.integer("PORT", 8080, 0, 65_535),
-                    s.millis("MU_SERVICE_MS", 0),
-                    s.millis("MU_CPU_MS", 0));
+                    serviceTime,
+                    s.millis("MU_CPU_MS", 0),
+                    s.integer("MU_PARALLELISM", Integer.MAX_VALUE, 1, Integer.MAX_VALUE));
         } catch (ConfigException e) {
             System.err.println("mu function: " + e.getMessage());
             System.exit(2);
