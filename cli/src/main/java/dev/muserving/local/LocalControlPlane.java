@@ -63,11 +63,12 @@ final class LocalControlPlane implements AutoCloseable {
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final Map<String, ScalingDecision> targets = new HashMap<>();
     private final Map<String, Integer> unplaced = new HashMap<>();
-    private final Map<String, Integer> sequence = new HashMap<>();
     private final Map<String, Backoff> backoffs = new HashMap<>();
     /** Read by the status view from other threads. */
     private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
     private final RecentRates rates = new RecentRates();
+    /** Pods started per function, which also numbers them; read by the bench from other threads. */
+    private final Map<String, Integer> sequence = new ConcurrentHashMap<>();
     private boolean closed;
 
     /** After a pod of a function failed to start, no new one before {@code until}. */
@@ -149,6 +150,11 @@ final class LocalControlPlane implements AutoCloseable {
     /** What the status view shows, read from any thread. */
     List<LocalPod> pods() {
         return List.copyOf(pods.values());
+    }
+
+    /** Pods of the function started so far (its pod sequence), read from any thread. */
+    int podsStarted(String function) {
+        return sequence.getOrDefault(function, 0);
     }
 
     Optional<ScalingDecision> lastDecision(String function) {

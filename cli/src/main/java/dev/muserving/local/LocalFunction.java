@@ -1,5 +1,6 @@
 package dev.muserving.local;
 
+import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionSpec;
 import dev.muserving.dataplane.activator.FunctionKey;
 import java.time.Duration;
@@ -46,6 +47,19 @@ public record LocalFunction(
      * (I/O); on a slower node the CPU part stretches by the node's speed factor.
      */
     public record Emulated(double serviceMillis, double cpuMillis) implements Launch {}
+
+    /**
+     * A function of a {@code mu bench} scenario: log-normal service times per architecture, at most
+     * {@code parallelism} requests served at once per pod; seeded per pod from {@code seed}.
+     */
+    public record Modelled(Map<Arch, Spread> serviceMillis, int parallelism, long seed) implements Launch {
+        public Modelled {
+            serviceMillis = Map.copyOf(serviceMillis);
+        }
+    }
+
+    /** A log-normal time by its median and p99. */
+    public record Spread(double median, double p99) {}
 
     /** Any program that serves HTTP on {@code $PORT}. */
     public record Command(List<String> argv) implements Launch {

@@ -138,6 +138,11 @@ public final class LocalSystem implements AutoCloseable {
         return lines;
     }
 
+    /** How many pods of the function were started so far. */
+    public int podsStarted(String function) {
+        return controlPlane.podsStarted(function);
+    }
+
     /** The pids of every function process running now. */
     public List<Long> processIds() {
         return controlPlane.pods().stream().filter(p -> p.process != null && p.process.isAlive()).map(p -> p.process.pid()).toList();

@@ -49,12 +49,20 @@ final class PodRunner {
         Path log = logs.resolve(pod.name + ".log");
         int userPort;
         if (fn.launch() instanceof LocalFunction.Emulated emulated) {
-            Map<String, String> env = new HashMap<>(fn.env());
-            env.put("PORT", "0");
-            env.put("MU_FUNCTION_NAME", fn.key().name());
+            Map<String, String> env = emulatedEnv(fn);
             env.put("MU_SERVICE_MS", millis(emulated.serviceMillis()));
             // CPU work takes longer on a slower node; waiting (I/O) does not
             env.put("MU_CPU_MS", millis(emulated.cpuMillis() / pod.node.speed()));
+            pod.process = ChildProcess.java(pod.name, EmulatedFunctionMain.class.getName(), ChildProcess.QUICK_START, env, log,
+                    START_TIMEOUT);
+            userPort = pod.process.port(0);
+        } else if (fn.launch() instanceof LocalFunction.Modelled modelled) {
+            Map<String, String> env = emulatedEnv(fn);
+            LocalFunction.Spread spread = modelled.serviceMillis().get(pod.node.arch());
+            env.put("MU_SERVICE_MS", millis(spread.median()));
+            env.put("MU_SERVICE_P99_MS", millis(spread.p99()));
+            env.put("MU_PARALLELISM", Integer.toString(modelled.parallelism()));
+            env.put("MU_SEED", Long.toString(Math.floorMod(modelled.seed() * 31 + pod.name.hashCode(), Integer.MAX_VALUE)));
             pod.process = ChildProcess.java(pod.name, EmulatedFunctionMain.class.getName(), ChildProcess.QUICK_START, env, log,
                     START_TIMEOUT);
             userPort = pod.process.port(0);
@@ -73,6 +81,13 @@ final class PodRunner {
         pod.queueProxy = queueProxy;
         pod.endpoint = new Endpoint(pod.name, "127.0.0.1", queueProxy.port(), pod.node.arch());
         pod.readyAt = Instant.now(clock);
+    }
+
+    private static Map<String, String> emulatedEnv(LocalFunction fn) {
+        Map<String, String> env = new HashMap<>(fn.env());
+        env.put("PORT", "0");
+        env.put("MU_FUNCTION_NAME", fn.key().name());
+        return env;
     }
 
     /** Drains the queue-proxy (requests in the pod finish), then stops the function process. */

@@ -1,0 +1,231 @@
+package dev.muserving.bench.sim;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.bench.BadInputException;
+import dev.muserving.bench.scenario.FunctionModel;
+import dev.muserving.bench.scenario.LatencyDistribution;
+import dev.muserving.bench.scenario.Scenario;
+import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.local.FunctionStatus;
+import dev.muserving.local.LocalFunction;
+import dev.muserving.local.LocalNode;
+import dev.muserving.local.LocalPolicies;
+import dev.muserving.local.LocalSystem;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The emulation half of {@code mu bench}: a scenario replayed in real time through {@code mu local}
+ * (the real activator-lb, queue-proxies and pods as processes, with the system's own policies),
+ * measured into the same {@link RunResult} the simulator gives, so the two can be compared.
+ *
+ * <p>Each scenario function becomes a Function whose pods run the emulated function with the
+ * scenario's log-normal service times for their architecture and its parallelism. Arrivals come
+ * from the same arrival processes and seed streams as the simulator's; request sizes are drawn in
+ * the pods, so the two runs see the same load, not the very same requests. The run is cut at
+ * {@code maxSeconds} of real time. Pods start warm at the autoscaler's initial scale, as in the
+ * simulator, and the clock starts once they are ready.
+ */
+public final class Emulator {
+
+    private static final String NAMESPACE = "bench";
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Scenario scenario;
+    private final String system;
+    private final double seconds;
+    private final Path logs;
+    private final Consumer<String> log;
+
+    /** @param system {@code mu} or {@code knative}: the policy sets {@code mu local} runs */
+    public Emulator(Scenario scenario, String system, double maxSeconds, Path logs, Consumer<String> log) {
+        if (!LocalPolicies.NAMES.contains(system)) {
+            throw new BadInputException("emulation runs the systems " + LocalPolicies.NAMES + "; got '" + system + "'");
+        }
+        this.scenario = scenario;
+        this.system = system;
+        this.seconds = Math.min(scenario.durationSeconds(), maxSeconds);
+        this.logs = logs;
+        this.log = log;
+    }
+
+    public RunResult run() throws Exception {
+        List<FunctionModel> models = scenario.functions();
+        List<LocalFunction> functions = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            functions.add(localFunction(models.get(i), i));
+        }
+        List<LocalNode> nodes = scenario.cluster().nodes().stream().map(n -> new LocalNode(n, 1.0)).toList();
+        FunctionStats[] stats = new FunctionStats[models.size()];
+        for (int i = 0; i < stats.length; i++) {
+            stats[i] = new FunctionStats();
+        }
+        try (LocalSystem local = LocalSystem.start(LocalPolicies.named(system, scenario.seed()), "127.0.0.1", 0, 0, nodes, logs,
+                functions, line -> { });
+                Replay replay = new Replay(local.port())) {
+            awaitWarm(local, functions);
+            int[] startsBefore = functions.stream().mapToInt(f -> local.podsStarted(f.spec().name())).toArray();
+            replay.run(local, functions, models, stats);
+            for (int i = 0; i < stats.length; i++) {
+                stats[i].podStarts = local.podsStarted(functions.get(i).spec().name()) - startsBefore[i];
+            }
+        }
+        List<RunResult.FunctionResult> results = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            results.add(new RunResult.FunctionResult(models.get(i), stats[i]));
+        }
+        return new RunResult(system, seconds, results, new RunResult.RunFootprint(0, 0));
+    }
+
+    private LocalFunction localFunction(FunctionModel model, int index) {
+        // scenario function names are DNS labels (ScenarioLoader and the workload generators make sure)
+        FunctionKey key = new FunctionKey(NAMESPACE, model.name());
+        FunctionSpec s = model.spec();
+        FunctionSpec spec = new FunctionSpec(key.toString(), s.containerConcurrency(), s.cpuMillis(), s.memoryMiB(), s.architectures(),
+                s.sloP99Ms(), s.weight(), s.minScale(), s.maxScale());
+        Map<Arch, LocalFunction.Spread> service = new EnumMap<>(Arch.class);
+        model.serviceTimeMs().forEach((arch, d) -> service.put(arch, spread(d)));
+        int parallelism = model.parallelism();
+        return new LocalFunction(key, scenario.name() + " (emulated)", spec,
+                new LocalFunction.Modelled(service, parallelism, Seeds.mix(scenario.seed() ^ index)), Map.of(), REQUEST_TIMEOUT,
+                spec.clampReplicas(1), Duration.ofSeconds(60));
+    }
+
+    private static LocalFunction.Spread spread(LatencyDistribution d) {
+        return new LocalFunction.Spread(d.median(), d.p99());
+    }
+
+    private void awaitWarm(LocalSystem local, List<LocalFunction> functions) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        log.accept("emulation: starting " + functions.size() + " functions' first pods");
+        while (System.nanoTime() < deadline) {
+            Map<String, LocalSystem.PodCounts> counts = local.podCounts();
+            boolean warm = functions.stream().allMatch(f -> f.initialScale() == 0
+                    || counts.getOrDefault(f.spec().name(), new LocalSystem.PodCounts(0, 0, 0)).ready() >= f.initialScale());
+            if (warm) {
+                return;
+            }
+            LockSupport.parkNanos(100_000_000L);
+        }
+        throw new IllegalStateException("the functions' first pods did not start within 120 s; pod logs are in " + logs);
+    }
+
+    /** Sends every arrival at its time and records what came back; samples pods every second. */
+    private final class Replay implements AutoCloseable {
+
+        private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "mu-emulate");
+            t.setDaemon(true);
+            return t;
+        });
+        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        private final int port;
+        private final AtomicLong inFlight = new AtomicLong();
+
+        Replay(int port) {
+            this.port = port;
+        }
+
+        void run(LocalSystem local, List<LocalFunction> functions, List<FunctionModel> models, FunctionStats[] stats) {
+            record Next(double at, int function) {}
+            PriorityQueue<Next> queue = new PriorityQueue<>((a, b) -> Double.compare(a.at(), b.at()));
+            ArrivalProcess[] arrivals = new ArrivalProcess[models.size()];
+            for (int i = 0; i < models.size(); i++) {
+                arrivals[i] = ArrivalProcess.of(models.get(i).arrival(), Seeds.stream(scenario.seed(), Seeds.ARRIVALS, i, 0));
+                queue.add(new Next(arrivals[i].next(0), i));
+            }
+            int[] readyNow = new int[models.size()];
+            long start = System.nanoTime();
+            double nextSample = 0;
+            while (!queue.isEmpty() && queue.peek().at() < seconds) {
+                Next next = queue.poll();
+                while (nextSample <= next.at()) {
+                    LockSupport.parkNanos(start + (long) (nextSample * 1e9) - System.nanoTime());
+                    sample(local, functions, stats, readyNow, nextSample == 0 ? 0 : 1);
+                    if (((long) nextSample) % 10 == 0 && nextSample > 0) {
+                        log.accept(String.format(Locale.ROOT, "emulation: %s %.0f of %.0f s", system, nextSample, seconds));
+                    }
+                    nextSample += 1;
+                }
+                LockSupport.parkNanos(start + (long) (next.at() * 1e9) - System.nanoTime());
+                send(functions.get(next.function()), models.get(next.function()), stats[next.function()], readyNow[next.function()] == 0);
+                queue.add(new Next(arrivals[next.function()].next(next.at()), next.function()));
+            }
+            while (nextSample < seconds) {
+                LockSupport.parkNanos(start + (long) (nextSample * 1e9) - System.nanoTime());
+                sample(local, functions, stats, readyNow, 1);
+                nextSample += 1;
+            }
+            long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(10_000_000L);
+            }
+        }
+
+        /** One second of pods: pod-seconds by architecture, and demand met (allocated against desired). */
+        private void sample(LocalSystem local, List<LocalFunction> functions, FunctionStats[] stats, int[] readyNow, double dt) {
+            Map<String, FunctionStatus> byName = new java.util.HashMap<>();
+            local.status().forEach(s -> byName.put(s.function(), s));
+            for (int i = 0; i < functions.size(); i++) {
+                FunctionStatus s = byName.get(functions.get(i).spec().name());
+                if (s == null) {
+                    continue;
+                }
+                int ready = s.ready().values().stream().mapToInt(Integer::intValue).sum();
+                readyNow[i] = ready;
+                synchronized (stats[i]) {
+                    for (Map.Entry<Arch, Integer> e : s.ready().entrySet()) {
+                        stats[i].podSecondsByArch[e.getKey().ordinal()] += e.getValue() * dt;
+                    }
+                    stats[i].desiredSeconds += s.desired() * dt;
+                    stats[i].satisfiedSeconds += Math.min(ready + s.starting(), s.desired()) * dt;
+                }
+            }
+        }
+
+        private void send(LocalFunction fn, FunctionModel model, FunctionStats stats, boolean noPodReady) {
+            synchronized (stats) {
+                stats.requests++;
+                if (noPodReady) {
+                    stats.coldStarts++;
+                }
+            }
+            inFlight.incrementAndGet();
+            long sentAt = System.nanoTime();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fn/" + NAMESPACE + "/" + fn.key().name()))
+                    .timeout(REQUEST_TIMEOUT).GET().build();
+            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                inFlight.decrementAndGet();
+                synchronized (stats) {
+                    if (failure != null || response.statusCode() >= 400) {
+                        stats.dropped++;
+                    } else {
+                        stats.recordLatency((System.nanoTime() - sentAt) / 1e9, model.spec().sloP99Ms() / 1000);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
+    }
+}
