@@ -85,4 +85,14 @@ class BenchCommandTest {
         assertThat(mu("bench")).isEqualTo(2);
         assertThat(err.toString()).contains("Missing required argument");
     }
+
+    @Test
+    void anUnknownModeOrASystemThatCannotBeEmulatedIsABadInput() {
+        assertThat(mu("bench", "--quick", "--mode", "replay")).isEqualTo(2);
+        assertThat(err.toString()).contains("--mode must be simulate or emulate, got 'replay'");
+        assertThat(mu("bench", "--quick", "--mode", "emulate", "--systems", "mu-burst")).isEqualTo(2);
+        assertThat(err.toString()).contains("emulation runs the systems [mu, knative]; got 'mu-burst'");
+        assertThat(mu("bench", "--quick", "--mode", "emulate", "--emulate-seconds", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--emulate-seconds must be above zero");
+    }
 }
