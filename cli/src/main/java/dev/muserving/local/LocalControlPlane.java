@@ -116,6 +116,8 @@ final class LocalControlPlane implements AutoCloseable {
                     targets.put(name, new ScalingDecision(initial, initial, "initial scale " + initial));
                 }
             });
+            // the activator-lb must know a function before its first pod: at zero, requests wait there for one
+            publish();
             reconcile();
         });
     }

@@ -3,10 +3,12 @@ package dev.muserving.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,10 +82,17 @@ class LocalSystemTest {
         assertThat(ready("webhook")).isGreaterThanOrEqualTo(1);
 
         assertThat(call("missing", null).statusCode()).isEqualTo(404);
+        // or by Host header, as on a cluster (the JDK client may not set Host, so a plain socket does)
+        try (Socket socket = new Socket("127.0.0.1", system.port())) {
+            socket.getOutputStream().write("POST /anything HTTP/1.1\r\nHost: echo.demo.example.com\r\nContent-Length: 3\r\nConnection: close\r\n\r\nhey"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200").endsWith("hey");
+        }
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.metricsPort() + "/metrics"))
                         .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("mu_requests_total{code=\"200\",function=\"echo\",namespace=\"demo\"} 1.0");
+        assertThat(metrics).contains("mu_requests_total{code=\"200\",function=\"echo\",namespace=\"demo\"} 2.0");
 
         List<Long> pids = system.processIds();
         assertThat(pids).hasSizeGreaterThanOrEqualTo(3);
