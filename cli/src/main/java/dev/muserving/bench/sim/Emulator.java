@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -181,7 +182,7 @@ public final class Emulator {
 
         /** One second of pods: pod-seconds by architecture, and demand met (allocated against desired). */
         private void sample(LocalSystem local, List<LocalFunction> functions, FunctionStats[] stats, int[] readyNow, double dt) {
-            Map<String, FunctionStatus> byName = new java.util.HashMap<>();
+            Map<String, FunctionStatus> byName = new HashMap<>();
             local.status().forEach(s -> byName.put(s.function(), s));
             for (int i = 0; i < functions.size(); i++) {
                 FunctionStatus s = byName.get(functions.get(i).spec().name());
