@@ -1,6 +1,7 @@
 package dev.muserving.bench.scenario;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionDuration;
 import dev.muserving.bench.BadInputException;
 import java.io.IOException;
 import java.io.Reader;
@@ -32,7 +33,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class YamlNode {
 
     private static final Pattern MEMORY = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?");
-    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
     private final String source;
     private final String path;
@@ -223,18 +223,8 @@ public final class YamlNode {
 
     /** A duration as the Function CRD writes it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
     public Duration duration() {
-        String raw = text();
-        Matcher m = DURATION.matcher(raw);
-        if (!m.matches()) {
-            throw error("must be a duration such as 500ms, 30s, 5m or 1h, got '" + raw + "'");
-        }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        return FunctionDuration.parse(text())
+                .orElseThrow(() -> error("must be a duration such as 500ms, 30s, 5m or 1h, got '" + text() + "'"));
     }
 
     private Map<String, YamlNode> fields() {

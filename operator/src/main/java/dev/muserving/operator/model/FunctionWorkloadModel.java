@@ -1,6 +1,7 @@
 package dev.muserving.operator.model;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionResourceSpec;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -58,7 +59,8 @@ public final class FunctionWorkloadModel {
     public Deployment toDeployment(Function function, Arch arch, int replicas) {
         FunctionResourceSpec spec = function.getSpec();
         Map<String, String> labels = FunctionNames.archLabels(function, arch);
-        Duration timeout = Durations.parse(spec.timeout, DEFAULT_TIMEOUT);
+        Duration timeout = spec.timeout == null ? DEFAULT_TIMEOUT : FunctionDuration.parse(spec.timeout)
+                .orElseThrow(() -> new IllegalArgumentException("not a duration: " + spec.timeout));
         return new DeploymentBuilder()
                 .withNewMetadata()
                     .withName(FunctionNames.deployment(function, arch))

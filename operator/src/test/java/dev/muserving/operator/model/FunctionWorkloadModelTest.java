@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -118,11 +117,10 @@ class FunctionWorkloadModelTest {
     }
 
     @Test
-    void durationsReadTheCrdsForms() {
-        assertThat(Durations.parse("500ms", null)).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("30s", null)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parse("5m", null)).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Durations.parse("1h", null)).isEqualTo(Duration.ofHours(1));
-        assertThat(Durations.parse(null, Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
+    void aFunctionWithoutTimeoutGetsKnativesRevisionTimeout() {
+        Function fn = function("resize");
+        fn.getSpec().timeout = null;
+        Container queueProxy = model.toDeployment(fn, Arch.AMD64, 1).getSpec().getTemplate().getSpec().getContainers().get(1);
+        assertThat(env(queueProxy)).containsEntry("MU_REQUEST_TIMEOUT_SECONDS", "300");
     }
 }

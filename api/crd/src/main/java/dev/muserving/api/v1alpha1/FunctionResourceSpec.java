@@ -1,6 +1,7 @@
 package dev.muserving.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.muserving.api.FunctionDuration;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -22,8 +23,8 @@ public class FunctionResourceSpec {
 
     /** A container image reference: no whitespace. */
     static final String IMAGE = "^[^\\s]+$";
-    /** A Go-style duration as Knative writes them: 500ms, 30s, 5m, 1h. */
-    static final String DURATION = "^[0-9]+(ms|s|m|h)$";
+    /** A duration as Knative writes them: 500ms, 30s, 5m, 1h. */
+    static final String DURATION = FunctionDuration.PATTERN;
 
     @Pattern(IMAGE)
     public String image;

@@ -1,0 +1,39 @@
+package dev.muserving.api;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Function's durations ({@code timeout}, {@code scale.scaleToZeroAfter}, {@code slo.p99}): a
+ * whole number and {@code ms}, {@code s}, {@code m} or {@code h}, as Knative writes them. One
+ * grammar for the CRD's schema, the operator and {@code mu local}.
+ */
+public final class FunctionDuration {
+
+    /** The CRD's schema pattern (a constant, so annotations can name it). */
+    public static final String PATTERN = "^[0-9]+(ms|s|m|h)$";
+    private static final Pattern FORM = Pattern.compile("([0-9]+)(ms|s|m|h)");
+
+    private FunctionDuration() {}
+
+    /** The duration, or empty for anything else (including one too long to hold). */
+    public static Optional<Duration> parse(String text) {
+        Matcher m = text == null ? null : FORM.matcher(text);
+        if (m == null || !m.matches()) {
+            return Optional.empty();
+        }
+        try {
+            long amount = Long.parseLong(m.group(1));
+            return Optional.of(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            });
+        } catch (ArithmeticException | NumberFormatException tooLong) {
+            return Optional.empty();
+        }
+    }
+}
