@@ -39,27 +39,32 @@ public class OperatorBeans {
 
     @Produces
     @Singleton
-    EventRecorder events(KubernetesClient client, Clock clock, OperatorConfig config) {
-        return new EventRecorder(client, clock, identity(config));
+    EventRecorder events(KubernetesClient client, Clock clock, Identity identity) {
+        return new EventRecorder(client, clock, identity.name());
     }
 
     /** Two instances share one lease; only its holder starts the controllers (the other one waits). */
     @Produces
     @Singleton
-    LeaderElectionConfiguration leaderElection(OperatorConfig config, KubernetesClient client, LeaseLoss leaseLoss) {
+    LeaderElectionConfiguration leaderElection(OperatorConfig config, Identity identity, KubernetesClient client, LeaseLoss leaseLoss) {
         OperatorConfig.LeaderElection lease = config.leaderElection();
         String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
         return new LeaderElectionConfiguration(lease.leaseName(), namespace,
-                lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity(config),
+                lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity.name(),
                 new LeaderCallbacks(() -> { }, leaseLoss::onStopLeading, leader -> { }), false);
     }
+
+    /** This instance's name in the lease and on its Events: the same in both, worked out once. */
+    record Identity(String name) {}
 
     /**
      * The pod name in a cluster (a restarted container keeps it, so it takes its lease back at
      * once); outside one, host name and process id, so two local instances never share a name.
      */
-    static String identity(OperatorConfig config) {
-        return config.identity().orElseGet(() -> {
+    @Produces
+    @Singleton
+    Identity identity(OperatorConfig config) {
+        return new Identity(config.identity().orElseGet(() -> {
             String pod = System.getenv("POD_NAME");
             if (pod != null && !pod.isBlank()) {
                 return pod;
@@ -69,6 +74,6 @@ public class OperatorBeans {
             } catch (UnknownHostException e) {
                 return "mu-operator_" + ProcessHandle.current().pid();
             }
-        });
+        }));
     }
 }

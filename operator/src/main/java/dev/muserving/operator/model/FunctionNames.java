@@ -3,7 +3,10 @@ package dev.muserving.operator.model;
 import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The one place for the names and labels of a Function's children. */
 public final class FunctionNames {
@@ -28,6 +31,14 @@ public final class FunctionNames {
     /** How events and logs name a child: {@code Deployment/resize-amd64}. */
     public static String child(HasMetadata child) {
         return child.getKind() + "/" + child.getMetadata().getName();
+    }
+
+    /** The children a function has with these architectures, named as {@link #child} names them. */
+    public static Set<String> children(Function function, Collection<Arch> architectures) {
+        Set<String> children = new TreeSet<>();
+        architectures.forEach(arch -> children.add("Deployment/" + deployment(function, arch)));
+        children.add("Service/" + service(function));
+        return children;
     }
 
     /** The Service in front of every pod of the function, whatever its architecture. */

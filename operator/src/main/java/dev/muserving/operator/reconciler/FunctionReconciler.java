@@ -64,10 +64,7 @@ public class FunctionReconciler implements Reconciler<Function> {
         new ReconcileInputs(model, plan).putInto(context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
 
-        Set<String> wanted = Stream.concat(
-                        plan.architectures().stream().map(arch -> model.toDeployment(function, arch, plan.replicas(arch))),
-                        Stream.of(model.toService(function)))
-                .map(FunctionNames::child).collect(Collectors.toSet());
+        Set<String> wanted = FunctionNames.children(function, plan.architectures());
         FunctionResourceStatus next = aggregator.aggregate(function, plan, context.getSecondaryResources(Deployment.class),
                 context.getSecondaryResources(Pod.class), clock.instant());
         events.record(function, FunctionEvents.between(before, wanted, function.getStatus(), next));
