@@ -1,16 +1,10 @@
 package dev.muserving.load;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -45,19 +39,7 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private final HttpClient client;
-    private final ExecutorService executor;
-
-    public LoadGenerator() {
-        executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "mu-load");
-            t.setDaemon(true);
-            return t;
-        });
-        // HTTP/1.1 as the activator-lb speaks it (the JDK would otherwise offer an h2c upgrade on every connection)
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-    }
+    private final AsyncRequests requests = new AsyncRequests("mu-load");
 
     /**
      * Sends Poisson arrivals at {@code rate} per second for {@code duration}, then waits for the
@@ -77,7 +59,6 @@ public final class LoadGenerator implements AutoCloseable {
         Map<Integer, AtomicLong> secondStatus = new ConcurrentHashMap<>();
         AtomicLong errors = new AtomicLong();
         AtomicLong secondErrors = new AtomicLong();
-        AtomicLong inFlight = new AtomicLong();
         long sent = 0;
         long dropped = 0;
         long secondSent = 0;
@@ -103,35 +84,27 @@ public final class LoadGenerator implements AutoCloseable {
                 break;
             }
             LockSupport.parkNanos(at - System.nanoTime());
-            if (inFlight.get() >= MAX_IN_FLIGHT) {
+            if (requests.inFlight() >= MAX_IN_FLIGHT) {
                 dropped++;
                 secondDropped++;
                 continue;
             }
             sent++;
             secondSent++;
-            inFlight.incrementAndGet();
-            long sentAt = System.nanoTime();
-            HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout);
-            request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
-            client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                inFlight.decrementAndGet();
-                if (failure != null) {
+            requests.send(target, body, timeout, (code, nanos) -> {
+                if (code == AsyncRequests.NO_ANSWER) {
                     errors.incrementAndGet();
                     secondErrors.incrementAndGet();
                     return;
                 }
-                latency.recordValue(Math.max(1, (System.nanoTime() - sentAt) / 1000));
-                status.computeIfAbsent(response.statusCode(), c -> new AtomicLong()).incrementAndGet();
-                secondStatus.computeIfAbsent(response.statusCode(), c -> new AtomicLong()).incrementAndGet();
+                latency.recordValue(Math.max(1, nanos / 1000));
+                status.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
+                secondStatus.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
             });
         }
-        long waitUntil = System.nanoTime() + timeout.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < waitUntil) {
-            LockSupport.parkNanos(10_000_000L);
-        }
+        long unanswered = requests.awaitAnswers(timeout);
         total.add(latency.getIntervalHistogram());
-        return new Window(sent, drain(status), errors.get() + inFlight.get(), dropped, total);
+        return new Window(sent, drain(status), errors.get() + unanswered, dropped, total);
     }
 
     private static Map<Integer, Long> drain(Map<Integer, AtomicLong> counts) {
@@ -143,11 +116,6 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        requests.close();
     }
 }

@@ -7,15 +7,13 @@ import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.LatencyDistribution;
 import dev.muserving.bench.scenario.Scenario;
 import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.load.AsyncRequests;
 import dev.muserving.local.FunctionStatus;
 import dev.muserving.local.LocalFunction;
 import dev.muserving.local.LocalNode;
 import dev.muserving.local.LocalPolicies;
 import dev.muserving.local.LocalSystem;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -130,15 +125,8 @@ public final class Emulator {
     /** Sends every arrival at its time and records what came back; samples pods every second. */
     private final class Replay implements AutoCloseable {
 
-        private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "mu-emulate");
-            t.setDaemon(true);
-            return t;
-        });
-        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        private final AsyncRequests requests = new AsyncRequests("mu-emulate");
         private final int port;
-        private final AtomicLong inFlight = new AtomicLong();
 
         Replay(int port) {
             this.port = port;
@@ -174,10 +162,7 @@ public final class Emulator {
                 sample(local, functions, stats, readyNow, 1);
                 nextSample += 1;
             }
-            long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
-            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(10_000_000L);
-            }
+            requests.awaitAnswers(REQUEST_TIMEOUT);
         }
 
         /** One second of pods: pod-seconds by architecture, and demand met (allocated against desired). */
@@ -208,17 +193,13 @@ public final class Emulator {
                     stats.coldStarts++;
                 }
             }
-            inFlight.incrementAndGet();
-            long sentAt = System.nanoTime();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fn/" + NAMESPACE + "/" + fn.key().name()))
-                    .timeout(REQUEST_TIMEOUT).GET().build();
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                inFlight.decrementAndGet();
+            URI target = URI.create("http://127.0.0.1:" + port + "/fn/" + NAMESPACE + "/" + fn.key().name());
+            requests.send(target, null, REQUEST_TIMEOUT, (code, nanos) -> {
                 synchronized (stats) {
-                    if (failure != null || response.statusCode() >= 400) {
+                    if (code == AsyncRequests.NO_ANSWER || code >= 400) {
                         stats.dropped++;
                     } else {
-                        stats.recordLatency((System.nanoTime() - sentAt) / 1e9, model.spec().sloP99Ms() / 1000);
+                        stats.recordLatency(nanos / 1e9, model.spec().sloP99Ms() / 1000);
                     }
                 }
             });
@@ -226,7 +207,7 @@ public final class Emulator {
 
         @Override
         public void close() {
-            executor.shutdownNow();
+            requests.close();
         }
     }
 }

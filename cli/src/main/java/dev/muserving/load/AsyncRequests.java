@@ -1,0 +1,79 @@
+package dev.muserving.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sends requests without waiting for them and says what came back, counting those still in
+ * flight: the client side of open-loop load ({@code mu load}, {@code mu bench --mode emulate}).
+ * HTTP/1.1, as the activator-lb speaks it (the JDK would otherwise offer an h2c upgrade on every
+ * connection).
+ */
+public final class AsyncRequests implements AutoCloseable {
+
+    /** One request's end: its status and how long it took, or {@link #NO_ANSWER} when none came (refused, reset, timed out). */
+    @FunctionalInterface
+    public interface Answer {
+        void answered(int status, long nanos);
+    }
+
+    public static final int NO_ANSWER = -1;
+
+    private final ExecutorService executor;
+    private final HttpClient client;
+    private final AtomicLong inFlight = new AtomicLong();
+
+    /** @param threadName names the client's threads */
+    public AsyncRequests(String threadName) {
+        executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** @param body sent with POST when not null, else GET */
+    public void send(URI target, String body, Duration timeout, Answer answer) {
+        inFlight.incrementAndGet();
+        long sentAt = System.nanoTime();
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout);
+        request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
+        client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+            inFlight.decrementAndGet();
+            answer.answered(failure == null ? response.statusCode() : NO_ANSWER, System.nanoTime() - sentAt);
+        });
+    }
+
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    /** Waits until every request has its answer, at most {@code timeout}; returns how many are still out. */
+    public long awaitAnswers(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000L);
+        }
+        return inFlight.get();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
