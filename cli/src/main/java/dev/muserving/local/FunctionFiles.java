@@ -1,6 +1,7 @@
 package dev.muserving.local;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionDefaults;
 import dev.muserving.api.FunctionSpec;
 import dev.muserving.bench.BadInputException;
 import dev.muserving.bench.scenario.YamlNode;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * Reads Function YAMLs, the same files {@code kubectl apply} takes, for {@code mu local}
  * ({@link FunctionWatcher} reads the files and applies them). A file
- * may hold several documents; documents of other kinds are skipped with a note, and so are the
+ * may hold several documents; Namespaces are skipped, documents of other kinds with a note, and so are the
  * fields only a cluster uses (images). Each problem names the file, the line and the field, and a
  * bad Function does not stop the others.
  */
@@ -33,6 +34,8 @@ public final class FunctionFiles {
 
     private static final String API_VERSION = "muserving.dev/v1alpha1";
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    /** A DNS-1035 label, as the CRD requires of a Function's name. */
+    private static final Pattern NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> SPEC = Set.of("image", "images", "architectures", "port", "env", "containerConcurrency",
             "resources", "scale", "slo", "weight", "timeout", "local");
@@ -76,6 +79,9 @@ public final class FunctionFiles {
         for (YamlNode doc : documents) {
             try {
                 String kind = doc.find("kind").map(YamlNode::text).orElse("");
+                if ("Namespace".equals(kind)) {
+                    continue; // a cluster needs it before its Functions; on one machine a namespace is only a name
+                }
                 if (!"Function".equals(kind)) {
                     notes.add(source + ":" + doc.line() + ": skipped a " + (kind.isEmpty() ? "document without kind" : kind)
                             + "; mu local runs Functions only");
@@ -95,8 +101,8 @@ public final class FunctionFiles {
 
     private static LocalFunction function(String source, YamlNode doc, List<String> notes) {
         YamlNode metadata = doc.get("metadata");
-        String name = label(metadata.get("name"));
-        String namespace = metadata.find("namespace").map(FunctionFiles::label).orElse("default");
+        String name = label(metadata.get("name"), NAME, "starting with a letter");
+        String namespace = metadata.find("namespace").map(n -> label(n, LABEL, "")).orElse("default");
         FunctionKey key = new FunctionKey(namespace, name);
         YamlNode spec = doc.get("spec");
         spec.allowOnly(SPEC);
@@ -117,10 +123,14 @@ public final class FunctionFiles {
                 throw archNode.error("must name at least one architecture");
             }
         }
-        YamlNode resources = spec.get("resources");
-        resources.allowOnly(Set.of("cpu", "memory"));
-        int cpu = resources.get("cpu").cpuMillis();
-        int memory = resources.get("memory").memoryMiB();
+        int cpu = FunctionDefaults.CPU_MILLIS;
+        int memory = FunctionDefaults.MEMORY_MIB;
+        YamlNode resources = spec.find("resources").orElse(null);
+        if (resources != null) {
+            resources.allowOnly(Set.of("cpu", "memory"));
+            cpu = resources.find("cpu").map(YamlNode::cpuMillis).orElse(cpu);
+            memory = resources.find("memory").map(YamlNode::memoryMiB).orElse(memory);
+        }
 
         int min = 0;
         int max = 0;
@@ -211,10 +221,11 @@ public final class FunctionFiles {
         return new LocalFunction.Emulated(serviceMs, cpuMs);
     }
 
-    private static String label(YamlNode node) {
+    private static String label(YamlNode node, Pattern form, String also) {
         String value = node.text();
-        if (!LABEL.matcher(value).matches()) {
-            throw node.error("must be a DNS label (lower-case letters, digits and '-', at most 63), got '" + value + "'");
+        if (!form.matcher(value).matches()) {
+            throw node.error("must be a DNS label (lower-case letters, digits and '-', at most 63" + (also.isEmpty() ? "" : ", " + also)
+                    + "), got '" + value + "'");
         }
         return value;
     }

@@ -19,7 +19,7 @@ class LbBenchCommandTest {
     @Test
     void measuresEachTargetAndWritesTheSummary(@TempDir Path out) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")),
-                "wrk is not installed (Debian: apt-get install wrk); .ci/run installs it");
+                "wrk is not installed (Debian: apt-get install wrk); ./test.sh installs it when run as root");
         CommandLine cli = Mu.commandLine();
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();

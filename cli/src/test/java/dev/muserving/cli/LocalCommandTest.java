@@ -58,7 +58,9 @@ class LocalCommandTest {
         Path examples = Path.of("..", "examples");
         Files.copy(examples.resolve("echo.yaml"), dir.resolve("echo.yaml"));
         Path resize = Files.copy(examples.resolve("resize.yaml"), dir.resolve("resize.yaml"));
-        mu = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // A build run as a background job hands its JVMs SIGINT ignored, and a JVM that starts with SIGINT
+        // ignored never handles it: env restores the default, as a terminal would have it.
+        mu = new ProcessBuilder("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Mu.class.getName(),
                 "local", "-f", dir.toString(), "--port", "0", "--metrics-port", "0", "--no-view", "--logs", dir.resolve("logs").toString())
                 .redirectErrorStream(true).start();

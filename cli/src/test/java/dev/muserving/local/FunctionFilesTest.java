@@ -52,6 +52,10 @@ class FunctionFilesTest {
     void anyOtherCommandRunsAsItIsAndOtherKindsAreSkipped() {
         FunctionFiles.Result result = FunctionFiles.parse("two.yaml", """
                 apiVersion: v1
+                kind: Namespace
+                metadata: {name: demo}
+                ---
+                apiVersion: v1
                 kind: ConfigMap
                 metadata: {name: settings}
                 ---
@@ -62,7 +66,7 @@ class FunctionFilesTest {
                   local: {command: [python3, handler.py]}
                 """);
         assertThat(result.problems()).isEmpty();
-        assertThat(result.notes()).containsExactly("two.yaml:1: skipped a ConfigMap; mu local runs Functions only");
+        assertThat(result.notes()).containsExactly("two.yaml:5: skipped a ConfigMap; mu local runs Functions only");
         LocalFunction fn = result.functions().get(0);
         assertThat(fn.key().toString()).isEqualTo("default/hello");
         assertThat(fn.spec().cpuMillis()).isEqualTo(1000);
@@ -101,6 +105,17 @@ class FunctionFilesTest {
         assertThat(FunctionFiles.parse("broken.yaml", "kind: Function\nspec: [unclosed\n").problems())
                 .singleElement().asString().startsWith("broken.yaml:3: not valid YAML");
         assertThat(FunctionFiles.parse("name.yaml", HEAD + "metadata: {name: Bad_Name}\nspec: {}\n").problems())
-                .containsExactly("name.yaml:3: metadata.name: must be a DNS label (lower-case letters, digits and '-', at most 63), got 'Bad_Name'");
+                .containsExactly("name.yaml:3: metadata.name: must be a DNS label (lower-case letters, digits and '-', at most 63, "
+                        + "starting with a letter), got 'Bad_Name'");
+        assertThat(FunctionFiles.parse("digit.yaml", HEAD + "metadata: {name: 9lives}\nspec: {}\n").problems())
+                .singleElement().asString().contains("starting with a letter), got '9lives'");
+    }
+
+    @Test
+    void resourcesDefaultAsTheCrdDefaultsThem() {
+        FunctionFiles.Result result = FunctionFiles.parse("min.yaml", HEAD + "metadata: {name: small}\nspec:\n  local: {command: [x]}\n");
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.functions().get(0).spec().cpuMillis()).isEqualTo(100);
+        assertThat(result.functions().get(0).spec().memoryMiB()).isEqualTo(128);
     }
 }

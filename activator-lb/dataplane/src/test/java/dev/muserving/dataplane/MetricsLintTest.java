@@ -42,7 +42,7 @@ class MetricsLintTest {
     @BeforeAll
     static void needsPromtool() {
         Assumptions.assumeTrue(onPath("promtool"),
-                "promtool is not installed (Debian: apt-get install prometheus); .ci/run installs it");
+                "promtool is not installed (Debian: apt-get install prometheus); ./test.sh installs it when run as root");
     }
 
     @Test

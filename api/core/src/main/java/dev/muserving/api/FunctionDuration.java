@@ -7,14 +7,16 @@ import java.util.regex.Pattern;
 
 /**
  * The Function's durations ({@code timeout}, {@code scale.scaleToZeroAfter}, {@code slo.p99}): a
- * whole number and {@code ms}, {@code s}, {@code m} or {@code h}, as Knative writes them. One
- * grammar for the CRD's schema, the operator and {@code mu local}.
+ * whole number of at most six digits and {@code ms}, {@code s}, {@code m} or {@code h}, as Knative
+ * writes them. Six digits (up to 114 years) keep every reader's arithmetic in range, nanoseconds
+ * included, so the API server refuses what no reader could hold. One grammar for the CRD's schema,
+ * the operator and {@code mu local}.
  */
 public final class FunctionDuration {
 
     /** The CRD's schema pattern (a constant, so annotations can name it). */
-    public static final String PATTERN = "^[0-9]+(ms|s|m|h)$";
-    private static final Pattern FORM = Pattern.compile("([0-9]+)(ms|s|m|h)");
+    public static final String PATTERN = "^[0-9]{1,6}(ms|s|m|h)$";
+    private static final Pattern FORM = Pattern.compile("([0-9]{1,6})(ms|s|m|h)");
 
     private FunctionDuration() {}
 

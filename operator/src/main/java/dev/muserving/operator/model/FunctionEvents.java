@@ -15,10 +15,14 @@ import java.util.Set;
 public final class FunctionEvents {
 
     private static final String UNSCHEDULABLE = "Unschedulable";
+    /** Ready's reasons that say the operator could not act: each new one warns, under its own reason. */
+    private static final Set<String> NOT_ACTED_ON = Set.of(FunctionStatusAggregator.INVALID_SPEC, FunctionStatusAggregator.RECONCILE_FAILED);
 
     private FunctionEvents() {}
 
     /**
+     * A generation the operator does not act on rolls nothing out: it gets its warning, no {@code Updated}.
+     *
      * @param before the children (kind/name, e.g. {@code Deployment/resize-amd64}) that existed before the reconciliation
      * @param wanted the children the reconciliation made sure of
      */
@@ -29,11 +33,15 @@ public final class FunctionEvents {
                 .forEach(child -> events.add(FunctionEvent.normal("Created", "Created " + child)));
         before.stream().filter(child -> !wanted.contains(child)).sorted()
                 .forEach(child -> events.add(FunctionEvent.normal("Deleted", "Deleted " + child + ": its architecture is no longer allowed")));
+        Optional<Condition> wasReady = find(previous, FunctionStatusAggregator.READY);
+        Optional<Condition> notActedOn = find(next, FunctionStatusAggregator.READY).filter(ready -> NOT_ACTED_ON.contains(ready.getReason()));
         Long seen = previous == null ? null : previous.observedGeneration;
-        if (seen != null && next.observedGeneration != null && next.observedGeneration > seen) {
+        if (notActedOn.isEmpty() && seen != null && next.observedGeneration != null && next.observedGeneration > seen) {
             events.add(FunctionEvent.normal("Updated", "Rolling out generation " + next.observedGeneration));
         }
-        Optional<Condition> wasReady = find(previous, FunctionStatusAggregator.READY);
+        notActedOn.filter(ready -> wasReady.map(c -> !ready.getReason().equals(c.getReason()) || !ready.getMessage().equals(c.getMessage()))
+                        .orElse(true))
+                .ifPresent(ready -> events.add(FunctionEvent.warning(ready.getReason(), ready.getMessage())));
         find(next, FunctionStatusAggregator.READY).filter(ready -> !sameStatus(wasReady, ready)).ifPresent(ready -> {
             if ("True".equals(ready.getStatus())) {
                 events.add(FunctionEvent.normal("Ready", ready.getMessage()));

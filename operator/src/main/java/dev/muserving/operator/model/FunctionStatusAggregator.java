@@ -31,6 +31,10 @@ public final class FunctionStatusAggregator {
 
     public static final String READY = "Ready";
     public static final String SCHEDULED = "Scheduled";
+    /** Ready's reason when the spec holds something the operator cannot act on ({@link FunctionSpecCheck}). */
+    public static final String INVALID_SPEC = "InvalidSpec";
+    /** Ready's reason when reconciling failed and the retries are spent. */
+    public static final String RECONCILE_FAILED = "ReconcileFailed";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,6 +73,23 @@ public final class FunctionStatusAggregator {
         status.conditions = List.of(
                 condition(previous, READY, readiness(function, plan, byName), generation, now),
                 condition(previous, SCHEDULED, scheduling(live, plan.total()), generation, now));
+        return status;
+    }
+
+    /**
+     * The status of a Function the operator does not act on this time: the last status kept (its
+     * children are left as they are, so the pods that served go on serving), {@code Ready=False}
+     * with the reason and message, the generation seen.
+     */
+    public static FunctionResourceStatus notActedOn(Function function, String reason, String message, Instant now) {
+        long generation = Optional.ofNullable(function.getMetadata().getGeneration()).orElse(0L);
+        FunctionResourceStatus previous = Optional.ofNullable(function.getStatus()).orElseGet(FunctionResourceStatus::new);
+        FunctionResourceStatus status = JSON.convertValue(previous, FunctionResourceStatus.class);
+        status.observedGeneration = generation;
+        List<Condition> conditions = new ArrayList<>(Optional.ofNullable(previous.conditions).orElse(List.of()).stream()
+                .filter(c -> !READY.equals(c.getType())).toList());
+        conditions.add(0, condition(previous, READY, new Verdict(false, reason, message), generation, now));
+        status.conditions = conditions;
         return status;
     }
 

@@ -1,6 +1,7 @@
 package dev.muserving.operator.model;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionDefaults;
 import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionResourceSpec;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A Function's desired children, built from its spec alone (DESIGN.md rule 3): one Deployment per
@@ -35,7 +37,6 @@ public final class FunctionWorkloadModel {
     /** The queue-proxy's ports, as Knative's: traffic 8012, admin (readiness, metrics) 8022. */
     public static final int QUEUE_PORT = 8012;
     public static final int ADMIN_PORT = 8022;
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
     /** What the sidecar itself asks for: it forwards, it does not compute. */
     static final Map<String, Quantity> QUEUE_PROXY_REQUESTS = Map.of("cpu", new Quantity("25m"), "memory", new Quantity("48Mi"));
     /** The non-root user the containers run as unless their image says otherwise. */
@@ -59,8 +60,8 @@ public final class FunctionWorkloadModel {
     public Deployment toDeployment(Function function, Arch arch, int replicas) {
         FunctionResourceSpec spec = function.getSpec();
         Map<String, String> labels = FunctionNames.archLabels(function, arch);
-        Duration timeout = spec.timeout == null ? DEFAULT_TIMEOUT : FunctionDuration.parse(spec.timeout)
-                .orElseThrow(() -> new IllegalArgumentException("not a duration: " + spec.timeout));
+        Duration timeout = FunctionDuration.parse(Objects.requireNonNullElse(spec.timeout, FunctionDefaults.TIMEOUT))
+                .orElseThrow(() -> new IllegalArgumentException("spec.timeout: not a duration: " + spec.timeout));
         return new DeploymentBuilder()
                 .withNewMetadata()
                     .withName(FunctionNames.deployment(function, arch))
@@ -116,13 +117,16 @@ public final class FunctionWorkloadModel {
 
     private Container userContainer(Function function, Arch arch) {
         FunctionResourceSpec spec = function.getSpec();
-        int port = spec.port == null ? 8080 : spec.port;
+        int port = port(spec);
         List<EnvVar> env = new ArrayList<>();
         if (spec.env != null) {
             spec.env.forEach(e -> env.add(new EnvVarBuilder().withName(e.name).withValue(e.value).build()));
         }
         env.add(new EnvVarBuilder().withName("PORT").withValue(Integer.toString(port)).build());
-        Map<String, Quantity> requests = Map.of("cpu", new Quantity(spec.resources.cpu), "memory", new Quantity(spec.resources.memory));
+        FunctionResourceSpec.Resources resources = Objects.requireNonNullElseGet(spec.resources, FunctionResourceSpec.Resources::new);
+        Map<String, Quantity> requests = Map.of(
+                "cpu", new Quantity(Objects.requireNonNullElse(resources.cpu, FunctionDefaults.CPU)),
+                "memory", new Quantity(Objects.requireNonNullElse(resources.memory, FunctionDefaults.MEMORY)));
         return new ContainerBuilder()
                 .withName(FunctionNames.USER_CONTAINER)
                 .withImage(image(spec, arch))
@@ -143,8 +147,9 @@ public final class FunctionWorkloadModel {
                 .withEnv(
                         env("MU_PORT", Integer.toString(QUEUE_PORT)),
                         env("MU_ADMIN_PORT", Integer.toString(ADMIN_PORT)),
-                        env("MU_USER_PORT", Integer.toString(spec.port == null ? 8080 : spec.port)),
-                        env("MU_CONTAINER_CONCURRENCY", Integer.toString(spec.containerConcurrency == null ? 0 : spec.containerConcurrency)),
+                        env("MU_USER_PORT", Integer.toString(port(spec))),
+                        env("MU_CONTAINER_CONCURRENCY", Integer.toString(
+                                Objects.requireNonNullElse(spec.containerConcurrency, FunctionDefaults.CONTAINER_CONCURRENCY))),
                         env("MU_ARCH", arch.label()),
                         env("MU_REQUEST_TIMEOUT_SECONDS", Long.toString(Math.max(1, timeout.toSeconds()))),
                         new EnvVarBuilder().withName("MU_POD_NAME").withNewValueFrom().withNewFieldRef()
@@ -156,6 +161,10 @@ public final class FunctionWorkloadModel {
                 .withNewResources().withRequests(QUEUE_PROXY_REQUESTS).endResources()
                 .withSecurityContext(restricted())
                 .build();
+    }
+
+    private static int port(FunctionResourceSpec spec) {
+        return Objects.requireNonNullElse(spec.port, FunctionDefaults.PORT);
     }
 
     /** Knative's rule: one multi-arch image, or one per architecture (the CRD's CEL rule makes sure it exists). */

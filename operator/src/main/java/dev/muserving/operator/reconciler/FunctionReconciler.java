@@ -4,6 +4,7 @@ import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import dev.muserving.operator.model.FunctionEvents;
 import dev.muserving.operator.model.FunctionNames;
+import dev.muserving.operator.model.FunctionSpecCheck;
 import dev.muserving.operator.model.FunctionStatusAggregator;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.ReplicaPlan;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -59,8 +61,16 @@ public class FunctionReconciler implements Reconciler<Function> {
 
     @Override
     public UpdateControl<Function> reconcile(Function function, Context<Function> context) {
-        ReplicaPlan plan = replicas.plan(function);
         Set<String> before = children(context);
+        List<String> problems = FunctionSpecCheck.problems(function);
+        if (!problems.isEmpty()) {
+            FunctionResourceStatus next = FunctionStatusAggregator.notActedOn(function, FunctionStatusAggregator.INVALID_SPEC,
+                    String.join("; ", problems), clock.instant());
+            events.record(function, FunctionEvents.between(before, before, function.getStatus(), next));
+            return FunctionStatusAggregator.same(function.getStatus(), next) ? UpdateControl.noUpdate()
+                    : UpdateControl.patchStatus(statusPatch(function, next));
+        }
+        ReplicaPlan plan = replicas.plan(function);
         new ReconcileInputs(model, plan).putInto(context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
 
@@ -72,6 +82,33 @@ public class FunctionReconciler implements Reconciler<Function> {
             return UpdateControl.noUpdate();
         }
         return UpdateControl.patchStatus(statusPatch(function, next));
+    }
+
+    /**
+     * Once the retries of a failing reconciliation are spent, the Function says so: {@code Ready=False}
+     * with reason {@code ReconcileFailed} and the error, and a warning Event. Earlier failures stay
+     * quiet, so a passing conflict does not flap the status.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Function> updateErrorStatus(Function function, Context<Function> context, Exception e) {
+        if (context.getRetryInfo().map(retry -> !retry.isLastAttempt()).orElse(false)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        FunctionResourceStatus next = FunctionStatusAggregator.notActedOn(function, FunctionStatusAggregator.RECONCILE_FAILED,
+                "reconciling failed and its retries are spent (the next change to the Function retries): " + cause(e), clock.instant());
+        events.record(function, FunctionEvents.between(Set.of(), Set.of(), function.getStatus(), next));
+        return FunctionStatusAggregator.same(function.getStatus(), next) ? ErrorStatusUpdateControl.noStatusUpdate()
+                : ErrorStatusUpdateControl.patchStatus(statusPatch(function, next));
+    }
+
+    /** The innermost message: JOSDK wraps the client's error in an aggregate. */
+    private static String cause(Throwable e) {
+        Throwable inner = e;
+        while (inner.getCause() != null && inner.getCause() != inner) {
+            inner = inner.getCause();
+        }
+        String message = inner.getMessage() == null ? inner.getClass().getSimpleName() : inner.getMessage();
+        return message.length() > 500 ? message.substring(0, 500) + "…" : message;
     }
 
     /** The function's pods, so that scheduling and readiness changes reach the status. */

@@ -209,6 +209,58 @@ class FunctionOperatorIT {
     }
 
     @Test
+    void aFunctionTheOperatorCannotActOnSaysWhyInItsStatusAndAnEventAndTheOperatorGoesOn(Cluster cluster) throws IOException {
+        String ns = namespace("cannot");
+        String quotaNs = namespace("quota");
+        // spent quickly: two attempts half a second apart
+        Map<String, String> retries = Map.of("quarkus.operator-sdk.controllers.function.retry.max-attempts", "2",
+                "quarkus.operator-sdk.controllers.function.retry.interval.initial", "500");
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "op-cannot", retries).awaitLeading()) {
+            // stored while an older CRD did not require spec; the CRD is put back at once
+            Path specless = yaml("specless", "apiVersion: muserving.dev/v1alpha1\nkind: Function\nmetadata: {name: specless, namespace: " + ns + "}\n");
+            cluster.kubectl("patch", "crd", "functions.muserving.dev", "--type=json",
+                    "-p", "[{\"op\":\"remove\",\"path\":\"/spec/versions/0/schema/openAPIV3Schema/required\"}]");
+            try {
+                await("a Function without spec is stored").atMost(CONVERGE)
+                        .until(() -> cluster.tryKubectl("apply", "-f", specless.toString()).exitCode() == 0);
+            } finally {
+                installTheCrd(cluster);
+            }
+            Function invalid = awaitFunction(ns, "specless", fn -> condition(fn, "Ready") != null);
+            Condition ready = condition(invalid, "Ready");
+            assertThat(ready.getStatus()).isEqualTo("False");
+            assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+            assertThat(ready.getMessage()).startsWith("spec: missing");
+            assertThat(invalid.getStatus().observedGeneration).isEqualTo(invalid.getMetadata().getGeneration());
+            await().atMost(CONVERGE).until(() -> events(ns, "specless").stream()
+                    .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason()) && e.getMessage().startsWith("spec: missing")));
+            assertThat(deployments(ns)).isEmpty();
+
+            // mended, it is served
+            cluster.kubectl("-n", ns, "patch", "fn", "specless", "--type=merge", "-p", "{\"spec\":{\"image\":\"r.example/e:1\"}}");
+            awaitFunction(ns, "specless", FunctionOperatorIT::readyAtItsGeneration);
+            assertThat(deployments(ns)).containsOnlyKeys("specless-amd64", "specless-arm64");
+
+            // valid, but the API server refuses its Deployments: once the retries are spent, the status says why
+            cluster.kubectl("-n", quotaNs, "create", "quota", "no-deployments", "--hard=count/deployments.apps=0");
+            cluster.kubectl("apply", "-f", yaml("quota", functionYaml(quotaNs, "refused", TWO_IMAGES)).toString());
+            Function refused = awaitFunction(quotaNs, "refused",
+                    fn -> condition(fn, "Ready") != null && "ReconcileFailed".equals(condition(fn, "Ready").getReason()));
+            assertThat(condition(refused, "Ready").getStatus()).isEqualTo("False");
+            assertThat(condition(refused, "Ready").getMessage()).contains("exceeded quota");
+            await().atMost(CONVERGE).until(() -> events(quotaNs, "refused").stream()
+                    .anyMatch(e -> "Warning".equals(e.getType()) && "ReconcileFailed".equals(e.getReason())));
+
+            // and the operator goes on serving others
+            createFunction(ns, "after", 1);
+            awaitFunction(ns, "after", FunctionOperatorIT::readyAtItsGeneration);
+        } finally {
+            dropNamespace(ns);
+            dropNamespace(quotaNs);
+        }
+    }
+
+    @Test
     void anOperatorKilledMidReconcileConvergesAfterARestartWithoutDuplicatesOrOrphans(Cluster cluster) {
         String ns = namespace("crash");
         int functions = 40;
@@ -271,8 +323,7 @@ class FunctionOperatorIT {
     @Test
     void theShippedRbacIsEnoughToServeAFunction(Cluster cluster) throws IOException {
         Path rbac = KubernetesControlPlane.repositoryRoot().resolve("deploy/operator/rbac.yaml");
-        cluster.tryKubectl("create", "namespace", "mu-system");
-        cluster.kubectl("apply", "-f", rbac.toString());
+        cluster.kubectl("apply", "-f", rbac.toString()); // creates its namespace too
         String token = cluster.kubectl("-n", "mu-system", "create", "token", "mu-operator", "--duration=1h").strip();
         String server = cluster.kubectl("config", "view", "--raw", "--minify", "--flatten", "-o", "jsonpath={.clusters[0].cluster.server}");
         String ca = cluster.kubectl("config", "view", "--raw", "--minify", "--flatten",

@@ -49,4 +49,18 @@ class FunctionEventsTest {
                 .containsExactly(new FunctionEvent(FunctionEvent.Type.Warning, "Unschedulable", "why"));
         assertThat(FunctionEvents.between(Set.of(), Set.of(), stuck, stuck)).isEmpty();
     }
+
+    @Test
+    void aSpecTheOperatorCannotActOnWarnsOnceForEachNewMessage() {
+        FunctionResourceStatus invalid = status(2, "False", "InvalidSpec", "Scheduled");
+        assertThat(FunctionEvents.between(Set.of(), Set.of(), status(1, "True", "Ready", "Scheduled"), invalid))
+                .containsExactly(new FunctionEvent(FunctionEvent.Type.Warning, "InvalidSpec", "m"));
+        assertThat(FunctionEvents.between(Set.of(), Set.of(), invalid, invalid)).isEmpty();
+        FunctionResourceStatus otherProblem = status(3, "False", "InvalidSpec", "Scheduled");
+        otherProblem.conditions.get(0).setMessage("another");
+        assertThat(FunctionEvents.between(Set.of(), Set.of(), invalid, otherProblem)).extracting(FunctionEvent::reason)
+                .containsExactly("InvalidSpec");
+        assertThat(FunctionEvents.between(Set.of(), Set.of(), null, status(1, "False", "ReconcileFailed", "Pending")))
+                .containsExactly(new FunctionEvent(FunctionEvent.Type.Warning, "ReconcileFailed", "m"));
+    }
 }

@@ -167,4 +167,25 @@ class FunctionStatusAggregatorTest {
         Condition notCreated = condition(aggregator.aggregate(fn, plan, children, List.of(leaving), T0), "Scheduled");
         assertThat(notCreated.getMessage()).isEqualTo("0 of 3 pod(s) on nodes; the others wait for the Deployment to create them");
     }
+
+    @Test
+    void aFunctionNotActedOnKeepsItsLastStatusWithReadyFalseAndTheReason() {
+        Function fn = function();
+        List<Deployment> children = List.of(deployment(fn, Arch.AMD64, 2, 2, 2), deployment(fn, Arch.ARM64, 1, 1, 1));
+        fn.setStatus(aggregator.aggregate(fn, plan, children, placed(3), T0));
+        fn.getMetadata().setGeneration(2L);
+        FunctionResourceStatus next = FunctionStatusAggregator.notActedOn(fn, FunctionStatusAggregator.INVALID_SPEC, "spec: missing", T0.plusSeconds(5));
+        assertThat(next.observedGeneration).isEqualTo(2);
+        assertThat(next.replicas.ready).as("the pods that served still serve").isEqualTo(3);
+        assertThat(condition(next, "Ready").getStatus()).isEqualTo("False");
+        assertThat(condition(next, "Ready").getReason()).isEqualTo("InvalidSpec");
+        assertThat(condition(next, "Ready").getMessage()).isEqualTo("spec: missing");
+        assertThat(condition(next, "Ready").getLastTransitionTime()).isEqualTo("2026-11-23T10:00:05Z");
+        assertThat(condition(next, "Scheduled")).isEqualTo(condition(fn.getStatus(), "Scheduled"));
+        assertThat(fn.getStatus().conditions).as("the status it came from is left alone").extracting(c -> c.getReason()).contains("Ready");
+
+        fn.setStatus(next);
+        assertThat(FunctionStatusAggregator.same(next, FunctionStatusAggregator.notActedOn(fn, FunctionStatusAggregator.INVALID_SPEC,
+                "spec: missing", T0.plusSeconds(60)))).as("nothing to patch the second time").isTrue();
+    }
 }

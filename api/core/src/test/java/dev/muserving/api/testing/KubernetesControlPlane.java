@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.jupiter.api.extension.TestInstancePostProcessor;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -18,14 +19,16 @@ import org.opentest4j.TestAbortedException;
  * and stopped when the JVM exits:
  * <ol>
  *   <li>the cluster of {@code MU_TEST_KUBECONFIG}, when it is set (any cluster, k3s included);
- *   <li>otherwise {@code deploy/testenv/testenv.sh up}, when its binaries are built (`.ci/run` builds
+ *   <li>otherwise {@code deploy/testenv/testenv.sh up}, when its binaries are built (`./test.sh` builds
  *       them; docs/development.md);
  *   <li>otherwise the test is skipped, with a one-line reason that says how to get one.
  * </ol>
- * Tests receive a {@link Cluster} parameter. Docker-based k3s (Testcontainers) is not tried: no
- * machine of this project has a Docker engine.
+ * Tests receive a {@link Cluster} parameter, in {@code @BeforeAll} methods too. Without a cluster the
+ * whole class is disabled by an execution condition before any of its methods runs: a skip thrown
+ * from a parameter resolver would reach JUnit as a {@code ParameterResolutionException}, an error.
+ * Docker-based k3s (Testcontainers) is not tried: no machine of this project has a Docker engine.
  */
-public final class KubernetesControlPlane implements ParameterResolver, TestInstancePostProcessor {
+public final class KubernetesControlPlane implements ExecutionCondition, ParameterResolver {
 
     /** What a test gets: a kubeconfig and the kubectl that matches the server. */
     public record Cluster(Path kubeconfig, String kubectl, boolean local) {
@@ -65,19 +68,25 @@ public final class KubernetesControlPlane implements ParameterResolver, TestInst
     }
 
     @Override
-    public void postProcessTestInstance(Object testInstance, ExtensionContext context) {
-        cluster(); // skips the whole class at once when there is no cluster
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return available() ? ConditionEvaluationResult.enabled("a Kubernetes control plane is up")
+                : ConditionEvaluationResult.disabled(unavailable);
     }
 
-    static synchronized Cluster cluster() {
+    private static synchronized boolean available() {
         if (cluster == null && unavailable == null) {
             try {
                 cluster = start();
             } catch (TestAbortedException e) {
                 unavailable = e.getMessage();
+                System.err.println("Kubernetes tests skipped: " + unavailable);
             }
         }
-        if (cluster == null) {
+        return cluster != null;
+    }
+
+    static synchronized Cluster cluster() {
+        if (!available()) {
             throw new TestAbortedException(unavailable);
         }
         return cluster;
@@ -92,7 +101,7 @@ public final class KubernetesControlPlane implements ParameterResolver, TestInst
         String status = run(List.of("bash", "-c", "'" + script + "' up --with-scheduler 2>&1 || echo MU_TESTENV_FAILED"), 300);
         if (status.contains("the binaries are not built")) {
             throw new TestAbortedException("no Kubernetes control plane: set " + VARIABLE
-                    + ", or build the local one with deploy/testenv/testenv.sh build (needs Go; .ci/run does it)");
+                    + ", or build the local one with deploy/testenv/testenv.sh build (needs Go; ./test.sh does it)");
         }
         if (status.contains("MU_TESTENV_FAILED")) {
             throw new AssertionError("deploy/testenv/testenv.sh up failed:\n" + status);

@@ -1,6 +1,9 @@
 package dev.muserving.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -27,6 +30,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Serving", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.replicas.ready",
         getDescription = "Ready replicas")
 @AdditionalPrinterColumn(name = "URL", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.url")
+// The name becomes a Service's name, a label value and a DNS label of the function's host name:
+// a DNS-1035 label, as Knative requires of a Service's name.
+@ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$') && self.metadata.name.size() <= 63",
+        message = "metadata.name must be a DNS label: at most 63 lower-case letters, digits and '-', starting with a letter",
+        reason = "FieldValueInvalid")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class Function extends CustomResource<FunctionResourceSpec, FunctionResourceStatus> implements Namespaced {
 
@@ -34,4 +42,18 @@ public class Function extends CustomResource<FunctionResourceSpec, FunctionResou
     public static final String VERSION = "v1alpha1";
 
     private static final long serialVersionUID = 1L;
+
+    @Override
+    @Required
+    @JsonPropertyDescription("What the function runs and how it scales: its image, resources, scale bounds, SLO, "
+            + "weight and timeout (docs/function.md).")
+    public FunctionResourceSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("What the operator last saw: conditions, replicas, the URL (filled by the system).")
+    public FunctionResourceStatus getStatus() {
+        return super.getStatus();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.muserving.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.muserving.api.FunctionDefaults;
 import dev.muserving.api.FunctionDuration;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -26,66 +28,95 @@ public class FunctionResourceSpec {
     /** A duration as Knative writes them: 500ms, 30s, 5m, 1h. */
     static final String DURATION = FunctionDuration.PATTERN;
 
+    @JsonPropertyDescription("The function's container image, one multi-arch image for every architecture. "
+            + "Either image or images is required; images wins for the architectures it names.")
     @Pattern(IMAGE)
     public String image;
 
+    @JsonPropertyDescription("One image per architecture, keyed amd64 and arm64; it must name every architecture in "
+            + "architectures (both when architectures is not given) unless image is also set.")
     @ValidationRule(value = "self.all(k, k == 'amd64' || k == 'arm64')", message = "spec.images keys must be amd64 or arm64")
     public Map<String, @Pattern(IMAGE) String> images;
 
+    @JsonPropertyDescription("The node architectures the function may run on: amd64, arm64 or both. Default: both. "
+            + "Each gets its own Deployment, pinned to that architecture's nodes.")
     @Size(min = 1, max = 2)
     @ValidationRule(value = "self.all(a, a == 'amd64' || a == 'arm64')", message = "spec.architectures may hold amd64 and arm64 only")
     @ValidationRule(value = "self.all(x, self.exists_one(y, y == x))", message = "spec.architectures must not name an architecture twice")
     public List<String> architectures;
 
+    @JsonPropertyDescription("The port the function's container listens on; it is also given to the container as "
+            + "the PORT environment variable. Default: 8080.")
     @Min(1)
     @Max(65535)
-    @Default("8080")
+    @Default("" + FunctionDefaults.PORT)
     public Integer port;
 
+    @JsonPropertyDescription("Environment variables of the function's container (at most 100).")
     @Size(max = 100)
     public List<EnvVar> env;
 
+    @JsonPropertyDescription("The most requests one pod serves at once; the queue-proxy holds the others. "
+            + "0 means no limit (Knative's meaning). Default: 0.")
     @Min(0)
     @Max(1000)
-    @Default("0")
+    @Default("" + FunctionDefaults.CONTAINER_CONCURRENCY)
     public Integer containerConcurrency;
 
-    @Required
+    @JsonPropertyDescription("What one pod of the function requests (the queue-proxy's own requests are added). "
+            + "Default: cpu 100m, memory 128Mi.")
+    @Default("{\"cpu\": \"" + FunctionDefaults.CPU + "\", \"memory\": \"" + FunctionDefaults.MEMORY + "\"}")
     public Resources resources;
 
+    @JsonPropertyDescription("Bounds for the autoscaler: the fewest and most pods, the pods at creation, and how "
+            + "long the function stays idle before it goes to zero.")
+    // Whole, not {}: the API server checks a default against the CEL rules before nested defaults fill it.
+    @Default("{\"min\": " + FunctionDefaults.SCALE_MIN + ", \"max\": " + FunctionDefaults.SCALE_MAX + ", \"initial\": "
+            + FunctionDefaults.SCALE_INITIAL + ", \"scaleToZeroAfter\": \"" + FunctionDefaults.SCALE_TO_ZERO_AFTER + "\"}")
     public Scale scale;
 
+    @JsonPropertyDescription("The latency the function's owner asks for; Mu's autoscaler sizes the function to meet it.")
     public Slo slo;
 
     // A CEL rule, not a fractional minimum: kube-apiserver v1.34 let 0 through "minimum: 0.001".
+    @JsonPropertyDescription("The function's share when functions contend for nodes: one of weight 2 deserves twice "
+            + "the satisfaction (placed over wanted pods) of one of weight 1. Above 0, at most 1000. Default: 1.")
     @ValidationRule(value = "self > 0.0", message = "spec.weight must be above 0")
     @Max(1000)
-    @Default("1")
+    @Default("" + FunctionDefaults.WEIGHT)
     public Double weight;
 
+    @JsonPropertyDescription("The longest one request may take, e.g. 30s or 500ms; pods also drain for this long "
+            + "when they stop. Default: 300s (Knative's).")
     @Pattern(DURATION)
-    @Default("\"300s\"")
+    @Default("\"" + FunctionDefaults.TIMEOUT + "\"")
     public String timeout;
 
+    @JsonPropertyDescription("How mu local runs the function on one machine; ignored on a cluster.")
     public Local local;
 
     /** One environment variable of the function's container. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class EnvVar {
+        @JsonPropertyDescription("The variable's name: letters, digits and _, not starting with a digit.")
         @Required
         @Pattern("^[A-Za-z_][A-Za-z0-9_]*$")
         public String name;
+        @JsonPropertyDescription("The variable's value. Default: empty.")
         public String value;
     }
 
     /** The requests of one pod (the queue-proxy's are added by the operator). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Resources {
-        @Required
+        @JsonPropertyDescription("CPU, in cores (0.5) or millicores (500m). Default: 100m.")
         @Pattern("^([0-9]+m|[0-9]+(\\.[0-9]+)?)$")
+        @Default("\"" + FunctionDefaults.CPU + "\"")
         public String cpu;
-        @Required
+        @JsonPropertyDescription("Memory, in bytes or with a suffix (128Mi, 1Gi); also the container's memory limit. "
+                + "Default: 128Mi.")
         @Pattern("^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+        @Default("\"" + FunctionDefaults.MEMORY + "\"")
         public String memory;
     }
 
@@ -96,27 +127,33 @@ public class FunctionResourceSpec {
     @ValidationRule(value = "self.max == 0 || self.initial <= self.max", message = "spec.scale.initial must not be above spec.scale.max")
     public static class Scale {
         /** The scale subresource's replicas: {@code kubectl scale fn f --replicas=3} keeps at least 3. */
+        @JsonPropertyDescription("The fewest pods; 0 lets the function scale to zero. kubectl scale sets it. Default: 0.")
         @SpecReplicas
         @Min(0)
         @Max(10000)
-        @Default("0")
+        @Default("" + FunctionDefaults.SCALE_MIN)
         public Integer min;
+        @JsonPropertyDescription("The most pods; 0 means no limit. Default: 0.")
         @Min(0)
         @Max(10000)
-        @Default("0")
+        @Default("" + FunctionDefaults.SCALE_MAX)
         public Integer max;
+        @JsonPropertyDescription("The pods a new function starts with (min applies when it is higher). Default: 1.")
         @Min(0)
         @Max(10000)
-        @Default("1")
+        @Default("" + FunctionDefaults.SCALE_INITIAL)
         public Integer initial;
+        @JsonPropertyDescription("How long the function must be idle before its last pod goes (when min is 0), "
+                + "e.g. 60s or 5m. Default: 60s.")
         @Pattern(DURATION)
-        @Default("\"60s\"")
+        @Default("\"" + FunctionDefaults.SCALE_TO_ZERO_AFTER + "\"")
         public String scaleToZeroAfter;
     }
 
     /** What the autoscaler aims at. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Slo {
+        @JsonPropertyDescription("The 99th percentile of latency to aim at, e.g. 300ms or 2s.")
         @Required
         @Pattern(DURATION)
         public String p99;
@@ -125,6 +162,8 @@ public class FunctionResourceSpec {
     /** How `mu local` runs the function on one machine; ignored on a cluster. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Local {
+        @JsonPropertyDescription("The program and its arguments; it must serve HTTP on $PORT. "
+                + "mu-emulated-function is built in (docs/local.md).")
         @Required
         @Size(min = 1)
         public List<String> command;

@@ -1,6 +1,7 @@
 package dev.muserving.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
@@ -11,22 +12,31 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FunctionResourceStatus {
 
+    @JsonPropertyDescription("Where the function answers through the activator-lb: http://<name>.<namespace>.<domain>.")
     public String url;
+    @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
-    /** Ready, Scheduled, SLOMet. */
+    @JsonPropertyDescription("Ready (the wanted pods serve, or the spec cannot be acted on and why) and Scheduled "
+            + "(every pod is on a node, or why not).")
     public List<Condition> conditions;
+    @JsonPropertyDescription("Pod counts over every architecture.")
     public Replicas replicas;
+    @JsonPropertyDescription("Pod counts per architecture (amd64, arm64).")
     public Map<String, ArchitectureStatus> byArchitecture;
+    @JsonPropertyDescription("Why the function has the pods it wants, in one line.")
     public String lastScaleReason;
-    /** The pods' label selector, for the scale subresource. */
+    @JsonPropertyDescription("The label selector of the function's pods (for the scale subresource).")
     @LabelSelector
     public String selector;
 
     /** Replica counts over every architecture. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Replicas {
+        @JsonPropertyDescription("Pods wanted.")
         public Integer desired;
+        @JsonPropertyDescription("Pods placed on a node.")
         public Integer allocated;
+        @JsonPropertyDescription("Pods ready to serve.")
         @StatusReplicas
         public Integer ready;
     }
@@ -34,8 +44,9 @@ public class FunctionResourceStatus {
     /** One architecture's pods. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ArchitectureStatus {
+        @JsonPropertyDescription("Pods of this architecture ready to serve.")
         public Integer ready;
-        /** Requests per second one ready pod completes while busy (the Mu-Service-Rate). */
+        @JsonPropertyDescription("Requests per second one ready pod of this architecture completes while busy (Mu-Service-Rate).")
         public Double serviceRate;
     }
 }

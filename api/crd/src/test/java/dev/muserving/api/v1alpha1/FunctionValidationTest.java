@@ -33,6 +33,7 @@ class FunctionValidationTest {
               image: registry.example/echo:1
               resources: {cpu: 250m, memory: 128Mi}
             """;
+    private static final String RESOURCES = "  resources: {cpu: 250m, memory: 128Mi}\n";
 
     @TempDir
     static Path dir;
@@ -50,10 +51,12 @@ class FunctionValidationTest {
     }
 
     private static Path function(String name, String spec) throws IOException {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, "apiVersion: muserving.dev/v1alpha1\nkind: Function\nmetadata: {name: " + name
+        return write(name, "apiVersion: muserving.dev/v1alpha1\nkind: Function\nmetadata: {name: " + name
                 + ", namespace: " + NAMESPACE + "}\nspec:\n" + spec);
-        return file;
+    }
+
+    private static Path write(String name, String yaml) throws IOException {
+        return Files.writeString(dir.resolve(name + ".yaml"), yaml);
     }
 
     @Test
@@ -62,6 +65,12 @@ class FunctionValidationTest {
         String spec = cluster.kubectl("-n", NAMESPACE, "get", "fn", "echo", "-o",
                 "jsonpath={.spec.port} {.spec.containerConcurrency} {.spec.timeout} {.spec.weight}");
         assertThat(spec).isEqualTo("8080 0 300s 1");
+        assertThat(cluster.kubectl("-n", NAMESPACE, "get", "fn", "echo", "-o", "jsonpath={.spec.scale.min} {.spec.scale.initial}"))
+                .as("scale is defaulted whole").isEqualTo("0 1");
+
+        cluster.kubectl("apply", "-f", function("bare", "  image: registry.example/echo:1\n").toString());
+        assertThat(cluster.kubectl("-n", NAMESPACE, "get", "fn", "bare", "-o", "jsonpath={.spec.resources.cpu} {.spec.resources.memory}"))
+                .as("resources are not required; Knative does not require them").isEqualTo("100m 128Mi");
         assertThat(cluster.kubectl("-n", NAMESPACE, "get", "functions")).startsWith("NAME").contains("DESIRED", "ALLOCATED", "SERVING", "URL", "AGE");
 
         cluster.kubectl("apply", "-f", function("scaled", VALID_SPEC + "  scale: {max: 5}\n").toString());
@@ -72,19 +81,20 @@ class FunctionValidationTest {
     }
 
     @Test
-    void theShippedExamplesAreValidFunctions(Cluster cluster) {
-        cluster.tryKubectl("create", "namespace", "demo");
-        String applied = cluster.kubectl("apply", "--dry-run=server", "-f",
-                KubernetesControlPlane.repositoryRoot().resolve("examples").toString());
-        assertThat(applied).contains("function.muserving.dev/echo created (server dry run)",
-                "function.muserving.dev/resize created (server dry run)", "function.muserving.dev/webhook created (server dry run)");
+    void theShippedExamplesApplyToAClusterAsTheyAre(Cluster cluster) {
+        String examples = KubernetesControlPlane.repositoryRoot().resolve("examples").toString();
+        cluster.tryKubectl("delete", "namespace", "demo", "--wait=true");
+        String applied = cluster.kubectl("apply", "-f", examples);
+        assertThat(applied).contains("namespace/demo created", "function.muserving.dev/echo created",
+                "function.muserving.dev/resize created", "function.muserving.dev/webhook created");
+        cluster.kubectl("delete", "-f", examples, "--wait=false");
     }
 
     static Stream<Arguments> invalidFunctions() {
         String resources = "  resources: {cpu: 250m, memory: 128Mi}\n";
         String image = "  image: registry.example/echo:1\n";
         List<Arguments> cases = new ArrayList<>(List.of(
-                Arguments.of("no-image", resources, "spec.image (a multi-arch image) or spec.images"),
+                Arguments.of("no-image", resources + "  containerConcurrency: 2\n", "spec.image (a multi-arch image) or spec.images"),
                 Arguments.of("image-per-arch-missing", resources + "  images: {amd64: r/e:1}\n",
                         "spec.images must name an image for every architecture"),
                 Arguments.of("unknown-image-arch", resources + "  images: {amd64: r/e:1, arm64: r/e:1, riscv64: r/e:1}\n",
@@ -95,7 +105,6 @@ class FunctionValidationTest {
                 Arguments.of("no-arch", image + resources + "  architectures: []\n", "spec.architectures"),
                 Arguments.of("port-too-high", image + resources + "  port: 70000\n", "spec.port"),
                 Arguments.of("negative-concurrency", image + resources + "  containerConcurrency: -1\n", "spec.containerConcurrency"),
-                Arguments.of("no-resources", image, "spec.resources"),
                 Arguments.of("bad-cpu", image + "  resources: {cpu: lots, memory: 128Mi}\n", "spec.resources.cpu"),
                 Arguments.of("min-above-max", image + resources + "  scale: {min: 5, max: 2, initial: 5}\n",
                         "spec.scale.min must not be above spec.scale.max"),
@@ -107,7 +116,38 @@ class FunctionValidationTest {
                 Arguments.of("bad-slo", image + resources + "  slo: {p99: fast}\n", "spec.slo.p99"),
                 Arguments.of("empty-local-command", image + resources + "  local: {command: []}\n", "spec.local.command"),
                 Arguments.of("unknown-field", image + resources + "  containerConcurency: 4\n", "containerConcurency")));
+        // Every rule speaks when resources is left to its default: none waits behind another field's error.
+        List<Arguments> withoutResources = cases.stream()
+                .filter(c -> ((String) c.get()[1]).contains(resources))
+                .map(c -> Arguments.of(c.get()[0] + "-no-resources", ((String) c.get()[1]).replace(resources, ""), c.get()[2]))
+                .toList();
+        cases.addAll(withoutResources);
         return cases.stream();
+    }
+
+    @Test
+    void aFunctionWithoutSpecOrWithANameThatIsNoDnsLabelIsRefused(Cluster cluster) throws IOException {
+        Outcome noSpec = cluster.tryKubectl("apply", "-f", write("no-spec",
+                "apiVersion: muserving.dev/v1alpha1\nkind: Function\nmetadata: {name: no-spec, namespace: " + NAMESPACE + "}\n").toString());
+        assertThat(noSpec.exitCode()).as(noSpec.output()).isNotZero();
+        assertThat(noSpec.output()).contains("spec: Required value");
+
+        for (String name : List.of("9-lives", "a".repeat(64))) {
+            Outcome badName = cluster.tryKubectl("apply", "-f", function(name, VALID_SPEC).toString());
+            assertThat(badName.exitCode()).as(badName.output()).isNotZero();
+            assertThat(badName.output()).contains("metadata.name must be a DNS label");
+        }
+        assertThat(cluster.kubectl("-n", NAMESPACE, "get", "fn", "-o", "name")).doesNotContain("no-spec", "9-lives", "aaaa");
+    }
+
+    @Test
+    void kubectlExplainDescribesEveryField(Cluster cluster) {
+        String spec = cluster.kubectl("explain", "function.spec");
+        assertThat(spec).contains("What the function runs and how it scales", "The function's container image",
+                "The most requests one pod serves at once", "Default: cpu 100m, memory 128Mi");
+        for (String field : List.of("spec", "spec.resources", "spec.scale", "spec.slo", "spec.local", "spec.env", "status", "status.replicas")) {
+            assertThat(cluster.kubectl("explain", "function." + field)).as(field).doesNotContain("<no description>", "<empty>");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
