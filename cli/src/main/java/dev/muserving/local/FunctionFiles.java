@@ -166,7 +166,8 @@ public final class FunctionFiles {
         Map<String, String> env = env(spec);
         LocalFunction.Launch launch = launch(key, spec);
 
-        FunctionSpec policySpec = new FunctionSpec(key.toString(), concurrency, cpu, memory, archs, sloMs, weight, min, max);
+        FunctionSpec policySpec = new FunctionSpec(key.toString(), concurrency, cpu, memory, archs, sloMs, weight, min, max,
+                initial, scaleToZeroAfter);
         return new LocalFunction(key, source + ":" + doc.line(), policySpec, launch, env, timeout, initial, scaleToZeroAfter);
     }
 

@@ -112,7 +112,7 @@ final class LocalControlPlane implements AutoCloseable {
             next.forEach((name, fn) -> {
                 if (!functions.containsKey(name)) {
                     functions.put(name, fn);
-                    int initial = fn.spec().clampReplicas(fn.initialScale());
+                    int initial = fn.spec().startingReplicas();
                     targets.put(name, new ScalingDecision(initial, initial, "initial scale " + initial));
                 }
             });
@@ -180,9 +180,10 @@ final class LocalControlPlane implements AutoCloseable {
             if (backoff != null && now.isBefore(backoff.until())) {
                 int alive = (int) pods.values().stream().filter(p -> p.function == fn && p.phase != PodPhase.TERMINATING).count();
                 int keep = Math.min(alive, target.desiredReplicas());
-                demands.add(new FunctionDemand(fn.spec(), keep, Math.min(keep, target.requiredReplicas()), Map.of()));
+                demands.add(new FunctionDemand(fn.spec(), keep, Math.min(keep, target.requiredReplicas()), scaling.serviceRates(fn.spec().name())));
             } else {
-                demands.add(new FunctionDemand(fn.spec(), target.desiredReplicas(), target.requiredReplicas(), Map.of()));
+                demands.add(new FunctionDemand(fn.spec(), target.desiredReplicas(), target.requiredReplicas(),
+                        scaling.serviceRates(fn.spec().name())));
             }
         }
         List<NodeInfo> nodeInfos = nodes.stream().map(LocalNode::info).toList();

@@ -27,7 +27,7 @@ public record LocalPolicies(String name, String routing, Function<LocalFunction,
     /** Mu's three policies; each Function's {@code scaleToZeroAfter} is its autoscaler's idle time. */
     public static LocalPolicies mu() {
         return new LocalPolicies("mu", "mu",
-                fn -> new MuAutoscaler(fn.spec(), MuAutoscalerConfig.DEFAULTS.withIdleBeforeZero(fn.scaleToZeroAfter())),
+                fn -> new MuAutoscaler(fn.spec(), MuAutoscalerConfig.DEFAULTS),
                 new MuPlacement());
     }
 

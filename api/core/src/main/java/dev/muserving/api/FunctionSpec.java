@@ -1,5 +1,6 @@
 package dev.muserving.api;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.Set;
  *     budget of one with weight 1
  * @param minScale fewest replicas, 0 allows scale to zero
  * @param maxScale most replicas, 0 means no limit
+ * @param initialScale replicas a new function starts with ({@code minScale} applies when higher)
+ * @param scaleToZeroAfter how long without a request before the last pod may go (when minScale is 0)
  */
 public record FunctionSpec(
         String name,
@@ -28,7 +31,24 @@ public record FunctionSpec(
         double sloP99Ms,
         double weight,
         int minScale,
-        int maxScale) {
+        int maxScale,
+        int initialScale,
+        Duration scaleToZeroAfter) {
+
+    /** {@code containerConcurrency} of a function without a limit, Knative's meaning. */
+    public static final int UNLIMITED_CONCURRENCY = 0;
+    /**
+     * Requests a pod without a concurrency limit is taken to run at once where a policy needs a
+     * number: Knative's {@code container-concurrency-target-default}.
+     */
+    public static final int SLOTS_WHEN_UNLIMITED = 100;
+
+    /** A function with the Function resource's defaults for its initial scale and scale-to-zero delay. */
+    public FunctionSpec(String name, int containerConcurrency, int cpuMillis, int memoryMiB, Set<Arch> architectures,
+            double sloP99Ms, double weight, int minScale, int maxScale) {
+        this(name, containerConcurrency, cpuMillis, memoryMiB, architectures, sloP99Ms, weight, minScale, maxScale,
+                FunctionDefaults.SCALE_INITIAL, FunctionDuration.parse(FunctionDefaults.SCALE_TO_ZERO_AFTER).orElseThrow());
+    }
 
     public FunctionSpec {
         Objects.requireNonNull(name, "name");
@@ -40,6 +60,11 @@ public record FunctionSpec(
         requireAtLeast(memoryMiB, 1, "memoryMiB");
         requireAtLeast(minScale, 0, "minScale");
         requireAtLeast(maxScale, 0, "maxScale");
+        requireAtLeast(initialScale, 0, "initialScale");
+        Objects.requireNonNull(scaleToZeroAfter, "scaleToZeroAfter");
+        if (scaleToZeroAfter.isNegative()) {
+            throw new IllegalArgumentException(name + ": scaleToZeroAfter must not be negative, got " + scaleToZeroAfter);
+        }
         if (maxScale > 0 && minScale > maxScale) {
             throw new IllegalArgumentException(
                     name + ": minScale " + minScale + " is above maxScale " + maxScale);
@@ -56,6 +81,20 @@ public record FunctionSpec(
         if (!(weight > 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException(name + ": weight must be a positive number, got " + weight);
         }
+    }
+
+    public boolean concurrencyLimited() {
+        return containerConcurrency != UNLIMITED_CONCURRENCY;
+    }
+
+    /** Requests one pod runs at once: its limit, or {@link #SLOTS_WHEN_UNLIMITED}. */
+    public int slots() {
+        return concurrencyLimited() ? containerConcurrency : SLOTS_WHEN_UNLIMITED;
+    }
+
+    /** The replicas it starts with: {@code initialScale} within the scale bounds. */
+    public int startingReplicas() {
+        return clampReplicas(initialScale);
     }
 
     public boolean runsOn(Arch arch) {

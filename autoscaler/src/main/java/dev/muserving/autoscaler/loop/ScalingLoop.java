@@ -1,7 +1,9 @@
 package dev.muserving.autoscaler.loop;
 
+import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionSpec;
 import dev.muserving.api.MetricSnapshot;
+import dev.muserving.api.PodMetrics;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.autoscaler.policy.AutoscalingPolicy;
@@ -34,6 +36,7 @@ public final class ScalingLoop {
     private final ScaleTarget target;
     private final Map<String, AutoscalingPolicy> byFunction = new LinkedHashMap<>();
     private final Map<String, ScalingDecision> last = new LinkedHashMap<>();
+    private final Map<String, Map<Arch, Double>> serviceRates = new LinkedHashMap<>();
     private long snapshots;
     private long unknownFunctionSnapshots;
 
@@ -58,6 +61,24 @@ public final class ScalingLoop {
         }
         snapshots++;
         policy.record(snapshot);
+        serviceRates.put(snapshot.function(), PodMetrics.meanServiceRates(snapshot.pods()));
+    }
+
+    /**
+     * The replicas a function starts with, from its policy (made now if it is new): what a host
+     * deploys before any snapshot or tick. Zero for a function the host does not know.
+     */
+    public synchronized int initialReplicas(String function) {
+        AutoscalingPolicy policy = policy(function);
+        return policy == null ? 0 : policy.initialReplicas();
+    }
+
+    /**
+     * The function's service rate per busy pod by architecture, from its latest snapshot (what
+     * placement weighs architectures by); empty before its first snapshot with a measured pod.
+     */
+    public synchronized Map<Arch, Double> serviceRates(String function) {
+        return serviceRates.getOrDefault(function, Map.of());
     }
 
     /** Every function's decision at {@code now}, each handed to the target. */
@@ -104,6 +125,7 @@ public final class ScalingLoop {
     public synchronized void forget(String function) {
         byFunction.remove(function);
         last.remove(function);
+        serviceRates.remove(function);
     }
 
     public synchronized Optional<ScalingDecision> lastDecision(String function) {

@@ -44,7 +44,7 @@ public final class KnativeKpa implements AutoscalingPolicy {
 
     @Override
     public int initialReplicas() {
-        return function.clampReplicas(config.initialScale());
+        return function.startingReplicas();
     }
 
     @Override

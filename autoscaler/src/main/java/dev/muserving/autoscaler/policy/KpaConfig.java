@@ -1,10 +1,12 @@
 package dev.muserving.autoscaler.policy;
 
+import dev.muserving.api.FunctionSpec;
 import java.time.Duration;
 
 /**
  * Knative's KPA settings ({@code config-autoscaler}); {@link #DEFAULTS} are Knative's defaults
- * (BASELINES.md).
+ * (BASELINES.md). Knative's {@code initial-scale} is the function's own ({@code spec.scale.initial},
+ * as the per-revision annotation would set it), so it is not here.
  *
  * @param containerConcurrencyTargetDefault per-pod concurrency aimed at when containerConcurrency is 0
  * @param targetUtilization share of the concurrency limit aimed at (0.7 = 70 %)
@@ -23,11 +25,11 @@ public record KpaConfig(
         double maxScaleUpRate,
         double maxScaleDownRate,
         Duration scaleToZeroGracePeriod,
-        int initialScale,
         Duration tick) {
 
     public static final KpaConfig DEFAULTS = new KpaConfig(
-            100, 0.7, Duration.ofSeconds(60), 10, 2.0, 1000, 2, Duration.ofSeconds(30), 1, Duration.ofSeconds(2));
+            FunctionSpec.SLOTS_WHEN_UNLIMITED, 0.7, Duration.ofSeconds(60), 10, 2.0, 1000, 2, Duration.ofSeconds(30),
+            Duration.ofSeconds(2));
 
     public Duration panicWindow() {
         return Duration.ofMillis(Math.round(stableWindow.toMillis() * panicWindowPercentage / 100));
@@ -38,7 +40,7 @@ public record KpaConfig(
      * target, or the default when unlimited) times the utilisation, never below 0.01.
      */
     public double targetConcurrency(int containerConcurrency) {
-        double limit = containerConcurrency > 0
+        double limit = containerConcurrency != FunctionSpec.UNLIMITED_CONCURRENCY
                 ? Math.min(containerConcurrency, containerConcurrencyTargetDefault)
                 : containerConcurrencyTargetDefault;
         return Math.max(0.01, limit * targetUtilization);

@@ -57,7 +57,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     public MuAutoscaler(FunctionSpec function, MuAutoscalerConfig config) {
         this.function = function;
         this.config = config;
-        this.slots = function.containerConcurrency() > 0 ? function.containerConcurrency() : config.unlimitedSlots();
+        this.slots = function.slots();
         this.sloSeconds = function.sloP99Ms() / 1000;
         this.forecast = new HoltForecaster(config.forecastAlpha(), config.forecastBeta(), config.forecastDamping());
         MuAutoscalerConfig.BurstRoom room = config.burstRoom();
@@ -70,7 +70,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
 
     @Override
     public int initialReplicas() {
-        return function.clampReplicas(config.initialScale());
+        return function.startingReplicas();
     }
 
     @Override
@@ -91,19 +91,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         }
         buffered = snapshot.bufferedRequests();
         concurrency = snapshot.averageConcurrency();
-        double[] sum = new double[serviceRate.length];
-        int[] count = new int[serviceRate.length];
-        for (PodMetrics pod : snapshot.pods()) {
-            if (pod.serviceRate() > 0) {
-                sum[pod.arch().ordinal()] += pod.serviceRate();
-                count[pod.arch().ordinal()]++;
-            }
-        }
-        for (int a = 0; a < serviceRate.length; a++) {
-            if (count[a] > 0) {
-                serviceRate[a] = sum[a] / count[a]; // kept while the architecture has no pod
-            }
-        }
+        // an architecture's rate is kept while it has no pod that measured one
+        PodMetrics.meanServiceRates(snapshot.pods()).forEach((arch, measured) -> serviceRate[arch.ordinal()] = measured);
     }
 
     @Override
@@ -112,7 +101,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
             recentNeeds.clear();
             int floor = function.clampReplicas(0);
             return new ScalingDecision(floor, String.format(Locale.ROOT, "no request for %ds → %d",
-                    config.idleBeforeZero().toSeconds(), floor));
+                    function.scaleToZeroAfter().toSeconds(), floor));
         }
         Sizing sizing = size();
         int need = function.clampReplicas(sizing.pods);
@@ -137,7 +126,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
 
     private boolean isIdle(Instant now) {
         return buffered == 0 && lastArrival != null
-                && Duration.between(lastArrival, now).compareTo(config.idleBeforeZero()) >= 0;
+                && Duration.between(lastArrival, now).compareTo(function.scaleToZeroAfter()) >= 0;
     }
 
     /** @param keepUp the pods that serve the predicted rate at 90 % utilisation, without SLO headroom */

@@ -3,7 +3,9 @@ package dev.muserving.autoscaler.policy;
 import java.time.Duration;
 
 /**
- * Settings of Mu's autoscaler; {@link #DEFAULTS} are documented in docs/policies.md.
+ * Settings of Mu's autoscaler; {@link #DEFAULTS} are documented in docs/policies.md. What belongs to
+ * one function (its initial scale, when it may go to zero, its concurrency limit) is in its
+ * {@code FunctionSpec}, not here.
  *
  * @param startupHorizon how far ahead to forecast: about a pod's start-up time
  * @param quantile the latency quantile the SLO is about (0.99)
@@ -11,8 +13,6 @@ import java.time.Duration;
  * @param serviceTailFactor a request's p99 service time over the mean, for the model's tail
  * @param maxUtilization never plan pods busier than this
  * @param scaleDownDelay scale down only to the highest need seen over this long
- * @param idleBeforeZero scale to zero after this long without a request
- * @param unlimitedSlots parallel requests assumed per pod when containerConcurrency is 0
  * @param backlogDrainSeconds requests held in the balancer are planned to drain over at least this long
  * @param maxBacklogShare the backlog adds at most this share of the arrival rate to the demand
  * @param burstRoom room kept for bursts beyond the forecast ({@link BurstRoom#NONE} keeps none)
@@ -24,13 +24,10 @@ public record MuAutoscalerConfig(
         double serviceTailFactor,
         double maxUtilization,
         Duration scaleDownDelay,
-        Duration idleBeforeZero,
         double forecastAlpha,
         double forecastBeta,
         double forecastDamping,
         double surgeSmoothing,
-        int initialScale,
-        int unlimitedSlots,
         double backlogDrainSeconds,
         double maxBacklogShare,
         BurstRoom burstRoom) {
@@ -53,8 +50,8 @@ public record MuAutoscalerConfig(
     }
 
     public static final MuAutoscalerConfig DEFAULTS = new MuAutoscalerConfig(
-            Duration.ofSeconds(5), 0.99, 1.0, 3.0, 0.9, Duration.ofSeconds(15), Duration.ofSeconds(60),
-            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5, BurstRoom.NONE);
+            Duration.ofSeconds(5), 0.99, 1.0, 3.0, 0.9, Duration.ofSeconds(15),
+            0.3, 0.1, 0.9, 0.5, 10, 0.5, BurstRoom.NONE);
 
     /**
      * The defaults plus room for 70 % of the highest rate of the last five minutes, over spans of a
@@ -63,16 +60,9 @@ public record MuAutoscalerConfig(
     public static final MuAutoscalerConfig BURST_AWARE =
             DEFAULTS.withBurstRoom(new BurstRoom(Duration.ofMinutes(5), Duration.ofSeconds(5), 2, 0.7));
 
-    /** The same, scaling to zero after {@code idle} without requests (a Function's {@code scale.scaleToZeroAfter}). */
-    public MuAutoscalerConfig withIdleBeforeZero(Duration idle) {
-        return new MuAutoscalerConfig(startupHorizon, quantile, sloHeadroom, serviceTailFactor, maxUtilization,
-                scaleDownDelay, idle, forecastAlpha, forecastBeta, forecastDamping, surgeSmoothing,
-                initialScale, unlimitedSlots, backlogDrainSeconds, maxBacklogShare, burstRoom);
-    }
-
     public MuAutoscalerConfig withBurstRoom(BurstRoom room) {
         return new MuAutoscalerConfig(startupHorizon, quantile, sloHeadroom, serviceTailFactor, maxUtilization,
-                scaleDownDelay, idleBeforeZero, forecastAlpha, forecastBeta, forecastDamping, surgeSmoothing,
-                initialScale, unlimitedSlots, backlogDrainSeconds, maxBacklogShare, room);
+                scaleDownDelay, forecastAlpha, forecastBeta, forecastDamping, surgeSmoothing,
+                backlogDrainSeconds, maxBacklogShare, room);
     }
 }

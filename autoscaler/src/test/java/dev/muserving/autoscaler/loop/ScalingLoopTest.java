@@ -1,6 +1,7 @@
 package dev.muserving.autoscaler.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionSpec;
@@ -64,5 +65,21 @@ class ScalingLoopTest {
         ScalingDecision poked = loop.demand(ECHO.name(), T0.plusSeconds(121)).orElseThrow();
         assertThat(poked.desiredReplicas()).isEqualTo(1);
         assertThat(loop.demand("demo/ghost", T0)).isEmpty();
+    }
+
+    @Test
+    void theLatestSnapshotGivesEachArchitecturesServiceRateAndANewFunctionItsInitialReplicas() {
+        assertThat(loop.serviceRates(ECHO.name())).isEmpty();
+        loop.record(new MetricSnapshot(ECHO.name(), T0, Duration.ofSeconds(1), 10, 10, 0.5, 0, List.of(
+                new PodMetrics("a", Arch.AMD64, 1, 20), new PodMetrics("b", Arch.AMD64, 1, 30),
+                new PodMetrics("c", Arch.ARM64, 1, 12), new PodMetrics("d", Arch.ARM64, 0, 0))));
+        assertThat(loop.serviceRates(ECHO.name())).containsExactly(entry(Arch.AMD64, 25.0), entry(Arch.ARM64, 12.0));
+        loop.record(second(ECHO.name(), 1, 10));
+        assertThat(loop.serviceRates(ECHO.name())).as("the latest snapshot only").containsExactly(entry(Arch.AMD64, 20.0));
+        loop.forget(ECHO.name());
+        assertThat(loop.serviceRates(ECHO.name())).isEmpty();
+
+        assertThat(loop.initialReplicas(ECHO.name())).isEqualTo(1);
+        assertThat(loop.initialReplicas("demo/unknown")).isZero();
     }
 }

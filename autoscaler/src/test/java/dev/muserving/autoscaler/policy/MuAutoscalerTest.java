@@ -23,8 +23,8 @@ class MuAutoscalerTest {
      * p99 aimed at 80 % of the SLO, utilisation at most 85 %, a 30 s scale-down delay.
      */
     private static final MuAutoscalerConfig CONFIG = new MuAutoscalerConfig(
-            Duration.ofSeconds(5), 0.99, 0.8, 3.0, 0.85, Duration.ofSeconds(30), Duration.ofSeconds(60),
-            0.3, 0.1, 0.9, 0.5, 1, 100, 10, 0.5, MuAutoscalerConfig.BurstRoom.NONE);
+            Duration.ofSeconds(5), 0.99, 0.8, 3.0, 0.85, Duration.ofSeconds(30),
+            0.3, 0.1, 0.9, 0.5, 10, 0.5, MuAutoscalerConfig.BurstRoom.NONE);
     private int clock;
 
     private static FunctionSpec function(int cc, double sloMs, int minScale) {
@@ -126,6 +126,18 @@ class MuAutoscalerTest {
     }
 
     @Test
+    void theFunctionsOwnScaleToZeroDelayAndInitialScaleApply() {
+        FunctionSpec quick = new FunctionSpec("f", 4, 500, 256, Set.of(Arch.AMD64), 300, 1, 0, 0, 3, Duration.ofSeconds(20));
+        MuAutoscaler autoscaler = new MuAutoscaler(quick, CONFIG);
+        assertThat(autoscaler.initialReplicas()).isEqualTo(3);
+        feed(autoscaler, 30, 5, pods(40, 20), 0);
+        feed(autoscaler, 19, 0, pods(40, 20), 0);
+        assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(1);
+        feed(autoscaler, 1, 0, pods(40, 20), 0);
+        assertThat(decide(autoscaler).reason()).isEqualTo("no request for 20s → 0");
+    }
+
+    @Test
     void minScaleKeepsPodsThroughIdleness() {
         MuAutoscaler autoscaler = new MuAutoscaler(function(4, 300, 2), CONFIG);
         feed(autoscaler, 200, 0, pods(40, 20), 0);
@@ -161,7 +173,6 @@ class MuAutoscalerTest {
         assertThat(d.sloHeadroom()).isEqualTo(1.0);
         assertThat(d.maxUtilization()).isEqualTo(0.9);
         assertThat(d.scaleDownDelay()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(d.idleBeforeZero()).isEqualTo(Duration.ofSeconds(60));
         assertThat(d.startupHorizon()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.burstRoom().share()).isZero();
         assertThat(MuAutoscalerConfig.BURST_AWARE.burstRoom()).isEqualTo(

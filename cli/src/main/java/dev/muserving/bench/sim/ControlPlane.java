@@ -1,6 +1,5 @@
 package dev.muserving.bench.sim;
 
-import dev.muserving.api.Arch;
 import dev.muserving.api.ClusterSnapshot;
 import dev.muserving.api.FunctionDemand;
 import dev.muserving.api.MetricSnapshot;
@@ -11,6 +10,8 @@ import dev.muserving.api.PodPhase;
 import dev.muserving.api.PodPlacement;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
+import dev.muserving.autoscaler.loop.ScalingLoop;
+import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
 import dev.muserving.bench.scenario.LatencyDistribution;
 import dev.muserving.placement.policy.PlacementPlan;
 import dev.muserving.placement.policy.PlacementPolicy;
@@ -18,21 +19,23 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * The simulated controller: feeds metric snapshots to the autoscalers, asks them for replicas every
- * tick, hands every function's demand to placement and carries out its plan (pods bound, started
- * after a cold start, drained and removed). The same adapter work the operator does on Kubernetes.
+ * The simulated controller: feeds metric snapshots to the autoscalers through the same
+ * {@link ScalingLoop} as {@code mu local} and the controller, asks it for replicas every tick,
+ * hands every function's demand to placement and carries out its plan (pods bound, started after a
+ * cold start, drained and removed). The same adapter work the operator does on Kubernetes.
  */
 final class ControlPlane {
 
     private final Simulator sim;
+    private final ScalingLoop scaling;
     private final PlacementPolicy placement;
     private final RandomGenerator startupRandom;
     private final LatencyDistribution startupSeconds;
@@ -43,7 +46,7 @@ final class ControlPlane {
     private final List<SimPod> slots = new ArrayList<>();
     private final Deque<Integer> freeSlots = new ArrayDeque<>();
 
-    ControlPlane(Simulator sim, PlacementPolicy placement, RandomGenerator startupRandom) {
+    ControlPlane(Simulator sim, AutoscalingPolicyFactory autoscaling, PlacementPolicy placement, RandomGenerator startupRandom) {
         this.sim = sim;
         this.placement = placement;
         this.startupRandom = startupRandom;
@@ -53,6 +56,17 @@ final class ControlPlane {
         for (SimFunction fn : sim.functions) {
             functionsByName.put(fn.name(), fn);
         }
+        this.scaling = new ScalingLoop(autoscaling, name -> Optional.ofNullable(functionsByName.get(name)).map(fn -> fn.model.spec()),
+                name -> {
+                    SimFunction fn = functionsByName.get(name);
+                    return new ReplicaCounts(fn.readyCount(), fn.startingCount(), fn.unplaced);
+                },
+                (function, decision, at) -> { }); // decisions come back from tick and demand
+    }
+
+    /** A metric interval's snapshot, for the function's autoscaler. */
+    void record(MetricSnapshot snapshot) {
+        scaling.record(snapshot);
     }
 
     SimPod pod(int slot) {
@@ -62,7 +76,7 @@ final class ControlPlane {
     /** The pods each function has when the run begins: already running, as if deployed earlier. */
     void startInitialPods() {
         for (SimFunction fn : sim.functions) {
-            fn.desired = fn.autoscaler.initialReplicas();
+            fn.desired = scaling.initialReplicas(fn.name());
             fn.required = fn.desired;
         }
         applyPlacement(0, true);
@@ -70,7 +84,11 @@ final class ControlPlane {
 
     void tick(double now) {
         for (SimFunction fn : sim.functions) {
-            decide(fn, now, false);
+            fn.account(now, sim.end);
+        }
+        Map<String, ScalingDecision> decisions = scaling.tick(sim.instant(now));
+        for (SimFunction fn : sim.functions) {
+            follow(fn, decisions.get(fn.name()));
         }
         applyPlacement(now, false);
     }
@@ -80,21 +98,14 @@ final class ControlPlane {
      * for the next tick, and asks for at least one pod (Knative's activation scale).
      */
     void scaleFromZero(SimFunction fn, double now) {
-        decide(fn, now, true);
+        fn.account(now, sim.end);
+        follow(fn, scaling.demand(fn.name(), sim.instant(now)).orElseThrow());
         applyPlacement(now, false);
     }
 
-    private void decide(SimFunction fn, double now, boolean requestWaiting) {
-        ScalingDecision decision = fn.autoscaler.decide(
-                new ReplicaCounts(fn.readyCount(), fn.startingCount(), fn.unplaced), sim.instant(now));
-        fn.account(now, sim.end);
-        if (requestWaiting && decision.desiredReplicas() == 0) {
-            fn.desired = fn.model.spec().clampReplicas(1);
-            fn.required = fn.desired;
-        } else {
-            fn.desired = decision.desiredReplicas();
-            fn.required = decision.requiredReplicas();
-        }
+    private static void follow(SimFunction fn, ScalingDecision decision) {
+        fn.desired = decision.desiredReplicas();
+        fn.required = decision.requiredReplicas();
     }
 
     private void applyPlacement(double now, boolean warm) {
@@ -107,7 +118,8 @@ final class ControlPlane {
         }
         List<FunctionDemand> demands = new ArrayList<>();
         for (SimFunction fn : sim.functions) {
-            demands.add(new FunctionDemand(fn.model.spec(), fn.desired, fn.required, serviceRates(fn)));
+            // the rates now, not the last snapshot's: placement also runs between snapshots (scale from zero)
+            demands.add(new FunctionDemand(fn.model.spec(), fn.desired, fn.required, PodMetrics.meanServiceRates(podMetrics(fn))));
         }
         PlacementPlan plan = placement.plan(new ClusterSnapshot(nodes, placements), demands, sim.instant(now));
         for (String name : plan.stops()) {
@@ -197,31 +209,20 @@ final class ControlPlane {
     }
 
     MetricSnapshot snapshot(SimFunction fn, double now, double interval) {
-        List<PodMetrics> pods = new ArrayList<>(fn.ready.size());
-        for (SimPod pod : fn.ready) {
-            PodHeaderState report = pod.freshestReport();
-            pods.add(new PodMetrics(pod.name, pod.arch, report.queueLength(), report.serviceRate()));
-        }
         MetricSnapshot snapshot = new MetricSnapshot(fn.name(), sim.instant(now), Duration.ofMillis(Math.round(interval * 1000)),
-                fn.intervalArrivals, fn.intervalCompletions, fn.takeAverageConcurrency(now, interval), fn.buffered(), pods);
+                fn.intervalArrivals, fn.intervalCompletions, fn.takeAverageConcurrency(now, interval), fn.buffered(), podMetrics(fn));
         fn.intervalArrivals = 0;
         fn.intervalCompletions = 0;
         return snapshot;
     }
 
-    /** Mean reported service rate of the function's ready pods, by architecture. */
-    private static Map<Arch, Double> serviceRates(SimFunction fn) {
-        Map<Arch, double[]> sums = new EnumMap<>(Arch.class);
+    /** The function's ready pods as the balancers last heard from them, now. */
+    private static List<PodMetrics> podMetrics(SimFunction fn) {
+        List<PodMetrics> pods = new ArrayList<>(fn.ready.size());
         for (SimPod pod : fn.ready) {
-            double rate = pod.freshestReport().serviceRate();
-            if (rate > 0) {
-                double[] sum = sums.computeIfAbsent(pod.arch, a -> new double[2]);
-                sum[0] += rate;
-                sum[1]++;
-            }
+            PodHeaderState report = pod.freshestReport();
+            pods.add(new PodMetrics(pod.name, pod.arch, report.queueLength(), report.serviceRate()));
         }
-        Map<Arch, Double> rates = new EnumMap<>(Arch.class);
-        sums.forEach((arch, sum) -> rates.put(arch, sum[0] / sum[1]));
-        return rates;
+        return pods;
     }
 }

@@ -1,7 +1,6 @@
 package dev.muserving.bench.sim;
 
 import dev.muserving.api.Arch;
-import dev.muserving.autoscaler.policy.AutoscalingPolicy;
 import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.LatencyDistribution;
 import dev.muserving.routing.policy.RoutingPolicy;
@@ -18,7 +17,6 @@ final class SimFunction {
     final ArrivalProcess arrivals;
     final RandomGenerator arrivalRandom;
     final LatencyDistribution[] serviceMs = new LatencyDistribution[Arch.values().length];
-    final AutoscalingPolicy autoscaler;
     final RoutingPolicy[] routing;
     final BalancerPodView[] views;
     final IntFifo[] balancerQueues;
@@ -43,7 +41,7 @@ final class SimFunction {
 
     private double accountedUntil;
 
-    SimFunction(int index, FunctionModel model, RandomGenerator arrivalRandom, AutoscalingPolicy autoscaler,
+    SimFunction(int index, FunctionModel model, RandomGenerator arrivalRandom,
             RoutingPolicy[] routing) {
         this.index = index;
         this.model = model;
@@ -51,7 +49,6 @@ final class SimFunction {
         this.arrivalRandom = arrivalRandom;
         this.arrivals = ArrivalProcess.of(model.arrival(), arrivalRandom);
         model.serviceTimeMs().forEach((arch, d) -> serviceMs[arch.ordinal()] = d);
-        this.autoscaler = autoscaler;
         this.routing = routing;
         this.views = new BalancerPodView[routing.length];
         this.balancerQueues = new IntFifo[routing.length];

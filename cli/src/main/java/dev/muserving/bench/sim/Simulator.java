@@ -66,10 +66,9 @@ public final class Simulator {
                 routing[lb] = system.routing().create(model.spec(), new BalancerPosition(lb, balancers),
                         Seeds.stream(scenario.seed(), Seeds.ROUTING, f, lb));
             }
-            functions[f] = new SimFunction(f, model, Seeds.stream(scenario.seed(), Seeds.ARRIVALS, f, 0),
-                    system.autoscaling().create(model.spec()), routing);
+            functions[f] = new SimFunction(f, model, Seeds.stream(scenario.seed(), Seeds.ARRIVALS, f, 0), routing);
         }
-        this.controlPlane = new ControlPlane(this, system.placement().apply(
+        this.controlPlane = new ControlPlane(this, system.autoscaling(), system.placement().apply(
                 Seeds.stream(scenario.seed(), Seeds.PLACEMENT, 0, 0)), Seeds.stream(scenario.seed(), Seeds.STARTUP, 0, 0));
     }
 
@@ -247,7 +246,7 @@ public final class Simulator {
     /** Metrics go to the autoscalers first, so that a decision in the same instant sees them. */
     private void metricsTick(int interval) {
         for (SimFunction fn : functions) {
-            fn.autoscaler.record(controlPlane.snapshot(fn, now, METRICS_INTERVAL));
+            controlPlane.record(controlPlane.snapshot(fn, now, METRICS_INTERVAL));
         }
         if (interval % INTERVALS_PER_TICK == 0) {
             controlPlane.tick(now);
