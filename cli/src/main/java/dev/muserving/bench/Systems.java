@@ -1,82 +1,44 @@
 package dev.muserving.bench;
 
-import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
-import dev.muserving.autoscaler.policy.KnativeKpa;
-import dev.muserving.autoscaler.policy.KpaConfig;
-import dev.muserving.autoscaler.policy.MuAutoscaler;
-import dev.muserving.autoscaler.policy.MuAutoscalerConfig;
+import dev.muserving.api.PolicySet;
+import dev.muserving.api.PolicySets;
+import dev.muserving.autoscaler.policy.AutoscalingPolicies;
 import dev.muserving.bench.sim.SystemUnderTest;
-import dev.muserving.placement.policy.KubeSchedulerPlacement;
-import dev.muserving.placement.policy.MuPlacement;
-import dev.muserving.placement.policy.PlacementPolicy;
-import dev.muserving.routing.policy.KnativeActivatorRouting;
-import dev.muserving.routing.policy.LinUcbRouting;
-import dev.muserving.routing.policy.MuRouting;
-import dev.muserving.routing.policy.RoutingPolicyFactory;
+import dev.muserving.placement.policy.PlacementPolicies;
+import dev.muserving.routing.policy.RoutingPolicies;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.random.RandomGenerator;
 
-/** The policy sets `mu bench` can compare, by the names its {@code --systems} option takes. */
+/** The systems `mu bench` can compare ({@link PolicySets}), resolved into their policies. */
 public final class Systems {
 
-    public static final String KNATIVE = "knative";
-    public static final String MU = "mu";
-
-    private static final Map<String, SystemUnderTest> ALL = new LinkedHashMap<>();
-
-    static {
-        RoutingPolicyFactory knativeRouting = KnativeActivatorRouting::new;
-        AutoscalingPolicyFactory knativeAutoscaling = KnativeKpa.factory(KpaConfig.DEFAULTS);
-        Function<RandomGenerator, PlacementPolicy> knativePlacement = KubeSchedulerPlacement::new;
-        RoutingPolicyFactory muRouting = MuRouting::new;
-        AutoscalingPolicyFactory muAutoscaling = MuAutoscaler.factory(MuAutoscalerConfig.DEFAULTS);
-        Function<RandomGenerator, PlacementPolicy> muPlacement = random -> new MuPlacement();
-
-        add(new SystemUnderTest(KNATIVE,
-                "Knative's defaults: activator routing by containerConcurrency, KPA, kube-scheduler scoring",
-                knativeRouting, knativeAutoscaling, knativePlacement));
-        add(new SystemUnderTest(MU,
-                "Mu: least expected completion time routing, predictive SLO autoscaling, fair heterogeneous placement",
-                muRouting, muAutoscaling, muPlacement));
-        add(new SystemUnderTest("mu-burst", "Mu, its autoscaler keeping room for 70 % of the last five minutes' peak rate",
-                muRouting, MuAutoscaler.factory(MuAutoscalerConfig.BURST_AWARE), muPlacement));
-        add(new SystemUnderTest("mu-routing-only", "Mu's routing; Knative's autoscaling and placement",
-                muRouting, knativeAutoscaling, knativePlacement));
-        add(new SystemUnderTest("mu-autoscaler-only", "Mu's autoscaling; Knative's routing and placement",
-                knativeRouting, muAutoscaling, knativePlacement));
-        add(new SystemUnderTest("mu-placement-only", "Mu's placement; Knative's routing and autoscaling",
-                knativeRouting, knativeAutoscaling, muPlacement));
-        add(new SystemUnderTest("knative+linucb", "Knative with Serverledge's LinUCB choosing the architecture per request",
-                LinUcbRouting::new, knativeAutoscaling, knativePlacement));
-    }
+    public static final String KNATIVE = PolicySets.KNATIVE;
+    public static final String MU = PolicySets.MU;
 
     private Systems() {}
 
-    private static void add(SystemUnderTest system) {
-        ALL.put(system.name(), system);
-    }
-
     public static List<String> names() {
-        return List.copyOf(ALL.keySet());
+        return PolicySets.names();
     }
 
     public static SystemUnderTest get(String name) {
-        SystemUnderTest system = ALL.get(name);
-        if (system == null) {
-            throw new BadInputException("unknown system '" + name + "'; known systems: " + String.join(", ", names()));
-        }
-        return system;
+        PolicySet set = PolicySets.byName(name).orElseThrow(() ->
+                new BadInputException("unknown system '" + name + "'; known systems: " + String.join(", ", names())));
+        return new SystemUnderTest(set.name(), set.description(),
+                RoutingPolicies.byName(set.routing()).orElseThrow(() -> unknown(set, "routing", set.routing())),
+                AutoscalingPolicies.byName(set.autoscaling()).orElseThrow(() -> unknown(set, "autoscaling", set.autoscaling())),
+                PlacementPolicies.byName(set.placement()).orElseThrow(() -> unknown(set, "placement", set.placement())));
+    }
+
+    private static IllegalStateException unknown(PolicySet set, String family, String policy) {
+        return new IllegalStateException("system " + set.name() + " names the unknown " + family + " policy " + policy);
     }
 
     public static List<SystemUnderTest> resolve(List<String> names) {
         List<SystemUnderTest> systems = new ArrayList<>();
         for (String name : names) {
             SystemUnderTest system = get(name.trim());
-            if (systems.contains(system)) {
+            if (systems.stream().anyMatch(s -> s.name().equals(system.name()))) {
                 throw new BadInputException("system '" + name.trim() + "' is listed twice");
             }
             systems.add(system);

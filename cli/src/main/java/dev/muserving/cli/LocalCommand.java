@@ -55,7 +55,8 @@ final class LocalCommand implements Callable<Integer> {
     int nodeMemoryMiB;
 
     @Option(names = "--system", defaultValue = "mu",
-            description = "Policies: mu (Mu's routing, autoscaler and placement) or knative (Knative's defaults) (default: ${DEFAULT-VALUE}).")
+            description = "Policies: mu (Mu's routing, autoscaler and placement), knative (Knative's defaults), or any other system "
+                    + "of mu bench (mu-burst, mu-routing-only, ...) (default: ${DEFAULT-VALUE}).")
     String system;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the policies' random choices (default: ${DEFAULT-VALUE}).")

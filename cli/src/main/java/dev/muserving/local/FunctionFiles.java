@@ -5,7 +5,7 @@ import dev.muserving.api.FunctionDefaults;
 import dev.muserving.api.FunctionSpec;
 import dev.muserving.bench.BadInputException;
 import dev.muserving.bench.scenario.YamlNode;
-import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.api.FunctionKey;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

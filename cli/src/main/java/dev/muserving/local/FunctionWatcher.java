@@ -1,7 +1,7 @@
 package dev.muserving.local;
 
 import dev.muserving.bench.BadInputException;
-import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.api.FunctionKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -8,10 +8,9 @@ import dev.muserving.api.PodPhase;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.autoscaler.loop.ScalingLoop;
-import dev.muserving.autoscaler.policy.AutoscalingPolicy;
 import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
 import dev.muserving.dataplane.activator.Endpoint;
-import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.activator.FunctionRoute;
 import dev.muserving.dataplane.activator.StaticEndpointSource;
 import dev.muserving.placement.policy.PlacementPlan;
@@ -33,7 +32,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The controller of {@code mu local}, the same adapter work the operator and the simulator do:
@@ -74,12 +72,7 @@ final class LocalControlPlane implements AutoCloseable {
     /** After a pod of a function failed to start, no new one before {@code until}. */
     private record Backoff(Instant until, Duration next) {}
 
-    /**
-     * @param autoscalers makes the autoscaler of a function (the Function's own settings, such as
-     *     {@code scaleToZeroAfter}, are in the {@link LocalFunction})
-     */
-    LocalControlPlane(List<LocalNode> nodes, PlacementPolicy placement, Function<LocalFunction, AutoscalingPolicy> autoscalers,
-            PodRunner runner,
+    LocalControlPlane(List<LocalNode> nodes, PlacementPolicy placement, AutoscalingPolicyFactory autoscalers, PodRunner runner,
             StaticEndpointSource endpoints, Clock clock, Consumer<String> log) {
         this.nodes = List.copyOf(nodes);
         nodes.forEach(n -> nodesByName.put(n.name(), n));
@@ -88,8 +81,7 @@ final class LocalControlPlane implements AutoCloseable {
         this.endpoints = endpoints;
         this.clock = clock;
         this.log = log;
-        AutoscalingPolicyFactory byFunction = spec -> autoscalers.apply(functions.get(spec.name()));
-        this.scaling = new ScalingLoop(byFunction, name -> Optional.ofNullable(functions.get(name)).map(LocalFunction::spec),
+        this.scaling = new ScalingLoop(autoscalers, name -> Optional.ofNullable(functions.get(name)).map(LocalFunction::spec),
                 this::replicas, (function, decision, at) -> targets.put(function, decision));
     }
 
@@ -314,7 +306,7 @@ final class LocalControlPlane implements AutoCloseable {
             List<Endpoint> ready = pods.values().stream()
                     .filter(p -> p.function == fn && p.phase == PodPhase.READY && p.endpoint != null)
                     .map(p -> p.endpoint).toList();
-            routes.add(new FunctionRoute(fn.key(), fn.spec().containerConcurrency(), fn.timeout(), ready));
+            routes.add(new FunctionRoute(fn.key(), fn.spec(), fn.timeout(), ready));
         }
         endpoints.set(routes);
     }

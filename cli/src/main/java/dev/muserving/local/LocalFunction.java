@@ -2,7 +2,7 @@ package dev.muserving.local;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionSpec;
-import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.api.FunctionKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.muserving.dataplane;
 
+import dev.muserving.api.QueueProxyContract;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -20,10 +21,10 @@ public final class AdminEndpoints {
     public static Handler<HttpServerRequest> handler(String component, Supplier<String> metrics, Handler<HttpServerRequest> ready) {
         return request -> {
             switch (request.path()) {
-                case "/metrics" -> request.response()
+                case QueueProxyContract.METRICS_PATH -> request.response()
                         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                         .end(metrics.get());
-                case "/ready" -> ready.handle(request);
+                case QueueProxyContract.READY_PATH -> ready.handle(request);
                 default -> request.response().setStatusCode(404).end(component + " admin: /ready or /metrics\n");
             }
         };

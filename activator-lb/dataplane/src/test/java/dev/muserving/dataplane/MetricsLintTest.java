@@ -9,7 +9,7 @@ import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import dev.muserving.dataplane.activator.DemandSignal;
 import dev.muserving.dataplane.activator.Endpoint;
-import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.activator.FunctionRoute;
 import dev.muserving.dataplane.activator.MetricSink;
 import dev.muserving.dataplane.activator.StaticEndpointSource;

@@ -23,6 +23,11 @@ public final class FunctionDefaults {
     public static final int SCALE_INITIAL = 1;
     public static final String SCALE_TO_ZERO_AFTER = "60s";
     public static final double WEIGHT = 1;
+    /**
+     * What policies aim at, and reports count violations against, for a Function that sets no
+     * {@code slo}. Not a schema default: {@code kubectl get fn} shows that none was set.
+     */
+    public static final String SLO_P99_WHEN_UNSET = "1s";
     /** Knative's revision timeout. */
     public static final String TIMEOUT = "300s";
 

@@ -50,6 +50,16 @@ public record FunctionSpec(
                 FunctionDefaults.SCALE_INITIAL, FunctionDuration.parse(FunctionDefaults.SCALE_TO_ZERO_AFTER).orElseThrow());
     }
 
+    /**
+     * A function known only by its name and concurrency limit, everything else the Function
+     * resource's defaults: what a data-plane component uses when no Function resource is at hand.
+     */
+    public static FunctionSpec withDefaults(String name, int containerConcurrency) {
+        return new FunctionSpec(name, containerConcurrency, FunctionDefaults.CPU_MILLIS, FunctionDefaults.MEMORY_MIB,
+                EnumSet.allOf(Arch.class), FunctionDuration.parse(FunctionDefaults.SLO_P99_WHEN_UNSET).orElseThrow().toMillis(),
+                FunctionDefaults.WEIGHT, FunctionDefaults.SCALE_MIN, FunctionDefaults.SCALE_MAX);
+    }
+
     public FunctionSpec {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {

@@ -6,7 +6,7 @@ import dev.muserving.bench.BadInputException;
 import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.LatencyDistribution;
 import dev.muserving.bench.scenario.Scenario;
-import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.load.AsyncRequests;
 import dev.muserving.local.FunctionStatus;
 import dev.muserving.local.LocalFunction;
@@ -49,11 +49,9 @@ public final class Emulator {
     private final Path logs;
     private final Consumer<String> log;
 
-    /** @param system {@code mu} or {@code knative}: the policy sets {@code mu local} runs */
+    /** @param system a name of {@code PolicySets}, as {@code mu local} runs it */
     public Emulator(Scenario scenario, String system, double maxSeconds, Path logs, Consumer<String> log) {
-        if (!LocalPolicies.NAMES.contains(system)) {
-            throw new BadInputException("emulation runs the systems " + LocalPolicies.NAMES + "; got '" + system + "'");
-        }
+        LocalPolicies.named(system, scenario.seed()); // an unknown system is bad input before anything starts
         this.scenario = scenario;
         this.system = system;
         this.seconds = Math.min(scenario.durationSeconds(), maxSeconds);

@@ -68,7 +68,7 @@ public final class Simulator {
             }
             functions[f] = new SimFunction(f, model, Seeds.stream(scenario.seed(), Seeds.ARRIVALS, f, 0), routing);
         }
-        this.controlPlane = new ControlPlane(this, system.autoscaling(), system.placement().apply(
+        this.controlPlane = new ControlPlane(this, system.autoscaling(), system.placement().create(
                 Seeds.stream(scenario.seed(), Seeds.PLACEMENT, 0, 0)), Seeds.stream(scenario.seed(), Seeds.STARTUP, 0, 0));
     }
 

@@ -1,10 +1,8 @@
 package dev.muserving.bench.sim;
 
 import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
-import dev.muserving.placement.policy.PlacementPolicy;
+import dev.muserving.placement.policy.PlacementPolicyFactory;
 import dev.muserving.routing.policy.RoutingPolicyFactory;
-import java.util.function.Function;
-import java.util.random.RandomGenerator;
 
 /**
  * A set of policies to compare: the simulator builds one routing policy per function and balancer,
@@ -15,4 +13,4 @@ public record SystemUnderTest(
         String description,
         RoutingPolicyFactory routing,
         AutoscalingPolicyFactory autoscaling,
-        Function<RandomGenerator, PlacementPolicy> placement) {}
+        PlacementPolicyFactory placement) {}

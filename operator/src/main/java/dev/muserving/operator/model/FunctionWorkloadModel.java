@@ -3,6 +3,7 @@ package dev.muserving.operator.model;
 import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionDefaults;
 import dev.muserving.api.FunctionDuration;
+import dev.muserving.api.QueueProxyContract;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionResourceSpec;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -35,8 +36,8 @@ import java.util.Objects;
 public final class FunctionWorkloadModel {
 
     /** The queue-proxy's ports, as Knative's: traffic 8012, admin (readiness, metrics) 8022. */
-    public static final int QUEUE_PORT = 8012;
-    public static final int ADMIN_PORT = 8022;
+    public static final int QUEUE_PORT = QueueProxyContract.DEFAULT_PORT;
+    public static final int ADMIN_PORT = QueueProxyContract.DEFAULT_ADMIN_PORT;
     /** What the sidecar itself asks for: it forwards, it does not compute. */
     static final Map<String, Quantity> QUEUE_PROXY_REQUESTS = Map.of("cpu", new Quantity("25m"), "memory", new Quantity("48Mi"));
     /** The non-root user the containers run as unless their image says otherwise. */
@@ -145,17 +146,17 @@ public final class FunctionWorkloadModel {
                 .addNewPort().withName("http").withContainerPort(QUEUE_PORT).endPort()
                 .addNewPort().withName("admin").withContainerPort(ADMIN_PORT).endPort()
                 .withEnv(
-                        env("MU_PORT", Integer.toString(QUEUE_PORT)),
-                        env("MU_ADMIN_PORT", Integer.toString(ADMIN_PORT)),
-                        env("MU_USER_PORT", Integer.toString(port(spec))),
-                        env("MU_CONTAINER_CONCURRENCY", Integer.toString(
+                        env(QueueProxyContract.PORT, Integer.toString(QUEUE_PORT)),
+                        env(QueueProxyContract.ADMIN_PORT, Integer.toString(ADMIN_PORT)),
+                        env(QueueProxyContract.USER_PORT, Integer.toString(port(spec))),
+                        env(QueueProxyContract.CONTAINER_CONCURRENCY, Integer.toString(
                                 Objects.requireNonNullElse(spec.containerConcurrency, FunctionDefaults.CONTAINER_CONCURRENCY))),
-                        env("MU_ARCH", arch.label()),
-                        env("MU_REQUEST_TIMEOUT_SECONDS", Long.toString(Math.max(1, timeout.toSeconds()))),
-                        new EnvVarBuilder().withName("MU_POD_NAME").withNewValueFrom().withNewFieldRef()
+                        env(QueueProxyContract.ARCH, arch.label()),
+                        env(QueueProxyContract.REQUEST_TIMEOUT_SECONDS, Long.toString(Math.max(1, timeout.toSeconds()))),
+                        new EnvVarBuilder().withName(QueueProxyContract.POD_NAME).withNewValueFrom().withNewFieldRef()
                                 .withFieldPath("metadata.name").endFieldRef().endValueFrom().build())
                 .withNewReadinessProbe()
-                    .withNewHttpGet().withPath("/ready").withPort(new IntOrString("admin")).endHttpGet()
+                    .withNewHttpGet().withPath(QueueProxyContract.READY_PATH).withPort(new IntOrString("admin")).endHttpGet()
                     .withPeriodSeconds(1).withFailureThreshold(3)
                 .endReadinessProbe()
                 .withNewResources().withRequests(QUEUE_PROXY_REQUESTS).endResources()

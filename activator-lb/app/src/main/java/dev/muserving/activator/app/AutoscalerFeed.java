@@ -1,18 +1,14 @@
 package dev.muserving.activator.app;
 
-import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionSpec;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.autoscaler.loop.ScalingLoop;
+import dev.muserving.autoscaler.policy.AutoscalingPolicies;
 import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
-import dev.muserving.autoscaler.policy.KnativeKpa;
-import dev.muserving.autoscaler.policy.KpaConfig;
-import dev.muserving.autoscaler.policy.MuAutoscaler;
-import dev.muserving.autoscaler.policy.MuAutoscalerConfig;
 import dev.muserving.dataplane.ConfigException;
-import dev.muserving.dataplane.activator.FunctionKey;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.activator.FunctionRoute;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +33,8 @@ import org.jboss.logging.Logger;
  * decisions are exported ({@code mu_autoscaler_desired_replicas}) and logged with their reason when
  * they change; `mu local` and the controller hand them to placement instead.
  *
- * <p>The endpoints file carries no SLO, so the function's timeout stands in for it until Function
- * specs come from the operator.
+ * <p>The endpoints file carries a function's concurrency limit only; its other settings are the
+ * Function resource's defaults ({@code FunctionSpec.withDefaults}) until specs come from Function resources.
  */
 @ApplicationScoped
 public class AutoscalerFeed {
@@ -93,9 +88,7 @@ public class AutoscalerFeed {
     }
 
     private Optional<FunctionSpec> spec(String function) {
-        FunctionRoute route = routes.get(function);
-        return route == null ? Optional.empty() : Optional.of(new FunctionSpec(function, route.containerConcurrency(), 1, 1,
-                EnumSet.allOf(Arch.class), route.timeout().toMillis(), 1, 0, 0));
+        return Optional.ofNullable(routes.get(function)).map(FunctionRoute::spec);
     }
 
     private ReplicaCounts replicas(String function) {
@@ -119,10 +112,7 @@ public class AutoscalerFeed {
     }
 
     private static AutoscalingPolicyFactory policies(String name) {
-        return switch (name) {
-            case "mu" -> MuAutoscaler.factory(MuAutoscalerConfig.DEFAULTS);
-            case "knative" -> KnativeKpa.factory(KpaConfig.DEFAULTS);
-            default -> throw new ConfigException("mu.autoscaler must be mu or knative, got '" + name + "'");
-        };
+        return AutoscalingPolicies.byName(name).orElseThrow(() ->
+                new ConfigException("mu.autoscaler must be one of " + AutoscalingPolicies.names() + ", got '" + name + "'"));
     }
 }

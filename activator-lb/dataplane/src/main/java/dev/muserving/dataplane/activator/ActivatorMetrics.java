@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.activator;
 
+import dev.muserving.api.FunctionKey;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.PodMetrics;
 import io.micrometer.core.instrument.Counter;

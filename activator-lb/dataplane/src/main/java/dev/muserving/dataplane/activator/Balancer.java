@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.activator;
 
+import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.ProxyReplies;
 import dev.muserving.routing.policy.BalancerPosition;
@@ -103,7 +104,7 @@ final class Balancer extends AbstractVerticle {
             routes.forEach(r -> byKey.put(r.key(), r));
             for (FunctionRoute route : routes) {
                 FunctionLane lane = lanes.computeIfAbsent(route.key(),
-                        k -> new FunctionLane(route, routing.create(route.routingSpec(), position, random.split())));
+                        k -> new FunctionLane(route, routing.create(route.spec(), position, random.split())));
                 lane.route = route;
                 lane.removed = false; // a function may come back after it was removed
                 lane.pods.update(route.endpoints());

@@ -1,5 +1,7 @@
 package dev.muserving.dataplane.activator;
 
+import dev.muserving.api.FunctionKey;
+
 /**
  * A request is waiting for a function that has no ready pod: scale it from zero now rather than at
  * the next autoscaler tick (Knative's activator pokes its autoscaler the same way). Called from a

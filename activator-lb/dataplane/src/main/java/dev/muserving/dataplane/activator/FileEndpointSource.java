@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;

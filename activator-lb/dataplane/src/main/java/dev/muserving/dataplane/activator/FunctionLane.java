@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.activator;
 
+import dev.muserving.api.FunctionKey;
 import dev.muserving.api.PodHeaderState;
 import dev.muserving.routing.policy.RoutingPolicy;
 import java.time.Instant;

@@ -1,40 +1,42 @@
 package dev.muserving.dataplane.activator;
 
-import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.api.FunctionSpec;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What the activator needs to know of a function: how many requests one pod takes at once, how long
- * a request may take, and its ready pods.
+ * What the activator needs to know of a function: the function as its policies see it (routing
+ * reads its containerConcurrency, the autoscaler the rest), how long a request may take, and its
+ * ready pods.
  *
- * @param containerConcurrency 0 means no limit, as in Knative
+ * @param spec named {@code <namespace>/<name>}, as {@link FunctionKey#toString()}
  * @param timeout from arrival at the activator until the response headers, waiting for a pod included
  */
-public record FunctionRoute(FunctionKey key, int containerConcurrency, Duration timeout, List<Endpoint> endpoints) {
+public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout, List<Endpoint> endpoints) {
 
     public FunctionRoute {
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(timeout, "timeout");
-        endpoints = List.copyOf(endpoints);
-        if (containerConcurrency < 0) {
-            throw new IllegalArgumentException(key + ": containerConcurrency must not be negative");
+        if (!spec.name().equals(key.toString())) {
+            throw new IllegalArgumentException("the route of " + key + " carries the spec of " + spec.name());
         }
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /** A function known only by its concurrency limit; everything else takes the Function's defaults. */
+    public FunctionRoute(FunctionKey key, int containerConcurrency, Duration timeout, List<Endpoint> endpoints) {
+        this(key, FunctionSpec.withDefaults(key.toString(), containerConcurrency), timeout, endpoints);
+    }
+
+    /** 0 means no limit, as in Knative. */
+    public int containerConcurrency() {
+        return spec.containerConcurrency();
     }
 
     public FunctionRoute withEndpoints(List<Endpoint> newEndpoints) {
-        return new FunctionRoute(key, containerConcurrency, timeout, newEndpoints);
-    }
-
-    /**
-     * The function as a routing policy sees it. Routing reads only containerConcurrency; the other
-     * fields are placeholders the policies do not look at.
-     */
-    FunctionSpec routingSpec() {
-        return new FunctionSpec(key.toString(), containerConcurrency, 1, 1, EnumSet.allOf(Arch.class),
-                timeout.toMillis(), 1, 0, 0);
+        return new FunctionRoute(key, spec, timeout, newEndpoints);
     }
 }

@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.activator;
 
+import dev.muserving.api.FunctionKey;
 import java.util.Locale;
 
 /**

@@ -1,14 +1,29 @@
 package dev.muserving.dataplane.queueproxy;
 
+import static dev.muserving.api.QueueProxyContract.ADMIN_PORT;
+import static dev.muserving.api.QueueProxyContract.ARCH;
+import static dev.muserving.api.QueueProxyContract.BIND_ADDRESS;
+import static dev.muserving.api.QueueProxyContract.CONTAINER_CONCURRENCY;
+import static dev.muserving.api.QueueProxyContract.DRAIN_SECONDS;
+import static dev.muserving.api.QueueProxyContract.PORT;
+import static dev.muserving.api.QueueProxyContract.POD_NAME;
+import static dev.muserving.api.QueueProxyContract.QUEUE_DEPTH;
+import static dev.muserving.api.QueueProxyContract.REQUEST_TIMEOUT_SECONDS;
+import static dev.muserving.api.QueueProxyContract.USER_PORT;
+
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionDefaults;
+import dev.muserving.api.FunctionDuration;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.QueueProxyContract;
 import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.Settings;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * The queue-proxy's settings, read from environment variables as a sidecar's are (docs/dataplane.md
- * lists them with their defaults).
+ * The queue-proxy's settings, read from environment variables as a sidecar's are: the names are
+ * {@link QueueProxyContract}'s, which the operator sets (docs/dataplane.md lists them with their defaults).
  *
  * @param bindAddress where both ports listen
  * @param port the traffic port: everything on it is forwarded to the user container
@@ -32,17 +47,6 @@ public record QueueProxyConfig(
         Duration requestTimeout,
         Duration drainTimeout) {
 
-    public static final String PORT = "MU_PORT";
-    public static final String ADMIN_PORT = "MU_ADMIN_PORT";
-    public static final String BIND_ADDRESS = "MU_BIND_ADDRESS";
-    public static final String USER_PORT = "MU_USER_PORT";
-    public static final String CONTAINER_CONCURRENCY = "MU_CONTAINER_CONCURRENCY";
-    public static final String QUEUE_DEPTH = "MU_QUEUE_DEPTH";
-    public static final String POD_NAME = "MU_POD_NAME";
-    public static final String ARCH = "MU_ARCH";
-    public static final String REQUEST_TIMEOUT = "MU_REQUEST_TIMEOUT_SECONDS";
-    public static final String DRAIN_TIMEOUT = "MU_DRAIN_SECONDS";
-
     /** Knative's queue-proxy: a breaker of containerConcurrency slots with ten times as many queued. */
     static final int QUEUE_DEPTH_PER_SLOT = 10;
     /** Waiting requests for a pod without a concurrency limit never wait, but a bound is kept anyway. */
@@ -56,16 +60,16 @@ public record QueueProxyConfig(
 
     /** Requests a pod lets wait when none is set: ten per slot, or a generous bound without a limit. */
     public static int defaultQueueDepth(int containerConcurrency) {
-        return containerConcurrency > 0 ? QUEUE_DEPTH_PER_SLOT * containerConcurrency : UNLIMITED_QUEUE_DEPTH;
+        return containerConcurrency != FunctionSpec.UNLIMITED_CONCURRENCY ? QUEUE_DEPTH_PER_SLOT * containerConcurrency : UNLIMITED_QUEUE_DEPTH;
     }
 
     public static QueueProxyConfig fromEnvironment(Map<String, String> env) {
         Settings s = new Settings(env);
-        int cc = s.integer(CONTAINER_CONCURRENCY, 0, 0, 100_000);
+        int cc = s.integer(CONTAINER_CONCURRENCY, FunctionSpec.UNLIMITED_CONCURRENCY, 0, 100_000);
         int defaultDepth = defaultQueueDepth(cc);
-        int port = s.integer(PORT, 8012, 0, 65_535);
-        int adminPort = s.integer(ADMIN_PORT, 8022, 0, 65_535);
-        int userPort = s.integer(USER_PORT, 8080, 1, 65_535);
+        int port = s.integer(PORT, QueueProxyContract.DEFAULT_PORT, 0, 65_535);
+        int adminPort = s.integer(ADMIN_PORT, QueueProxyContract.DEFAULT_ADMIN_PORT, 0, 65_535);
+        int userPort = s.integer(USER_PORT, FunctionDefaults.PORT, 1, 65_535);
         if (port != 0 && (port == adminPort || port == userPort)) {
             throw new ConfigException(PORT + " (" + port + ") must differ from " + ADMIN_PORT + " and " + USER_PORT);
         }
@@ -78,7 +82,7 @@ public record QueueProxyConfig(
                 s.integer(QUEUE_DEPTH, defaultDepth, 0, 10_000_000),
                 s.string(POD_NAME, s.string("HOSTNAME", "local")),
                 s.arch(ARCH, Settings.hostArch()),
-                s.seconds(REQUEST_TIMEOUT, Duration.ofSeconds(300)),
-                s.seconds(DRAIN_TIMEOUT, Duration.ofSeconds(30)));
+                s.seconds(REQUEST_TIMEOUT_SECONDS, FunctionDuration.parse(FunctionDefaults.TIMEOUT).orElseThrow()),
+                s.seconds(DRAIN_SECONDS, Duration.ofSeconds(30)));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.function.EmulatedFunction;

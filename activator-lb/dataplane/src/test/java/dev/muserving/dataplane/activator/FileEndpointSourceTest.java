@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;

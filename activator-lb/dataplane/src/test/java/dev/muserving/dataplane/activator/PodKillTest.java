@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.ChildProcess;
 import dev.muserving.dataplane.function.EmulatedFunctionMain;
 import dev.muserving.dataplane.queueproxy.QueueProxyMain;

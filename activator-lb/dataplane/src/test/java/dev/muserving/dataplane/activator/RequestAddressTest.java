@@ -2,6 +2,7 @@ package dev.muserving.dataplane.activator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muserving.api.FunctionKey;
 import org.junit.jupiter.api.Test;
 
 class RequestAddressTest {

@@ -1,4 +1,4 @@
-package dev.muserving.dataplane.activator;
+package dev.muserving.api;
 
 import java.util.Objects;
 
