@@ -2,7 +2,7 @@
 # Runs the mu CLI, building it first when the jar is missing or older than any source or pom.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-jar="$root/cli/target/mu.jar"
+jar="$root/cli/app/target/mu.jar"
 
 stale() {
   [ ! -f "$jar" ] && return 0
@@ -12,7 +12,7 @@ stale() {
 
 if stale; then
   echo "mu: building the CLI (first run or sources changed)..." >&2
-  if ! (cd "$root" && ./mvnw -B -q -DskipTests -pl cli -am install >&2); then
+  if ! (cd "$root" && ./mvnw -B -q -DskipTests -pl cli/app -am install >&2); then
     echo "mu: the build failed; see the Maven output above" >&2
     exit 1
   fi

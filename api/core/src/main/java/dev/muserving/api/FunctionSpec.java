@@ -93,6 +93,12 @@ public record FunctionSpec(
         }
     }
 
+    /** The same function under another name (as {@code mu local} names a scenario's functions). */
+    public FunctionSpec withName(String newName) {
+        return new FunctionSpec(newName, containerConcurrency, cpuMillis, memoryMiB, architectures, sloP99Ms, weight, minScale,
+                maxScale, initialScale, scaleToZeroAfter);
+    }
+
     public boolean concurrencyLimited() {
         return containerConcurrency != UNLIMITED_CONCURRENCY;
     }

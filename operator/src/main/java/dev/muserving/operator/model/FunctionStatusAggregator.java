@@ -31,7 +31,7 @@ public final class FunctionStatusAggregator {
 
     public static final String READY = "Ready";
     public static final String SCHEDULED = "Scheduled";
-    /** Ready's reason when the spec holds something the operator cannot act on ({@link FunctionSpecCheck}). */
+    /** Ready's reason when the spec holds something the operator cannot act on ({@code FunctionValidation}). */
     public static final String INVALID_SPEC = "InvalidSpec";
     /** Ready's reason when reconciling failed and the retries are spent. */
     public static final String RECONCILE_FAILED = "ReconcileFailed";

@@ -1,11 +1,10 @@
 package dev.muserving.operator.model;
 
 import dev.muserving.api.Arch;
-import dev.muserving.api.FunctionDefaults;
-import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.QueueProxyContract;
 import dev.muserving.api.v1alpha1.Function;
-import dev.muserving.api.v1alpha1.FunctionResourceSpec;
+import dev.muserving.api.v1alpha1.FunctionMapping;
+import dev.muserving.api.v1alpha1.ResolvedFunction;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A Function's desired children, built from its spec alone (DESIGN.md rule 3): one Deployment per
@@ -49,20 +47,11 @@ public final class FunctionWorkloadModel {
         this.settings = settings;
     }
 
-    /** The architectures the function may run on: those listed, or both. */
-    public static List<Arch> architectures(Function function) {
-        List<String> listed = function.getSpec().architectures;
-        if (listed == null || listed.isEmpty()) {
-            return List.of(Arch.values());
-        }
-        return listed.stream().map(label -> Arch.fromLabel(label).orElseThrow()).sorted().toList();
-    }
-
+    /** The architecture's Deployment of a valid Function ({@link FunctionMapping} throws on an invalid one). */
     public Deployment toDeployment(Function function, Arch arch, int replicas) {
-        FunctionResourceSpec spec = function.getSpec();
+        ResolvedFunction resolved = FunctionMapping.resolve(function);
         Map<String, String> labels = FunctionNames.archLabels(function, arch);
-        Duration timeout = FunctionDuration.parse(Objects.requireNonNullElse(spec.timeout, FunctionDefaults.TIMEOUT))
-                .orElseThrow(() -> new IllegalArgumentException("spec.timeout: not a duration: " + spec.timeout));
+        Duration timeout = resolved.timeout();
         return new DeploymentBuilder()
                 .withNewMetadata()
                     .withName(FunctionNames.deployment(function, arch))
@@ -89,7 +78,7 @@ public final class FunctionWorkloadModel {
                             .withEnableServiceLinks(false)
                             // the queue-proxy drains for at most the request timeout, then the pod goes
                             .withTerminationGracePeriodSeconds(timeout.toSeconds() + 10)
-                            .withContainers(userContainer(function, arch), queueProxy(function, arch, timeout))
+                            .withContainers(userContainer(resolved, arch), queueProxy(resolved, arch))
                         .endSpec()
                     .endTemplate()
                 .endSpec()
@@ -116,21 +105,15 @@ public final class FunctionWorkloadModel {
         return "http://" + function.getMetadata().getName() + "." + function.getMetadata().getNamespace() + "." + settings.domain();
     }
 
-    private Container userContainer(Function function, Arch arch) {
-        FunctionResourceSpec spec = function.getSpec();
-        int port = port(spec);
+    private static Container userContainer(ResolvedFunction function, Arch arch) {
+        int port = function.port();
         List<EnvVar> env = new ArrayList<>();
-        if (spec.env != null) {
-            spec.env.forEach(e -> env.add(new EnvVarBuilder().withName(e.name).withValue(e.value).build()));
-        }
-        env.add(new EnvVarBuilder().withName("PORT").withValue(Integer.toString(port)).build());
-        FunctionResourceSpec.Resources resources = Objects.requireNonNullElseGet(spec.resources, FunctionResourceSpec.Resources::new);
-        Map<String, Quantity> requests = Map.of(
-                "cpu", new Quantity(Objects.requireNonNullElse(resources.cpu, FunctionDefaults.CPU)),
-                "memory", new Quantity(Objects.requireNonNullElse(resources.memory, FunctionDefaults.MEMORY)));
+        function.env().forEach((name, value) -> env.add(env(name, value)));
+        env.add(env("PORT", Integer.toString(port)));
+        Map<String, Quantity> requests = Map.of("cpu", new Quantity(function.cpu()), "memory", new Quantity(function.memory()));
         return new ContainerBuilder()
                 .withName(FunctionNames.USER_CONTAINER)
-                .withImage(image(spec, arch))
+                .withImage(function.images().get(arch))
                 .addNewPort().withName("user").withContainerPort(port).endPort()
                 .withEnv(env)
                 .withNewResources().withRequests(requests).withLimits(Map.of("memory", requests.get("memory"))).endResources()
@@ -138,8 +121,7 @@ public final class FunctionWorkloadModel {
                 .build();
     }
 
-    private Container queueProxy(Function function, Arch arch, Duration timeout) {
-        FunctionResourceSpec spec = function.getSpec();
+    private Container queueProxy(ResolvedFunction function, Arch arch) {
         return new ContainerBuilder()
                 .withName(FunctionNames.QUEUE_PROXY_CONTAINER)
                 .withImage(settings.queueProxyImage())
@@ -148,11 +130,10 @@ public final class FunctionWorkloadModel {
                 .withEnv(
                         env(QueueProxyContract.PORT, Integer.toString(QUEUE_PORT)),
                         env(QueueProxyContract.ADMIN_PORT, Integer.toString(ADMIN_PORT)),
-                        env(QueueProxyContract.USER_PORT, Integer.toString(port(spec))),
-                        env(QueueProxyContract.CONTAINER_CONCURRENCY, Integer.toString(
-                                Objects.requireNonNullElse(spec.containerConcurrency, FunctionDefaults.CONTAINER_CONCURRENCY))),
+                        env(QueueProxyContract.USER_PORT, Integer.toString(function.port())),
+                        env(QueueProxyContract.CONTAINER_CONCURRENCY, Integer.toString(function.containerConcurrency())),
                         env(QueueProxyContract.ARCH, arch.label()),
-                        env(QueueProxyContract.REQUEST_TIMEOUT_SECONDS, Long.toString(Math.max(1, timeout.toSeconds()))),
+                        env(QueueProxyContract.REQUEST_TIMEOUT_SECONDS, Long.toString(Math.max(1, function.timeout().toSeconds()))),
                         new EnvVarBuilder().withName(QueueProxyContract.POD_NAME).withNewValueFrom().withNewFieldRef()
                                 .withFieldPath("metadata.name").endFieldRef().endValueFrom().build())
                 .withNewReadinessProbe()
@@ -162,18 +143,6 @@ public final class FunctionWorkloadModel {
                 .withNewResources().withRequests(QUEUE_PROXY_REQUESTS).endResources()
                 .withSecurityContext(restricted())
                 .build();
-    }
-
-    private static int port(FunctionResourceSpec spec) {
-        return Objects.requireNonNullElse(spec.port, FunctionDefaults.PORT);
-    }
-
-    /** Knative's rule: one multi-arch image, or one per architecture (the CRD's CEL rule makes sure it exists). */
-    static String image(FunctionResourceSpec spec, Arch arch) {
-        if (spec.images != null && spec.images.containsKey(arch.label())) {
-            return spec.images.get(arch.label());
-        }
-        return spec.image;
     }
 
     private static SecurityContext restricted() {

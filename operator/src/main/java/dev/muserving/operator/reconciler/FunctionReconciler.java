@@ -2,9 +2,9 @@ package dev.muserving.operator.reconciler;
 
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
+import dev.muserving.api.v1alpha1.FunctionValidation;
 import dev.muserving.operator.model.FunctionEvents;
 import dev.muserving.operator.model.FunctionNames;
-import dev.muserving.operator.model.FunctionSpecCheck;
 import dev.muserving.operator.model.FunctionStatusAggregator;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.ReplicaPlan;
@@ -62,10 +62,10 @@ public class FunctionReconciler implements Reconciler<Function> {
     @Override
     public UpdateControl<Function> reconcile(Function function, Context<Function> context) {
         Set<String> before = children(context);
-        List<String> problems = FunctionSpecCheck.problems(function);
+        List<FunctionValidation.Problem> problems = FunctionValidation.problems(function);
         if (!problems.isEmpty()) {
             FunctionResourceStatus next = FunctionStatusAggregator.notActedOn(function, FunctionStatusAggregator.INVALID_SPEC,
-                    String.join("; ", problems), clock.instant());
+                    String.join("; ", problems.stream().map(FunctionValidation.Problem::toString).toList()), clock.instant());
             events.record(function, FunctionEvents.between(before, before, function.getStatus(), next));
             return FunctionStatusAggregator.same(function.getStatus(), next) ? UpdateControl.noUpdate()
                     : UpdateControl.patchStatus(statusPatch(function, next));

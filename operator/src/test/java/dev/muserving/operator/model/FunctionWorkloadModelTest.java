@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.api.v1alpha1.FunctionResourceSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -45,7 +46,7 @@ class FunctionWorkloadModelTest {
     @Test
     void oneDeploymentPerArchitecturePinnedToItsNodesWithItsImage() {
         Function fn = function("resize");
-        assertThat(FunctionWorkloadModel.architectures(fn)).containsExactly(Arch.AMD64, Arch.ARM64);
+        assertThat(FunctionMapping.resolve(fn).spec().architectures()).containsExactly(Arch.AMD64, Arch.ARM64);
         Deployment arm = model.toDeployment(fn, Arch.ARM64, 3);
 
         assertThat(arm.getMetadata().getName()).isEqualTo("resize-arm64");
@@ -111,7 +112,7 @@ class FunctionWorkloadModelTest {
         fn.getSpec().images = null;
         fn.getSpec().image = "registry.example/echo:2";
         fn.getSpec().architectures = List.of("arm64");
-        assertThat(FunctionWorkloadModel.architectures(fn)).containsExactly(Arch.ARM64);
+        assertThat(FunctionMapping.resolve(fn).spec().architectures()).containsExactly(Arch.ARM64);
         assertThat(model.toDeployment(fn, Arch.ARM64, 1).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .isEqualTo("registry.example/echo:2");
     }
@@ -121,6 +122,18 @@ class FunctionWorkloadModelTest {
         Function fn = function("resize");
         fn.getSpec().timeout = null;
         Container queueProxy = model.toDeployment(fn, Arch.AMD64, 1).getSpec().getTemplate().getSpec().getContainers().get(1);
+        assertThat(env(queueProxy)).containsEntry("MU_REQUEST_TIMEOUT_SECONDS", "300");
+    }
+
+    @Test
+    void aFunctionStoredWithoutResourcesOrTimeoutGetsTheCrdsDefaults() {
+        Function fn = function("resize");
+        fn.getSpec().resources = null; // as the API server would fill it, or an object stored before it did
+        fn.getSpec().timeout = null;
+        Container container = model.toDeployment(fn, Arch.ARM64, 1).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getResources().getRequests().get("cpu").toString()).isEqualTo("100m");
+        assertThat(container.getResources().getRequests().get("memory").toString()).isEqualTo("128Mi");
+        Container queueProxy = model.toDeployment(fn, Arch.ARM64, 1).getSpec().getTemplate().getSpec().getContainers().get(1);
         assertThat(env(queueProxy)).containsEntry("MU_REQUEST_TIMEOUT_SECONDS", "300");
     }
 }

@@ -33,12 +33,9 @@ class SpecReplicasTest {
     }
 
     @Test
-    void aMinimumAboveTheInitialScaleWinsAndAMaximumCapsIt() {
+    void aMinimumAboveTheInitialScaleWins() {
         assertThat(replicas.plan(scaled(1, 4, 0, null)).byArch()).containsExactly(Map.entry(Arch.AMD64, 2), Map.entry(Arch.ARM64, 2));
-        assertThat(replicas.plan(scaled(1, 4, 0, null)).reason()).contains("from min 4");
-        ReplicaPlan capped = replicas.plan(scaled(9, 0, 5, null));
-        assertThat(capped.total()).isEqualTo(5);
-        assertThat(capped.reason()).endsWith("capped by max 5");
+        assertThat(replicas.plan(scaled(1, 4, 5, null)).reason()).isEqualTo("spec.scale: 4 replica(s) from min 4");
     }
 
     @Test

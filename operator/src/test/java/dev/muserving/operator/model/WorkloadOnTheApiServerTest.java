@@ -7,6 +7,7 @@ import dev.muserving.api.Arch;
 import dev.muserving.api.testing.KubernetesControlPlane;
 import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionMapping;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class WorkloadOnTheApiServerTest {
             // kube-scheduler stands in for Mu's placement until it lands
             FunctionWorkloadModel model = new FunctionWorkloadModel(OperatorSettings.DEFAULTS.withScheduler("default-scheduler"));
             StringBuilder children = new StringBuilder();
-            for (Arch arch : FunctionWorkloadModel.architectures(fn)) {
+            for (Arch arch : FunctionMapping.resolve(fn).spec().architectures()) {
                 children.append("---\n").append(serialization.asYaml(model.toDeployment(fn, arch, 2)));
             }
             children.append("---\n").append(serialization.asYaml(model.toService(fn)));

@@ -2,7 +2,6 @@ package dev.muserving.api.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,14 +112,9 @@ public final class KubernetesControlPlane implements ExecutionCondition, Paramet
         return new Cluster(Path.of(export.substring("export KUBECONFIG=".length())), kubectl, true);
     }
 
-    /** The checkout's root: the first folder up from the working directory that holds deploy/testenv. */
+    /** The checkout's root (see {@link Repository#root()}). */
     public static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("deploy/testenv/testenv.sh"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("deploy/testenv/testenv.sh not found above " + Path.of("").toAbsolutePath());
+        return Repository.root();
     }
 
     private static String run(List<String> command, int timeoutSeconds) {

@@ -32,9 +32,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "URL", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.url")
 // The name becomes a Service's name, a label value and a DNS label of the function's host name:
 // a DNS-1035 label, as Knative requires of a Service's name.
-@ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$') && self.metadata.name.size() <= 63",
-        message = "metadata.name must be a DNS label: at most 63 lower-case letters, digits and '-', starting with a letter",
-        reason = "FieldValueInvalid")
+@ValidationRule(value = "self.metadata.name.matches('" + FunctionSchema.NAME + "') && self.metadata.name.size() <= " + FunctionSchema.NAME_MAX,
+        message = FunctionSchema.NAME_RULE, reason = "FieldValueInvalid")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class Function extends CustomResource<FunctionResourceSpec, FunctionResourceStatus> implements Namespaced {
 

@@ -3,7 +3,6 @@ package dev.muserving.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.muserving.api.FunctionDefaults;
-import dev.muserving.api.FunctionDuration;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -17,49 +16,43 @@ import java.util.Map;
 
 /** What a Function asks for (docs/function.md explains every field). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.image) || has(self.images)",
-        message = "spec.image (a multi-arch image) or spec.images (one per architecture) is required", reason = "FieldValueRequired")
+@ValidationRule(value = "has(self.image) || has(self.images)", message = FunctionSchema.IMAGE_RULE, reason = "FieldValueRequired")
 @ValidationRule(value = "has(self.image) || !has(self.images) || (has(self.architectures) ? self.architectures : ['amd64', 'arm64']).all(a, a in self.images)",
-        message = "spec.images must name an image for every architecture in spec.architectures (both when it is not given)")
+        message = FunctionSchema.IMAGES_COVER_RULE)
 public class FunctionResourceSpec {
-
-    /** A container image reference: no whitespace. */
-    static final String IMAGE = "^[^\\s]+$";
-    /** A duration as Knative writes them: 500ms, 30s, 5m, 1h. */
-    static final String DURATION = FunctionDuration.PATTERN;
 
     @JsonPropertyDescription("The function's container image, one multi-arch image for every architecture. "
             + "Either image or images is required; images wins for the architectures it names.")
-    @Pattern(IMAGE)
+    @Pattern(FunctionSchema.IMAGE)
     public String image;
 
     @JsonPropertyDescription("One image per architecture, keyed amd64 and arm64; it must name every architecture in "
             + "architectures (both when architectures is not given) unless image is also set.")
-    @ValidationRule(value = "self.all(k, k == 'amd64' || k == 'arm64')", message = "spec.images keys must be amd64 or arm64")
-    public Map<String, @Pattern(IMAGE) String> images;
+    @ValidationRule(value = "self.all(k, k == 'amd64' || k == 'arm64')", message = FunctionSchema.IMAGES_KEYS_RULE)
+    public Map<String, @Pattern(FunctionSchema.IMAGE) String> images;
 
     @JsonPropertyDescription("The node architectures the function may run on: amd64, arm64 or both. Default: both. "
             + "Each gets its own Deployment, pinned to that architecture's nodes.")
-    @Size(min = 1, max = 2)
-    @ValidationRule(value = "self.all(a, a == 'amd64' || a == 'arm64')", message = "spec.architectures may hold amd64 and arm64 only")
-    @ValidationRule(value = "self.all(x, self.exists_one(y, y == x))", message = "spec.architectures must not name an architecture twice")
+    @Size(min = 1, max = FunctionSchema.ARCHITECTURES_MAX)
+    @ValidationRule(value = "self.all(a, a == 'amd64' || a == 'arm64')", message = FunctionSchema.ARCHITECTURES_RULE)
+    @ValidationRule(value = "self.all(x, self.exists_one(y, y == x))", message = FunctionSchema.ARCHITECTURES_TWICE_RULE)
     public List<String> architectures;
 
     @JsonPropertyDescription("The port the function's container listens on; it is also given to the container as "
             + "the PORT environment variable. Default: 8080.")
-    @Min(1)
-    @Max(65535)
+    @Min(FunctionSchema.PORT_MIN)
+    @Max(FunctionSchema.PORT_MAX)
     @Default("" + FunctionDefaults.PORT)
     public Integer port;
 
     @JsonPropertyDescription("Environment variables of the function's container (at most 100).")
-    @Size(max = 100)
+    @Size(max = FunctionSchema.ENV_MAX)
     public List<EnvVar> env;
 
     @JsonPropertyDescription("The most requests one pod serves at once; the queue-proxy holds the others. "
             + "0 means no limit (Knative's meaning). Default: 0.")
     @Min(0)
-    @Max(1000)
+    @Max(FunctionSchema.CONCURRENCY_MAX)
     @Default("" + FunctionDefaults.CONTAINER_CONCURRENCY)
     public Integer containerConcurrency;
 
@@ -81,14 +74,14 @@ public class FunctionResourceSpec {
     // A CEL rule, not a fractional minimum: kube-apiserver v1.34 let 0 through "minimum: 0.001".
     @JsonPropertyDescription("The function's share when functions contend for nodes: one of weight 2 deserves twice "
             + "the satisfaction (placed over wanted pods) of one of weight 1. Above 0, at most 1000. Default: 1.")
-    @ValidationRule(value = "self > 0.0", message = "spec.weight must be above 0")
-    @Max(1000)
+    @ValidationRule(value = "self > 0.0", message = FunctionSchema.WEIGHT_RULE)
+    @Max(FunctionSchema.WEIGHT_MAX)
     @Default("" + FunctionDefaults.WEIGHT)
     public Double weight;
 
     @JsonPropertyDescription("The longest one request may take, e.g. 30s or 500ms; pods also drain for this long "
             + "when they stop. Default: 300s (Knative's).")
-    @Pattern(DURATION)
+    @Pattern(FunctionSchema.DURATION)
     @Default("\"" + FunctionDefaults.TIMEOUT + "\"")
     public String timeout;
 
@@ -100,7 +93,7 @@ public class FunctionResourceSpec {
     public static class EnvVar {
         @JsonPropertyDescription("The variable's name: letters, digits and _, not starting with a digit.")
         @Required
-        @Pattern("^[A-Za-z_][A-Za-z0-9_]*$")
+        @Pattern(FunctionSchema.ENV_NAME)
         public String name;
         @JsonPropertyDescription("The variable's value. Default: empty.")
         public String value;
@@ -110,42 +103,42 @@ public class FunctionResourceSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Resources {
         @JsonPropertyDescription("CPU, in cores (0.5) or millicores (500m). Default: 100m.")
-        @Pattern("^([0-9]+m|[0-9]+(\\.[0-9]+)?)$")
+        @Pattern(FunctionSchema.CPU)
         @Default("\"" + FunctionDefaults.CPU + "\"")
         public String cpu;
         @JsonPropertyDescription("Memory, in bytes or with a suffix (128Mi, 1Gi); also the container's memory limit. "
                 + "Default: 128Mi.")
-        @Pattern("^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+        @Pattern(FunctionSchema.MEMORY)
         @Default("\"" + FunctionDefaults.MEMORY + "\"")
         public String memory;
     }
 
     /** Bounds for the autoscaler; max 0 means no limit. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @ValidationRule(value = "self.max == 0 || self.min <= self.max", message = "spec.scale.min must not be above spec.scale.max")
+    @ValidationRule(value = "self.max == 0 || self.min <= self.max", message = FunctionSchema.SCALE_MIN_RULE)
     // initial may sit below min, as in Knative: min applies (and `kubectl scale` raises min alone).
-    @ValidationRule(value = "self.max == 0 || self.initial <= self.max", message = "spec.scale.initial must not be above spec.scale.max")
+    @ValidationRule(value = "self.max == 0 || self.initial <= self.max", message = FunctionSchema.SCALE_INITIAL_RULE)
     public static class Scale {
         /** The scale subresource's replicas: {@code kubectl scale fn f --replicas=3} keeps at least 3. */
         @JsonPropertyDescription("The fewest pods; 0 lets the function scale to zero. kubectl scale sets it. Default: 0.")
         @SpecReplicas
         @Min(0)
-        @Max(10000)
+        @Max(FunctionSchema.SCALE_MAX)
         @Default("" + FunctionDefaults.SCALE_MIN)
         public Integer min;
         @JsonPropertyDescription("The most pods; 0 means no limit. Default: 0.")
         @Min(0)
-        @Max(10000)
+        @Max(FunctionSchema.SCALE_MAX)
         @Default("" + FunctionDefaults.SCALE_MAX)
         public Integer max;
         @JsonPropertyDescription("The pods a new function starts with (min applies when it is higher). Default: 1.")
         @Min(0)
-        @Max(10000)
+        @Max(FunctionSchema.SCALE_MAX)
         @Default("" + FunctionDefaults.SCALE_INITIAL)
         public Integer initial;
         @JsonPropertyDescription("How long the function must be idle before its last pod goes (when min is 0), "
                 + "e.g. 60s or 5m. Default: 60s.")
-        @Pattern(DURATION)
+        @Pattern(FunctionSchema.DURATION)
         @Default("\"" + FunctionDefaults.SCALE_TO_ZERO_AFTER + "\"")
         public String scaleToZeroAfter;
     }
@@ -155,7 +148,7 @@ public class FunctionResourceSpec {
     public static class Slo {
         @JsonPropertyDescription("The 99th percentile of latency to aim at, e.g. 300ms or 2s.")
         @Required
-        @Pattern(DURATION)
+        @Pattern(FunctionSchema.DURATION)
         public String p99;
     }
 

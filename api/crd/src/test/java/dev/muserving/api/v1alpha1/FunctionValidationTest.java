@@ -8,16 +8,13 @@ import dev.muserving.api.testing.KubernetesControlPlane.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,7 +30,6 @@ class FunctionValidationTest {
               image: registry.example/echo:1
               resources: {cpu: 250m, memory: 128Mi}
             """;
-    private static final String RESOURCES = "  resources: {cpu: 250m, memory: 128Mi}\n";
 
     @TempDir
     static Path dir;
@@ -51,8 +47,7 @@ class FunctionValidationTest {
     }
 
     private static Path function(String name, String spec) throws IOException {
-        return write(name, "apiVersion: muserving.dev/v1alpha1\nkind: Function\nmetadata: {name: " + name
-                + ", namespace: " + NAMESPACE + "}\nspec:\n" + spec);
+        return write(name, InvalidFunctions.yaml(NAMESPACE, name, spec));
     }
 
     private static Path write(String name, String yaml) throws IOException {
@@ -90,39 +85,8 @@ class FunctionValidationTest {
         cluster.kubectl("delete", "-f", examples, "--wait=false");
     }
 
-    static Stream<Arguments> invalidFunctions() {
-        String resources = "  resources: {cpu: 250m, memory: 128Mi}\n";
-        String image = "  image: registry.example/echo:1\n";
-        List<Arguments> cases = new ArrayList<>(List.of(
-                Arguments.of("no-image", resources + "  containerConcurrency: 2\n", "spec.image (a multi-arch image) or spec.images"),
-                Arguments.of("image-per-arch-missing", resources + "  images: {amd64: r/e:1}\n",
-                        "spec.images must name an image for every architecture"),
-                Arguments.of("unknown-image-arch", resources + "  images: {amd64: r/e:1, arm64: r/e:1, riscv64: r/e:1}\n",
-                        "spec.images keys must be amd64 or arm64"),
-                Arguments.of("unknown-arch", image + resources + "  architectures: [sparc]\n", "spec.architectures may hold amd64 and arm64 only"),
-                Arguments.of("arch-twice", image + resources + "  architectures: [amd64, amd64]\n",
-                        "spec.architectures must not name an architecture twice"),
-                Arguments.of("no-arch", image + resources + "  architectures: []\n", "spec.architectures"),
-                Arguments.of("port-too-high", image + resources + "  port: 70000\n", "spec.port"),
-                Arguments.of("negative-concurrency", image + resources + "  containerConcurrency: -1\n", "spec.containerConcurrency"),
-                Arguments.of("bad-cpu", image + "  resources: {cpu: lots, memory: 128Mi}\n", "spec.resources.cpu"),
-                Arguments.of("min-above-max", image + resources + "  scale: {min: 5, max: 2, initial: 5}\n",
-                        "spec.scale.min must not be above spec.scale.max"),
-                Arguments.of("initial-above-max", image + resources + "  scale: {max: 3, initial: 10}\n",
-                        "spec.scale.initial must not be above spec.scale.max"),
-                Arguments.of("bad-timeout", image + resources + "  timeout: 30 seconds\n", "spec.timeout"),
-                Arguments.of("zero-weight", image + resources + "  weight: 0\n", "spec.weight must be above 0"),
-                Arguments.of("bad-env-name", image + resources + "  env: [{name: 1BAD, value: x}]\n", "spec.env[0].name"),
-                Arguments.of("bad-slo", image + resources + "  slo: {p99: fast}\n", "spec.slo.p99"),
-                Arguments.of("empty-local-command", image + resources + "  local: {command: []}\n", "spec.local.command"),
-                Arguments.of("unknown-field", image + resources + "  containerConcurency: 4\n", "containerConcurency")));
-        // Every rule speaks when resources is left to its default: none waits behind another field's error.
-        List<Arguments> withoutResources = cases.stream()
-                .filter(c -> ((String) c.get()[1]).contains(resources))
-                .map(c -> Arguments.of(c.get()[0] + "-no-resources", ((String) c.get()[1]).replace(resources, ""), c.get()[2]))
-                .toList();
-        cases.addAll(withoutResources);
-        return cases.stream();
+    static List<InvalidFunctions.Case> invalidFunctions() {
+        return InvalidFunctions.cases();
     }
 
     @Test
@@ -152,11 +116,10 @@ class FunctionValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidFunctions")
-    void anInvalidFunctionIsRefusedNamingTheFieldAndNothingIsCreated(String name, String spec, String expected, Cluster cluster)
-            throws IOException {
-        Outcome outcome = cluster.tryKubectl("apply", "-f", function(name, spec).toString());
+    void anInvalidFunctionIsRefusedNamingTheFieldAndNothingIsCreated(InvalidFunctions.Case invalid, Cluster cluster) throws IOException {
+        Outcome outcome = cluster.tryKubectl("apply", "-f", function(invalid.name(), invalid.spec()).toString());
         assertThat(outcome.exitCode()).as(outcome.output()).isNotZero();
-        assertThat(outcome.output()).contains(expected);
-        assertThat(cluster.tryKubectl("-n", NAMESPACE, "get", "fn", name).exitCode()).isNotZero();
+        assertThat(outcome.output()).contains(invalid.names());
+        assertThat(cluster.tryKubectl("-n", NAMESPACE, "get", "fn", invalid.name()).exitCode()).isNotZero();
     }
 }

@@ -1,0 +1,4 @@
+package dev.muserving.layeringfixture.cli;
+
+/** An app class, for LayeringTest. */
+public class Command {}

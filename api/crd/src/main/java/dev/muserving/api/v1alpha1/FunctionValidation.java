@@ -1,0 +1,198 @@
+package dev.muserving.api.v1alpha1;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionDuration;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Every rule the CRD's schema and CEL rules hold a Function to, in Java, with the same limits and
+ * messages ({@link FunctionSchema}), plus what no reader could act on even if a schema let it
+ * through (a value too large to hold). {@code mu local} refuses with it what {@code kubectl apply}
+ * would refuse; the operator uses it on what the API server stored, which an older CRD may have let
+ * through. Unknown fields are the reader's to find: a {@link Function} object has none.
+ */
+public final class FunctionValidation {
+
+    /** One problem with a Function, and the field it is about ({@code spec.scale.min}). */
+    public record Problem(String field, String message) {
+        @Override
+        public String toString() {
+            return field + ": " + message;
+        }
+    }
+
+    private static final Pattern NAME = Pattern.compile(FunctionSchema.NAME);
+    private static final Pattern IMAGE = Pattern.compile(FunctionSchema.IMAGE);
+    private static final Pattern DURATION = Pattern.compile(FunctionSchema.DURATION);
+    private static final Pattern CPU = Pattern.compile(FunctionSchema.CPU);
+    private static final Pattern MEMORY = Pattern.compile(FunctionSchema.MEMORY);
+    private static final Pattern ENV_NAME = Pattern.compile(FunctionSchema.ENV_NAME);
+
+    private final List<Problem> problems = new ArrayList<>();
+
+    private FunctionValidation() {}
+
+    /** Every problem of the Function, in the order of its fields; empty when it is valid. */
+    public static List<Problem> problems(Function function) {
+        FunctionValidation v = new FunctionValidation();
+        v.metadata(function);
+        FunctionResourceSpec spec = function.getSpec();
+        if (spec == null) {
+            v.add("spec", "missing; a Function needs at least spec.image or spec.images (docs/function.md)");
+        } else {
+            v.spec(spec);
+        }
+        return List.copyOf(v.problems);
+    }
+
+    private void metadata(Function function) {
+        String name = function.getMetadata() == null ? null : function.getMetadata().getName();
+        if (name == null || name.length() > FunctionSchema.NAME_MAX || !NAME.matcher(name).matches()) {
+            add("metadata.name", "'" + name + "' is not a DNS label (" + FunctionSchema.NAME_FORM + ")");
+        }
+    }
+
+    private void spec(FunctionResourceSpec spec) {
+        boolean architecturesKnown = architectures(spec.architectures);
+        pattern("spec.image", spec.image, IMAGE, "an image reference without spaces");
+        if (spec.images != null) {
+            spec.images.forEach((arch, image) -> pattern("spec.images." + arch, image, IMAGE, "an image reference without spaces"));
+            if (!spec.images.keySet().stream().allMatch(k -> Arch.fromLabel(k).map(a -> a.label().equals(k)).orElse(false))) {
+                add("spec.images", FunctionSchema.IMAGES_KEYS_RULE);
+            }
+        }
+        if (spec.image == null && spec.images == null) {
+            add("spec", FunctionSchema.IMAGE_RULE);
+        } else if (spec.image == null && architecturesKnown && !covers(spec.images, spec.architectures)) {
+            add("spec", FunctionSchema.IMAGES_COVER_RULE);
+        }
+        range("spec.port", spec.port, FunctionSchema.PORT_MIN, FunctionSchema.PORT_MAX);
+        env(spec.env);
+        range("spec.containerConcurrency", spec.containerConcurrency, 0, FunctionSchema.CONCURRENCY_MAX);
+        if (spec.resources != null) {
+            quantity("spec.resources.cpu", spec.resources.cpu, CPU, "cores (2, 0.5) or millicores (500m)");
+            quantity("spec.resources.memory", spec.resources.memory, MEMORY, "a quantity such as 128Mi, 1Gi or 512M");
+        }
+        scale(spec.scale);
+        if (spec.slo != null) {
+            if (spec.slo.p99 == null) {
+                add("spec.slo.p99", "required when spec.slo is given");
+            }
+            duration("spec.slo.p99", spec.slo.p99);
+        }
+        if (spec.weight != null && !(spec.weight > 0)) {
+            add("spec.weight", FunctionSchema.WEIGHT_RULE);
+        } else if (spec.weight != null && spec.weight > FunctionSchema.WEIGHT_MAX) {
+            add("spec.weight", "must be at most " + FunctionSchema.WEIGHT_MAX + ", got " + spec.weight);
+        }
+        duration("spec.timeout", spec.timeout);
+        if (spec.local != null && (spec.local.command == null || spec.local.command.isEmpty())) {
+            add("spec.local.command", "must name a program");
+        }
+    }
+
+    /** Whether every listed architecture is one Mu knows, named once, reporting what is not. */
+    private boolean architectures(List<String> listed) {
+        if (listed == null) {
+            return true;
+        }
+        boolean known = true;
+        if (listed.isEmpty() || listed.size() > FunctionSchema.ARCHITECTURES_MAX) {
+            add("spec.architectures", "must name 1 or 2 architectures, got " + listed.size());
+            known = false;
+        }
+        if (!listed.stream().allMatch(a -> "amd64".equals(a) || "arm64".equals(a))) {
+            add("spec.architectures", FunctionSchema.ARCHITECTURES_RULE);
+            known = false;
+        }
+        if (new HashSet<>(listed).size() != listed.size()) {
+            add("spec.architectures", FunctionSchema.ARCHITECTURES_TWICE_RULE);
+        }
+        return known;
+    }
+
+    private static boolean covers(Map<String, String> images, List<String> architectures) {
+        Set<String> wanted = architectures == null ? Set.of("amd64", "arm64") : Set.copyOf(architectures);
+        return images.keySet().containsAll(wanted);
+    }
+
+    private void env(List<FunctionResourceSpec.EnvVar> env) {
+        if (env == null) {
+            return;
+        }
+        if (env.size() > FunctionSchema.ENV_MAX) {
+            add("spec.env", "must have at most " + FunctionSchema.ENV_MAX + " variables, got " + env.size());
+        }
+        for (int i = 0; i < env.size(); i++) {
+            FunctionResourceSpec.EnvVar variable = env.get(i);
+            if (variable == null || variable.name == null) {
+                add("spec.env[" + i + "].name", "required");
+            } else {
+                pattern("spec.env[" + i + "].name", variable.name, ENV_NAME, "a variable name (letters, digits, _; not starting with a digit)");
+            }
+        }
+    }
+
+    private void scale(FunctionResourceSpec.Scale scale) {
+        if (scale == null) {
+            return;
+        }
+        range("spec.scale.min", scale.min, 0, FunctionSchema.SCALE_MAX);
+        range("spec.scale.max", scale.max, 0, FunctionSchema.SCALE_MAX);
+        range("spec.scale.initial", scale.initial, 0, FunctionSchema.SCALE_MAX);
+        int max = scale.max == null ? 0 : scale.max;
+        if (max != 0 && scale.min != null && scale.min > max) {
+            add("spec.scale.min", FunctionSchema.SCALE_MIN_RULE);
+        }
+        if (max != 0 && scale.initial != null && scale.initial > max) {
+            add("spec.scale.initial", FunctionSchema.SCALE_INITIAL_RULE);
+        }
+        duration("spec.scale.scaleToZeroAfter", scale.scaleToZeroAfter);
+    }
+
+    private void range(String field, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            add(field, "must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    private void pattern(String field, String value, Pattern form, String what) {
+        if (value != null && !form.matcher(value).matches()) {
+            add(field, "must be " + what + ", got '" + value + "'");
+        }
+    }
+
+    private void duration(String field, String value) {
+        if (value != null && (!DURATION.matcher(value).matches() || FunctionDuration.parse(value).isEmpty())) {
+            add(field, "must be a duration of at most six digits and ms, s, m or h (500ms, 30s, 5m, 1h), got '" + value + "'");
+        }
+    }
+
+    private void quantity(String field, String value, Pattern form, String what) {
+        if (value == null) {
+            return;
+        }
+        Predicate<String> parses = v -> {
+            try {
+                new Quantity(v).getNumericalAmount();
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        };
+        if (!form.matcher(value).matches() || !parses.test(value)) {
+            add(field, "must be " + what + ", got '" + value + "'");
+        }
+    }
+
+    private void add(String field, String message) {
+        problems.add(new Problem(field, message));
+    }
+}

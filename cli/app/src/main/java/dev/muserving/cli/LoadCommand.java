@@ -1,0 +1,75 @@
+package dev.muserving.cli;
+
+import dev.muserving.api.BadInputException;
+import dev.muserving.load.LoadGenerator;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "load",
+        description = {"Send open-loop load to a URL: Poisson arrivals at a fixed rate, whatever the answers do.",
+                "Prints each second and a summary; exit code 1 when any request failed."},
+        mixinStandardHelpOptions = true)
+final class LoadCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "URL", description = "e.g. http://127.0.0.1:8080/fn/demo/echo")
+    URI target;
+
+    @Option(names = "--rate", defaultValue = "20", description = "Requests per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long to send (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Per request (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--body", description = "POST this body (default: GET).")
+    String body;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the arrival times (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    private final PrintStream out;
+
+    LoadCommand() {
+        this(System.out);
+    }
+
+    LoadCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        if (!(rate > 0) || rate > 100_000) {
+            throw new BadInputException("--rate must be above 0 and at most 100000, got " + rate);
+        }
+        if (target.getScheme() == null || !target.getScheme().startsWith("http")) {
+            throw new BadInputException("URL must be http:// or https://, got '" + target + "'");
+        }
+        int[] second = {0};
+        LoadGenerator.Window total;
+        try (LoadGenerator load = new LoadGenerator()) {
+            total = load.run(target, rate, duration, timeout, body, seed,
+                    window -> out.println(String.format(Locale.ROOT, "%4d s  %s", ++second[0], describe(window))));
+        }
+        out.println(String.format(Locale.ROOT, "total   %s, p50 %.1f ms", describe(total), total.p50Millis()));
+        return total.errors() + total.dropped() > 0 || total.ok() < total.sent() ? 1 : 0;
+    }
+
+    private static String describe(LoadGenerator.Window w) {
+        String codes = w.byStatus().entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).collect(Collectors.joining(" "));
+        return String.format(Locale.ROOT, "sent %d  %s%s%s  p99 %.1f ms", w.sent(), codes.isEmpty() ? "-" : codes,
+                w.errors() > 0 ? "  failed " + w.errors() : "", w.dropped() > 0 ? "  dropped " + w.dropped() : "", w.p99Millis());
+    }
+}

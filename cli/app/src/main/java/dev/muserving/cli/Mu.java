@@ -1,0 +1,36 @@
+package dev.muserving.cli;
+
+import dev.muserving.api.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mu} command. */
+@Command(
+        name = "mu",
+        mixinStandardHelpOptions = true,
+        version = "mu 0.1.0",
+        description = "Mu Serving: serverless functions on small heterogeneous clusters.",
+        subcommands = {LocalCommand.class, LoadCommand.class, BenchCommand.class, LbBenchCommand.class, SimBenchmarkCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:an internal error (a bug: please report it)", "2:bad input: a scenario, a trace or an option"})
+public final class Mu {
+
+    public static final int EXIT_BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Mu's error handling: bad input is one clear line and exit code 2. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Mu());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof BadInputException) {
+                commandLine.getErr().println("mu: " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            throw e;
+        });
+        return cli;
+    }
+}

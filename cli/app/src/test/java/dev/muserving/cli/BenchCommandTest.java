@@ -1,0 +1,98 @@
+package dev.muserving.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.bench.Systems;
+import dev.muserving.bench.report.BenchSummary;
+import dev.muserving.bench.report.SummaryFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int mu(String... args) {
+        CommandLine cli = Mu.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    /** summary.json without the one line that may differ between runs. */
+    private static List<String> withoutWallTime(Path summary) throws IOException {
+        return Files.readAllLines(summary).stream().filter(l -> !l.contains("\"wallSeconds\"")).toList();
+    }
+
+    @Test
+    void quickRunPrintsTheTableAndWritesTheSummaryAndCsv() throws IOException {
+        assertThat(mu("bench", "--quick", "--no-progress", "--out", dir.toString())).isZero();
+
+        assertThat(out.toString()).contains("quick — seed 1", "knative", "p99 latency (ms)", "fairness (Jain)");
+        BenchSummary summary = SummaryFiles.read(dir.resolve("summary.json"));
+        assertThat(summary.scenario()).isEqualTo("quick");
+        assertThat(summary.systems()).containsOnlyKeys(Systems.names());
+        BenchSummary.SystemSummary knative = summary.systems().get("knative");
+        assertThat(knative.requests()).isEqualTo(knative.completed() + knative.dropped()).isPositive();
+        assertThat(knative.functions()).extracting(BenchSummary.FunctionSummary::name)
+                .containsExactly("echo", "resize", "transcode", "report");
+        assertThat(knative.byArchitecture()).containsOnlyKeys("amd64", "arm64");
+        List<String> csv = Files.readAllLines(dir.resolve("functions.csv"));
+        assertThat(csv.get(0)).isEqualTo("system,function,requests,p99Ms,sloP99Ms,sloViolationRate,podSeconds,satisfaction");
+        assertThat(csv).hasSize(1 + 4 * Systems.names().size());
+        assertThat(csv.get(1)).startsWith("knative,echo,");
+    }
+
+    @Test
+    void theSameSeedWritesTheSameSummaryAndAnotherSeedADifferentOne() throws IOException {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        Path c = dir.resolve("c");
+        assertThat(mu("bench", "--quick", "--no-progress", "--out", a.toString())).isZero();
+        assertThat(mu("bench", "--quick", "--no-progress", "--out", b.toString())).isZero();
+        assertThat(mu("bench", "--quick", "--no-progress", "--seed", "2", "--out", c.toString())).isZero();
+
+        assertThat(withoutWallTime(b.resolve("summary.json"))).isEqualTo(withoutWallTime(a.resolve("summary.json")));
+        assertThat(Files.readString(b.resolve("functions.csv"))).isEqualTo(Files.readString(a.resolve("functions.csv")));
+        assertThat(withoutWallTime(c.resolve("summary.json"))).isNotEqualTo(withoutWallTime(a.resolve("summary.json")));
+        assertThat(Files.readString(c.resolve("summary.json"))).contains("\"seed\" : 2");
+    }
+
+    @Test
+    void aBadScenarioExitsWithTwoAndNamesTheLine() throws IOException {
+        Path scenario = dir.resolve("bad.yaml");
+        Files.writeString(scenario, "name: x\ndurationSeconds: 10\ncluster:\n  podStartupSeconds: {median: 1, p99: 2}\n  nodes: []\n");
+        assertThat(mu("bench", "--scenario", scenario.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("mu: " + scenario + ":5: cluster.nodes: needs at least one node group");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anUnknownSystemOrAMissingWorkloadIsAUsageError() {
+        assertThat(mu("bench", "--quick", "--systems", "knative,kubeless")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown system 'kubeless'; known systems: knative");
+        assertThat(mu("bench")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required argument");
+    }
+
+    @Test
+    void anUnknownModeOrAnUnknownSystemToEmulateIsABadInput() {
+        assertThat(mu("bench", "--quick", "--mode", "replay")).isEqualTo(2);
+        assertThat(err.toString()).contains("--mode must be simulate or emulate, got 'replay'");
+        assertThat(mu("bench", "--quick", "--mode", "emulate", "--systems", "mu-fast")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown system 'mu-fast'");
+        assertThat(mu("bench", "--quick", "--mode", "emulate", "--emulate-seconds", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--emulate-seconds must be above zero");
+    }
+}

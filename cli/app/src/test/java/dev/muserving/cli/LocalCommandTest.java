@@ -1,0 +1,97 @@
+package dev.muserving.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.muserving.api.testing.Repository;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mu local} as a user runs it: its own process, files edited under it, and Ctrl-C (SIGINT).
+ */
+class LocalCommandTest {
+
+    private static final Pattern SERVING = Pattern.compile("serving \\d+ function\\(s\\) on http://127\\.0\\.0\\.1:(\\d+)");
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    private Process mu;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void kill() {
+        if (mu != null && mu.isAlive()) {
+            mu.descendants().forEach(ProcessHandle::destroyForcibly);
+            mu.destroyForcibly();
+        }
+    }
+
+    private int status(int port, String function) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fn/demo/" + function))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void aBrokenEditIsReportedWhileEverythingServesAndCtrlCLeavesNoProcessBehind() throws Exception {
+        Path examples = Repository.path("examples");
+        Files.copy(examples.resolve("echo.yaml"), dir.resolve("echo.yaml"));
+        Path resize = Files.copy(examples.resolve("resize.yaml"), dir.resolve("resize.yaml"));
+        // A build run as a background job hands its JVMs SIGINT ignored, and a JVM that starts with SIGINT
+        // ignored never handles it: env restores the default, as a terminal would have it.
+        mu = new ProcessBuilder("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Mu.class.getName(),
+                "local", "-f", dir.toString(), "--port", "0", "--metrics-port", "0", "--no-view", "--logs", dir.resolve("logs").toString())
+                .redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(mu.getInputStream(), StandardCharsets.UTF_8))) {
+                lines.lines().forEach(output::add);
+            } catch (Exception e) {
+                // the process is gone
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+
+        await("mu local serving").atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> SERVING.matcher(l).find()));
+        Matcher m = output.stream().map(SERVING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+        int port = Integer.parseInt(m.group(1));
+        await("echo and resize answer").atMost(Duration.ofSeconds(60)).until(() -> status(port, "echo") == 200 && status(port, "resize") == 200);
+
+        Files.writeString(resize, Files.readString(resize).replace("memory: 128Mi", "memory: plenty"));
+        await("the error").atMost(Duration.ofSeconds(30)).until(() -> output.stream()
+                .anyMatch(l -> l.contains("error: " + resize + ":12: spec.resources.memory: must be a quantity")));
+        assertThat(output).anyMatch(l -> l.contains(resize + ": not applied; its previous version keeps running"));
+        assertThat(status(port, "resize")).isEqualTo(200);
+        assertThat(status(port, "echo")).isEqualTo(200);
+
+        List<ProcessHandle> children = mu.descendants().toList();
+        assertThat(children).as("function processes").hasSizeGreaterThanOrEqualTo(2);
+        new ProcessBuilder("kill", "-INT", Long.toString(mu.pid())).start().waitFor();
+        await("mu local exits").atMost(Duration.ofSeconds(60)).until(() -> !mu.isAlive());
+        assertThat(output).anyMatch(l -> l.endsWith("mu local: stopped"));
+        assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as("pid %d", child.pid()).isFalse());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.muserving.lbbench;
+
+import dev.muserving.api.BadInputException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How `mu lb-bench` runs.
+ *
+ * @param duration measured time per target, split over the rounds
+ * @param rounds every target runs once per round, in an order that rotates, so drift hits all alike
+ * @param warmup a warm-up period; each backend and target runs periods until its throughput is steady
+ * @param warmupLimit the most warm-up one backend or target gets
+ * @param balancers event loops of the activator-lb (nginx and HAProxy use one worker per core)
+ */
+public record LbBenchOptions(
+        int backends,
+        Duration duration,
+        int connections,
+        int threads,
+        int rounds,
+        Duration warmup,
+        Duration warmupLimit,
+        double serviceMillis,
+        double cpuMillis,
+        int containerConcurrency,
+        int balancers,
+        List<String> targets) {
+
+    public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "nginx", "haproxy");
+
+    public LbBenchOptions {
+        if (backends < 1 || connections < 1 || threads < 1 || rounds < 1 || balancers < 1) {
+            throw new BadInputException("--backends, --connections, --threads, --rounds and --balancers must be at least 1");
+        }
+        if (threads > connections) {
+            throw new BadInputException("--threads (" + threads + ") must not exceed --connections (" + connections + "): wrk needs a connection per thread");
+        }
+        if (warmupLimit.compareTo(warmup) < 0) {
+            throw new BadInputException("--warmup-limit (" + warmupLimit.toSeconds() + "s) must be at least --warmup (" + warmup.toSeconds() + "s)");
+        }
+        if (duration.toMillis() < rounds * 1000L) {
+            throw new BadInputException("--duration " + duration.toSeconds() + "s is too short for " + rounds + " rounds: each run needs at least 1 s");
+        }
+        for (String target : targets) {
+            if (!ALL_TARGETS.contains(target)) {
+                throw new BadInputException("unknown target '" + target + "'; known targets: " + String.join(", ", ALL_TARGETS));
+            }
+        }
+        targets = List.copyOf(targets);
+    }
+
+    Duration perRun() {
+        return duration.dividedBy(rounds);
+    }
+}

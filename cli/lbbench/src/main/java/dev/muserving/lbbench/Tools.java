@@ -1,0 +1,62 @@
+package dev.muserving.lbbench;
+
+import dev.muserving.api.BadInputException;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The outside programs the benchmark drives, found on the PATH (and /usr/sbin, where Debian puts daemons). */
+final class Tools {
+
+    /** Debian package of each program. */
+    private static final Map<String, String> PACKAGES = new LinkedHashMap<>();
+
+    static {
+        PACKAGES.put("wrk", "wrk");
+        PACKAGES.put("nginx", "nginx-light");
+        PACKAGES.put("haproxy", "haproxy");
+    }
+
+    private Tools() {}
+
+    static Optional<Path> find(String program) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/sbin"));
+        for (String dir : dirs) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The programs, or an error naming the missing ones and the one command that installs them. */
+    static Map<String, Path> require(List<String> programs) {
+        return require(programs, Tools::find);
+    }
+
+    static Map<String, Path> require(List<String> programs, Function<String, Optional<Path>> finder) {
+        Map<String, Path> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String program : programs) {
+            if (!PACKAGES.containsKey(program)) {
+                throw new IllegalArgumentException("lb-bench does not use " + program);
+            }
+            finder.apply(program).ifPresentOrElse(p -> found.put(program, p), () -> missing.add(program));
+        }
+        if (!missing.isEmpty()) {
+            throw new BadInputException("lb-bench needs " + String.join(", ", missing) + ", which "
+                    + (missing.size() == 1 ? "is" : "are") + " not installed; install with: sudo apt-get install "
+                    + String.join(" ", missing.stream().map(PACKAGES::get).toList())
+                    + " (or leave the target out with --targets)");
+        }
+        return found;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.muserving.lbbench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.muserving.api.BadInputException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LbBenchOptionsTest {
+
+    private static LbBenchOptions options(Duration duration, int rounds, int threads, List<String> targets) {
+        return new LbBenchOptions(4, duration, 64, threads, rounds, Duration.ofSeconds(1), Duration.ofSeconds(5), 1, 0, 0, 2, targets);
+    }
+
+    @Test
+    void badCombinationsAreRefusedWithTheOptionNamed() {
+        assertThatThrownBy(() -> options(Duration.ofSeconds(2), 4, 2, LbBenchOptions.ALL_TARGETS))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--duration 2s is too short for 4 rounds");
+        assertThatThrownBy(() -> options(Duration.ofSeconds(20), 4, 65, LbBenchOptions.ALL_TARGETS))
+                .hasMessageContaining("--threads (65) must not exceed --connections (64)");
+        assertThatThrownBy(() -> options(Duration.ofSeconds(20), 4, 2, List.of("envoy")))
+                .hasMessage("unknown target 'envoy'; known targets: direct, mu, mu-round-robin, nginx, haproxy");
+        assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(10), Duration.ofSeconds(5),
+                1, 0, 0, 2, List.of("mu")))
+                .hasMessage("--warmup-limit (5s) must be at least --warmup (10s)");
+    }
+
+    @Test
+    void eachRoundGetsItsShareOfTheDuration() {
+        assertThat(options(Duration.ofSeconds(20), 4, 2, List.of("mu")).perRun()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void missingProgramsAreNamedWithTheDebianPackagesThatInstallThem() {
+        assertThatThrownBy(() -> Tools.require(List.of("wrk", "nginx", "haproxy"),
+                program -> program.equals("nginx") ? Optional.of(Path.of("/usr/sbin/nginx")) : Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("lb-bench needs wrk, haproxy, which are not installed; install with: sudo apt-get install wrk haproxy"
+                        + " (or leave the target out with --targets)");
+        assertThat(Tools.require(List.of("nginx"), program -> Optional.of(Path.of("/usr/sbin/nginx"))))
+                .containsEntry("nginx", Path.of("/usr/sbin/nginx"));
+    }
+}

@@ -1,0 +1,148 @@
+package dev.muserving.local;
+
+import dev.muserving.api.BadInputException;
+import dev.muserving.api.FunctionKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Watches the Function files of {@code mu local}: an edited file is read again and its Functions
+ * applied, a deleted one takes its Functions away, a new one brings its own. A file that has become
+ * invalid is reported (file, line, field) and its previous version keeps running, as {@code kubectl
+ * apply} leaves a Function alone when the new one is refused. Polls once a second: the files are
+ * small, and polling sees every editor's way of saving; a change counts once two polls agree, so a
+ * file caught half written is not applied.
+ */
+public final class FunctionWatcher implements AutoCloseable {
+
+    private final List<Path> inputs;
+    private volatile Consumer<List<LocalFunction>> apply;
+    private final Consumer<String> say;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mu-local-watch");
+        t.setDaemon(true);
+        return t;
+    });
+    private Map<Path, String> contents = Map.of();
+    private Map<Path, String> pending;
+    private final Map<Path, List<LocalFunction>> good = new LinkedHashMap<>();
+
+    /** @param apply where changes go; null until {@link #onChange} names it */
+    public FunctionWatcher(List<Path> inputs, Consumer<List<LocalFunction>> apply, Consumer<String> say) {
+        this.inputs = List.copyOf(inputs);
+        this.apply = apply;
+        this.say = say;
+    }
+
+    /** Reads every file once and returns what to run now; the errors and notes are said. */
+    public synchronized List<LocalFunction> load() throws IOException {
+        Map<Path, String> now = read(FunctionFiles.expand(inputs));
+        update(now);
+        return current();
+    }
+
+    /** Where changes go (the running system, once it is up). */
+    public void onChange(Consumer<List<LocalFunction>> target) {
+        this.apply = target;
+    }
+
+    public void start(Duration interval) {
+        poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void poll() {
+        try {
+            Map<Path, String> now = read(FunctionFiles.expand(inputs));
+            if (now.equals(contents)) {
+                pending = null;
+                return;
+            }
+            if (!now.equals(pending)) {
+                // an editor saving may be half way (a truncated file): act once two polls agree
+                pending = now;
+                return;
+            }
+            pending = null;
+            update(now);
+            Consumer<List<LocalFunction>> target = apply;
+            if (target != null) {
+                target.accept(current());
+            }
+        } catch (IOException | BadInputException e) {
+            say.accept("error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            say.accept("error: watching " + inputs + ": " + e);
+        }
+    }
+
+    private void update(Map<Path, String> now) {
+        for (Path gone : contents.keySet()) {
+            if (!now.containsKey(gone)) {
+                say.accept(gone + ": removed; its Functions stop");
+                good.remove(gone);
+            }
+        }
+        now.forEach((file, text) -> {
+            if (text.equals(contents.get(file))) {
+                return;
+            }
+            FunctionFiles.Result result = FunctionFiles.parse(file.toString(), text);
+            result.notes().forEach(note -> say.accept("note: " + note));
+            if (result.problems().isEmpty()) {
+                if (contents.containsKey(file)) {
+                    say.accept(file + ": changed; applying " + result.functions().size() + " Function(s)");
+                }
+                good.put(file, result.functions());
+            } else {
+                result.problems().forEach(problem -> say.accept("error: " + problem));
+                if (good.containsKey(file)) {
+                    say.accept(file + ": not applied; its previous version keeps running");
+                }
+            }
+        });
+        contents = now;
+    }
+
+    /** The good Functions of every file; a Function defined in two files runs from the first. */
+    private List<LocalFunction> current() {
+        Map<FunctionKey, LocalFunction> byKey = new LinkedHashMap<>();
+        for (List<LocalFunction> functions : good.values()) {
+            for (LocalFunction fn : functions) {
+                LocalFunction first = byKey.putIfAbsent(fn.key(), fn);
+                if (first != null) {
+                    say.accept("error: " + fn.source() + ": function " + fn.key() + " is defined twice (first in " + first.source() + ")");
+                }
+            }
+        }
+        return new ArrayList<>(byKey.values());
+    }
+
+    private static Map<Path, String> read(List<Path> files) throws IOException {
+        Map<Path, String> texts = new TreeMap<>();
+        for (Path file : files) {
+            try {
+                texts.put(file, Files.readString(file));
+            } catch (NoSuchFileException e) {
+                // deleted between listing and reading: gone on this round
+            }
+        }
+        return texts;
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}

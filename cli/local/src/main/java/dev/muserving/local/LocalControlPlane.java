@@ -1,0 +1,364 @@
+package dev.muserving.local;
+
+import dev.muserving.api.ClusterSnapshot;
+import dev.muserving.api.FunctionDemand;
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.MetricSnapshot;
+import dev.muserving.api.NodeInfo;
+import dev.muserving.api.PodPhase;
+import dev.muserving.api.ReplicaCounts;
+import dev.muserving.api.ScalingDecision;
+import dev.muserving.autoscaler.loop.ScalingLoop;
+import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
+import dev.muserving.dataplane.activator.Endpoint;
+import dev.muserving.dataplane.activator.FunctionRoute;
+import dev.muserving.dataplane.activator.StaticEndpointSource;
+import dev.muserving.placement.policy.PlacementPlan;
+import dev.muserving.placement.policy.PlacementPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The controller of {@code mu local}, the same adapter work the operator and the simulator do:
+ * metric snapshots feed the autoscaler ({@link ScalingLoop}), every tick its decisions go to
+ * placement with the emulated nodes, and the plan is carried out by starting and stopping pods as
+ * local processes. Every decision runs on one control thread, so no two plans overlap; starting and
+ * stopping pods (slow: a JVM starts, a pod drains) runs beside it and reports back to that thread.
+ */
+final class LocalControlPlane implements AutoCloseable {
+
+    static final Duration TICK = Duration.ofSeconds(2);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final List<LocalNode> nodes;
+    private final Map<String, LocalNode> nodesByName = new HashMap<>();
+    private final PlacementPolicy placement;
+    private final ScalingLoop scaling;
+    private final PodRunner runner;
+    private final StaticEndpointSource endpoints;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "mu-local-control"));
+    private final ExecutorService podWork = Executors.newFixedThreadPool(4, r -> thread(r, "mu-local-pods"));
+
+    /** Everything below is touched on the control thread only, except where the field says otherwise. */
+    private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    private final Map<String, ScalingDecision> targets = new HashMap<>();
+    private final Map<String, Integer> unplaced = new HashMap<>();
+    private final Map<String, Backoff> backoffs = new HashMap<>();
+    /** Read by the status view from other threads. */
+    private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
+    private final RecentRates rates = new RecentRates();
+    /** Pods started per function, which also numbers them; read by the bench from other threads. */
+    private final Map<String, Integer> sequence = new ConcurrentHashMap<>();
+    private boolean closed;
+
+    /** After a pod of a function failed to start, no new one before {@code until}. */
+    private record Backoff(Instant until, Duration next) {}
+
+    LocalControlPlane(List<LocalNode> nodes, PlacementPolicy placement, AutoscalingPolicyFactory autoscalers, PodRunner runner,
+            StaticEndpointSource endpoints, Clock clock, Consumer<String> log) {
+        this.nodes = List.copyOf(nodes);
+        nodes.forEach(n -> nodesByName.put(n.name(), n));
+        this.placement = placement;
+        this.runner = runner;
+        this.endpoints = endpoints;
+        this.clock = clock;
+        this.log = log;
+        this.scaling = new ScalingLoop(autoscalers, name -> Optional.ofNullable(functions.get(name)).map(LocalFunction::spec),
+                this::replicas, (function, decision, at) -> targets.put(function, decision));
+    }
+
+    void startTicking() {
+        control.scheduleWithFixedDelay(() -> guarded(this::tick), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The Functions to run now: new ones start at their initial scale, changed ones are replaced, missing ones go. */
+    void apply(List<LocalFunction> wanted) {
+        onControl(() -> {
+            Map<String, LocalFunction> next = new LinkedHashMap<>();
+            wanted.forEach(fn -> next.put(fn.spec().name(), fn));
+            for (String name : List.copyOf(functions.keySet())) {
+                LocalFunction current = functions.get(name);
+                if (!current.runsLike(next.get(name))) {
+                    log.accept(name + (next.containsKey(name) ? ": changed, replacing its pods" : ": removed"));
+                    remove(name);
+                }
+            }
+            next.forEach((name, fn) -> {
+                if (!functions.containsKey(name)) {
+                    functions.put(name, fn);
+                    int initial = fn.spec().startingReplicas();
+                    targets.put(name, new ScalingDecision(initial, initial, "initial scale " + initial));
+                }
+            });
+            // the activator-lb must know a function before its first pod: at zero, requests wait there for one
+            publish();
+            reconcile();
+        });
+    }
+
+    /** The activator's per-second snapshots (from a Vert.x thread; the loop is synchronized). */
+    void record(MetricSnapshot snapshot) {
+        scaling.record(snapshot);
+        rates.record(snapshot);
+    }
+
+    double rps(String function) {
+        return rates.perSecond(function, Instant.now(clock));
+    }
+
+    /** A request waits for a function without a ready pod: decide at once. */
+    void demand(FunctionKey function) {
+        onControl(() -> {
+            scaling.demand(function.toString(), Instant.now(clock));
+            reconcile();
+        });
+    }
+
+    /** The functions running now, read from any thread. */
+    List<LocalFunction> functions() {
+        try {
+            return control.submit(() -> List.copyOf(functions.values())).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** What the status view shows, read from any thread. */
+    List<LocalPod> pods() {
+        return List.copyOf(pods.values());
+    }
+
+    /** Pods of the function started so far (its pod sequence), read from any thread. */
+    int podsStarted(String function) {
+        return sequence.getOrDefault(function, 0);
+    }
+
+    Optional<ScalingDecision> lastDecision(String function) {
+        return scaling.lastDecision(function);
+    }
+
+    private void tick() {
+        scaling.tick(Instant.now(clock));
+        reconcile();
+    }
+
+    private void reconcile() {
+        if (closed) {
+            return;
+        }
+        Instant now = Instant.now(clock);
+        List<FunctionDemand> demands = new ArrayList<>();
+        for (LocalFunction fn : functions.values()) {
+            ScalingDecision target = targets.get(fn.spec().name());
+            Backoff backoff = backoffs.get(fn.spec().name());
+            if (backoff != null && now.isBefore(backoff.until())) {
+                int alive = (int) pods.values().stream().filter(p -> p.function == fn && p.phase != PodPhase.TERMINATING).count();
+                int keep = Math.min(alive, target.desiredReplicas());
+                demands.add(new FunctionDemand(fn.spec(), keep, Math.min(keep, target.requiredReplicas()), scaling.serviceRates(fn.spec().name())));
+            } else {
+                demands.add(new FunctionDemand(fn.spec(), target.desiredReplicas(), target.requiredReplicas(),
+                        scaling.serviceRates(fn.spec().name())));
+            }
+        }
+        List<NodeInfo> nodeInfos = nodes.stream().map(LocalNode::info).toList();
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(nodeInfos, pods.values().stream().map(LocalPod::placement).toList()),
+                demands, now);
+        plan.stops().forEach(name -> Optional.ofNullable(pods.get(name)).ifPresent(this::stop));
+        for (PlacementPlan.PodStart start : plan.starts()) {
+            LocalFunction fn = functions.get(start.function());
+            LocalNode node = nodesByName.get(start.node());
+            if (fn != null && node != null) {
+                start(fn, node, now);
+            }
+        }
+        unplaced.clear();
+        unplaced.putAll(plan.unplaced());
+    }
+
+    private void start(LocalFunction fn, LocalNode node, Instant now) {
+        int n = sequence.merge(fn.spec().name(), 1, Integer::sum);
+        LocalPod pod = new LocalPod(fn.key().name() + "-" + node.arch().label() + "-" + n, fn, node, now);
+        pods.put(pod.name, pod);
+        podWork.execute(() -> {
+            try {
+                runner.start(pod);
+            } catch (Exception e) {
+                runner.stop(pod);
+                onControl(() -> {
+                    pods.remove(pod.name);
+                    Backoff previous = backoffs.get(fn.spec().name());
+                    Duration wait = previous == null ? FIRST_BACKOFF : previous.next();
+                    Duration after = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
+                    backoffs.put(fn.spec().name(), new Backoff(Instant.now(clock).plus(wait), after));
+                    log.accept(pod.name + ": could not start: " + e.getMessage() + " (next try in " + wait.toSeconds() + " s)");
+                });
+                return;
+            }
+            onControl(() -> {
+                if (pod.phase != PodPhase.STARTING || closed) {
+                    podWork.execute(() -> stopAndForget(pod)); // stopped while it started
+                    return;
+                }
+                pod.phase = PodPhase.READY;
+                backoffs.remove(fn.spec().name());
+                log.accept(pod + ": ready");
+                publish();
+                // out of the balancers the moment its process dies, not at the next tick
+                pod.process.onExit(() -> onControl(() -> crashed(pod)));
+            });
+        });
+    }
+
+    /** A ready pod's process exited on its own (crashed, or killed): replace it at once. */
+    private void crashed(LocalPod pod) {
+        if (pod.phase != PodPhase.READY || closed) {
+            return; // stopped on purpose
+        }
+        log.accept(pod.name + ": the function process exited (" + pod.process.exitDescription() + "); replacing it");
+        pod.phase = PodPhase.TERMINATING;
+        publish();
+        podWork.execute(() -> {
+            runner.stop(pod);
+            onControl(() -> {
+                pods.remove(pod.name);
+                reconcile();
+            });
+        });
+    }
+
+    /**
+     * Out of the balancers first, then drained and stopped beside the control thread. A pod still
+     * starting is stopped by its start once that finishes.
+     */
+    private void stop(LocalPod pod) {
+        PodPhase was = pod.phase;
+        if (was == PodPhase.TERMINATING) {
+            return;
+        }
+        pod.phase = PodPhase.TERMINATING;
+        if (was == PodPhase.READY) {
+            publish();
+            podWork.execute(() -> stopAndForget(pod));
+        }
+    }
+
+    /** Beside the control thread: stops the pod's parts, then drops it from the table. */
+    private void stopAndForget(LocalPod pod) {
+        runner.stop(pod);
+        onControl(() -> pods.remove(pod.name));
+    }
+
+    /** Runs on the control thread; once closed, the pods are close()'s to stop. */
+    private void onControl(Runnable action) {
+        try {
+            control.execute(() -> guarded(action));
+        } catch (RejectedExecutionException closing) {
+            // close() stops every pod left in the table
+        }
+    }
+
+    private void remove(String function) {
+        functions.remove(function);
+        targets.remove(function);
+        backoffs.remove(function);
+        scaling.forget(function);
+        pods.values().stream().filter(p -> p.functionName().equals(function)).forEach(this::stop);
+        publish();
+    }
+
+    private ReplicaCounts replicas(String function) {
+        int ready = 0;
+        int starting = 0;
+        for (LocalPod pod : pods.values()) {
+            if (pod.functionName().equals(function)) {
+                if (pod.phase == PodPhase.READY) {
+                    ready++;
+                } else if (pod.phase == PodPhase.STARTING) {
+                    starting++;
+                }
+            }
+        }
+        return new ReplicaCounts(ready, starting, unplaced.getOrDefault(function, 0));
+    }
+
+    /** The activator's view: every function, with its ready pods. */
+    private void publish() {
+        List<FunctionRoute> routes = new ArrayList<>();
+        for (LocalFunction fn : functions.values()) {
+            List<Endpoint> ready = pods.values().stream()
+                    .filter(p -> p.function == fn && p.phase == PodPhase.READY && p.endpoint != null)
+                    .map(p -> p.endpoint).toList();
+            routes.add(new FunctionRoute(fn.key(), fn.spec(), fn.timeout(), ready));
+        }
+        endpoints.set(routes);
+    }
+
+    /** Stops every pod and waits for them (Ctrl-C leaves no process behind). */
+    @Override
+    public void close() {
+        try {
+            control.submit(() -> {
+                closed = true;
+                functions.clear();
+                publish();
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.accept("shutdown: " + e);
+        }
+        control.shutdownNow();
+        List<Future<?>> stopping = new ArrayList<>();
+        pods.values().forEach(pod -> stopping.add(podWork.submit(() -> runner.stop(pod))));
+        for (Future<?> f : stopping) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.accept("shutdown: " + e);
+            }
+        }
+        podWork.shutdownNow();
+        try {
+            podWork.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // a pod that was still starting has its process by now, or never will
+        pods.values().forEach(pod -> {
+            if (pod.process != null && pod.process.isAlive()) {
+                pod.process.kill();
+            }
+        });
+        pods.clear();
+    }
+
+    private void guarded(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.accept("control loop: " + e);
+        }
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

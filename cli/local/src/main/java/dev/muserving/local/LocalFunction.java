@@ -1,0 +1,66 @@
+package dev.muserving.local;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.FunctionSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Function as {@code mu local} runs it: what the policies see ({@link #spec()}, named
+ * {@code <namespace>/<name>} as the activator names it), how to start one of its pods, and where it
+ * was read from.
+ *
+ */
+public record LocalFunction(
+        FunctionKey key,
+        String source,
+        FunctionSpec spec,
+        Launch launch,
+        Map<String, String> env,
+        Duration timeout) {
+
+    public LocalFunction {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(launch, "launch");
+        env = Map.copyOf(env);
+    }
+
+    /** Whether the two run the same way (where each was read, such as a moved line, does not matter). */
+    public boolean runsLike(LocalFunction other) {
+        return other != null && key.equals(other.key) && spec.equals(other.spec) && launch.equals(other.launch) && env.equals(other.env)
+                && timeout.equals(other.timeout);
+    }
+
+    /** How a pod's function process starts. */
+    public sealed interface Launch {}
+
+    /**
+     * The built-in emulated function ({@code local.command: [mu-emulated-function, --cpu-ms=N,
+     * --service-ms=N]}): each request burns {@code cpuMillis} of CPU, then waits {@code serviceMillis}
+     * (I/O); on a slower node the CPU part stretches by the node's speed factor.
+     */
+    public record Emulated(double serviceMillis, double cpuMillis) implements Launch {}
+
+    /**
+     * A function of a {@code mu bench} scenario: log-normal service times per architecture, at most
+     * {@code parallelism} requests served at once per pod; seeded per pod from {@code seed}.
+     */
+    public record Modelled(Map<Arch, Spread> serviceMillis, int parallelism, long seed) implements Launch {
+        public Modelled {
+            serviceMillis = Map.copyOf(serviceMillis);
+        }
+    }
+
+    /** A log-normal time by its median and p99. */
+    public record Spread(double median, double p99) {}
+
+    /** Any program that serves HTTP on {@code $PORT}. */
+    public record Command(List<String> argv) implements Launch {
+        public Command {
+            argv = List.copyOf(argv);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.muserving.emulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.muserving.api.BadInputException;
+import dev.muserving.bench.input.ScenarioLoader;
+import dev.muserving.bench.report.BenchSummary;
+import dev.muserving.bench.report.Summaries;
+import dev.muserving.bench.scenario.Scenario;
+import dev.muserving.bench.sim.FunctionStats;
+import dev.muserving.bench.sim.ProgressListener;
+import dev.muserving.bench.sim.RunResult;
+import dev.muserving.bench.sim.Simulator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A small scenario replayed through mu local in real time, measured like the simulator's runs. */
+class EmulatorTest {
+
+    private static final String SCENARIO = """
+            name: tiny
+            durationSeconds: 60
+            seed: 3
+            cluster:
+              podStartupSeconds: {median: 1, p99: 2}
+              nodes:
+                - {count: 1, arch: amd64, cpu: 4, memoryMiB: 8192}
+                - {count: 1, arch: arm64, cpu: 4, memoryMiB: 8192}
+            functions:
+              - name: echo
+                arrival: {type: poisson, rps: 20}
+                serviceTimeMs: {amd64: {median: 10, p99: 40}, arm64: {median: 15, p99: 60}}
+                cpu: 250m
+                memoryMiB: 128
+                containerConcurrency: 4
+                sloP99Ms: 500
+              - name: slow
+                arrival: {type: periodic, rps: 2}
+                serviceTimeMs: {amd64: {median: 200, p99: 200}}
+                cpu: 500m
+                memoryMiB: 128
+                containerConcurrency: 1
+                sloP99Ms: 1000
+                architectures: [amd64]
+            """;
+
+    @Test
+    void aScenarioReplayedInRealTimeIsMeasuredLikeASimulation(@TempDir Path logs) throws Exception {
+        Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, w -> { }).parse("tiny.yaml", SCENARIO);
+        List<String> progress = Collections.synchronizedList(new ArrayList<>());
+        RunResult run = new Emulator(scenario, "mu", 10, logs, progress::add).run();
+
+        assertThat(run.system()).isEqualTo("mu");
+        assertThat(run.simulatedSeconds()).isEqualTo(10);
+        FunctionStats echo = run.functions().get(0).stats();
+        FunctionStats slow = run.functions().get(1).stats();
+        // 20 rps and 2 rps for 10 s
+        assertThat(echo.requests()).isBetween(120L, 300L);
+        assertThat(slow.requests()).isBetween(15L, 25L);
+        for (FunctionStats stats : List.of(echo, slow)) {
+            assertThat(stats.dropped()).isZero();
+            assertThat(stats.completed()).isEqualTo(stats.requests());
+            assertThat(stats.podSeconds()).isGreaterThan(5);
+        }
+        // the pods wait their service time: the slow function's requests take at least 200 ms
+        assertThat(slow.latencyMicros().getMinValue()).isGreaterThanOrEqualTo(200_000);
+        assertThat(progress).contains("emulation: starting 2 functions' first pods");
+
+        BenchSummary.SystemSummary emulated = Summaries.of(run);
+        BenchSummary.SystemSummary simulated = Summaries.of(new Simulator(scenario, dev.muserving.bench.Systems.resolve(List.of("mu")).get(0),
+                ProgressListener.NONE).run());
+        assertThat(emulated.functions()).extracting(f -> f.name()).isEqualTo(simulated.functions().stream().map(f -> f.name()).toList());
+    }
+
+    @Test
+    void anUnknownSystemIsBadInputBeforeAnythingStarts(@TempDir Path logs) {
+        Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, w -> { }).parse("tiny.yaml", SCENARIO);
+        assertThatThrownBy(() -> new Emulator(scenario, "mu-fast", 10, logs, line -> { }))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("--system must be one of [knative, mu, mu-burst,")
+                .hasMessageEndingWith("got 'mu-fast'");
+    }
+}

@@ -1,0 +1,149 @@
+package dev.muserving.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.v1alpha1.InvalidFunctions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FunctionFilesTest {
+
+    private static final String HEAD = "apiVersion: muserving.dev/v1alpha1\nkind: Function\n";
+    private static final String IMAGE = "  image: r.example/x:1\n";
+
+    @Test
+    void aFunctionForKubectlRunsLocallyWithItsSpec() {
+        FunctionFiles.Result result = FunctionFiles.parse("fn.yaml", HEAD + """
+                metadata: {name: resize, namespace: demo}
+                spec:
+                  image: registry.example/resize:1
+                  architectures: [arm64]
+                  containerConcurrency: 2
+                  resources: {cpu: 500m, memory: 1Gi}
+                  scale: {min: 1, max: 8, initial: 2, scaleToZeroAfter: 20s}
+                  slo: {p99: 300ms}
+                  weight: 2
+                  timeout: 30s
+                  env: [{name: MODE, value: fast}]
+                  local: {command: [mu-emulated-function, --cpu-ms=40, --service-ms=5]}
+                """);
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.notes()).isEmpty();
+        LocalFunction fn = result.functions().get(0);
+        assertThat(fn.key().toString()).isEqualTo("demo/resize");
+        assertThat(fn.source()).isEqualTo("fn.yaml:1");
+        assertThat(fn.spec().name()).isEqualTo("demo/resize");
+        assertThat(fn.spec().architectures()).containsExactly(Arch.ARM64);
+        assertThat(fn.spec().cpuMillis()).isEqualTo(500);
+        assertThat(fn.spec().memoryMiB()).isEqualTo(1024);
+        assertThat(fn.spec().containerConcurrency()).isEqualTo(2);
+        assertThat(fn.spec().sloP99Ms()).isEqualTo(300);
+        assertThat(fn.spec().weight()).isEqualTo(2);
+        assertThat(fn.spec().minScale()).isEqualTo(1);
+        assertThat(fn.spec().maxScale()).isEqualTo(8);
+        assertThat(fn.spec().initialScale()).isEqualTo(2);
+        assertThat(fn.spec().scaleToZeroAfter()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(fn.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(fn.env()).containsEntry("MODE", "fast");
+        assertThat(fn.launch()).isEqualTo(new LocalFunction.Emulated(5, 40));
+    }
+
+    @Test
+    void anyOtherCommandRunsAsItIsAndOtherKindsAreSkipped() {
+        FunctionFiles.Result result = FunctionFiles.parse("two.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: demo}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings}
+                ---
+                """ + HEAD + """
+                metadata: {name: hello}
+                spec:
+                  image: r.example/hello:1
+                  resources: {cpu: "1", memory: 64Mi}
+                  local: {command: [python3, handler.py]}
+                """);
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.notes()).containsExactly("two.yaml:5: skipped a ConfigMap; mu local runs Functions only");
+        LocalFunction fn = result.functions().get(0);
+        assertThat(fn.key().toString()).isEqualTo("default/hello");
+        assertThat(fn.spec().cpuMillis()).isEqualTo(1000);
+        assertThat(fn.spec().architectures()).containsExactly(Arch.AMD64, Arch.ARM64);
+        assertThat(fn.launch()).isEqualTo(new LocalFunction.Command(List.of("python3", "handler.py")));
+        assertThat(fn.spec().minScale()).isZero();
+        assertThat(fn.spec().initialScale()).isEqualTo(1);
+    }
+
+    @Test
+    void whatIsLeftOutTakesTheCrdsDefaults() {
+        FunctionFiles.Result result = FunctionFiles.parse("min.yaml", HEAD + "metadata: {name: small}\nspec:\n" + IMAGE
+                + "  local: {command: [x]}\n");
+        assertThat(result.problems()).isEmpty();
+        LocalFunction fn = result.functions().get(0);
+        assertThat(fn.spec().cpuMillis()).isEqualTo(100);
+        assertThat(fn.spec().memoryMiB()).isEqualTo(128);
+        assertThat(fn.spec().sloP99Ms()).isEqualTo(1000);
+        assertThat(fn.spec().scaleToZeroAfter()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(fn.timeout()).isEqualTo(Duration.ofSeconds(300));
+    }
+
+    @Test
+    void eachBadFunctionIsReportedWithFileLineAndFieldAndTheGoodOnesStay() {
+        String good = HEAD + "metadata: {name: good}\nspec:\n" + IMAGE + "  local: {command: [mu-emulated-function]}\n";
+        record Case(String spec, String expected) {}
+        List<Case> cases = List.of(
+                new Case(IMAGE + "  resources: {cpu: lots, memory: 64Mi}\n  local: {command: [x]}\n",
+                        "bad.yaml:13: spec.resources.cpu: must be cores (2, 0.5) or millicores (500m), got 'lots'"),
+                new Case(IMAGE, "bad.yaml:12: spec.local.command: missing: mu local runs a local program for default/bad"),
+                new Case(IMAGE + "  scale: {min: 5, max: 2}\n  local: {command: [x]}\n",
+                        "bad.yaml:13: spec.scale.min: spec.scale.min must not be above spec.scale.max"),
+                new Case(IMAGE + "  containerConcurency: 4\n  local: {command: [x]}\n",
+                        "bad.yaml:13: spec.containerConcurency: unknown field (did you mean 'containerConcurrency'?)"),
+                new Case(IMAGE + "  architectures: [sparc]\n  local: {command: [x]}\n",
+                        "bad.yaml:13: spec.architectures: spec.architectures may hold amd64 and arm64 only"),
+                new Case(IMAGE + "  slo: {p99: fast}\n  local: {command: [x]}\n",
+                        "bad.yaml:13: spec.slo.p99: must be a duration of at most six digits"),
+                new Case(IMAGE + "  port: \"8080\"\n  local: {command: [x]}\n", "bad.yaml:13: spec.port: has the wrong type: must be a whole number"),
+                new Case(IMAGE + "  env: {MODE: fast}\n  local: {command: [x]}\n", "bad.yaml:13: spec.env: has the wrong type: must be a list"),
+                new Case(IMAGE + "  local: {command: [mu-emulated-function, --cpu=4]}\n",
+                        "bad.yaml:13: spec.local.command: mu-emulated-function takes --service-ms=N and --cpu-ms=N"));
+        for (Case c : cases) {
+            FunctionFiles.Result result = FunctionFiles.parse("bad.yaml", good + "---\n" + HEAD + "metadata: {name: bad}\nspec:\n" + c.spec());
+            assertThat(result.functions()).as(c.expected()).extracting(f -> f.key().name()).containsExactly("good");
+            assertThat(result.problems()).as(c.expected()).singleElement().asString().startsWith(c.expected());
+        }
+    }
+
+    static List<InvalidFunctions.Case> invalidFunctions() {
+        return InvalidFunctions.cases();
+    }
+
+    /** The cases kube-apiserver refuses (FunctionValidationTest), refused here too, naming the same field. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidFunctions")
+    void whatTheCrdRefusesMuLocalRefusesNamingTheSameField(InvalidFunctions.Case invalid) {
+        FunctionFiles.Result result = FunctionFiles.parse("fn.yaml", InvalidFunctions.yaml("demo", invalid.name(), invalid.spec()));
+        assertThat(result.functions()).isEmpty();
+        assertThat(result.problems()).isNotEmpty().anySatisfy(problem -> assertThat(problem).contains(invalid.names()));
+    }
+
+    @Test
+    void brokenYamlAndBadNamesAreReportedToo() {
+        assertThat(FunctionFiles.parse("broken.yaml", "kind: Function\nspec: [unclosed\n").problems())
+                .singleElement().asString().startsWith("broken.yaml:3: not valid YAML");
+        assertThat(FunctionFiles.parse("name.yaml", HEAD + "metadata: {name: Bad_Name}\nspec: {image: r/e:1}\n").problems())
+                .containsExactly("name.yaml:3: metadata.name: 'Bad_Name' is not a DNS label (at most 63 lower-case letters, digits and '-', "
+                        + "starting with a letter)");
+        assertThat(FunctionFiles.parse("digit.yaml", HEAD + "metadata: {name: 9lives}\nspec: {image: r/e:1}\n").problems())
+                .singleElement().asString().contains("'9lives' is not a DNS label");
+        assertThat(FunctionFiles.parse("nospec.yaml", HEAD + "metadata: {name: bare}\n").problems())
+                .singleElement().asString().startsWith("nospec.yaml:1: spec: missing");
+    }
+}

@@ -1,0 +1,306 @@
+package dev.muserving.bench.workload;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.BadInputException;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.bench.scenario.ArrivalSpec;
+import dev.muserving.bench.scenario.FunctionModel;
+import dev.muserving.bench.scenario.LatencyDistribution;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Reads the public Azure Functions 2019 trace (AzureFunctionsDataset2019.md): invocations per
+ * function and minute, duration percentiles per function, memory percentiles per app; samples
+ * functions and turns them into {@link FunctionModel}s that replay the trace's per-minute counts.
+ *
+ * <p>Sampling is stratified by rate: the functions active in the minute range are ranked by their
+ * invocations and cut into as many equal strata as functions wanted, and one is drawn at random from
+ * each. Plain random sampling would almost never pick one of the few functions that make most of the
+ * traffic, and would distort the heavy tail (FaaSRail, HPDC'24).
+ *
+ * <p>A malformed line is reported with its file and line number and skipped, or stops the read in
+ * strict mode.
+ */
+public final class AzureTraceReader {
+
+    static final List<String> INVOCATION_KEYS = List.of("HashOwner", "HashApp", "HashFunction", "Trigger");
+    static final List<String> DURATION_COLUMNS = List.of(
+            "HashOwner", "HashApp", "HashFunction", "Average", "Count", "Minimum", "Maximum",
+            "percentile_Average_0", "percentile_Average_1", "percentile_Average_25", "percentile_Average_50",
+            "percentile_Average_75", "percentile_Average_99", "percentile_Average_100");
+    static final List<String> MEMORY_COLUMNS = List.of(
+            "HashOwner", "HashApp", "SampleCount", "AverageAllocatedMb", "AverageAllocatedMb_pct1",
+            "AverageAllocatedMb_pct5", "AverageAllocatedMb_pct25", "AverageAllocatedMb_pct50",
+            "AverageAllocatedMb_pct75", "AverageAllocatedMb_pct95", "AverageAllocatedMb_pct99",
+            "AverageAllocatedMb_pct100");
+    static final int MINUTES_PER_DAY = 1440;
+    /** Memory of an app the memory file does not list (or when there is no memory file). */
+    static final double DEFAULT_MEMORY_MB = 128;
+
+    private final boolean strict;
+    private final Consumer<String> warnings;
+
+    public AzureTraceReader(boolean strict, Consumer<String> warnings) {
+        this.strict = strict;
+        this.warnings = warnings;
+    }
+
+    public static String invocationsFile(int day) {
+        return String.format(Locale.ROOT, "invocations_per_function_md.anon.d%02d.csv", day);
+    }
+
+    public static String durationsFile(int day) {
+        return String.format(Locale.ROOT, "function_durations_percentiles.anon.d%02d.csv", day);
+    }
+
+    public static String memoryFile(int day) {
+        return String.format(Locale.ROOT, "app_memory_percentiles.anon.d%02d.csv", day);
+    }
+
+    public List<FunctionModel> read(AzureTraceOptions options) {
+        if (options.startMinute() + options.minutes() > MINUTES_PER_DAY) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "azureTrace: startMinute %d + minutes %d goes past the day's %d minutes",
+                    options.startMinute(), options.minutes(), MINUTES_PER_DAY));
+        }
+        Path invocations = requireFile(options.directory().resolve(invocationsFile(options.day())));
+        Path durations = requireFile(options.directory().resolve(durationsFile(options.day())));
+        Map<String, Durations> durationByFunction = readDurations(durations);
+        Map<String, Double> memoryByApp = readMemory(options.directory().resolve(memoryFile(options.day())));
+
+        List<Activity> active = readActivity(invocations, options, durationByFunction.keySet(), null);
+        List<Activity> chosen = stratifiedSample(active, options.functions(), new SplittableRandom(options.seed()));
+        if (chosen.size() < options.functions()) {
+            warnings.accept(String.format(Locale.ROOT,
+                    "%s: only %d functions have invocations in minutes %d-%d and a duration row; using all of them",
+                    invocations, chosen.size(), options.startMinute(), options.startMinute() + options.minutes() - 1));
+        }
+        Set<String> chosenKeys = new HashSet<>();
+        chosen.forEach(a -> chosenKeys.add(a.key));
+        Map<String, Activity> withCounts = new HashMap<>();
+        readActivity(invocations, options, chosenKeys, withCounts);
+
+        SplittableRandom rounding = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        List<FunctionModel> functions = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            Activity activity = withCounts.get(chosen.get(i).key);
+            functions.add(function(i, activity, durationByFunction.get(activity.key),
+                    memoryByApp.getOrDefault(activity.appKey, DEFAULT_MEMORY_MB), options, rounding));
+        }
+        return functions;
+    }
+
+    private FunctionModel function(int index, Activity activity, Durations durations, double memoryMb,
+            AzureTraceOptions options, SplittableRandom rounding) {
+        List<Integer> counts = new ArrayList<>();
+        for (int c : activity.counts) {
+            double scaled = c * options.rateScale();
+            counts.add((int) Math.floor(scaled + rounding.nextDouble()));
+        }
+        double median = Math.max(1, durations.p50);
+        LatencyDistribution amd64 = new LatencyDistribution(median, Math.max(median, durations.p99));
+        int cc = OwnerDefaults.containerConcurrency(median);
+        String name = String.format(Locale.ROOT, "az-%03d-%s", index, shortHash(activity.functionHash));
+        FunctionSpec spec = new FunctionSpec(
+                name, cc, OwnerDefaults.cpuMillis(median), OwnerDefaults.memoryMiB(memoryMb),
+                EnumSet.allOf(Arch.class), OwnerDefaults.sloP99Ms(amd64.p99(), options.sloFactor()), 1, 0, 0);
+        return new FunctionModel(spec, new ArrivalSpec.PerMinute(counts),
+                Map.of(Arch.AMD64, amd64, Arch.ARM64, amd64.scaled(options.armSlowdown())),
+                FunctionModel.defaultParallelism(cc), "azure/" + activity.trigger);
+    }
+
+    /** The first 8 letters and digits of a hash, lower case: enough to tell functions apart in a report. */
+    static String shortHash(String hash) {
+        String clean = hash.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return clean.isEmpty() ? "x" : clean.substring(0, Math.min(8, clean.length()));
+    }
+
+    static List<Activity> stratifiedSample(List<Activity> active, int wanted, SplittableRandom random) {
+        List<Activity> ranked = new ArrayList<>(active);
+        ranked.sort(Comparator.comparingLong((Activity a) -> a.total).reversed().thenComparing(a -> a.key));
+        if (ranked.size() <= wanted) {
+            return ranked;
+        }
+        List<Activity> sample = new ArrayList<>();
+        for (int s = 0; s < wanted; s++) {
+            int from = (int) ((long) s * ranked.size() / wanted);
+            int to = (int) ((long) (s + 1) * ranked.size() / wanted);
+            sample.add(ranked.get(from + random.nextInt(to - from)));
+        }
+        return sample;
+    }
+
+    /**
+     * One pass over the invocations file. Collects each function's total in the range when
+     * {@code withCounts} is null, else the per-minute counts of the {@code keep} functions.
+     */
+    private List<Activity> readActivity(Path file, AzureTraceOptions options, Set<String> keep, Map<String, Activity> withCounts) {
+        List<Activity> active = new ArrayList<>();
+        readTable(file, INVOCATION_KEYS, INVOCATION_KEYS.size() + MINUTES_PER_DAY, cells -> {
+            String key = cells[0] + "/" + cells[1] + "/" + cells[2];
+            if (!keep.contains(key)) {
+                return;
+            }
+            int[] counts = new int[options.minutes()];
+            long total = 0;
+            for (int m = 0; m < counts.length; m++) {
+                counts[m] = count(cells[INVOCATION_KEYS.size() + options.startMinute() + m], options.startMinute() + m + 1);
+                total += counts[m];
+            }
+            if (total > 0) {
+                Activity activity = new Activity(key, cells[0] + "/" + cells[1], cells[2], cells[3], total,
+                        withCounts == null ? null : counts);
+                active.add(activity);
+                if (withCounts != null) {
+                    withCounts.put(key, activity);
+                }
+            }
+        });
+        return active;
+    }
+
+    private static int count(String cell, int minute) {
+        String value = cell.trim();
+        try {
+            int count = Integer.parseInt(value);
+            if (count < 0) {
+                throw new BadLine("negative count " + value + " in minute " + minute);
+            }
+            return count;
+        } catch (NumberFormatException e) {
+            throw new BadLine("count '" + value + "' in minute " + minute + " is not a whole number");
+        }
+    }
+
+    private Map<String, Durations> readDurations(Path file) {
+        Map<String, Durations> durations = new HashMap<>();
+        readTable(file, DURATION_COLUMNS, DURATION_COLUMNS.size(), cells -> {
+            double p50 = Double.parseDouble(cells[10]);
+            double p99 = Double.parseDouble(cells[12]);
+            if (!(p50 >= 0) || !(p99 >= 0) || Double.isInfinite(p50) || Double.isInfinite(p99)) {
+                throw new NumberFormatException("percentiles must be non-negative numbers");
+            }
+            durations.put(cells[0] + "/" + cells[1] + "/" + cells[2], new Durations(p50, p99));
+        });
+        return durations;
+    }
+
+    private Map<String, Double> readMemory(Path file) {
+        Map<String, Double> memory = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            warnings.accept(file + ": not found; every app gets " + (int) DEFAULT_MEMORY_MB + " MB");
+            return memory;
+        }
+        readTable(file, MEMORY_COLUMNS, MEMORY_COLUMNS.size(), cells -> {
+            double p99 = Double.parseDouble(cells[10]);
+            if (!(p99 >= 0) || Double.isInfinite(p99)) {
+                throw new NumberFormatException("memory must be a non-negative number");
+            }
+            memory.put(cells[0] + "/" + cells[1], p99);
+        });
+        return memory;
+    }
+
+    /** A line the handler cannot use, and why. */
+    private static final class BadLine extends RuntimeException {
+        BadLine(String problem) {
+            super(problem, null, false, false);
+        }
+    }
+
+    /**
+     * Reads a CSV file whose header starts with {@code leading} and has {@code columns} cells; hands
+     * each well-sized line to {@code handler}, and reports (or in strict mode, fails on) the others
+     * and those the handler rejects.
+     */
+    private void readTable(Path file, List<String> leading, int columns, Consumer<String[]> handler) {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            requireHeader(file, reader.readLine(), leading, columns);
+            int lineNumber = 1;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",", -1);
+                if (cells.length != columns) {
+                    bad(file, lineNumber, "expected " + columns + " columns, got " + cells.length);
+                    continue;
+                }
+                try {
+                    handler.accept(cells);
+                } catch (BadLine e) {
+                    bad(file, lineNumber, e.getMessage());
+                } catch (NumberFormatException e) {
+                    bad(file, lineNumber, "not a number where one is expected (" + e.getMessage() + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireHeader(Path file, String header, List<String> leading, int columns) {
+        if (header == null) {
+            throw new BadInputException(file + ":1: the file is empty; expected a header line");
+        }
+        String[] cells = header.split(",", -1);
+        boolean leadingMatch = cells.length >= leading.size()
+                && List.of(cells).subList(0, leading.size()).equals(leading);
+        if (!leadingMatch || cells.length != columns) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "%s:1: not a header of this trace file: expected %d columns starting %s, got %d columns starting %s",
+                    file, columns, leading, cells.length, List.of(cells).subList(0, Math.min(cells.length, leading.size()))));
+        }
+    }
+
+    private void bad(Path file, int lineNumber, String problem) {
+        String message = file + ":" + lineNumber + ": " + problem;
+        if (strict) {
+            throw new BadInputException(message + " (--strict)");
+        }
+        warnings.accept(message + "; line skipped");
+    }
+
+    private static Path requireFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(file + ": trace file not found");
+        }
+        return file;
+    }
+
+    private record Durations(double p50, double p99) {}
+
+    static final class Activity {
+        final String key;
+        final String appKey;
+        final String functionHash;
+        final String trigger;
+        final long total;
+        final int[] counts;
+
+        Activity(String key, String appKey, String functionHash, String trigger, long total, int[] counts) {
+            this.key = key;
+            this.appKey = appKey;
+            this.functionHash = functionHash;
+            this.trigger = trigger;
+            this.total = total;
+            this.counts = counts;
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package dev.muserving.yaml;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.BadInputException;
+import dev.muserving.api.FunctionDuration;
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * A YAML node that remembers its file, line and field path, so that every complaint about the
+ * input says where it is: {@code edge.yaml:14: functions[2].serviceTimeMs.arm64.p99: ...}.
+ */
+public final class YamlNode {
+
+    private static final Pattern MEMORY = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?");
+
+    private final String source;
+    private final String path;
+    private final Node node;
+
+    private YamlNode(String source, String path, Node node) {
+        this.source = source;
+        this.path = path;
+        this.node = node;
+    }
+
+    /** The one document of a file (a scenario), refusing an empty file or several documents. */
+    public static YamlNode parse(String source, Reader reader) {
+        List<YamlNode> documents = parseAll(source, reader);
+        if (documents.isEmpty()) {
+            throw new BadInputException(source + ": the file is empty");
+        }
+        if (documents.size() > 1) {
+            throw documents.get(1).error("a scenario is one YAML document; this file has " + documents.size());
+        }
+        return documents.get(0);
+    }
+
+    /** Every document of a file ({@code ---} separated, as kubectl takes them); empty ones are skipped. */
+    public static List<YamlNode> parseAll(String source, Reader reader) {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(20);
+        options.setAllowRecursiveKeys(false);
+        List<YamlNode> documents = new ArrayList<>();
+        try (reader) {
+            for (Node root : new Yaml(options).composeAll(reader)) {
+                if (root != null) {
+                    YamlNode node = new YamlNode(source, "", root);
+                    node.requireMapping();
+                    documents.add(node);
+                }
+            }
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new BadInputException(source + ":" + line + ": not valid YAML: " + e.getProblem());
+        } catch (YAMLException | IOException e) {
+            throw new BadInputException(source + ": cannot read: " + e.getMessage(), e);
+        }
+        return documents;
+    }
+
+    public String path() {
+        return path.isEmpty() ? "(top level)" : path;
+    }
+
+    public int line() {
+        return node.getStartMark().getLine() + 1;
+    }
+
+    public BadInputException error(String message) {
+        return new BadInputException(source + ":" + line() + ": " + path() + ": " + message);
+    }
+
+    /** A complaint about {@code field}, which need not be in the file, placed at this node's line. */
+    public BadInputException error(String field, String message) {
+        return new BadInputException(source + ":" + line() + ": " + field + ": " + message);
+    }
+
+    /** Rejects fields this mapping does not know, suggesting the nearest known name. */
+    public void allowOnly(Set<String> known) {
+        for (Map.Entry<String, YamlNode> entry : fields().entrySet()) {
+            if (!known.contains(entry.getKey())) {
+                String nearest = known.stream()
+                        .sorted()
+                        .min(Comparator.comparingInt(k -> editDistance(k, entry.getKey())))
+                        .filter(k -> editDistance(k, entry.getKey()) <= 3)
+                        .map(k -> " (did you mean '" + k + "'?)")
+                        .orElse("");
+                throw entry.getValue().error("unknown field" + nearest + "; known fields: "
+                        + known.stream().sorted().toList());
+            }
+        }
+    }
+
+    public Optional<YamlNode> find(String key) {
+        return Optional.ofNullable(fields().get(key));
+    }
+
+    public YamlNode get(String key) {
+        YamlNode child = fields().get(key);
+        if (child == null) {
+            throw error("missing required field '" + key + "'");
+        }
+        return child;
+    }
+
+    public List<YamlNode> items() {
+        if (!(node instanceof SequenceNode seq)) {
+            throw error("must be a list");
+        }
+        List<YamlNode> items = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            items.add(new YamlNode(source, path + "[" + i + "]", seq.getValue().get(i)));
+        }
+        return items;
+    }
+
+    public boolean isMapping() {
+        return node instanceof MappingNode;
+    }
+
+    public boolean isSequence() {
+        return node instanceof SequenceNode;
+    }
+
+    /** This mapping's fields by name, in the file's order. */
+    public Map<String, YamlNode> fieldsByName() {
+        return fields();
+    }
+
+    /**
+     * The node at a field path below this one ({@code spec.scale.min}, {@code spec.env[0].name},
+     * {@code spec.images.amd64}), or the deepest node on the way that exists: where a complaint
+     * about that field should point.
+     */
+    public YamlNode at(String fieldPath) {
+        YamlNode current = this;
+        for (String step : fieldPath.split("\\.")) {
+            String key = step.contains("[") ? step.substring(0, step.indexOf('[')) : step;
+            if (!current.isMapping() || !current.fields().containsKey(key)) {
+                return current;
+            }
+            current = current.fields().get(key);
+            if (step.contains("[")) {
+                int index = Integer.parseInt(step.substring(step.indexOf('[') + 1, step.indexOf(']')));
+                if (!(current.node instanceof SequenceNode seq) || index >= seq.getValue().size()) {
+                    return current;
+                }
+                current = current.items().get(index);
+            }
+        }
+        return current;
+    }
+
+    /**
+     * The node as plain Java values, as a YAML loader gives them: maps, lists, and scalars typed by
+     * their YAML tags (whole numbers as Long or BigInteger, other numbers as Double, booleans, null,
+     * text). For binding to a class whose errors this node can then place.
+     */
+    public Object plain() {
+        if (node instanceof MappingNode) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            fields().forEach((key, child) -> map.put(key, child.plain()));
+            return map;
+        }
+        if (node instanceof SequenceNode) {
+            return items().stream().map(YamlNode::plain).toList();
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        String value = scalar.getValue();
+        Tag tag = scalar.getTag();
+        if (Tag.NULL.equals(tag)) {
+            return null;
+        }
+        if (Tag.BOOL.equals(tag)) {
+            return Boolean.valueOf(value.equalsIgnoreCase("true") || value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("on"));
+        }
+        try {
+            if (Tag.INT.equals(tag)) {
+                BigInteger number = new BigInteger(value.replace("_", ""));
+                return number.bitLength() < 64 ? (Object) number.longValue() : number;
+            }
+            if (Tag.FLOAT.equals(tag)) {
+                return Double.valueOf(value.replace("_", ""));
+            }
+        } catch (NumberFormatException e) {
+            return value; // 0x1F, .inf: left as written, for the binding to refuse
+        }
+        return value;
+    }
+
+    public String text() {
+        if (!(node instanceof ScalarNode scalar)) {
+            throw error("must be a single value");
+        }
+        return scalar.getValue().trim();
+    }
+
+    public double number(double min, double max) {
+        String raw = text();
+        double value;
+        try {
+            value = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw error("must be a number, got '" + raw + "'");
+        }
+        if (!(value >= min && value <= max)) {
+            throw error("must be between " + format(min) + " and " + format(max) + ", got " + raw);
+        }
+        return value;
+    }
+
+    public int integer(int min, int max) {
+        long value = longValue();
+        if (value < min || value > max) {
+            throw error("must be between " + min + " and " + max + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    public long longValue() {
+        String raw = text();
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw error("must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    public double numberOr(String key, double fallback, double min, double max) {
+        return find(key).map(n -> n.number(min, max)).orElse(fallback);
+    }
+
+    public int integerOr(String key, int fallback, int min, int max) {
+        return find(key).map(n -> n.integer(min, max)).orElse(fallback);
+    }
+
+    public Arch arch() {
+        return Arch.fromLabel(text()).orElseThrow(() -> error("must be amd64 or arm64, got '" + text() + "'"));
+    }
+
+    /** CPU as Kubernetes writes it: cores ({@code 2}, {@code 0.5}) or millicores ({@code 500m}). */
+    public int cpuMillis() {
+        String raw = text();
+        double millis;
+        try {
+            millis = raw.endsWith("m")
+                    ? Double.parseDouble(raw.substring(0, raw.length() - 1))
+                    : Double.parseDouble(raw) * 1000;
+        } catch (NumberFormatException e) {
+            throw error("must be cores (2, 0.5) or millicores (500m), got '" + raw + "'");
+        }
+        if (!(millis >= 1 && millis <= 1_000_000_000)) {
+            throw error("must be at least 1m, got '" + raw + "'");
+        }
+        return (int) Math.round(millis);
+    }
+
+    /** Memory as Kubernetes writes it ({@code 128Mi}, {@code 1Gi}, {@code 512M}, bytes), in MiB, rounded up. */
+    public int memoryMiB() {
+        String raw = text();
+        Matcher m = MEMORY.matcher(raw);
+        if (!m.matches()) {
+            throw error("must be a quantity such as 128Mi, 1Gi or 512M, got '" + raw + "'");
+        }
+        double bytes = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
+            case "Ki" -> 1024.0;
+            case "Mi" -> 1024.0 * 1024;
+            case "Gi" -> 1024.0 * 1024 * 1024;
+            case "Ti" -> 1024.0 * 1024 * 1024 * 1024;
+            case "k" -> 1e3;
+            case "M" -> 1e6;
+            case "G" -> 1e9;
+            case "T" -> 1e12;
+            default -> 1.0;
+        };
+        long mib = (long) Math.ceil(bytes / (1024 * 1024));
+        if (mib < 1 || mib > Integer.MAX_VALUE) {
+            throw error("must be between 1Mi and 2Pi, got '" + raw + "'");
+        }
+        return (int) mib;
+    }
+
+    /** A duration as the Function CRD writes it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+    public Duration duration() {
+        return FunctionDuration.parse(text())
+                .orElseThrow(() -> error("must be a duration such as 500ms, 30s, 5m or 1h, got '" + text() + "'"));
+    }
+
+    private Map<String, YamlNode> fields() {
+        MappingNode mapping = requireMapping();
+        Map<String, YamlNode> fields = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                throw new YamlNode(source, path, tuple.getKeyNode()).error("field names must be plain text");
+            }
+            String childPath = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+            YamlNode child = new YamlNode(source, childPath, tuple.getValueNode());
+            if (fields.put(key.getValue(), child) != null) {
+                throw new YamlNode(source, childPath, key).error("is given twice");
+            }
+        }
+        return fields;
+    }
+
+    private MappingNode requireMapping() {
+        if (!(node instanceof MappingNode mapping)) {
+            throw error("must be a mapping of fields");
+        }
+        return mapping;
+    }
+
+    private static String format(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value)
+                : String.format(Locale.ROOT, "%s", value);
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

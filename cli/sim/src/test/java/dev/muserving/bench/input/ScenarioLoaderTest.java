@@ -1,0 +1,144 @@
+package dev.muserving.bench.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.BadInputException;
+import dev.muserving.api.testing.Repository;
+import dev.muserving.bench.scenario.ClusterModel;
+import dev.muserving.bench.scenario.FunctionModel;
+import dev.muserving.bench.scenario.Scenario;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ScenarioLoaderTest {
+
+    private final List<String> warnings = new ArrayList<>();
+    private final ScenarioLoader loader = new ScenarioLoader(ScenarioLoader.StrictMode.LENIENT, warnings::add);
+
+    static final String VALID = """
+            name: tiny
+            durationSeconds: 60
+            seed: 9
+            cluster:
+              podStartupSeconds: {median: 1, p99: 4}
+              nodes:
+                - {count: 2, arch: amd64, cpu: 4, memoryMiB: 8192}
+                - {count: 1, arch: arm64, cpu: 1500m, memoryMiB: 2048}
+            functions:
+              - name: echo
+                arrival: {type: poisson, rps: 10}
+                serviceTimeMs:
+                  amd64: {median: 10, p99: 40}
+                  arm64: {median: 15, p99: 60}
+                cpu: 250m
+                memoryMiB: 128
+                containerConcurrency: 4
+                sloP99Ms: 100
+            """;
+
+    @Test
+    void readsAValidScenarioWithDefaults() {
+        Scenario scenario = loader.parse("tiny.yaml", VALID);
+
+        assertThat(scenario.name()).isEqualTo("tiny");
+        assertThat(scenario.seed()).isEqualTo(9);
+        assertThat(scenario.cluster().nodes()).extracting(n -> n.name())
+                .containsExactly("amd64-0", "amd64-1", "arm64-0");
+        assertThat(scenario.cluster().nodes().get(2).cpuMillis()).isEqualTo(1500);
+        assertThat(scenario.cluster().loadBalancers()).isEqualTo(ClusterModel.DEFAULT_LOAD_BALANCERS);
+        FunctionModel echo = scenario.functions().get(0);
+        assertThat(echo.spec().architectures()).containsExactlyInAnyOrder(Arch.AMD64, Arch.ARM64);
+        assertThat(echo.spec().cpuMillis()).isEqualTo(250);
+        assertThat(echo.spec().weight()).isEqualTo(1);
+        assertThat(echo.parallelism()).isEqualTo(4);
+        assertThat(echo.serviceTimeMs().get(Arch.ARM64).p99()).isEqualTo(60);
+    }
+
+    @Test
+    void theShippedScenariosLoad() {
+        Scenario edge = loader.load(Repository.path("deploy", "scenarios", "edge-contention.yaml"));
+        assertThat(edge.cluster().nodes()).hasSize(8);
+        assertThat(edge.cluster().nodes()).extracting(n -> n.arch()).contains(Arch.AMD64, Arch.ARM64);
+
+        Scenario azure = loader.load(Repository.path("deploy", "scenarios", "azure-sample.yaml"));
+        assertThat(azure.functions()).hasSize(60);
+        assertThat(warnings).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            typo in a field                  | 'durationSeconds: 60'       | 'durationSecond: 60'        | tiny.yaml:2: durationSecond: unknown field (did you mean 'durationSeconds'?)
+            p99 below the median             | 'p99: 40}'                  | 'p99: 4}'                   | tiny.yaml:13: functions[0].serviceTimeMs.amd64.p99: must be at least the median (10.0), got 4.0
+            unknown architecture             | 'arch: arm64'               | 'arch: riscv64'             | tiny.yaml:8: cluster.nodes[1].arch: must be amd64 or arm64, got 'riscv64'
+            bad cpu                          | 'cpu: 250m'                 | 'cpu: lots'                 | tiny.yaml:15: functions[0].cpu: must be cores (2, 0.5) or millicores (500m), got 'lots'
+            negative rate                    | 'rps: 10'                   | 'rps: -3'                   | tiny.yaml:11: functions[0].arrival.rps: must be between 0 and 10000000, got -3
+            unknown arrival type             | 'type: poisson'             | 'type: gaussian'            | tiny.yaml:11: functions[0].arrival.type: must be one of poisson, bursty, diurnal, periodic, perMinute; got 'gaussian'
+            name not a DNS label             | 'name: echo'                | 'name: Echo_Fn'             | tiny.yaml:10: functions[0].name: must be a DNS label
+            not a number                     | 'sloP99Ms: 100'             | 'sloP99Ms: fast'            | tiny.yaml:18: functions[0].sloP99Ms: must be a number, got 'fast'
+            concurrency out of range         | 'containerConcurrency: 4'   | 'containerConcurrency: -1'  | tiny.yaml:17: functions[0].containerConcurrency: must be between 0 and 1000, got -1
+            parallelism of zero              | 'memoryMiB: 128'            | 'memoryMiB: 128\n    architectures: [amd64, arm64]\n    parallelism: 0' | tiny.yaml:18: functions[0].parallelism: must be between 1 and
+            """)
+    void badInputNamesTheFileLineAndField(String why, String from, String to, String message) {
+        String yaml = VALID.replace(from, to.replace("\\n", "\n"));
+        assertThat(yaml).as("the test's replacement applies").isNotEqualTo(VALID);
+        assertThatThrownBy(() -> loader.parse("tiny.yaml", yaml))
+                .as(why)
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void anArchitectureWithoutServiceTimeIsRejected() {
+        String yaml = VALID.replace("      arm64: {median: 15, p99: 60}\n", "")
+                .replace("memoryMiB: 128\n", "memoryMiB: 128\n    architectures: [amd64, arm64]\n");
+        assertThatThrownBy(() -> loader.parse("tiny.yaml", yaml))
+                .hasMessageContaining("functions[0].serviceTimeMs: needs a service time for arm64");
+    }
+
+    @Test
+    void burstsThatExceedTheMeanAreExplained() {
+        String yaml = VALID.replace("{type: poisson, rps: 10}",
+                "{type: bursty, rps: 10, burstRps: 100, burstSeconds: 30, quietSeconds: 10}");
+        assertThatThrownBy(() -> loader.parse("tiny.yaml", yaml))
+                .hasMessageContaining("tiny.yaml:11: functions[0].arrival.burstRps: bursts of 100.0 rps");
+    }
+
+    @Test
+    void duplicateFunctionsAndFieldsAreRejected() {
+        String twice = VALID + VALID.substring(VALID.indexOf("  - name: echo"));
+        assertThatThrownBy(() -> loader.parse("tiny.yaml", twice)).hasMessageContaining("two functions are named 'echo'");
+
+        String field = VALID.replace("seed: 9\n", "seed: 9\nseed: 10\n");
+        assertThatThrownBy(() -> loader.parse("tiny.yaml", field)).hasMessageContaining("tiny.yaml:4: seed: is given twice");
+    }
+
+    @Test
+    void syntaxErrorsAndEmptyFilesAreReportedWithTheirLine() {
+        assertThatThrownBy(() -> loader.parse("bad.yaml", "name: x\ncluster: [unclosed\n"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("bad.yaml:3: not valid YAML");
+        assertThatThrownBy(() -> loader.parse("empty.yaml", "")).hasMessage("empty.yaml: the file is empty");
+        assertThatThrownBy(() -> loader.parse("list.yaml", "- a\n- b\n"))
+                .hasMessage("list.yaml:1: (top level): must be a mapping of fields");
+    }
+
+    @Test
+    void aScenarioWithoutFunctionsIsRejected() {
+        String yaml = VALID.substring(0, VALID.indexOf("functions:"));
+        assertThatThrownBy(() -> loader.parse("tiny.yaml", yaml))
+                .hasMessageContaining("no functions: give 'functions', 'synthetic' or 'azureTrace'");
+    }
+
+    @Test
+    void aMissingFileIsBadInput() {
+        assertThatThrownBy(() -> loader.load(Path.of("does-not-exist.yaml")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("does-not-exist.yaml: no such scenario file");
+    }
+}

@@ -1,0 +1,169 @@
+package dev.muserving.bench.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.BadInputException;
+import dev.muserving.bench.scenario.ArrivalSpec;
+import dev.muserving.bench.scenario.FunctionModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Small files in the trace's exact format (AzureFunctionsDataset2019.md). */
+class AzureTraceReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<String> warnings = new ArrayList<>();
+
+    /** Twelve functions: fn00 is the busiest, fn11 the quietest; fn05 never runs in minutes 3-5. */
+    @BeforeEach
+    void writeTrace() throws IOException {
+        StringBuilder invocations = new StringBuilder("HashOwner,HashApp,HashFunction,Trigger,"
+                + IntStream.rangeClosed(1, 1440).mapToObj(Integer::toString).collect(Collectors.joining(",")) + "\n");
+        StringBuilder durations = new StringBuilder(String.join(",", AzureTraceReader.DURATION_COLUMNS) + "\n");
+        StringBuilder memory = new StringBuilder(String.join(",", AzureTraceReader.MEMORY_COLUMNS) + "\n");
+        for (int f = 0; f < 12; f++) {
+            String hash = String.format("%02dabcdef0123456789", f);
+            int perMinute = (int) Math.pow(2, 11 - f);
+            invocations.append("owner").append(f).append(",app").append(f).append(',').append(hash).append(",http");
+            for (int m = 1; m <= 1440; m++) {
+                invocations.append(',').append(m >= 4 && m <= 6 && f != 5 ? perMinute + m : 0);
+            }
+            invocations.append('\n');
+            durations.append(String.format("owner%d,app%d,%s,120,100,1,900,5,10,60,%d,150,%d,900%n", f, f, hash, 50 + f, 400 + f));
+            memory.append(String.format("owner%d,app%d,100,150,10,20,30,40,50,60,%d,200%n", f, f, 300 + f));
+        }
+        Files.writeString(dir.resolve(AzureTraceReader.invocationsFile(3)), invocations);
+        Files.writeString(dir.resolve(AzureTraceReader.durationsFile(3)), durations);
+        Files.writeString(dir.resolve(AzureTraceReader.memoryFile(3)), memory);
+    }
+
+    private AzureTraceOptions options(int functions) {
+        return new AzureTraceOptions(dir, 3, functions, 3, 3, 11, 1.5, 3.0, 1.0);
+    }
+
+    @Test
+    void replaysTheExactPerMinuteCountsOfSampledFunctions() {
+        List<FunctionModel> all = new AzureTraceReader(false, warnings::add).read(options(100));
+
+        assertThat(all).hasSize(11).noneMatch(f -> f.name().contains("05abcdef"));
+        FunctionModel busiest = all.get(0);
+        assertThat(busiest.name()).isEqualTo("az-000-00abcdef");
+        assertThat(((ArrivalSpec.PerMinute) busiest.arrival()).counts()).containsExactly(2048 + 4, 2048 + 5, 2048 + 6);
+        assertThat(busiest.serviceTimeMs().get(Arch.AMD64).median()).isEqualTo(50);
+        assertThat(busiest.serviceTimeMs().get(Arch.AMD64).p99()).isEqualTo(400);
+        assertThat(busiest.serviceTimeMs().get(Arch.ARM64).median()).isEqualTo(75);
+        assertThat(busiest.spec().memoryMiB()).isEqualTo(304);
+        assertThat(busiest.spec().sloP99Ms()).isEqualTo(1200);
+        assertThat(busiest.origin()).isEqualTo("azure/http");
+        assertThat(warnings).anyMatch(w -> w.contains("only 11 functions"));
+    }
+
+    @Test
+    void stratifiedSamplingKeepsTheHeavyHead() {
+        List<FunctionModel> sample = new AzureTraceReader(false, warnings::add).read(options(4));
+        assertThat(sample).hasSize(4);
+        // One function from each quarter of the rate ranking: the first from the busiest three.
+        String first = sample.get(0).name();
+        assertThat(first).matches("az-000-0[012]abcdef");
+        assertThat(sample.get(3).name()).matches("az-003-(08|09|10|11)abcdef");
+    }
+
+    @Test
+    void sampleIsReproduciblePerSeed() {
+        List<String> a = names(new AzureTraceReader(false, warnings::add).read(options(4)));
+        List<String> b = names(new AzureTraceReader(false, warnings::add).read(options(4)));
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void stratifiedSampleDrawsFromEveryStratum() {
+        List<AzureTraceReader.Activity> active = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            active.add(new AzureTraceReader.Activity("k" + i, "a", "h", "http", 1000 - i, null));
+        }
+        List<AzureTraceReader.Activity> sample = AzureTraceReader.stratifiedSample(active, 10, new SplittableRandom(1));
+        for (int s = 0; s < 10; s++) {
+            assertThat(sample.get(s).total).isBetween(1000L - (s * 10 + 9), 1000L - s * 10);
+        }
+    }
+
+    @Test
+    void aBadLineIsReportedWithItsNumberAndSkipped() throws IOException {
+        Path file = dir.resolve(AzureTraceReader.invocationsFile(3));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(2, lines.get(2).replaceFirst(",1,", ",x,")); // fn01, line 3: column '1' is outside the range
+        lines.set(3, lines.get(3).replace(",http,0,0,0,", ",http,0,0,0,abc,").replaceFirst(",0$", ""));
+        lines.add(4, "owner,app,truncated,http,1,2");
+        Files.write(file, lines);
+
+        List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(100));
+
+        assertThat(warnings).anyMatch(w -> w.contains(file + ":4: count 'abc' in minute 4 is not a whole number; line skipped"));
+        assertThat(warnings).anyMatch(w -> w.contains(file + ":5: expected 1444 columns, got 6; line skipped"));
+        assertThat(functions).hasSize(10);
+    }
+
+    @Test
+    void strictModeStopsAtTheFirstBadLine() throws IOException {
+        Path file = dir.resolve(AzureTraceReader.durationsFile(3));
+        Files.writeString(file, Files.readString(file) + "owner,app,fn,1,2\n");
+        assertThatThrownBy(() -> new AzureTraceReader(true, warnings::add).read(options(3)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":14: expected 14 columns, got 5 (--strict)");
+    }
+
+    @Test
+    void aFileThatIsNotTheTraceIsRejectedByItsHeader() throws IOException {
+        Files.writeString(dir.resolve(AzureTraceReader.durationsFile(3)), "name,mean\nx,1\n");
+        assertThatThrownBy(() -> new AzureTraceReader(false, warnings::add).read(options(3)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(":1: not a header of this trace file: expected 14 columns starting [HashOwner, HashApp, HashFunction, Average, Count,");
+    }
+
+    @Test
+    void aMissingMemoryFileFallsBackWithAWarning() throws IOException {
+        Files.delete(dir.resolve(AzureTraceReader.memoryFile(3)));
+        List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(2));
+        assertThat(functions).allMatch(f -> f.spec().memoryMiB() == 128);
+        assertThat(warnings).anyMatch(w -> w.contains("not found; every app gets 128 MB"));
+    }
+
+    @Test
+    void aMinuteRangePastTheDayIsBadInput() {
+        AzureTraceOptions late = new AzureTraceOptions(dir, 3, 2, 1430, 20, 1, 1.5, 3, 1);
+        assertThatThrownBy(() -> new AzureTraceReader(false, warnings::add).read(late))
+                .hasMessageContaining("startMinute 1430 + minutes 20 goes past the day's 1440 minutes");
+    }
+
+    @Test
+    void rateScaleThinsTheCountsKeepingTheirShape() {
+        AzureTraceOptions full = options(100);
+        AzureTraceOptions scaled = new AzureTraceOptions(dir, 3, 100, 3, 3, 11, 1.5, 3.0, 0.1);
+        List<FunctionModel> original = new AzureTraceReader(false, warnings::add).read(full);
+        List<FunctionModel> thinned = new AzureTraceReader(false, warnings::add).read(scaled);
+        for (int f = 0; f < original.size(); f++) {
+            List<Integer> before = ((ArrivalSpec.PerMinute) original.get(f).arrival()).counts();
+            List<Integer> after = ((ArrivalSpec.PerMinute) thinned.get(f).arrival()).counts();
+            for (int m = 0; m < before.size(); m++) {
+                assertThat(after.get(m)).isBetween((int) Math.floor(before.get(m) * 0.1), (int) Math.ceil(before.get(m) * 0.1));
+            }
+        }
+    }
+
+    private static List<String> names(List<FunctionModel> functions) {
+        return functions.stream().map(FunctionModel::name).toList();
+    }
+}
