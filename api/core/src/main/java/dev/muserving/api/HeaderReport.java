@@ -12,13 +12,12 @@ import java.util.OptionalLong;
 public record HeaderReport(
         OptionalInt queueLength,
         OptionalDouble serviceRate,
-        OptionalDouble serviceTimeMs,
         Optional<String> pod,
         Optional<Arch> arch,
         OptionalLong timestampMillis) {
 
     public static final HeaderReport EMPTY = new HeaderReport(
-            OptionalInt.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+            OptionalInt.empty(), OptionalDouble.empty(),
             Optional.empty(), Optional.empty(), OptionalLong.empty());
 
     public boolean isEmpty() {

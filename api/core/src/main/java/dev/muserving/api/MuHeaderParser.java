@@ -28,10 +28,14 @@ public final class MuHeaderParser {
         return new HeaderReport(
                 queueLength(header.apply(MuHeaders.QUEUE_LENGTH)),
                 nonNegativeDecimal(header.apply(MuHeaders.SERVICE_RATE)),
-                nonNegativeDecimal(header.apply(MuHeaders.SERVICE_TIME)),
                 podName(header.apply(MuHeaders.POD)),
                 Arch.fromLabel(header.apply(MuHeaders.ARCH)),
                 timestamp(header.apply(MuHeaders.TIMESTAMP)));
+    }
+
+    /** Whether {@code name} is a pod name (a DNS-1123 subdomain), as {@code Mu-Pod} carries. */
+    public static boolean isPodName(String name) {
+        return name != null && POD_NAME.matcher(name).matches();
     }
 
     static OptionalInt queueLength(String raw) {

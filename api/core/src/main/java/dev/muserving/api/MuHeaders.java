@@ -14,17 +14,15 @@ public final class MuHeaders {
     public static final String QUEUE_LENGTH = "Mu-Queue-Length";
     /** Requests per second the pod completes while busy, smoothed over the recent window. */
     public static final String SERVICE_RATE = "Mu-Service-Rate";
-    /** This request's time in the user container, in milliseconds. */
-    public static final String SERVICE_TIME = "Mu-Service-Time";
-    /** The pod's name. */
+    /** The pod's name: a balancer credits the report only to the pod it sent the request to. */
     public static final String POD = "Mu-Pod";
-    /** The pod's architecture label ({@code amd64} or {@code arm64}). */
+    /** The pod's architecture label ({@code amd64} or {@code arm64}), checked against the endpoint's the same way. */
     public static final String ARCH = "Mu-Arch";
     /** When the values were measured, in milliseconds since the epoch. */
     public static final String TIMESTAMP = "Mu-Timestamp";
 
     public static final List<String> ALL =
-            List.of(QUEUE_LENGTH, SERVICE_RATE, SERVICE_TIME, POD, ARCH, TIMESTAMP);
+            List.of(QUEUE_LENGTH, SERVICE_RATE, POD, ARCH, TIMESTAMP);
 
     private MuHeaders() {}
 

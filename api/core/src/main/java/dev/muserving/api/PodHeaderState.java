@@ -8,11 +8,10 @@ import java.util.Objects;
  *
  * @param queueLength requests in the pod when it last reported
  * @param serviceRate requests per second it completes while busy; 0 when it has not said yet
- * @param serviceTimeMs the last request's time in the user container
  * @param measuredAtMillis when the pod measured these (ms since the epoch): lets old state age out
  */
 public record PodHeaderState(
-        String pod, Arch arch, int queueLength, double serviceRate, double serviceTimeMs, long measuredAtMillis) {
+        String pod, Arch arch, int queueLength, double serviceRate, long measuredAtMillis) {
 
     public PodHeaderState {
         Objects.requireNonNull(pod, "pod");
@@ -21,16 +20,17 @@ public record PodHeaderState(
 
     /** What is known of a pod before any of its responses arrived. */
     public static PodHeaderState unknown(String pod, Arch arch) {
-        return new PodHeaderState(pod, arch, 0, 0, 0, 0);
+        return new PodHeaderState(pod, arch, 0, 0, 0);
     }
 
     /**
      * Merges one response's report. A report without a timestamp is taken as measured on arrival;
-     * a report older than what we hold is ignored (responses may overtake each other).
+     * a report older than what we hold is ignored (responses may overtake each other), and so is one
+     * that is not about this pod ({@link #isAbout}).
      */
     public PodHeaderState updatedWith(HeaderReport report, long receivedAtMillis) {
         long measuredAt = report.timestampMillis().orElse(receivedAtMillis);
-        if (measuredAt < measuredAtMillis) {
+        if (measuredAt < measuredAtMillis || !isAbout(report)) {
             return this;
         }
         return new PodHeaderState(
@@ -38,8 +38,19 @@ public record PodHeaderState(
                 arch,
                 report.queueLength().orElse(queueLength),
                 report.serviceRate().orElse(serviceRate),
-                report.serviceTimeMs().orElse(serviceTimeMs),
                 measuredAt);
+    }
+
+    /**
+     * Whether a report comes from this pod: one whose {@code Mu-Pod} or {@code Mu-Arch} names
+     * another came from an address that now serves someone else (a pod replaced before the
+     * endpoints caught up), or from a misconfigured sidecar, and must not steer routing. A pod known
+     * only by its address (an endpoints file without names) takes any pod name.
+     */
+    public boolean isAbout(HeaderReport report) {
+        boolean named = MuHeaderParser.isPodName(pod);
+        return report.pod().map(reported -> !named || reported.equals(pod)).orElse(true)
+                && report.arch().map(reported -> reported == arch).orElse(true);
     }
 
     public long ageMillis(long nowMillis) {

@@ -17,7 +17,6 @@ class MuHeaderParserTest {
         Map<String, String> headers = Map.of(
                 MuHeaders.QUEUE_LENGTH, "3",
                 MuHeaders.SERVICE_RATE, "22.5",
-                MuHeaders.SERVICE_TIME, " 41.25 ",
                 MuHeaders.POD, "resize-arm64-7f9c",
                 MuHeaders.ARCH, "arm64",
                 MuHeaders.TIMESTAMP, "1763900000123");
@@ -26,7 +25,6 @@ class MuHeaderParserTest {
 
         assertThat(report.queueLength()).hasValue(3);
         assertThat(report.serviceRate()).hasValue(22.5);
-        assertThat(report.serviceTimeMs()).hasValue(41.25);
         assertThat(report.pod()).hasValue("resize-arm64-7f9c");
         assertThat(report.arch()).hasValue(Arch.ARM64);
         assertThat(report.timestampMillis()).hasValue(1763900000123L);
@@ -75,7 +73,7 @@ class MuHeaderParserTest {
 
     @Test
     void badFieldsKeepTheLastGoodState() {
-        PodHeaderState state = new PodHeaderState("p-1", Arch.AMD64, 4, 20.0, 50.0, 1_000);
+        PodHeaderState state = new PodHeaderState("p-1", Arch.AMD64, 4, 20.0, 1_000);
         HeaderReport report = MuHeaderParser.parse(Map.of(
                 MuHeaders.QUEUE_LENGTH, "7",
                 MuHeaders.SERVICE_RATE, "fast",
@@ -90,10 +88,27 @@ class MuHeaderParserTest {
 
     @Test
     void anOlderReportDoesNotOverwriteANewerOne() {
-        PodHeaderState state = new PodHeaderState("p-1", Arch.AMD64, 4, 20.0, 50.0, 5_000);
+        PodHeaderState state = new PodHeaderState("p-1", Arch.AMD64, 4, 20.0, 5_000);
         HeaderReport late = MuHeaderParser.parse(Map.of(MuHeaders.QUEUE_LENGTH, "9", MuHeaders.TIMESTAMP, "4000")::get);
 
         assertThat(state.updatedWith(late, 5_100)).isSameAs(state);
+    }
+
+    @Test
+    void aReportFromAnotherPodOrArchitectureIsNotCreditedToThisOne() {
+        PodHeaderState state = new PodHeaderState("echo-1", Arch.AMD64, 4, 20.0, 1_000);
+        HeaderReport replacement = MuHeaderParser.parse(Map.of(MuHeaders.QUEUE_LENGTH, "0", MuHeaders.POD, "echo-2",
+                MuHeaders.ARCH, "amd64", MuHeaders.TIMESTAMP, "2000")::get);
+        assertThat(state.isAbout(replacement)).isFalse();
+        assertThat(state.updatedWith(replacement, 2_100)).isSameAs(state);
+        HeaderReport wrongArch = MuHeaderParser.parse(Map.of(MuHeaders.QUEUE_LENGTH, "0", MuHeaders.POD, "echo-1",
+                MuHeaders.ARCH, "arm64", MuHeaders.TIMESTAMP, "2000")::get);
+        assertThat(state.updatedWith(wrongArch, 2_100)).isSameAs(state);
+        HeaderReport itself = MuHeaderParser.parse(Map.of(MuHeaders.QUEUE_LENGTH, "0", MuHeaders.POD, "echo-1",
+                MuHeaders.ARCH, "amd64", MuHeaders.TIMESTAMP, "2000")::get);
+        assertThat(state.updatedWith(itself, 2_100).queueLength()).isZero();
+        PodHeaderState byAddress = new PodHeaderState("10.0.0.7:8012", Arch.AMD64, 4, 20.0, 1_000);
+        assertThat(byAddress.updatedWith(replacement, 2_100).queueLength()).as("a pod known by its address takes any name").isZero();
     }
 
     @Test

@@ -222,9 +222,6 @@ public final class QueueProxy extends AbstractVerticle {
         if (rate > 0) {
             headers.set(MuHeaders.SERVICE_RATE, String.format(Locale.ROOT, "%.3f", rate));
         }
-        if (exchange.serviceNanos >= 0) {
-            headers.set(MuHeaders.SERVICE_TIME, String.format(Locale.ROOT, "%.3f", exchange.serviceNanos / 1e6));
-        }
         headers.set(MuHeaders.POD, config.podName());
         headers.set(MuHeaders.ARCH, config.arch().label());
         headers.set(MuHeaders.TIMESTAMP, Long.toString(clock.millis()));

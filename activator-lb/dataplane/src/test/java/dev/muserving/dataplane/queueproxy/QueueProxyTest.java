@@ -112,7 +112,6 @@ class QueueProxyTest {
         assertThat(r.header(MuHeaders.QUEUE_LENGTH)).isEqualTo("0");
         assertThat(r.header(MuHeaders.ARCH)).isEqualTo("amd64");
         assertThat(r.header(MuHeaders.TIMESTAMP)).isEqualTo(Long.toString(NOW.toEpochMilli()));
-        assertThat(Double.parseDouble(r.header(MuHeaders.SERVICE_TIME))).isPositive();
         // An unlimited pod reports the capped parallelism over its service time.
         assertThat(Double.parseDouble(r.header(MuHeaders.SERVICE_RATE))).isPositive();
     }

@@ -63,7 +63,7 @@ public final class MuRouting implements RoutingPolicy {
             if (queue >= holdAt) {
                 continue; // a full queue: better to wait in the balancer for whichever pod frees first
             }
-            double time = (slots + Math.max(0, queue + 1 - slots)) / rate;
+            double time = expectedCompletionSeconds(queue, slots, rate);
             if (time < bestTime || (time == bestTime && queue < bestQueue)) {
                 best = i;
                 bestTime = time;
@@ -83,6 +83,15 @@ public final class MuRouting implements RoutingPolicy {
             int a = pods.arch(pod).ordinal();
             archRate[a] = archRate[a] == 0 ? reported : archRate[a] + RATE_SMOOTHING * (reported - archRate[a]);
         }
+    }
+
+    /**
+     * When one more request would finish on a pod with {@code queue} requests in it: one service
+     * time ({@code slots / rate}, since {@code rate} counts all slots), plus the requests ahead of it
+     * beyond the free slots, drained at the pod's rate.
+     */
+    static double expectedCompletionSeconds(double queue, int slots, double rate) {
+        return (slots + Math.max(0, queue + 1 - slots)) / rate;
     }
 
     /** Requests in the pod: ours, plus the others its report showed, drained since at its rate. */

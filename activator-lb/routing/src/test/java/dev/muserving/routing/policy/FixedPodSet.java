@@ -27,7 +27,7 @@ final class FixedPodSet implements PodSet {
 
     FixedPodSet report(int pod, int queueLength, double serviceRate, long measuredAtMillis) {
         PodHeaderState old = reports.get(pod);
-        reports.set(pod, new PodHeaderState(old.pod(), old.arch(), queueLength, serviceRate, 0, measuredAtMillis));
+        reports.set(pod, new PodHeaderState(old.pod(), old.arch(), queueLength, serviceRate, measuredAtMillis));
         return this;
     }
 

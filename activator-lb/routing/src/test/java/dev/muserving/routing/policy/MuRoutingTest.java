@@ -45,10 +45,17 @@ class MuRoutingTest {
     }
 
     @Test
-    void expectedCompletionTimeFollowsTheQueueDrainedSlotsAtATime() {
+    void expectedCompletionTimeIsOneServiceTimePlusTheQueueBeyondTheSlotsDrainedAtTheRate() {
+        // 4 slots at 20 requests/s: one service time is 4 / 20 = 0.2 s
+        assertThat(MuRouting.expectedCompletionSeconds(0, 4, 20)).isCloseTo(0.2, within(1e-12));
+        assertThat(MuRouting.expectedCompletionSeconds(3, 4, 20)).as("a free slot left: no wait").isCloseTo(0.2, within(1e-12));
+        // 10 in the pod: 7 of them (10 + 1 - 4) ahead beyond the slots, 7 / 20 = 0.35 s more
+        assertThat(MuRouting.expectedCompletionSeconds(10, 4, 20)).isCloseTo(0.55, within(1e-12));
+        // one slot at 8 requests/s: every request ahead costs a full service time
+        assertThat(MuRouting.expectedCompletionSeconds(2, 1, 8)).isCloseTo(3 / 8.0, within(1e-12));
+        // and the queue it is applied to is the pod's own count when its report is fresh
         FixedPodSet pods = new FixedPodSet().add(Arch.AMD64, 10).report(0, 10, 20, NOW.toEpochMilli());
-        double queue = MuRouting.estimatedQueue(pods, 0, 20, NOW.toEpochMilli());
-        assertThat(queue).isEqualTo(10);
+        assertThat(MuRouting.estimatedQueue(pods, 0, 20, NOW.toEpochMilli())).isEqualTo(10);
     }
 
     @Test

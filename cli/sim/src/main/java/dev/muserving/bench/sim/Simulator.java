@@ -177,8 +177,7 @@ public final class Simulator {
         fn.changeInSystem(now, -1);
         double serviceSeconds = requests.serviceSeconds[r];
         pod.observeServiceTime(serviceSeconds);
-        pod.lastReport[lb] = new PodHeaderState(pod.name, pod.arch, pod.inPod(), pod.serviceRate(),
-                serviceSeconds * 1000, Math.round(now * 1000));
+        pod.lastReport[lb] = new PodHeaderState(pod.name, pod.arch, pod.inPod(), pod.serviceRate(), Math.round(now * 1000));
         if (pod.readyIndex >= 0) {
             fn.routing[lb].onResponse(fn.views[lb], pod.readyIndex, latency * 1000, instant(now));
         }
