@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # A real Kubernetes control plane on loopback, without Docker: etcd, kube-apiserver,
-# kube-controller-manager, optionally kube-scheduler, and KWOK for fake amd64/arm64 nodes.
-# Test and development infrastructure (docs/development.md).
+# kube-controller-manager, optionally kube-scheduler, KWOK for fake amd64/arm64 nodes, and the node
+# agent for process nodes whose pods really run. Test and development infrastructure (docs/development.md).
 #
 #   testenv.sh build                            build the binaries from their Go modules (cached by version)
-#   testenv.sh up [--nodes amd64=4,arm64=4] [--with-scheduler] [--node-cpu 4] [--node-memory 8Gi]
+#   testenv.sh up [--nodes amd64=4,arm64=4] [--process-nodes amd64=1,arm64=1] [--with-scheduler]
+#                 [--node-cpu 4] [--node-memory 8Gi]
 #                                               start everything, create the nodes, wait until ready
-#   testenv.sh down                             stop everything it started
+#                                               (--nodes none: no KWOK nodes; process nodes need root)
+#   testenv.sh restart-agent [--kill]           stop the node agent (SIGTERM, or SIGKILL) and start it again
+#   testenv.sh down                             stop everything it started, pods' processes included
 #   testenv.sh env                              print the KUBECONFIG export of a running control plane
 #   testenv.sh status                           say what runs
 set -euo pipefail
@@ -17,6 +20,10 @@ KWOK_VERSION="${MU_KWOK_VERSION:-v0.7.0}"
 CACHE_ROOT="${MU_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mu-testenv}"
 BIN="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
 RUN="${MU_TESTENV_RUN:-$CACHE_ROOT/run}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+AGENT_JAR="$ROOT/deploy/testenv/node-agent/target/mu-node-agent.jar"
+BRIDGE=mu-testenv0
+POD_SUBNET=10.244.0
 BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
@@ -128,8 +135,9 @@ current-context: mu-testenv
 KC
 }
 
-nodes_yaml() { # spec like amd64=4,arm64=4, cpu, memory
+nodes_yaml() { # spec like amd64=4,arm64=4 (or none), cpu, memory
   local spec="$1" cpu="$2" memory="$3" group arch count i
+  [ "$spec" = none ] && return
   IFS=',' read -ra groups <<<"$spec"
   for group in "${groups[@]}"; do
     arch="${group%%=*}"; count="${group#*=}"
@@ -160,22 +168,33 @@ running() {
 }
 
 up() {
-  local nodes="amd64=4,arm64=4" scheduler=false cpu=4 memory=8Gi
+  local nodes="amd64=4,arm64=4" process="" scheduler=false cpu=4 memory=8Gi
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes) nodes="$2"; shift 2;;
       --nodes=*) nodes="${1#*=}"; shift;;
+      --process-nodes) process="$2"; shift 2;;
+      --process-nodes=*) process="${1#*=}"; shift;;
       --with-scheduler) scheduler=true; shift;;
       --node-cpu) cpu="$2"; shift 2;;
       --node-memory) memory="$2"; shift 2;;
-      *) die "up: unknown option '$1' (options: --nodes amd64=N,arm64=M, --with-scheduler, --node-cpu, --node-memory)";;
+      *) die "up: unknown option '$1' (options: --nodes amd64=N,arm64=M|none, --process-nodes amd64=N,arm64=M, --with-scheduler, --node-cpu, --node-memory)";;
     esac
   done
   built || die "the binaries are not built; run: $0 build"
+  if [ -n "$process" ]; then
+    [ "$(id -u)" = 0 ] || die "process nodes need root: each pod gets a network namespace (ip netns)"
+    command -v ip >/dev/null || die "process nodes need iproute2's ip"
+    [ -f "$AGENT_JAR" ] || die "the node agent is not built; run: ./mvnw -B -q -pl deploy/testenv/node-agent -am package -DskipTests"
+  fi
+  local config="nodes=$nodes process=$process scheduler=$scheduler cpu=$cpu memory=$memory"
   if running; then
-    say "already running"
-    env_line
-    return
+    if [ "$(cat "$RUN/config" 2>/dev/null)" = "$config" ]; then
+      say "already running"
+      env_line
+      return
+    fi
+    say "running with other nodes ($(cat "$RUN/config" 2>/dev/null)); starting again"
   fi
   down >/dev/null 2>&1 || true
   mkdir -p "$RUN"
@@ -213,10 +232,21 @@ up() {
     --disregard-status-with-annotation-selector kwok.x-k8s.io/status=custom \
     --cidr 10.1.0.0/16 --node-ip 127.0.0.1 --node-lease-duration-seconds 40 --server-address 127.0.0.1:0
   nodes_yaml "$nodes" "$cpu" "$memory" >"$RUN/nodes.yaml"
-  "$BIN/kubectl" --kubeconfig "$RUN/kubeconfig" apply -f "$RUN/nodes.yaml" >/dev/null
-  wait_for "the KWOK nodes" 60 bash -c "! '$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | grep -v ' Ready ' | grep -q . \
+  [ -s "$RUN/nodes.yaml" ] && "$BIN/kubectl" --kubeconfig "$RUN/kubeconfig" apply -f "$RUN/nodes.yaml" >/dev/null
+  if [ -n "$process" ]; then
+    bridge_up
+    : >"$RUN/node-agent.log"
+    echo "java -XX:+UseSerialGC -Xmx128m -jar '$AGENT_JAR' --nodes '$process' --node-cpu '$cpu' --node-memory '$memory'" \
+      "--bridge $BRIDGE --subnet $POD_SUBNET --image-map '$ROOT/deploy/testenv/images.yaml' --repository '$ROOT'" \
+      "--state-dir '$RUN/agent' --restart-backoff '${MU_AGENT_RESTART_BACKOFF:-10s}'" >"$RUN/agent.cmd"
+    start_agent
+    wait_for "the node agent" 60 bash -c "grep -q 'serving nodes' '$RUN/node-agent.log' || ! kill -0 \$(awk '\$2 == \"node-agent\" {print \$1}' '$RUN/pids')"
+    grep -q 'serving nodes' "$RUN/node-agent.log" || die "the node agent did not start: $(tail -5 "$RUN/node-agent.log")"
+  fi
+  wait_for "the nodes" 60 bash -c "! '$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | grep -v ' Ready ' | grep -q . \
     && [ \$('$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | wc -l) -gt 0 ]"
-  say "up: Kubernetes $K8S_VERSION on https://127.0.0.1:$api_port, nodes $nodes$($scheduler && echo ", with kube-scheduler")"
+  echo "$config" >"$RUN/config"
+  say "up: Kubernetes $K8S_VERSION on https://127.0.0.1:$api_port, nodes $nodes${process:+, process nodes $process}$($scheduler && echo ", with kube-scheduler")"
   env_line
 }
 
@@ -225,8 +255,46 @@ env_line() {
   echo "export KUBECONFIG=$RUN/kubeconfig"
 }
 
+bridge_up() {
+  ip link delete "$BRIDGE" 2>/dev/null || true
+  ip link add "$BRIDGE" type bridge
+  ip addr add "$POD_SUBNET.1/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+}
+
+start_agent() { # appends to its log, which a restart keeps
+  KUBECONFIG="$RUN/kubeconfig" bash -c "exec $(cat "$RUN/agent.cmd")" >>"$RUN/node-agent.log" 2>&1 &
+  echo "$! node-agent" >>"$RUN/pids"
+}
+
+restart_agent() {
+  [ -f "$RUN/agent.cmd" ] || die "no node agent runs here (up --process-nodes starts one)"
+  local signal=TERM pid
+  [ "${1:-}" = --kill ] && signal=KILL
+  pid="$(awk '$2 == "node-agent" {print $1}' "$RUN/pids" | tail -1)"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -"$signal" "$pid"
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
+  grep -v ' node-agent$' "$RUN/pids" >"$RUN/pids.next" || true
+  mv "$RUN/pids.next" "$RUN/pids"
+  start_agent
+  say "node agent restarted (the old one got SIG$signal)"
+}
+
+# Every pod's processes and network namespace, and the bridge: what process nodes leave behind.
+pods_down() {
+  local ns pid
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^mu-pod-' || true); do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns delete "$ns" 2>/dev/null || true
+  done
+  ip link delete "$BRIDGE" 2>/dev/null || true
+}
+
 down() {
-  [ -f "$RUN/pids" ] || { say "nothing to stop"; return; }
+  [ "$(id -u)" = 0 ] && command -v ip >/dev/null && pods_down_after=true || pods_down_after=false
+  [ -f "$RUN/pids" ] || { $pods_down_after && pods_down; say "nothing to stop"; return; }
   local pid name
   tac "$RUN/pids" | while read -r pid name; do
     if kill -0 "$pid" 2>/dev/null; then
@@ -236,8 +304,10 @@ down() {
       say "stopped $name ($pid)"
     fi
   done
-  rm -f "$RUN/pids"
-  rm -rf "$RUN/etcd"
+  rm -f "$RUN/pids" "$RUN/config"
+  rm -rf "$RUN/etcd" "$RUN/agent"
+  $pods_down_after && pods_down
+  return 0
 }
 
 status() {
@@ -252,7 +322,8 @@ case "${1:-}" in
   build) build;;
   up) shift; up "$@";;
   down) down;;
+  restart-agent) shift; restart_agent "$@";;
   env) env_line;;
   status) status;;
-  *) sed -n '2,13p' "$0" >&2; exit 2;;
+  *) sed -n '2,17p' "$0" >&2; exit 2;;
 esac

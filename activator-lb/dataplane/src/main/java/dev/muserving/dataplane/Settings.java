@@ -50,6 +50,12 @@ public final class Settings {
         return raw == null || raw.isBlank() ? fallback : decimal(name, raw, true, 3_600_000, "milliseconds");
     }
 
+    /** A positive factor (a node's speed: 1 is the reference), at most 100. */
+    public double factor(String name, double fallback) {
+        String raw = values.get(name);
+        return raw == null || raw.isBlank() ? fallback : decimal(name, raw, false, 100, "times the reference");
+    }
+
     private static double decimal(String name, String raw, boolean zeroAllowed, double max, String unit) {
         try {
             double value = Double.parseDouble(raw.trim());

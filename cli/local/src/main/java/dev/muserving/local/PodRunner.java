@@ -51,8 +51,9 @@ final class PodRunner {
         if (fn.launch() instanceof LocalFunction.Emulated emulated) {
             Map<String, String> env = emulatedEnv(fn);
             env.put("MU_SERVICE_MS", millis(emulated.serviceMillis()));
-            // CPU work takes longer on a slower node; waiting (I/O) does not
-            env.put("MU_CPU_MS", millis(emulated.cpuMillis() / pod.node.speed()));
+            // the function stretches its CPU part on a slower node; waiting (I/O) stays as it is
+            env.put("MU_CPU_MS", millis(emulated.cpuMillis()));
+            env.put("MU_NODE_SPEED", Double.toString(pod.node.speed()));
             pod.process = ChildProcess.java(pod.name, EmulatedFunctionMain.class.getName(), ChildProcess.QUICK_START, env, log,
                     START_TIMEOUT);
             userPort = pod.process.port(0);

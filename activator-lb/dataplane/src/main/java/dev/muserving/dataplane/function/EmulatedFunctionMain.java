@@ -9,12 +9,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@link EmulatedFunction} as its own process, set through the environment: {@code PORT} (default
  * 8080, 0 for any), {@code MU_FUNCTION_NAME}, {@code MU_SERVICE_MS} (the median when
- * {@code MU_SERVICE_P99_MS} spreads it log-normally, drawn with {@code MU_SEED}), {@code MU_CPU_MS},
+ * {@code MU_SERVICE_P99_MS} spreads it log-normally, drawn with {@code MU_SEED}), {@code MU_CPU_MS}
+ * (CPU time on a node of speed 1), {@code MU_NODE_SPEED} (the node's speed: 0.6 stretches the CPU
+ * part by 1 / 0.6, as on a slower arm64 node; set by {@code mu local} and the test node agent),
  * {@code MU_PARALLELISM} (default: no limit). The first line on standard output names the port.
  */
 public final class EmulatedFunctionMain {
 
     private EmulatedFunctionMain() {}
+
 
     public static void main(String[] args) throws Exception {
         Settings s = new Settings(System.getenv());
@@ -33,7 +36,7 @@ public final class EmulatedFunctionMain {
                     s.string("MU_FUNCTION_NAME", "function"),
                     s.integer("PORT", 8080, 0, 65_535),
                     serviceTime,
-                    s.millis("MU_CPU_MS", 0),
+                    s.millis("MU_CPU_MS", 0) / s.factor("MU_NODE_SPEED", 1.0),
                     s.integer("MU_PARALLELISM", Integer.MAX_VALUE, 1, Integer.MAX_VALUE));
         } catch (ConfigException e) {
             System.err.println("mu function: " + e.getMessage());

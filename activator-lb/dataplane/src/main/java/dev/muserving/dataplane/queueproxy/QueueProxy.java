@@ -50,6 +50,8 @@ public final class QueueProxy extends AbstractVerticle {
     private HttpServer admin;
     private HttpClient client;
     private Drain drain;
+    /** Set by {@link #drain()} on the caller's thread, so that readiness fails at once, not when the event loop gets to it. */
+    private volatile boolean draining;
 
     public QueueProxy(QueueProxyConfig config, Clock clock) {
         this.config = config;
@@ -104,6 +106,7 @@ public final class QueueProxy extends AbstractVerticle {
      * way out of the balancers, and what is already on the wire should not be lost.
      */
     public Future<Void> drain() {
+        draining = true;
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             if (drain == null) {
@@ -229,7 +232,7 @@ public final class QueueProxy extends AbstractVerticle {
 
     /** Ready while not draining and while the user container accepts connections. */
     private void ready(HttpServerRequest request) {
-        if (drain != null) {
+        if (draining) {
             request.response().setStatusCode(503).end("draining\n");
             return;
         }

@@ -1,7 +1,13 @@
 package dev.muserving.api.testing;
 
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +58,32 @@ public final class KubernetesControlPlane implements ExecutionCondition, Paramet
     /** A command's exit code and its output (standard output and error together). */
     public record Outcome(int exitCode, String output) {}
 
+    /**
+     * The nodes a test class needs. Without it: 4 amd64 and 4 arm64 KWOK nodes, whose pods are
+     * "Running" but run nothing. Process nodes are the node agent's (deploy/testenv/node-agent):
+     * their pods really run, each in its own network namespace, so they need root. One cluster runs
+     * at a time; a class that wants other nodes than the running cluster has starts it again.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @Inherited
+    public @interface Nodes {
+        /** KWOK nodes, e.g. {@code amd64=4,arm64=4}; {@code none} for none. */
+        String kwok() default "amd64=4,arm64=4";
+
+        /** Process nodes, e.g. {@code amd64=1,arm64=1}; empty for none. */
+        String process() default "";
+    }
+
     private static final String VARIABLE = "MU_TEST_KUBECONFIG";
+    private static final Nodes DEFAULT_NODES = Defaults.class.getAnnotation(Nodes.class);
     private static Cluster cluster;
+    private static String clusterNodes;
+    /** Why no control plane can start here at all (no binaries); then every class is disabled. */
     private static String unavailable;
+
+    @Nodes
+    private static final class Defaults {}
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -63,41 +92,79 @@ public final class KubernetesControlPlane implements ExecutionCondition, Paramet
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return cluster();
+        return cluster(nodes(context));
     }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        return available() ? ConditionEvaluationResult.enabled("a Kubernetes control plane is up")
-                : ConditionEvaluationResult.disabled(unavailable);
+        String why = unavailable(nodes(context));
+        return why == null ? ConditionEvaluationResult.enabled("a Kubernetes control plane is up") : ConditionEvaluationResult.disabled(why);
     }
 
-    private static synchronized boolean available() {
-        if (cluster == null && unavailable == null) {
+    private static Nodes nodes(ExtensionContext context) {
+        return context.getTestClass().map(c -> c.getAnnotation(Nodes.class)).orElse(DEFAULT_NODES);
+    }
+
+    /** Null when a cluster with these nodes runs (started now if need be), else why none can. */
+    private static synchronized String unavailable(Nodes nodes) {
+        if (unavailable != null) {
+            return unavailable;
+        }
+        String given = System.getenv(VARIABLE);
+        if (given != null && !given.isBlank()) {
+            cluster = new Cluster(Path.of(given), "kubectl", false);
+            return null;
+        }
+        if (!nodes.process().isEmpty()) {
+            String why = processNodesUnavailable();
+            if (why != null) {
+                System.err.println("Kubernetes tests with process nodes skipped: " + why);
+                return why;
+            }
+        }
+        String wanted = nodes.kwok() + " " + nodes.process();
+        if (cluster == null || !wanted.equals(clusterNodes)) {
             try {
-                cluster = start();
+                cluster = start(nodes);
+                clusterNodes = wanted;
             } catch (TestAbortedException e) {
                 unavailable = e.getMessage();
                 System.err.println("Kubernetes tests skipped: " + unavailable);
+                return unavailable;
             }
         }
-        return cluster != null;
+        return null;
     }
 
-    static synchronized Cluster cluster() {
-        if (!available()) {
-            throw new TestAbortedException(unavailable);
+    static synchronized Cluster cluster(Nodes nodes) {
+        String why = unavailable(nodes);
+        if (why != null) {
+            throw new TestAbortedException(why);
         }
         return cluster;
     }
 
-    private static Cluster start() {
-        String given = System.getenv(VARIABLE);
-        if (given != null && !given.isBlank()) {
-            return new Cluster(Path.of(given), "kubectl", false);
+    private static String processNodesUnavailable() {
+        if (!"0".equals(execute(List.of("id", "-u"), 10).output().trim())) {
+            return "process nodes need root (each pod gets a network namespace)";
         }
+        if (execute(List.of("bash", "-c", "command -v ip && command -v setpriv"), 10).exitCode() != 0) {
+            return "process nodes need iproute2's ip and util-linux's setpriv";
+        }
+        for (String jar : List.of("deploy/testenv/node-agent/target/mu-node-agent.jar", "activator-lb/dataplane/target/mu-dataplane.jar")) {
+            if (!Files.isRegularFile(repositoryRoot().resolve(jar))) {
+                return jar + " is not built (./mvnw -B -pl deploy/testenv/node-agent -am package -DskipTests)";
+            }
+        }
+        return null;
+    }
+
+    private static Cluster start(Nodes nodes) {
         Path script = repositoryRoot().resolve("deploy/testenv/testenv.sh");
-        String status = run(List.of("bash", "-c", "'" + script + "' up --with-scheduler 2>&1 || echo MU_TESTENV_FAILED"), 300);
+        String process = nodes.process().isEmpty() ? "" : " --process-nodes " + nodes.process();
+        // crashed containers come back after 1 s instead of kubelet's 10 s, so tests need not wait
+        String status = run(List.of("bash", "-c", "MU_AGENT_RESTART_BACKOFF=1s '" + script + "' up --with-scheduler --nodes "
+                + nodes.kwok() + process + " 2>&1 || echo MU_TESTENV_FAILED"), 300);
         if (status.contains("the binaries are not built")) {
             throw new TestAbortedException("no Kubernetes control plane: set " + VARIABLE
                     + ", or build the local one with deploy/testenv/testenv.sh build (needs Go; ./test.sh does it)");
@@ -105,11 +172,22 @@ public final class KubernetesControlPlane implements ExecutionCondition, Paramet
         if (status.contains("MU_TESTENV_FAILED")) {
             throw new AssertionError("deploy/testenv/testenv.sh up failed:\n" + status);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> run(List.of(script.toString(), "down"), 60), "mu-testenv-down"));
+        if (cluster == null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> run(List.of(script.toString(), "down"), 60), "mu-testenv-down"));
+        }
         String export = status.lines().filter(l -> l.startsWith("export KUBECONFIG=")).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("testenv.sh up printed no KUBECONFIG:\n" + status));
         String kubectl = run(List.of("bash", "-c", "ls -d \"${MU_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mu-testenv}\"/k8s-*/bin/kubectl | tail -1"), 10).trim();
         return new Cluster(Path.of(export.substring("export KUBECONFIG=".length())), kubectl, true);
+    }
+
+    /** Stops the node agent (SIGKILL when {@code kill}) and starts it again, as a test of its restart needs. */
+    public static void restartNodeAgent(boolean kill) {
+        List<String> command = new ArrayList<>(List.of(repositoryRoot().resolve("deploy/testenv/testenv.sh").toString(), "restart-agent"));
+        if (kill) {
+            command.add("--kill");
+        }
+        run(command, 60);
     }
 
     /** The checkout's root (see {@link Repository#root()}). */

@@ -1,0 +1,118 @@
+package dev.muserving.testenv.agent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * One container of a pod on a process node: its process (a child of this agent, or one adopted
+ * after an agent restart), its restarts with back-off, its last termination, and its readiness as
+ * the pod's readiness probe last found it. Touched only on the agent's sync thread.
+ */
+final class AgentContainer {
+
+    final Container spec;
+    private final Duration firstBackoff;
+    ProcessHandle process;
+    /** The child process, when this agent started it (its exit code is known); null when adopted. */
+    Process child;
+    Instant startedAt;
+    int restarts;
+    Terminated last;
+    /** Why it does not run and will not by itself (no image mapping, a bad setting); null otherwise. */
+    String waitingReason;
+    String waitingMessage;
+    Instant restartAt;
+    Duration backoff;
+    boolean ready;
+    int probeFailures;
+    int probeSuccesses;
+    Instant nextProbeAt;
+    boolean probing;
+
+    record Terminated(int exitCode, String reason, Instant startedAt, Instant finishedAt) {}
+
+    AgentContainer(Container spec, Duration firstBackoff) {
+        this.spec = spec;
+        this.firstBackoff = firstBackoff;
+        this.backoff = firstBackoff;
+    }
+
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** The process ended: kubelet's view of it, and when it may start again (back-off doubling to a cap). */
+    void exited(int exitCode, Instant now, Duration maxBackoff) {
+        last = new Terminated(exitCode, exitCode == 0 ? "Completed" : "Error", startedAt, now);
+        process = null;
+        child = null;
+        ready = false;
+        probeSuccesses = 0;
+        probeFailures = 0;
+        // a container that ran ten minutes starts its back-off afresh, as kubelet's does
+        if (startedAt != null && Duration.between(startedAt, now).compareTo(Duration.ofMinutes(10)) > 0) {
+            backoff = firstBackoff;
+        }
+        restartAt = now.plus(backoff);
+        Duration doubled = backoff.multipliedBy(2);
+        backoff = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
+    }
+
+    Optional<Probe> readinessProbe() {
+        return Optional.ofNullable(spec.getReadinessProbe());
+    }
+
+    /** A probe's port by number or by the container's port name. */
+    Optional<Integer> port(IntOrString port) {
+        if (port == null) {
+            return Optional.empty();
+        }
+        if (port.getIntVal() != null) {
+            return Optional.of(port.getIntVal());
+        }
+        return spec.getPorts() == null ? Optional.empty() : spec.getPorts().stream()
+                .filter(p -> port.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort).findFirst();
+    }
+
+    ContainerStatus status() {
+        ContainerState state;
+        if (running()) {
+            state = new ContainerStateBuilder().withNewRunning().withStartedAt(time(startedAt)).endRunning().build();
+        } else if (waitingReason != null) {
+            state = new ContainerStateBuilder().withNewWaiting().withReason(waitingReason).withMessage(waitingMessage).endWaiting().build();
+        } else if (last != null) {
+            state = new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff")
+                    .withMessage("back-off restarting the failed container (exit code " + last.exitCode() + ")").endWaiting().build();
+        } else {
+            state = new ContainerStateBuilder().withNewWaiting().withReason("ContainerCreating").endWaiting().build();
+        }
+        ContainerStatusBuilder status = new ContainerStatusBuilder()
+                .withName(spec.getName())
+                .withImage(spec.getImage())
+                .withImageID("")
+                .withContainerID(process == null ? null : "mu-node-agent://" + process.pid())
+                .withReady(ready)
+                .withStarted(running())
+                .withRestartCount(restarts)
+                .withState(state);
+        if (last != null) {
+            status.withNewLastState().withNewTerminated().withExitCode(last.exitCode()).withReason(last.reason())
+                    .withStartedAt(time(last.startedAt())).withFinishedAt(time(last.finishedAt())).endTerminated().endLastState();
+        }
+        return status.build();
+    }
+
+    static String time(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.muserving.testenv.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Each pod's own network, as a pod has on a real node: a network namespace ({@code ip netns}), a veth
+ * pair whose host end joins the bridge testenv made, {@code eth0} inside with an address of the pod
+ * /24 and a default route through the bridge. Containers then bind 0.0.0.0:8080 in every pod without
+ * clashing, and the address is one the API server accepts in an EndpointSlice (loopback is not).
+ */
+final class PodNetwork {
+
+    /** Every namespace the agent makes starts with this, so testenv.sh down finds what is left. */
+    static final String PREFIX = "mu-pod-";
+
+    private final String bridge;
+    private final String subnet;
+    private final BitSet used = new BitSet(256);
+
+    PodNetwork(String bridge, String subnet) {
+        this.bridge = bridge;
+        this.subnet = subnet;
+        used.set(0);
+        used.set(1); // the bridge
+        used.set(255);
+    }
+
+    /** The namespace of a pod, from its uid: short enough for interface names, unique in practice. */
+    static String namespaceOf(String podUid) {
+        return PREFIX + podUid.replace("-", "").substring(0, 10);
+    }
+
+    /** An address the agent already gave (read back from its state after a restart). */
+    synchronized void reserve(String ip) {
+        used.set(Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1)));
+    }
+
+    synchronized void release(String ip) {
+        int octet = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
+        if (octet > 1 && octet < 255) {
+            used.clear(octet);
+        }
+    }
+
+    /** Makes the pod's namespace and wires it to the bridge; the address it got. */
+    String create(String namespace) throws IOException {
+        String ip = allocate();
+        String suffix = namespace.substring(PREFIX.length());
+        String host = "mvh" + suffix;
+        String peer = "mvp" + suffix;
+        try {
+            delete(namespace); // what a crash between two steps left
+            ip("netns", "add", namespace);
+            ip("link", "add", host, "type", "veth", "peer", "name", peer);
+            ip("link", "set", host, "master", bridge, "up");
+            ip("link", "set", peer, "netns", namespace);
+            ip("-n", namespace, "link", "set", peer, "name", "eth0");
+            ip("-n", namespace, "addr", "add", ip + "/24", "dev", "eth0");
+            ip("-n", namespace, "link", "set", "eth0", "up");
+            ip("-n", namespace, "link", "set", "lo", "up");
+            ip("-n", namespace, "route", "add", "default", "via", subnet + ".1");
+            return ip;
+        } catch (IOException | RuntimeException e) {
+            release(ip);
+            delete(namespace);
+            throw e;
+        }
+    }
+
+    /** Removes the namespace (its veth pair goes with it); nothing when it is not there. */
+    void delete(String namespace) {
+        try {
+            run(List.of("ip", "netns", "delete", namespace));
+        } catch (IOException e) {
+            // not there
+        }
+    }
+
+    /** The processes that run in the namespace, whoever started them. */
+    List<Long> pids(String namespace) {
+        try {
+            List<Long> pids = new ArrayList<>();
+            for (String line : run(List.of("ip", "netns", "pids", namespace)).split("\n")) {
+                if (!line.isBlank()) {
+                    pids.add(Long.parseLong(line.trim()));
+                }
+            }
+            return pids;
+        } catch (IOException | NumberFormatException e) {
+            return List.of();
+        }
+    }
+
+    /** Every pod namespace that exists now, the agent's or a previous run's. */
+    List<String> existing() {
+        try {
+            List<String> names = new ArrayList<>();
+            for (String line : run(List.of("ip", "netns", "list")).split("\n")) {
+                String name = line.split(" ")[0].trim();
+                if (name.startsWith(PREFIX)) {
+                    names.add(name);
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private synchronized String allocate() throws IOException {
+        int octet = used.nextClearBit(2);
+        if (octet >= 255) {
+            throw new IOException("the pod network " + subnet + ".0/24 is full (253 pods)");
+        }
+        used.set(octet);
+        return subnet + "." + octet;
+    }
+
+    private static void ip(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        run(command);
+    }
+
+    private static String run(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + ": no answer in 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output.strip());
+        }
+        return output;
+    }
+}
