@@ -1,10 +1,14 @@
 package dev.muserving.operator.app;
 
+import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.OperatorSettings;
 import dev.muserving.operator.model.ReplicaSource;
-import dev.muserving.operator.model.SpecReplicas;
+import dev.muserving.operator.placement.MuScheduler;
+import dev.muserving.operator.placement.PlacedReplicas;
 import dev.muserving.operator.reconciler.EventRecorder;
+import dev.muserving.placement.policy.PlacementPolicies;
+import dev.muserving.placement.policy.PlacementPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -14,6 +18,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.random.RandomGeneratorFactory;
 
 /** Wires the pure model classes to the operator's config. */
 public class OperatorBeans {
@@ -24,11 +29,24 @@ public class OperatorBeans {
         return new FunctionWorkloadModel(new OperatorSettings(config.schedulerName(), config.queueProxyImage(), config.domain()));
     }
 
-    /** The spec's initial scale until the autoscaler and placement feed the plan. */
+    /**
+     * The scheduler of pods with {@code schedulerName: mu-placement}; it starts when this instance
+     * leads. Until the autoscaler runs in the controller, each Function wants its spec's initial scale.
+     */
     @Produces
     @Singleton
-    ReplicaSource replicas() {
-        return new SpecReplicas();
+    MuScheduler scheduler(KubernetesClient client, OperatorConfig config, Clock clock, Identity identity) {
+        PlacementPolicy policy = PlacementPolicies.byName(config.placement()).orElseThrow(() -> new IllegalArgumentException(
+                "mu.operator.placement must be one of " + PlacementPolicies.names() + ", got '" + config.placement() + "'"))
+                .create(RandomGeneratorFactory.of("L64X128MixRandom").create(1));
+        return new MuScheduler(client, policy, fn -> FunctionMapping.resolve(fn).spec().startingReplicas(), clock, identity.name());
+    }
+
+    /** Placement's allocation per architecture sizes the Deployments. */
+    @Produces
+    @Singleton
+    ReplicaSource replicas(MuScheduler scheduler) {
+        return new PlacedReplicas(scheduler);
     }
 
     @Produces
@@ -46,12 +64,13 @@ public class OperatorBeans {
     /** Two instances share one lease; only its holder starts the controllers (the other one waits). */
     @Produces
     @Singleton
-    LeaderElectionConfiguration leaderElection(OperatorConfig config, Identity identity, KubernetesClient client, LeaseLoss leaseLoss) {
+    LeaderElectionConfiguration leaderElection(OperatorConfig config, Identity identity, KubernetesClient client, LeaseLoss leaseLoss,
+            MuScheduler scheduler) {
         OperatorConfig.LeaderElection lease = config.leaderElection();
         String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
         return new LeaderElectionConfiguration(lease.leaseName(), namespace,
                 lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity.name(),
-                new LeaderCallbacks(() -> { }, leaseLoss::onStopLeading, leader -> { }), false);
+                new LeaderCallbacks(scheduler::start, leaseLoss::onStopLeading, leader -> { }), false);
     }
 
     /** This instance's name in the lease and on its Events: the same in both, worked out once. */

@@ -23,6 +23,13 @@ public interface OperatorConfig {
     @WithDefault("example.com")
     String domain();
 
+    /**
+     * The placement policy the {@code mu-placement} scheduler runs: {@code mu} (Mu's fair,
+     * heterogeneity-aware placement) or {@code knative} (kube-scheduler's default scoring).
+     */
+    @WithDefault("mu")
+    String placement();
+
     /** This instance's name in the lease and on Events; the pod name in a cluster. Default: host name and process id. */
     Optional<String> identity();
 

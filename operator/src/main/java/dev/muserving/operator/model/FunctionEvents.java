@@ -15,6 +15,8 @@ import java.util.Set;
 public final class FunctionEvents {
 
     private static final String UNSCHEDULABLE = "Unschedulable";
+    /** Scheduled's reason when placement gives the function fewer pods than it wants: each new split warns. */
+    private static final String CONTENTION = "Contention";
     /** Ready's reasons that say the operator could not act: each new one warns, under its own reason. */
     private static final Set<String> NOT_ACTED_ON = Set.of(FunctionStatusAggregator.INVALID_SPEC, FunctionStatusAggregator.RECONCILE_FAILED);
 
@@ -51,9 +53,10 @@ public final class FunctionEvents {
         });
         Optional<Condition> wasScheduled = find(previous, FunctionStatusAggregator.SCHEDULED);
         find(next, FunctionStatusAggregator.SCHEDULED)
-                .filter(scheduled -> UNSCHEDULABLE.equals(scheduled.getReason()))
-                .filter(scheduled -> wasScheduled.map(c -> !UNSCHEDULABLE.equals(c.getReason())).orElse(true))
-                .ifPresent(scheduled -> events.add(FunctionEvent.warning(UNSCHEDULABLE, scheduled.getMessage())));
+                .filter(scheduled -> UNSCHEDULABLE.equals(scheduled.getReason()) || CONTENTION.equals(scheduled.getReason()))
+                .filter(scheduled -> wasScheduled.map(c -> !scheduled.getReason().equals(c.getReason())
+                        || CONTENTION.equals(c.getReason()) && !scheduled.getMessage().equals(c.getMessage())).orElse(true))
+                .ifPresent(scheduled -> events.add(FunctionEvent.warning(scheduled.getReason(), scheduled.getMessage())));
         return events;
     }
 

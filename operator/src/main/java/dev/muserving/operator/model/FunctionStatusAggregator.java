@@ -58,7 +58,7 @@ public final class FunctionStatusAggregator {
         status.selector = FunctionNames.FUNCTION_LABEL + "=" + function.getMetadata().getName();
         status.lastScaleReason = plan.reason();
         status.replicas = new FunctionResourceStatus.Replicas();
-        status.replicas.desired = plan.total();
+        status.replicas.desired = plan.desired();
         status.replicas.allocated = (int) live.stream().filter(p -> p.getSpec().getNodeName() != null).count();
         status.replicas.ready = 0;
         status.byArchitecture = new LinkedHashMap<>();
@@ -72,7 +72,8 @@ public final class FunctionStatusAggregator {
         }
         status.conditions = List.of(
                 condition(previous, READY, readiness(function, plan, byName), generation, now),
-                condition(previous, SCHEDULED, scheduling(live, plan.total()), generation, now));
+                condition(previous, SCHEDULED, plan.total() < plan.desired()
+                        ? new Verdict(false, "Contention", plan.reason()) : scheduling(live, plan.total()), generation, now));
         return status;
     }
 
@@ -121,9 +122,11 @@ public final class FunctionStatusAggregator {
             // the reason of the first gap; every gap in the message
             return new Verdict(false, gaps.get(0).reason(), String.join("; ", gaps.stream().map(Verdict::message).toList()));
         }
-        return plan.total() == 0
-                ? new Verdict(true, "ScaledToZero", "no replicas wanted; requests wait in the activator for the first pod")
-                : new Verdict(true, "Ready", plan.total() + " of " + plan.total() + " replicas are ready");
+        if (plan.desired() == 0) {
+            return new Verdict(true, "ScaledToZero", "no replicas wanted; requests wait in the activator for the first pod");
+        }
+        return new Verdict(true, "Ready", plan.total() + " of " + plan.desired() + " replicas are ready"
+                + (plan.total() < plan.desired() ? " (the cluster has room for no more: see Scheduled)" : ""));
     }
 
     /**

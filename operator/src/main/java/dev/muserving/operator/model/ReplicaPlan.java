@@ -10,10 +10,18 @@ import java.util.Set;
  * How many pods each architecture of a function should run, and why. The operator applies it and
  * never guesses one: it comes from the spec now, from the autoscaler and placement later.
  *
- * @param byArch replicas per allowed architecture (an allowed architecture with none is listed with 0)
+ * @param byArch replicas per allowed architecture (an allowed architecture with none is listed with 0):
+ *     what the Deployments run, placement's allocation
+ * @param desired the replicas wanted before placement; more than {@link #total()} when the cluster has
+ *     no room for the rest
  * @param reason one line for {@code status.lastScaleReason}
  */
-public record ReplicaPlan(Map<Arch, Integer> byArch, String reason) {
+public record ReplicaPlan(Map<Arch, Integer> byArch, int desired, String reason) {
+
+    /** A plan that places every wanted replica. */
+    public ReplicaPlan(Map<Arch, Integer> byArch, String reason) {
+        this(byArch, byArch.values().stream().mapToInt(Integer::intValue).sum(), reason);
+    }
 
     public ReplicaPlan {
         byArch = Collections.unmodifiableMap(new EnumMap<>(byArch));

@@ -9,6 +9,7 @@ import dev.muserving.operator.model.FunctionStatusAggregator;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.ReplicaPlan;
 import dev.muserving.operator.model.ReplicaSource;
+import dev.muserving.operator.placement.MuScheduler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -24,6 +25,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
@@ -51,9 +53,13 @@ public class FunctionReconciler implements Reconciler<Function> {
     private final EventRecorder events;
     private final Clock clock;
 
-    public FunctionReconciler(FunctionWorkloadModel model, ReplicaSource replicas, EventRecorder events, Clock clock) {
+    /** Placement's allocation changed for a Function: reconcile it, so its Deployments follow. */
+    private final SimpleInboundEventSource<Function> allocations = new SimpleInboundEventSource<>("allocations");
+
+    public FunctionReconciler(FunctionWorkloadModel model, ReplicaSource replicas, EventRecorder events, Clock clock, MuScheduler scheduler) {
         this.model = model;
         this.replicas = replicas;
+        scheduler.onAllocation((key, allocation) -> allocations.propagateEvent(new ResourceID(key.name(), key.namespace())));
         this.aggregator = new FunctionStatusAggregator(model);
         this.events = events;
         this.clock = clock;
@@ -120,7 +126,7 @@ public class FunctionReconciler implements Reconciler<Function> {
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(FunctionNames.FUNCTION_LABEL), pod.getMetadata().getNamespace())))
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        return List.of(new InformerEventSource<>(pods, context), allocations);
     }
 
     private static Set<String> children(Context<Function> context) {

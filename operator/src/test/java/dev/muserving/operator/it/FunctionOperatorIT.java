@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged operator, run as a process against a real kube-apiserver, kube-controller-manager
- * (deployments, garbage collector) and kube-scheduler over KWOK nodes.
+ * (deployments, garbage collector) over KWOK nodes; the operator's own scheduler, mu-placement, binds the pods.
  */
 @ExtendWith(KubernetesControlPlane.class)
 class FunctionOperatorIT {
@@ -134,10 +134,16 @@ class FunctionOperatorIT {
             assertThat(condition(fn, "Scheduled").getStatus()).isEqualTo("True");
             Map<String, Deployment> children = deployments(ns);
             assertThat(children).containsOnlyKeys("resize-amd64", "resize-arm64");
-            assertThat(children.get("resize-amd64").getSpec().getReplicas()).isEqualTo(2);
-            assertThat(children.get("resize-arm64").getSpec().getReplicas()).isEqualTo(1);
+            // mu-placement decides the split (with no measured service rates, packed where it fits best)
+            assertThat(children.get("resize-amd64").getSpec().getReplicas() + children.get("resize-arm64").getSpec().getReplicas()).isEqualTo(3);
+            for (String arch : List.of("amd64", "arm64")) {
+                assertThat(fn.getStatus().byArchitecture.get(arch).ready).isEqualTo(children.get("resize-" + arch).getSpec().getReplicas());
+                assertThat(client.pods().inNamespace(ns).withLabel("muserving.dev/arch", arch).list().getItems())
+                        .allSatisfy(p -> assertThat(client.nodes().withName(p.getSpec().getNodeName()).get().getMetadata().getLabels())
+                                .containsEntry("kubernetes.io/arch", arch));
+            }
             assertThat(image(children.get("resize-arm64"))).isEqualTo("registry.example/resize:1-arm64");
-            assertThat(children.get("resize-amd64").getSpec().getTemplate().getSpec().getSchedulerName()).isEqualTo("default-scheduler");
+            assertThat(children.get("resize-amd64").getSpec().getTemplate().getSpec().getSchedulerName()).isEqualTo("mu-placement");
             assertThat(client.services().inNamespace(ns).withName("resize").get()).isNotNull();
             assertThat(cluster.kubectl("-n", ns, "get", "fn", "resize")).contains("True").contains("http://resize." + ns + ".example.com");
             await().atMost(CONVERGE).until(() -> events(ns, "resize").stream().map(Event::getReason).collect(Collectors.toSet())

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged operator ({@code target/quarkus-app}) as a real process against the test cluster,
- * with kube-scheduler standing in for placement and short leases so a takeover is quick. Its log
+ * with its own scheduler (mu-placement) and short leases so a takeover is quick. Its log
  * goes to {@code target/operator-logs/<identity>.log}.
  */
 final class OperatorProcess implements AutoCloseable {
@@ -47,7 +47,6 @@ final class OperatorProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dmu.operator.identity=" + identity,
-                "-Dmu.operator.scheduler-name=default-scheduler",
                 "-Dmu.operator.leader-election.lease-duration=4s",
                 "-Dmu.operator.leader-election.renew-deadline=3s",
                 "-Dmu.operator.leader-election.retry-period=1s",

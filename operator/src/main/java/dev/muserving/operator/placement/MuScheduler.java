@@ -1,0 +1,252 @@
+package dev.muserving.operator.placement;
+
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionMapping;
+import dev.muserving.api.v1alpha1.FunctionValidation;
+import dev.muserving.placement.policy.PlacementPolicy;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.ToIntFunction;
+import org.jboss.logging.Logger;
+
+/**
+ * {@value #NAME}: Mu's placement as a Kubernetes scheduler, run by the controller while it leads.
+ * Informers on Nodes, Pods and Functions feed {@link SchedulingRound}; its bindings go out through
+ * the {@code pods/binding} subresource, several at once, and are assumed until the informer shows
+ * them (so a node is never double-booked; a failed bind is forgotten); a pod that stays pending
+ * gets {@code PodScheduled=False} with the reason and a {@code FailedScheduling} Event when the
+ * reason changes. Each Function's allocation per architecture goes to whoever listens (the
+ * reconciler, which sizes the Deployments by it).
+ */
+public final class MuScheduler implements AutoCloseable {
+
+    public static final String NAME = "mu-placement";
+    private static final Logger LOG = Logger.getLogger(MuScheduler.class);
+    /** Pods that arrive together are placed together: a round waits this long after the first of them. */
+    private static final Duration BATCH = Duration.ofMillis(50);
+    private static final Duration PERIOD = Duration.ofSeconds(2);
+    /** An assumption the informer never confirms is dropped after this (the pod may have gone meanwhile). */
+    private static final Duration ASSUME_TTL = Duration.ofSeconds(30);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
+
+    private final KubernetesClient client;
+    private final SchedulingRound round;
+    private final ToIntFunction<Function> desired;
+    private final Clock clock;
+    private final String identity;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mu-placement");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
+    private final Map<String, String> told = new ConcurrentHashMap<>();
+    private final AtomicBoolean roundQueued = new AtomicBoolean();
+    private volatile Map<String, Allocation> allocations = Map.of();
+    private volatile BiConsumer<FunctionKey, Allocation> onAllocation = (k, a) -> { };
+    private SharedIndexInformer<Node> nodes;
+    private SharedIndexInformer<Pod> pods;
+    private SharedIndexInformer<Function> functions;
+    private volatile boolean started;
+    /** No round before all three informers hold their objects: a pod not seen yet would look free room. */
+    private volatile boolean informed;
+
+    private record Assumed(String node, Instant at) {}
+
+    /**
+     * @param desired the replicas a Function wants now (its spec's, until the autoscaler says)
+     */
+    public MuScheduler(KubernetesClient client, PlacementPolicy policy, ToIntFunction<Function> desired, Clock clock, String identity) {
+        this.client = client;
+        this.round = new SchedulingRound(NAME, policy);
+        this.desired = desired;
+        this.clock = clock;
+        this.identity = identity;
+    }
+
+    /** Told each Function's allocation when it changes. */
+    public void onAllocation(BiConsumer<FunctionKey, Allocation> listener) {
+        this.onAllocation = listener;
+    }
+
+    /** The Function's allocation from the last round; empty before the first (or when it has none). */
+    public Optional<Allocation> allocation(FunctionKey key) {
+        return Optional.ofNullable(allocations.get(key.toString()));
+    }
+
+    /** Starts scheduling (when this instance becomes the leader). */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        ResourceEventHandler<Object> poke = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Object o) {
+                soon();
+            }
+
+            @Override
+            public void onUpdate(Object before, Object after) {
+                soon();
+            }
+
+            @Override
+            public void onDelete(Object o, boolean unknown) {
+                soon();
+            }
+        };
+        nodes = client.nodes().inform(cast(poke), 0);
+        pods = client.pods().inAnyNamespace().inform(cast(poke), 0);
+        functions = client.resources(Function.class).inAnyNamespace().inform(cast(poke), 0);
+        informed = true;
+        loop.scheduleWithFixedDelay(this::roundQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.infof("%s: scheduling pods with schedulerName %s", identity, NAME);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> handler) {
+        return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
+    }
+
+    private void soon() {
+        if (roundQueued.compareAndSet(false, true)) {
+            loop.schedule(this::roundQuietly, BATCH.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void roundQuietly() {
+        roundQueued.set(false);
+        try {
+            runRound();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "placement round failed; the next one retries");
+        }
+    }
+
+    private void runRound() {
+        if (!informed) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<Pod> all = pods.getStore().list();
+        Map<String, Pod> byUid = new LinkedHashMap<>();
+        all.forEach(p -> byUid.put(p.getMetadata().getUid(), p));
+        assumed.entrySet().removeIf(e -> {
+            Pod pod = byUid.get(e.getKey());
+            return pod == null || (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty())
+                    || e.getValue().at().plus(ASSUME_TTL).isBefore(now);
+        });
+        Map<FunctionKey, SchedulingRound.Wanted> wanted = new LinkedHashMap<>();
+        for (Function function : functions.getStore().list()) {
+            if (FunctionValidation.problems(function).isEmpty()) {
+                FunctionSpec spec = FunctionMapping.resolve(function).spec();
+                wanted.put(new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName()),
+                        new SchedulingRound.Wanted(spec, desired.applyAsInt(function)));
+            }
+        }
+        Map<String, String> assumedNodes = new LinkedHashMap<>();
+        assumed.forEach((uid, a) -> assumedNodes.put(uid, a.node()));
+        SchedulingRound.Result result = round.run(nodes.getStore().list(), all, assumedNodes, wanted, now);
+
+        Map<String, Allocation> before = allocations;
+        allocations = Map.copyOf(result.allocations());
+        result.allocations().forEach((group, allocation) -> {
+            if (!allocation.equals(before.get(group))) {
+                int slash = group.indexOf('/');
+                onAllocation.accept(new FunctionKey(group.substring(0, slash), group.substring(slash + 1)), allocation);
+            }
+        });
+        for (SchedulingRound.Bind bind : result.binds()) {
+            assumed.put(bind.uid(), new Assumed(bind.node(), now));
+            told.remove(bind.uid());
+            bind(bind);
+        }
+        result.pendingWhy().forEach((uid, why) -> {
+            Pod pod = byUid.get(uid);
+            if (pod != null && !why.equals(told.put(uid, why))) {
+                unschedulable(pod, why, now);
+            }
+        });
+        told.keySet().retainAll(byUid.keySet());
+    }
+
+    /** POST pods/{name}/binding, as kube-scheduler binds; a refusal drops the assumption and the next round retries. */
+    private void bind(SchedulingRound.Bind bind) {
+        String body = client.getKubernetesSerialization().asJson(Map.of("apiVersion", "v1", "kind", "Binding",
+                "metadata", Map.of("name", bind.pod(), "namespace", bind.namespace(), "uid", bind.uid()),
+                "target", Map.of("apiVersion", "v1", "kind", "Node", "name", bind.node())));
+        HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
+                .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + bind.namespace() + "/pods/" + bind.pod()
+                        + "/binding")
+                .post("application/json", body).build();
+        client.getHttpClient().sendAsync(request, String.class).whenComplete((HttpResponse<String> response, Throwable error) -> {
+            if (error != null || response.code() >= 300) {
+                assumed.remove(bind.uid());
+                LOG.debugf("binding %s/%s to %s failed: %s", bind.namespace(), bind.pod(), bind.node(),
+                        error != null ? error.getMessage() : response.code() + " " + response.body());
+                soon();
+            }
+        });
+    }
+
+    private void unschedulable(Pod pod, String why, Instant now) {
+        String time = TIME.format(now.truncatedTo(ChronoUnit.SECONDS));
+        try {
+            String patch = client.getKubernetesSerialization().asJson(Map.of("status", Map.of("conditions", List.of(Map.of(
+                    "type", "PodScheduled", "status", "False", "reason", "Unschedulable", "message", why, "lastTransitionTime", time)))));
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).subresource("status")
+                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+            client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName(pod.getMetadata().getName() + ".").withNamespace(pod.getMetadata().getNamespace()).endMetadata()
+                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod")
+                            .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                            .withUid(pod.getMetadata().getUid()).build())
+                    .withType("Warning").withReason("FailedScheduling").withMessage(why)
+                    .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
+                    .withNewSource().withComponent(NAME).withHost(identity).endSource()
+                    .withReportingComponent(NAME).withReportingInstance(identity)
+                    .build()).create();
+        } catch (RuntimeException e) {
+            told.remove(pod.getMetadata().getUid()); // said again next round
+            LOG.debugf("could not report %s/%s as unschedulable: %s", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        loop.shutdownNow();
+        for (SharedIndexInformer<?> informer : Arrays.asList(nodes, pods, functions)) {
+            if (informer != null) {
+                informer.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.muserving.operator.placement;
+
+import dev.muserving.api.Arch;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a scheduler reads off pods and nodes: requests, the architectures a pod allows, whether a
+ * node takes new pods at all, and whether one pod may go on one node (its required node affinity,
+ * node selector and the node's taints). Pure.
+ */
+final class PodFacts {
+
+    static final String ARCH_LABEL = "kubernetes.io/arch";
+    private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024);
+
+    private PodFacts() {}
+
+    /** CPU in millicores and memory in MiB the pod's containers request (each at least 1 for the policies). */
+    static int[] requests(Pod pod) {
+        BigDecimal cpu = BigDecimal.ZERO;
+        BigDecimal memory = BigDecimal.ZERO;
+        for (Container container : pod.getSpec().getContainers()) {
+            Map<String, Quantity> requests = container.getResources() == null ? null : container.getResources().getRequests();
+            if (requests != null) {
+                cpu = cpu.add(amount(requests.get("cpu")));
+                memory = memory.add(amount(requests.get("memory")));
+            }
+        }
+        return new int[] {Math.max(1, cpu.movePointRight(3).setScale(0, RoundingMode.CEILING).intValue()),
+                Math.max(1, memory.divide(MIB, 0, RoundingMode.CEILING).intValue())};
+    }
+
+    private static BigDecimal amount(Quantity quantity) {
+        return quantity == null ? BigDecimal.ZERO : quantity.getNumericalAmount();
+    }
+
+    /** The architectures the pod's node selector and required node affinity allow (both when they say nothing). */
+    static Set<Arch> architectures(Pod pod) {
+        Set<Arch> allowed = EnumSet.allOf(Arch.class);
+        allowed.removeIf(arch -> !allows(pod, Map.of(ARCH_LABEL, arch.label())));
+        return allowed;
+    }
+
+    /** A node takes new pods: Ready, not cordoned, of an architecture Mu knows. */
+    static boolean schedulable(Node node) {
+        boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return ready && !Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable()) && arch(node).isPresent();
+    }
+
+    static Optional<Arch> arch(Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels();
+        return Arch.fromLabel(labels == null ? null : labels.get(ARCH_LABEL));
+    }
+
+    /** Whether the pod may go on the node: its required affinity and node selector match, it tolerates the node's taints. */
+    static boolean allowedOn(Pod pod, Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        return allows(pod, labels) && tolerates(pod.getSpec().getTolerations(), node.getSpec() == null ? null : node.getSpec().getTaints());
+    }
+
+    /** The first taint the pod does not tolerate, for the reason it cannot go there. */
+    static Optional<Taint> untolerated(Pod pod, Node node) {
+        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        return taints.stream().filter(t -> !"PreferNoSchedule".equals(t.getEffect()))
+                .filter(t -> !tolerated(pod.getSpec().getTolerations(), t)).findFirst();
+    }
+
+    private static boolean tolerates(List<Toleration> tolerations, List<Taint> taints) {
+        return taints == null || taints.stream().filter(t -> !"PreferNoSchedule".equals(t.getEffect())).allMatch(t -> tolerated(tolerations, t));
+    }
+
+    private static boolean tolerated(List<Toleration> tolerations, Taint taint) {
+        return tolerations != null && tolerations.stream().anyMatch(t ->
+                (t.getEffect() == null || t.getEffect().isEmpty() || t.getEffect().equals(taint.getEffect()))
+                        && (t.getKey() == null || t.getKey().isEmpty() ? "Exists".equals(t.getOperator())
+                                : t.getKey().equals(taint.getKey()) && ("Exists".equals(t.getOperator())
+                                        || Objects.equals(t.getValue() == null ? "" : t.getValue(), taint.getValue() == null ? "" : taint.getValue()))));
+    }
+
+    private static boolean allows(Pod pod, Map<String, String> labels) {
+        Map<String, String> selector = pod.getSpec().getNodeSelector();
+        if (selector != null && selector.entrySet().stream().anyMatch(e -> !e.getValue().equals(labels.get(e.getKey())))) {
+            return false;
+        }
+        var affinity = pod.getSpec().getAffinity();
+        var required = affinity == null || affinity.getNodeAffinity() == null ? null
+                : affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+        if (required == null || required.getNodeSelectorTerms() == null || required.getNodeSelectorTerms().isEmpty()) {
+            return true;
+        }
+        return required.getNodeSelectorTerms().stream().anyMatch(term -> matches(term, labels));
+    }
+
+    private static boolean matches(NodeSelectorTerm term, Map<String, String> labels) {
+        List<NodeSelectorRequirement> expressions = term.getMatchExpressions() == null ? List.of() : term.getMatchExpressions();
+        return expressions.stream().allMatch(e -> {
+            String value = labels.get(e.getKey());
+            List<String> values = e.getValues() == null ? List.of() : e.getValues();
+            return switch (e.getOperator()) {
+                case "In" -> value != null && values.contains(value);
+                case "NotIn" -> value == null || !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> false; // Gt, Lt: not used by Mu's pods; such a term never matches here
+            };
+        });
+    }
+
+    static String readyCondition(Node node) {
+        return node.getStatus() == null || node.getStatus().getConditions() == null ? "Unknown" : node.getStatus().getConditions()
+                .stream().filter(c -> "Ready".equals(c.getType())).map(NodeCondition::getStatus).findFirst().orElse("Unknown");
+    }
+}

@@ -1,0 +1,330 @@
+package dev.muserving.operator.placement;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.ClusterSnapshot;
+import dev.muserving.api.FunctionDemand;
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.NodeInfo;
+import dev.muserving.api.PodPhase;
+import dev.muserving.api.PodPlacement;
+import dev.muserving.placement.policy.PlacementPlan;
+import dev.muserving.placement.policy.PlacementPolicy;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One pass of the {@code mu-placement} scheduler, pure: the cluster as the informers see it (nodes,
+ * every pod, the bindings sent but not seen yet), translated into the placement policy's records
+ * through this one adapter; the policy's plan turned back into bindings of pending pods, each
+ * function's allocation per architecture (what its Deployments should run), and, for every pod that
+ * stays pending, why (the resource missing, or the function it lost to under the fair share).
+ *
+ * <p>A group is what the policy calls a function: a Function's pods (label
+ * {@code muserving.dev/function}); other pods for this scheduler are grouped by their owner.
+ */
+final class SchedulingRound {
+
+    static final String FUNCTION_LABEL = "muserving.dev/function";
+    /** A pod's weight under the fair share when no Function says (e.g. a plain workload given to this scheduler). */
+    static final String WEIGHT_ANNOTATION = "muserving.dev/weight";
+    private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024);
+
+    /** A Function the policy should place, with the replicas wanted now and its pods' requests. */
+    record Wanted(FunctionSpec spec, int desired) {}
+
+    record Bind(String namespace, String pod, String uid, String node) {}
+
+    record Result(Map<String, Allocation> allocations, List<Bind> binds, Map<String, String> pendingWhy) {}
+
+    private final String schedulerName;
+    private final PlacementPolicy policy;
+
+    SchedulingRound(String schedulerName, PlacementPolicy policy) {
+        this.schedulerName = schedulerName;
+        this.policy = policy;
+    }
+
+    /**
+     * @param assumed pod uid → node, for bindings sent that the informer does not show yet
+     * @param functions the Functions whose pods this scheduler places, by key; their desired replicas
+     */
+    Result run(List<Node> nodes, List<Pod> pods, Map<String, String> assumed, Map<FunctionKey, Wanted> functions, Instant now) {
+        Map<String, Node> byName = new LinkedHashMap<>();
+        nodes.stream().filter(PodFacts::schedulable).forEach(n -> byName.put(n.getMetadata().getName(), n));
+
+        Map<String, List<Pod>> groups = new LinkedHashMap<>();
+        Map<String, long[]> used = new HashMap<>();
+        for (Pod pod : pods) {
+            if (terminal(pod)) {
+                continue;
+            }
+            String node = nodeOf(pod, assumed);
+            if (ours(pod)) {
+                groups.computeIfAbsent(group(pod), g -> new ArrayList<>()).add(pod);
+            }
+            if (node != null) {
+                int[] requests = PodFacts.requests(pod);
+                long[] sum = used.computeIfAbsent(node, n -> new long[2]);
+                sum[0] += requests[0];
+                sum[1] += requests[1];
+            }
+        }
+        functions.keySet().forEach(key -> groups.computeIfAbsent(key.toString(), g -> new ArrayList<>()));
+
+        // specs and demands: a Function's own, else one made from its pods
+        Map<String, FunctionSpec> specs = new LinkedHashMap<>();
+        Map<String, Integer> desired = new LinkedHashMap<>();
+        groups.forEach((group, members) -> {
+            Wanted wanted = functions.get(key(group));
+            FunctionSpec spec = wanted != null ? wanted.spec() : specFromPods(group, members);
+            if (!members.isEmpty()) {
+                int[] requests = PodFacts.requests(members.get(0)); // the pods' real requests, sidecar included
+                spec = new FunctionSpec(group, spec.containerConcurrency(), requests[0], requests[1], spec.architectures(), spec.sloP99Ms(),
+                        spec.weight(), spec.minScale(), spec.maxScale(), spec.initialScale(), spec.scaleToZeroAfter());
+            } else {
+                spec = spec.withName(group);
+            }
+            specs.put(group, spec);
+            desired.put(group, wanted != null ? wanted.desired() : (int) members.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count());
+        });
+
+        // the nodes, less what pods outside these groups hold on them
+        List<NodeInfo> nodeInfos = new ArrayList<>();
+        Map<String, long[]> ownUse = new HashMap<>();
+        List<PodPlacement> placements = new ArrayList<>();
+        groups.forEach((group, members) -> {
+            for (Pod pod : members) {
+                String node = nodeOf(pod, assumed);
+                if (node != null && byName.containsKey(node)) {
+                    FunctionSpec spec = specs.get(group);
+                    long[] sum = ownUse.computeIfAbsent(node, n -> new long[2]);
+                    sum[0] += spec.cpuMillis();
+                    sum[1] += spec.memoryMiB();
+                    placements.add(new PodPlacement(pod.getMetadata().getName(), group, node, PodFacts.arch(byName.get(node)).orElseThrow(),
+                            phase(pod), created(pod, now), null));
+                }
+            }
+        });
+        for (Node node : byName.values()) {
+            String name = node.getMetadata().getName();
+            long[] all = used.getOrDefault(name, new long[2]);
+            long[] own = ownUse.getOrDefault(name, new long[2]);
+            int cpu = (int) (allocatable(node, "cpu", true) - (all[0] - own[0]));
+            int memory = (int) (allocatable(node, "memory", false) - (all[1] - own[1]));
+            if (cpu > 0 && memory > 0) {
+                nodeInfos.add(new NodeInfo(name, PodFacts.arch(node).orElseThrow(), cpu, memory));
+            }
+        }
+        List<FunctionDemand> demands = new ArrayList<>();
+        specs.forEach((group, spec) -> {
+            int d = spec.clampReplicas(desired.get(group));
+            demands.add(new FunctionDemand(spec, d, d, Map.of()));
+        });
+        PlacementPlan plan = policy.plan(new ClusterSnapshot(nodeInfos, placements), demands, now);
+
+        // bindings: each start goes to a pending pod of its group that may run on that node and fits
+        Map<String, long[]> free = new HashMap<>();
+        for (Node node : byName.values()) {
+            long[] sum = used.getOrDefault(node.getMetadata().getName(), new long[2]);
+            free.put(node.getMetadata().getName(), new long[] {allocatable(node, "cpu", true) - sum[0], allocatable(node, "memory", false) - sum[1]});
+        }
+        Map<String, Map<Arch, Integer>> starts = new HashMap<>();
+        List<Bind> binds = new ArrayList<>();
+        Set<String> bound = new HashSet<>();
+        for (PlacementPlan.PodStart start : plan.starts()) {
+            Node node = byName.get(start.node());
+            if (node == null) {
+                continue;
+            }
+            Arch arch = PodFacts.arch(node).orElseThrow();
+            starts.computeIfAbsent(start.function(), g -> new EnumMap<>(Arch.class)).merge(arch, 1, Integer::sum);
+            for (Pod pod : groups.getOrDefault(start.function(), List.of())) {
+                if (nodeOf(pod, assumed) == null && pod.getMetadata().getDeletionTimestamp() == null && !bound.contains(pod.getMetadata().getUid())
+                        && PodFacts.allowedOn(pod, node) && fits(pod, free.get(start.node()))) {
+                    int[] requests = PodFacts.requests(pod);
+                    free.get(start.node())[0] -= requests[0];
+                    free.get(start.node())[1] -= requests[1];
+                    bound.add(pod.getMetadata().getUid());
+                    binds.add(new Bind(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), start.node()));
+                    break;
+                }
+            }
+        }
+
+        // stops are placement's choice of pods to give back (scale-down, or a fairer split): the
+        // Deployment shrinks by them, and the ReplicaSet removes pods of its own choosing
+        Set<String> stopped = new HashSet<>(plan.stops());
+        Map<String, Allocation> allocations = new LinkedHashMap<>();
+        groups.forEach((group, members) -> {
+            Map<Arch, Integer> byArch = new EnumMap<>(Arch.class);
+            specs.get(group).architectures().forEach(a -> byArch.put(a, 0));
+            for (PodPlacement p : placements) {
+                if (p.function().equals(group) && p.isActive() && !stopped.contains(p.pod())) {
+                    byArch.merge(p.arch(), 1, Integer::sum);
+                }
+            }
+            starts.getOrDefault(group, Map.of()).forEach((arch, n) -> byArch.merge(arch, n, Integer::sum));
+            int unplaced = plan.unplaced().getOrDefault(group, 0);
+            int wanted = specs.get(group).clampReplicas(desired.get(group));
+            allocations.put(group, new Allocation(wanted, byArch, unplaced, reason(group, wanted, byArch, unplaced, specs, desired, plan)));
+        });
+
+        Map<String, String> pendingWhy = new TreeMap<>();
+        groups.forEach((group, members) -> {
+            Allocation allocation = allocations.get(group);
+            for (Pod pod : members) {
+                if (nodeOf(pod, assumed) == null && pod.getMetadata().getDeletionTimestamp() == null && !bound.contains(pod.getMetadata().getUid())) {
+                    pendingWhy.put(pod.getMetadata().getUid(), why(pod, byName.values(), free, allocation));
+                }
+            }
+        });
+        return new Result(allocations, binds, pendingWhy);
+    }
+
+    private boolean ours(Pod pod) {
+        return schedulerName.equals(pod.getSpec().getSchedulerName());
+    }
+
+    private static boolean terminal(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    private static String nodeOf(Pod pod, Map<String, String> assumed) {
+        String node = pod.getSpec().getNodeName();
+        return node != null && !node.isEmpty() ? node : assumed.get(pod.getMetadata().getUid());
+    }
+
+    /** The policy's name for a pod's function: {@code <namespace>/<function>}, or its owner's or its own name. */
+    static String group(Pod pod) {
+        String ns = pod.getMetadata().getNamespace();
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        if (labels != null && labels.containsKey(FUNCTION_LABEL)) {
+            return ns + "/" + labels.get(FUNCTION_LABEL);
+        }
+        List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+        return ns + "/" + (owners == null || owners.isEmpty() ? pod.getMetadata().getName() : owners.get(0).getName());
+    }
+
+    private static FunctionKey key(String group) {
+        int slash = group.indexOf('/');
+        return new FunctionKey(group.substring(0, slash), group.substring(slash + 1));
+    }
+
+    private static FunctionSpec specFromPods(String group, List<Pod> pods) {
+        Set<Arch> archs = PodFacts.architectures(pods.get(0));
+        String weight = pods.get(0).getMetadata().getAnnotations() == null ? null : pods.get(0).getMetadata().getAnnotations().get(WEIGHT_ANNOTATION);
+        double w;
+        try {
+            w = weight == null ? 1 : Double.parseDouble(weight);
+        } catch (NumberFormatException e) {
+            w = 1;
+        }
+        FunctionSpec base = FunctionSpec.withDefaults(group, 0);
+        return new FunctionSpec(group, 0, base.cpuMillis(), base.memoryMiB(), archs.isEmpty() ? base.architectures() : archs,
+                base.sloP99Ms(), w > 0 ? w : 1, 0, 0, base.initialScale(), base.scaleToZeroAfter());
+    }
+
+    private static PodPhase phase(Pod pod) {
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            return PodPhase.TERMINATING;
+        }
+        boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return ready ? PodPhase.READY : PodPhase.STARTING;
+    }
+
+    private static Instant created(Pod pod, Instant fallback) {
+        String at = pod.getMetadata().getCreationTimestamp();
+        return at == null ? fallback : Instant.parse(at);
+    }
+
+    static long allocatable(Node node, String resource, boolean millis) {
+        Quantity q = node.getStatus() == null || node.getStatus().getAllocatable() == null ? null : node.getStatus().getAllocatable().get(resource);
+        if (q == null) {
+            return 0;
+        }
+        BigDecimal amount = q.getNumericalAmount();
+        return millis ? amount.movePointRight(3).setScale(0, RoundingMode.FLOOR).longValue()
+                : amount.divide(MIB, 0, RoundingMode.FLOOR).longValue();
+    }
+
+    private static boolean fits(Pod pod, long[] free) {
+        int[] requests = PodFacts.requests(pod);
+        return free != null && free[0] >= requests[0] && free[1] >= requests[1];
+    }
+
+    private static String reason(String group, int wanted, Map<Arch, Integer> byArch, int unplaced, Map<String, FunctionSpec> specs,
+            Map<String, Integer> desired, PlacementPlan plan) {
+        String split = byArch.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((a, b) -> a + ", " + b).orElse("none");
+        if (unplaced == 0) {
+            return "placed " + wanted + " (" + split + ")";
+        }
+        StringBuilder others = new StringBuilder();
+        specs.forEach((other, spec) -> {
+            if (!other.equals(group) && desired.get(other) > 0) {
+                int d = spec.clampReplicas(desired.get(other));
+                int missing = plan.unplaced().getOrDefault(other, 0);
+                others.append(others.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %d of %d (weight %s)",
+                        other, d - missing, d, trim(spec.weight())));
+            }
+        });
+        return String.format(Locale.ROOT, "placed %d of %d (%s): no room for the rest under the weighted fair share (weight %s)%s",
+                wanted - unplaced, wanted, split, trim(specs.get(group).weight()), others.length() == 0 ? "" : "; others: " + others);
+    }
+
+    private static String trim(double weight) {
+        return weight == Math.rint(weight) ? Long.toString((long) weight) : Double.toString(weight);
+    }
+
+    /** Why a pod stays pending, as kube-scheduler says it ("0/4 nodes are available: ..."), plus the fair share's word. */
+    private static String why(Pod pod, java.util.Collection<Node> nodes, Map<String, long[]> free, Allocation allocation) {
+        Map<String, Integer> counts = new TreeMap<>();
+        int available = 0;
+        for (Node node : nodes) {
+            String cause = null;
+            if (!PodFacts.allowedOn(pod, node)) {
+                cause = PodFacts.untolerated(pod, node).map(t -> "node(s) had untolerated taint {" + t.getKey() + ": " + t.getValue() + "}")
+                        .orElse("node(s) didn't match Pod's node affinity/selector");
+            } else {
+                int[] requests = PodFacts.requests(pod);
+                long[] room = free.get(node.getMetadata().getName());
+                if (room[0] < requests[0]) {
+                    cause = "Insufficient cpu";
+                } else if (room[1] < requests[1]) {
+                    cause = "Insufficient memory";
+                }
+            }
+            if (cause == null) {
+                available++;
+            } else {
+                counts.merge(cause, 1, Integer::sum);
+            }
+        }
+        StringBuilder message = new StringBuilder(available + "/" + nodes.size() + " nodes are available");
+        counts.forEach((cause, n) -> message.append(message.indexOf(":") < 0 ? ": " : ", ").append(n).append(' ').append(cause));
+        if (allocation.unplaced() > 0) {
+            message.append(". ").append(allocation.reason());
+        } else if (available > 0) {
+            message.append(". placement gives its function ").append(allocation.placed()).append(" pod(s); this one waits until its Deployment is"
+                    + " resized to the allocation");
+        }
+        return message.toString();
+    }
+}

@@ -1,0 +1,229 @@
+package dev.muserving.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.muserving.api.testing.KubernetesControlPlane;
+import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
+import dev.muserving.api.testing.KubernetesControlPlane.Nodes;
+import dev.muserving.api.v1alpha1.Function;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * mu-placement on the real control plane, with no other scheduler for its pods: a contended burst
+ * split by weight, a controller killed mid-burst, a node deleted under its pods, a pod that never
+ * fits. Two amd64 and two arm64 KWOK nodes of 4 CPUs each.
+ */
+@ExtendWith(KubernetesControlPlane.class)
+@Nodes(kwok = "amd64=2,arm64=2")
+class MuSchedulerIT {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(120);
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void installTheCrd(Cluster cluster) throws IOException {
+        cluster.kubectl("apply", "-f", KubernetesControlPlane.repositoryRoot().resolve("deploy/crds/functions.muserving.dev-v1.yml").toString());
+        cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/functions.muserving.dev");
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    }
+
+    @AfterAll
+    static void closeTheClient() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private static String namespace(String purpose) {
+        String ns = "mu-sched-" + purpose + "-" + Long.toString(System.nanoTime(), 36);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        return ns;
+    }
+
+    /** A Function of whole-CPU pods (975m + the queue-proxy's 25m). */
+    private static Function function(String ns, String name, int replicas, double weight, String architectures) {
+        return client.getKubernetesSerialization().unmarshal("""
+                apiVersion: muserving.dev/v1alpha1
+                kind: Function
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  image: registry.example/%s:1
+                  architectures: %s
+                  resources: {cpu: 975m, memory: 128Mi}
+                  scale: {min: %d, initial: %d}
+                  weight: %s
+                """.formatted(name, ns, name, architectures, replicas, replicas, weight), Function.class);
+    }
+
+    private static Function get(String ns, String name) {
+        return client.resources(Function.class).inNamespace(ns).withName(name).get();
+    }
+
+    private static Optional<Condition> condition(Function fn, String type) {
+        return fn == null || fn.getStatus() == null || fn.getStatus().conditions == null ? Optional.empty()
+                : fn.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private static List<Pod> pods(String ns, Predicate<Pod> which) {
+        return client.pods().inNamespace(ns).list().getItems().stream().filter(which).toList();
+    }
+
+    private static boolean bound(Pod pod) {
+        return pod.getSpec().getNodeName() != null && pod.getMetadata().getDeletionTimestamp() == null;
+    }
+
+    private static void assertNoNodeOverbooked() {
+        Map<String, BigDecimal> cpu = new HashMap<>();
+        for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
+            if (pod.getSpec().getNodeName() != null) {
+                pod.getSpec().getContainers().forEach(c -> {
+                    Quantity q = c.getResources() == null || c.getResources().getRequests() == null ? null : c.getResources().getRequests().get("cpu");
+                    cpu.merge(pod.getSpec().getNodeName(), q == null ? BigDecimal.ZERO : q.getNumericalAmount(), BigDecimal::add);
+                });
+            }
+        }
+        for (Node node : client.nodes().list().getItems()) {
+            BigDecimal allocatable = node.getStatus().getAllocatable().get("cpu").getNumericalAmount();
+            assertThat(cpu.getOrDefault(node.getMetadata().getName(), BigDecimal.ZERO)).as(node.getMetadata().getName())
+                    .isLessThanOrEqualTo(allocatable);
+        }
+    }
+
+    @Test
+    void aBurstOfTwoFunctionsUnderContentionIsSplitByTheirWeights(Cluster cluster) {
+        String ns = namespace("share");
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "sched-share", Map.of()).awaitLeading()) {
+            // 8 whole CPUs on the two amd64 nodes; each wants 6. Weighted max-min (weights 1 and 3):
+            // light gets 2 (2/6 = 0.33 per unit of weight), heavy 6 (6/6 / 3 = 0.33), as SchedulingRoundTest works out
+            client.resource(function(ns, "light", 6, 1, "[amd64]")).create();
+            client.resource(function(ns, "heavy", 6, 3, "[amd64]")).create();
+
+            await("the split").atMost(CONVERGE).until(() -> {
+                Function light = get(ns, "light");
+                Function heavy = get(ns, "heavy");
+                return light.getStatus() != null && heavy.getStatus() != null && light.getStatus().replicas != null
+                        && heavy.getStatus().replicas != null && light.getStatus().replicas.ready == 2 && heavy.getStatus().replicas.ready == 6;
+            });
+            Function light = get(ns, "light");
+            assertThat(light.getStatus().replicas.desired).isEqualTo(6);
+            assertThat(light.getStatus().replicas.allocated).isEqualTo(2);
+            Condition scheduled = condition(light, "Scheduled").orElseThrow();
+            assertThat(scheduled.getStatus()).isEqualTo("False");
+            assertThat(scheduled.getReason()).isEqualTo("Contention");
+            assertThat(scheduled.getMessage()).contains("placed 2 of 6", "weighted fair share (weight 1)", ns + "/heavy 6 of 6 (weight 3)");
+            assertThat(condition(light, "Ready").orElseThrow().getStatus()).isEqualTo("True");
+            // columns: NAME AGE READY ALLOCATED DESIRED SERVING URL
+            assertThat(cluster.kubectl("-n", ns, "get", "fn", "light")).containsPattern("light\\s+\\S+\\s+True\\s+2\\s+6\\s+2\\s");
+            await().atMost(CONVERGE).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                    .anyMatch(e -> "light".equals(e.getInvolvedObject().getName()) && "Contention".equals(e.getReason())));
+            // the pods that could not fit were never created: nothing of light waits
+            assertThat(pods(ns, p -> p.getSpec().getNodeName() == null)).isEmpty();
+            assertThat(client.apps().deployments().inNamespace(ns).withName("light-amd64").get().getSpec().getReplicas()).isEqualTo(2);
+            assertNoNodeOverbooked();
+        } finally {
+            client.namespaces().withName(ns).delete();
+        }
+    }
+
+    @Test
+    void aControllerKilledMidBurstDoubleBooksNothing(Cluster cluster) {
+        String ns = namespace("restart");
+        OperatorProcess first = OperatorProcess.start(cluster, "sched-restart", Map.of()).awaitLeading();
+        try {
+            client.resource(function(ns, "burst", 14, 1, "[amd64, arm64]")).create();
+            await("some pods bound").atMost(CONVERGE).until(() -> pods(ns, MuSchedulerIT::bound).size() >= 2);
+            first.kill();
+            try (OperatorProcess second = OperatorProcess.start(cluster, "sched-restart", Map.of()).awaitLeading()) {
+                await("every pod bound").atMost(CONVERGE).until(() -> pods(ns, MuSchedulerIT::bound).size() == 14
+                        && pods(ns, p -> p.getSpec().getNodeName() == null).isEmpty());
+                assertNoNodeOverbooked();
+                assertThat(second.log()).doesNotContain("placement round failed");
+            }
+        } finally {
+            first.kill();
+            client.namespaces().withName(ns).delete();
+        }
+    }
+
+    @Test
+    void podsOfANodeDeletedUnderThemFindAnotherNode(Cluster cluster) {
+        String ns = namespace("node");
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "sched-node", Map.of()).awaitLeading()) {
+            client.resource(function(ns, "moving", 3, 1, "[arm64]")).create();
+            await("ready").atMost(CONVERGE).until(() -> condition(get(ns, "moving"), "Ready").map(c -> "True".equals(c.getStatus())).orElse(false)
+                    && get(ns, "moving").getStatus().replicas.ready == 3);
+            String node = pods(ns, MuSchedulerIT::bound).get(0).getSpec().getNodeName();
+            Node saved = client.nodes().withName(node).get();
+            client.nodes().withName(node).delete();
+            try {
+                // the pod garbage collector removes pods of a node that is gone; their replacements go to the other arm64 node
+                await("moved").atMost(Duration.ofSeconds(180)).until(() -> {
+                    List<Pod> running = pods(ns, MuSchedulerIT::bound);
+                    return running.size() == 3 && running.stream().noneMatch(p -> node.equals(p.getSpec().getNodeName()));
+                });
+                assertNoNodeOverbooked();
+            } finally {
+                client.resource(new NodeBuilder().withMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                        .withName(saved.getMetadata().getName()).withLabels(saved.getMetadata().getLabels())
+                        .withAnnotations(saved.getMetadata().getAnnotations()).build()).withStatus(saved.getStatus()).build()).create();
+            }
+        } finally {
+            client.namespaces().withName(ns).delete();
+        }
+    }
+
+    @Test
+    void aPodThatCanNeverFitIsToldWhyAndTheSchedulerGoesOn(Cluster cluster) {
+        String ns = namespace("never");
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "sched-never", Map.of()).awaitLeading()) {
+            client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("huge").endMetadata()
+                    .withNewSpec().withSchedulerName("mu-placement").addNewContainer().withName("app").withImage("registry.example/huge:1")
+                    .withNewResources().withRequests(Map.of("cpu", new Quantity("100"))).endResources().endContainer().endSpec()
+                    .build()).create();
+            await("told").atMost(CONVERGE).until(() -> {
+                Pod pod = client.pods().inNamespace(ns).withName("huge").get();
+                return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()));
+            });
+            PodCondition why = client.pods().inNamespace(ns).withName("huge").get().getStatus().getConditions().stream()
+                    .filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElseThrow();
+            assertThat(why.getReason()).isEqualTo("Unschedulable");
+            assertThat(why.getMessage()).startsWith("0/4 nodes are available: 4 Insufficient cpu");
+            await().atMost(CONVERGE).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                    .anyMatch(e -> "huge".equals(e.getInvolvedObject().getName()) && "FailedScheduling".equals(e.getReason())
+                            && "mu-placement".equals(e.getReportingComponent())));
+
+            client.resource(function(ns, "after", 2, 1, "[amd64, arm64]")).create();
+            await("the next Function is placed").atMost(CONVERGE).until(() -> condition(get(ns, "after"), "Ready")
+                    .map(c -> "True".equals(c.getStatus())).orElse(false));
+            assertThat(client.pods().inNamespace(ns).withName("huge").get().getSpec().getNodeName()).isNull();
+        } finally {
+            client.namespaces().withName(ns).delete();
+        }
+    }
+}

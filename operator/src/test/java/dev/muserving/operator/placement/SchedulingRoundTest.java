@@ -1,0 +1,136 @@
+package dev.muserving.operator.placement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.placement.policy.KubeSchedulerPlacement;
+import dev.muserving.placement.policy.MuPlacement;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class SchedulingRoundTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-02T00:00:00Z");
+    private final SchedulingRound round = new SchedulingRound(MuScheduler.NAME, new MuPlacement());
+
+    private static Node node(String name, String arch, String cpu, boolean ready) {
+        return new NodeBuilder().withNewMetadata().withName(name).withLabels(Map.of("kubernetes.io/arch", arch)).endMetadata()
+                .withNewSpec().endSpec()
+                .withNewStatus().withAllocatable(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("8Gi"), "pods", new Quantity("110")))
+                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus()
+                .build();
+    }
+
+    private static Pod pod(String function, int i, String arch, String cpu) {
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(function + "-" + arch + "-" + i).withNamespace("demo")
+                .withUid(function + "-" + arch + "-" + i).withLabels(Map.of(SchedulingRound.FUNCTION_LABEL, function)).endMetadata()
+                .withNewSpec().withSchedulerName(MuScheduler.NAME)
+                .addNewContainer().withName("function").withNewResources().withRequests(Map.of("cpu", new Quantity(cpu), "memory",
+                        new Quantity("128Mi"))).endResources().endContainer()
+                .endSpec();
+        if (arch != null) {
+            pod.editSpec().withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .addNewNodeSelectorTerm().addNewMatchExpression().withKey("kubernetes.io/arch").withOperator("In").withValues(arch)
+                    .endMatchExpression().endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity()
+                    .endAffinity().endSpec();
+        }
+        return pod.build();
+    }
+
+    private static SchedulingRound.Wanted wanted(String name, int desired, double weight, Set<Arch> archs) {
+        return new SchedulingRound.Wanted(new FunctionSpec("demo/" + name, 0, 1000, 128, archs, 1000, weight, 0, 0), desired);
+    }
+
+    @Test
+    void underContentionTheWeightedFairShareSplitsTheNodesAndTheRestWaitsSayingWhy() {
+        // two 4-core amd64 nodes: room for 8 one-core pods. a (weight 1) wants 6, b (weight 3) wants 6.
+        // weighted max-min: b's satisfaction per weight grows three times slower, so b is served first
+        // until a/1 = b/3 in pods over desired: a gets 2 (2/6 = 0.33), b gets 6 (6/6 = 1.0 >= 0.33 * 3).
+        List<Node> nodes = List.of(node("n1", "amd64", "4", true), node("n2", "amd64", "4", true));
+        List<Pod> pods = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            pods.add(pod("a", i, "amd64", "1"));
+            pods.add(pod("b", i, "amd64", "1"));
+        }
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(
+                new FunctionKey("demo", "a"), wanted("a", 6, 1, Set.of(Arch.AMD64)),
+                new FunctionKey("demo", "b"), wanted("b", 6, 3, Set.of(Arch.AMD64)));
+
+        SchedulingRound.Result result = round.run(nodes, pods, Map.of(), functions, NOW);
+
+        Map<String, Long> boundByFunction = result.binds().stream()
+                .collect(Collectors.groupingBy(b -> b.pod().substring(0, 1), Collectors.counting()));
+        assertThat(boundByFunction).containsEntry("a", 2L).containsEntry("b", 6L);
+        assertThat(result.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 2);
+        assertThat(result.allocations().get("demo/a").unplaced()).isEqualTo(4);
+        assertThat(result.allocations().get("demo/a").reason())
+                .isEqualTo("placed 2 of 6 (2 amd64): no room for the rest under the weighted fair share (weight 1); others: demo/b 6 of 6 (weight 3)");
+        assertThat(result.allocations().get("demo/b").unplaced()).isZero();
+        // no node takes more than it has
+        assertThat(result.binds().stream().collect(Collectors.groupingBy(SchedulingRound.Bind::node, Collectors.counting())).values())
+                .allMatch(n -> n <= 4);
+        String why = result.pendingWhy().get("a-amd64-5");
+        assertThat(why).startsWith("0/2 nodes are available: 2 Insufficient cpu. placed 2 of 6");
+        assertThat(result.pendingWhy()).hasSize(4);
+    }
+
+    @Test
+    void podsGoOnlyWhereTheirArchitectureTaintsAndReadinessAllow() {
+        Node tainted = new NodeBuilder(node("tainted", "amd64", "8", true)).editSpec().addNewTaint().withKey("dedicated").withValue("gpu")
+                .withEffect("NoSchedule").endTaint().endSpec().build();
+        Node cordoned = new NodeBuilder(node("cordoned", "amd64", "8", true)).editSpec().withUnschedulable(true).endSpec().build();
+        List<Node> nodes = List.of(node("arm", "arm64", "8", true), node("down", "amd64", "8", false), tainted, cordoned);
+        List<Pod> pods = List.of(pod("a", 0, "amd64", "1"), pod("b", 0, "arm64", "1"));
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(
+                new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64)),
+                new FunctionKey("demo", "b"), wanted("b", 1, 1, Set.of(Arch.ARM64)));
+
+        SchedulingRound.Result result = round.run(nodes, pods, Map.of(), functions, NOW);
+
+        assertThat(result.binds()).containsExactly(new SchedulingRound.Bind("demo", "b-arm64-0", "b-arm64-0", "arm"));
+        assertThat(result.pendingWhy().get("a-amd64-0")).startsWith("0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector,"
+                + " 1 node(s) had untolerated taint {dedicated: gpu}");
+    }
+
+    @Test
+    void assumedBindingsHoldTheirRoomAndBoundPodsOfOtherSchedulersCountToo() {
+        Node small = node("small", "amd64", "2", true);
+        Pod foreign = new PodBuilder(pod("x", 0, "amd64", "1")).editSpec().withSchedulerName("default-scheduler").withNodeName("small")
+                .endSpec().build();
+        Pod first = pod("a", 0, "amd64", "1");
+        Pod second = pod("a", 1, "amd64", "1");
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 2, 1, Set.of(Arch.AMD64)));
+
+        // the first pod's binding was sent and is not seen yet: the second finds the node full
+        SchedulingRound.Result result = round.run(List.of(small), List.of(foreign, first, second), Map.of("a-amd64-0", "small"), functions, NOW);
+
+        assertThat(result.binds()).isEmpty();
+        assertThat(result.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 1);
+        assertThat(result.pendingWhy()).containsOnlyKeys("a-amd64-1");
+    }
+
+    @Test
+    void knativesPlacementRunsBehindTheSameAdapter() {
+        SchedulingRound kubeScheduler = new SchedulingRound(MuScheduler.NAME, new KubeSchedulerPlacement(new SplittableRandom(1)));
+        List<Node> nodes = List.of(node("n1", "amd64", "4", true), node("n2", "arm64", "4", true));
+        List<Pod> pods = List.of(pod("a", 0, null, "1"), pod("a", 1, null, "1"));
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"),
+                wanted("a", 2, 1, Set.of(Arch.AMD64, Arch.ARM64)));
+        SchedulingRound.Result result = kubeScheduler.run(nodes, pods, Map.of(), functions, NOW);
+        assertThat(result.binds()).hasSize(2);
+        assertThat(result.pendingWhy()).isEmpty();
+    }
+}
