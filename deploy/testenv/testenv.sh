@@ -243,7 +243,7 @@ up() {
     wait_for "the node agent" 60 bash -c "grep -q 'serving nodes' '$RUN/node-agent.log' || ! kill -0 \$(awk '\$2 == \"node-agent\" {print \$1}' '$RUN/pids')"
     grep -q 'serving nodes' "$RUN/node-agent.log" || die "the node agent did not start: $(tail -5 "$RUN/node-agent.log")"
   fi
-  wait_for "the nodes" 60 bash -c "! '$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | grep -v ' Ready ' | grep -q . \
+  [ "$nodes" = none ] && [ -z "$process" ] || wait_for "the nodes" 60 bash -c "! '$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | grep -v ' Ready ' | grep -q . \
     && [ \$('$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | wc -l) -gt 0 ]"
   echo "$config" >"$RUN/config"
   say "up: Kubernetes $K8S_VERSION on https://127.0.0.1:$api_port, nodes $nodes${process:+, process nodes $process}$($scheduler && echo ", with kube-scheduler")"

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final List<String> MODULES = List.of("api/core", "api/crd", "activator-lb/routing", "activator-lb/dataplane",
-            "activator-lb/app", "autoscaler", "placement", "operator", "cli/sim", "cli/local", "cli/lbbench", "cli/app");
+            "activator-lb/app", "autoscaler", "placement", "operator", "cli/sim", "cli/local", "cli/lbbench", "cli/placementbench", "cli/app");
     private static JavaClasses product;
 
     @BeforeAll

@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -26,8 +28,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +59,14 @@ public final class MuScheduler implements AutoCloseable {
     /** An assumption the informer never confirms is dropped after this (the pod may have gone meanwhile). */
     private static final Duration ASSUME_TTL = Duration.ofSeconds(30);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
+    private static final int BIND_CONCURRENCY = 32;
 
     private final KubernetesClient client;
+    /**
+     * Bindings go through a client of their own: the shared one allows 5 requests at once to the
+     * API server, which would hold a burst of bindings to about 30 a second.
+     */
+    private final KubernetesClient binder;
     private final SchedulingRound round;
     private final ToIntFunction<Function> desired;
     private final Clock clock;
@@ -67,7 +77,14 @@ public final class MuScheduler implements AutoCloseable {
         return t;
     });
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
-    private final Map<String, String> told = new ConcurrentHashMap<>();
+    /** What each pending pod was last told, and when: said again only when it changes and not sooner than {@link #RETELL}. */
+    private final Map<String, Told> told = new ConcurrentHashMap<>();
+    /** Reports go out beside the rounds: a round never waits for the API server to take them. */
+    private final ExecutorService reports = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mu-placement-reports");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicBoolean roundQueued = new AtomicBoolean();
     private volatile Map<String, Allocation> allocations = Map.of();
     private volatile BiConsumer<FunctionKey, Allocation> onAllocation = (k, a) -> { };
@@ -80,11 +97,18 @@ public final class MuScheduler implements AutoCloseable {
 
     private record Assumed(String node, Instant at) {}
 
+    private record Told(String why, Instant at) {}
+
+    /** A pending pod's reason is written at most this often (kube-scheduler too backs off its retries). */
+    private static final Duration RETELL = Duration.ofSeconds(10);
+
     /**
      * @param desired the replicas a Function wants now (its spec's, until the autoscaler says)
      */
     public MuScheduler(KubernetesClient client, PlacementPolicy policy, ToIntFunction<Function> desired, Clock clock, String identity) {
         this.client = client;
+        this.binder = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withMaxConcurrentRequests(BIND_CONCURRENCY).withMaxConcurrentRequestsPerHost(BIND_CONCURRENCY).build()).build();
         this.round = new SchedulingRound(NAME, policy);
         this.desired = desired;
         this.clock = clock;
@@ -123,12 +147,44 @@ public final class MuScheduler implements AutoCloseable {
                 soon();
             }
         };
+        // a pod's own updates matter only while it waits for us, or when it stops holding room: a
+        // burst of bindings must not set off a round per binding
+        ResourceEventHandler<Pod> podEvents = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                if (waitingForUs(pod)) {
+                    soon();
+                }
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod after) {
+                if (waitingForUs(after) || after.getMetadata().getDeletionTimestamp() != null && before.getMetadata().getDeletionTimestamp() == null
+                        || !Objects.equals(phase(before), phase(after)) && ("Succeeded".equals(phase(after)) || "Failed".equals(phase(after)))) {
+                    soon();
+                }
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknown) {
+                soon();
+            }
+        };
         nodes = client.nodes().inform(cast(poke), 0);
-        pods = client.pods().inAnyNamespace().inform(cast(poke), 0);
+        pods = client.pods().inAnyNamespace().inform(podEvents, 0);
         functions = client.resources(Function.class).inAnyNamespace().inform(cast(poke), 0);
         informed = true;
         loop.scheduleWithFixedDelay(this::roundQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("%s: scheduling pods with schedulerName %s", identity, NAME);
+    }
+
+    private boolean waitingForUs(Pod pod) {
+        return NAME.equals(pod.getSpec().getSchedulerName()) && (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty())
+                && !assumed.containsKey(pod.getMetadata().getUid());
+    }
+
+    private static String phase(Pod pod) {
+        return pod.getStatus() == null ? null : pod.getStatus().getPhase();
     }
 
     @SuppressWarnings("unchecked")
@@ -191,11 +247,15 @@ public final class MuScheduler implements AutoCloseable {
         }
         result.pendingWhy().forEach((uid, why) -> {
             Pod pod = byUid.get(uid);
-            if (pod != null && !why.equals(told.put(uid, why))) {
-                unschedulable(pod, why, now);
+            Told said = told.get(uid);
+            if (pod != null && (said == null || !said.why().equals(why) && !now.isBefore(said.at().plus(RETELL)))) {
+                told.put(uid, new Told(why, now));
+                reports.execute(() -> unschedulable(pod, why, now));
             }
         });
         told.keySet().retainAll(byUid.keySet());
+        LOG.debugf("round: %d pods, %d pending left, %d bound now, %d ms", all.size(), result.pendingWhy().size(), result.binds().size(),
+                Duration.between(now, clock.instant()).toMillis());
     }
 
     /** POST pods/{name}/binding, as kube-scheduler binds; a refusal drops the assumption and the next round retries. */
@@ -203,11 +263,11 @@ public final class MuScheduler implements AutoCloseable {
         String body = client.getKubernetesSerialization().asJson(Map.of("apiVersion", "v1", "kind", "Binding",
                 "metadata", Map.of("name", bind.pod(), "namespace", bind.namespace(), "uid", bind.uid()),
                 "target", Map.of("apiVersion", "v1", "kind", "Node", "name", bind.node())));
-        HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
+        HttpRequest request = binder.getHttpClient().newHttpRequestBuilder()
                 .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + bind.namespace() + "/pods/" + bind.pod()
                         + "/binding")
                 .post("application/json", body).build();
-        client.getHttpClient().sendAsync(request, String.class).whenComplete((HttpResponse<String> response, Throwable error) -> {
+        binder.getHttpClient().sendAsync(request, String.class).whenComplete((HttpResponse<String> response, Throwable error) -> {
             if (error != null || response.code() >= 300) {
                 assumed.remove(bind.uid());
                 LOG.debugf("binding %s/%s to %s failed: %s", bind.namespace(), bind.pod(), bind.node(),
@@ -243,6 +303,8 @@ public final class MuScheduler implements AutoCloseable {
     @Override
     public synchronized void close() {
         loop.shutdownNow();
+        reports.shutdownNow();
+        binder.close();
         for (SharedIndexInformer<?> informer : Arrays.asList(nodes, pods, functions)) {
             if (informer != null) {
                 informer.close();

@@ -197,8 +197,11 @@ final class SchedulingRound {
         return new Result(allocations, binds, pendingWhy);
     }
 
+    /** A pod for this scheduler, unless scheduling gates still hold it back (as kube-scheduler waits for them). */
     private boolean ours(Pod pod) {
-        return schedulerName.equals(pod.getSpec().getSchedulerName());
+        boolean gated = pod.getSpec().getSchedulingGates() != null && !pod.getSpec().getSchedulingGates().isEmpty()
+                && (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty());
+        return schedulerName.equals(pod.getSpec().getSchedulerName()) && !gated;
     }
 
     private static boolean terminal(Pod pod) {

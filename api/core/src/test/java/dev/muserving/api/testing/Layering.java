@@ -39,8 +39,8 @@ public final class Layering {
                 .layer("api").definedBy(root + ".api..")
                 .layer("policies").definedBy(root + ".routing.policy..", root + ".autoscaler.policy..", root + ".placement.policy..")
                 .layer("adapters").definedBy(root + ".autoscaler.loop..", root + ".dataplane..", root + ".bench..", root + ".yaml..",
-                        root + ".local..", root + ".load..", root + ".emulate..", root + ".lbbench..", root + ".operator.model..",
-                        root + ".operator.reconciler..")
+                        root + ".local..", root + ".load..", root + ".emulate..", root + ".lbbench..", root + ".placementbench..",
+                        root + ".operator.model..", root + ".operator.reconciler..", root + ".operator.placement..")
                 .layer("apps").definedBy(root + ".cli..", root + ".operator.app..", root + ".activator.app..")
                 .whereLayer("apps").mayNotBeAccessedByAnyLayer()
                 .whereLayer("adapters").mayOnlyBeAccessedByLayers("adapters", "apps")
@@ -51,7 +51,7 @@ public final class Layering {
     public static ArchRule dataPlaneIsNotTheControllerOrTheCli(String root) {
         return noClasses().that().resideInAPackage(root + ".dataplane..")
                 .should().dependOnClassesThat().resideInAnyPackage(root + ".operator..", root + ".cli..", root + ".bench..",
-                        root + ".local..", root + ".lbbench..", root + ".emulate..", root + ".load..")
+                        root + ".local..", root + ".lbbench..", root + ".placementbench..", root + ".emulate..", root + ".load..")
                 .because("every invocation crosses the data plane; it must not carry the controller or the CLI");
     }
 

@@ -1,0 +1,57 @@
+package dev.muserving.cli;
+
+import dev.muserving.placementbench.PlacementBench;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mu placement-bench}: mu-placement against kube-scheduler on the test control plane. */
+@Command(
+        name = "placement-bench",
+        mixinStandardHelpOptions = true,
+        description = "Starts the test control plane (deploy/testenv, with kube-scheduler) on KWOK nodes of mixed architectures and sizes, "
+                + "creates the same pods of weighted functions once for mu-placement (the controller, run from operator/target) and "
+                + "once for kube-scheduler, more than the cluster holds, and measures throughput, creation-to-binding p99, fairness, "
+                + "fragmentation and wrong-architecture bindings. Writes placement-bench.json and prints a table (docs/placement.md).")
+final class PlacementBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--nodes", defaultValue = "500", description = "KWOK nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--pods", defaultValue = "5000", description = "Pods (default: ${DEFAULT-VALUE}).")
+    int pods;
+
+    @Option(names = "--functions", defaultValue = "50", description = "Functions the pods belong to (default: ${DEFAULT-VALUE}).")
+    int functions;
+
+    @Option(names = "--overload", defaultValue = "1.3", description = "Requested CPU over the cluster's (default: ${DEFAULT-VALUE}).")
+    double overload;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the workload (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--settle", defaultValue = "20s", converter = DurationConverter.class,
+            description = "A run ends when every pod is bound or none was for this long (default: ${DEFAULT-VALUE}).")
+    Duration settle;
+
+    @Option(names = "--schedulers", split = ",", description = "Schedulers to run (default: both): mu-placement, kube-scheduler.")
+    List<String> schedulers;
+
+    @Option(names = "--out", defaultValue = "bench-out/placement", description = "Directory for placement-bench.json (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        new PlacementBench(new PlacementBench.Options(nodes, pods, functions, overload, seed, settle, out,
+                schedulers == null ? PlacementBench.SCHEDULERS : schedulers), spec.commandLine().getErr()).run();
+        return 0;
+    }
+}
