@@ -14,10 +14,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "placement-bench",
         mixinStandardHelpOptions = true,
-        description = "Starts the test control plane (deploy/testenv, with kube-scheduler) on KWOK nodes of mixed architectures and sizes, "
-                + "creates the same pods of weighted functions once for mu-placement (the controller, run from operator/target) and "
-                + "once for kube-scheduler, more than the cluster holds, and measures throughput, creation-to-binding p99, fairness, "
-                + "fragmentation and wrong-architecture bindings. Writes placement-bench.json and prints a table (docs/placement.md).")
+        description = "Starts the test control plane (deploy/testenv, no scheduler) on KWOK nodes of mixed architectures and sizes, "
+                + "creates the same backlog of pods of weighted functions, more than the cluster holds, then starts a scheduler on it: "
+                + "mu-placement (the controller, run from operator/target), then kube-scheduler. Measures throughput, start-to-binding p99, "
+                + "fairness, fragmentation and wrong-architecture bindings. Writes placement-bench.json and prints a table (docs/placement.md).")
 final class PlacementBenchCommand implements Callable<Integer> {
 
     @Spec
@@ -45,13 +45,18 @@ final class PlacementBenchCommand implements Callable<Integer> {
     @Option(names = "--schedulers", split = ",", description = "Schedulers to run (default: both): mu-placement, kube-scheduler.")
     List<String> schedulers;
 
+    @Option(names = "--kube-scheduler-qps", defaultValue = "" + PlacementBench.KUBE_SCHEDULER_QPS,
+            description = "Requests per second kube-scheduler may send the API server, bindings included; burst twice that "
+                    + "(default: ${DEFAULT-VALUE}, kube-scheduler's own default).")
+    int kubeSchedulerQps;
+
     @Option(names = "--out", defaultValue = "bench-out/placement", description = "Directory for placement-bench.json (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         new PlacementBench(new PlacementBench.Options(nodes, pods, functions, overload, seed, settle, out,
-                schedulers == null ? PlacementBench.SCHEDULERS : schedulers), spec.commandLine().getErr()).run();
+                schedulers == null ? PlacementBench.SCHEDULERS : schedulers, kubeSchedulerQps), spec.commandLine().getErr()).run();
         return 0;
     }
 }

@@ -42,8 +42,16 @@ public final class PlacementBench {
 
     public static final List<String> SCHEDULERS = List.of("mu-placement", "kube-scheduler");
 
-    public record Options(int nodes, int pods, int functions, double overload, long seed, Duration settle, Path out, List<String> schedulers) {
+    /** kube-scheduler's own default client limit (--kube-api-qps; its burst is twice that). */
+    public static final int KUBE_SCHEDULER_QPS = 50;
+
+    /** @param kubeSchedulerQps the requests per second kube-scheduler may send the API server (its bindings among them) */
+    public record Options(int nodes, int pods, int functions, double overload, long seed, Duration settle, Path out, List<String> schedulers,
+            int kubeSchedulerQps) {
         public Options {
+            if (kubeSchedulerQps < 1) {
+                throw new BadInputException("--kube-scheduler-qps must be at least 1, got " + kubeSchedulerQps);
+            }
             if (nodes < 1 || pods < 1 || functions < 1 || functions > pods) {
                 throw new BadInputException("--nodes, --pods and --functions must be at least 1, and --functions at most --pods");
             }
@@ -85,7 +93,8 @@ public final class PlacementBench {
                         + workload.nodes().size() + " nodes");
                 results.put(scheduler, PlacementMetrics.of(scheduler, workload, runOnce(client, scheduler, workload,
                         () -> scheduler.equals("mu-placement") ? startOperator(operatorJar, kubeconfig, run) : startKubeScheduler(kubeconfig, run))));
-                say(scheduler + ": " + results.get(scheduler));
+                PlacementMetrics m = results.get(scheduler);
+                say(String.format(Locale.ROOT, "%s: %d of %d pods bound in %.1f s", scheduler, m.bound(), m.pods(), m.seconds()));
             }
         } finally {
             testenv(run, "down");
@@ -236,7 +245,8 @@ public final class PlacementBench {
     private Process startKubeScheduler(Path kubeconfig, Path run) throws IOException {
         Path binary = Path.of(kubectl()).resolveSibling("kube-scheduler");
         return new ProcessBuilder(binary.toString(), "--kubeconfig", kubeconfig.toString(), "--authentication-kubeconfig", kubeconfig.toString(),
-                "--authorization-kubeconfig", kubeconfig.toString(), "--bind-address", "127.0.0.1", "--secure-port", "0", "--leader-elect=false")
+                "--authorization-kubeconfig", kubeconfig.toString(), "--bind-address", "127.0.0.1", "--secure-port", "0", "--leader-elect=false",
+                "--kube-api-qps", Integer.toString(options.kubeSchedulerQps()), "--kube-api-burst", Integer.toString(2 * options.kubeSchedulerQps()))
                 .redirectErrorStream(true).redirectOutput(run.resolve("kube-scheduler.log").toFile()).start();
     }
 
@@ -278,20 +288,29 @@ public final class PlacementBench {
         ObjectNode root = json.createObjectNode();
         ObjectNode opts = root.putObject("options");
         opts.put("nodes", options.nodes()).put("pods", options.pods()).put("functions", options.functions())
-                .put("overload", options.overload()).put("seed", options.seed()).put("settleSeconds", options.settle().toSeconds());
+                .put("overload", options.overload()).put("seed", options.seed()).put("settleSeconds", options.settle().toSeconds())
+                .put("kubeSchedulerQps", options.kubeSchedulerQps());
         long cpu = workload.nodes().stream().mapToLong(PlacementWorkload.NodeShape::cpuMillis).sum();
         long demand = workload.groups().stream().mapToLong(g -> (long) g.cpuMillis() * g.replicas()).sum();
         opts.put("clusterCpuMillis", cpu).put("requestedCpuMillis", demand);
+        ObjectNode functions = root.putObject("functions");
+        Map<String, Double> fair = FairShare.of(workload);
+        for (PlacementWorkload.Group g : workload.groups()) {
+            ObjectNode f = functions.putObject(g.name());
+            f.put("weight", g.weight()).put("cpuMillis", g.cpuMillis()).put("memoryMiB", g.memoryMiB()).put("requested", g.replicas())
+                    .put("fairSatisfaction", Math.round(fair.get(g.name()) * 1000) / 1000.0);
+            g.architectures().stream().map(a -> a.label()).sorted().forEach(f.putArray("architectures")::add);
+        }
         ObjectNode schedulers = root.putObject("schedulers");
         results.forEach((name, m) -> schedulers.set(name, json.valueToTree(m)));
         Files.writeString(options.out().resolve("placement-bench.json"), json.writeValueAsString(root));
 
-        log.printf(Locale.ROOT, "%n%-15s %6s %8s %10s %9s %9s %7s %7s %7s %6s %6s %s%n", "scheduler", "bound", "pods/s", "binding/s",
-                "start ms", "p99 ms", "jain", "min", "min(w)", "frag.", "wrong", "by arch");
+        log.printf(Locale.ROOT, "%n%-15s %6s %8s %10s %9s %9s %6s %7s %7s %7s %6s %6s %s%n", "scheduler", "bound", "pods/s", "binding/s",
+                "start ms", "p99 ms", "cpu", "jain", "min/fair", "min", "frag.", "wrong", "by arch");
         for (PlacementMetrics m : results.values()) {
-            log.printf(Locale.ROOT, "%-15s %6d %8.1f %10.1f %9.0f %9.0f %7.3f %7.3f %7.3f %6.3f %6d %s%n", m.scheduler(), m.bound(),
-                    m.podsPerSecond(), m.bindingPodsPerSecond(), m.firstBindMs(), m.bindP99Ms(), m.jain(), m.minSatisfaction(),
-                    m.minWeightedShare(), m.fragmentation(), m.wrongArch(), m.byArch());
+            log.printf(Locale.ROOT, "%-15s %6d %8.1f %10.1f %9.0f %9.0f %6.3f %7.3f %7.3f %7.3f %6.3f %6d %s%n", m.scheduler(), m.bound(),
+                    m.podsPerSecond(), m.bindingPodsPerSecond(), m.firstBindMs(), m.bindP99Ms(), m.cpuAllocated(), m.jain(), m.minOfFair(),
+                    m.minSatisfaction(), m.fragmentation(), m.wrongArch(), m.byArch());
         }
         log.println("wrote " + options.out().resolve("placement-bench.json"));
         log.flush();

@@ -19,17 +19,21 @@ import java.util.TreeMap;
  *     once it runs
  * @param bindP99Ms the 99th percentile of the time from the scheduler's start to a pod's binding, as the
  *     bench saw both (the scheduler's own start-up included)
- * @param jain Jain's index over the functions' weighted shares (bound ÷ requested, divided by the
- *     weight over the mean weight): 1 when every function got the same share per unit of weight
- * @param minWeightedShare the worst-served function's weighted share
+ * @param cpuAllocated the CPU requested by the bound pods over the cluster's
+ * @param jain Jain's index over the functions' satisfaction (bound ÷ requested) each divided by its
+ *     weighted max-min fair satisfaction ({@link FairShare}, from the workload alone): 1 when every
+ *     function got its fair share, lower when some got more and others less
+ * @param minOfFair the worst-served function's satisfaction over its fair one
  * @param minSatisfaction the worst-served function's bound ÷ requested, weights not applied
  * @param fragmentation the share of the CPU left free that a median pod cannot use (on nodes where it
  *     no longer fits)
  * @param wrongArch pods bound to a node of an architecture they do not allow (must be 0)
+ * @param boundByFunction pods bound per function (the workload's functions are in the JSON beside it)
  */
 record PlacementMetrics(String scheduler, int pods, int bound, double seconds, double podsPerSecond, double firstBindMs,
         double bindingPodsPerSecond, double bindP50Ms, double bindP99Ms,
-        double jain, double minWeightedShare, double minSatisfaction, double fragmentation, int wrongArch, Map<String, Integer> byArch) {
+        double cpuAllocated, double jain, double minOfFair, double minSatisfaction, double fragmentation, int wrongArch, Map<String, Integer> byArch,
+        Map<String, Integer> boundByFunction) {
 
     /** One pod's fate: where it went (null if nowhere) and when, in the bench's clock. */
     record Binding(String group, String node, long createdNanos, long boundNanos) {}
@@ -71,17 +75,17 @@ record PlacementMetrics(String scheduler, int pods, int bound, double seconds, d
         int bound = latencies.size();
         double seconds = (last - first) / 1e9;
 
-        double meanWeight = workload.groups().stream().mapToDouble(PlacementWorkload.Group::weight).average().orElse(1);
+        Map<String, Double> fair = FairShare.of(workload);
         double sum = 0;
         double sumSquares = 0;
-        double minShare = Double.POSITIVE_INFINITY;
+        double minOfFair = Double.POSITIVE_INFINITY;
         double minSatisfaction = Double.POSITIVE_INFINITY;
         for (PlacementWorkload.Group g : workload.groups()) {
-            double satisfaction = boundByGroup.getOrDefault(g.name(), 0) / (double) g.replicas();
-            double share = satisfaction / (g.weight() / meanWeight);
-            sum += share;
-            sumSquares += share * share;
-            minShare = Math.min(minShare, share);
+            double satisfaction = g.replicas() == 0 ? 1 : boundByGroup.getOrDefault(g.name(), 0) / (double) g.replicas();
+            double ofFair = satisfaction / fair.get(g.name());
+            sum += ofFair;
+            sumSquares += ofFair * ofFair;
+            minOfFair = Math.min(minOfFair, ofFair);
             minSatisfaction = Math.min(minSatisfaction, satisfaction);
         }
         double jain = sumSquares == 0 ? 1 : sum * sum / (workload.groups().size() * sumSquares);
@@ -89,8 +93,12 @@ record PlacementMetrics(String scheduler, int pods, int bound, double seconds, d
         int[] median = medianPod(workload);
         long free = 0;
         long unusable = 0;
+        long capacity = 0;
+        long allocated = 0;
         for (PlacementWorkload.NodeShape node : workload.nodes()) {
             long[] u = used.getOrDefault(node.name(), new long[2]);
+            capacity += node.cpuMillis();
+            allocated += u[0];
             long freeCpu = Math.max(0, node.cpuMillis() - u[0]);
             long freeMemory = Math.max(0, node.memoryMiB() - u[1]);
             free += freeCpu;
@@ -104,9 +112,9 @@ record PlacementMetrics(String scheduler, int pods, int bound, double seconds, d
         double binding = (last - firstBind) / 1e9;
         return new PlacementMetrics(scheduler, pods.size(), bound, round(seconds), round(seconds > 0 ? bound / seconds : 0),
                 round((firstBind - first) / 1e6), round(binding > 0 ? (bound - 1) / binding : 0),
-                round(percentile(latencies, 0.5)), round(percentile(latencies, 0.99)), round3(jain),
-                round3(Double.isInfinite(minShare) ? 0 : minShare), round3(Double.isInfinite(minSatisfaction) ? 0 : minSatisfaction),
-                round3(free == 0 ? 0 : unusable / (double) free), wrongArch, byArch);
+                round(percentile(latencies, 0.5)), round(percentile(latencies, 0.99)),
+                round3(capacity == 0 ? 0 : allocated / (double) capacity), round3(jain), round3(Double.isInfinite(minOfFair) ? 0 : minOfFair), round3(Double.isInfinite(minSatisfaction) ? 0 : minSatisfaction),
+                round3(free == 0 ? 0 : unusable / (double) free), wrongArch, byArch, new TreeMap<>(boundByGroup));
     }
 
     private static int[] medianPod(PlacementWorkload workload) {

@@ -70,7 +70,10 @@ public class OperatorBeans {
         String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
         return new LeaderElectionConfiguration(lease.leaseName(), namespace,
                 lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity.name(),
-                new LeaderCallbacks(scheduler::start, leaseLoss::onStopLeading, leader -> { }), false);
+                new LeaderCallbacks(scheduler::start, () -> {
+                    scheduler.close(); // at once: a new leader may be binding already
+                    leaseLoss.onStopLeading();
+                }, leader -> { }), false);
     }
 
     /** This instance's name in the lease and on its Events: the same in both, worked out once. */

@@ -6,6 +6,7 @@ import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.api.v1alpha1.FunctionValidation;
 import dev.muserving.placement.policy.PlacementPolicy;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -30,13 +31,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 import org.jboss.logging.Logger;
 
@@ -55,17 +61,24 @@ public final class MuScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MuScheduler.class);
     /** Pods that arrive together are placed together: a round waits this long after the first of them. */
     private static final Duration BATCH = Duration.ofMillis(50);
-    private static final Duration PERIOD = Duration.ofSeconds(2);
-    /** An assumption the informer never confirms is dropped after this (the pod may have gone meanwhile). */
+    /**
+     * Events start the rounds; this one also comes when nothing happens, for what no event announces:
+     * an expired assumption, a reason due to be said again. A full round costs about 0.1 ms per pod,
+     * so it is not run more often than needed.
+     */
+    private static final Duration PERIOD = Duration.ofSeconds(5);
+    /** An answered binding the informer never confirms is dropped this long after the answer (the pod may have gone meanwhile). */
     private static final Duration ASSUME_TTL = Duration.ofSeconds(30);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
+    /**
+     * Bindings on their way at once. A round may bind thousands of pods; sent all at once they queue
+     * inside the API server and etcd, and the requests that keep this controller alive (its lease
+     * renewal) queue behind them: at 500 nodes and 5,000 pods the lease was lost that way.
+     */
     private static final int BIND_CONCURRENCY = 32;
 
     private final KubernetesClient client;
-    /**
-     * Bindings go through a client of their own: the shared one allows 5 requests at once to the
-     * API server, which would hold a burst of bindings to about 30 a second.
-     */
+    /** Bindings go through a client of their own, so a burst of them and the controller's other requests never share a queue. */
     private final KubernetesClient binder;
     private final SchedulingRound round;
     private final ToIntFunction<Function> desired;
@@ -86,6 +99,8 @@ public final class MuScheduler implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean roundQueued = new AtomicBoolean();
+    private final Queue<SchedulingRound.Bind> toBind = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger binding = new AtomicInteger();
     private volatile Map<String, Allocation> allocations = Map.of();
     private volatile BiConsumer<FunctionKey, Allocation> onAllocation = (k, a) -> { };
     private SharedIndexInformer<Node> nodes;
@@ -95,6 +110,7 @@ public final class MuScheduler implements AutoCloseable {
     /** No round before all three informers hold their objects: a pod not seen yet would look free room. */
     private volatile boolean informed;
 
+    /** @param at when the binding was answered; null while it is on its way (it never expires then) */
     private record Assumed(String node, Instant at) {}
 
     private record Told(String why, Instant at) {}
@@ -131,48 +147,14 @@ public final class MuScheduler implements AutoCloseable {
             return;
         }
         started = true;
-        ResourceEventHandler<Object> poke = new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Object o) {
-                soon();
-            }
-
-            @Override
-            public void onUpdate(Object before, Object after) {
-                soon();
-            }
-
-            @Override
-            public void onDelete(Object o, boolean unknown) {
-                soon();
-            }
-        };
-        // a pod's own updates matter only while it waits for us, or when it stops holding room: a
-        // burst of bindings must not set off a round per binding
-        ResourceEventHandler<Pod> podEvents = new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                if (waitingForUs(pod)) {
-                    soon();
-                }
-            }
-
-            @Override
-            public void onUpdate(Pod before, Pod after) {
-                if (waitingForUs(after) || after.getMetadata().getDeletionTimestamp() != null && before.getMetadata().getDeletionTimestamp() == null
-                        || !Objects.equals(phase(before), phase(after)) && ("Succeeded".equals(phase(after)) || "Failed".equals(phase(after)))) {
-                    soon();
-                }
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknown) {
-                soon();
-            }
-        };
-        nodes = client.nodes().inform(cast(poke), 0);
-        pods = client.pods().inAnyNamespace().inform(podEvents, 0);
-        functions = client.resources(Function.class).inAnyNamespace().inform(cast(poke), 0);
+        // Kubelets update every node for heartbeats, the operator its Functions' status, this
+        // scheduler its waiting pods' reasons, and a burst of bindings updates thousands of pods:
+        // none of that may set off a round each.
+        nodes = client.nodes().inform(rounds(node -> true, PodFacts::placementChanged), 0);
+        pods = client.pods().inAnyNamespace().inform(rounds(this::waitingForUs, this::startsWaitingOrFreesRoom), 0);
+        functions = client.resources(Function.class).inAnyNamespace().inform(rounds(function -> true,
+                (before, after) -> !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+                        || deleting(after) != deleting(before)), 0);
         informed = true;
         loop.scheduleWithFixedDelay(this::roundQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("%s: scheduling pods with schedulerName %s", identity, NAME);
@@ -183,13 +165,42 @@ public final class MuScheduler implements AutoCloseable {
                 && !assumed.containsKey(pod.getMetadata().getUid());
     }
 
+    private boolean startsWaitingOrFreesRoom(Pod before, Pod after) {
+        return waitingForUs(after) && !waitingForUs(before)
+                || deleting(after) && !deleting(before)
+                || !Objects.equals(phase(before), phase(after)) && ("Succeeded".equals(phase(after)) || "Failed".equals(phase(after)));
+    }
+
+    private static boolean deleting(HasMetadata resource) {
+        return resource.getMetadata().getDeletionTimestamp() != null;
+    }
+
     private static String phase(Pod pod) {
         return pod.getStatus() == null ? null : pod.getStatus().getPhase();
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> handler) {
-        return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
+    /** A round after every deletion, and after the additions and updates that can change a placement. */
+    private <T> ResourceEventHandler<T> rounds(Predicate<T> addMatters, BiPredicate<T, T> updateMatters) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T added) {
+                if (addMatters.test(added)) {
+                    soon();
+                }
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                if (updateMatters.test(before, after)) {
+                    soon();
+                }
+            }
+
+            @Override
+            public void onDelete(T deleted, boolean unknown) {
+                soon();
+            }
+        };
     }
 
     private void soon() {
@@ -218,14 +229,15 @@ public final class MuScheduler implements AutoCloseable {
         assumed.entrySet().removeIf(e -> {
             Pod pod = byUid.get(e.getKey());
             return pod == null || (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty())
-                    || e.getValue().at().plus(ASSUME_TTL).isBefore(now);
+                    || e.getValue().at() != null && e.getValue().at().plus(ASSUME_TTL).isBefore(now);
         });
         Map<FunctionKey, SchedulingRound.Wanted> wanted = new LinkedHashMap<>();
         for (Function function : functions.getStore().list()) {
             if (FunctionValidation.problems(function).isEmpty()) {
                 FunctionSpec spec = FunctionMapping.resolve(function).spec();
+                // a Function on its way out keeps the room its pods hold until they go, and claims no more
                 wanted.put(new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName()),
-                        new SchedulingRound.Wanted(spec, desired.applyAsInt(function)));
+                        new SchedulingRound.Wanted(spec, deleting(function) ? 0 : desired.applyAsInt(function)));
             }
         }
         Map<String, String> assumedNodes = new LinkedHashMap<>();
@@ -241,10 +253,11 @@ public final class MuScheduler implements AutoCloseable {
             }
         });
         for (SchedulingRound.Bind bind : result.binds()) {
-            assumed.put(bind.uid(), new Assumed(bind.node(), now));
+            assumed.put(bind.uid(), new Assumed(bind.node(), null));
             told.remove(bind.uid());
-            bind(bind);
+            toBind.add(bind);
         }
+        sendBindings();
         result.pendingWhy().forEach((uid, why) -> {
             Pod pod = byUid.get(uid);
             Told said = told.get(uid);
@@ -258,6 +271,24 @@ public final class MuScheduler implements AutoCloseable {
                 Duration.between(now, clock.instant()).toMillis());
     }
 
+    /** Sends queued bindings while fewer than {@link #BIND_CONCURRENCY} are on their way. */
+    private void sendBindings() {
+        while (!toBind.isEmpty()) {
+            int sending = binding.get();
+            if (sending >= BIND_CONCURRENCY) {
+                return;
+            }
+            if (binding.compareAndSet(sending, sending + 1)) {
+                SchedulingRound.Bind next = toBind.poll();
+                if (next == null) {
+                    binding.decrementAndGet();
+                } else {
+                    bind(next);
+                }
+            }
+        }
+    }
+
     /** POST pods/{name}/binding, as kube-scheduler binds; a refusal drops the assumption and the next round retries. */
     private void bind(SchedulingRound.Bind bind) {
         String body = client.getKubernetesSerialization().asJson(Map.of("apiVersion", "v1", "kind", "Binding",
@@ -268,7 +299,11 @@ public final class MuScheduler implements AutoCloseable {
                         + "/binding")
                 .post("application/json", body).build();
         binder.getHttpClient().sendAsync(request, String.class).whenComplete((HttpResponse<String> response, Throwable error) -> {
-            if (error != null || response.code() >= 300) {
+            binding.decrementAndGet();
+            sendBindings();
+            if (error == null && response.code() < 300) {
+                assumed.computeIfPresent(bind.uid(), (uid, a) -> new Assumed(a.node(), clock.instant()));
+            } else {
                 assumed.remove(bind.uid());
                 LOG.debugf("binding %s/%s to %s failed: %s", bind.namespace(), bind.pod(), bind.node(),
                         error != null ? error.getMessage() : response.code() + " " + response.body());
@@ -302,6 +337,7 @@ public final class MuScheduler implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        toBind.clear();
         loop.shutdownNow();
         reports.shutdownNow();
         binder.close();

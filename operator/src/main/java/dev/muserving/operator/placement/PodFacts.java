@@ -123,6 +123,22 @@ final class PodFacts {
         });
     }
 
+    /**
+     * Whether a node update can change a placement: its labels, taints, cordon, allocatable or
+     * readiness. Kubelets (and KWOK) update every node's status for heartbeats; those must not set
+     * off a round each.
+     */
+    static boolean placementChanged(Node before, Node after) {
+        return !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels())
+                || !Objects.equals(before.getSpec(), after.getSpec())
+                || !Objects.equals(allocatable(before), allocatable(after))
+                || !readyCondition(before).equals(readyCondition(after));
+    }
+
+    private static Map<String, Quantity> allocatable(Node node) {
+        return node.getStatus() == null ? null : node.getStatus().getAllocatable();
+    }
+
     static String readyCondition(Node node) {
         return node.getStatus() == null || node.getStatus().getConditions() == null ? "Unknown" : node.getStatus().getConditions()
                 .stream().filter(c -> "Ready".equals(c.getType())).map(NodeCondition::getStatus).findFirst().orElse("Unknown");

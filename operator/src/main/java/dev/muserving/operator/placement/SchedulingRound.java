@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,16 +71,18 @@ final class SchedulingRound {
 
         Map<String, List<Pod>> groups = new LinkedHashMap<>();
         Map<String, long[]> used = new HashMap<>();
+        Map<String, int[]> requestsOf = new HashMap<>(); // parsed once a round: quantities are slow to read
         for (Pod pod : pods) {
             if (terminal(pod)) {
                 continue;
             }
+            int[] requests = PodFacts.requests(pod);
+            requestsOf.put(pod.getMetadata().getUid(), requests);
             String node = nodeOf(pod, assumed);
             if (ours(pod)) {
                 groups.computeIfAbsent(group(pod), g -> new ArrayList<>()).add(pod);
             }
             if (node != null) {
-                int[] requests = PodFacts.requests(pod);
                 long[] sum = used.computeIfAbsent(node, n -> new long[2]);
                 sum[0] += requests[0];
                 sum[1] += requests[1];
@@ -94,7 +97,7 @@ final class SchedulingRound {
             Wanted wanted = functions.get(key(group));
             FunctionSpec spec = wanted != null ? wanted.spec() : specFromPods(group, members);
             if (!members.isEmpty()) {
-                int[] requests = PodFacts.requests(members.get(0)); // the pods' real requests, sidecar included
+                int[] requests = requestsOf.get(members.get(0).getMetadata().getUid()); // the pods' real requests, sidecar included
                 spec = new FunctionSpec(group, spec.containerConcurrency(), requests[0], requests[1], spec.architectures(), spec.sloP99Ms(),
                         spec.weight(), spec.minScale(), spec.maxScale(), spec.initialScale(), spec.scaleToZeroAfter());
             } else {
@@ -144,9 +147,11 @@ final class SchedulingRound {
             long[] sum = used.getOrDefault(node.getMetadata().getName(), new long[2]);
             free.put(node.getMetadata().getName(), new long[] {allocatable(node, "cpu", true) - sum[0], allocatable(node, "memory", false) - sum[1]});
         }
+        Map<String, List<Pod>> waiting = new HashMap<>();
+        groups.forEach((group, members) -> waiting.put(group, new ArrayList<>(members.stream()
+                .filter(p -> nodeOf(p, assumed) == null && p.getMetadata().getDeletionTimestamp() == null).toList())));
         Map<String, Map<Arch, Integer>> starts = new HashMap<>();
         List<Bind> binds = new ArrayList<>();
-        Set<String> bound = new HashSet<>();
         for (PlacementPlan.PodStart start : plan.starts()) {
             Node node = byName.get(start.node());
             if (node == null) {
@@ -154,13 +159,15 @@ final class SchedulingRound {
             }
             Arch arch = PodFacts.arch(node).orElseThrow();
             starts.computeIfAbsent(start.function(), g -> new EnumMap<>(Arch.class)).merge(arch, 1, Integer::sum);
-            for (Pod pod : groups.getOrDefault(start.function(), List.of())) {
-                if (nodeOf(pod, assumed) == null && pod.getMetadata().getDeletionTimestamp() == null && !bound.contains(pod.getMetadata().getUid())
-                        && PodFacts.allowedOn(pod, node) && fits(pod, free.get(start.node()))) {
-                    int[] requests = PodFacts.requests(pod);
-                    free.get(start.node())[0] -= requests[0];
-                    free.get(start.node())[1] -= requests[1];
-                    bound.add(pod.getMetadata().getUid());
+            List<Pod> candidates = waiting.getOrDefault(start.function(), List.of());
+            long[] room = free.get(start.node());
+            for (int i = 0; i < candidates.size(); i++) {
+                Pod pod = candidates.get(i);
+                int[] requests = requestsOf.get(pod.getMetadata().getUid());
+                if (room[0] >= requests[0] && room[1] >= requests[1] && PodFacts.allowedOn(pod, node)) {
+                    room[0] -= requests[0];
+                    room[1] -= requests[1];
+                    candidates.remove(i);
                     binds.add(new Bind(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), start.node()));
                     break;
                 }
@@ -185,13 +192,12 @@ final class SchedulingRound {
             allocations.put(group, new Allocation(wanted, byArch, unplaced, reason(group, wanted, byArch, unplaced, specs, desired, plan)));
         });
 
+        // why the rest waits: worked out once per function (its pods share one template), said for each pod
         Map<String, String> pendingWhy = new TreeMap<>();
-        groups.forEach((group, members) -> {
-            Allocation allocation = allocations.get(group);
-            for (Pod pod : members) {
-                if (nodeOf(pod, assumed) == null && pod.getMetadata().getDeletionTimestamp() == null && !bound.contains(pod.getMetadata().getUid())) {
-                    pendingWhy.put(pod.getMetadata().getUid(), why(pod, byName.values(), free, allocation));
-                }
+        waiting.forEach((group, left) -> {
+            if (!left.isEmpty()) {
+                String why = why(left.get(0), requestsOf.get(left.get(0).getMetadata().getUid()), byName.values(), free, allocations.get(group));
+                left.forEach(pod -> pendingWhy.put(pod.getMetadata().getUid(), why));
             }
         });
         return new Result(allocations, binds, pendingWhy);
@@ -268,11 +274,6 @@ final class SchedulingRound {
                 : amount.divide(MIB, 0, RoundingMode.FLOOR).longValue();
     }
 
-    private static boolean fits(Pod pod, long[] free) {
-        int[] requests = PodFacts.requests(pod);
-        return free != null && free[0] >= requests[0] && free[1] >= requests[1];
-    }
-
     private static String reason(String group, int wanted, Map<Arch, Integer> byArch, int unplaced, Map<String, FunctionSpec> specs,
             Map<String, Integer> desired, PlacementPlan plan) {
         String split = byArch.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((a, b) -> a + ", " + b).orElse("none");
@@ -297,7 +298,7 @@ final class SchedulingRound {
     }
 
     /** Why a pod stays pending, as kube-scheduler says it ("0/4 nodes are available: ..."), plus the fair share's word. */
-    private static String why(Pod pod, java.util.Collection<Node> nodes, Map<String, long[]> free, Allocation allocation) {
+    private static String why(Pod pod, int[] requests, Collection<Node> nodes, Map<String, long[]> free, Allocation allocation) {
         Map<String, Integer> counts = new TreeMap<>();
         int available = 0;
         for (Node node : nodes) {
@@ -306,7 +307,6 @@ final class SchedulingRound {
                 cause = PodFacts.untolerated(pod, node).map(t -> "node(s) had untolerated taint {" + t.getKey() + ": " + t.getValue() + "}")
                         .orElse("node(s) didn't match Pod's node affinity/selector");
             } else {
-                int[] requests = PodFacts.requests(pod);
                 long[] room = free.get(node.getMetadata().getName());
                 if (room[0] < requests[0]) {
                     cause = "Insufficient cpu";

@@ -8,6 +8,7 @@ import dev.muserving.api.PodPhase;
 import dev.muserving.api.PodPlacement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -125,7 +126,7 @@ public final class MuPlacement implements PlacementPolicy {
             List<Share> blocked = new ArrayList<>();
             while (!hungry.isEmpty()) {
                 Share share = hungry.poll();
-                int node = place(share, pool);
+                int node = place(share, pool, shares.values());
                 if (node < 0) {
                     blocked.add(share);
                     continue;
@@ -141,21 +142,41 @@ public final class MuPlacement implements PlacementPolicy {
 
     private enum Phase { KEEP_UP, MEET_SLO }
 
-    /** Binds one pod of the function to the best node of its most valuable architecture with room. */
-    private static int place(Share share, NodePool pool) {
+    /**
+     * Binds one pod of the function to the best node of its most valuable architecture with room.
+     * Between architectures of equal value (always, until service rates are measured), a function
+     * that may run on several goes where it leaves room for the functions confined to that
+     * architecture (their unmet wants); when none has such room, where the least is missing. Taking
+     * the first one regardless would fill it and starve the functions that can run only there while
+     * another architecture idles.
+     */
+    private static int place(Share share, NodePool pool, Collection<Share> shares) {
         FunctionSpec fn = share.spec;
         boolean cpuDominant = fn.cpuMillis() / 1000.0 >= fn.memoryMiB() / 2048.0;
+        boolean flexible = fn.architectures().size() > 1;
         int best = -1;
         double bestValue = 0;
+        boolean bestSpare = false;
+        long bestSlack = Long.MIN_VALUE;
         for (Arch arch : fn.architectures()) {
-            double value = share.value(arch);
-            if (value <= bestValue || !pool.hasNodes(arch)) {
+            if (!pool.hasNodes(arch)) {
                 continue;
             }
             int node = pool.bestFit(arch, fn.cpuMillis(), fn.memoryMiB(), cpuDominant);
-            if (node >= 0) {
+            if (node < 0) {
+                continue;
+            }
+            double value = share.value(arch);
+            long slack = pool.freeCpu(arch) - (flexible ? confinedWants(arch, shares) : 0);
+            boolean spare = slack >= fn.cpuMillis();
+            boolean tie = Math.abs(value - bestValue) <= 1e-9;
+            boolean better = best < 0 || value > bestValue + 1e-9
+                    || tie && (spare && !bestSpare || !spare && !bestSpare && slack > bestSlack);
+            if (better) {
                 best = node;
                 bestValue = value;
+                bestSpare = spare;
+                bestSlack = slack;
             }
         }
         if (best >= 0) {
@@ -163,6 +184,17 @@ public final class MuPlacement implements PlacementPolicy {
             share.allocated += bestValue;
         }
         return best;
+    }
+
+    /** The CPU that functions able to run only on this architecture still want in this phase. */
+    private static long confinedWants(Arch arch, Collection<Share> shares) {
+        long wants = 0;
+        for (Share other : shares) {
+            if (other.spec.architectures().size() == 1 && other.spec.architectures().contains(arch) && other.wantsMore()) {
+                wants += (long) Math.ceil(other.target - other.allocated - other.promised - 1e-9) * other.spec.cpuMillis();
+            }
+        }
+        return wants;
     }
 
     /**

@@ -25,6 +25,7 @@ final class NodePool {
     private final Map<String, Integer> index = new HashMap<>();
     private final Map<Arch, NavigableSet<Long>> byCpu = new EnumMap<>(Arch.class);
     private final Map<Arch, NavigableSet<Long>> byMem = new EnumMap<>(Arch.class);
+    private final long[] freeCpuByArch = new long[Arch.values().length];
 
     NodePool(List<NodeInfo> nodes, Map<String, long[]> allocated) {
         if (nodes.size() >= 1 << INDEX_BITS) {
@@ -43,6 +44,7 @@ final class NodePool {
             freeCpu[i] = Math.max(0, node.cpuMillis() - used[0]);
             freeMem[i] = Math.max(0, node.memoryMiB() - used[1]);
             index.put(node.name(), i);
+            freeCpuByArch[node.arch().ordinal()] += freeCpu[i];
             byCpu.get(node.arch()).add(key(freeCpu[i], i));
             byMem.get(node.arch()).add(key(freeMem[i], i));
         }
@@ -55,6 +57,11 @@ final class NodePool {
 
     Arch arch(int node) {
         return nodes.get(node).arch();
+    }
+
+    /** The CPU free on all nodes of the architecture together. */
+    long freeCpu(Arch arch) {
+        return freeCpuByArch[arch.ordinal()];
     }
 
     boolean hasNodes(Arch arch) {
@@ -84,6 +91,7 @@ final class NodePool {
         byMem.get(arch).remove(key(freeMem[node], node));
         freeCpu[node] -= cpu;
         freeMem[node] -= mem;
+        freeCpuByArch[arch.ordinal()] -= cpu;
         byCpu.get(arch).add(key(freeCpu[node], node));
         byMem.get(arch).add(key(freeMem[node], node));
     }

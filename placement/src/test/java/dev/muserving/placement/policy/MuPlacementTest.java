@@ -94,6 +94,21 @@ class MuPlacementTest {
     }
 
     @Test
+    void aFlexibleFunctionLeavesTheArchitectureOthersAreConfinedTo() {
+        // 4 CPUs of each; "both" may run anywhere and wants 4, "amdOnly" wants 4 on amd64. Rates
+        // unknown, so the architectures tie in value: "both" must take arm64, or amdOnly gets half.
+        NodeInfo amd = new NodeInfo("amd", Arch.AMD64, 4000, 8192);
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 4000, 8192);
+        FunctionSpec both = fn("both", 1000, 128, 1, Arch.AMD64, Arch.ARM64);
+        FunctionSpec amdOnly = fn("amdOnly", 1000, 128, 1, Arch.AMD64);
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of()),
+                List.of(want(both, 4, Map.of()), want(amdOnly, 4, Map.of())), T0);
+        assertThat(plan.starts()).filteredOn(s -> s.function().equals("both")).extracting(PlacementPlan.PodStart::node).containsOnly("arm");
+        assertThat(startsByFunction(plan)).containsExactlyInAnyOrderEntriesOf(Map.of("both", 4L, "amdOnly", 4L));
+        assertThat(plan.unplaced()).isEmpty();
+    }
+
+    @Test
     void bestFitFillsTheTightestNodeFirst() {
         NodeInfo roomy = new NodeInfo("roomy", Arch.AMD64, 8000, 16384);
         NodeInfo tight = new NodeInfo("tight", Arch.AMD64, 8000, 16384);
