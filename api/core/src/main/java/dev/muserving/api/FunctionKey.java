@@ -10,6 +10,15 @@ public record FunctionKey(String namespace, String name) {
         Objects.requireNonNull(name, "name");
     }
 
+    /** The key {@link #toString()} wrote: {@code <namespace>/<name>}. */
+    public static FunctionKey parse(String key) {
+        int slash = key.indexOf('/');
+        if (slash <= 0 || slash == key.length() - 1 || key.indexOf('/', slash + 1) >= 0) {
+            throw new IllegalArgumentException("'" + key + "' is not <namespace>/<name>");
+        }
+        return new FunctionKey(key.substring(0, slash), key.substring(slash + 1));
+    }
+
     @Override
     public String toString() {
         return namespace + "/" + name;

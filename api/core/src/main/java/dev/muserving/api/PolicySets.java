@@ -41,6 +41,16 @@ public final class PolicySets {
         return List.copyOf(BY_NAME.keySet());
     }
 
+    /** Every routing policy some system uses: what a Function may ask for by name. */
+    public static List<String> routingNames() {
+        return BY_NAME.values().stream().map(PolicySet::routing).distinct().toList();
+    }
+
+    /** Every autoscaling policy some system uses: what a Function may ask for by name. */
+    public static List<String> autoscalingNames() {
+        return BY_NAME.values().stream().map(PolicySet::autoscaling).distinct().toList();
+    }
+
     public static Optional<PolicySet> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }

@@ -49,6 +49,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     private final BurstMemory burstMemory;
     private boolean seenTraffic;
     private Instant lastArrival;
+    /** When the first decision was asked for: a function nobody has called is idle since then. */
+    private Instant firstDecision;
     private int buffered;
     private double concurrency;
 
@@ -97,6 +99,17 @@ public final class MuAutoscaler implements AutoscalingPolicy {
 
     @Override
     public ScalingDecision decide(ReplicaCounts replicas, Instant now) {
+        if (firstDecision == null) {
+            firstDecision = now;
+        }
+        if (!seenTraffic && buffered == 0 && !isIdle(now) && function.startingReplicas() > 0) {
+            // As Knative's initial scale: what the function starts with stays until it has gone
+            // unused for scaleToZeroAfter, rather than going at the first tick with no traffic; none
+            // of it is required, so under contention placement gives the room to functions in use.
+            return new ScalingDecision(function.startingReplicas(), function.minScale(), String.format(Locale.ROOT,
+                    "no request yet: the initial %d held until %ds without one", function.startingReplicas(),
+                    function.scaleToZeroAfter().toSeconds()));
+        }
         if (isIdle(now)) {
             recentNeeds.clear();
             int floor = function.clampReplicas(0);
@@ -125,8 +138,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     }
 
     private boolean isIdle(Instant now) {
-        return buffered == 0 && lastArrival != null
-                && Duration.between(lastArrival, now).compareTo(function.scaleToZeroAfter()) >= 0;
+        Instant since = lastArrival != null ? lastArrival : firstDecision;
+        return buffered == 0 && since != null && Duration.between(since, now).compareTo(function.scaleToZeroAfter()) >= 0;
     }
 
     /** @param keepUp the pods that serve the predicted rate at 90 % utilisation, without SLO headroom */

@@ -197,4 +197,27 @@ class MuAutoscalerTest {
         assertThat(decision.desiredReplicas()).isBetween(6, 12);
         assertThat(decision.reason()).contains("SLO out of reach");
     }
+
+    @Test
+    void theInitialScaleIsHeldUntilTheFunctionHasGoneUnusedForScaleToZeroAfter() {
+        FunctionSpec initialThree = new FunctionSpec("f", 1, 500, 256, Set.of(Arch.AMD64), 300, 1, 0, 0, 3, Duration.ofSeconds(30));
+        MuAutoscaler autoscaler = new MuAutoscaler(initialThree, CONFIG);
+        ScalingDecision first = decide(autoscaler);
+        assertThat(first.desiredReplicas()).isEqualTo(3);
+        assertThat(first.requiredReplicas()).isZero(); // placement may give the room to functions in use
+        assertThat(first.reason()).isEqualTo("no request yet: the initial 3 held until 30s without one");
+        feed(autoscaler, 29, 0, List.of(), 0);
+        assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(3);
+        feed(autoscaler, 1, 0, List.of(), 0);
+        assertThat(decide(autoscaler).desiredReplicas()).isZero();
+    }
+
+    @Test
+    void aFirstRequestEndsTheHoldAndTheFunctionIsSizedByItsTraffic() {
+        FunctionSpec initialThree = new FunctionSpec("f", 1, 500, 256, Set.of(Arch.AMD64), 300, 1, 0, 0, 3, Duration.ofSeconds(30));
+        MuAutoscaler autoscaler = new MuAutoscaler(initialThree, CONFIG);
+        decide(autoscaler);
+        feed(autoscaler, 10, 1, pods(20, 8), 0);
+        assertThat(decide(autoscaler).reason()).startsWith("predicted");
+    }
 }

@@ -1,6 +1,6 @@
 package dev.muserving.operator.app;
 
-import dev.muserving.api.v1alpha1.FunctionMapping;
+import dev.muserving.operator.autoscaling.FunctionAutoscaler;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.OperatorSettings;
 import dev.muserving.operator.model.ReplicaSource;
@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,22 +32,38 @@ public class OperatorBeans {
 
     /**
      * The scheduler of pods with {@code schedulerName: mu-placement}; it starts when this instance
-     * leads. Until the autoscaler runs in the controller, each Function wants its spec's initial scale.
+     * leads, and places what the autoscaler decides.
      */
     @Produces
     @Singleton
-    MuScheduler scheduler(KubernetesClient client, OperatorConfig config, Clock clock, Identity identity) {
+    MuScheduler scheduler(KubernetesClient client, OperatorConfig config, Clock clock, Identity identity, FunctionAutoscaler autoscaler) {
         PlacementPolicy policy = PlacementPolicies.byName(config.placement()).orElseThrow(() -> new IllegalArgumentException(
                 "mu.operator.placement must be one of " + PlacementPolicies.names() + ", got '" + config.placement() + "'"))
                 .create(RandomGeneratorFactory.of("L64X128MixRandom").create(1));
-        return new MuScheduler(client, policy, fn -> FunctionMapping.resolve(fn).spec().startingReplicas(), clock, identity.name());
+        return new MuScheduler(client, policy, fn -> autoscaler.desire(fn).replicas(), clock, identity.name());
     }
 
-    /** Placement's allocation per architecture sizes the Deployments. */
+    /**
+     * The autoscaler sees the Functions and their pods through the scheduler's informers, and has it
+     * place again when a count changes. (The scheduler is looked up when first used: each needs the other.)
+     */
     @Produces
     @Singleton
-    ReplicaSource replicas(MuScheduler scheduler) {
-        return new PlacedReplicas(scheduler);
+    FunctionAutoscaler autoscaler(OperatorConfig config, Provider<MuScheduler> scheduler) {
+        try {
+            FunctionAutoscaler.factory(config.autoscaler());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mu.operator.autoscaler: " + e.getMessage());
+        }
+        return new FunctionAutoscaler(config.autoscaler(), () -> scheduler.get().functions(), key -> scheduler.get().replicas(key),
+                () -> scheduler.get().reschedule());
+    }
+
+    /** Placement's allocation per architecture of what the autoscaler wants sizes the Deployments. */
+    @Produces
+    @Singleton
+    ReplicaSource replicas(MuScheduler scheduler, FunctionAutoscaler autoscaler) {
+        return new PlacedReplicas(scheduler, autoscaler);
     }
 
     @Produces
@@ -65,13 +82,17 @@ public class OperatorBeans {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElection(OperatorConfig config, Identity identity, KubernetesClient client, LeaseLoss leaseLoss,
-            MuScheduler scheduler) {
+            MuScheduler scheduler, MetricStreamEndpoint stream) {
         OperatorConfig.LeaderElection lease = config.leaderElection();
         String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
         return new LeaderElectionConfiguration(lease.leaseName(), namespace,
                 lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity.name(),
-                new LeaderCallbacks(scheduler::start, () -> {
+                new LeaderCallbacks(() -> {
+                    scheduler.start();
+                    stream.start();
+                }, () -> {
                     scheduler.close(); // at once: a new leader may be binding already
+                    stream.stop();
                     leaseLoss.onStopLeading();
                 }, leader -> { }), false);
     }

@@ -30,6 +30,17 @@ public interface OperatorConfig {
     @WithDefault("mu")
     String placement();
 
+    /**
+     * The autoscaling policy of Functions without the {@code autoscaling.muserving.dev/class}
+     * annotation: {@code mu} (Mu's predictive SLO autoscaler) or {@code knative} (the KPA).
+     */
+    @WithDefault("mu")
+    String autoscaler();
+
+    /** How often the autoscaler decides for every Function (Knative's tick is 2 s). */
+    @WithDefault("2s")
+    Duration autoscalerTick();
+
     /** This instance's name in the lease and on Events; the pod name in a cluster. Default: host name and process id. */
     Optional<String> identity();
 

@@ -3,6 +3,7 @@ package dev.muserving.operator.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

@@ -4,6 +4,7 @@ import dev.muserving.api.Arch;
 import dev.muserving.api.QueueProxyContract;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionMapping;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.ResolvedFunction;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
@@ -36,6 +37,8 @@ public final class FunctionWorkloadModel {
     /** The queue-proxy's ports, as Knative's: traffic 8012, admin (readiness, metrics) 8022. */
     public static final int QUEUE_PORT = QueueProxyContract.DEFAULT_PORT;
     public static final int ADMIN_PORT = QueueProxyContract.DEFAULT_ADMIN_PORT;
+    /** The queue-proxy's port in the pod, which the Service targets. */
+    private static final String QUEUE_PORT_NAME = "http";
     /** What the sidecar itself asks for: it forwards, it does not compute. */
     static final Map<String, Quantity> QUEUE_PROXY_REQUESTS = Map.of("cpu", new Quantity("25m"), "memory", new Quantity("48Mi"));
     /** The non-root user the containers run as unless their image says otherwise. */
@@ -95,7 +98,7 @@ public final class FunctionWorkloadModel {
                 .endMetadata()
                 .withNewSpec()
                     .withSelector(FunctionNames.functionLabels(function))
-                    .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
+                    .addNewPort().withName(FunctionNames.SERVICE_PORT).withPort(80).withTargetPort(new IntOrString(QUEUE_PORT_NAME)).endPort()
                 .endSpec()
                 .build();
     }
@@ -125,7 +128,7 @@ public final class FunctionWorkloadModel {
         return new ContainerBuilder()
                 .withName(FunctionNames.QUEUE_PROXY_CONTAINER)
                 .withImage(settings.queueProxyImage())
-                .addNewPort().withName("http").withContainerPort(QUEUE_PORT).endPort()
+                .addNewPort().withName(QUEUE_PORT_NAME).withContainerPort(QUEUE_PORT).endPort()
                 .addNewPort().withName("admin").withContainerPort(ADMIN_PORT).endPort()
                 .withEnv(
                         env(QueueProxyContract.PORT, Integer.toString(QUEUE_PORT)),

@@ -2,12 +2,14 @@ package dev.muserving.operator.placement;
 
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionMapping;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionValidation;
 import dev.muserving.placement.policy.PlacementPolicy;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -119,7 +121,7 @@ public final class MuScheduler implements AutoCloseable {
     private static final Duration RETELL = Duration.ofSeconds(10);
 
     /**
-     * @param desired the replicas a Function wants now (its spec's, until the autoscaler says)
+     * @param desired the replicas a Function wants now: the autoscaler's decision
      */
     public MuScheduler(KubernetesClient client, PlacementPolicy policy, ToIntFunction<Function> desired, Clock clock, String identity) {
         this.client = client;
@@ -129,6 +131,42 @@ public final class MuScheduler implements AutoCloseable {
         this.desired = desired;
         this.clock = clock;
         this.identity = identity;
+    }
+
+    /** Places again soon: what some Function wants has changed. */
+    public void reschedule() {
+        if (informed) {
+            soon();
+        }
+    }
+
+    /** The Functions there are, as this scheduler's informer holds them; none before it starts. */
+    public List<Function> functions() {
+        return informed ? functions.getStore().list() : List.of();
+    }
+
+    /** A Function's pods by phase, from this scheduler's informer: what the autoscaler decides on. */
+    public ReplicaCounts replicas(FunctionKey function) {
+        if (!informed) {
+            return ReplicaCounts.NONE;
+        }
+        int ready = 0;
+        int starting = 0;
+        int pending = 0;
+        for (Pod pod : pods.getStore().list()) {
+            if (!function.namespace().equals(pod.getMetadata().getNamespace()) || deleting(pod) || pod.getMetadata().getLabels() == null
+                    || !function.name().equals(pod.getMetadata().getLabels().get(FunctionNames.FUNCTION_LABEL))) {
+                continue;
+            }
+            if (PodFacts.ready(pod)) {
+                ready++;
+            } else if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
+                starting++;
+            } else {
+                pending++;
+            }
+        }
+        return new ReplicaCounts(ready, starting, pending);
     }
 
     /** Told each Function's allocation when it changes. */

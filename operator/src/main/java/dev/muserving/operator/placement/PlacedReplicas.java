@@ -4,37 +4,43 @@ import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionMapping;
+import dev.muserving.operator.model.DesiredReplicas;
 import dev.muserving.operator.model.ReplicaPlan;
 import dev.muserving.operator.model.ReplicaSource;
 import dev.muserving.operator.model.SpecReplicas;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The replicas placement gives a Function, per architecture: the Deployments run exactly the pods
  * {@link MuScheduler} has room for, so a pod that could never fit is never created. Until the
- * scheduler's first round has seen the Function, the spec's even split stands in.
+ * scheduler's first round has seen the Function, what it wants is split evenly in its stead.
  */
 public final class PlacedReplicas implements ReplicaSource {
 
     private final MuScheduler scheduler;
-    private final SpecReplicas spec = new SpecReplicas();
+    private final DesiredReplicas desired;
 
-    public PlacedReplicas(MuScheduler scheduler) {
+    /** @param desired what each Function wants before placement: the autoscaler's decision */
+    public PlacedReplicas(MuScheduler scheduler, DesiredReplicas desired) {
         this.scheduler = scheduler;
+        this.desired = desired;
     }
 
     @Override
     public ReplicaPlan plan(Function function) {
         Optional<Allocation> placed = scheduler.allocation(
                 new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName()));
-        ReplicaPlan wanted = spec.plan(function);
+        DesiredReplicas.Desire wanted = desired.desire(function);
+        Set<Arch> architectures = FunctionMapping.resolve(function).spec().architectures();
         if (placed.isEmpty()) {
-            return new ReplicaPlan(wanted.byArch(), wanted.desired(), wanted.reason() + "; placement has not run yet");
+            return new ReplicaPlan(SpecReplicas.split(wanted.replicas(), architectures), wanted.replicas(),
+                    wanted.reason() + "; placement has not run yet");
         }
         Map<Arch, Integer> byArch = new EnumMap<>(Arch.class);
-        FunctionMapping.resolve(function).spec().architectures().forEach(a -> byArch.put(a, placed.get().byArch().getOrDefault(a, 0)));
+        architectures.forEach(a -> byArch.put(a, placed.get().byArch().getOrDefault(a, 0)));
         return new ReplicaPlan(byArch, placed.get().desired(), wanted.reason() + "; " + placed.get().reason());
     }
 }

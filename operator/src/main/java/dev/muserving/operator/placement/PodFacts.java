@@ -57,6 +57,12 @@ final class PodFacts {
         return allowed;
     }
 
+    /** A pod serves: its Ready condition is True. */
+    static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
     /** A node takes new pods: Ready, not cordoned, of an architecture Mu knows. */
     static boolean schedulable(Node node) {
         boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus().getConditions().stream()

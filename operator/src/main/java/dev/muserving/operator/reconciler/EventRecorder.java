@@ -2,7 +2,7 @@ package dev.muserving.operator.reconciler;
 
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.operator.model.FunctionEvent;
-import dev.muserving.operator.model.FunctionNames;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;

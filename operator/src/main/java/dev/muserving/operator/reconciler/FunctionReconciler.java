@@ -4,7 +4,7 @@ import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import dev.muserving.api.v1alpha1.FunctionValidation;
 import dev.muserving.operator.model.FunctionEvents;
-import dev.muserving.operator.model.FunctionNames;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.operator.model.FunctionStatusAggregator;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.ReplicaPlan;

@@ -1,7 +1,7 @@
 package dev.muserving.operator.reconciler;
 
 import dev.muserving.api.v1alpha1.Function;
-import dev.muserving.operator.model.FunctionNames;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -1,11 +1,16 @@
 package dev.muserving.activator.app;
 
+import dev.muserving.activator.kubernetes.KubernetesEndpointSource;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
+import dev.muserving.dataplane.activator.DemandSignal;
 import dev.muserving.dataplane.activator.EndpointSource;
 import dev.muserving.dataplane.activator.FileEndpointSource;
-import dev.muserving.dataplane.activator.FunctionRoute;
+import dev.muserving.dataplane.activator.MetricSink;
+import dev.muserving.dataplane.stream.MetricStreamClient;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,20 +19,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the activator-lb on Quarkus' Vert.x with the app's settings, the file of endpoints, the
- * metric stream and the in-process autoscaler; serves {@code /metrics} and {@code /ready} on the
- * admin port; drains on shutdown.
+ * Starts the activator-lb on Quarkus' Vert.x with the app's settings: functions and pods from the
+ * Kubernetes API (or a file, without a cluster), snapshots and demand to the controller over the
+ * metric stream; serves {@code /metrics} and {@code /ready} on the admin port; drains on shutdown.
  */
 @ApplicationScoped
 public class ActivatorService {
@@ -41,16 +47,14 @@ public class ActivatorService {
     ActivatorSettings settings;
 
     @Inject
-    MetricStream stream;
-
-    @Inject
-    AutoscalerFeed feed;
+    Instance<KubernetesClient> kubernetes;
 
     @Inject
     PrometheusMeterRegistry registry;
 
     private Activator activator;
     private HttpServer admin;
+    private MetricStreamClient stream;
 
     @Produces
     @Singleton
@@ -60,29 +64,31 @@ public class ActivatorService {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         ActivatorConfig config = settings.toConfig();
-        FileEndpointSource file = new FileEndpointSource(settings.endpointsFile(), Duration.ofSeconds(1), config.defaultTimeout(),
-                problem -> LOG.warn(problem));
-        feed.start();
-        EndpointSource source = new EndpointSource() {
-            @Override
-            public void start(Consumer<List<FunctionRoute>> onChange) {
-                file.start(routes -> {
-                    feed.routes(routes);
-                    onChange.accept(routes);
-                });
-            }
-
-            @Override
-            public void close() {
-                file.close();
-            }
-        };
-        activator = Activator.start(vertx, config, source, stream, feed::demand, registry, Clock.systemUTC())
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        EndpointSource source = settings.endpointsFile()
+                .<EndpointSource>map(file -> new FileEndpointSource(file, Duration.ofSeconds(1), config.defaultTimeout(), LOG::warn))
+                .orElseGet(() -> new KubernetesEndpointSource(kubernetes.get(), LOG::warn));
+        MetricSink sink = MetricSink.NONE;
+        DemandSignal demand = DemandSignal.NONE;
+        if (settings.controller().isPresent()) {
+            stream = new MetricStreamClient(vertx, settings.controller().get(), replicaName(), Clock.systemUTC(), LOG::info);
+            Gauge.builder("mu.metric.stream.connected", stream, s -> s.connected() ? 1 : 0)
+                    .description("Whether the metric stream to the controller is up").register(registry);
+            Gauge.builder("mu.metric.stream.dropped.frames", stream, MetricStreamClient::framesDropped)
+                    .description("Metric stream frames given up while the controller was away").register(registry);
+            stream.start();
+            sink = stream;
+            demand = stream;
+        } else {
+            LOG.warn("mu.controller is not set: no controller hears this activator's traffic, so nothing autoscales on it");
+        }
+        activator = Activator.start(vertx, config, source, sink, demand, registry, Clock.systemUTC())
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         admin = AdminEndpoints.serve(vertx, config.bindAddress(), settings.adminPort(), "mu activator-lb", registry::scrape)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.infof("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, endpoints %s",
-                config.bindAddress(), activator.port(), config.routing(), config.balancers(), admin.actualPort(), settings.endpointsFile());
+        LOG.infof("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, functions from %s, metric stream to %s",
+                config.bindAddress(), activator.port(), config.routing(), config.balancers(), admin.actualPort(),
+                settings.endpointsFile().map(Object::toString).orElse("the Kubernetes API"),
+                settings.controller().map(Object::toString).orElse("nowhere"));
     }
 
     void onStop(@Observes ShutdownEvent event) throws Exception {
@@ -90,6 +96,20 @@ public class ActivatorService {
             activator.drain().toCompletionStage().toCompletableFuture()
                     .get(settings.toConfig().drainTimeout().toSeconds() + 5, TimeUnit.SECONDS);
         }
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    private String replicaName() {
+        return settings.replicaName().or(() -> java.util.Optional.ofNullable(System.getenv("POD_NAME")).filter(s -> !s.isBlank()))
+                .orElseGet(() -> {
+                    try {
+                        return InetAddress.getLocalHost().getHostName() + "_" + ProcessHandle.current().pid();
+                    } catch (UnknownHostException e) {
+                        return "mu-activator-lb_" + ProcessHandle.current().pid();
+                    }
+                });
     }
 
     public int port() {
@@ -98,5 +118,10 @@ public class ActivatorService {
 
     public int adminPort() {
         return admin.actualPort();
+    }
+
+    /** The metric stream to the controller; null when none is configured. */
+    public MetricStreamClient stream() {
+        return stream;
     }
 }

@@ -4,6 +4,7 @@ import dev.muserving.dataplane.Settings;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -49,16 +50,20 @@ public interface ActivatorSettings {
     @WithDefault("30")
     double drainSeconds();
 
-    /** Functions and their pods (docs/dataplane.md, "Endpoints file"). */
-    Path endpointsFile();
+    /**
+     * Functions and their pods from a file (docs/dataplane.md, "Endpoints file"), for running
+     * without a cluster; without it, from the Kubernetes API (Function resources and EndpointSlices).
+     */
+    Optional<Path> endpointsFile();
 
-    /** The autoscaler that consumes the metric stream in-process: {@code mu} or {@code knative}. */
-    @WithDefault("mu")
-    String autoscaler();
+    /**
+     * The controller's metric stream, {@code ws://host:port}: where the per-second snapshots and the
+     * demand for functions at zero go. Without it nothing autoscales on this activator's traffic.
+     */
+    Optional<URI> controller();
 
-    /** How often the in-process autoscaler decides (Knative's tick is 2 s). */
-    @WithDefault("2S")
-    Duration autoscalerTick();
+    /** This replica's name on the metric stream; the pod name in a cluster. Default: host name and process id. */
+    Optional<String> replicaName();
 
     Optional<Long> seed();
 

@@ -4,17 +4,27 @@ import dev.muserving.api.Arch;
 import dev.muserving.dataplane.function.EmulatedFunction;
 import dev.muserving.dataplane.queueproxy.QueueProxy;
 import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
+import dev.muserving.dataplane.stream.MetricFrames;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** One real pod (a function behind a queue-proxy, on loopback) and an endpoints file naming it. */
+/**
+ * One real pod (a function behind a queue-proxy, on loopback), an endpoints file naming it, and a
+ * stand-in for the controller's end of the metric stream that keeps every frame it reads.
+ */
 public class OnePodResource implements QuarkusTestResourceLifecycleManager {
+
+    /** The frames the stand-in controller read, decoded. */
+    static final List<MetricFrames.Frame> RECEIVED = new CopyOnWriteArrayList<>();
 
     private Vertx vertx;
 
@@ -37,8 +47,11 @@ public class OnePodResource implements QuarkusTestResourceLifecycleManager {
                         endpoints:
                           - {pod: echo-0, address: "127.0.0.1:%d", arch: amd64}
                     """.formatted(queueProxy.port()));
+            HttpServer controller = vertx.createHttpServer().webSocketHandler(ws -> ws.textMessageHandler(
+                    text -> RECEIVED.add(MetricFrames.decode(text)))).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
             return Map.of("mu.endpoints-file", file.toString(), "mu.port", "0", "mu.admin-port", "0", "mu.bind-address", "127.0.0.1",
-                    "mu.balancers", "2", "mu.autoscaler-tick", "0.5S");
+                    "mu.balancers", "2", "mu.controller", "ws://127.0.0.1:" + controller.actualPort(), "mu.replica-name", "lb-test");
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the test pod", e);
         }

@@ -4,6 +4,7 @@ import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.ProxyReplies;
 import dev.muserving.routing.policy.BalancerPosition;
+import dev.muserving.routing.policy.RoutingPolicies;
 import dev.muserving.routing.policy.RoutingPolicy;
 import dev.muserving.routing.policy.RoutingPolicyFactory;
 import io.vertx.core.AbstractVerticle;
@@ -103,8 +104,13 @@ final class Balancer extends AbstractVerticle {
             Map<FunctionKey, FunctionRoute> byKey = new HashMap<>();
             routes.forEach(r -> byKey.put(r.key(), r));
             for (FunctionRoute route : routes) {
-                FunctionLane lane = lanes.computeIfAbsent(route.key(),
-                        k -> new FunctionLane(route, routing.create(route.spec(), position, random.split())));
+                FunctionLane lane = lanes.get(route.key());
+                if (lane == null) {
+                    lane = new FunctionLane(route, policyFor(route));
+                    lanes.put(route.key(), lane);
+                } else if (!lane.route.spec().equals(route.spec()) || !lane.route.routing().equals(route.routing())) {
+                    lane.policy = policyFor(route); // new settings take effect with the next request
+                }
                 lane.route = route;
                 lane.removed = false; // a function may come back after it was removed
                 lane.pods.update(route.endpoints());
@@ -127,6 +133,12 @@ final class Balancer extends AbstractVerticle {
             done.complete();
         });
         return done.future();
+    }
+
+    /** The function's own routing policy when it names one this activator has, else the activator's. */
+    private RoutingPolicy policyFor(FunctionRoute route) {
+        RoutingPolicyFactory factory = route.routing().flatMap(RoutingPolicies::byName).orElse(routing);
+        return factory.create(route.spec(), position, random.split());
     }
 
     /** The lanes' counts since the last call, taken on this event loop. */

@@ -15,7 +15,8 @@ final class FunctionLane {
     record Stats(long arrivals, long completions, double concurrencySeconds, int held, int inFlight, List<PodHeaderState> pods) {}
 
     final FunctionKey key;
-    final RoutingPolicy policy;
+    /** Replaced when the function's settings change. */
+    RoutingPolicy policy;
     final PodTable pods = new PodTable();
     final ArrayDeque<Call> held = new ArrayDeque<>();
     FunctionRoute route;

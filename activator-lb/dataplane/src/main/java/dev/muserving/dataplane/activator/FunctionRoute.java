@@ -5,6 +5,7 @@ import dev.muserving.api.FunctionSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the activator needs to know of a function: the function as its policies see it (routing
@@ -13,8 +14,9 @@ import java.util.Objects;
  *
  * @param spec named {@code <namespace>/<name>}, as {@link FunctionKey#toString()}
  * @param timeout from arrival at the activator until the response headers, waiting for a pod included
+ * @param routing the routing policy the function asks for by name; empty for the activator's own
  */
-public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout, List<Endpoint> endpoints) {
+public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout, List<Endpoint> endpoints, Optional<String> routing) {
 
     public FunctionRoute {
         Objects.requireNonNull(key, "key");
@@ -24,6 +26,12 @@ public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout
             throw new IllegalArgumentException("the route of " + key + " carries the spec of " + spec.name());
         }
         endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(routing, "routing");
+    }
+
+    /** A function routed by the activator's own policy. */
+    public FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout, List<Endpoint> endpoints) {
+        this(key, spec, timeout, endpoints, Optional.empty());
     }
 
     /** A function known only by its concurrency limit; everything else takes the Function's defaults. */
@@ -37,6 +45,6 @@ public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout
     }
 
     public FunctionRoute withEndpoints(List<Endpoint> newEndpoints) {
-        return new FunctionRoute(key, spec, timeout, newEndpoints);
+        return new FunctionRoute(key, spec, timeout, newEndpoints, routing);
     }
 }

@@ -40,7 +40,8 @@ public final class Layering {
                 .layer("policies").definedBy(root + ".routing.policy..", root + ".autoscaler.policy..", root + ".placement.policy..")
                 .layer("adapters").definedBy(root + ".autoscaler.loop..", root + ".dataplane..", root + ".bench..", root + ".yaml..",
                         root + ".local..", root + ".load..", root + ".emulate..", root + ".lbbench..", root + ".placementbench..",
-                        root + ".operator.model..", root + ".operator.reconciler..", root + ".operator.placement..")
+                        root + ".operator.model..", root + ".operator.reconciler..", root + ".operator.placement..", root + ".operator.autoscaling..",
+                        root + ".activator.kubernetes..")
                 .layer("apps").definedBy(root + ".cli..", root + ".operator.app..", root + ".activator.app..")
                 .whereLayer("apps").mayNotBeAccessedByAnyLayer()
                 .whereLayer("adapters").mayOnlyBeAccessedByLayers("adapters", "apps")

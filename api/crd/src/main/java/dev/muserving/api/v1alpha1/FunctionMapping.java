@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -87,7 +88,13 @@ public final class FunctionMapping {
         }
         return new ResolvedFunction(key, policySpec, images, Objects.requireNonNullElse(spec.port, FunctionDefaults.PORT), env,
                 cpu, memory, duration(spec.timeout, FunctionDefaults.TIMEOUT),
-                spec.local == null || spec.local.command == null ? List.of() : spec.local.command);
+                spec.local == null || spec.local.command == null ? List.of() : spec.local.command,
+                annotation(function, FunctionNames.AUTOSCALING_ANNOTATION), annotation(function, FunctionNames.ROUTING_ANNOTATION));
+    }
+
+    private static Optional<String> annotation(Function function, String name) {
+        Map<String, String> annotations = function.getMetadata().getAnnotations();
+        return Optional.ofNullable(annotations == null ? null : annotations.get(name));
     }
 
     /** The architectures listed, or both. */

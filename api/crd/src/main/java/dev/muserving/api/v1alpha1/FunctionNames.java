@@ -1,7 +1,6 @@
-package dev.muserving.operator.model;
+package dev.muserving.api.v1alpha1;
 
 import dev.muserving.api.Arch;
-import dev.muserving.api.v1alpha1.Function;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
 import java.util.Map;
@@ -20,6 +19,15 @@ public final class FunctionNames {
     public static final String NODE_ARCH_LABEL = "kubernetes.io/arch";
     public static final String USER_CONTAINER = "function";
     public static final String QUEUE_PROXY_CONTAINER = "queue-proxy";
+    /** The Service's port to the queue-proxies; its EndpointSlices name the pods' port so. */
+    public static final String SERVICE_PORT = "http";
+    /**
+     * A Function's own autoscaling policy ({@code mu}, {@code knative}, …), as Knative's
+     * {@code autoscaling.knative.dev/class}; without it the controller's default.
+     */
+    public static final String AUTOSCALING_ANNOTATION = "autoscaling.muserving.dev/class";
+    /** A Function's own routing policy in the activator-lb; without it the activator-lb's default. */
+    public static final String ROUTING_ANNOTATION = "routing.muserving.dev/class";
 
     private FunctionNames() {}
 

@@ -2,6 +2,7 @@ package dev.muserving.api.v1alpha1;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionDuration;
+import dev.muserving.api.PolicySets;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,6 +57,18 @@ public final class FunctionValidation {
         String name = function.getMetadata() == null ? null : function.getMetadata().getName();
         if (name == null || name.length() > FunctionSchema.NAME_MAX || !NAME.matcher(name).matches()) {
             add("metadata.name", "'" + name + "' is not a DNS label (" + FunctionSchema.NAME_FORM + ")");
+        }
+        Map<String, String> annotations = function.getMetadata() == null ? null : function.getMetadata().getAnnotations();
+        if (annotations != null) {
+            policy(annotations, FunctionNames.AUTOSCALING_ANNOTATION, PolicySets.autoscalingNames());
+            policy(annotations, FunctionNames.ROUTING_ANNOTATION, PolicySets.routingNames());
+        }
+    }
+
+    private void policy(Map<String, String> annotations, String annotation, List<String> names) {
+        String value = annotations.get(annotation);
+        if (value != null && !names.contains(value)) {
+            add("metadata.annotations[" + annotation + "]", "unknown policy '" + value + "'; one of " + String.join(", ", names));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A valid Function with every default applied, in the terms its users need: the policies'
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param cpu one pod's CPU request as written ({@code 250m}), for Kubernetes
  * @param memory one pod's memory request as written ({@code 128Mi}), for Kubernetes; also its limit
  * @param localCommand how {@code mu local} runs it; empty when the Function says nothing
+ * @param autoscaling the autoscaling policy its annotation names; empty for the host's default
+ * @param routing the routing policy its annotation names; empty for the host's default
  */
 public record ResolvedFunction(
         FunctionKey key,
@@ -30,7 +33,9 @@ public record ResolvedFunction(
         String cpu,
         String memory,
         Duration timeout,
-        List<String> localCommand) {
+        List<String> localCommand,
+        Optional<String> autoscaling,
+        Optional<String> routing) {
 
     public ResolvedFunction {
         Objects.requireNonNull(key, "key");
@@ -41,6 +46,8 @@ public record ResolvedFunction(
         images = Collections.unmodifiableMap(byArch);
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         localCommand = List.copyOf(localCommand);
+        Objects.requireNonNull(autoscaling, "autoscaling");
+        Objects.requireNonNull(routing, "routing");
     }
 
     public int containerConcurrency() {

@@ -1,0 +1,107 @@
+package dev.muserving.activator.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.dataplane.activator.Endpoint;
+import dev.muserving.dataplane.activator.FunctionRoute;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RouteTableTest {
+
+    private final List<String> problems = new ArrayList<>();
+
+    static Function function(String namespace, String name, String extra) {
+        return Serialization.unmarshal("""
+                apiVersion: muserving.dev/v1alpha1
+                kind: Function
+                metadata:
+                  name: %s
+                  namespace: %s
+                %s
+                spec:
+                  image: registry.example/echo:1
+                  containerConcurrency: 4
+                  slo: {p99: 250ms}
+                  timeout: 30s
+                """.formatted(name, namespace, extra), Function.class);
+    }
+
+    private static Node node(String name, String arch) {
+        return new NodeBuilder().withNewMetadata().withName(name).withLabels(Map.of("kubernetes.io/arch", arch)).endMetadata().build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.discovery.v1.Endpoint endpoint(String pod, String ip, String node, Boolean ready,
+            Boolean terminating) {
+        return new EndpointBuilder().withAddresses(ip).withNodeName(node).withNewTargetRef().withKind("Pod").withName(pod).endTargetRef()
+                .withNewConditions().withReady(ready).withServing(ready).withTerminating(terminating).endConditions().build();
+    }
+
+    private static EndpointSlice slice(String namespace, String service, io.fabric8.kubernetes.api.model.discovery.v1.Endpoint... endpoints) {
+        return new EndpointSliceBuilder().withNewMetadata().withName(service + "-x1").withNamespace(namespace)
+                .withLabels(Map.of(RouteTable.SERVICE_NAME_LABEL, service)).endMetadata()
+                .withAddressType("IPv4").addNewPort().withName("http").withPort(8012).withProtocol("TCP").endPort()
+                .withEndpoints(endpoints).build();
+    }
+
+    @Test
+    void readyEndpointsBecomeThePodsOfTheirFunctionWithTheirNodesArchitecture() {
+        List<FunctionRoute> routes = RouteTable.routes(List.of(function("demo", "echo", "")),
+                List.of(slice("demo", "echo",
+                        endpoint("echo-amd64-a", "10.244.0.5", "n-amd", true, false),
+                        endpoint("echo-arm64-b", "10.244.0.6", "n-arm", true, false),
+                        endpoint("echo-amd64-old", "10.244.0.7", "n-amd", false, true),
+                        endpoint("echo-amd64-new", "10.244.0.8", "n-amd", false, false)),
+                        slice("other", "echo", endpoint("elsewhere", "10.244.0.9", "n-amd", true, false))),
+                List.of(node("n-amd", "amd64"), node("n-arm", "arm64")), problems::add);
+
+        assertThat(routes).hasSize(1);
+        FunctionRoute echo = routes.get(0);
+        assertThat(echo.key()).isEqualTo(new FunctionKey("demo", "echo"));
+        assertThat(echo.endpoints()).containsExactly(new Endpoint("echo-amd64-a", "10.244.0.5", 8012, Arch.AMD64),
+                new Endpoint("echo-arm64-b", "10.244.0.6", 8012, Arch.ARM64));
+        assertThat(echo.spec().sloP99Ms()).isEqualTo(250.0);
+        assertThat(echo.containerConcurrency()).isEqualTo(4);
+        assertThat(echo.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(echo.routing()).isEmpty();
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aFunctionAtZeroHasARouteWithoutPodsSoItsRequestsWait() {
+        List<FunctionRoute> routes = RouteTable.routes(List.of(function("demo", "cold", "")), List.of(), List.of(), problems::add);
+        assertThat(routes).singleElement().satisfies(r -> assertThat(r.endpoints()).isEmpty());
+    }
+
+    @Test
+    void theRoutingAnnotationReachesTheRoute() {
+        Function knative = function("demo", "kn", "  annotations: {routing.muserving.dev/class: knative}");
+        assertThat(RouteTable.routes(List.of(knative), List.of(), List.of(), problems::add).get(0).routing()).isEqualTo(Optional.of("knative"));
+    }
+
+    @Test
+    void anInvalidFunctionOrAnEndpointOnAnUnknownNodeIsLeftOutAndSaidWhy() {
+        Function bad = function("demo", "bad", "  annotations: {autoscaling.muserving.dev/class: fastest}");
+        List<FunctionRoute> routes = RouteTable.routes(List.of(bad, function("demo", "echo", "")),
+                List.of(slice("demo", "echo", endpoint("echo-x", "10.244.0.5", "gone", true, false))), List.of(), problems::add);
+
+        assertThat(routes).extracting(FunctionRoute::key).containsExactly(new FunctionKey("demo", "echo"));
+        assertThat(routes.get(0).endpoints()).isEmpty();
+        assertThat(problems).containsExactly(
+                "demo/bad is not served: metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'; one of knative, mu, mu-burst",
+                "demo/echo: pod echo-x is on node gone, whose architecture is not known; it gets no requests until it is");
+    }
+}

@@ -1,0 +1,153 @@
+package dev.muserving.operator.autoscaling;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.MetricSnapshot;
+import dev.muserving.api.ReplicaCounts;
+import dev.muserving.api.ScalingDecision;
+import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionMapping;
+import dev.muserving.api.v1alpha1.FunctionValidation;
+import dev.muserving.api.v1alpha1.ResolvedFunction;
+import dev.muserving.autoscaler.loop.ScalingLoop;
+import dev.muserving.autoscaler.policy.AutoscalingPolicies;
+import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
+import dev.muserving.operator.model.DesiredReplicas;
+import dev.muserving.operator.model.SpecReplicas;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The autoscaler loop in the controller: {@link ScalingLoop} fed by the activator-lbs' merged
+ * snapshots and demand, each Function under the policy its annotation names (the controller's
+ * default otherwise). What it decides is what placement is asked for ({@link DesiredReplicas});
+ * when a decision changes the count, placement is told at once. A Function whose spec or policy
+ * changes gets a fresh policy, so new settings apply without a restart. The host calls
+ * {@link #tick} on its timer; time comes in as an argument. Thread-safe.
+ */
+public final class FunctionAutoscaler implements DesiredReplicas {
+
+    /** What a function's policy was made from: a change to either makes a new one. */
+    private record Known(FunctionSpec spec, String policy) {}
+
+    private final String defaultPolicy;
+    private final Supplier<Collection<Function>> functions;
+    private final java.util.function.Function<FunctionKey, ReplicaCounts> replicas;
+    private final Runnable countChanged;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Map<String, ScalingDecision> decided = new ConcurrentHashMap<>();
+    private final SpecReplicas beforeAnyDecision = new SpecReplicas();
+    private final ScalingLoop loop;
+
+    /**
+     * @param defaultPolicy the policy of Functions without the annotation ({@code mu}, {@code knative}, …)
+     * @param functions the Functions there are now (the scheduler's informer)
+     * @param replicas a Function's pods by phase now
+     * @param countChanged told when a decision changes a Function's count (placement runs again)
+     */
+    public FunctionAutoscaler(String defaultPolicy, Supplier<Collection<Function>> functions,
+            java.util.function.Function<FunctionKey, ReplicaCounts> replicas, Runnable countChanged) {
+        factory(defaultPolicy);
+        this.defaultPolicy = defaultPolicy;
+        this.functions = functions;
+        this.replicas = replicas;
+        this.countChanged = countChanged;
+        this.loop = new ScalingLoop(spec -> factory(known.get(spec.name()).policy()).create(spec),
+                name -> Optional.ofNullable(known.get(name)).map(Known::spec),
+                name -> replicas.apply(FunctionKey.parse(name)), this::scaled);
+    }
+
+    /** @throws IllegalArgumentException naming the policies there are */
+    public static AutoscalingPolicyFactory factory(String name) {
+        return AutoscalingPolicies.byName(name).orElseThrow(() -> new IllegalArgumentException(
+                "unknown autoscaling policy '" + name + "'; one of " + String.join(", ", AutoscalingPolicies.names())));
+    }
+
+    /** One merged snapshot of the activator-lbs. */
+    public void record(MetricSnapshot snapshot) {
+        if (!known.containsKey(snapshot.function())) {
+            refresh();
+        }
+        loop.record(snapshot);
+    }
+
+    /** A request waits in an activator-lb for a function with no ready pod: decide now. */
+    public Optional<ScalingDecision> demand(FunctionKey function, Instant now) {
+        if (!known.containsKey(function.toString())) {
+            refresh();
+        }
+        return loop.demand(function.toString(), now);
+    }
+
+    /** Every function's decision at {@code now}. */
+    public Map<String, ScalingDecision> tick(Instant now) {
+        refresh();
+        return loop.tick(now);
+    }
+
+    @Override
+    public Desire desire(Function function) {
+        String key = key(function).toString();
+        ScalingDecision decision = decided.get(key);
+        if (decision != null) {
+            return new Desire(decision.desiredReplicas(), decision.reason());
+        }
+        Desire spec = beforeAnyDecision.desire(function);
+        return new Desire(spec.replicas(), spec.reason() + " (the autoscaler has not decided yet)");
+    }
+
+    /** The function's service rate per busy pod by architecture, as last measured. */
+    public Map<Arch, Double> serviceRates(FunctionKey function) {
+        return loop.serviceRates(function.toString());
+    }
+
+    public Optional<ScalingDecision> lastDecision(FunctionKey function) {
+        return Optional.ofNullable(decided.get(function.toString()));
+    }
+
+    /** Makes the Functions there are the ones the loop knows; a changed spec or policy starts afresh. */
+    private synchronized void refresh() {
+        Set<String> present = new HashSet<>();
+        for (Function function : functions.get()) {
+            if (function.getMetadata().getDeletionTimestamp() != null || !FunctionValidation.problems(function).isEmpty()) {
+                continue;
+            }
+            ResolvedFunction resolved = FunctionMapping.resolve(function);
+            String key = resolved.key().toString();
+            present.add(key);
+            Known now = new Known(resolved.spec(), resolved.autoscaling().orElse(defaultPolicy));
+            Known before = known.put(key, now);
+            if (before != null && !before.equals(now)) {
+                loop.forget(key);
+            }
+            if (before == null || !before.equals(now)) {
+                loop.initialReplicas(key); // makes its policy: a function nobody calls is decided on too
+            }
+        }
+        for (String key : Set.copyOf(known.keySet())) {
+            if (!present.contains(key)) {
+                known.remove(key);
+                decided.remove(key);
+                loop.forget(key);
+            }
+        }
+    }
+
+    private void scaled(String function, ScalingDecision decision, Instant at) {
+        ScalingDecision before = decided.put(function, decision);
+        if (before == null || before.desiredReplicas() != decision.desiredReplicas()) {
+            countChanged.run();
+        }
+    }
+
+    private static FunctionKey key(Function function) {
+        return new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.muserving.operator.autoscaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.MetricSnapshot;
+import dev.muserving.api.ReplicaCounts;
+import dev.muserving.api.v1alpha1.Function;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class FunctionAutoscalerTest {
+
+    private static final Instant T = Instant.parse("2026-12-02T10:00:00Z");
+    private static final FunctionKey ECHO = new FunctionKey("demo", "echo");
+
+    private final List<Function> functions = new ArrayList<>();
+    private final AtomicInteger placementsAsked = new AtomicInteger();
+    private final FunctionAutoscaler autoscaler = new FunctionAutoscaler("mu", () -> List.copyOf(functions),
+            key -> ReplicaCounts.NONE, placementsAsked::incrementAndGet);
+
+    private static Function function(String annotations, String scale) {
+        return Serialization.unmarshal("""
+                apiVersion: muserving.dev/v1alpha1
+                kind: Function
+                metadata:
+                  name: echo
+                  namespace: demo
+                  annotations: {%s}
+                spec:
+                  image: registry.example/echo:1
+                  scale: {%s}
+                """.formatted(annotations, scale), Function.class);
+    }
+
+    @Test
+    void beforeItsFirstDecisionAFunctionWantsWhatItsSpecSays() {
+        Function echo = function("", "initial: 2");
+        functions.add(echo);
+        assertThat(autoscaler.desire(echo).replicas()).isEqualTo(2);
+        assertThat(autoscaler.desire(echo).reason()).endsWith("(the autoscaler has not decided yet)");
+    }
+
+    @Test
+    void aRequestWaitingAtZeroAsksForAPodAtOnceAndPlacementIsTold() {
+        Function echo = function("", "initial: 0");
+        functions.add(echo);
+        autoscaler.tick(T);
+        assertThat(autoscaler.desire(echo).replicas()).isZero();
+        int asked = placementsAsked.get();
+
+        autoscaler.demand(ECHO, T.plusMillis(300));
+
+        assertThat(autoscaler.desire(echo).replicas()).isEqualTo(1);
+        assertThat(placementsAsked.get()).isEqualTo(asked + 1);
+    }
+
+    @Test
+    void theAnnotationChoosesThePolicyAndAChangeTakesEffectAtTheNextTick() {
+        functions.add(function("autoscaling.muserving.dev/class: knative", "initial: 1"));
+        autoscaler.tick(T);
+        assertThat(autoscaler.lastDecision(ECHO).orElseThrow().reason()).startsWith("no metrics in the stable window"); // the KPA's
+
+        functions.set(0, function("autoscaling.muserving.dev/class: mu", "initial: 1"));
+        autoscaler.record(new MetricSnapshot(ECHO.toString(), T.plusSeconds(1), Duration.ofSeconds(1), 20, 20, 2, 0, List.of()));
+        autoscaler.tick(T.plusSeconds(2));
+        assertThat(autoscaler.lastDecision(ECHO).orElseThrow().reason()).doesNotStartWith("no metrics in the stable window");
+    }
+
+    @Test
+    void aNewMinimumTakesEffectWithoutARestart() {
+        functions.add(function("", "min: 0, initial: 1"));
+        autoscaler.tick(T);
+        functions.set(0, function("", "min: 3, initial: 3"));
+        autoscaler.tick(T.plusSeconds(2));
+        assertThat(autoscaler.desire(functions.get(0)).replicas()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aFunctionThatIsGoneIsForgotten() {
+        functions.add(function("", "initial: 1"));
+        autoscaler.tick(T);
+        assertThat(autoscaler.lastDecision(ECHO)).isPresent();
+        functions.clear();
+        autoscaler.tick(T.plusSeconds(2));
+        assertThat(autoscaler.lastDecision(ECHO)).isEmpty();
+        assertThat(autoscaler.demand(ECHO, T.plusSeconds(3))).isEmpty();
+    }
+
+    @Test
+    void anUnknownDefaultPolicyIsRefusedByName() {
+        assertThatThrownBy(() -> new FunctionAutoscaler("fastest", List::of, key -> ReplicaCounts.NONE, () -> { }))
+                .hasMessageContaining("unknown autoscaling policy 'fastest'").hasMessageContaining("knative");
+    }
+}
