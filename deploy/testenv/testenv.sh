@@ -5,9 +5,11 @@
 #
 #   testenv.sh build                            build the binaries from their Go modules (cached by version)
 #   testenv.sh up [--nodes amd64=4,arm64=4] [--process-nodes amd64=1,arm64=1] [--with-scheduler]
-#                 [--node-cpu 4] [--node-memory 8Gi]
+#                 [--node-cpu 4] [--node-memory 8Gi] [--with-mu [--activators N]]
 #                                               start everything, create the nodes, wait until ready
-#                                               (--nodes none: no KWOK nodes; process nodes need root)
+#                                               (--nodes none: no KWOK nodes; process nodes need root;
+#                                               --with-mu: also Mu's CRD, controller and N activator-lbs
+#                                               from the built jars, and prints MU_INGRESS)
 #   testenv.sh restart-agent [--kill]           stop the node agent (SIGTERM, or SIGKILL) and start it again
 #   testenv.sh down                             stop everything it started, pods' processes included
 #   testenv.sh env                              print the KUBECONFIG export of a running control plane
@@ -22,6 +24,10 @@ BIN="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
 RUN="${MU_TESTENV_RUN:-$CACHE_ROOT/run}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 AGENT_JAR="$ROOT/deploy/testenv/node-agent/target/mu-node-agent.jar"
+CONTROLLER_JAR="$ROOT/operator/target/quarkus-app/quarkus-run.jar"
+ACTIVATOR_JAR="$ROOT/activator-lb/app/target/quarkus-app/quarkus-run.jar"
+# Functions answer at http://<fn>.<ns>.$MU_DOMAIN:<activator port>; curl resolves *.localhost to loopback itself.
+MU_DOMAIN=mu.localhost
 BRIDGE=mu-testenv0
 POD_SUBNET=10.244.0
 BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
@@ -168,7 +174,7 @@ running() {
 }
 
 up() {
-  local nodes="amd64=4,arm64=4" process="" scheduler=false cpu=4 memory=8Gi
+  local nodes="amd64=4,arm64=4" process="" scheduler=false cpu=4 memory=8Gi mu=false activators=1
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes) nodes="$2"; shift 2;;
@@ -178,7 +184,9 @@ up() {
       --with-scheduler) scheduler=true; shift;;
       --node-cpu) cpu="$2"; shift 2;;
       --node-memory) memory="$2"; shift 2;;
-      *) die "up: unknown option '$1' (options: --nodes amd64=N,arm64=M|none, --process-nodes amd64=N,arm64=M, --with-scheduler, --node-cpu, --node-memory)";;
+      --with-mu) mu=true; shift;;
+      --activators) activators="$2"; shift 2;;
+      *) die "up: unknown option '$1' (options: --nodes amd64=N,arm64=M|none, --process-nodes amd64=N,arm64=M, --with-scheduler, --node-cpu, --node-memory, --with-mu, --activators N)";;
     esac
   done
   built || die "the binaries are not built; run: $0 build"
@@ -187,7 +195,12 @@ up() {
     command -v ip >/dev/null || die "process nodes need iproute2's ip"
     [ -f "$AGENT_JAR" ] || die "the node agent is not built; run: ./mvnw -B -q -pl deploy/testenv/node-agent -am package -DskipTests"
   fi
-  local config="nodes=$nodes process=$process scheduler=$scheduler cpu=$cpu memory=$memory"
+  if $mu; then
+    [[ "$activators" =~ ^[1-9][0-9]?$ ]] || die "--activators must be 1-99, got '$activators'"
+    [ -f "$CONTROLLER_JAR" ] && [ -f "$ACTIVATOR_JAR" ] \
+      || die "Mu is not built; run: ./mvnw -B -q -pl operator,activator-lb/app -am package -DskipTests"
+  fi
+  local config="nodes=$nodes process=$process scheduler=$scheduler cpu=$cpu memory=$memory mu=$mu activators=$activators"
   if running; then
     if [ "$(cat "$RUN/config" 2>/dev/null)" = "$config" ]; then
       say "already running"
@@ -245,14 +258,43 @@ up() {
   fi
   [ "$nodes" = none ] && [ -z "$process" ] || wait_for "the nodes" 60 bash -c "! '$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | grep -v ' Ready ' | grep -q . \
     && [ \$('$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | wc -l) -gt 0 ]"
+  $mu && mu_up "$activators"
   echo "$config" >"$RUN/config"
-  say "up: Kubernetes $K8S_VERSION on https://127.0.0.1:$api_port, nodes $nodes${process:+, process nodes $process}$($scheduler && echo ", with kube-scheduler")"
+  say "up: Kubernetes $K8S_VERSION on https://127.0.0.1:$api_port, nodes $nodes${process:+, process nodes $process}$($scheduler && echo ", with kube-scheduler")$($mu && echo ", Mu with $activators activator-lb(s)")"
   env_line
+}
+
+# Mu on the control plane: the CRD, the controller (scheduler, autoscaler, operator) and the
+# activator-lbs, as processes on this machine (the chart is how a cluster gets them).
+mu_up() {
+  local activators="$1" controller_port i port admin ingress=""
+  "$BIN/kubectl" --kubeconfig "$RUN/kubeconfig" apply -f "$ROOT/deploy/crds/" >/dev/null
+  "$BIN/kubectl" --kubeconfig "$RUN/kubeconfig" wait --for=condition=Established --timeout=60s crd/functions.muserving.dev >/dev/null
+  controller_port="$(free_port)"
+  port="$(free_port)"
+  start controller env KUBECONFIG="$RUN/kubeconfig" java -XX:+UseSerialGC -Xmx256m -Dquarkus.http.port="$controller_port" \
+    -Dmu.operator.identity=testenv-controller -Dmu.operator.domain="$MU_DOMAIN" -Dmu.operator.url-port="$port" \
+    -Dmu.operator.autoscaler-tick="${MU_AUTOSCALER_TICK:-2s}" -jar "$CONTROLLER_JAR"
+  wait_for "the controller" 90 bash -c "grep -q 'autoscaler: deciding every' '$RUN/controller.log'"
+  for i in $(seq 0 $((activators - 1))); do
+    [ "$i" = 0 ] || port="$(free_port)"
+    admin="$(free_port)"
+    start "activator-lb-$i" env KUBECONFIG="$RUN/kubeconfig" java -XX:+UseSerialGC -Xmx256m -Dmu.port="$port" -Dmu.admin-port="$admin" \
+      -Dmu.domain="$MU_DOMAIN" -Dmu.controller="ws://127.0.0.1:$controller_port" -Dmu.replica-name="activator-lb-$i" -jar "$ACTIVATOR_JAR"
+    wait_for "activator-lb-$i" 90 curl -fsS "http://127.0.0.1:$admin/ready"
+    echo "$port" >>"$RUN/ingress-ports"
+    ingress="${ingress:+$ingress }http://127.0.0.1:$port"
+  done
+  say "Mu: controller on :$controller_port, activator-lb(s) at $ingress; functions answer at http://<fn>.<ns>.$MU_DOMAIN:${ingress##*:} and $ingress/fn/<ns>/<fn>/"
 }
 
 env_line() {
   [ -f "$RUN/kubeconfig" ] || die "no control plane has been started (run: $0 up)"
   echo "export KUBECONFIG=$RUN/kubeconfig"
+  if [ -s "$RUN/ingress-ports" ]; then
+    echo "export MU_INGRESS=http://127.0.0.1:$(head -1 "$RUN/ingress-ports")"
+    echo "export MU_INGRESSES=\"$(sed 's|^|http://127.0.0.1:|' "$RUN/ingress-ports" | tr '\n' ' ' | sed 's/ $//')\""
+  fi
 }
 
 bridge_up() {
@@ -304,7 +346,7 @@ down() {
       say "stopped $name ($pid)"
     fi
   done
-  rm -f "$RUN/pids" "$RUN/config"
+  rm -f "$RUN/pids" "$RUN/config" "$RUN/ingress-ports"
   rm -rf "$RUN/etcd" "$RUN/agent"
   $pods_down_after && pods_down
   return 0

@@ -106,9 +106,10 @@ public final class MuAutoscaler implements AutoscalingPolicy {
             // As Knative's initial scale: what the function starts with stays until it has gone
             // unused for scaleToZeroAfter, rather than going at the first tick with no traffic; none
             // of it is required, so under contention placement gives the room to functions in use.
-            return new ScalingDecision(function.startingReplicas(), function.minScale(), String.format(Locale.ROOT,
-                    "no request yet: the initial %d held until %ds without one", function.startingReplicas(),
-                    function.scaleToZeroAfter().toSeconds()));
+            int start = function.startingReplicas();
+            String from = function.minScale() > function.initialScale() ? "min " + start : "initial " + start;
+            return new ScalingDecision(start, function.minScale(), String.format(Locale.ROOT,
+                    "no request yet: %s held until %ds without one", from, function.scaleToZeroAfter().toSeconds()));
         }
         if (isIdle(now)) {
             recentNeeds.clear();

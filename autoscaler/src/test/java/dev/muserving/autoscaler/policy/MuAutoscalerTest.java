@@ -205,7 +205,7 @@ class MuAutoscalerTest {
         ScalingDecision first = decide(autoscaler);
         assertThat(first.desiredReplicas()).isEqualTo(3);
         assertThat(first.requiredReplicas()).isZero(); // placement may give the room to functions in use
-        assertThat(first.reason()).isEqualTo("no request yet: the initial 3 held until 30s without one");
+        assertThat(first.reason()).isEqualTo("no request yet: initial 3 held until 30s without one");
         feed(autoscaler, 29, 0, List.of(), 0);
         assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(3);
         feed(autoscaler, 1, 0, List.of(), 0);

@@ -20,14 +20,17 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.random.RandomGeneratorFactory;
+import org.jboss.logging.Logger;
 
 /** Wires the pure model classes to the operator's config. */
 public class OperatorBeans {
 
+    private static final Logger LOG = Logger.getLogger(OperatorBeans.class);
+
     @Produces
     @Singleton
     FunctionWorkloadModel model(OperatorConfig config) {
-        return new FunctionWorkloadModel(new OperatorSettings(config.schedulerName(), config.queueProxyImage(), config.domain()));
+        return new FunctionWorkloadModel(new OperatorSettings(config.schedulerName(), config.queueProxyImage(), config.domain(), config.urlPort()));
     }
 
     /**
@@ -56,7 +59,7 @@ public class OperatorBeans {
             throw new IllegalArgumentException("mu.operator.autoscaler: " + e.getMessage());
         }
         return new FunctionAutoscaler(config.autoscaler(), () -> scheduler.get().functions(), key -> scheduler.get().replicas(key),
-                () -> scheduler.get().reschedule());
+                () -> scheduler.get().reschedule(), LOG::info);
     }
 
     /** Placement's allocation per architecture of what the autoscaler wants sizes the Deployments. */
@@ -82,17 +85,18 @@ public class OperatorBeans {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElection(OperatorConfig config, Identity identity, KubernetesClient client, LeaseLoss leaseLoss,
-            MuScheduler scheduler, MetricStreamEndpoint stream) {
+            MuScheduler scheduler, AutoscalerRunner autoscaler, MetricStreamEndpoint stream) {
         OperatorConfig.LeaderElection lease = config.leaderElection();
         String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
         return new LeaderElectionConfiguration(lease.leaseName(), namespace,
                 lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity.name(),
                 new LeaderCallbacks(() -> {
                     scheduler.start();
-                    stream.start();
+                    autoscaler.start();
                 }, () -> {
                     scheduler.close(); // at once: a new leader may be binding already
-                    stream.stop();
+                    autoscaler.stop();
+                    stream.closeAll();
                     leaseLoss.onStopLeading();
                 }, leader -> { }), false);
     }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The operator's settings, {@code mu.operator.*} (system properties, {@code MU_OPERATOR_*}
@@ -22,6 +23,9 @@ public interface OperatorConfig {
     /** Functions answer at {@code <function>.<namespace>.<domain>}. */
     @WithDefault("example.com")
     String domain();
+
+    /** The activator-lb's port, when it is not 80: {@code status.url} then carries it. */
+    OptionalInt urlPort();
 
     /**
      * The placement policy the {@code mu-placement} scheduler runs: {@code mu} (Mu's fair,

@@ -18,10 +18,12 @@ import dev.muserving.operator.model.SpecReplicas;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -41,8 +43,12 @@ public final class FunctionAutoscaler implements DesiredReplicas {
     private final Supplier<Collection<Function>> functions;
     private final java.util.function.Function<FunctionKey, ReplicaCounts> replicas;
     private final Runnable countChanged;
+    private final Consumer<String> told;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    /** Each function's latest decision. */
     private final Map<String, ScalingDecision> decided = new ConcurrentHashMap<>();
+    /** The decision that last changed each function's count: what the status says and why. */
+    private final Map<String, ScalingDecision> changed = new ConcurrentHashMap<>();
     private final SpecReplicas beforeAnyDecision = new SpecReplicas();
     private final ScalingLoop loop;
 
@@ -51,14 +57,16 @@ public final class FunctionAutoscaler implements DesiredReplicas {
      * @param functions the Functions there are now (the scheduler's informer)
      * @param replicas a Function's pods by phase now
      * @param countChanged told when a decision changes a Function's count (placement runs again)
+     * @param told one line when a Function's policy is made, with the settings it is made from
      */
     public FunctionAutoscaler(String defaultPolicy, Supplier<Collection<Function>> functions,
-            java.util.function.Function<FunctionKey, ReplicaCounts> replicas, Runnable countChanged) {
+            java.util.function.Function<FunctionKey, ReplicaCounts> replicas, Runnable countChanged, Consumer<String> told) {
         factory(defaultPolicy);
         this.defaultPolicy = defaultPolicy;
         this.functions = functions;
         this.replicas = replicas;
         this.countChanged = countChanged;
+        this.told = told;
         this.loop = new ScalingLoop(spec -> factory(known.get(spec.name()).policy()).create(spec),
                 name -> Optional.ofNullable(known.get(name)).map(Known::spec),
                 name -> replicas.apply(FunctionKey.parse(name)), this::scaled);
@@ -92,10 +100,11 @@ public final class FunctionAutoscaler implements DesiredReplicas {
         return loop.tick(now);
     }
 
+    /** The replicas wanted now, and the reason of the decision that last changed their number. */
     @Override
     public Desire desire(Function function) {
         String key = key(function).toString();
-        ScalingDecision decision = decided.get(key);
+        ScalingDecision decision = changed.get(key);
         if (decision != null) {
             return new Desire(decision.desiredReplicas(), decision.reason());
         }
@@ -129,20 +138,26 @@ public final class FunctionAutoscaler implements DesiredReplicas {
             }
             if (before == null || !before.equals(now)) {
                 loop.initialReplicas(key); // makes its policy: a function nobody calls is decided on too
+                told.accept(String.format(Locale.ROOT, "%s: autoscaled by %s, SLO p99 %.0f ms, min %d, max %s%s", key, now.policy(),
+                        now.spec().sloP99Ms(), now.spec().minScale(), now.spec().maxScale() == 0 ? "unlimited" : now.spec().maxScale(),
+                        before == null ? "" : " (its settings changed)"));
             }
         }
         for (String key : Set.copyOf(known.keySet())) {
             if (!present.contains(key)) {
                 known.remove(key);
                 decided.remove(key);
+                changed.remove(key);
                 loop.forget(key);
             }
         }
     }
 
     private void scaled(String function, ScalingDecision decision, Instant at) {
-        ScalingDecision before = decided.put(function, decision);
+        decided.put(function, decision);
+        ScalingDecision before = changed.get(function);
         if (before == null || before.desiredReplicas() != decision.desiredReplicas()) {
+            changed.put(function, decision);
             countChanged.run();
         }
     }

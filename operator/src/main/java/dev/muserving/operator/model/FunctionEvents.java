@@ -14,6 +14,8 @@ import java.util.Set;
  */
 public final class FunctionEvents {
 
+    /** The autoscaler changed how many replicas the function wants. */
+    public static final String SCALED = "Scaled";
     private static final String UNSCHEDULABLE = "Unschedulable";
     /** Scheduled's reason when placement gives the function fewer pods than it wants: each new split warns. */
     private static final String CONTENTION = "Contention";
@@ -51,6 +53,11 @@ public final class FunctionEvents {
                 events.add(FunctionEvent.warning("NotReady", ready.getReason() + ": " + ready.getMessage()));
             }
         });
+        Integer wanted0 = previous == null || previous.replicas == null ? null : previous.replicas.desired;
+        Integer wanted1 = next.replicas == null ? null : next.replicas.desired;
+        if (wanted0 != null && wanted1 != null && !wanted0.equals(wanted1)) {
+            events.add(FunctionEvent.normal(SCALED, "Scaled from " + wanted0 + " to " + wanted1 + ": " + next.lastScaleReason));
+        }
         Optional<Condition> wasScheduled = find(previous, FunctionStatusAggregator.SCHEDULED);
         find(next, FunctionStatusAggregator.SCHEDULED)
                 .filter(scheduled -> UNSCHEDULABLE.equals(scheduled.getReason()) || CONTENTION.equals(scheduled.getReason()))

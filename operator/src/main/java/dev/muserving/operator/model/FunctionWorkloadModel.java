@@ -105,7 +105,8 @@ public final class FunctionWorkloadModel {
 
     /** The function's address through the activator-lb. */
     public String url(Function function) {
-        return "http://" + function.getMetadata().getName() + "." + function.getMetadata().getNamespace() + "." + settings.domain();
+        return "http://" + function.getMetadata().getName() + "." + function.getMetadata().getNamespace() + "." + settings.domain()
+                + (settings.urlPort().isPresent() ? ":" + settings.urlPort().getAsInt() : "");
     }
 
     private static Container userContainer(ResolvedFunction function, Arch arch) {

@@ -1,17 +1,22 @@
 package dev.muserving.operator.reconciler;
 
 import dev.muserving.api.v1alpha1.Function;
-import dev.muserving.operator.model.FunctionEvent;
 import dev.muserving.api.v1alpha1.FunctionNames;
+import dev.muserving.operator.model.FunctionEvent;
+import dev.muserving.operator.model.FunctionEvents;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,9 +27,13 @@ public class EventRecorder {
 
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
 
+    /** A function's Scaled events are written at most this often: a load that swings does not flood the namespace. */
+    static final Duration SCALED_INTERVAL = Duration.ofSeconds(10);
+
     private final KubernetesClient client;
     private final Clock clock;
     private final String identity;
+    private final Map<String, Instant> lastScaled = new ConcurrentHashMap<>();
 
     public EventRecorder(KubernetesClient client, Clock clock, String identity) {
         this.client = client;
@@ -34,6 +43,9 @@ public class EventRecorder {
 
     public void record(Function function, List<FunctionEvent> events) {
         for (FunctionEvent event : events) {
+            if (FunctionEvents.SCALED.equals(event.reason()) && tooSoon(function)) {
+                continue;
+            }
             try {
                 client.v1().events().inNamespace(function.getMetadata().getNamespace()).resource(toEvent(function, event)).create();
             } catch (KubernetesClientException e) {
@@ -41,6 +53,16 @@ public class EventRecorder {
                         function.getMetadata().getNamespace(), function.getMetadata().getName(), e.getMessage());
             }
         }
+    }
+
+    private boolean tooSoon(Function function) {
+        Instant now = clock.instant();
+        Instant last = lastScaled.get(function.getMetadata().getUid());
+        if (last != null && last.plus(SCALED_INTERVAL).isAfter(now)) {
+            return true;
+        }
+        lastScaled.put(function.getMetadata().getUid(), now);
+        return false;
     }
 
     private Event toEvent(Function function, FunctionEvent event) {

@@ -1,10 +1,10 @@
 package dev.muserving.operator.reconciler;
 
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import dev.muserving.api.v1alpha1.FunctionValidation;
 import dev.muserving.operator.model.FunctionEvents;
-import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.operator.model.FunctionStatusAggregator;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.ReplicaPlan;

@@ -21,9 +21,10 @@ class FunctionAutoscalerTest {
     private static final FunctionKey ECHO = new FunctionKey("demo", "echo");
 
     private final List<Function> functions = new ArrayList<>();
+    private final List<String> told = new ArrayList<>();
     private final AtomicInteger placementsAsked = new AtomicInteger();
     private final FunctionAutoscaler autoscaler = new FunctionAutoscaler("mu", () -> List.copyOf(functions),
-            key -> ReplicaCounts.NONE, placementsAsked::incrementAndGet);
+            key -> ReplicaCounts.NONE, placementsAsked::incrementAndGet, told::add);
 
     private static Function function(String annotations, String scale) {
         return Serialization.unmarshal("""
@@ -67,10 +68,12 @@ class FunctionAutoscalerTest {
         autoscaler.tick(T);
         assertThat(autoscaler.lastDecision(ECHO).orElseThrow().reason()).startsWith("no metrics in the stable window"); // the KPA's
 
+        assertThat(told).containsExactly("demo/echo: autoscaled by knative, SLO p99 1000 ms, min 0, max unlimited");
         functions.set(0, function("autoscaling.muserving.dev/class: mu", "initial: 1"));
         autoscaler.record(new MetricSnapshot(ECHO.toString(), T.plusSeconds(1), Duration.ofSeconds(1), 20, 20, 2, 0, List.of()));
         autoscaler.tick(T.plusSeconds(2));
         assertThat(autoscaler.lastDecision(ECHO).orElseThrow().reason()).doesNotStartWith("no metrics in the stable window");
+        assertThat(told).last().isEqualTo("demo/echo: autoscaled by mu, SLO p99 1000 ms, min 0, max unlimited (its settings changed)");
     }
 
     @Test
@@ -95,7 +98,7 @@ class FunctionAutoscalerTest {
 
     @Test
     void anUnknownDefaultPolicyIsRefusedByName() {
-        assertThatThrownBy(() -> new FunctionAutoscaler("fastest", List::of, key -> ReplicaCounts.NONE, () -> { }))
+        assertThatThrownBy(() -> new FunctionAutoscaler("fastest", List::of, key -> ReplicaCounts.NONE, () -> { }, line -> { }))
                 .hasMessageContaining("unknown autoscaling policy 'fastest'").hasMessageContaining("knative");
     }
 }

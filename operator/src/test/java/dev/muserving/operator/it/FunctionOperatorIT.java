@@ -174,7 +174,7 @@ class FunctionOperatorIT {
             cluster.kubectl("-n", ns, "scale", "fn", "resize", "--replicas=5");
             fn = awaitFunction(ns, "resize", f -> readyAtItsGeneration(f) && f.getStatus().replicas.ready == 5);
             assertThat(fn.getSpec().scale.min).isEqualTo(5);
-            assertThat(fn.getStatus().lastScaleReason).contains("from min 5");
+            assertThat(fn.getStatus().lastScaleReason).contains("min 5");
 
             cluster.kubectl("-n", ns, "delete", "fn", "resize", "--wait=true");
             await("garbage collection").atMost(CONVERGE).until(() ->

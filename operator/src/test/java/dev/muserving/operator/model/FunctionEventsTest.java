@@ -63,4 +63,19 @@ class FunctionEventsTest {
         assertThat(FunctionEvents.between(Set.of(), Set.of(), null, status(1, "False", "ReconcileFailed", "Pending")))
                 .containsExactly(new FunctionEvent(FunctionEvent.Type.Warning, "ReconcileFailed", "m"));
     }
+
+    @Test
+    void aChangeInTheWantedReplicasIsReportedWithItsReason() {
+        FunctionResourceStatus two = status(1, "True", "Ready", "Scheduled");
+        two.replicas = new FunctionResourceStatus.Replicas();
+        two.replicas.desired = 2;
+        FunctionResourceStatus five = status(1, "True", "Ready", "Scheduled");
+        five.replicas = new FunctionResourceStatus.Replicas();
+        five.replicas.desired = 5;
+        five.lastScaleReason = "predicted 80.0 rps → 5";
+
+        assertThat(FunctionEvents.between(Set.of(), Set.of(), two, five))
+                .containsExactly(new FunctionEvent(FunctionEvent.Type.Normal, "Scaled", "Scaled from 2 to 5: predicted 80.0 rps → 5"));
+        assertThat(FunctionEvents.between(Set.of(), Set.of(), five, five)).isEmpty();
+    }
 }

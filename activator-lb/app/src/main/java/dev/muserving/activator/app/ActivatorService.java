@@ -66,7 +66,7 @@ public class ActivatorService {
         ActivatorConfig config = settings.toConfig();
         EndpointSource source = settings.endpointsFile()
                 .<EndpointSource>map(file -> new FileEndpointSource(file, Duration.ofSeconds(1), config.defaultTimeout(), LOG::warn))
-                .orElseGet(() -> new KubernetesEndpointSource(kubernetes.get(), LOG::warn));
+                .orElseGet(() -> new KubernetesEndpointSource(kubernetes.get(), LOG::warn, LOG::info));
         MetricSink sink = MetricSink.NONE;
         DemandSignal demand = DemandSignal.NONE;
         if (settings.controller().isPresent()) {
@@ -83,6 +83,9 @@ public class ActivatorService {
         }
         activator = Activator.start(vertx, config, source, sink, demand, registry, Clock.systemUTC())
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        if (source instanceof KubernetesEndpointSource kubernetesSource) {
+            kubernetesSource.awaitSynced(Duration.ofSeconds(90)); // not ready before it knows the functions
+        }
         admin = AdminEndpoints.serve(vertx, config.bindAddress(), settings.adminPort(), "mu activator-lb", registry::scrape)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, functions from %s, metric stream to %s",

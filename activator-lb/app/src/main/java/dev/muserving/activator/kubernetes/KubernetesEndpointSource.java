@@ -1,5 +1,6 @@
 package dev.muserving.activator.kubernetes;
 
+import dev.muserving.api.FunctionKey;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.dataplane.activator.EndpointSource;
@@ -9,13 +10,20 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -32,26 +40,40 @@ public final class KubernetesEndpointSource implements EndpointSource {
 
     private final KubernetesClient client;
     private final Consumer<String> problems;
+    private final Consumer<String> told;
+    private Map<FunctionKey, String> settings = Map.of();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mu-endpoints-kubernetes");
         t.setDaemon(true);
         return t;
     });
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+
+    private final RouteTable table = new RouteTable();
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    private Set<String> told = Set.of();
+    private Set<String> saidProblems = Set.of();
     private SharedIndexInformer<Function> functions;
     private SharedIndexInformer<EndpointSlice> slices;
     private SharedIndexInformer<Node> nodes;
     private volatile Consumer<List<FunctionRoute>> onChange;
 
-    /** @param problems told once about each Function or endpoint left out, and why */
-    public KubernetesEndpointSource(KubernetesClient client, Consumer<String> problems) {
+    /**
+     * @param problems told once about each Function or endpoint left out, and why
+     * @param told one line when a function's settings take effect here (routing, SLO, limits)
+     */
+    public KubernetesEndpointSource(KubernetesClient client, Consumer<String> problems, Consumer<String> told) {
         this.client = client;
         this.problems = problems;
+        this.told = told;
     }
 
-    /** Starts the informers, waits until they hold what the API server has, and delivers the first table. */
+    /**
+     * Starts the informers on this source's own thread (never the caller's: it may be an event loop
+     * the Kubernetes client needs) and delivers the first table once they hold what the API server
+     * has; {@link #awaitSynced} waits for that.
+     */
     @Override
     public void start(Consumer<List<FunctionRoute>> onChange) {
         this.onChange = onChange;
@@ -81,8 +103,33 @@ public final class KubernetesEndpointSource implements EndpointSource {
             any.addEventHandler(changed);
             informers.add(informer);
         }
-        informers.forEach(i -> i.start().toCompletableFuture().join());
-        deliver();
+        worker.execute(() -> {
+            try {
+                for (SharedIndexInformer<?> informer : informers) {
+                    informer.start().toCompletableFuture().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                }
+                deliver();
+                synced.complete(null);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                synced.completeExceptionally(new IllegalStateException("cannot read Functions, EndpointSlices and Nodes from the API server at "
+                        + client.getMasterUrl() + " (is the Function CRD installed, and may this account list them?): "
+                        + (e instanceof ExecutionException ? e.getCause() : e), e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Waits until the first table is delivered. @throws IllegalStateException saying why it never will be */
+    public void awaitSynced(Duration timeout) throws InterruptedException {
+        try {
+            synced.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw (IllegalStateException) e.getCause();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the API server at " + client.getMasterUrl() + " did not list Functions, EndpointSlices and Nodes within "
+                    + timeout.toSeconds() + " s");
+        }
     }
 
     private void soon() {
@@ -93,10 +140,24 @@ public final class KubernetesEndpointSource implements EndpointSource {
 
     private synchronized void deliver() {
         queued.set(false);
+        if (informers.stream().anyMatch(i -> !i.hasSynced())) {
+            return; // the first table waits for every informer
+        }
         Set<String> now = new HashSet<>();
-        List<FunctionRoute> routes = RouteTable.routes(functions.getStore().list(), slices.getStore().list(), nodes.getStore().list(), now::add);
-        now.stream().filter(p -> !told.contains(p)).forEach(problems);
-        told = now;
+        List<FunctionRoute> routes = table.routes(functions.getStore().list(), slices.getStore().list(), nodes.getStore().list(), now::add);
+        now.stream().filter(p -> !saidProblems.contains(p)).forEach(problems);
+        saidProblems = now;
+        Map<FunctionKey, String> applied = new HashMap<>();
+        for (FunctionRoute route : routes) {
+            String described = String.format(Locale.ROOT, "routed by %s, SLO p99 %.0f ms, containerConcurrency %d, timeout %d s",
+                    route.routing().orElse("this activator's policy"), route.spec().sloP99Ms(), route.containerConcurrency(),
+                    route.timeout().toSeconds());
+            applied.put(route.key(), described);
+            if (!described.equals(settings.get(route.key()))) {
+                told.accept(route.key() + ": " + described);
+            }
+        }
+        settings = applied;
         onChange.accept(routes);
     }
 

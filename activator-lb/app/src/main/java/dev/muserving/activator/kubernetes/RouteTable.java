@@ -28,21 +28,24 @@ import java.util.function.Consumer;
  * through the one mapping ({@link FunctionMapping}), and as endpoints the ready addresses of its
  * Service's EndpointSlices, each with the architecture of the node it runs on. As Knative's
  * activator does, only ready endpoints take requests: a terminating one is left out (its requests
- * in flight finish; it gets no new ones), and so is one not ready yet. Pure: the informers' stores
- * come in, routes go out.
+ * in flight finish; it gets no new ones), and so is one not ready yet. A Function changed into one
+ * that is not valid keeps its last valid settings, as the operator keeps its pods: a typo does not
+ * take a serving function off the air. The informers' stores come in, routes go out; the last valid
+ * settings are all it remembers.
  */
 public final class RouteTable {
 
     /** The label the EndpointSlice controller puts on the slices of a Service. */
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
-    private RouteTable() {}
+    /** By Function uid: its last valid settings. */
+    private final Map<String, ResolvedFunction> lastValid = new HashMap<>();
 
     /**
-     * @param problems told why a Function or endpoint is left out (an invalid Function, an endpoint
-     *     on a node of no known architecture)
+     * @param problems told why a Function or endpoint is left out or kept as it was (an invalid
+     *     Function, an endpoint on a node of no known architecture)
      */
-    public static List<FunctionRoute> routes(Collection<Function> functions, Collection<EndpointSlice> slices, Collection<Node> nodes,
+    public synchronized List<FunctionRoute> routes(Collection<Function> functions, Collection<EndpointSlice> slices, Collection<Node> nodes,
             Consumer<String> problems) {
         Map<String, Arch> archByNode = new HashMap<>();
         for (Node node : nodes) {
@@ -59,21 +62,32 @@ public final class RouteTable {
             }
         }
         List<FunctionRoute> routes = new ArrayList<>();
+        Map<String, ResolvedFunction> valid = new HashMap<>();
         for (Function function : functions) {
             if (function.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
+            String uid = String.valueOf(function.getMetadata().getUid());
+            String name = function.getMetadata().getNamespace() + "/" + function.getMetadata().getName();
             List<FunctionValidation.Problem> invalid = FunctionValidation.problems(function);
-            if (!invalid.isEmpty()) {
-                problems.accept(function.getMetadata().getNamespace() + "/" + function.getMetadata().getName() + " is not served: " + invalid.get(0));
+            ResolvedFunction resolved;
+            if (invalid.isEmpty()) {
+                resolved = FunctionMapping.resolve(function);
+            } else if (lastValid.containsKey(uid)) {
+                resolved = lastValid.get(uid);
+                problems.accept(name + " keeps its last valid settings: " + invalid.get(0));
+            } else {
+                problems.accept(name + " is not served: " + invalid.get(0));
                 continue;
             }
-            ResolvedFunction resolved = FunctionMapping.resolve(function);
+            valid.put(uid, resolved);
             List<EndpointSlice> own = slicesByService.getOrDefault(
                     function.getMetadata().getNamespace() + "/" + FunctionNames.service(function), List.of());
             routes.add(new FunctionRoute(resolved.key(), resolved.spec(), resolved.timeout(), endpoints(resolved, own, archByNode, problems),
                     resolved.routing()));
         }
+        lastValid.clear();
+        lastValid.putAll(valid);
         return routes;
     }
 

@@ -59,7 +59,7 @@ class RouteTableTest {
 
     @Test
     void readyEndpointsBecomeThePodsOfTheirFunctionWithTheirNodesArchitecture() {
-        List<FunctionRoute> routes = RouteTable.routes(List.of(function("demo", "echo", "")),
+        List<FunctionRoute> routes = new RouteTable().routes(List.of(function("demo", "echo", "")),
                 List.of(slice("demo", "echo",
                         endpoint("echo-amd64-a", "10.244.0.5", "n-amd", true, false),
                         endpoint("echo-arm64-b", "10.244.0.6", "n-arm", true, false),
@@ -82,20 +82,34 @@ class RouteTableTest {
 
     @Test
     void aFunctionAtZeroHasARouteWithoutPodsSoItsRequestsWait() {
-        List<FunctionRoute> routes = RouteTable.routes(List.of(function("demo", "cold", "")), List.of(), List.of(), problems::add);
+        List<FunctionRoute> routes = new RouteTable().routes(List.of(function("demo", "cold", "")), List.of(), List.of(), problems::add);
         assertThat(routes).singleElement().satisfies(r -> assertThat(r.endpoints()).isEmpty());
     }
 
     @Test
     void theRoutingAnnotationReachesTheRoute() {
         Function knative = function("demo", "kn", "  annotations: {routing.muserving.dev/class: knative}");
-        assertThat(RouteTable.routes(List.of(knative), List.of(), List.of(), problems::add).get(0).routing()).isEqualTo(Optional.of("knative"));
+        assertThat(new RouteTable().routes(List.of(knative), List.of(), List.of(), problems::add).get(0).routing()).isEqualTo(Optional.of("knative"));
+    }
+
+    @Test
+    void aServingFunctionChangedIntoAnInvalidOneKeepsItsLastValidSettings() {
+        RouteTable table = new RouteTable();
+        Function knative = function("demo", "echo", "  uid: u-1\n  annotations: {routing.muserving.dev/class: knative}");
+        table.routes(List.of(knative), List.of(), List.of(), problems::add);
+        Function typo = function("demo", "echo", "  uid: u-1\n  annotations: {routing.muserving.dev/class: knativ}");
+
+        List<FunctionRoute> routes = table.routes(List.of(typo), List.of(), List.of(), problems::add);
+
+        assertThat(routes).singleElement().satisfies(r -> assertThat(r.routing()).isEqualTo(Optional.of("knative")));
+        assertThat(problems).singleElement().asString()
+                .startsWith("demo/echo keeps its last valid settings: metadata.annotations[routing.muserving.dev/class]: unknown policy 'knativ'");
     }
 
     @Test
     void anInvalidFunctionOrAnEndpointOnAnUnknownNodeIsLeftOutAndSaidWhy() {
         Function bad = function("demo", "bad", "  annotations: {autoscaling.muserving.dev/class: fastest}");
-        List<FunctionRoute> routes = RouteTable.routes(List.of(bad, function("demo", "echo", "")),
+        List<FunctionRoute> routes = new RouteTable().routes(List.of(bad, function("demo", "echo", "")),
                 List.of(slice("demo", "echo", endpoint("echo-x", "10.244.0.5", "gone", true, false))), List.of(), problems::add);
 
         assertThat(routes).extracting(FunctionRoute::key).containsExactly(new FunctionKey("demo", "echo"));

@@ -1,0 +1,226 @@
+package dev.muserving.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.muserving.api.testing.KubernetesControlPlane;
+import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
+import dev.muserving.api.testing.KubernetesControlPlane.Nodes;
+import dev.muserving.api.v1alpha1.Function;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Mu loop on a real control plane, with pods that really run (process nodes): the examples
+ * applied with kubectl and called through the activator-lb; a load step that the autoscaler follows
+ * up and back down to zero; the controller killed under load; settings changed on a live Function.
+ */
+@ExtendWith(KubernetesControlPlane.class)
+@Nodes(kwok = "none", process = "amd64=1,arm64=1")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MuLoopIT {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
+    private static final Path OUT = Path.of("target/e2e");
+    private static MuOnTheCluster mu;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startMu(Cluster cluster) {
+        mu = new MuOnTheCluster(cluster);
+        cluster.kubectl("apply", "-f", MuOnTheCluster.repository().resolve("examples").toString());
+    }
+
+    @AfterAll
+    static void stopMu() {
+        if (mu != null) {
+            mu.cluster.tryKubectl("delete", "namespace", "demo", "--wait=false");
+            mu.close();
+        }
+    }
+
+    private HttpResponse<String> call(String function, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(mu.ingress() + "/fn/demo/" + function + "/"))
+                .timeout(Duration.ofSeconds(60));
+        request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request naming its function by Host, as a browser or curl on {@code *.mu.localhost} sends it. */
+    private String byHost(String host) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", mu.ingressPort)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Optional<Condition> condition(Function fn, String type) {
+        return fn == null || fn.getStatus() == null || fn.getStatus().conditions == null ? Optional.empty()
+                : fn.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private static int desired(String name) {
+        Function fn = mu.function("demo", name);
+        return fn.getStatus() == null || fn.getStatus().replicas == null || fn.getStatus().replicas.desired == null ? -1
+                : fn.getStatus().replicas.desired;
+    }
+
+    private static int ready(String name) {
+        Function fn = mu.function("demo", name);
+        return fn.getStatus() == null || fn.getStatus().replicas == null || fn.getStatus().replicas.ready == null ? 0
+                : fn.getStatus().replicas.ready;
+    }
+
+    @Test
+    @Order(1)
+    void theExamplesAnswerThroughTheIngressAndAFunctionAtZeroServesItsFirstRequest() throws Exception {
+        for (String name : List.of("echo", "resize")) {
+            await(name + " ready").atMost(CONVERGE).until(() -> condition(mu.function("demo", name), "Ready")
+                    .map(c -> "True".equals(c.getStatus())).orElse(false) && ready(name) >= 1);
+        }
+        HttpResponse<String> echo = call("echo", "hello");
+        assertThat(echo.statusCode()).isEqualTo(200);
+        assertThat(echo.body()).contains("hello");
+        assertThat(call("resize", null).statusCode()).isEqualTo(200);
+        assertThat(byHost("resize.demo." + MuOnTheCluster.DOMAIN + ":" + mu.ingressPort)).startsWith("HTTP/1.1 200");
+        assertThat(mu.function("demo", "echo").getStatus().url).isEqualTo("http://echo.demo." + MuOnTheCluster.DOMAIN + ":" + mu.ingressPort);
+
+        await("webhook at zero").atMost(CONVERGE).until(() -> desired("webhook") == 0 && ready("webhook") == 0);
+        long start = System.nanoTime();
+        HttpResponse<String> cold = call("webhook", null);
+        double coldMillis = (System.nanoTime() - start) / 1e6;
+        assertThat(cold.statusCode()).isEqualTo(200);
+        assertThat(desired("webhook")).isGreaterThanOrEqualTo(1);
+        Files.createDirectories(OUT);
+        Files.writeString(OUT.resolve("cold-start.txt"), String.format(java.util.Locale.ROOT, "webhook from zero: %.0f ms%n", coldMillis));
+    }
+
+    @Test
+    @Order(2)
+    void aLoadStepIsFollowedUpAndBackDownToZero() throws Exception {
+        await("webhook at zero").atMost(CONVERGE).until(() -> desired("webhook") == 0);
+        List<OpenLoop.Phase> phases = List.of(new OpenLoop.Phase(5, Duration.ofSeconds(15)), new OpenLoop.Phase(40, Duration.ofSeconds(45)),
+                new OpenLoop.Phase(5, Duration.ofSeconds(15)));
+        Map<Integer, int[]> replicas = new ConcurrentSkipListMap<>();
+        long start = System.nanoTime();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> replicas.put((int) ((System.nanoTime() - start) / 1_000_000_000L),
+                new int[] {desired("webhook"), ready("webhook")}), 0, 1, TimeUnit.SECONDS);
+        List<OpenLoop.Outcome> outcomes;
+        try (OpenLoop load = new OpenLoop()) {
+            outcomes = load.run(URI.create(mu.ingress() + "/fn/demo/webhook/"), phases);
+            await("back to zero").atMost(Duration.ofSeconds(120)).until(() -> desired("webhook") == 0 && ready("webhook") == 0);
+        } finally {
+            sampler.shutdownNow();
+        }
+        Map<Integer, Double> p99 = OpenLoop.p99BySecond(outcomes);
+        List<TimelineSvg.Second> timeline = new ArrayList<>();
+        int peak = 0;
+        for (Map.Entry<Integer, int[]> second : replicas.entrySet()) {
+            int t = second.getKey();
+            int offered = t < 15 ? 5 : t < 60 ? 40 : t < 75 ? 5 : 0;
+            timeline.add(new TimelineSvg.Second(t, offered, Math.max(0, second.getValue()[0]), second.getValue()[1], p99.get(t)));
+            if (t >= 15 && t < 60) {
+                peak = Math.max(peak, second.getValue()[0]);
+            }
+        }
+        Map<String, Long> failures = new LinkedHashMap<>();
+        OpenLoop.failures(outcomes).forEach((status, count) -> failures.put(status == 0 ? "no answer" : "HTTP " + status, count));
+        Files.createDirectories(OUT);
+        Files.writeString(OUT.resolve("load-step.svg"), TimelineSvg.render(
+                "webhook (100 ms, 2 at once per pod): 5 → 40 → 5 rps, then idle; Mu's autoscaler on process nodes",
+                timeline, Map.of("requests", outcomes.size() + ", not 200: " + (failures.isEmpty() ? "none" : failures))));
+        StringBuilder csv = new StringBuilder("second,offered_rps,desired,ready,p99_ms\n");
+        timeline.forEach(s -> csv.append(s.second()).append(',').append(s.offeredRps()).append(',').append(s.desired()).append(',')
+                .append(s.ready()).append(',').append(s.p99Millis() == null ? "" : String.format(java.util.Locale.ROOT, "%.1f", s.p99Millis()))
+                .append('\n'));
+        Files.writeString(OUT.resolve("load-step.csv"), csv);
+
+        assertThat(peak).as("replicas wanted under 40 rps").isGreaterThanOrEqualTo(2);
+        assertThat(failures).as("requests that did not get a 200").isEmpty();
+        List<Event> events = mu.client.v1().events().inNamespace("demo").list().getItems().stream()
+                .filter(e -> "webhook".equals(e.getInvolvedObject().getName()) && "Scaled".equals(e.getReason())).toList();
+        assertThat(events).isNotEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void theControllerKilledUnderLoadCostsNoRequestAndTheLoopComesBack() throws Exception {
+        CompletableFuture<List<OpenLoop.Outcome>> loadDone;
+        try (OpenLoop load = new OpenLoop()) {
+            loadDone = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(URI.create(mu.ingress() + "/fn/demo/echo/"), List.of(new OpenLoop.Phase(20, Duration.ofSeconds(30))));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+            mu.controller.kill();
+            mu.controller = mu.startController();
+            List<OpenLoop.Outcome> outcomes = loadDone.get(120, TimeUnit.SECONDS);
+            assertThat(OpenLoop.failures(outcomes)).as("requests that did not get a 200").isEmpty();
+        }
+        await("the activator-lb reconnects").atMost(CONVERGE).until(() -> mu.controller.log().contains("metric stream: activator-lb-0 joined"));
+        // the new controller decides on what the stream tells it: a request at zero brings a pod again
+        await("webhook at zero").atMost(CONVERGE).until(() -> desired("webhook") == 0);
+        assertThat(call("webhook", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
+    void newSettingsOnALiveFunctionApplyWithoutARestartAndABadOneIsReportedByName() throws Exception {
+        mu.cluster.kubectl("-n", "demo", "annotate", "--overwrite", "fn", "echo", "routing.muserving.dev/class=knative",
+                "autoscaling.muserving.dev/class=knative");
+        mu.cluster.kubectl("-n", "demo", "patch", "fn", "echo", "--type=merge", "-p", "{\"spec\":{\"slo\":{\"p99\":\"80ms\"}}}");
+        await("the controller's autoscaler takes the new settings").atMost(CONVERGE).until(() -> mu.controller.log()
+                .contains("demo/echo: autoscaled by knative, SLO p99 80 ms"));
+        await("the activator-lb takes them").atMost(CONVERGE).until(() -> mu.activator.log()
+                .contains("demo/echo: routed by knative, SLO p99 80 ms"));
+        for (int i = 0; i < 20; i++) {
+            assertThat(call("echo", "after").statusCode()).isEqualTo(200);
+        }
+
+        mu.cluster.kubectl("-n", "demo", "annotate", "--overwrite", "fn", "echo", "autoscaling.muserving.dev/class=fastest");
+        await("told").atMost(CONVERGE).until(() -> condition(mu.function("demo", "echo"), "Ready")
+                .map(c -> "InvalidSpec".equals(c.getReason())).orElse(false));
+        assertThat(condition(mu.function("demo", "echo"), "Ready").orElseThrow().getMessage())
+                .contains("metadata.annotations[autoscaling.muserving.dev/class]", "unknown policy 'fastest'");
+        // what serves goes on serving, on its last valid settings
+        assertThat(call("echo", "still").statusCode()).isEqualTo(200);
+        assertThat(mu.activator.log()).contains("demo/echo keeps its last valid settings");
+    }
+}

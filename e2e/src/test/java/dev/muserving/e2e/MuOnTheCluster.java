@@ -1,0 +1,99 @@
+package dev.muserving.e2e;
+
+import dev.muserving.api.testing.JavaApp;
+import dev.muserving.api.testing.KubernetesControlPlane;
+import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
+import dev.muserving.api.v1alpha1.Function;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Mu as a user runs it on a cluster, minus the chart: its CRD applied, the controller and the
+ * activator-lb started from their packaged jars against the test control plane (their logs in
+ * {@code target/e2e-logs}), functions at {@code http://<fn>.<ns>.mu.localhost:<ingress port>}.
+ */
+final class MuOnTheCluster implements AutoCloseable {
+
+    static final String DOMAIN = "mu.localhost";
+    private static final Path ROOT = KubernetesControlPlane.repositoryRoot();
+    private static final Path CONTROLLER_JAR = ROOT.resolve("operator/target/quarkus-app/quarkus-run.jar");
+    private static final Path ACTIVATOR_JAR = ROOT.resolve("activator-lb/app/target/quarkus-app/quarkus-run.jar");
+    private static final Path LOGS = Path.of("target/e2e-logs");
+
+    final Cluster cluster;
+    final KubernetesClient client;
+    final int ingressPort = freePort();
+    final int controllerPort = freePort();
+    JavaApp controller;
+    JavaApp activator;
+    private int controllers;
+
+    MuOnTheCluster(Cluster cluster) {
+        this.cluster = cluster;
+        cluster.kubectl("apply", "-f", ROOT.resolve("deploy/crds").toString());
+        cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/functions.muserving.dev");
+        try {
+            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        controller = startController();
+        activator = JavaApp.start("activator-lb-0", ACTIVATOR_JAR, LOGS, cluster.kubeconfig(), Map.of(
+                "mu.port", Integer.toString(ingressPort), "mu.admin-port", "0", "mu.bind-address", "127.0.0.1", "mu.domain", DOMAIN,
+                "mu.controller", "ws://127.0.0.1:" + controllerPort, "mu.replica-name", "activator-lb-0"))
+                .awaitLog("mu activator-lb: listening", Duration.ofSeconds(90));
+    }
+
+    /** A controller on the same port as the one before it (the activator-lb reconnects to it). */
+    JavaApp startController() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.http.port", Integer.toString(controllerPort));
+        properties.put("mu.operator.identity", "e2e-controller-" + controllers++);
+        properties.put("mu.operator.leader-election.lease-duration", "4s");
+        properties.put("mu.operator.leader-election.renew-deadline", "3s");
+        properties.put("mu.operator.leader-election.retry-period", "1s");
+        properties.put("mu.operator.domain", DOMAIN);
+        properties.put("mu.operator.url-port", Integer.toString(ingressPort));
+        return JavaApp.start("controller-" + (controllers - 1), CONTROLLER_JAR, LOGS, cluster.kubeconfig(), properties)
+                .awaitLog("autoscaler: deciding every", Duration.ofSeconds(90));
+    }
+
+    String ingress() {
+        return "http://127.0.0.1:" + ingressPort;
+    }
+
+    Function function(String namespace, String name) {
+        return client.resources(Function.class).inNamespace(namespace).withName(name).get();
+    }
+
+    static Path repository() {
+        return ROOT;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (JavaApp app : new JavaApp[] {activator, controller}) {
+            if (app != null) {
+                app.close();
+            }
+        }
+        client.close();
+    }
+}
