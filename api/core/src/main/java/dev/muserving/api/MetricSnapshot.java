@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the balancer tells the autoscaler about one function once per interval (a second).
@@ -19,6 +20,8 @@ import java.util.Map;
  *     over the interval: Knative's scaling metric
  * @param bufferedRequests requests held in the balancer at the end of the interval (no pod had room)
  * @param pods each pod's last reported state
+ * @param latency the latencies of the requests answered in the interval, arrival to answer
+ *     (empty where nobody measures them, as in the simulator)
  */
 public record MetricSnapshot(
         String function,
@@ -28,16 +31,24 @@ public record MetricSnapshot(
         long completions,
         double averageConcurrency,
         int bufferedRequests,
-        List<PodMetrics> pods) {
+        List<PodMetrics> pods,
+        LatencyHistogram latency) {
 
     public MetricSnapshot {
         pods = List.copyOf(pods);
+        Objects.requireNonNull(latency, "latency");
+    }
+
+    /** A snapshot without latencies. */
+    public MetricSnapshot(String function, Instant at, Duration interval, long arrivals, long completions, double averageConcurrency,
+            int bufferedRequests, List<PodMetrics> pods) {
+        this(function, at, interval, arrivals, completions, averageConcurrency, bufferedRequests, pods, LatencyHistogram.EMPTY);
     }
 
     /**
      * Several balancers' snapshots of one function (one each; see {@link #then}) as one, covering
      * {@code interval} up to {@code at}: arrivals, completions, held requests and concurrency-seconds
-     * add up; of a pod seen
+     * and latencies add up; of a pod seen
      * by several, the report in the latest snapshot stands (a pod reports the same queue to every
      * balancer, so the latest is the freshest). How the controller merges its activator-lb replicas.
      */
@@ -46,6 +57,7 @@ public record MetricSnapshot(
         long completions = 0;
         double concurrencySeconds = 0;
         int buffered = 0;
+        LatencyHistogram latency = LatencyHistogram.EMPTY;
         Map<String, PodMetrics> pods = new LinkedHashMap<>();
         List<MetricSnapshot> byTime = new ArrayList<>(parts);
         byTime.sort(Comparator.comparing(MetricSnapshot::at));
@@ -57,15 +69,16 @@ public record MetricSnapshot(
             completions += part.completions();
             concurrencySeconds += part.averageConcurrency() * part.interval().toNanos() / 1e9;
             buffered += part.bufferedRequests();
+            latency = latency.plus(part.latency());
             part.pods().forEach(pod -> pods.put(pod.pod(), pod));
         }
         return new MetricSnapshot(function, at, interval, arrivals, completions, concurrencySeconds / (interval.toNanos() / 1e9),
-                buffered, List.copyOf(pods.values()));
+                buffered, List.copyOf(pods.values()), latency);
     }
 
     /**
      * This snapshot followed by a later one of the same function from the same balancer, as one
-     * covering both intervals: the counts add up, held requests and pods are the later one's.
+     * covering both intervals: the counts and latencies add up, held requests and pods are the later one's.
      */
     public MetricSnapshot then(MetricSnapshot later) {
         if (!later.function().equals(function)) {
@@ -74,6 +87,6 @@ public record MetricSnapshot(
         Duration both = interval.plus(later.interval());
         double concurrencySeconds = averageConcurrency * interval.toNanos() / 1e9 + later.averageConcurrency() * later.interval().toNanos() / 1e9;
         return new MetricSnapshot(function, later.at(), both, arrivals + later.arrivals(), completions + later.completions(),
-                concurrencySeconds / (both.toNanos() / 1e9), later.bufferedRequests(), later.pods());
+                concurrencySeconds / (both.toNanos() / 1e9), later.bufferedRequests(), later.pods(), latency.plus(later.latency()));
     }
 }

@@ -3,6 +3,7 @@ package dev.muserving.operator.autoscaling;
 import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.LatencyHistogram;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
@@ -14,9 +15,13 @@ import dev.muserving.autoscaler.loop.ScalingLoop;
 import dev.muserving.autoscaler.policy.AutoscalingPolicies;
 import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
 import dev.muserving.operator.model.DesiredReplicas;
+import dev.muserving.operator.model.Serving;
 import dev.muserving.operator.model.SpecReplicas;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +39,12 @@ import java.util.function.Supplier;
  * changes gets a fresh policy, so new settings apply without a restart. The host calls
  * {@link #tick} on its timer; time comes in as an argument. Thread-safe.
  */
-public final class FunctionAutoscaler implements DesiredReplicas {
+public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source {
+
+    /** How far back the p99 of {@link #serving} looks (Knative's stable window is as long). */
+    static final Duration LATENCY_WINDOW = Duration.ofSeconds(60);
+
+    private record Measured(Instant at, LatencyHistogram latency) {}
 
     /** What a function's policy was made from: a change to either makes a new one. */
     private record Known(FunctionSpec spec, String policy) {}
@@ -50,6 +60,11 @@ public final class FunctionAutoscaler implements DesiredReplicas {
     /** The decision that last changed each function's count: what the status says and why. */
     private final Map<String, ScalingDecision> changed = new ConcurrentHashMap<>();
     private final SpecReplicas beforeAnyDecision = new SpecReplicas();
+    private final Map<String, Deque<Measured>> latencies = new ConcurrentHashMap<>();
+    /** Each function's last SLO verdict (within, missed, unmeasured): a change is told to {@link #onServingChange}. */
+    private final Map<String, String> verdicts = new ConcurrentHashMap<>();
+    private volatile Consumer<FunctionKey> servingChanged = key -> { };
+    private volatile Instant now = Instant.EPOCH;
     private final ScalingLoop loop;
 
     /**
@@ -84,6 +99,37 @@ public final class FunctionAutoscaler implements DesiredReplicas {
             refresh();
         }
         loop.record(snapshot);
+        if (snapshot.latency().count() > 0 && known.containsKey(snapshot.function())) {
+            Deque<Measured> window = latencies.computeIfAbsent(snapshot.function(), f -> new ArrayDeque<>());
+            synchronized (window) {
+                window.addLast(new Measured(snapshot.at(), snapshot.latency()));
+            }
+        }
+    }
+
+    /** Told when a function's SLO verdict changes (its status is to say so). */
+    public void onServingChange(Consumer<FunctionKey> listener) {
+        this.servingChanged = listener;
+    }
+
+    /** The function's service rates as last measured, and its p99 over the last {@link #LATENCY_WINDOW}. */
+    @Override
+    public Serving serving(FunctionKey function) {
+        String key = function.toString();
+        LatencyHistogram sum = LatencyHistogram.EMPTY;
+        Deque<Measured> window = latencies.get(key);
+        if (window != null) {
+            synchronized (window) {
+                Instant since = now.minus(LATENCY_WINDOW);
+                while (!window.isEmpty() && !window.peekFirst().at().isAfter(since)) {
+                    window.removeFirst();
+                }
+                for (Measured measured : window) {
+                    sum = sum.plus(measured.latency());
+                }
+            }
+        }
+        return new Serving(loop.serviceRates(key), sum.quantile(0.99), sum.count(), LATENCY_WINDOW);
     }
 
     /** A request waits in an activator-lb for a function with no ready pod: decide now. */
@@ -94,10 +140,19 @@ public final class FunctionAutoscaler implements DesiredReplicas {
         return loop.demand(function.toString(), now);
     }
 
-    /** Every function's decision at {@code now}. */
+    /** Every function's decision at {@code now}; a function whose SLO verdict changed is told. */
     public Map<String, ScalingDecision> tick(Instant now) {
+        this.now = now;
         refresh();
-        return loop.tick(now);
+        Map<String, ScalingDecision> decisions = loop.tick(now);
+        known.forEach((key, settings) -> {
+            Serving serving = serving(FunctionKey.parse(key));
+            String verdict = serving.requests() == 0 ? "unmeasured" : serving.p99Ms() <= settings.spec().sloP99Ms() ? "within" : "missed";
+            if (!verdict.equals(verdicts.put(key, verdict))) {
+                servingChanged.accept(FunctionKey.parse(key));
+            }
+        });
+        return decisions;
     }
 
     /** The replicas wanted now, and the reason of the decision that last changed their number. */
@@ -148,6 +203,8 @@ public final class FunctionAutoscaler implements DesiredReplicas {
                 known.remove(key);
                 decided.remove(key);
                 changed.remove(key);
+                latencies.remove(key);
+                verdicts.remove(key);
                 loop.forget(key);
             }
         }

@@ -3,6 +3,7 @@ package dev.muserving.operator.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -18,13 +19,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Builds a Function's status from what its children say (Keycloak's status aggregator): the
- * {@code Ready} and {@code Scheduled} conditions, replica counts, the URL, {@code observedGeneration}.
+ * {@code Ready}, {@code Scheduled} and {@code SLOMet} conditions, replica counts, measured service
+ * rates, the URL, {@code observedGeneration}.
  * Pure, time is a parameter; a condition keeps its {@code lastTransitionTime} while its status holds,
  * so an unchanged world gives an equal status and the reconciler patches nothing.
  */
@@ -32,6 +35,8 @@ public final class FunctionStatusAggregator {
 
     public static final String READY = "Ready";
     public static final String SCHEDULED = "Scheduled";
+    /** Whether the p99 latency over the recent window is within {@code spec.slo.p99}; only for a Function with an SLO. */
+    public static final String SLO_MET = "SLOMet";
     /** Ready's reason when the spec holds something the operator cannot act on ({@code FunctionValidation}). */
     public static final String INVALID_SPEC = "InvalidSpec";
     /** Ready's reason when reconciling failed and the retries are spent. */
@@ -45,8 +50,14 @@ public final class FunctionStatusAggregator {
         this.model = model;
     }
 
+    /** The status before any traffic was measured. */
     public FunctionResourceStatus aggregate(Function function, ReplicaPlan plan, Collection<Deployment> deployments,
             Collection<Pod> pods, Instant now) {
+        return aggregate(function, plan, deployments, pods, Serving.UNMEASURED, now);
+    }
+
+    public FunctionResourceStatus aggregate(Function function, ReplicaPlan plan, Collection<Deployment> deployments,
+            Collection<Pod> pods, Serving serving, Instant now) {
         Map<String, Deployment> byName = new LinkedHashMap<>();
         deployments.forEach(d -> byName.put(d.getMetadata().getName(), d));
         List<Pod> live = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
@@ -68,13 +79,19 @@ public final class FunctionStatusAggregator {
             int ready = d == null ? 0 : count(d.getStatus(), DeploymentStatus::getReadyReplicas);
             FunctionResourceStatus.ArchitectureStatus archStatus = new FunctionResourceStatus.ArchitectureStatus();
             archStatus.ready = ready;
+            Double rate = serving.serviceRates().get(arch);
+            archStatus.serviceRate = rate == null ? null : Math.round(rate * 10) / 10.0;
             status.byArchitecture.put(arch.label(), archStatus);
             status.replicas.ready += ready;
         }
-        status.conditions = List.of(
+        List<Condition> conditions = new ArrayList<>(List.of(
                 condition(previous, READY, readiness(function, plan, byName), generation, now),
                 condition(previous, SCHEDULED, plan.total() < plan.desired()
-                        ? new Verdict(false, "Contention", plan.reason()) : scheduling(live, plan.total()), generation, now));
+                        ? new Verdict(false, "Contention", plan.reason()) : scheduling(live, plan.total()), generation, now)));
+        if (function.getSpec().slo != null) {
+            conditions.add(condition(previous, SLO_MET, slo(FunctionMapping.resolve(function).spec().sloP99Ms(), serving), generation, now));
+        }
+        status.conditions = List.copyOf(conditions);
         return status;
     }
 
@@ -100,8 +117,17 @@ public final class FunctionStatusAggregator {
         return Objects.equals(JSON.valueToTree(a), JSON.valueToTree(b));
     }
 
-    /** One condition's verdict before it is stamped with times and generation. */
-    record Verdict(boolean ok, String reason, String message) {}
+    /** One condition's verdict before it is stamped with times and generation; {@code ok} null is Unknown. */
+    record Verdict(Boolean ok, String reason, String message) {}
+
+    private static Verdict slo(double sloMs, Serving serving) {
+        if (serving.requests() == 0) {
+            return new Verdict(null, "NoTraffic", "no request answered in the last " + serving.window().toSeconds() + " s");
+        }
+        String measured = String.format(Locale.ROOT, "p99 %.0f ms %s SLO %.0f ms over the last %d s (%,d requests)", serving.p99Ms(),
+                serving.p99Ms() <= sloMs ? "≤" : ">", sloMs, serving.window().toSeconds(), serving.requests());
+        return serving.p99Ms() <= sloMs ? new Verdict(true, "WithinSLO", measured) : new Verdict(false, "SLOMissed", measured);
+    }
 
     private static Verdict readiness(Function function, ReplicaPlan plan, Map<String, Deployment> byName) {
         List<Verdict> gaps = new ArrayList<>();
@@ -185,7 +211,7 @@ public final class FunctionStatusAggregator {
     }
 
     private static Condition condition(FunctionResourceStatus previous, String type, Verdict verdict, long generation, Instant now) {
-        String status = verdict.ok() ? "True" : "False";
+        String status = verdict.ok() == null ? "Unknown" : verdict.ok() ? "True" : "False";
         Optional<Condition> before = Optional.ofNullable(previous.conditions).orElse(List.of()).stream()
                 .filter(c -> type.equals(c.getType())).findFirst();
         String since = before.filter(c -> status.equals(c.getStatus())).map(Condition::getLastTransitionTime)

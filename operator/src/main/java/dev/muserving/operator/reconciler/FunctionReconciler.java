@@ -1,14 +1,17 @@
 package dev.muserving.operator.reconciler;
 
+import dev.muserving.api.FunctionKey;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import dev.muserving.api.v1alpha1.FunctionValidation;
+import dev.muserving.operator.autoscaling.FunctionAutoscaler;
 import dev.muserving.operator.model.FunctionEvents;
 import dev.muserving.operator.model.FunctionStatusAggregator;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.ReplicaPlan;
 import dev.muserving.operator.model.ReplicaSource;
+import dev.muserving.operator.model.Serving;
 import dev.muserving.operator.placement.MuScheduler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,13 +56,21 @@ public class FunctionReconciler implements Reconciler<Function> {
     private final EventRecorder events;
     private final Clock clock;
 
-    /** Placement's allocation changed for a Function: reconcile it, so its Deployments follow. */
+    private final Serving.Source serving;
+
+    /**
+     * Placement's allocation changed for a Function (its Deployments are to follow), or its SLO
+     * verdict did (its status is to say so): reconcile it.
+     */
     private final SimpleInboundEventSource<Function> allocations = new SimpleInboundEventSource<>("allocations");
 
-    public FunctionReconciler(FunctionWorkloadModel model, ReplicaSource replicas, EventRecorder events, Clock clock, MuScheduler scheduler) {
+    public FunctionReconciler(FunctionWorkloadModel model, ReplicaSource replicas, EventRecorder events, Clock clock, MuScheduler scheduler,
+            FunctionAutoscaler autoscaler) {
         this.model = model;
         this.replicas = replicas;
+        this.serving = autoscaler;
         scheduler.onAllocation((key, allocation) -> allocations.propagateEvent(new ResourceID(key.name(), key.namespace())));
+        autoscaler.onServingChange(key -> allocations.propagateEvent(new ResourceID(key.name(), key.namespace())));
         this.aggregator = new FunctionStatusAggregator(model);
         this.events = events;
         this.clock = clock;
@@ -82,7 +93,8 @@ public class FunctionReconciler implements Reconciler<Function> {
 
         Set<String> wanted = FunctionNames.children(function, plan.architectures());
         FunctionResourceStatus next = aggregator.aggregate(function, plan, context.getSecondaryResources(Deployment.class),
-                context.getSecondaryResources(Pod.class), clock.instant());
+                context.getSecondaryResources(Pod.class),
+                serving.serving(new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName())), clock.instant());
         events.record(function, FunctionEvents.between(before, wanted, function.getStatus(), next));
         if (FunctionStatusAggregator.same(function.getStatus(), next)) {
             return UpdateControl.noUpdate();

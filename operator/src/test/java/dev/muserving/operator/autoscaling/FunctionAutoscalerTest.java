@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.muserving.api.FunctionKey;
+import dev.muserving.api.LatencyHistogram;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.operator.model.Serving;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,5 +102,30 @@ class FunctionAutoscalerTest {
     void anUnknownDefaultPolicyIsRefusedByName() {
         assertThatThrownBy(() -> new FunctionAutoscaler("fastest", List::of, key -> ReplicaCounts.NONE, () -> { }, line -> { }))
                 .hasMessageContaining("unknown autoscaling policy 'fastest'").hasMessageContaining("knative");
+    }
+
+    @Test
+    void theP99OfTheLastMinuteIsServedAndAChangedVerdictIsTold() {
+        functions.add(function("", "initial: 1"));
+        List<FunctionKey> changed = new ArrayList<>();
+        autoscaler.onServingChange(changed::add);
+        autoscaler.tick(T);
+        assertThat(changed).containsExactly(ECHO); // from nothing to unmeasured
+        LatencyHistogram.Recorder slow = new LatencyHistogram.Recorder();
+        for (int i = 0; i < 100; i++) {
+            slow.record(i < 98 ? 20 : 5_000);
+        }
+        autoscaler.record(new MetricSnapshot(ECHO.toString(), T.plusSeconds(1), Duration.ofSeconds(1), 100, 100, 2, 0, List.of(),
+                slow.take()));
+        autoscaler.tick(T.plusSeconds(2));
+
+        Serving serving = autoscaler.serving(ECHO);
+        assertThat(serving.requests()).isEqualTo(100);
+        assertThat(serving.p99Ms()).isBetween(5_000.0, 5_600.0);
+        assertThat(changed).containsExactly(ECHO, ECHO); // the default SLO (1 s) is missed
+
+        autoscaler.tick(T.plusSeconds(62)); // the slow second has left the window
+        assertThat(autoscaler.serving(ECHO).requests()).isZero();
+        assertThat(changed).hasSize(3);
     }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionResourceSpec;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,5 +189,37 @@ class FunctionStatusAggregatorTest {
         fn.setStatus(next);
         assertThat(FunctionStatusAggregator.same(next, FunctionStatusAggregator.notActedOn(fn, FunctionStatusAggregator.INVALID_SPEC,
                 "spec: missing", T0.plusSeconds(60)))).as("nothing to patch the second time").isTrue();
+    }
+
+    @Test
+    void withAnSloTheMeasuredP99SaysWhetherItIsMetAndTheServiceRatesAreShown() {
+        Function fn = function();
+        fn.getSpec().slo = new FunctionResourceSpec.Slo();
+        fn.getSpec().slo.p99 = "300ms";
+        List<Deployment> children = List.of(deployment(fn, Arch.AMD64, 2, 2, 2), deployment(fn, Arch.ARM64, 1, 1, 1));
+        Duration minute = Duration.ofSeconds(60);
+
+        FunctionResourceStatus quiet = aggregator.aggregate(fn, plan, children, placed(3), Serving.UNMEASURED, T0);
+        assertThat(condition(quiet, "SLOMet").getStatus()).isEqualTo("Unknown");
+        assertThat(condition(quiet, "SLOMet").getReason()).isEqualTo("NoTraffic");
+
+        Serving fast = new Serving(Map.of(Arch.AMD64, 24.56, Arch.ARM64, 14.0), 178, 1234, minute);
+        FunctionResourceStatus within = aggregator.aggregate(fn, plan, children, placed(3), fast, T0);
+        assertThat(condition(within, "SLOMet").getStatus()).isEqualTo("True");
+        assertThat(condition(within, "SLOMet").getMessage()).isEqualTo("p99 178 ms ≤ SLO 300 ms over the last 60 s (1,234 requests)");
+        assertThat(within.byArchitecture.get("amd64").serviceRate).isEqualTo(24.6);
+
+        FunctionResourceStatus missed = aggregator.aggregate(fn, plan, children, placed(3),
+                new Serving(Map.of(), 451, 99, minute), T0);
+        assertThat(condition(missed, "SLOMet").getStatus()).isEqualTo("False");
+        assertThat(condition(missed, "SLOMet").getReason()).isEqualTo("SLOMissed");
+    }
+
+    @Test
+    void withoutAnSloThereIsNoSloCondition() {
+        Function fn = function();
+        FunctionResourceStatus status = aggregator.aggregate(fn, plan, List.of(), placed(0),
+                new Serving(Map.of(), 10, 5, Duration.ofSeconds(60)), T0);
+        assertThat(status.conditions).extracting(Condition::getType).containsExactly("Ready", "Scheduled");
     }
 }

@@ -31,14 +31,19 @@ class ActivatorAppTest {
                 .mapToLong(f -> ((MetricFrames.Snapshot) f).snapshot().arrivals()).sum();
     }
 
+    private static long latenciesStreamed() {
+        return OnePodResource.RECEIVED.stream().filter(f -> f instanceof MetricFrames.Snapshot)
+                .mapToLong(f -> ((MetricFrames.Snapshot) f).snapshot().latency().count()).sum();
+    }
+
     @Test
-    void everyRequestIsCountedInTheSnapshotsStreamedToTheController() throws Exception {
+    void everyRequestAndItsLatencyAreCountedInTheSnapshotsStreamedToTheController() throws Exception {
         for (int i = 0; i < 50; i++) {
             HttpResponse<String> response = get(activator.port(), "/fn/demo/echo/");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("mu-"));
         }
-        await().until(() -> arrivalsStreamed() == 50);
+        await().until(() -> arrivalsStreamed() == 50 && latenciesStreamed() == 50);
         assertThat(OnePodResource.RECEIVED.get(0)).isEqualTo(new MetricFrames.Hello("lb-test", MetricFrames.VERSION));
         assertThat(OnePodResource.RECEIVED).allMatch(f -> !(f instanceof MetricFrames.Snapshot s) || s.snapshot().function().equals("demo/echo"));
 

@@ -1,6 +1,7 @@
 package dev.muserving.dataplane.activator;
 
 import dev.muserving.api.FunctionKey;
+import dev.muserving.api.LatencyHistogram;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.PodHeaderState;
 import dev.muserving.api.PodMetrics;
@@ -107,8 +108,10 @@ public final class Activator {
         long completions = 0;
         double concurrencySeconds = 0;
         int held = 0;
+        LatencyHistogram latency = LatencyHistogram.EMPTY;
         Map<String, PodHeaderState> freshest = new LinkedHashMap<>();
         for (FunctionLane.Stats part : stats) {
+            latency = latency.plus(part.latency());
             arrivals += part.arrivals();
             completions += part.completions();
             concurrencySeconds += part.concurrencySeconds();
@@ -120,7 +123,7 @@ public final class Activator {
         List<PodMetrics> pods = new ArrayList<>(freshest.size());
         freshest.values().forEach(p -> pods.add(new PodMetrics(p.pod(), p.arch(), p.queueLength(), p.serviceRate())));
         return new MetricSnapshot(key.toString(), clock.instant(), interval, arrivals, completions,
-                concurrencySeconds / (interval.toNanos() / 1e9), held, pods);
+                concurrencySeconds / (interval.toNanos() / 1e9), held, pods, latency);
     }
 
     /**

@@ -368,7 +368,7 @@ final class Balancer extends AbstractVerticle {
         }
         long now = System.nanoTime();
         FunctionLane lane = call.lane;
-        lane.finished(now);
+        lane.finished(now, now - call.arrivedNanos);
         metrics.finished(lane.key, status, now - call.arrivedNanos);
         if (lane.removed && lane.idle()) {
             lanes.remove(lane.key, lane); // its last request finished after the function was removed

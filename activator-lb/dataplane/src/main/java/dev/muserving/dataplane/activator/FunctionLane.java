@@ -1,6 +1,7 @@
 package dev.muserving.dataplane.activator;
 
 import dev.muserving.api.FunctionKey;
+import dev.muserving.api.LatencyHistogram;
 import dev.muserving.api.PodHeaderState;
 import dev.muserving.routing.policy.RoutingPolicy;
 import java.time.Instant;
@@ -12,7 +13,8 @@ import java.util.List;
 final class FunctionLane {
 
     /** What a lane counted since the last snapshot, for the metric stream. */
-    record Stats(long arrivals, long completions, double concurrencySeconds, int held, int inFlight, List<PodHeaderState> pods) {}
+    record Stats(long arrivals, long completions, double concurrencySeconds, int held, int inFlight, List<PodHeaderState> pods,
+            LatencyHistogram latency) {}
 
     final FunctionKey key;
     /** Replaced when the function's settings change. */
@@ -28,6 +30,7 @@ final class FunctionLane {
     private int inSystem;
     private long lastChangeNanos = System.nanoTime();
     private double concurrencyNanos;
+    private final LatencyHistogram.Recorder latency = new LatencyHistogram.Recorder();
 
     FunctionLane(FunctionRoute route, RoutingPolicy policy) {
         this.key = route.key();
@@ -46,8 +49,10 @@ final class FunctionLane {
         inSystem++;
     }
 
-    void finished(long nowNanos) {
+    /** @param tookNanos from the request's arrival to its answer */
+    void finished(long nowNanos, long tookNanos) {
         account(nowNanos);
+        latency.record(tookNanos / 1e6);
         completions++;
         inSystem--;
     }
@@ -68,7 +73,7 @@ final class FunctionLane {
         for (PodTable.Pod pod : pods.routablePods()) {
             reports.add(pod.report);
         }
-        Stats stats = new Stats(arrivals, completions, concurrencyNanos / 1e9, held.size(), pods.inFlightTotal(), reports);
+        Stats stats = new Stats(arrivals, completions, concurrencyNanos / 1e9, held.size(), pods.inFlightTotal(), reports, latency.take());
         arrivals = 0;
         completions = 0;
         concurrencyNanos = 0;

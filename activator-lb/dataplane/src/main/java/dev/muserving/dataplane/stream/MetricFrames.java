@@ -1,6 +1,7 @@
 package dev.muserving.dataplane.stream;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.LatencyHistogram;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.PodMetrics;
 import io.vertx.core.json.DecodeException;
@@ -10,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The text frames of the metric stream from an activator-lb to the controller (docs/protocol.md,
@@ -60,7 +63,13 @@ public final class MetricFrames {
         return new JsonObject().put("type", "snapshot").put("function", s.function()).put("at", s.at().toString())
                 .put("intervalMillis", s.interval().toMillis()).put("arrivals", s.arrivals()).put("completions", s.completions())
                 .put("averageConcurrency", s.averageConcurrency()).put("bufferedRequests", s.bufferedRequests())
-                .put("pods", pods).encode();
+                .put("pods", pods).put("latencyBuckets", latency(s.latency())).encode();
+    }
+
+    private static JsonObject latency(LatencyHistogram histogram) {
+        JsonObject buckets = new JsonObject();
+        histogram.buckets().forEach((bucket, count) -> buckets.put(Integer.toString(bucket), count));
+        return buckets;
     }
 
     /** @throws BadFrameException naming what is wrong */
@@ -101,7 +110,34 @@ public final class MetricFrames {
             }
         }
         return new MetricSnapshot(function(json), instant(json, "at"), Duration.ofMillis(interval), (long) number(json, "arrivals"),
-                (long) number(json, "completions"), number(json, "averageConcurrency"), (int) number(json, "bufferedRequests"), pods);
+                (long) number(json, "completions"), number(json, "averageConcurrency"), (int) number(json, "bufferedRequests"), pods,
+                latencyOf(json));
+    }
+
+    /** Optional: a sender that measures no latency leaves it out. */
+    private static LatencyHistogram latencyOf(JsonObject json) {
+        Object value = json.getValue("latencyBuckets");
+        if (value == null) {
+            return LatencyHistogram.EMPTY;
+        }
+        if (!(value instanceof JsonObject buckets)) {
+            throw new BadFrameException("latencyBuckets: an object of bucket → count is required");
+        }
+        Map<Integer, Long> counts = new HashMap<>();
+        for (String bucket : buckets.fieldNames()) {
+            try {
+                counts.put(Integer.parseInt(bucket), (long) number(buckets, bucket));
+            } catch (NumberFormatException e) {
+                throw new BadFrameException("latencyBuckets: '" + bucket + "' is not a bucket number");
+            } catch (BadFrameException e) {
+                throw new BadFrameException("latencyBuckets." + e.getMessage());
+            }
+        }
+        try {
+            return LatencyHistogram.of(counts);
+        } catch (IllegalArgumentException e) {
+            throw new BadFrameException("latencyBuckets: " + e.getMessage());
+        }
     }
 
     private static PodMetrics podOf(JsonObject pod) {

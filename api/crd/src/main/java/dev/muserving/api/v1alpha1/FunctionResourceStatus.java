@@ -16,8 +16,8 @@ public class FunctionResourceStatus {
     public String url;
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
-    @JsonPropertyDescription("Ready (the wanted pods serve, or the spec cannot be acted on and why) and Scheduled "
-            + "(every pod is on a node, or why not).")
+    @JsonPropertyDescription("Ready (the wanted pods serve, or the spec cannot be acted on and why), Scheduled "
+            + "(every pod is on a node, or why not) and, with spec.slo, SLOMet (the p99 of the last 60 s within spec.slo.p99).")
     public List<Condition> conditions;
     @JsonPropertyDescription("Pod counts over every architecture.")
     public Replicas replicas;
