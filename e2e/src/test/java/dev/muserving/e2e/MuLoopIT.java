@@ -117,6 +117,9 @@ class MuLoopIT {
         assertThat(call("resize", null).statusCode()).isEqualTo(200);
         assertThat(byHost("resize.demo." + MuOnTheCluster.DOMAIN + ":" + mu.ingressPort)).startsWith("HTTP/1.1 200");
         assertThat(mu.function("demo", "echo").getStatus().url).isEqualTo("http://echo.demo." + MuOnTheCluster.DOMAIN + ":" + mu.ingressPort);
+        // each ran as its own service account with the shipped rules, and was refused nothing
+        assertThat(mu.controller.log()).doesNotContainIgnoringCase("forbidden");
+        assertThat(mu.activator.log()).doesNotContainIgnoringCase("forbidden");
 
         await("webhook at zero").atMost(CONVERGE).until(() -> desired("webhook") == 0 && ready("webhook") == 0);
         long start = System.nanoTime();

@@ -17,9 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Mu as a user runs it on a cluster, minus the chart: its CRD applied, the controller and the
- * activator-lb started from their packaged jars against the test control plane (their logs in
- * {@code target/e2e-logs}), functions at {@code http://<fn>.<ns>.mu.localhost:<ingress port>}.
+ * Mu as a user runs it on a cluster, minus the chart: its CRD and RBAC applied, the controller and
+ * the activator-lb started from their packaged jars against the test control plane, each as its
+ * own service account with exactly the shipped rules (their logs in {@code target/e2e-logs}),
+ * functions at {@code http://<fn>.<ns>.mu.localhost:<ingress port>}.
  */
 final class MuOnTheCluster implements AutoCloseable {
 
@@ -33,6 +34,7 @@ final class MuOnTheCluster implements AutoCloseable {
     final KubernetesClient client;
     final int ingressPort = freePort();
     final int controllerPort = freePort();
+    private final Path controllerKubeconfig;
     JavaApp controller;
     JavaApp activator;
     private int controllers;
@@ -41,13 +43,18 @@ final class MuOnTheCluster implements AutoCloseable {
         this.cluster = cluster;
         cluster.kubectl("apply", "-f", ROOT.resolve("deploy/crds").toString());
         cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/functions.muserving.dev");
+        cluster.kubectl("apply", "-f", ROOT.resolve("deploy/operator/rbac.yaml").toString());
+        cluster.kubectl("apply", "-f", ROOT.resolve("deploy/activator-lb/rbac.yaml").toString());
+        Path activatorKubeconfig;
         try {
             client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+            controllerKubeconfig = cluster.kubeconfigOf("mu-system", "mu-operator", LOGS);
+            activatorKubeconfig = cluster.kubeconfigOf("mu-system", "mu-activator-lb", LOGS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         controller = startController();
-        activator = JavaApp.start("activator-lb-0", ACTIVATOR_JAR, LOGS, cluster.kubeconfig(), Map.of(
+        activator = JavaApp.start("activator-lb-0", ACTIVATOR_JAR, LOGS, activatorKubeconfig, Map.of(
                 "mu.port", Integer.toString(ingressPort), "mu.admin-port", "0", "mu.bind-address", "127.0.0.1", "mu.domain", DOMAIN,
                 "mu.controller", "ws://127.0.0.1:" + controllerPort, "mu.replica-name", "activator-lb-0"))
                 .awaitLog("mu activator-lb: listening", Duration.ofSeconds(90));
@@ -63,7 +70,7 @@ final class MuOnTheCluster implements AutoCloseable {
         properties.put("mu.operator.leader-election.retry-period", "1s");
         properties.put("mu.operator.domain", DOMAIN);
         properties.put("mu.operator.url-port", Integer.toString(ingressPort));
-        return JavaApp.start("controller-" + (controllers - 1), CONTROLLER_JAR, LOGS, cluster.kubeconfig(), properties)
+        return JavaApp.start("controller-" + (controllers - 1), CONTROLLER_JAR, LOGS, controllerKubeconfig, properties)
                 .awaitLog("autoscaler: deciding every", Duration.ofSeconds(90));
     }
 

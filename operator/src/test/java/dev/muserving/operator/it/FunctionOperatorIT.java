@@ -330,18 +330,7 @@ class FunctionOperatorIT {
     void theShippedRbacIsEnoughToServeAFunction(Cluster cluster) throws IOException {
         Path rbac = KubernetesControlPlane.repositoryRoot().resolve("deploy/operator/rbac.yaml");
         cluster.kubectl("apply", "-f", rbac.toString()); // creates its namespace too
-        String token = cluster.kubectl("-n", "mu-system", "create", "token", "mu-operator", "--duration=1h").strip();
-        String server = cluster.kubectl("config", "view", "--raw", "--minify", "--flatten", "-o", "jsonpath={.clusters[0].cluster.server}");
-        String ca = cluster.kubectl("config", "view", "--raw", "--minify", "--flatten",
-                "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}");
-        Path kubeconfig = Files.writeString(dir.resolve("operator-kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: test, cluster: {server: %s, certificate-authority-data: %s}}]
-                users: [{name: mu-operator, user: {token: %s}}]
-                contexts: [{name: mu-operator, context: {cluster: test, user: mu-operator, namespace: mu-system}}]
-                current-context: mu-operator
-                """.formatted(server, ca, token));
+        Path kubeconfig = cluster.kubeconfigOf("mu-system", "mu-operator", dir);
         String ns = namespace("rbac");
         try (OperatorProcess operator = OperatorProcess.start(kubeconfig, "op-rbac", Map.of()).awaitLeading()) {
             createFunction(ns, "guarded", 2);

@@ -47,6 +47,25 @@ public final class KubernetesControlPlane implements ExecutionCondition, Paramet
             return outcome.output();
         }
 
+        /**
+         * A kubeconfig of the same server that acts as a service account (an hour's token), written
+         * to {@code dir}: how a test proves that shipped RBAC rules suffice.
+         */
+        public Path kubeconfigOf(String namespace, String serviceAccount, Path dir) throws IOException {
+            String token = kubectl("-n", namespace, "create", "token", serviceAccount, "--duration=1h").strip();
+            String server = kubectl("config", "view", "--raw", "--minify", "--flatten", "-o", "jsonpath={.clusters[0].cluster.server}");
+            String ca = kubectl("config", "view", "--raw", "--minify", "--flatten",
+                    "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}");
+            return Files.writeString(Files.createDirectories(dir).resolve(serviceAccount + "-kubeconfig"), """
+                    apiVersion: v1
+                    kind: Config
+                    clusters: [{name: test, cluster: {server: %s, certificate-authority-data: %s}}]
+                    users: [{name: %s, user: {token: %s}}]
+                    contexts: [{name: %s, context: {cluster: test, user: %s, namespace: %s}}]
+                    current-context: %s
+                    """.formatted(server, ca, serviceAccount, token, serviceAccount, serviceAccount, namespace, serviceAccount));
+        }
+
         /** Runs kubectl and returns how it ended, failure included (for what must be refused). */
         public Outcome tryKubectl(String... args) {
             List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString()));
