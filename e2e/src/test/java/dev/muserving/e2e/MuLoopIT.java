@@ -3,6 +3,7 @@ package dev.muserving.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.muserving.api.testing.JavaApp;
 import dev.muserving.api.testing.KubernetesControlPlane;
 import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
 import dev.muserving.api.testing.KubernetesControlPlane.Nodes;
@@ -205,6 +206,31 @@ class MuLoopIT {
 
     @Test
     @Order(4)
+    void anActivatorReplicaStoppedUnderLoadLosesNoRequest() throws Exception {
+        int port = MuOnTheCluster.freePort();
+        int admin = MuOnTheCluster.freePort();
+        JavaApp second = mu.startActivator("activator-lb-1", port, admin);
+        await("both replicas stream").atMost(CONVERGE).until(() -> mu.controller.log().contains("metric stream: activator-lb-1 joined"));
+        try (ReadinessBalancer lb = new ReadinessBalancer(Map.of(mu.ingressPort, mu.activatorAdminPort, port, admin));
+                OpenLoop load = new OpenLoop()) {
+            CompletableFuture<List<OpenLoop.Outcome>> done = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(() -> lb.next("/fn/demo/echo/"), List.of(new OpenLoop.Phase(30, Duration.ofSeconds(20))));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+            assertThat(lb.servedBy(port)).as("requests through the second replica before it stops").isPositive();
+            second.close(); // SIGTERM, as Kubernetes stops a pod
+            List<OpenLoop.Outcome> outcomes = done.get(120, TimeUnit.SECONDS);
+            assertThat(OpenLoop.failures(outcomes)).as("requests that did not get a 200").isEmpty();
+        }
+        assertThat(second.log()).contains("not ready, serving on for");
+    }
+
+    @Test
+    @Order(5)
     void newSettingsOnALiveFunctionApplyWithoutARestartAndABadOneIsReportedByName() throws Exception {
         mu.cluster.kubectl("-n", "demo", "annotate", "--overwrite", "fn", "echo", "routing.muserving.dev/class=knative",
                 "autoscaling.muserving.dev/class=knative");

@@ -34,7 +34,9 @@ final class MuOnTheCluster implements AutoCloseable {
     final KubernetesClient client;
     final int ingressPort = freePort();
     final int controllerPort = freePort();
+    final int activatorAdminPort = freePort();
     private final Path controllerKubeconfig;
+    private final Path activatorKubeconfig;
     JavaApp controller;
     JavaApp activator;
     private int controllers;
@@ -53,10 +55,17 @@ final class MuOnTheCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.activatorKubeconfig = activatorKubeconfig;
         controller = startController();
-        activator = JavaApp.start("activator-lb-0", ACTIVATOR_JAR, LOGS, activatorKubeconfig, Map.of(
-                "mu.port", Integer.toString(ingressPort), "mu.admin-port", "0", "mu.bind-address", "127.0.0.1", "mu.domain", DOMAIN,
-                "mu.controller", "ws://127.0.0.1:" + controllerPort, "mu.replica-name", "activator-lb-0"))
+        activator = startActivator("activator-lb-0", ingressPort, activatorAdminPort);
+    }
+
+    /** Another activator-lb replica, on ports of its own, its /ready on {@code adminPort}. */
+    JavaApp startActivator(String name, int port, int adminPort) {
+        return JavaApp.start(name, ACTIVATOR_JAR, LOGS, activatorKubeconfig, Map.of(
+                "mu.port", Integer.toString(port), "mu.admin-port", Integer.toString(adminPort), "mu.bind-address", "127.0.0.1",
+                "mu.domain", DOMAIN, "mu.controller", "ws://127.0.0.1:" + controllerPort, "mu.replica-name", name,
+                "mu.drain-delay", "2S"))
                 .awaitLog("mu activator-lb: listening", Duration.ofSeconds(90));
     }
 
@@ -86,7 +95,7 @@ final class MuOnTheCluster implements AutoCloseable {
         return ROOT;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

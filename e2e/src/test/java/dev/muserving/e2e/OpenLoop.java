@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Open-loop load as a user's clients make it: requests at a fixed rate per phase, whatever the
@@ -34,6 +35,11 @@ final class OpenLoop implements AutoCloseable {
 
     /** Sends the phases one after another to {@code uri}; returns when the last request is answered. */
     List<Outcome> run(URI uri, List<Phase> phases) throws InterruptedException {
+        return run(() -> uri, phases);
+    }
+
+    /** The same, each request to the address {@code target} gives at the moment it is sent (a load balancer's choice). */
+    List<Outcome> run(Supplier<URI> target, List<Phase> phases) throws InterruptedException {
         long start = System.nanoTime();
         long offset = 0;
         List<CompletableFuture<?>> pending = new CopyOnWriteArrayList<>();
@@ -50,7 +56,7 @@ final class OpenLoop implements AutoCloseable {
                     timer.schedule(() -> {
                         int second = (int) ((System.nanoTime() - start) / 1_000_000_000L);
                         long t0 = System.nanoTime();
-                        pending.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
+                        pending.add(http.sendAsync(HttpRequest.newBuilder(target.get()).timeout(Duration.ofSeconds(60)).build(),
                                         HttpResponse.BodyHandlers.discarding())
                                 .handle((response, failure) -> outcomes.add(new Outcome(second, response == null ? 0 : response.statusCode(),
                                         (System.nanoTime() - t0) / 1e6))));

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** A data-plane process's admin port: {@code /metrics} (Prometheus text) and {@code /ready}. */
@@ -31,8 +32,20 @@ public final class AdminEndpoints {
     }
 
     public static Future<HttpServer> serve(Vertx vertx, String host, int port, String component, Supplier<String> metrics) {
+        return serve(vertx, host, port, component, metrics, () -> true);
+    }
+
+    /** @param ready whether {@code /ready} says 200 (else 503: the process is on its way out) */
+    public static Future<HttpServer> serve(Vertx vertx, String host, int port, String component, Supplier<String> metrics,
+            BooleanSupplier ready) {
         return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-                .requestHandler(handler(component, metrics, ALWAYS_READY))
+                .requestHandler(handler(component, metrics, request -> {
+                    if (ready.getAsBoolean()) {
+                        request.response().end("ready\n");
+                    } else {
+                        request.response().setStatusCode(503).end(component + ": draining\n");
+                    }
+                }))
                 .listen();
     }
 }

@@ -52,6 +52,7 @@ public class ActivatorService {
     @Inject
     PrometheusMeterRegistry registry;
 
+    private volatile boolean ready = true;
     private Activator activator;
     private HttpServer admin;
     private MetricStreamClient stream;
@@ -86,7 +87,7 @@ public class ActivatorService {
         if (source instanceof KubernetesEndpointSource kubernetesSource) {
             kubernetesSource.awaitSynced(Duration.ofSeconds(90)); // not ready before it knows the functions
         }
-        admin = AdminEndpoints.serve(vertx, config.bindAddress(), settings.adminPort(), "mu activator-lb", registry::scrape)
+        admin = AdminEndpoints.serve(vertx, config.bindAddress(), settings.adminPort(), "mu activator-lb", registry::scrape, () -> ready)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, functions from %s, metric stream to %s",
                 config.bindAddress(), activator.port(), config.routing(), config.balancers(), admin.actualPort(),
@@ -95,6 +96,11 @@ public class ActivatorService {
     }
 
     void onStop(@Observes ShutdownEvent event) throws Exception {
+        ready = false;
+        if (activator != null && !settings.drainDelay().isZero()) {
+            LOG.infof("mu activator-lb: stopping; not ready, serving on for %s before draining", settings.drainDelay());
+            Thread.sleep(settings.drainDelay().toMillis()); // requests keep coming while the endpoints learn we go
+        }
         if (activator != null) {
             activator.drain().toCompletionStage().toCompletableFuture()
                     .get(settings.toConfig().drainTimeout().toSeconds() + 5, TimeUnit.SECONDS);

@@ -51,6 +51,14 @@ public interface ActivatorSettings {
     double drainSeconds();
 
     /**
+     * On SIGTERM, how long to go on serving with {@code /ready} failing before the drain starts, so
+     * that whatever routes by readiness (a Service's endpoints, a load balancer) stops sending here
+     * first; Knative's activator waits the same way. 0 outside a cluster.
+     */
+    @WithDefault("0S")
+    Duration drainDelay();
+
+    /**
      * Functions and their pods from a file (docs/dataplane.md, "Endpoints file"), for running
      * without a cluster; without it, from the Kubernetes API (Function resources and EndpointSlices).
      */
