@@ -26,8 +26,8 @@ final class OpenLoop implements AutoCloseable {
     /** A stretch of the run at one rate. */
     record Phase(int rps, Duration length) {}
 
-    /** One request's fate: its HTTP status (0 when it got none) and latency. */
-    record Outcome(int secondSent, int status, double millis) {}
+    /** One request's fate: its HTTP status (0 when it got none, and then why) and latency. */
+    record Outcome(int secondSent, int status, double millis, String error) {}
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -59,7 +59,7 @@ final class OpenLoop implements AutoCloseable {
                         pending.add(http.sendAsync(HttpRequest.newBuilder(target.get()).timeout(Duration.ofSeconds(60)).build(),
                                         HttpResponse.BodyHandlers.discarding())
                                 .handle((response, failure) -> outcomes.add(new Outcome(second, response == null ? 0 : response.statusCode(),
-                                        (System.nanoTime() - t0) / 1e6))));
+                                        (System.nanoTime() - t0) / 1e6, failure == null ? null : String.valueOf(failure)))));
                         allSent.countDown();
                     }, sendAt, TimeUnit.NANOSECONDS);
                 }
@@ -73,10 +73,12 @@ final class OpenLoop implements AutoCloseable {
         return List.copyOf(outcomes);
     }
 
-    /** The outcomes that were not 200, by status. */
-    static Map<Integer, Long> failures(List<Outcome> outcomes) {
-        Map<Integer, Long> failed = new TreeMap<>();
-        outcomes.stream().filter(o -> o.status() != 200).forEach(o -> failed.merge(o.status(), 1L, Long::sum));
+    /** The outcomes that were not 200, by status, or by the error when there was no answer. */
+    static Map<String, Long> failures(List<Outcome> outcomes) {
+        Map<String, Long> failed = new TreeMap<>();
+        outcomes.stream().filter(o -> o.status() != 200)
+                .forEach(o -> failed.merge(o.status() == 0 ? "no answer, second " + o.secondSent() + ": " + o.error() : "HTTP " + o.status(),
+                        1L, Long::sum));
         return failed;
     }
 
