@@ -1,6 +1,5 @@
 package dev.muserving.operator.autoscaling;
 
-import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.FunctionSpec;
 import dev.muserving.api.LatencyHistogram;
@@ -64,7 +63,8 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     /** Each function's last SLO verdict (within, missed, unmeasured): a change is told to {@link #onServingChange}. */
     private final Map<String, String> verdicts = new ConcurrentHashMap<>();
     private volatile Consumer<FunctionKey> servingChanged = key -> { };
-    private volatile Instant now = Instant.EPOCH;
+    /** The last tick's time: the end of the latency window. */
+    private volatile Instant lastTick = Instant.EPOCH;
     private final ScalingLoop loop;
 
     /**
@@ -120,7 +120,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         Deque<Measured> window = latencies.get(key);
         if (window != null) {
             synchronized (window) {
-                Instant since = now.minus(LATENCY_WINDOW);
+                Instant since = lastTick.minus(LATENCY_WINDOW);
                 while (!window.isEmpty() && !window.peekFirst().at().isAfter(since)) {
                     window.removeFirst();
                 }
@@ -142,7 +142,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
 
     /** Every function's decision at {@code now}; a function whose SLO verdict changed is told. */
     public Map<String, ScalingDecision> tick(Instant now) {
-        this.now = now;
+        this.lastTick = now;
         refresh();
         Map<String, ScalingDecision> decisions = loop.tick(now);
         known.forEach((key, settings) -> {
@@ -165,11 +165,6 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         }
         Desire spec = beforeAnyDecision.desire(function);
         return new Desire(spec.replicas(), spec.reason() + " (the autoscaler has not decided yet)");
-    }
-
-    /** The function's service rate per busy pod by architecture, as last measured. */
-    public Map<Arch, Double> serviceRates(FunctionKey function) {
-        return loop.serviceRates(function.toString());
     }
 
     public Optional<ScalingDecision> lastDecision(FunctionKey function) {
