@@ -78,6 +78,9 @@ public final class FunctionStatusAggregator {
             Deployment d = byName.get(FunctionNames.deployment(function, arch));
             int ready = d == null ? 0 : count(d.getStatus(), DeploymentStatus::getReadyReplicas);
             FunctionResourceStatus.ArchitectureStatus archStatus = new FunctionResourceStatus.ArchitectureStatus();
+            archStatus.desired = plan.replicas(arch);
+            archStatus.allocated = (int) live.stream().filter(p -> p.getSpec().getNodeName() != null && p.getMetadata().getLabels() != null
+                    && arch.label().equals(p.getMetadata().getLabels().get(FunctionNames.ARCH_LABEL))).count();
             archStatus.ready = ready;
             Double rate = serving.serviceRates().get(arch);
             archStatus.serviceRate = rate == null ? null : Math.round(rate * 10) / 10.0;

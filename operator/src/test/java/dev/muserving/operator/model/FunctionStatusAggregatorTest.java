@@ -49,10 +49,14 @@ class FunctionStatusAggregatorTest {
         return pod.build();
     }
 
+    /** {@code n} bound pods, the first two amd64 and the rest arm64, as the plan splits them. */
     private static List<Pod> placed(int n) {
         List<Pod> pods = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            pods.add(pod("p" + i, "kwok-amd64-" + i, "True", null));
+            String arch = i < 2 ? "amd64" : "arm64";
+            Pod pod = pod("p" + i, "kwok-" + arch + "-" + i, "True", null);
+            pod.getMetadata().setLabels(Map.of("muserving.dev/arch", arch));
+            pods.add(pod);
         }
         return pods;
     }
@@ -76,6 +80,8 @@ class FunctionStatusAggregatorTest {
         assertThat(status.replicas.ready).isEqualTo(3);
         assertThat(status.byArchitecture.get("amd64").ready).isEqualTo(2);
         assertThat(status.byArchitecture.get("arm64").ready).isEqualTo(1);
+        assertThat(status.byArchitecture.get("amd64").desired).isEqualTo(2);
+        assertThat(status.byArchitecture.get("arm64").allocated).isEqualTo(1);
         Condition ready = condition(status, "Ready");
         assertThat(ready.getStatus()).isEqualTo("True");
         assertThat(ready.getObservedGeneration()).isEqualTo(4L);

@@ -44,6 +44,10 @@ public class FunctionResourceStatus {
     /** One architecture's pods. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ArchitectureStatus {
+        @JsonPropertyDescription("Pods of this architecture wanted: placement's share of the replicas the autoscaler wants.")
+        public Integer desired;
+        @JsonPropertyDescription("Pods of this architecture placed on a node.")
+        public Integer allocated;
         @JsonPropertyDescription("Pods of this architecture ready to serve.")
         public Integer ready;
         @JsonPropertyDescription("Requests per second one ready pod of this architecture completes while busy (Mu-Service-Rate).")
