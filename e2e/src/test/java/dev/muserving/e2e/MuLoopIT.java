@@ -123,13 +123,18 @@ class MuLoopIT {
         assertThat(mu.activator.log()).doesNotContainIgnoringCase("forbidden");
 
         await("webhook at zero").atMost(CONVERGE).until(() -> desired("webhook") == 0 && ready("webhook") == 0);
-        long start = System.nanoTime();
-        HttpResponse<String> cold = call("webhook", null);
-        double coldMillis = (System.nanoTime() - start) / 1e6;
-        assertThat(cold.statusCode()).isEqualTo(200);
-        assertThat(desired("webhook")).isGreaterThanOrEqualTo(1);
-        Files.createDirectories(OUT);
-        Files.writeString(OUT.resolve("cold-start.txt"), String.format(java.util.Locale.ROOT, "webhook from zero: %.0f ms%n", coldMillis));
+        try (ColdStartTimeline timeline = new ColdStartTimeline(mu.client, "demo", "webhook")) {
+            HttpResponse<String> cold = call("webhook", null);
+            timeline.mark("answered");
+            assertThat(cold.statusCode()).isEqualTo(200);
+            assertThat(desired("webhook")).isGreaterThanOrEqualTo(1);
+            await("every step seen").atMost(Duration.ofSeconds(10)).until(() -> timeline.steps().size() == ColdStartTimeline.STEPS.size());
+            Map<String, Double> steps = timeline.steps();
+            assertThat(new ArrayList<>(steps.values())).isSorted(); // each step after the one before it
+            Files.createDirectories(OUT);
+            Files.writeString(OUT.resolve("cold-start.txt"), "webhook from zero, through the whole loop\n\n" + timeline.report());
+            System.out.println(timeline.report());
+        }
     }
 
     @Test
