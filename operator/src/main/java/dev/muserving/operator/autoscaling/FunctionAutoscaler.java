@@ -60,9 +60,9 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     private final Map<String, ScalingDecision> changed = new ConcurrentHashMap<>();
     private final SpecReplicas beforeAnyDecision = new SpecReplicas();
     private final Map<String, Deque<Measured>> latencies = new ConcurrentHashMap<>();
-    /** Each function's last SLO verdict (within, missed, unmeasured): a change is told to {@link #onServingChange}. */
+    /** Each function's last SLO verdict (within, missed, unmeasured): a change is told to {@link #onStatusChange}. */
     private final Map<String, String> verdicts = new ConcurrentHashMap<>();
-    private volatile Consumer<FunctionKey> servingChanged = key -> { };
+    private volatile Consumer<FunctionKey> statusChanged = key -> { };
     /** The last tick's time: the end of the latency window. */
     private volatile Instant lastTick = Instant.EPOCH;
     private final ScalingLoop loop;
@@ -107,9 +107,13 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         }
     }
 
-    /** Told when a function's SLO verdict changes (its status is to say so). */
-    public void onServingChange(Consumer<FunctionKey> listener) {
-        this.servingChanged = listener;
+    /**
+     * Told when what a function's status shows from here changes: its count and the reason for it,
+     * or its SLO verdict. (A new count also reaches placement, but placement may already have given
+     * the same pods for another reason, and then its allocation does not change.)
+     */
+    public void onStatusChange(Consumer<FunctionKey> listener) {
+        this.statusChanged = listener;
     }
 
     /** The function's service rates as last measured, and its p99 over the last {@link #LATENCY_WINDOW}. */
@@ -149,7 +153,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
             Serving serving = serving(FunctionKey.parse(key));
             String verdict = serving.requests() == 0 ? "unmeasured" : serving.p99Ms() <= settings.spec().sloP99Ms() ? "within" : "missed";
             if (!verdict.equals(verdicts.put(key, verdict))) {
-                servingChanged.accept(FunctionKey.parse(key));
+                statusChanged.accept(FunctionKey.parse(key));
             }
         });
         return decisions;
@@ -211,6 +215,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         if (before == null || before.desiredReplicas() != decision.desiredReplicas()) {
             changed.put(function, decision);
             countChanged.run();
+            statusChanged.accept(FunctionKey.parse(function));
         }
     }
 

@@ -59,8 +59,8 @@ public class FunctionReconciler implements Reconciler<Function> {
     private final Serving.Source serving;
 
     /**
-     * Placement's allocation changed for a Function (its Deployments are to follow), or its SLO
-     * verdict did (its status is to say so): reconcile it.
+     * Placement's allocation changed for a Function (its Deployments are to follow), or what the
+     * autoscaler says of it did (its count and why, its SLO verdict: its status is to say so): reconcile it.
      */
     private final SimpleInboundEventSource<Function> allocations = new SimpleInboundEventSource<>("allocations");
 
@@ -70,7 +70,7 @@ public class FunctionReconciler implements Reconciler<Function> {
         this.replicas = replicas;
         this.serving = autoscaler;
         scheduler.onAllocation((key, allocation) -> allocations.propagateEvent(new ResourceID(key.name(), key.namespace())));
-        autoscaler.onServingChange(key -> allocations.propagateEvent(new ResourceID(key.name(), key.namespace())));
+        autoscaler.onStatusChange(key -> allocations.propagateEvent(new ResourceID(key.name(), key.namespace())));
         this.aggregator = new FunctionStatusAggregator(model);
         this.events = events;
         this.clock = clock;

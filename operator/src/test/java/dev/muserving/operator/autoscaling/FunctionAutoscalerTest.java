@@ -106,11 +106,11 @@ class FunctionAutoscalerTest {
 
     @Test
     void theP99OfTheLastMinuteIsServedAndAChangedVerdictIsTold() {
-        functions.add(function("", "initial: 1"));
+        functions.add(function("", "min: 1, max: 1"));
         List<FunctionKey> changed = new ArrayList<>();
-        autoscaler.onServingChange(changed::add);
+        autoscaler.onStatusChange(changed::add);
         autoscaler.tick(T);
-        assertThat(changed).containsExactly(ECHO); // from nothing to unmeasured
+        assertThat(changed).containsExactly(ECHO, ECHO); // its first count, and its verdict: unmeasured
         LatencyHistogram.Recorder slow = new LatencyHistogram.Recorder();
         for (int i = 0; i < 100; i++) {
             slow.record(i < 98 ? 20 : 5_000);
@@ -122,10 +122,21 @@ class FunctionAutoscalerTest {
         Serving serving = autoscaler.serving(ECHO);
         assertThat(serving.requests()).isEqualTo(100);
         assertThat(serving.p99Ms()).isBetween(5_000.0, 5_600.0);
-        assertThat(changed).containsExactly(ECHO, ECHO); // the default SLO (1 s) is missed
+        assertThat(changed).hasSize(3); // the default SLO (1 s) is missed; the count is pinned at 1
 
         autoscaler.tick(T.plusSeconds(62)); // the slow second has left the window
         assertThat(autoscaler.serving(ECHO).requests()).isZero();
-        assertThat(changed).hasSize(3);
+        assertThat(changed).hasSize(4);
+    }
+
+    @Test
+    void aNewCountIsToldToTheStatusAsWellAsToPlacement() {
+        functions.add(function("", "initial: 0"));
+        autoscaler.tick(T);
+        List<FunctionKey> changed = new ArrayList<>();
+        autoscaler.onStatusChange(changed::add);
+        autoscaler.demand(ECHO, T.plusMillis(100));
+        assertThat(changed).containsExactly(ECHO);
+        assertThat(autoscaler.desire(functions.get(0)).reason()).isEqualTo("a request is waiting and no pod is ready → 1");
     }
 }
