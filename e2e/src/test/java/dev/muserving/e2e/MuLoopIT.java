@@ -119,8 +119,8 @@ class MuLoopIT {
         assertThat(byHost("resize.demo." + MuOnTheCluster.DOMAIN + ":" + mu.ingressPort)).startsWith("HTTP/1.1 200");
         assertThat(mu.function("demo", "echo").getStatus().url).isEqualTo("http://echo.demo." + MuOnTheCluster.DOMAIN + ":" + mu.ingressPort);
         // each ran as its own service account with the shipped rules, and was refused nothing
-        assertThat(mu.controller.log()).doesNotContainIgnoringCase("forbidden");
-        assertThat(mu.activator.log()).doesNotContainIgnoringCase("forbidden");
+        assertThat(mu.controller.log()).doesNotContain("is forbidden: User");
+        assertThat(mu.activator.log()).doesNotContain("is forbidden: User");
 
         await("webhook at zero").atMost(CONVERGE).until(() -> desired("webhook") == 0 && ready("webhook") == 0);
         try (ColdStartTimeline timeline = new ColdStartTimeline(mu.client, "demo", "webhook")) {

@@ -1,5 +1,6 @@
 package dev.muserving.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -10,6 +11,9 @@ import java.util.Map;
 
 /** What the operator reports about a Function. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// A newer controller may write fields this reader does not know yet (a rolling upgrade): they are
+// skipped, not fatal to the informer that reads them.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class FunctionResourceStatus {
 
     @JsonPropertyDescription("Where the function answers through the activator-lb: http://<name>.<namespace>.<domain>.")
@@ -31,6 +35,7 @@ public class FunctionResourceStatus {
 
     /** Replica counts over every architecture. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public static class Replicas {
         @JsonPropertyDescription("Pods wanted.")
         public Integer desired;
@@ -43,6 +48,7 @@ public class FunctionResourceStatus {
 
     /** One architecture's pods. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public static class ArchitectureStatus {
         @JsonPropertyDescription("Pods of this architecture wanted: placement's share of the replicas the autoscaler wants.")
         public Integer desired;
