@@ -53,7 +53,7 @@ class MuLoopIT {
     private static final Duration CONVERGE = Duration.ofSeconds(90);
     private static final Path OUT = Path.of("target/e2e");
     private static MuOnTheCluster mu;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void startMu(Cluster cluster) {
@@ -130,7 +130,9 @@ class MuLoopIT {
             assertThat(desired("webhook")).isGreaterThanOrEqualTo(1);
             await("every step seen").atMost(Duration.ofSeconds(10)).until(() -> timeline.steps().size() == ColdStartTimeline.STEPS.size());
             Map<String, Double> steps = timeline.steps();
-            assertThat(new ArrayList<>(steps.values())).isSorted(); // each step after the one before it
+            // each informer sees its own stream: only the order within the pod's steps and the answer's place are certain
+            assertThat(List.of(steps.get("pod created"), steps.get("pod bound"), steps.get("pod ready"), steps.get("answered"))).isSorted();
+            assertThat(steps.get("answered")).isEqualTo(java.util.Collections.max(steps.values()));
             Files.createDirectories(OUT);
             Files.writeString(OUT.resolve("cold-start.txt"), "webhook from zero, through the whole loop\n\n" + timeline.report());
             System.out.println(timeline.report());
