@@ -100,9 +100,7 @@ class MuLoopIT {
     }
 
     private static int ready(String name) {
-        Function fn = mu.function("demo", name);
-        return fn.getStatus() == null || fn.getStatus().replicas == null || fn.getStatus().replicas.ready == null ? 0
-                : fn.getStatus().replicas.ready;
+        return readyOf(mu.function("demo", name));
     }
 
     @Test
@@ -266,5 +264,67 @@ class MuLoopIT {
         // what serves goes on serving, on its last valid settings
         assertThat(call("echo", "still").statusCode()).isEqualTo(200);
         assertThat(mu.activator.log()).contains("demo/echo keeps its last valid settings");
+    }
+
+    /**
+     * Two functions that each want 4 pods of 1.4 GiB on the one amd64 node (8 GiB): about 5 fit. With
+     * weights 1 and 3, heavy gets all it wants and light the rest; every placed pod serves.
+     */
+    @Test
+    @Order(6)
+    void twoFunctionsContendingForTheNodeGetTheWeightedSplitAndServe() throws Exception {
+        mu.cluster.kubectl("create", "namespace", "share");
+        try {
+            for (String[] fn : new String[][] {{"light", "1"}, {"heavy", "3"}}) {
+                mu.client.resource(mu.client.getKubernetesSerialization().unmarshal("""
+                        apiVersion: muserving.dev/v1alpha1
+                        kind: Function
+                        metadata: {name: %s, namespace: share}
+                        spec:
+                          image: ghcr.io/muserving/emulated-function:0.1.0
+                          architectures: [amd64]
+                          resources: {cpu: 50m, memory: 1400Mi}
+                          scale: {min: 4, max: 4, initial: 4}
+                          weight: %s
+                        """.formatted(fn[0], fn[1]), Function.class)).create();
+            }
+            await("the split, served").atMost(Duration.ofSeconds(180)).until(() -> {
+                Function light = mu.function("share", "light");
+                Function heavy = mu.function("share", "heavy");
+                return allocated(light) > 0 && allocated(heavy) == 4 && readyOf(heavy) == 4 && readyOf(light) == allocated(light)
+                        && condition(light, "Scheduled").map(c -> "Contention".equals(c.getReason())).orElse(false);
+            });
+            Function light = mu.function("share", "light");
+            int lightPods = allocated(light);
+            System.out.println("contention: light (weight 1) " + lightPods + " of 4 pods, heavy (weight 3) 4 of 4; "
+                    + condition(light, "Scheduled").orElseThrow().getMessage());
+            assertThat(lightPods).as("light's share (weight 1 against 3)").isBetween(1, 3);
+            assertThat(condition(light, "Scheduled").orElseThrow().getMessage())
+                    .contains("placed " + lightPods + " of 4", "weighted fair share (weight 1)", "share/heavy 4 of 4 (weight 3)");
+            // columns: NAME AGE READY ALLOCATED DESIRED SERVING URL
+            assertThat(mu.cluster.kubectl("-n", "share", "get", "fn", "light")).containsPattern("light\\s+\\S+\\s+True\\s+" + lightPods + "\\s+4\\s");
+            assertThat(mu.cluster.kubectl("-n", "share", "get", "fn", "heavy")).containsPattern("heavy\\s+\\S+\\s+True\\s+4\\s+4\\s");
+            await("told in Events").atMost(CONVERGE).until(() -> mu.client.v1().events().inNamespace("share").list().getItems().stream()
+                    .anyMatch(e -> "light".equals(e.getInvolvedObject().getName()) && "Contention".equals(e.getReason())));
+            // work-conserving: what light did not get would not have fitted; nothing of it waits Pending
+            assertThat(mu.client.pods().inNamespace("share").list().getItems()).allMatch(p -> p.getSpec().getNodeName() != null);
+            for (String name : List.of("light", "heavy")) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(mu.ingress() + "/fn/share/" + name + "/"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(name).isEqualTo(200);
+            }
+        } finally {
+            mu.cluster.tryKubectl("delete", "namespace", "share", "--wait=false");
+        }
+    }
+
+    private static int allocated(Function fn) {
+        return fn == null || fn.getStatus() == null || fn.getStatus().replicas == null || fn.getStatus().replicas.allocated == null ? -1
+                : fn.getStatus().replicas.allocated;
+    }
+
+    private static int readyOf(Function fn) {
+        return fn == null || fn.getStatus() == null || fn.getStatus().replicas == null || fn.getStatus().replicas.ready == null ? 0
+                : fn.getStatus().replicas.ready;
     }
 }
