@@ -68,6 +68,10 @@ final class SchedulingRound {
     Result run(List<Node> nodes, List<Pod> pods, Map<String, String> assumed, Map<FunctionKey, Wanted> functions, Instant now) {
         Map<String, Node> byName = new LinkedHashMap<>();
         nodes.stream().filter(PodFacts::schedulable).forEach(n -> byName.put(n.getMetadata().getName(), n));
+        // a node that takes no new pods (not ready, cordoned) still holds the ones it runs: they stay
+        // allocated, as kube-scheduler never takes a running pod away; only eviction does
+        Map<String, Node> holding = new LinkedHashMap<>();
+        nodes.stream().filter(n -> PodFacts.arch(n).isPresent()).forEach(n -> holding.put(n.getMetadata().getName(), n));
 
         Map<String, List<Pod>> groups = new LinkedHashMap<>();
         Map<String, long[]> used = new HashMap<>();
@@ -114,22 +118,24 @@ final class SchedulingRound {
         groups.forEach((group, members) -> {
             for (Pod pod : members) {
                 String node = nodeOf(pod, assumed);
-                if (node != null && byName.containsKey(node)) {
+                if (node != null && holding.containsKey(node)) {
                     FunctionSpec spec = specs.get(group);
                     long[] sum = ownUse.computeIfAbsent(node, n -> new long[2]);
                     sum[0] += spec.cpuMillis();
                     sum[1] += spec.memoryMiB();
-                    placements.add(new PodPlacement(pod.getMetadata().getName(), group, node, PodFacts.arch(byName.get(node)).orElseThrow(),
+                    placements.add(new PodPlacement(pod.getMetadata().getName(), group, node, PodFacts.arch(holding.get(node)).orElseThrow(),
                             phase(pod), created(pod, now), null));
                 }
             }
         });
-        for (Node node : byName.values()) {
+        for (Node node : holding.values()) {
             String name = node.getMetadata().getName();
             long[] all = used.getOrDefault(name, new long[2]);
             long[] own = ownUse.getOrDefault(name, new long[2]);
-            int cpu = (int) (allocatable(node, "cpu", true) - (all[0] - own[0]));
-            int memory = (int) (allocatable(node, "memory", false) - (all[1] - own[1]));
+            boolean takesPods = byName.containsKey(name);
+            // a node that takes no new pods is as large as what these pods hold on it: full
+            int cpu = (int) (takesPods ? allocatable(node, "cpu", true) - (all[0] - own[0]) : own[0]);
+            int memory = (int) (takesPods ? allocatable(node, "memory", false) - (all[1] - own[1]) : own[1]);
             if (cpu > 0 && memory > 0) {
                 nodeInfos.add(new NodeInfo(name, PodFacts.arch(node).orElseThrow(), cpu, memory));
             }

@@ -106,6 +106,25 @@ class SchedulingRoundTest {
     }
 
     @Test
+    void podsOnANodeThatStopsReportingReadyKeepTheirPlaceAndNoNewPodGoesThere() {
+        // a node agent or kubelet late with its heartbeat: the node turns NotReady under running pods
+        Pod running = new PodBuilder(pod("a", 0, "amd64", "1")).editSpec().withNodeName("down").endSpec().build();
+        Pod another = new PodBuilder(pod("a", 1, "amd64", "1")).editSpec().withNodeName("down").endSpec().build();
+        Pod pending = pod("a", 2, "amd64", "1");
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 3, 1, Set.of(Arch.AMD64)));
+
+        SchedulingRound.Result alone = round.run(List.of(node("down", "amd64", "8", false)), List.of(running, another, pending), Map.of(),
+                functions, NOW);
+        assertThat(alone.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 2);
+        assertThat(alone.binds()).isEmpty();
+
+        SchedulingRound.Result withRoom = round.run(List.of(node("down", "amd64", "8", false), node("up", "amd64", "8", true)),
+                List.of(running, another, pending), Map.of(), functions, NOW);
+        assertThat(withRoom.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 3);
+        assertThat(withRoom.binds()).containsExactly(new SchedulingRound.Bind("demo", "a-amd64-2", "a-amd64-2", "up"));
+    }
+
+    @Test
     void assumedBindingsHoldTheirRoomAndBoundPodsOfOtherSchedulersCountToo() {
         Node small = node("small", "amd64", "2", true);
         Pod foreign = new PodBuilder(pod("x", 0, "amd64", "1")).editSpec().withSchedulerName("default-scheduler").withNodeName("small")

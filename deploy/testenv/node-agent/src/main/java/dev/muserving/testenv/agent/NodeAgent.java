@@ -65,6 +65,12 @@ public final class NodeAgent implements AutoCloseable {
     private final Path logs;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-sync"));
+    /**
+     * Node status on a thread of its own, as kubelet keeps it apart from its pod workers: a sync
+     * that starts thirty pods takes longer than the node monitor's grace period, and a late
+     * heartbeat gets every pod of the node evicted.
+     */
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-heartbeat"));
     private final HttpClient probes = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).version(HttpClient.Version.HTTP_1_1).build();
     private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
     private final Map<String, AgentPod> pods = new LinkedHashMap<>();
@@ -132,7 +138,7 @@ public final class NodeAgent implements AutoCloseable {
             throw new IOException("the pod informers did not sync");
         }
         agent.sync.scheduleWithFixedDelay(agent::syncQuietly, 0, SYNC.toMillis(), TimeUnit.MILLISECONDS);
-        agent.sync.scheduleWithFixedDelay(agent.nodes::heartbeatQuietly, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        agent.heartbeats.scheduleWithFixedDelay(agent.nodes::heartbeatQuietly, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         log("serving nodes " + agent.nodes.names() + " on bridge " + options.bridge() + " (" + options.subnet() + ".0/24)");
         return agent;
     }
@@ -142,6 +148,7 @@ public final class NodeAgent implements AutoCloseable {
     public void close() {
         informers.forEach(SharedIndexInformer::close);
         sync.shutdownNow();
+        heartbeats.shutdownNow();
         client.close();
     }
 
@@ -223,7 +230,7 @@ public final class NodeAgent implements AutoCloseable {
         ContainerLaunch launch;
         try {
             launch = ContainerLaunch.of(object, container.spec, images.resolve(container.spec.getImage()), pod.ip, options.gateway(),
-                    nodes.speed(pod.node), (ref, key) -> lookup(pod.namespace, ref, key));
+                    nodes.arch(pod.node), nodes.speed(pod.node), (ref, key) -> lookup(pod.namespace, ref, key));
         } catch (ContainerLaunch.NotRunnable e) {
             container.waitingReason = e.reason;
             container.waitingMessage = e.getMessage();
