@@ -18,7 +18,7 @@ public final class FunctionEvents {
     public static final String SCALED = "Scaled";
     private static final String UNSCHEDULABLE = "Unschedulable";
     /** Scheduled's reason when placement gives the function fewer pods than it wants: each new split warns. */
-    private static final String CONTENTION = "Contention";
+    public static final String CONTENTION = "Contention";
     /** Ready's reasons that say the operator could not act: each new one warns, under its own reason. */
     private static final Set<String> NOT_ACTED_ON = Set.of(FunctionStatusAggregator.INVALID_SPEC, FunctionStatusAggregator.RECONCILE_FAILED);
 

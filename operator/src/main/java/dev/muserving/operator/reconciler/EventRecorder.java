@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -27,13 +28,17 @@ public class EventRecorder {
 
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
 
-    /** A function's Scaled events are written at most this often: a load that swings does not flood the namespace. */
-    static final Duration SCALED_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * A function's Scaled and Contention events, which follow the load, are written at most this
+     * often each: a load that swings does not flood the namespace.
+     */
+    static final Duration FOLLOWING_LOAD_INTERVAL = Duration.ofSeconds(10);
+    private static final Set<String> FOLLOWING_LOAD = Set.of(FunctionEvents.SCALED, FunctionEvents.CONTENTION);
 
     private final KubernetesClient client;
     private final Clock clock;
     private final String identity;
-    private final Map<String, Instant> lastScaled = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastFollowingLoad = new ConcurrentHashMap<>();
 
     public EventRecorder(KubernetesClient client, Clock clock, String identity) {
         this.client = client;
@@ -43,26 +48,38 @@ public class EventRecorder {
 
     public void record(Function function, List<FunctionEvent> events) {
         for (FunctionEvent event : events) {
-            if (FunctionEvents.SCALED.equals(event.reason()) && tooSoon(function)) {
+            if (FOLLOWING_LOAD.contains(event.reason()) && tooSoon(function, event.reason())) {
                 continue;
             }
             try {
                 client.v1().events().inNamespace(function.getMetadata().getNamespace()).resource(toEvent(function, event)).create();
             } catch (KubernetesClientException e) {
-                LOG.warnf("could not record event %s on function %s/%s: %s", event.reason(),
-                        function.getMetadata().getNamespace(), function.getMetadata().getName(), e.getMessage());
+                if (namespaceTerminating(e)) {
+                    LOG.debugf("no event %s on function %s/%s: its namespace is being deleted", event.reason(),
+                            function.getMetadata().getNamespace(), function.getMetadata().getName());
+                } else {
+                    LOG.warnf("could not record event %s on function %s/%s: %s", event.reason(),
+                            function.getMetadata().getNamespace(), function.getMetadata().getName(), e.getMessage());
+                }
             }
         }
     }
 
-    private boolean tooSoon(Function function) {
+    private boolean tooSoon(Function function, String reason) {
         Instant now = clock.instant();
-        Instant last = lastScaled.get(function.getMetadata().getUid());
-        if (last != null && last.plus(SCALED_INTERVAL).isAfter(now)) {
+        String key = function.getMetadata().getUid() + "/" + reason;
+        Instant last = lastFollowingLoad.get(key);
+        if (last != null && last.plus(FOLLOWING_LOAD_INTERVAL).isAfter(now)) {
             return true;
         }
-        lastScaled.put(function.getMetadata().getUid(), now);
+        lastFollowingLoad.put(key, now);
         return false;
+    }
+
+    /** Events cannot be written in a namespace being deleted; nobody would read them. */
+    private static boolean namespaceTerminating(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getDetails() != null && e.getStatus().getDetails().getCauses() != null
+                && e.getStatus().getDetails().getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 
     private Event toEvent(Function function, FunctionEvent event) {
