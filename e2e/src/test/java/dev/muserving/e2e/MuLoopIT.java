@@ -1,13 +1,21 @@
 package dev.muserving.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.muserving.api.BadInputException;
+import dev.muserving.api.PolicySet;
+import dev.muserving.api.PolicySets;
 import dev.muserving.api.testing.JavaApp;
 import dev.muserving.api.testing.KubernetesControlPlane;
 import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
 import dev.muserving.api.testing.KubernetesControlPlane.Nodes;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.bench.input.ScenarioLoader;
+import dev.muserving.bench.scenario.Scenario;
+import dev.muserving.bench.sim.RunResult;
+import dev.muserving.clusterbench.ClusterBench;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import java.io.IOException;
@@ -43,7 +51,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The Mu loop on a real control plane, with pods that really run (process nodes): the examples
  * applied with kubectl and called through the activator-lb; a load step that the autoscaler follows
- * up and back down to zero; the controller killed under load; settings changed on a live Function.
+ * up and back down to zero; the controller killed under load; settings changed on a live Function;
+ * two functions contending for a node; a scenario replayed through it as {@code mu bench --mode cluster} does.
  */
 @ExtendWith(KubernetesControlPlane.class)
 @Nodes(kwok = "none", process = "amd64=1,arm64=1")
@@ -315,6 +324,65 @@ class MuLoopIT {
             }
         } finally {
             mu.cluster.tryKubectl("delete", "namespace", "share", "--wait=false");
+        }
+    }
+
+    /** {@code mu bench --mode cluster}'s engine: a small scenario replayed through this cluster into the simulator's result. */
+    @Test
+    @Order(7)
+    void aScenarioReplayedThroughTheClusterIsMeasuredLikeTheSimulatorsAndLeavesNothingBehind() {
+        Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, warning -> { }).parse("cluster-tiny", """
+                name: cluster-tiny
+                durationSeconds: 15
+                seed: 3
+                cluster:
+                  podStartupSeconds: {median: 1.5, p99: 6}
+                  nodes:
+                    - {count: 1, arch: amd64, cpu: 4, memoryMiB: 8192}
+                    - {count: 1, arch: arm64, cpu: 4, memoryMiB: 8192}
+                functions:
+                  - name: quick
+                    arrival: {type: poisson, rps: 10}
+                    serviceTimeMs: {amd64: {median: 5, p99: 10}, arm64: {median: 8, p99: 15}}
+                    cpu: 100m
+                    memoryMiB: 64
+                    containerConcurrency: 10
+                    sloP99Ms: 500
+                  - name: slow
+                    arrival: {type: poisson, rps: 2}
+                    serviceTimeMs: {amd64: {median: 300, p99: 350}}
+                    architectures: [amd64]
+                    cpu: 100m
+                    memoryMiB: 64
+                    containerConcurrency: 2
+                    sloP99Ms: 2000
+                """);
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ClusterBench bench = new ClusterBench(mu.client, URI.create(mu.ingress() + "/"), "mu-bench-e2e", ClusterBench.DEFAULT_IMAGE, log::add);
+        PolicySet system = PolicySets.byName(PolicySets.MU).orElseThrow();
+        bench.check(List.of(system));
+
+        RunResult result = bench.run(scenario, system, 15);
+
+        assertThat(result.functions()).hasSize(2);
+        for (RunResult.FunctionResult fn : result.functions()) {
+            assertThat(fn.stats().requests()).as(fn.function().name()).isPositive();
+            assertThat(fn.stats().dropped()).as(fn.function().name() + " dropped").isZero();
+            assertThat(fn.stats().podSeconds()).as(fn.function().name() + " pod-seconds").isPositive();
+        }
+        // the scenario's service time reached the pods: slow's requests take its 300 ms
+        RunResult.FunctionResult slow = result.functions().get(1);
+        assertThat(slow.stats().latencyMicros().getValueAtPercentile(50)).isGreaterThanOrEqualTo(290_000);
+        assertThat(log).anyMatch(line -> line.startsWith("placement: pods bound by mu-placement"));
+        assertThat(mu.client.namespaces().withName("mu-bench-e2e-mu").get()).as("the run's namespace, deleted").isNull();
+
+        // a namespace of the same name that the bench did not make is not taken over
+        mu.cluster.kubectl("create", "namespace", "mu-bench-e2e-knative");
+        try {
+            assertThatThrownBy(() -> bench.check(List.of(PolicySets.byName(PolicySets.KNATIVE).orElseThrow())))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("mu-bench-e2e-knative exists and is not a bench namespace");
+        } finally {
+            mu.cluster.tryKubectl("delete", "namespace", "mu-bench-e2e-knative", "--wait=false");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.muserving.cli;
 
 import dev.muserving.api.BadInputException;
+import dev.muserving.api.PolicySet;
+import dev.muserving.api.PolicySets;
 import dev.muserving.bench.BenchRunner;
 import dev.muserving.bench.Systems;
 import dev.muserving.bench.input.ScenarioLoader;
@@ -10,10 +12,15 @@ import dev.muserving.bench.report.Summaries;
 import dev.muserving.bench.report.SummaryFiles;
 import dev.muserving.bench.scenario.Scenario;
 import dev.muserving.bench.sim.SystemUnderTest;
+import dev.muserving.clusterbench.ClusterBench;
 import dev.muserving.emulate.Emulator;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +40,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Replays a scenario in the simulator under each system and prints them side by side.",
+            "Replays a scenario under each system (in the simulator, through mu local, or through Mu on a cluster) and prints them side by side.",
             "Scenario schema and the meaning of every number: docs/bench.md."
         })
 final class BenchCommand implements Callable<Integer> {
@@ -66,13 +73,30 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--mode", defaultValue = "simulate",
-            description = "simulate (virtual time, any length) or emulate (real time through mu local: the real activator-lb, "
-                    + "queue-proxies and pods as processes; systems mu and knative) (default: ${DEFAULT-VALUE}).")
+            description = "simulate (virtual time, any length), emulate (real time through mu local: the real activator-lb, "
+                    + "queue-proxies and pods as processes) or cluster (real time through Mu on a Kubernetes cluster); "
+                    + "emulate and cluster compare knative and mu unless --systems says otherwise (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--emulate-seconds", defaultValue = "120",
-            description = "With --mode emulate, replay at most this much of the scenario, in real time (default: ${DEFAULT-VALUE}).")
-    double emulateSeconds;
+    @Option(names = {"--replay-seconds", "--emulate-seconds"}, defaultValue = "120",
+            description = "With --mode emulate or cluster, replay at most this much of the scenario, in real time (default: ${DEFAULT-VALUE}).")
+    double replaySeconds;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "With --mode cluster: the cluster to use (default: $KUBECONFIG, else ~/.kube/config).")
+    Path kubeconfig;
+
+    @Option(names = "--ingress", paramLabel = "URL",
+            description = "With --mode cluster: Mu's ingress, the activator-lb (default: $MU_INGRESS, which testenv.sh up --with-mu prints).")
+    String ingress;
+
+    @Option(names = "--namespace", defaultValue = "mu-bench", paramLabel = "NAME",
+            description = "With --mode cluster: each system runs in <NAME>-<system>, created and deleted by the bench (default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @Option(names = "--image", defaultValue = ClusterBench.DEFAULT_IMAGE, paramLabel = "IMAGE",
+            description = "With --mode cluster: the emulated function's image (default: ${DEFAULT-VALUE}).")
+    String image;
 
     @Option(names = "--strict", description = "Stop at the first bad trace line instead of skipping it.")
     boolean strict;
@@ -91,15 +115,14 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        boolean emulate = switch (mode) {
-            case "simulate" -> false;
-            case "emulate" -> true;
-            default -> throw new BadInputException("--mode must be simulate or emulate, got '" + mode + "'");
-        };
-        if (emulate && !(emulateSeconds > 0)) {
-            throw new BadInputException("--emulate-seconds must be above zero, got " + emulateSeconds);
+        if (!List.of("simulate", "emulate", "cluster").contains(mode)) {
+            throw new BadInputException("--mode must be simulate, emulate or cluster, got '" + mode + "'");
         }
-        List<String> names = systems != null ? systems : emulate ? List.of(Systems.KNATIVE, Systems.MU) : Systems.names();
+        boolean realTime = !mode.equals("simulate");
+        if (realTime && !(replaySeconds > 0)) {
+            throw new BadInputException("--replay-seconds must be above zero, got " + replaySeconds);
+        }
+        List<String> names = systems != null ? systems : realTime ? List.of(Systems.KNATIVE, Systems.MU) : Systems.names();
         List<SystemUnderTest> chosen = Systems.resolve(names);
         ScenarioLoader loader = new ScenarioLoader(
                 strict ? ScenarioLoader.StrictMode.STRICT : ScenarioLoader.StrictMode.LENIENT,
@@ -112,8 +135,10 @@ final class BenchCommand implements Callable<Integer> {
                 scenario.name(), scenario.functions().size(), scenario.offeredRps(), scenario.durationSeconds(),
                 scenario.seed(), chosen.stream().map(SystemUnderTest::name).toList());
         BenchSummary summary;
-        if (emulate) {
+        if (mode.equals("emulate")) {
             summary = emulate(scenario, chosen, err);
+        } else if (mode.equals("cluster")) {
+            summary = onTheCluster(scenario, names, err);
         } else {
             boolean terminal = System.console() != null;
             BenchRunner runner = new BenchRunner(System::nanoTime, system -> noProgress
@@ -135,12 +160,12 @@ final class BenchCommand implements Callable<Integer> {
     private BenchSummary emulate(Scenario scenario, List<SystemUnderTest> chosen, PrintWriter err) {
         long started = System.nanoTime();
         Map<String, BenchSummary.SystemSummary> results = new LinkedHashMap<>();
-        double seconds = Math.min(scenario.durationSeconds(), emulateSeconds);
+        double seconds = Math.min(scenario.durationSeconds(), replaySeconds);
         try {
             Path logs = Files.createTempDirectory("mu-emulate-");
             for (SystemUnderTest system : chosen) {
                 err.printf(Locale.ROOT, "mu bench: emulating %s for %.0f s in real time (pod logs in %s)%n", system.name(), seconds, logs);
-                Emulator emulator = new Emulator(scenario, system.name(), emulateSeconds, logs.resolve(system.name()), line -> {
+                Emulator emulator = new Emulator(scenario, system.name(), replaySeconds, logs.resolve(system.name()), line -> {
                     if (!noProgress) {
                         err.println("mu bench: " + line);
                     }
@@ -154,6 +179,50 @@ final class BenchCommand implements Callable<Integer> {
         }
         double wall = (System.nanoTime() - started) / 1e9;
         return new BenchSummary(scenario.name(), scenario.seed(), seconds, Math.round(wall * 1000) / 1000.0, results);
+    }
+
+    /** Each system in turn through Mu on the cluster, in real time, in a namespace of its own. */
+    private BenchSummary onTheCluster(Scenario scenario, List<String> names, PrintWriter err) {
+        long started = System.nanoTime();
+        String url = ingress != null ? ingress : System.getenv("MU_INGRESS");
+        if (url == null || url.isBlank()) {
+            throw new BadInputException("--mode cluster needs Mu's ingress: pass --ingress http://HOST:PORT or set MU_INGRESS");
+        }
+        URI target;
+        try {
+            target = URI.create(url.endsWith("/") ? url : url + "/");
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--ingress: not a URL: " + url, e);
+        }
+        List<PolicySet> sets = names.stream().map(name -> PolicySets.byName(name).orElseThrow()).toList();
+        Map<String, BenchSummary.SystemSummary> results = new LinkedHashMap<>();
+        double seconds = Math.min(scenario.durationSeconds(), replaySeconds);
+        try (KubernetesClient client = kubernetesClient()) {
+            ClusterBench bench = new ClusterBench(client, target, namespace, image, line -> {
+                if (!noProgress) {
+                    err.println("mu bench: " + line);
+                }
+            });
+            bench.check(sets);
+            for (PolicySet system : sets) {
+                err.printf(Locale.ROOT, "mu bench: %s on %s for %.0f s in real time, through %s%n", system.name(), client.getMasterUrl(),
+                        seconds, target);
+                results.put(system.name(), Summaries.of(bench.run(scenario, system, replaySeconds)));
+            }
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        return new BenchSummary(scenario.name(), scenario.seed(), seconds, Math.round(wall * 1000) / 1000.0, results);
+    }
+
+    private KubernetesClient kubernetesClient() {
+        if (kubeconfig == null) {
+            return new KubernetesClientBuilder().build();
+        }
+        try {
+            return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        } catch (IOException e) {
+            throw new BadInputException("--kubeconfig: cannot read " + kubeconfig + ": " + e.getMessage(), e);
+        }
     }
 
     static Scenario quickScenario(ScenarioLoader loader) {

@@ -89,10 +89,19 @@ class BenchCommandTest {
     @Test
     void anUnknownModeOrAnUnknownSystemToEmulateIsABadInput() {
         assertThat(mu("bench", "--quick", "--mode", "replay")).isEqualTo(2);
-        assertThat(err.toString()).contains("--mode must be simulate or emulate, got 'replay'");
+        assertThat(err.toString()).contains("--mode must be simulate, emulate or cluster, got 'replay'");
         assertThat(mu("bench", "--quick", "--mode", "emulate", "--systems", "mu-fast")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown system 'mu-fast'");
         assertThat(mu("bench", "--quick", "--mode", "emulate", "--emulate-seconds", "0")).isEqualTo(2);
-        assertThat(err.toString()).contains("--emulate-seconds must be above zero");
+        assertThat(err.toString()).contains("--replay-seconds must be above zero");
+    }
+
+    @Test
+    void aClusterRunWithoutAnIngressOrAReadableKubeconfigStopsBeforeAnythingIsCreated() {
+        assertThat(mu("bench", "--quick", "--mode", "cluster", "--ingress", "http://[nowhere")).isEqualTo(2);
+        assertThat(err.toString()).contains("--ingress: not a URL: http://[nowhere");
+        assertThat(mu("bench", "--quick", "--mode", "cluster", "--ingress", "http://127.0.0.1:1", "--kubeconfig", "/no/such/kubeconfig"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--kubeconfig: cannot read /no/such/kubeconfig");
     }
 }

@@ -69,7 +69,7 @@ class EmulatorTest {
         }
         // the pods wait their service time: the slow function's requests take at least 200 ms
         assertThat(slow.latencyMicros().getMinValue()).isGreaterThanOrEqualTo(200_000);
-        assertThat(progress).contains("emulation: starting 2 functions' first pods");
+        assertThat(progress).contains("replay: waiting for 2 functions' first pods");
 
         BenchSummary.SystemSummary emulated = Summaries.of(run);
         BenchSummary.SystemSummary simulated = Summaries.of(new Simulator(scenario, dev.muserving.bench.Systems.resolve(List.of("mu")).get(0),

@@ -4,6 +4,7 @@ import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,6 +14,11 @@ import java.util.concurrent.TimeUnit;
  * (CPU time on a node of speed 1), {@code MU_NODE_SPEED} (the node's speed: 0.6 stretches the CPU
  * part by 1 / 0.6, as on a slower arm64 node; set by {@code mu local} and the test node agent),
  * {@code MU_PARALLELISM} (default: no limit). The first line on standard output names the port.
+ *
+ * <p>{@code MU_SERVICE_MS_<ARCH>} and {@code MU_SERVICE_P99_MS_<ARCH>} (ARCH AMD64 or ARM64), when
+ * set, take the place of the two above on that architecture: one Function, whose pods run on both,
+ * answers as a scenario says for each. The architecture is {@code MU_NODE_ARCH} (the test node agent
+ * sets it: its processes all run on this machine's CPU), else the JVM's own.
  */
 public final class EmulatedFunctionMain {
 
@@ -23,8 +29,9 @@ public final class EmulatedFunctionMain {
         Settings s = new Settings(System.getenv());
         EmulatedFunction function;
         try {
-            double median = s.millis("MU_SERVICE_MS", 0);
-            double p99 = s.millis("MU_SERVICE_P99_MS", median);
+            String arch = "_" + s.arch("MU_NODE_ARCH", Settings.hostArch()).label().toUpperCase(Locale.ROOT);
+            double median = s.millis("MU_SERVICE_MS" + arch, s.millis("MU_SERVICE_MS", 0));
+            double p99 = s.millis("MU_SERVICE_P99_MS" + arch, s.millis("MU_SERVICE_P99_MS", median));
             ServiceTime serviceTime;
             try {
                 serviceTime = p99 > median ? ServiceTime.logNormal(median, p99, s.integer("MU_SEED", 1, 0, Integer.MAX_VALUE))

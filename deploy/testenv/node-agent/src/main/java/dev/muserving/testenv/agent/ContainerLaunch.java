@@ -41,7 +41,7 @@ record ContainerLaunch(List<String> argv, Map<String, String> env, long user, lo
      * @param lookup a ConfigMap's or Secret's key, for {@code configMapKeyRef}/{@code secretKeyRef}:
      *     (kind/name, key) → value, null when there is none
      */
-    static ContainerLaunch of(Pod pod, Container container, Optional<ImageMap.Image> mapped, String podIp, String hostIp, double speed,
+    static ContainerLaunch of(Pod pod, Container container, Optional<ImageMap.Image> mapped, String podIp, String hostIp, String arch, double speed,
             BiFunction<String, String, String> lookup) throws NotRunnable {
         ImageMap.Image image = mapped.orElseThrow(() -> new NotRunnable("ErrImagePull", "no image can be pulled here: the node agent runs"
                 + " images as local programs and '" + container.getImage() + "' is not in its image map (deploy/testenv/images.yaml)"));
@@ -49,6 +49,7 @@ record ContainerLaunch(List<String> argv, Map<String, String> env, long user, lo
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         env.put("HOME", "/tmp");
         env.put("HOSTNAME", pod.getMetadata().getName());
+        env.put("MU_NODE_ARCH", arch); // a process runs on this machine's CPU whatever the node claims to be
         env.put("MU_NODE_SPEED", Double.toString(speed));
         env.putAll(image.env());
         if (container.getEnv() != null) {

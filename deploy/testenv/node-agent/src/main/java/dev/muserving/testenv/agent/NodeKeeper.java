@@ -48,6 +48,10 @@ final class NodeKeeper {
         return new ArrayList<>(archByNode.keySet());
     }
 
+    String arch(String node) {
+        return archByNode.get(node);
+    }
+
     double speed(String node) {
         return options.speeds().getOrDefault(archByNode.get(node), 1.0);
     }

@@ -1,0 +1,146 @@
+package dev.muserving.emulate;
+
+import dev.muserving.api.FunctionKey;
+import dev.muserving.bench.scenario.FunctionModel;
+import dev.muserving.bench.scenario.Scenario;
+import dev.muserving.bench.sim.ArrivalProcess;
+import dev.muserving.bench.sim.FunctionStats;
+import dev.muserving.bench.sim.RunResult;
+import dev.muserving.bench.sim.Seeds;
+import dev.muserving.load.AsyncRequests;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A scenario's arrivals sent in real time to a {@link ReplayTarget} and measured into the same
+ * {@link RunResult} the simulator gives. Arrivals come from the simulator's arrival processes and
+ * seed streams, so every mode sees the same load; pods are sampled once a second.
+ */
+public final class Replay {
+
+    /** How long one request may take before it counts as dropped. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Scenario scenario;
+    private final String system;
+    private final double seconds;
+    private final Consumer<String> log;
+
+    public Replay(Scenario scenario, String system, double maxSeconds, Consumer<String> log) {
+        this.scenario = scenario;
+        this.system = system;
+        this.seconds = Math.min(scenario.durationSeconds(), maxSeconds);
+        this.log = log;
+    }
+
+    public double seconds() {
+        return seconds;
+    }
+
+    /** Waits until each function has {@code warm} ready pods (the autoscaler's initial scale). */
+    public void awaitWarm(ReplayTarget target, Map<FunctionKey, Integer> warm, Duration within, String whereToLook) {
+        long deadline = System.nanoTime() + within.toNanos();
+        log.accept("replay: waiting for " + warm.size() + " functions' first pods");
+        while (System.nanoTime() < deadline) {
+            Map<FunctionKey, ReplayTarget.Pods> now = target.pods();
+            if (warm.entrySet().stream().allMatch(w -> w.getValue() == 0
+                    || now.containsKey(w.getKey()) && now.get(w.getKey()).readyTotal() >= w.getValue())) {
+                return;
+            }
+            LockSupport.parkNanos(100_000_000L);
+        }
+        throw new IllegalStateException("the functions' first pods were not ready within " + within.toSeconds() + " s; " + whereToLook);
+    }
+
+    /** Replays {@code functions}, the scenario's in order, against {@code target}. */
+    public RunResult run(ReplayTarget target, List<FunctionKey> functions) {
+        List<FunctionModel> models = scenario.functions();
+        FunctionStats[] stats = new FunctionStats[models.size()];
+        long[] startsBefore = new long[models.size()];
+        for (int i = 0; i < stats.length; i++) {
+            stats[i] = new FunctionStats();
+            startsBefore[i] = target.podsStarted(functions.get(i));
+        }
+        try (AsyncRequests requests = new AsyncRequests("mu-replay")) {
+            send(target, functions, stats, requests);
+        }
+        List<RunResult.FunctionResult> results = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            stats[i].recordPodStarts(target.podsStarted(functions.get(i)) - startsBefore[i]);
+            results.add(new RunResult.FunctionResult(models.get(i), stats[i]));
+        }
+        return new RunResult(system, seconds, results, new RunResult.RunFootprint(0, 0));
+    }
+
+    private void send(ReplayTarget target, List<FunctionKey> functions, FunctionStats[] stats, AsyncRequests requests) {
+        record Next(double at, int function) {}
+        List<FunctionModel> models = scenario.functions();
+        PriorityQueue<Next> queue = new PriorityQueue<>((a, b) -> Double.compare(a.at(), b.at()));
+        ArrivalProcess[] arrivals = new ArrivalProcess[models.size()];
+        for (int i = 0; i < models.size(); i++) {
+            arrivals[i] = ArrivalProcess.of(models.get(i).arrival(), Seeds.stream(scenario.seed(), Seeds.ARRIVALS, i, 0));
+            queue.add(new Next(arrivals[i].next(0), i));
+        }
+        int[] readyNow = new int[models.size()];
+        long start = System.nanoTime();
+        double nextSample = 0;
+        while (!queue.isEmpty() && queue.peek().at() < seconds) {
+            Next next = queue.poll();
+            while (nextSample <= next.at()) {
+                LockSupport.parkNanos(start + (long) (nextSample * 1e9) - System.nanoTime());
+                sample(target, functions, stats, readyNow, nextSample == 0 ? 0 : 1);
+                if (((long) nextSample) % 10 == 0 && nextSample > 0) {
+                    log.accept(String.format(Locale.ROOT, "replay: %s %.0f of %.0f s", system, nextSample, seconds));
+                }
+                nextSample += 1;
+            }
+            LockSupport.parkNanos(start + (long) (next.at() * 1e9) - System.nanoTime());
+            int i = next.function();
+            record(target, functions.get(i), models.get(i), stats[i], readyNow[i] == 0, requests);
+            queue.add(new Next(arrivals[i].next(next.at()), i));
+        }
+        while (nextSample < seconds) {
+            LockSupport.parkNanos(start + (long) (nextSample * 1e9) - System.nanoTime());
+            sample(target, functions, stats, readyNow, 1);
+            nextSample += 1;
+        }
+        requests.awaitAnswers(REQUEST_TIMEOUT);
+    }
+
+    /** One second of pods: pod-seconds by architecture, and demand met (allocated against desired). */
+    private static void sample(ReplayTarget target, List<FunctionKey> functions, FunctionStats[] stats, int[] readyNow, double dt) {
+        Map<FunctionKey, ReplayTarget.Pods> now = target.pods();
+        for (int i = 0; i < functions.size(); i++) {
+            ReplayTarget.Pods pods = now.get(functions.get(i));
+            if (pods == null) {
+                continue;
+            }
+            readyNow[i] = pods.readyTotal();
+            synchronized (stats[i]) {
+                stats[i].recordPods(pods.ready(), pods.desired(), pods.readyTotal() + pods.starting(), dt);
+            }
+        }
+    }
+
+    private static void record(ReplayTarget target, FunctionKey function, FunctionModel model, FunctionStats stats, boolean noPodReady,
+            AsyncRequests requests) {
+        synchronized (stats) {
+            stats.recordArrival(noPodReady);
+        }
+        requests.send(target.endpoint(function), null, REQUEST_TIMEOUT, (code, nanos) -> {
+            synchronized (stats) {
+                if (code == AsyncRequests.NO_ANSWER || code >= 400) {
+                    stats.recordDrop();
+                } else {
+                    stats.recordLatency(nanos / 1e9, model.spec().sloP99Ms() / 1000);
+                }
+            }
+        });
+    }
+}
