@@ -3,7 +3,8 @@
 # kube-controller-manager, optionally kube-scheduler, KWOK for fake amd64/arm64 nodes, and the node
 # agent for process nodes whose pods really run. Test and development infrastructure (docs/development.md).
 #
-#   testenv.sh build                            build the binaries from their Go modules (cached by version)
+#   testenv.sh build                            build the binaries from their Go modules (cached by version),
+#                                               helm among them (testenv.sh helm prints its path)
 #   testenv.sh up [--nodes amd64=4,arm64=4] [--process-nodes amd64=1,arm64=1] [--with-scheduler]
 #                 [--node-cpu 4] [--node-memory 8Gi] [--with-mu [--activators N]]
 #                                               start everything, create the nodes, wait until ready
@@ -14,13 +15,16 @@
 #   testenv.sh down                             stop everything it started, pods' processes included
 #   testenv.sh env                              print the KUBECONFIG export of a running control plane
 #   testenv.sh status                           say what runs
+#   testenv.sh helm                             print the path of the helm binary build made
 set -euo pipefail
 
 K8S_VERSION="${MU_K8S_VERSION:-v1.34.4}"
 ETCD_VERSION="${MU_ETCD_VERSION:-v3.5.35}"
 KWOK_VERSION="${MU_KWOK_VERSION:-v0.7.0}"
+HELM_VERSION="${MU_HELM_VERSION:-v3.22.0}"
 CACHE_ROOT="${MU_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mu-testenv}"
 BIN="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
+HELM="$CACHE_ROOT/helm-$HELM_VERSION/bin/helm"
 RUN="${MU_TESTENV_RUN:-$CACHE_ROOT/run}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 AGENT_JAR="$ROOT/deploy/testenv/node-agent/target/mu-node-agent.jar"
@@ -41,7 +45,26 @@ built() {
   for b in "${BINARIES[@]}"; do [ -x "$BIN/$b" ] || return 1; done
 }
 
+# helm has a cache of its own: another helm version does not rebuild the control plane
+build_helm() {
+  if [ -x "$HELM" ]; then
+    say "helm $HELM_VERSION is cached: $HELM"
+    return
+  fi
+  command -v go >/dev/null || die "go is needed to build helm"
+  say "building helm $HELM_VERSION (a cold build takes 2-5 minutes)"
+  local work
+  work="$(mktemp -d)"
+  GOBIN="$work" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" || { rm -rf "$work"; die "cannot build helm $HELM_VERSION from the Go module proxy"; }
+  mkdir -p "$(dirname "$HELM")"
+  mv "$work/helm" "$HELM"
+  rm -rf "$work"
+  say "done: $HELM"
+}
+
 build() {
+  build_helm
   if built; then
     say "binaries for Kubernetes $K8S_VERSION, etcd $ETCD_VERSION, KWOK $KWOK_VERSION are cached in $BIN"
     return
@@ -367,5 +390,6 @@ case "${1:-}" in
   restart-agent) shift; restart_agent "$@";;
   env) env_line;;
   status) status;;
-  *) sed -n '2,17p' "$0" >&2; exit 2;;
+  helm) [ -x "$HELM" ] || die "helm is not built; run: $0 build"; echo "$HELM";;
+  *) sed -n '2,19p' "$0" >&2; exit 2;;
 esac

@@ -87,12 +87,14 @@ public class OperatorBeans {
     LeaderElectionConfiguration leaderElection(OperatorConfig config, Identity identity, KubernetesClient client, LeaseLoss leaseLoss,
             MuScheduler scheduler, AutoscalerRunner autoscaler, MetricStreamEndpoint stream) {
         OperatorConfig.LeaderElection lease = config.leaderElection();
+        LeaderLabel leaderLabel = new LeaderLabel(client, System.getenv());
         String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
         return new LeaderElectionConfiguration(lease.leaseName(), namespace,
                 lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod(), identity.name(),
                 new LeaderCallbacks(() -> {
                     scheduler.start();
                     autoscaler.start();
+                    leaderLabel.mark();
                 }, () -> {
                     scheduler.close(); // at once: a new leader may be binding already
                     autoscaler.stop();

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -333,7 +334,14 @@ class FunctionOperatorIT {
         cluster.kubectl("apply", "-f", rbac.toString()); // creates its namespace too
         Path kubeconfig = cluster.kubeconfigOf("mu-system", "mu-operator", dir);
         String ns = namespace("rbac");
-        try (OperatorProcess operator = OperatorProcess.start(kubeconfig, "op-rbac", Map.of()).awaitLeading()) {
+        // the pod it runs in, as the downward API names it: the leader labels it for the metric stream's Service
+        client.pods().inNamespace("mu-system").resource(new PodBuilder().withNewMetadata().withName("op-rbac").endMetadata()
+                .withNewSpec().withSchedulerName("nobody").addNewContainer().withName("c").withImage("registry.example/op:1").endContainer()
+                .endSpec().build()).create();
+        try (OperatorProcess operator = OperatorProcess.start(kubeconfig, "op-rbac", Map.of(),
+                Map.of("POD_NAME", "op-rbac", "POD_NAMESPACE", "mu-system")).awaitLeading()) {
+            await("the leader's label").atMost(CONVERGE).until(() -> "true".equals(client.pods().inNamespace("mu-system").withName("op-rbac")
+                    .get().getMetadata().getLabels().get("muserving.dev/leader")));
             createFunction(ns, "guarded", 2);
             awaitFunction(ns, "guarded", FunctionOperatorIT::readyAtItsGeneration);
             assertThat(deployments(ns)).containsOnlyKeys("guarded-amd64", "guarded-arm64");
@@ -349,7 +357,10 @@ class FunctionOperatorIT {
                     .output()).startsWith("no");
             assertThat(cluster.tryKubectl("auth", "can-i", "get", "secrets", "--as=system:serviceaccount:mu-system:mu-operator")
                     .output()).startsWith("no");
+            assertThat(cluster.tryKubectl("auth", "can-i", "patch", "pods", "-n", ns, "--as=system:serviceaccount:mu-system:mu-operator")
+                    .output()).as("pods are patched in its own namespace only").startsWith("no");
         } finally {
+            client.pods().inNamespace("mu-system").withName("op-rbac").delete();
             dropNamespace(ns);
         }
     }

@@ -28,6 +28,11 @@ final class OperatorProcess implements AutoCloseable {
 
     /** With another identity than the cluster admin's, e.g. a service account's token. */
     static OperatorProcess start(Path kubeconfig, String identity, Map<String, String> properties) {
+        return start(kubeconfig, identity, properties, Map.of());
+    }
+
+    /** @param env as a pod gets it (POD_NAME, POD_NAMESPACE from the downward API) */
+    static OperatorProcess start(Path kubeconfig, String identity, Map<String, String> properties, Map<String, String> env) {
         Map<String, String> all = new LinkedHashMap<>(Map.of(
                 "mu.operator.identity", identity,
                 "mu.operator.leader-election.lease-duration", "4s",
@@ -35,7 +40,7 @@ final class OperatorProcess implements AutoCloseable {
                 "mu.operator.leader-election.retry-period", "1s",
                 "quarkus.http.port", "0"));
         all.putAll(properties);
-        return new OperatorProcess(JavaApp.start(identity, JAR, Path.of("target/operator-logs"), kubeconfig, all));
+        return new OperatorProcess(JavaApp.start(identity, JAR, Path.of("target/operator-logs"), kubeconfig, all, env));
     }
 
     String identity() {

@@ -38,6 +38,11 @@ public final class JavaApp implements AutoCloseable {
      * @param kubeconfig the cluster it talks to, or null
      */
     public static JavaApp start(String name, Path jar, Path logs, Path kubeconfig, Map<String, String> properties) {
+        return start(name, jar, logs, kubeconfig, properties, Map.of());
+    }
+
+    /** @param env environment variables beside the test's own, as the downward API gives a pod's */
+    public static JavaApp start(String name, Path jar, Path logs, Path kubeconfig, Map<String, String> properties, Map<String, String> env) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: the integration tests need `mvn package` first");
         }
@@ -52,6 +57,7 @@ public final class JavaApp implements AutoCloseable {
             if (kubeconfig != null) {
                 builder.environment().put("KUBECONFIG", kubeconfig.toString());
             }
+            builder.environment().putAll(env);
             return new JavaApp(name, file, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

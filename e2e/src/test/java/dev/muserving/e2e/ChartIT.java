@@ -1,0 +1,145 @@
+package dev.muserving.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muserving.api.testing.KubernetesControlPlane;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart as helm sees it, without a cluster: lint, what it renders (least privilege as
+ * deploy/*&#47;rbac.yaml grants it, non-root pods, the apps' settings), and values it refuses.
+ */
+class ChartIT {
+
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
+    private static final Path ROOT = KubernetesControlPlane.repositoryRoot();
+    /** helm template assumes Kubernetes 1.20 without it, which the chart refuses (it needs policy/v1 and 1.27). */
+    private static final String KUBE_VERSION = "v1.34.4";
+    private static Helm helm;
+
+    @BeforeAll
+    static void findHelm() {
+        Optional<Helm> found = Helm.find();
+        Assumptions.assumeTrue(found.isPresent(), "no helm: deploy/testenv/testenv.sh build makes it (or set MU_HELM)");
+        helm = found.get();
+    }
+
+    private static List<GenericKubernetesResource> render(String... sets) {
+        List<String> args = new ArrayList<>(List.of("template", "mu", Helm.CHART.toString(), "--namespace", "mu-system",
+                "--kube-version", KUBE_VERSION));
+        for (String set : sets) {
+            args.addAll(List.of("--set", set));
+        }
+        String out = helm.ok(args.toArray(String[]::new));
+        return Arrays.stream(out.split("(?m)^---\\s*$")).map(String::strip).filter(doc -> doc.contains("kind:"))
+                .map(doc -> YAML.unmarshal(doc, GenericKubernetesResource.class)).toList();
+    }
+
+    private static <T> T one(List<GenericKubernetesResource> docs, String kind, String name, Class<T> type) {
+        GenericKubernetesResource found = docs.stream().filter(d -> kind.equals(d.getKind()) && name.equals(d.getMetadata().getName()))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name + " rendered"));
+        return YAML.convertValue(found, type);
+    }
+
+    private static List<GenericKubernetesResource> fromFile(Path file) throws IOException {
+        return Arrays.stream(Files.readString(file).split("(?m)^---\\s*$")).filter(doc -> doc.contains("kind:"))
+                .map(doc -> YAML.unmarshal(doc, GenericKubernetesResource.class)).toList();
+    }
+
+    private static Map<String, String> env(Container container) {
+        return container.getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+    }
+
+    @Test
+    void theChartLintsClean() {
+        assertThat(helm.ok("lint", "--strict", Helm.CHART.toString())).contains("0 chart(s) failed");
+    }
+
+    @Test
+    void theControllerAndTheActivatorGetExactlyTheRulesTheirRbacFilesGrantAndRunAsNonRoot() throws IOException {
+        List<GenericKubernetesResource> docs = render();
+        for (String[] app : new String[][] {{"mu-operator", "deploy/operator/rbac.yaml"}, {"mu-activator-lb", "deploy/activator-lb/rbac.yaml"}}) {
+            List<PolicyRule> shipped = one(fromFile(ROOT.resolve(app[1])), "ClusterRole", app[0], ClusterRole.class).getRules();
+            assertThat(one(docs, "ClusterRole", app[0], ClusterRole.class).getRules()).as(app[0]).isEqualTo(shipped);
+        }
+        assertThat(one(docs, "Role", "mu-operator-leader-election", Role.class).getRules())
+                .isEqualTo(one(fromFile(ROOT.resolve("deploy/operator/rbac.yaml")), "Role", "mu-operator-leader-election", Role.class).getRules());
+
+        for (String name : List.of("mu-controller", "mu-activator-lb")) {
+            PodSpec pod = one(docs, "Deployment", name, Deployment.class).getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(name).isTrue();
+            for (Container container : pod.getContainers()) {
+                assertThat(container.getSecurityContext().getRunAsNonRoot()).as(name).isTrue();
+                assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).as(name).isFalse();
+                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).as(name).isTrue();
+                assertThat(container.getSecurityContext().getCapabilities().getDrop()).as(name).containsExactly("ALL");
+                assertThat(container.getImage()).as(name).startsWith("ghcr.io/muserving/").endsWith(":0.1.0");
+                assertThat(container.getReadinessProbe()).as(name).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void valuesReachTheAppsAsTheirOwnSettings() {
+        List<GenericKubernetesResource> docs = render("domain=fn.example.org", "controller.autoscaler=knative", "activator.routing=linucb",
+                "activator.replicas=3", "image.tag=1.2.3");
+        Deployment controller = one(docs, "Deployment", "mu-controller", Deployment.class);
+        Map<String, String> controllerEnv = env(controller.getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(controllerEnv).containsEntry("MU_OPERATOR_AUTOSCALER", "knative").containsEntry("MU_OPERATOR_DOMAIN", "fn.example.org")
+                .containsEntry("MU_OPERATOR_QUEUE_PROXY_IMAGE", "ghcr.io/muserving/queue-proxy:1.2.3")
+                .containsEntry("MU_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", "mu-system");
+        Deployment activator = one(docs, "Deployment", "mu-activator-lb", Deployment.class);
+        assertThat(activator.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(env(activator.getSpec().getTemplate().getSpec().getContainers().get(0))).containsEntry("MU_ROUTING", "linucb")
+                .containsEntry("MU_DOMAIN", "fn.example.org").containsEntry("MU_CONTROLLER", "ws://mu-controller.mu-system.svc:8080");
+        // the metric stream's Service selects the leader only
+        assertThat(one(docs, "Service", "mu-controller", io.fabric8.kubernetes.api.model.Service.class).getSpec().getSelector())
+                .containsEntry("muserving.dev/leader", "true");
+        assertThat(docs).anyMatch(d -> "PodDisruptionBudget".equals(d.getKind()));
+        assertThat(docs).noneMatch(d -> "Ingress".equals(d.getKind()) || "NetworkPolicy".equals(d.getKind()));
+
+        List<GenericKubernetesResource> optional = render("activator.ingress.enabled=true", "networkPolicy.enabled=true");
+        assertThat(one(optional, "Ingress", "mu-activator-lb", Ingress.class).getSpec().getRules()).extracting(r -> r.getHost())
+                .containsExactly("*.example.com", "example.com");
+        assertThat(optional.stream().filter(d -> "NetworkPolicy".equals(d.getKind()))).hasSize(2);
+    }
+
+    @Test
+    void aValueOfTheWrongTypeOrAnUnknownOneIsRefusedNamingIt() {
+        Helm.Outcome wrongType = helm.run("template", "mu", Helm.CHART.toString(), "--set", "activator.replicas=notanumber");
+        assertThat(wrongType.exitCode()).isNotZero();
+        assertThat(wrongType.output()).contains("activator", "replicas");
+        Helm.Outcome unknown = helm.run("template", "mu", Helm.CHART.toString(), "--set", "activator.replica=2");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.output()).contains("replica");
+        Helm.Outcome badPolicy = helm.run("template", "mu", Helm.CHART.toString(), "--set", "controller.autoscaler=fastest");
+        assertThat(badPolicy.exitCode()).isNotZero();
+        assertThat(badPolicy.output()).contains("autoscaler");
+    }
+
+    @Test
+    void theChartsCrdIsTheGeneratedOne() throws IOException {
+        assertThat(Files.readString(Helm.CHART.resolve("crds/functions.muserving.dev-v1.yml")))
+                .isEqualTo(Files.readString(ROOT.resolve("deploy/crds/functions.muserving.dev-v1.yml")));
+    }
+}
