@@ -45,8 +45,13 @@ class ChartIT {
     }
 
     private static List<GenericKubernetesResource> render(String... sets) {
+        return render(List.of(), sets);
+    }
+
+    private static List<GenericKubernetesResource> render(List<String> flags, String... sets) {
         List<String> args = new ArrayList<>(List.of("template", "mu", Helm.CHART.toString(), "--namespace", "mu-system",
                 "--kube-version", KUBE_VERSION));
+        args.addAll(flags);
         for (String set : sets) {
             args.addAll(List.of("--set", set));
         }
@@ -122,6 +127,25 @@ class ChartIT {
         assertThat(one(optional, "Ingress", "mu-activator-lb", Ingress.class).getSpec().getRules()).extracting(r -> r.getHost())
                 .containsExactly("*.example.com", "example.com");
         assertThat(optional.stream().filter(d -> "NetworkPolicy".equals(d.getKind()))).hasSize(2);
+        assertThat(docs).as("no Prometheus Operator CRDs, no monitors or rules").noneMatch(d -> List.of("PrometheusRule", "PodMonitor")
+                .contains(d.getKind()));
+    }
+
+    @Test
+    void wherePrometheusOperatorsCrdsAreTheRulesComeAsAPrometheusRuleAndTheScrapesAsPodMonitors() {
+        List<String> operator = List.of("--api-versions", "monitoring.coreos.com/v1/PrometheusRule", "--api-versions",
+                "monitoring.coreos.com/v1/PodMonitor");
+        List<GenericKubernetesResource> docs = render(operator, "monitoring.labels.release=kube-prometheus-stack");
+        GenericKubernetesResource rule = one(docs, "PrometheusRule", "mu", GenericKubernetesResource.class);
+        assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+        assertThat(YAML.asYaml(rule.getAdditionalProperties().get("spec"))).contains("alert: \"MuActivatorDown\"", "record: \"mu:requests:rate1m\"");
+        for (String app : List.of("mu-controller", "mu-activator-lb")) {
+            GenericKubernetesResource monitor = one(docs, "PodMonitor", app, GenericKubernetesResource.class);
+            // the rules select on job="mu-controller" and job="mu-activator-lb": the pods' app.kubernetes.io/name
+            assertThat(YAML.asYaml(monitor.getAdditionalProperties().get("spec"))).contains("jobLabel: \"app.kubernetes.io/name\"");
+            assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+        }
+        assertThat(render(operator, "monitoring.enabled=false")).noneMatch(d -> List.of("PrometheusRule", "PodMonitor").contains(d.getKind()));
     }
 
     @Test

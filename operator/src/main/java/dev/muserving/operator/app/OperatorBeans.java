@@ -7,11 +7,13 @@ import dev.muserving.operator.model.ReplicaSource;
 import dev.muserving.operator.placement.MuScheduler;
 import dev.muserving.operator.placement.PlacedReplicas;
 import dev.muserving.operator.reconciler.EventRecorder;
+import dev.muserving.operator.reconciler.FunctionGauges;
 import dev.muserving.placement.policy.PlacementPolicies;
 import dev.muserving.placement.policy.PlacementPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -73,6 +75,12 @@ public class OperatorBeans {
     @Singleton
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    FunctionGauges gauges(MeterRegistry registry) {
+        return new FunctionGauges(registry);
     }
 
     @Produces

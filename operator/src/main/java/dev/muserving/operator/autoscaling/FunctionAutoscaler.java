@@ -63,6 +63,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     /** Each function's last SLO verdict (within, missed, unmeasured): a change is told to {@link #onStatusChange}. */
     private final Map<String, String> verdicts = new ConcurrentHashMap<>();
     private volatile Consumer<FunctionKey> statusChanged = key -> { };
+    private volatile Consumer<FunctionKey> removed = key -> { };
     /** The last tick's time: the end of the latency window. */
     private volatile Instant lastTick = Instant.EPOCH;
     private final ScalingLoop loop;
@@ -114,6 +115,11 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
      */
     public void onStatusChange(Consumer<FunctionKey> listener) {
         this.statusChanged = listener;
+    }
+
+    /** Told when a Function is gone (deleted, or no longer valid): what was kept for it can go too. */
+    public void onRemoved(Consumer<FunctionKey> listener) {
+        this.removed = listener;
     }
 
     /** The function's service rates as last measured, and its p99 over the last {@link #LATENCY_WINDOW}. */
@@ -205,6 +211,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
                 latencies.remove(key);
                 verdicts.remove(key);
                 loop.forget(key);
+                removed.accept(FunctionKey.parse(key));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.muserving.operator.reconciler;
 
+import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionNames;
@@ -32,6 +33,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -54,6 +56,7 @@ public class FunctionReconciler implements Reconciler<Function> {
     private final ReplicaSource replicas;
     private final FunctionStatusAggregator aggregator;
     private final EventRecorder events;
+    private final FunctionGauges gauges;
     private final Clock clock;
 
     private final Serving.Source serving;
@@ -64,15 +67,17 @@ public class FunctionReconciler implements Reconciler<Function> {
      */
     private final SimpleInboundEventSource<Function> allocations = new SimpleInboundEventSource<>("allocations");
 
-    public FunctionReconciler(FunctionWorkloadModel model, ReplicaSource replicas, EventRecorder events, Clock clock, MuScheduler scheduler,
-            FunctionAutoscaler autoscaler) {
+    public FunctionReconciler(FunctionWorkloadModel model, ReplicaSource replicas, EventRecorder events, FunctionGauges gauges, Clock clock,
+            MuScheduler scheduler, FunctionAutoscaler autoscaler) {
         this.model = model;
         this.replicas = replicas;
         this.serving = autoscaler;
         scheduler.onAllocation((key, allocation) -> allocations.propagateEvent(new ResourceID(key.name(), key.namespace())));
         autoscaler.onStatusChange(key -> allocations.propagateEvent(new ResourceID(key.name(), key.namespace())));
+        autoscaler.onRemoved(gauges::forget);
         this.aggregator = new FunctionStatusAggregator(model);
         this.events = events;
+        this.gauges = gauges;
         this.clock = clock;
     }
 
@@ -96,6 +101,7 @@ public class FunctionReconciler implements Reconciler<Function> {
                 context.getSecondaryResources(Pod.class),
                 serving.serving(new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName())), clock.instant());
         events.record(function, FunctionEvents.between(before, wanted, function.getStatus(), next));
+        gauges.observe(function, next, Optional.ofNullable(function.getSpec().slo).map(slo -> slo.p99).flatMap(FunctionDuration::parse));
         if (FunctionStatusAggregator.same(function.getStatus(), next)) {
             return UpdateControl.noUpdate();
         }

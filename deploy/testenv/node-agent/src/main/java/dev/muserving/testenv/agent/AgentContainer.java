@@ -51,6 +51,15 @@ final class AgentContainer {
         return process != null && process.isAlive();
     }
 
+    /**
+     * Whether the sync loop may start it now: not running, its last exit recorded (a process that
+     * died a moment ago is still {@code process} until its exit is handled, so that the restart is
+     * counted and its termination reported), nothing that keeps it waiting, its back-off over.
+     */
+    boolean mayStart(Instant now) {
+        return process == null && waitingReason == null && (restartAt == null || !now.isBefore(restartAt));
+    }
+
     /** The process ended: kubelet's view of it, and when it may start again (back-off doubling to a cap). */
     void exited(int exitCode, Instant now, Duration maxBackoff) {
         last = new Terminated(exitCode, exitCode == 0 ? "Completed" : "Error", startedAt, now);

@@ -193,8 +193,7 @@ public final class NodeAgent implements AutoCloseable {
                 continue;
             }
             for (AgentContainer container : running.containers.values()) {
-                if (!container.running() && container.waitingReason == null
-                        && (container.restartAt == null || !now.isBefore(container.restartAt))) {
+                if (container.mayStart(now)) {
                     startContainer(running, pod, container, now);
                 }
                 probeIfDue(running, container, now);

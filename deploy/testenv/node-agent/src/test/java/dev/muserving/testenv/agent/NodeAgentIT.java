@@ -151,6 +151,19 @@ class NodeAgentIT {
         }
     }
 
+    /** The end of the node agent's log, from testenv's run directory. */
+    private static String agentLogTail() {
+        String run = System.getenv("MU_TESTENV_RUN");
+        Path log = (run != null ? Path.of(run) : Path.of(System.getenv().getOrDefault("MU_TESTENV_CACHE",
+                System.getProperty("user.home") + "/.cache/mu-testenv"), "run")).resolve("node-agent.log");
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
     private Set<String> readyAddresses() {
         return client.discovery().v1().endpointSlices().inNamespace(ns).withLabel("kubernetes.io/service-name", "echo").list().getItems()
                 .stream().map(EndpointSlice::getEndpoints).filter(e -> e != null).flatMap(List::stream)
@@ -166,10 +179,16 @@ class NodeAgentIT {
         new ProcessBuilder("kill", "-9", Long.toString(killed)).start().waitFor();
 
         String name = pod.getMetadata().getName();
-        await("restarted and ready").atMost(READY).until(() -> {
-            Pod now = client.pods().inNamespace(ns).withName(name).get();
-            return container(now, "function").getRestartCount() >= 1 && ready(now);
-        });
+        try {
+            await("restarted and ready").atMost(READY).until(() -> {
+                Pod now = client.pods().inNamespace(ns).withName(name).get();
+                return container(now, "function").getRestartCount() >= 1 && ready(now);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // seen once in a full CI run and never alone: say what the pod and the agent were doing
+            throw new AssertionError(e.getMessage() + "\npod status: " + client.pods().inNamespace(ns).withName(name).get().getStatus()
+                    + "\nnode agent log (end):\n" + agentLogTail(), e);
+        }
         Pod after = client.pods().inNamespace(ns).withName(name).get();
         assertThat(container(after, "function").getLastState().getTerminated().getExitCode()).isEqualTo(137);
         assertThat(pid(after, "function")).isNotEqualTo(killed);
