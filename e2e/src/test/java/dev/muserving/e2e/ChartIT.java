@@ -3,6 +3,7 @@ package dev.muserving.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muserving.api.testing.KubernetesControlPlane;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -146,6 +147,18 @@ class ChartIT {
             assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
         }
         assertThat(render(operator, "monitoring.enabled=false")).noneMatch(d -> List.of("PrometheusRule", "PodMonitor").contains(d.getKind()));
+    }
+
+    @Test
+    void theDashboardsComeAsConfigMapsForGrafanasSidecarEachTheShippedFile() throws IOException {
+        List<GenericKubernetesResource> docs = render();
+        for (String name : List.of("mu-overview", "mu-function", "mu-data-plane")) {
+            ConfigMap map = one(docs, "ConfigMap", name + "-dashboard", ConfigMap.class);
+            assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+            assertThat(map.getData().get(name + ".json"))
+                    .isEqualTo(Files.readString(ROOT.resolve("deploy/dashboards/" + name + ".json")).strip());
+        }
+        assertThat(render("dashboards.enabled=false")).noneMatch(d -> "ConfigMap".equals(d.getKind()));
     }
 
     @Test

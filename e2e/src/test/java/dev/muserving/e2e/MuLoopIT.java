@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.muserving.api.BadInputException;
 import dev.muserving.api.PolicySet;
 import dev.muserving.api.PolicySets;
@@ -41,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -383,6 +386,52 @@ class MuLoopIT {
                     .isInstanceOf(BadInputException.class).hasMessageContaining("mu-bench-e2e-knative exists and is not a bench namespace");
         } finally {
             mu.cluster.tryKubectl("delete", "namespace", "mu-bench-e2e-knative", "--wait=false");
+        }
+    }
+
+    /**
+     * A real Prometheus scraping the live controller and activator-lb: every query of every
+     * dashboard in deploy/dashboards parses and returns series once there is traffic, and the
+     * rules evaluate (a recording rule has data; no alert fires on a healthy loop).
+     */
+    @Test
+    @Order(8)
+    void everyDashboardQueryReturnsDataFromALivePrometheusScrapingTheComponents() throws Exception {
+        Assumptions.assumeTrue(LivePrometheus.installed(), "prometheus is not installed (Debian: apt-get install prometheus)");
+        Path root = MuOnTheCluster.repository();
+        try (LivePrometheus prometheus = LivePrometheus.start(List.of(
+                        new LivePrometheus.Job("mu-controller", List.of("127.0.0.1:" + mu.controllerPort), "/q/metrics"),
+                        new LivePrometheus.Job("mu-activator-lb", List.of("127.0.0.1:" + mu.activatorAdminPort), "/metrics")),
+                root.resolve("deploy/prometheus/mu-rules.yaml"), OUT);
+                OpenLoop load = new OpenLoop()) {
+            await("Prometheus ready").atMost(CONVERGE).until(prometheus::ready);
+            CompletableFuture<List<OpenLoop.Outcome>> traffic = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(URI.create(mu.ingress() + "/fn/demo/resize/"), List.of(new OpenLoop.Phase(5, Duration.ofSeconds(20))));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await("both jobs up").atMost(CONVERGE).until(() -> prometheus.query("up == 1").size() == 2);
+
+            ObjectMapper json = new ObjectMapper();
+            List<String> queries = new ArrayList<>();
+            try (var files = Files.list(root.resolve("deploy/dashboards"))) {
+                for (Path dashboard : files.sorted().toList()) {
+                    for (JsonNode panel : json.readTree(dashboard.toFile()).path("panels")) {
+                        for (JsonNode target : panel.path("targets")) {
+                            queries.add(target.path("expr").asText().replace("$namespace", "demo").replace("$function", "resize"));
+                        }
+                    }
+                }
+            }
+            assertThat(queries).hasSizeGreaterThan(15);
+            for (String query : queries) {
+                await(query).atMost(CONVERGE).until(() -> !prometheus.query(query).isEmpty());
+            }
+            assertThat(prometheus.query("mu:requests:rate1m{namespace=\"demo\",function=\"resize\"}")).hasSize(1);
+            assertThat(prometheus.query("ALERTS{alertstate=\"firing\",alertname=\"MuActivatorDown\"}")).isEmpty();
+            assertThat(OpenLoop.failures(traffic.get(60, TimeUnit.SECONDS))).isEmpty();
         }
     }
 

@@ -45,7 +45,14 @@ class PrometheusRulesIT {
     }
 
     @Test
-    void theChartShipsTheSameRules() throws IOException {
+    void theChartShipsTheSameRulesAndDashboards() throws IOException {
         assertThat(Files.readString(Helm.CHART.resolve("files/mu-rules.yaml"))).isEqualTo(Files.readString(RULES.resolve("mu-rules.yaml")));
+        Path dashboards = KubernetesControlPlane.repositoryRoot().resolve("deploy/dashboards");
+        try (var files = Files.list(dashboards)) {
+            for (Path dashboard : files.toList()) {
+                assertThat(Helm.CHART.resolve("files/dashboards").resolve(dashboard.getFileName())).as(dashboard.getFileName().toString())
+                        .hasSameTextualContentAs(dashboard);
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,8 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -127,13 +128,10 @@ public final class ClusterBench {
         }
         log.accept("cluster: deleting namespace " + ns);
         client.namespaces().withName(ns).delete();
-        long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
-        while (client.namespaces().withName(ns).get() != null) {
-            if (System.nanoTime() > deadline) {
-                log.accept("cluster: namespace " + ns + " still terminating after " + GONE_WITHIN.toSeconds() + " s; going on");
-                return;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        try {
+            client.namespaces().withName(ns).waitUntilCondition(Objects::isNull, GONE_WITHIN.toSeconds(), TimeUnit.SECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            log.accept("cluster: namespace " + ns + " still terminating after " + GONE_WITHIN.toSeconds() + " s; going on");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.muserving.operator.app;
 
+import dev.muserving.api.InstanceName;
 import dev.muserving.operator.autoscaling.FunctionAutoscaler;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.OperatorSettings;
@@ -17,8 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.random.RandomGeneratorFactory;
@@ -121,16 +120,6 @@ public class OperatorBeans {
     @Produces
     @Singleton
     Identity identity(OperatorConfig config) {
-        return new Identity(config.identity().orElseGet(() -> {
-            String pod = System.getenv("POD_NAME");
-            if (pod != null && !pod.isBlank()) {
-                return pod;
-            }
-            try {
-                return InetAddress.getLocalHost().getHostName() + "_" + ProcessHandle.current().pid();
-            } catch (UnknownHostException e) {
-                return "mu-operator_" + ProcessHandle.current().pid();
-            }
-        }));
+        return new Identity(config.identity().orElseGet(() -> InstanceName.of(System.getenv(), "mu-operator")));
     }
 }

@@ -1,6 +1,7 @@
 package dev.muserving.activator.app;
 
 import dev.muserving.activator.kubernetes.KubernetesEndpointSource;
+import dev.muserving.api.InstanceName;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
@@ -23,8 +24,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -111,14 +110,7 @@ public class ActivatorService {
     }
 
     private String replicaName() {
-        return settings.replicaName().or(() -> java.util.Optional.ofNullable(System.getenv("POD_NAME")).filter(s -> !s.isBlank()))
-                .orElseGet(() -> {
-                    try {
-                        return InetAddress.getLocalHost().getHostName() + "_" + ProcessHandle.current().pid();
-                    } catch (UnknownHostException e) {
-                        return "mu-activator-lb_" + ProcessHandle.current().pid();
-                    }
-                });
+        return settings.replicaName().orElseGet(() -> InstanceName.of(System.getenv(), "mu-activator-lb"));
     }
 
     public int port() {
