@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The helm binary {@code deploy/testenv/testenv.sh build} makes (or {@code $MU_HELM}), run as a user
@@ -28,23 +27,22 @@ final class Helm {
         this.binary = binary;
     }
 
-    /** The helm binary, when there is one. */
+    /** The helm binary, when there is one: {@code $MU_HELM}, else the one {@code testenv.sh build} made ({@code testenv.sh helm} says where). */
     static Optional<Helm> find() {
         String given = System.getenv("MU_HELM");
         if (given != null && !given.isBlank()) {
             return Optional.of(new Helm(Path.of(given)));
         }
-        String cacheRoot = System.getenv("MU_TESTENV_CACHE");
-        Path cache = cacheRoot != null ? Path.of(cacheRoot)
-                : Path.of(Optional.ofNullable(System.getenv("XDG_CACHE_HOME")).orElse(System.getProperty("user.home") + "/.cache"), "mu-testenv");
-        if (!Files.isDirectory(cache)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> dirs = Files.list(cache)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("helm-")).map(d -> d.resolve("bin/helm"))
-                    .filter(Files::isExecutable).sorted().reduce((a, b) -> b).map(Helm::new);
+        Path script = KubernetesControlPlane.repositoryRoot().resolve("deploy/testenv/testenv.sh");
+        try {
+            Process process = new ProcessBuilder(script.toString(), "helm").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String path = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return process.waitFor() == 0 && !path.isEmpty() ? Optional.of(new Helm(Path.of(path))) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -39,11 +39,6 @@ final class LivePrometheus implements AutoCloseable {
         this.dir = dir;
     }
 
-    static boolean installed() {
-        String path = System.getenv("PATH");
-        return path != null && List.of(path.split(":")).stream().anyMatch(d -> Files.isExecutable(Path.of(d, "prometheus")));
-    }
-
     static LivePrometheus start(List<Job> jobs, Path rules, Path logDir) {
         try {
             Path dir = Files.createTempDirectory("mu-prometheus");

@@ -13,6 +13,7 @@ import dev.muserving.api.testing.JavaApp;
 import dev.muserving.api.testing.KubernetesControlPlane;
 import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
 import dev.muserving.api.testing.KubernetesControlPlane.Nodes;
+import dev.muserving.api.testing.Programs;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.bench.input.ScenarioLoader;
 import dev.muserving.bench.scenario.Scenario;
@@ -397,7 +398,7 @@ class MuLoopIT {
     @Test
     @Order(8)
     void everyDashboardQueryReturnsDataFromALivePrometheusScrapingTheComponents() throws Exception {
-        Assumptions.assumeTrue(LivePrometheus.installed(), "prometheus is not installed (Debian: apt-get install prometheus)");
+        Assumptions.assumeTrue(Programs.onPath("prometheus"), "prometheus is not installed (Debian: apt-get install prometheus)");
         Path root = MuOnTheCluster.repository();
         try (LivePrometheus prometheus = LivePrometheus.start(List.of(
                         new LivePrometheus.Job("mu-controller", List.of("127.0.0.1:" + mu.controllerPort), "/q/metrics"),

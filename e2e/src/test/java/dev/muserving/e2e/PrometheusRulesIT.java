@@ -3,6 +3,7 @@ package dev.muserving.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muserving.api.testing.KubernetesControlPlane;
+import dev.muserving.api.testing.Programs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +21,7 @@ class PrometheusRulesIT {
 
     @BeforeAll
     static void needsPromtool() {
-        Assumptions.assumeTrue(System.getenv("PATH") != null && List.of(System.getenv("PATH").split(":")).stream()
-                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "promtool"))),
+        Assumptions.assumeTrue(Programs.onPath("promtool"),
                 "promtool is not installed (Debian: apt-get install prometheus); ./test.sh installs it when run as root");
     }
 

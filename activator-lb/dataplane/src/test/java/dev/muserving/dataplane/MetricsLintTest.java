@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
+import dev.muserving.api.testing.Programs;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import dev.muserving.dataplane.activator.DemandSignal;
 import dev.muserving.dataplane.activator.Endpoint;
-import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.activator.FunctionRoute;
 import dev.muserving.dataplane.activator.MetricSink;
 import dev.muserving.dataplane.activator.StaticEndpointSource;
@@ -23,8 +24,6 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +40,7 @@ class MetricsLintTest {
 
     @BeforeAll
     static void needsPromtool() {
-        Assumptions.assumeTrue(onPath("promtool"),
+        Assumptions.assumeTrue(Programs.onPath("promtool"),
                 "promtool is not installed (Debian: apt-get install prometheus); ./test.sh installs it when run as root");
     }
 
@@ -77,14 +76,5 @@ class MetricsLintTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return process.exitValue() == 0 ? "" : output;
-    }
-
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

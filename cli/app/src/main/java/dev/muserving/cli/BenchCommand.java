@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -165,11 +166,7 @@ final class BenchCommand implements Callable<Integer> {
             Path logs = Files.createTempDirectory("mu-emulate-");
             for (SystemUnderTest system : chosen) {
                 err.printf(Locale.ROOT, "mu bench: emulating %s for %.0f s in real time (pod logs in %s)%n", system.name(), seconds, logs);
-                Emulator emulator = new Emulator(scenario, system.name(), replaySeconds, logs.resolve(system.name()), line -> {
-                    if (!noProgress) {
-                        err.println("mu bench: " + line);
-                    }
-                });
+                Emulator emulator = new Emulator(scenario, system.name(), replaySeconds, logs.resolve(system.name()), progress(err));
                 results.put(system.name(), Summaries.of(emulator.run()));
             }
         } catch (BadInputException e) {
@@ -177,8 +174,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (Exception e) {
             throw new IllegalStateException("emulation failed: " + e.getMessage(), e);
         }
-        double wall = (System.nanoTime() - started) / 1e9;
-        return new BenchSummary(scenario.name(), scenario.seed(), seconds, Math.round(wall * 1000) / 1000.0, results);
+        return realTimeSummary(scenario, seconds, started, results);
     }
 
     /** Each system in turn through Mu on the cluster, in real time, in a namespace of its own. */
@@ -198,11 +194,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, BenchSummary.SystemSummary> results = new LinkedHashMap<>();
         double seconds = Math.min(scenario.durationSeconds(), replaySeconds);
         try (KubernetesClient client = kubernetesClient()) {
-            ClusterBench bench = new ClusterBench(client, target, namespace, image, line -> {
-                if (!noProgress) {
-                    err.println("mu bench: " + line);
-                }
-            });
+            ClusterBench bench = new ClusterBench(client, target, namespace, image, progress(err));
             bench.check(sets);
             for (PolicySet system : sets) {
                 err.printf(Locale.ROOT, "mu bench: %s on %s for %.0f s in real time, through %s%n", system.name(), client.getMasterUrl(),
@@ -210,7 +202,21 @@ final class BenchCommand implements Callable<Integer> {
                 results.put(system.name(), Summaries.of(bench.run(scenario, system, replaySeconds)));
             }
         }
-        double wall = (System.nanoTime() - started) / 1e9;
+        return realTimeSummary(scenario, seconds, started, results);
+    }
+
+    /** A real-time replay's lines on stderr, unless --no-progress. */
+    private Consumer<String> progress(PrintWriter err) {
+        return line -> {
+            if (!noProgress) {
+                err.println("mu bench: " + line);
+            }
+        };
+    }
+
+    private static BenchSummary realTimeSummary(Scenario scenario, double seconds, long startedNanos,
+            Map<String, BenchSummary.SystemSummary> results) {
+        double wall = (System.nanoTime() - startedNanos) / 1e9;
         return new BenchSummary(scenario.name(), scenario.seed(), seconds, Math.round(wall * 1000) / 1000.0, results);
     }
 

@@ -40,7 +40,7 @@ public final class Emulator {
 
     private final Scenario scenario;
     private final String system;
-    private final double seconds;
+    private final double maxSeconds;
     private final Path logs;
     private final Consumer<String> log;
 
@@ -49,7 +49,7 @@ public final class Emulator {
         LocalPolicies.named(system, scenario.seed()); // an unknown system is bad input before anything starts
         this.scenario = scenario;
         this.system = system;
-        this.seconds = Math.min(scenario.durationSeconds(), maxSeconds);
+        this.maxSeconds = maxSeconds;
         this.logs = logs;
         this.log = log;
     }
@@ -61,7 +61,7 @@ public final class Emulator {
             functions.add(localFunction(models.get(i), i));
         }
         List<LocalNode> nodes = scenario.cluster().nodes().stream().map(n -> new LocalNode(n, 1.0)).toList();
-        Replay replay = new Replay(scenario, system, seconds, log);
+        Replay replay = new Replay(scenario, system, maxSeconds, log);
         try (LocalSystem local = LocalSystem.start(LocalPolicies.named(system, scenario.seed()), "127.0.0.1", 0, 0, nodes, logs,
                 functions, line -> { })) {
             ReplayTarget target = new LocalTarget(local);

@@ -39,10 +39,6 @@ public final class Replay {
         this.log = log;
     }
 
-    public double seconds() {
-        return seconds;
-    }
-
     /** Waits until each function has {@code warm} ready pods (the autoscaler's initial scale). */
     public void awaitWarm(ReplayTarget target, Map<FunctionKey, Integer> warm, Duration within, String whereToLook) {
         long deadline = System.nanoTime() + within.toNanos();

@@ -151,11 +151,9 @@ class NodeAgentIT {
         }
     }
 
-    /** The end of the node agent's log, from testenv's run directory. */
-    private static String agentLogTail() {
-        String run = System.getenv("MU_TESTENV_RUN");
-        Path log = (run != null ? Path.of(run) : Path.of(System.getenv().getOrDefault("MU_TESTENV_CACHE",
-                System.getProperty("user.home") + "/.cache/mu-testenv"), "run")).resolve("node-agent.log");
+    /** The end of the node agent's log, in testenv's run directory beside the cluster's kubeconfig. */
+    private static String agentLogTail(Cluster cluster) {
+        Path log = cluster.kubeconfig().resolveSibling("node-agent.log");
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -187,7 +185,7 @@ class NodeAgentIT {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // seen once in a full CI run and never alone: say what the pod and the agent were doing
             throw new AssertionError(e.getMessage() + "\npod status: " + client.pods().inNamespace(ns).withName(name).get().getStatus()
-                    + "\nnode agent log (end):\n" + agentLogTail(), e);
+                    + "\nnode agent log (end):\n" + agentLogTail(cluster), e);
         }
         Pod after = client.pods().inNamespace(ns).withName(name).get();
         assertThat(container(after, "function").getLastState().getTerminated().getExitCode()).isEqualTo(137);
