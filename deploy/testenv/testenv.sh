@@ -3,8 +3,8 @@
 # kube-controller-manager, optionally kube-scheduler, KWOK for fake amd64/arm64 nodes, and the node
 # agent for process nodes whose pods really run. Test and development infrastructure (docs/development.md).
 #
-#   testenv.sh build                            build the binaries from their Go modules (cached by version),
-#                                               helm among them (testenv.sh helm prints its path)
+#   testenv.sh build                            build the binaries from their Go modules (cached by version):
+#                                               the control plane, kube-proxy, CoreDNS, helm and crane
 #   testenv.sh up [--nodes amd64=4,arm64=4] [--process-nodes amd64=1,arm64=1] [--with-scheduler]
 #                 [--node-cpu 4] [--node-memory 8Gi] [--with-mu [--activators N]]
 #                                               start everything, create the nodes, wait until ready
@@ -16,15 +16,20 @@
 #   testenv.sh env                              print the KUBECONFIG export of a running control plane
 #   testenv.sh status                           say what runs
 #   testenv.sh helm                             print the path of the helm binary build made
+#   testenv.sh crane                            print the path of crane (go-containerregistry), which build makes
 set -euo pipefail
 
 K8S_VERSION="${MU_K8S_VERSION:-v1.34.4}"
 ETCD_VERSION="${MU_ETCD_VERSION:-v3.5.35}"
 KWOK_VERSION="${MU_KWOK_VERSION:-v0.7.0}"
 HELM_VERSION="${MU_HELM_VERSION:-v3.22.0}"
+COREDNS_VERSION="${MU_COREDNS_VERSION:-v1.14.7}"
+CRANE_VERSION="${MU_CRANE_VERSION:-v0.22.1}"
 CACHE_ROOT="${MU_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mu-testenv}"
 BIN="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
 HELM="$CACHE_ROOT/helm-$HELM_VERSION/bin/helm"
+COREDNS="$CACHE_ROOT/coredns-$COREDNS_VERSION/bin/coredns"
+CRANE="$CACHE_ROOT/crane-$CRANE_VERSION/bin/crane"
 RUN="${MU_TESTENV_RUN:-$CACHE_ROOT/run}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 AGENT_JAR="$ROOT/deploy/testenv/node-agent/target/mu-node-agent.jar"
@@ -34,7 +39,7 @@ ACTIVATOR_JAR="$ROOT/activator-lb/app/target/quarkus-app/quarkus-run.jar"
 MU_DOMAIN=mu.localhost
 BRIDGE=mu-testenv0
 POD_SUBNET=10.244.0
-BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubectl kwok)
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 say() { echo "testenv: $*" >&2; }
@@ -45,26 +50,29 @@ built() {
   for b in "${BINARIES[@]}"; do [ -x "$BIN/$b" ] || return 1; done
 }
 
-# helm has a cache of its own: another helm version does not rebuild the control plane
-build_helm() {
-  if [ -x "$HELM" ]; then
-    say "helm $HELM_VERSION is cached: $HELM"
+# A tool with a cache of its own (another version of it does not rebuild the control plane):
+# its binary path, version, Go package, what it is for, extra ldflags.
+build_tool() {
+  local binary="$1" version="$2" package="$3" what="$4" ldflags="${5:-}" work
+  if [ -x "$binary" ]; then
+    say "$(basename "$binary") $version is cached: $binary"
     return
   fi
-  command -v go >/dev/null || die "go is needed to build helm"
-  say "building helm $HELM_VERSION (a cold build takes 2-5 minutes)"
-  local work
+  command -v go >/dev/null || die "go is needed to build $(basename "$binary")"
+  say "building $(basename "$binary") $version, $what (a cold build takes 2-8 minutes)"
   work="$(mktemp -d)"
-  GOBIN="$work" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
-    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" || { rm -rf "$work"; die "cannot build helm $HELM_VERSION from the Go module proxy"; }
-  mkdir -p "$(dirname "$HELM")"
-  mv "$work/helm" "$HELM"
+  GOBIN="$work" go install -trimpath -ldflags "-s -w $ldflags" "$package@$version" \
+    || { rm -rf "$work"; die "cannot build $package@$version from the Go module proxy"; }
+  mkdir -p "$(dirname "$binary")"
+  mv "$work/$(basename "$binary")" "$binary"
   rm -rf "$work"
-  say "done: $HELM"
+  say "done: $binary"
 }
 
 build() {
-  build_helm
+  build_tool "$HELM" "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "for the chart's tests" "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  build_tool "$COREDNS" "$COREDNS_VERSION" github.com/coredns/coredns "Service names for process nodes' pods"
+  build_tool "$CRANE" "$CRANE_VERSION" github.com/google/go-containerregistry/cmd/crane "a local registry for the image tests"
   if built; then
     say "binaries for Kubernetes $K8S_VERSION, etcd $ETCD_VERSION, KWOK $KWOK_VERSION are cached in $BIN"
     return
@@ -78,7 +86,7 @@ build() {
   local patch="${K8S_VERSION##*.}"
   local staging="v0.$minor.$patch"
 
-  say "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $K8S_VERSION (a cold build takes 10-25 minutes)"
+  say "building kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy, kubectl $K8S_VERSION (a cold build takes 10-25 minutes)"
   mkdir "$work/k8s" && cd "$work/k8s"
   go mod init mu-testenv/k8s >/dev/null 2>&1
   local gomod
@@ -95,23 +103,28 @@ build() {
   ldflags="$ldflags -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
   ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
   local cmd
-  for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubectl; do
+    [ -x "$BIN/$cmd" ] && continue # a cache from before kube-proxy was added keeps the others
     go get "k8s.io/kubernetes/cmd/$cmd@$K8S_VERSION" >/dev/null 2>&1 || true
     say "  go build $cmd"
     go build -trimpath -tags selinux,notest -ldflags "$ldflags" -o "$BIN/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
     mv "$BIN/$cmd.tmp" "$BIN/$cmd"
   done
 
-  say "building etcd $ETCD_VERSION"
-  mkdir "$work/etcd" && cd "$work/etcd"
-  go mod init mu-testenv/etcd >/dev/null 2>&1
-  go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null 2>&1
-  go build -trimpath -ldflags "-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3
-  mv "$BIN/etcd.tmp" "$BIN/etcd"
+  if [ ! -x "$BIN/etcd" ]; then
+    say "building etcd $ETCD_VERSION"
+    mkdir "$work/etcd" && cd "$work/etcd"
+    go mod init mu-testenv/etcd >/dev/null 2>&1
+    go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null 2>&1
+    go build -trimpath -ldflags "-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3
+    mv "$BIN/etcd.tmp" "$BIN/etcd"
+  fi
 
-  say "building kwok $KWOK_VERSION"
-  GOBIN="$work/gobin" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
-  mv "$work/gobin/kwok" "$BIN/kwok"
+  if [ ! -x "$BIN/kwok" ]; then
+    say "building kwok $KWOK_VERSION"
+    GOBIN="$work/gobin" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+    mv "$work/gobin/kwok" "$BIN/kwok"
+  fi
   say "done: $BIN"
 }
 
@@ -135,14 +148,15 @@ wait_for() { # description, seconds, then a command that succeeds when ready
 }
 
 certs() {
-  local dir="$RUN/pki"
+  local dir="$RUN/pki" pods_ip="$1"
   mkdir -p "$dir"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=mu-testenv-ca" \
     -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
   # One identity serves the API, authenticates the admin (O=system:masters) and signs service-account tokens.
   openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=admin" \
     -keyout "$dir/admin.key" -out "$dir/admin.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.0.0.1,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth,clientAuth\n' >"$dir/ext.cnf"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.0.0.1,IP:%s,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth,clientAuth\n' \
+    "$pods_ip" >"$dir/ext.cnf"
   openssl x509 -req -in "$dir/admin.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 30 \
     -extfile "$dir/ext.cnf" -out "$dir/admin.crt" 2>/dev/null
 }
@@ -235,7 +249,14 @@ up() {
   down >/dev/null 2>&1 || true
   mkdir -p "$RUN"
   : >"$RUN/pids"
-  certs
+  # Pods on process nodes reach the API server as pods do on a cluster: through the kubernetes
+  # Service (kube-proxy), whose endpoint is the bridge's address; without them it stays on loopback.
+  local api_ip=127.0.0.1 api_bind=127.0.0.1
+  if [ -n "$process" ]; then
+    api_ip="$POD_SUBNET.1" api_bind=0.0.0.0
+    bridge_up
+  fi
+  certs "$POD_SUBNET.1"
   local etcd_port peer_port api_port
   etcd_port="$(free_port)"; peer_port="$(free_port)"; api_port="$(free_port)"
   start etcd "$BIN/etcd" --data-dir "$RUN/etcd" --name mu \
@@ -244,7 +265,7 @@ up() {
     --initial-cluster "mu=http://127.0.0.1:$peer_port" --unsafe-no-fsync
   wait_for "etcd" 30 curl -fsS "http://127.0.0.1:$etcd_port/health"
   start kube-apiserver "$BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --bind-address "$api_bind" --advertise-address "$api_ip" --secure-port "$api_port" \
     --tls-cert-file "$RUN/pki/admin.crt" --tls-private-key-file "$RUN/pki/admin.key" --client-ca-file "$RUN/pki/ca.crt" \
     --authorization-mode RBAC --service-account-issuer https://kubernetes.default.svc \
     --service-account-key-file "$RUN/pki/admin.key" --service-account-signing-key-file "$RUN/pki/admin.key" \
@@ -270,14 +291,14 @@ up() {
   nodes_yaml "$nodes" "$cpu" "$memory" >"$RUN/nodes.yaml"
   [ -s "$RUN/nodes.yaml" ] && "$BIN/kubectl" --kubeconfig "$RUN/kubeconfig" apply -f "$RUN/nodes.yaml" >/dev/null
   if [ -n "$process" ]; then
-    bridge_up
     : >"$RUN/node-agent.log"
     echo "java -XX:+UseSerialGC -Xmx128m -jar '$AGENT_JAR' --nodes '$process' --node-cpu '$cpu' --node-memory '$memory'" \
       "--bridge $BRIDGE --subnet $POD_SUBNET --image-map '$ROOT/deploy/testenv/images.yaml' --repository '$ROOT'" \
-      "--state-dir '$RUN/agent' --restart-backoff '${MU_AGENT_RESTART_BACKOFF:-10s}'" >"$RUN/agent.cmd"
+      "--state-dir '$RUN/agent' --restart-backoff '${MU_AGENT_RESTART_BACKOFF:-10s}' --cluster-dns $POD_SUBNET.1" >"$RUN/agent.cmd"
     start_agent
     wait_for "the node agent" 60 bash -c "grep -q 'serving nodes' '$RUN/node-agent.log' || ! kill -0 \$(awk '\$2 == \"node-agent\" {print \$1}' '$RUN/pids')"
     grep -q 'serving nodes' "$RUN/node-agent.log" || die "the node agent did not start: $(tail -5 "$RUN/node-agent.log")"
+    cluster_services_up "$(echo "$process" | sed 's/^\([a-z0-9]*\)=.*/proc-\1-0/')"
   fi
   [ "$nodes" = none ] && [ -z "$process" ] || wait_for "the nodes" 60 bash -c "! '$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | grep -v ' Ready ' | grep -q . \
     && [ \$('$BIN/kubectl' --kubeconfig '$RUN/kubeconfig' get nodes --no-headers | wc -l) -gt 0 ]"
@@ -309,6 +330,51 @@ mu_up() {
     ingress="${ingress:+$ingress }http://127.0.0.1:$port"
   done
   say "Mu: controller on :$controller_port, activator-lb(s) at $ingress; functions answer at http://<fn>.<ns>.$MU_DOMAIN:${ingress##*:} and $ingress/fn/<ns>/<fn>/"
+}
+
+# What a node runs besides kubelet, for process nodes' pods: kube-proxy (nftables), so that Service
+# addresses (the API server's among them) route to ready pods, and CoreDNS on the bridge's address,
+# which the agent writes into every pod's resolv.conf, so that <service>.<namespace>.svc resolves.
+cluster_services_up() {
+  local node="$1"
+  command -v nft >/dev/null || die "process nodes need nftables' nft for kube-proxy (apt-get install nftables)"
+  [ -x "$COREDNS" ] || die "coredns is not built; run: $0 build"
+  sysctl -qw net.ipv4.ip_forward=1
+  # a pod's answer to another pod on the bridge must pass conntrack, or a Service's DNAT is not undone
+  sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || say "no br_netfilter: a Service may not answer a pod on the same bridge"
+  start kube-proxy "$BIN/kube-proxy" --kubeconfig "$RUN/kubeconfig" --proxy-mode nftables --hostname-override "$node" \
+    --cluster-cidr "$POD_SUBNET.0/24" --metrics-bind-address "127.0.0.1:$(free_port)" --healthz-bind-address "127.0.0.1:$(free_port)" \
+    --conntrack-max-per-core 0 --conntrack-tcp-timeout-established 0 --conntrack-tcp-timeout-close-wait 0
+  cat >"$RUN/Corefile" <<COREFILE
+.:53 {
+    bind $POD_SUBNET.1
+    errors
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        kubeconfig $RUN/kubeconfig mu-testenv
+        pods insecure
+        ttl 5
+        fallthrough in-addr.arpa ip6.arpa
+    }
+    forward . /etc/resolv.conf
+    cache 5
+}
+COREFILE
+  start coredns "$COREDNS" -conf "$RUN/Corefile"
+  wait_for "kube-proxy" 60 nft list table ip kube-proxy
+  wait_for "coredns" 60 dns_answers kubernetes.default.svc.cluster.local
+}
+
+dns_answers() { # name: succeeds when CoreDNS on the bridge answers it with an address
+  python3 - "$1" "$POD_SUBNET.1" <<'PY'
+import socket, struct, sys
+name, server = sys.argv[1], sys.argv[2]
+query = struct.pack(">HHHHHH", 1, 256, 1, 0, 0, 0) + b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) \
+    + b"\0" + struct.pack(">HH", 1, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(1)
+s.sendto(query, (server, 53))
+sys.exit(0 if struct.unpack(">H", s.recv(512)[6:8])[0] > 0 else 1)
+PY
 }
 
 env_line() {
@@ -355,6 +421,9 @@ pods_down() {
     ip netns delete "$ns" 2>/dev/null || true
   done
   ip link delete "$BRIDGE" 2>/dev/null || true
+  rm -rf /etc/netns/mu-pod-*
+  # kube-proxy's rules outlive it
+  command -v nft >/dev/null && { nft delete table ip kube-proxy 2>/dev/null; nft delete table ip6 kube-proxy 2>/dev/null; } || true
 }
 
 down() {
@@ -391,5 +460,6 @@ case "${1:-}" in
   env) env_line;;
   status) status;;
   helm) [ -x "$HELM" ] || die "helm is not built; run: $0 build"; echo "$HELM";;
-  *) sed -n '2,19p' "$0" >&2; exit 2;;
+  crane) [ -x "$CRANE" ] || die "crane is not built; run: $0 build"; echo "$CRANE";;
+  *) sed -n '2,20p' "$0" >&2; exit 2;;
 esac

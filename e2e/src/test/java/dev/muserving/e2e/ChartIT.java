@@ -3,6 +3,7 @@ package dev.muserving.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muserving.api.testing.KubernetesControlPlane;
+import dev.muserving.api.testing.KubernetesControlPlane.Outcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -163,13 +164,13 @@ class ChartIT {
 
     @Test
     void aValueOfTheWrongTypeOrAnUnknownOneIsRefusedNamingIt() {
-        Helm.Outcome wrongType = helm.run("template", "mu", Helm.CHART.toString(), "--set", "activator.replicas=notanumber");
+        Outcome wrongType = helm.run("template", "mu", Helm.CHART.toString(), "--set", "activator.replicas=notanumber");
         assertThat(wrongType.exitCode()).isNotZero();
         assertThat(wrongType.output()).contains("activator", "replicas");
-        Helm.Outcome unknown = helm.run("template", "mu", Helm.CHART.toString(), "--set", "activator.replica=2");
+        Outcome unknown = helm.run("template", "mu", Helm.CHART.toString(), "--set", "activator.replica=2");
         assertThat(unknown.exitCode()).isNotZero();
         assertThat(unknown.output()).contains("replica");
-        Helm.Outcome badPolicy = helm.run("template", "mu", Helm.CHART.toString(), "--set", "controller.autoscaler=fastest");
+        Outcome badPolicy = helm.run("template", "mu", Helm.CHART.toString(), "--set", "controller.autoscaler=fastest");
         assertThat(badPolicy.exitCode()).isNotZero();
         assertThat(badPolicy.output()).contains("autoscaler");
     }

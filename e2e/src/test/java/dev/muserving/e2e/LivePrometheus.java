@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * A real Prometheus (Debian's {@code prometheus}) for a test: it scrapes the given targets every
- * second by static configuration, evaluates Mu's rules, and answers instant queries.
+ * second (named in a static configuration, or discovered), evaluates Mu's rules, and answers instant queries.
  */
 final class LivePrometheus implements AutoCloseable {
 
@@ -40,15 +40,20 @@ final class LivePrometheus implements AutoCloseable {
     }
 
     static LivePrometheus start(List<Job> jobs, Path rules, Path logDir) {
+        String scrapes = jobs.stream().map(job -> """
+                  - job_name: %s
+                    metrics_path: %s
+                    static_configs:
+                      - targets: [%s]
+                """.formatted(job.name(), job.path(), job.targets().stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "))))
+                .collect(Collectors.joining());
+        return start(scrapes, rules, logDir);
+    }
+
+    /** With scrape configs of any kind (e.g. kubernetes_sd_configs), as YAML list items indented by two spaces. */
+    static LivePrometheus start(String scrapes, Path rules, Path logDir) {
         try {
             Path dir = Files.createTempDirectory("mu-prometheus");
-            String scrapes = jobs.stream().map(job -> """
-                      - job_name: %s
-                        metrics_path: %s
-                        static_configs:
-                          - targets: [%s]
-                    """.formatted(job.name(), job.path(), job.targets().stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "))))
-                    .collect(Collectors.joining());
             Path config = Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
                       scrape_interval: 1s

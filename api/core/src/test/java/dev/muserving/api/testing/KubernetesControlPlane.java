@@ -215,27 +215,10 @@ public final class KubernetesControlPlane implements ExecutionCondition, Paramet
     }
 
     private static String run(List<String> command, int timeoutSeconds) {
-        Outcome outcome = execute(command, timeoutSeconds);
-        if (outcome.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed (" + outcome.exitCode() + "):\n" + outcome.output());
-        }
-        return outcome.output();
+        return Programs.run(command, timeoutSeconds);
     }
 
     private static Outcome execute(List<String> command, int timeoutSeconds) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
-            }
-            return new Outcome(process.exitValue(), output);
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return Programs.execute(command, timeoutSeconds);
     }
 }

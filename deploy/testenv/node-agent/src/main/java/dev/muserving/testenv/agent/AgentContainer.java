@@ -22,6 +22,10 @@ final class AgentContainer {
 
     final Container spec;
     private final Duration firstBackoff;
+    /** The pod's restartPolicy: Always, OnFailure or Never. */
+    private final String restartPolicy;
+    /** Ended for good, as its pod's restartPolicy says (a Job's or a test's pod): it never starts again. */
+    boolean finished;
     ProcessHandle process;
     /** The child process, when this agent started it (its exit code is known); null when adopted. */
     Process child;
@@ -41,8 +45,9 @@ final class AgentContainer {
 
     record Terminated(int exitCode, String reason, Instant startedAt, Instant finishedAt) {}
 
-    AgentContainer(Container spec, Duration firstBackoff) {
+    AgentContainer(Container spec, String restartPolicy, Duration firstBackoff) {
         this.spec = spec;
+        this.restartPolicy = restartPolicy == null ? "Always" : restartPolicy;
         this.firstBackoff = firstBackoff;
         this.backoff = firstBackoff;
     }
@@ -57,10 +62,13 @@ final class AgentContainer {
      * counted and its termination reported), nothing that keeps it waiting, its back-off over.
      */
     boolean mayStart(Instant now) {
-        return process == null && waitingReason == null && (restartAt == null || !now.isBefore(restartAt));
+        return process == null && !finished && waitingReason == null && (restartAt == null || !now.isBefore(restartAt));
     }
 
-    /** The process ended: kubelet's view of it, and when it may start again (back-off doubling to a cap). */
+    /**
+     * The process ended: kubelet's view of it, and when it may start again (back-off doubling to a
+     * cap), unless the restartPolicy says it is done.
+     */
     void exited(int exitCode, Instant now, Duration maxBackoff) {
         last = new Terminated(exitCode, exitCode == 0 ? "Completed" : "Error", startedAt, now);
         process = null;
@@ -68,6 +76,11 @@ final class AgentContainer {
         ready = false;
         probeSuccesses = 0;
         probeFailures = 0;
+        if ("Never".equals(restartPolicy) || ("OnFailure".equals(restartPolicy) && exitCode == 0)) {
+            finished = true;
+            restartAt = null;
+            return;
+        }
         // a container that ran ten minutes starts its back-off afresh, as kubelet's does
         if (startedAt != null && Duration.between(startedAt, now).compareTo(Duration.ofMinutes(10)) > 0) {
             backoff = firstBackoff;
@@ -97,6 +110,9 @@ final class AgentContainer {
         ContainerState state;
         if (running()) {
             state = new ContainerStateBuilder().withNewRunning().withStartedAt(time(startedAt)).endRunning().build();
+        } else if (finished) {
+            state = new ContainerStateBuilder().withNewTerminated().withExitCode(last.exitCode()).withReason(last.reason())
+                    .withStartedAt(time(last.startedAt())).withFinishedAt(time(last.finishedAt())).endTerminated().build();
         } else if (waitingReason != null) {
             state = new ContainerStateBuilder().withNewWaiting().withReason(waitingReason).withMessage(waitingMessage).endWaiting().build();
         } else if (last != null) {
@@ -114,7 +130,7 @@ final class AgentContainer {
                 .withStarted(running())
                 .withRestartCount(restarts)
                 .withState(state);
-        if (last != null) {
+        if (last != null && !finished) {
             status.withNewLastState().withNewTerminated().withExitCode(last.exitCode()).withReason(last.reason())
                     .withStartedAt(time(last.startedAt())).withFinishedAt(time(last.finishedAt())).endTerminated().endLastState();
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How the agent is started ({@code testenv.sh up --process-nodes} passes these): which nodes it
@@ -16,6 +17,8 @@ import java.util.Map;
  * @param subnet the first three octets of the pod network's /24; {@code .1} is the bridge, pods get {@code .2} up
  * @param restartBackoff the first wait before a crashed container starts again (kubelet: 10 s),
  *     doubling up to {@code maxRestartBackoff}
+ * @param clusterDns the name server pods get in their resolv.conf (kubelet's clusterDNS); empty: the host's
+ * @param clusterDomain the cluster's DNS domain, which the pods' search list is made of
  */
 record AgentOptions(
         Map<String, Integer> nodes,
@@ -29,7 +32,9 @@ record AgentOptions(
         Path repository,
         Path stateDir,
         Duration restartBackoff,
-        Duration maxRestartBackoff) {
+        Duration maxRestartBackoff,
+        Optional<String> clusterDns,
+        String clusterDomain) {
 
     static final String USAGE = """
             usage: mu-node-agent --nodes amd64=1,arm64=1 --image-map FILE --state-dir DIR [options]
@@ -44,6 +49,8 @@ record AgentOptions(
               --repository DIR       ${MU_REPO} in the image map (default: the working directory)
               --state-dir DIR        what survives an agent restart (pods' processes, addresses), and pod logs
               --restart-backoff D    first wait before restarting a crashed container (default 10s)
+              --cluster-dns IP       the name server in pods' resolv.conf (default: none, the host's resolv.conf)
+              --cluster-domain D     the cluster's DNS domain, for pods' search list (default cluster.local)
             The API server is the one of $KUBECONFIG.""";
 
     static AgentOptions parse(List<String> args) {
@@ -56,7 +63,7 @@ record AgentOptions(
             given.put(arg.substring(2), args.get(++i));
         }
         List<String> known = List.of("nodes", "speed", "node-cpu", "node-memory", "max-pods", "bridge", "subnet", "image-map",
-                "repository", "state-dir", "restart-backoff");
+                "repository", "state-dir", "restart-backoff", "cluster-dns", "cluster-domain");
         given.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
             throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
         });
@@ -72,7 +79,15 @@ record AgentOptions(
         return new AgentOptions(nodes, speeds, given.getOrDefault("node-cpu", "4"), given.getOrDefault("node-memory", "8Gi"),
                 wholeNumber(given.getOrDefault("max-pods", "110"), "--max-pods"), given.getOrDefault("bridge", "mu-testenv0"), subnet,
                 Path.of(required(given, "image-map")), Path.of(given.getOrDefault("repository", ".")).toAbsolutePath(),
-                Path.of(required(given, "state-dir")), backoff, Duration.ofMinutes(5).compareTo(backoff) > 0 ? Duration.ofMinutes(5) : backoff);
+                Path.of(required(given, "state-dir")), backoff, Duration.ofMinutes(5).compareTo(backoff) > 0 ? Duration.ofMinutes(5) : backoff,
+                Optional.ofNullable(given.get("cluster-dns")).map(AgentOptions::address), given.getOrDefault("cluster-domain", "cluster.local"));
+    }
+
+    private static String address(String ip) {
+        if (!ip.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("--cluster-dns must be an IPv4 address, got '" + ip + "'");
+        }
+        return ip;
     }
 
     String gateway() {

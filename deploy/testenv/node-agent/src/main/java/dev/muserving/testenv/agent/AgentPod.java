@@ -43,12 +43,17 @@ final class AgentPod {
         this.ip = ip;
         this.startTime = startTime;
         for (Container container : pod.getSpec().getContainers()) {
-            containers.put(container.getName(), new AgentContainer(container, firstBackoff));
+            containers.put(container.getName(), new AgentContainer(container, pod.getSpec().getRestartPolicy(), firstBackoff));
         }
     }
 
     String key() {
         return namespace + "/" + name;
+    }
+
+    /** Every container ended for good: the pod's phase is Succeeded or Failed, and its sandbox can go. */
+    boolean finished() {
+        return containers.values().stream().allMatch(c -> c.finished);
     }
 
     boolean anyRunning() {
@@ -83,7 +88,7 @@ final class AgentPod {
             conditions.add(scheduled);
         }
         return new PodStatusBuilder()
-                .withPhase(everyContainerStarted ? "Running" : "Pending")
+                .withPhase(phase(everyContainerStarted))
                 .withHostIP(hostIp)
                 .withHostIPs(new HostIP(hostIp))
                 .withPodIP(ip)
@@ -92,6 +97,13 @@ final class AgentPod {
                 .withConditions(conditions)
                 .withContainerStatuses(containers.values().stream().map(AgentContainer::status).toList())
                 .build(); // qosClass is the API server's to set
+    }
+
+    private String phase(boolean everyContainerStarted) {
+        if (finished()) {
+            return containers.values().stream().allMatch(c -> c.last.exitCode() == 0) ? "Succeeded" : "Failed";
+        }
+        return everyContainerStarted ? "Running" : "Pending";
     }
 
     /** A condition keeps its transition time while its status holds, as kubelet's do. */

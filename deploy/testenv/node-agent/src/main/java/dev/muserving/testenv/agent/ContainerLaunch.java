@@ -22,7 +22,22 @@ import java.util.regex.Pattern;
  * @param argv the full command line, run inside the pod's network namespace
  * @param user the uid to run as (the pod's or container's runAsUser, else the image's)
  */
-record ContainerLaunch(List<String> argv, Map<String, String> env, long user, long group) {
+record ContainerLaunch(List<String> argv, Map<String, String> env, long user, long group, List<PodVolumes.Mount> mounts) {
+
+    /**
+     * Runs first inside the pod's mount namespace (which {@code ip netns exec} makes private), as
+     * root: each mount as (source, target, ro|rw), then {@code --}, then the command it execs.
+     */
+    private static final String MOUNT_SCRIPT = """
+            while [ "$1" != -- ]; do
+              if [ -d "$1" ]; then mkdir -p "$2"; else mkdir -p "$(dirname "$2")" && { [ -e "$2" ] || : >"$2"; }; fi
+              mount --bind "$1" "$2" || exit 125
+              [ "$3" = rw ] || mount -o remount,bind,ro "$2" || exit 125
+              shift 3
+            done
+            shift
+            exec "$@"
+            """;
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
@@ -41,8 +56,12 @@ record ContainerLaunch(List<String> argv, Map<String, String> env, long user, lo
      * @param lookup a ConfigMap's or Secret's key, for {@code configMapKeyRef}/{@code secretKeyRef}:
      *     (kind/name, key) → value, null when there is none
      */
+    /**
+     * @param clusterEnv what kubelet puts first in every container's environment (the API server's
+     *     Service as {@code KUBERNETES_SERVICE_HOST}/{@code _PORT})
+     */
     static ContainerLaunch of(Pod pod, Container container, Optional<ImageMap.Image> mapped, String podIp, String hostIp, String arch, double speed,
-            BiFunction<String, String, String> lookup) throws NotRunnable {
+            Map<String, String> clusterEnv, List<PodVolumes.Mount> mounts, BiFunction<String, String, String> lookup) throws NotRunnable {
         ImageMap.Image image = mapped.orElseThrow(() -> new NotRunnable("ErrImagePull", "no image can be pulled here: the node agent runs"
                 + " images as local programs and '" + container.getImage() + "' is not in its image map (deploy/testenv/images.yaml)"));
         Map<String, String> env = new LinkedHashMap<>();
@@ -51,6 +70,7 @@ record ContainerLaunch(List<String> argv, Map<String, String> env, long user, lo
         env.put("HOSTNAME", pod.getMetadata().getName());
         env.put("MU_NODE_ARCH", arch); // a process runs on this machine's CPU whatever the node claims to be
         env.put("MU_NODE_SPEED", Double.toString(speed));
+        env.putAll(clusterEnv);
         env.putAll(image.env());
         if (container.getEnv() != null) {
             for (EnvVar variable : container.getEnv()) {
@@ -80,12 +100,19 @@ record ContainerLaunch(List<String> argv, Map<String, String> env, long user, lo
         if (nonRoot && user == 0) {
             throw new NotRunnable("CreateContainerConfigError", "container has runAsNonRoot and its image will run as root");
         }
-        return new ContainerLaunch(List.copyOf(argv), env, user, group);
+        return new ContainerLaunch(List.copyOf(argv), env, user, group, List.copyOf(mounts));
     }
 
-    /** The command line to start, inside the pod's namespace and as the pod's user. */
+    /** The command line to start, inside the pod's namespaces, with its volumes mounted, as the pod's user. */
     List<String> commandLine(String netns) {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        if (!mounts.isEmpty()) {
+            command.addAll(List.of("sh", "-c", MOUNT_SCRIPT, "mount-volumes"));
+            for (PodVolumes.Mount mount : mounts) {
+                command.addAll(List.of(mount.source().toString(), mount.target(), mount.readOnly() ? "ro" : "rw"));
+            }
+            command.add("--");
+        }
         if (user != 0) {
             command.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + group, "--clear-groups", "--"));
         }

@@ -55,11 +55,15 @@ public final class NodeAgent implements AutoCloseable {
     private static final Duration SYNC = Duration.ofMillis(300);
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+    private static final Duration VOLUME_RETRY = Duration.ofSeconds(2);
 
     private final AgentOptions options;
     private final KubernetesClient client;
     private final ImageMap images;
     private final PodNetwork network;
+    private final PodVolumes volumes;
+    /** kubelet's first environment variables in every container: where the API server is (its Service). */
+    private final Map<String, String> clusterEnv;
     private final AgentState state;
     private final NodeKeeper nodes;
     private final Path logs;
@@ -83,6 +87,8 @@ public final class NodeAgent implements AutoCloseable {
         this.images = images;
         this.state = state;
         this.network = new PodNetwork(options.bridge(), options.subnet());
+        this.volumes = new PodVolumes(client, options.stateDir().resolve("volumes"));
+        this.clusterEnv = apiServerService(client);
         this.nodes = new NodeKeeper(client, options);
         this.logs = Files.createDirectories(options.stateDir().resolve("logs"));
     }
@@ -173,10 +179,7 @@ public final class NodeAgent implements AutoCloseable {
         Map<String, Pod> bound = new HashMap<>();
         for (SharedIndexInformer<Pod> informer : informers) {
             for (Pod pod : informer.getStore().list()) {
-                String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-                if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
-                    bound.put(pod.getMetadata().getUid(), pod);
-                }
+                bound.put(pod.getMetadata().getUid(), pod);
             }
         }
         for (Pod pod : bound.values()) {
@@ -189,7 +192,7 @@ public final class NodeAgent implements AutoCloseable {
                 }
                 continue;
             }
-            if (running == null && (running = startPod(pod, now)) == null) {
+            if (running == null && (ended(pod) || (running = startPod(pod, now)) == null)) {
                 continue;
             }
             for (AgentContainer container : running.containers.values()) {
@@ -199,6 +202,10 @@ public final class NodeAgent implements AutoCloseable {
                 probeIfDue(running, container, now);
             }
             report(running, pod, now);
+            if (running.finished() && running.lastReported != null && ended(running.lastReported.getPhase())) {
+                release(running); // kubelet keeps a finished pod's object and status, not its sandbox
+                log(running.key() + ": " + running.lastReported.getPhase());
+            }
         }
         for (AgentPod running : List.copyOf(pods.values())) {
             if (!bound.containsKey(running.uid) && running.killAt == null) {
@@ -217,6 +224,10 @@ public final class NodeAgent implements AutoCloseable {
             AgentPod running = new AgentPod(pod, netns, ip, now, options.restartBackoff());
             pods.put(running.uid, running);
             state.put(running.uid, running.record());
+            if (options.clusterDns().isPresent()) {
+                String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : running.name;
+                network.resolver(netns, options.clusterDns().get(), running.namespace, options.clusterDomain(), ip, hostname);
+            }
             log(running.key() + ": sandbox " + netns + " at " + ip + " on " + running.node);
             return running;
         } catch (IOException e) {
@@ -228,8 +239,13 @@ public final class NodeAgent implements AutoCloseable {
     private void startContainer(AgentPod pod, Pod object, AgentContainer container, Instant now) {
         ContainerLaunch launch;
         try {
+            List<PodVolumes.Mount> mounts = volumes.mounts(container.spec, volumes.make(object));
             launch = ContainerLaunch.of(object, container.spec, images.resolve(container.spec.getImage()), pod.ip, options.gateway(),
-                    nodes.arch(pod.node), nodes.speed(pod.node), (ref, key) -> lookup(pod.namespace, ref, key));
+                    nodes.arch(pod.node), nodes.speed(pod.node), clusterEnv, mounts, (ref, key) -> lookup(pod.namespace, ref, key));
+        } catch (PodVolumes.NotReady e) {
+            container.restartAt = now.plus(VOLUME_RETRY); // as kubelet retries a mount that failed
+            log(pod.key() + "/" + container.spec.getName() + ": waiting for a volume: " + e.getMessage());
+            return;
         } catch (ContainerLaunch.NotRunnable e) {
             container.waitingReason = e.reason;
             container.waitingMessage = e.getMessage();
@@ -268,7 +284,9 @@ public final class NodeAgent implements AutoCloseable {
             }
             int code = container.child != null ? container.child.exitValue() : -1;
             container.exited(code, clock.instant(), options.maxRestartBackoff());
-            if (pod.killAt == null) {
+            if (pod.killAt == null && container.finished) {
+                log(pod.key() + "/" + container.spec.getName() + ": exited with " + code + "; not restarted (restartPolicy)");
+            } else if (pod.killAt == null) {
                 log(pod.key() + "/" + container.spec.getName() + ": exited with " + code + "; restart " + container.restarts
                         + " after " + Duration.between(clock.instant(), container.restartAt).toMillis() + " ms");
             }
@@ -374,15 +392,43 @@ public final class NodeAgent implements AutoCloseable {
             return;
         }
         pod.containers.values().stream().filter(AgentContainer::running).forEach(c -> c.process.destroyForcibly());
-        network.pids(pod.netns).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        network.delete(pod.netns);
-        network.release(pod.ip);
-        pods.remove(pod.uid);
-        state.remove(pod.uid);
+        release(pod);
         if (objectExists) {
             deletePodObject(pod.namespace, pod.name);
         }
         log(pod.key() + ": stopped and removed");
+    }
+
+    /** What the pod had on this node: its processes, network namespace, address and volumes. */
+    private void release(AgentPod pod) {
+        network.pids(pod.netns).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        network.delete(pod.netns);
+        network.release(pod.ip);
+        volumes.remove(pod.uid);
+        pods.remove(pod.uid);
+        state.remove(pod.uid);
+    }
+
+    private static boolean ended(Pod pod) {
+        return pod.getStatus() != null && ended(pod.getStatus().getPhase());
+    }
+
+    private static boolean ended(String phase) {
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    /**
+     * KUBERNETES_SERVICE_HOST and _PORT from the {@code kubernetes} Service, as kubelet gives every
+     * container; nothing when the API server has none yet.
+     */
+    private static Map<String, String> apiServerService(KubernetesClient client) {
+        var service = client.services().inNamespace("default").withName("kubernetes").get();
+        if (service == null || service.getSpec().getClusterIP() == null || service.getSpec().getPorts().isEmpty()) {
+            return Map.of();
+        }
+        String port = Integer.toString(service.getSpec().getPorts().get(0).getPort());
+        return Map.of("KUBERNETES_SERVICE_HOST", service.getSpec().getClusterIP(), "KUBERNETES_SERVICE_PORT", port,
+                "KUBERNETES_SERVICE_PORT_HTTPS", port);
     }
 
     private void deletePodObject(String namespace, String name) {
@@ -407,6 +453,7 @@ public final class NodeAgent implements AutoCloseable {
                 log(record.namespace() + "/" + record.name() + ": gone while the agent was away; removing what it left");
                 network.pids(record.netns()).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
                 network.delete(record.netns());
+                volumes.remove(uid);
                 state.remove(uid);
                 return;
             }

@@ -2,6 +2,8 @@ package dev.muserving.testenv.agent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -72,8 +74,26 @@ final class PodNetwork {
         }
     }
 
-    /** Removes the namespace (its veth pair goes with it); nothing when it is not there. */
+    /**
+     * The pod's resolv.conf and hosts, as kubelet writes them for ClusterFirst DNS: {@code ip netns
+     * exec} mounts the files of /etc/netns/NAME over /etc in the processes it starts.
+     */
+    void resolver(String namespace, String nameserver, String podNamespace, String domain, String ip, String hostname) throws IOException {
+        Path dir = Path.of("/etc/netns", namespace);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("resolv.conf"), "nameserver " + nameserver + "\nsearch " + podNamespace + ".svc." + domain
+                + " svc." + domain + " " + domain + "\noptions ndots:5\n");
+        Files.writeString(dir.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                + ip + "\t" + hostname + "\n");
+    }
+
+    /** Removes the namespace (its veth pair goes with it) and its resolver files; nothing when it is not there. */
     void delete(String namespace) {
+        Path dir = Path.of("/etc/netns", namespace);
+        for (String file : List.of("resolv.conf", "hosts")) {
+            dir.resolve(file).toFile().delete();
+        }
+        dir.toFile().delete();
         try {
             run(List.of("ip", "netns", "delete", namespace));
         } catch (IOException e) {

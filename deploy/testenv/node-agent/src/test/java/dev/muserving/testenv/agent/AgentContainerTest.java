@@ -13,7 +13,7 @@ class AgentContainerTest {
 
     @Test
     void aProcessThatDiedIsRestartedOnlyOnceItsExitIsRecordedAndItsBackOffIsOver() throws Exception {
-        AgentContainer container = new AgentContainer(new ContainerBuilder().withName("function").build(), Duration.ofSeconds(1));
+        AgentContainer container = new AgentContainer(new ContainerBuilder().withName("function").build(), "Always", Duration.ofSeconds(1));
         assertThat(container.mayStart(T0)).as("never started").isTrue();
 
         Process process = new ProcessBuilder("true").start();
