@@ -265,4 +265,71 @@ class NodeAgentIT {
         cluster.kubectl("-n", ns, "delete", "pod", "unmapped");
         await("the unmapped pod goes").atMost(READY).until(() -> client.pods().inNamespace(ns).withName("unmapped").get() == null);
     }
+
+    /**
+     * What in-cluster programs count on, from inside a pod: its ConfigMap and emptyDir volumes, the
+     * service-account token that authenticates it to the API server at KUBERNETES_SERVICE_HOST
+     * (a ClusterIP, through kube-proxy), Service names (CoreDNS), and restartPolicy Never ending
+     * the pod Succeeded or Failed with its status kept.
+     */
+    @Test
+    void aPodSeesItsVolumesTokenAndServiceNamesAndEndsAsItsRestartPolicySays(Cluster cluster) throws IOException {
+        Path manifest = Files.writeString(Files.createTempFile("finite", ".yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: greeting}
+                data: {text: hello from a configmap}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: inside}
+                spec:
+                  restartPolicy: Never
+                  securityContext: {runAsNonRoot: true, runAsUser: 65532}
+                  containers:
+                    - name: check
+                      image: busybox:1.36
+                      command: [sh, -c]
+                      args:
+                        - >-
+                          set -e;
+                          cat /config/text; echo;
+                          echo scratch > /scratch/file;
+                          sa=/var/run/secrets/kubernetes.io/serviceaccount;
+                          echo "namespace $(cat $sa/namespace)";
+                          getent hosts kubernetes.default.svc;
+                          curl -sS --cacert $sa/ca.crt -H "Authorization: Bearer $(cat $sa/token)"
+                          https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat $sa/namespace)/pods/inside
+                          -o /scratch/self -w 'api %{http_code}\\n'
+                      volumeMounts:
+                        - {name: config, mountPath: /config, readOnly: true}
+                        - {name: scratch, mountPath: /scratch}
+                  volumes:
+                    - {name: config, configMap: {name: greeting}}
+                    - {name: scratch, emptyDir: {}}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: failing}
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - {name: check, image: busybox:1.36, command: [sh, -c, "exit 3"]}
+                """);
+        cluster.kubectl("-n", ns, "apply", "-f", manifest.toString());
+        await("both pods end").atMost(READY).until(() -> List.of("inside", "failing").stream().allMatch(name -> {
+            Pod pod = client.pods().inNamespace(ns).withName(name).get();
+            return pod != null && pod.getStatus() != null && List.of("Succeeded", "Failed").contains(pod.getStatus().getPhase());
+        }));
+        Path logs = cluster.kubeconfig().resolveSibling("agent/logs");
+        String log = Files.readString(logs.resolve(ns + "_inside_check.log"));
+        assertThat(client.pods().inNamespace(ns).withName("inside").get().getStatus().getPhase()).as(log).isEqualTo("Succeeded");
+        assertThat(log).contains("hello from a configmap", "namespace " + ns, "kubernetes.default.svc")
+                // the default service account may read nothing: the API server knew the token (403, not 401)
+                .contains("api 403");
+        Pod failing = client.pods().inNamespace(ns).withName("failing").get();
+        assertThat(failing.getStatus().getPhase()).isEqualTo("Failed");
+        assertThat(failing.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(3);
+        assertThat(failing.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+    }
 }
