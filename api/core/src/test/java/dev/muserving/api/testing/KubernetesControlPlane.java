@@ -170,6 +170,9 @@ public final class KubernetesControlPlane implements ExecutionCondition, Paramet
         if (execute(List.of("bash", "-c", "command -v ip && command -v setpriv"), 10).exitCode() != 0) {
             return "process nodes need iproute2's ip and util-linux's setpriv";
         }
+        if (execute(List.of("bash", "-c", "command -v nft"), 10).exitCode() != 0) {
+            return "process nodes need nftables' nft, for kube-proxy (Debian: apt-get install nftables)";
+        }
         for (String jar : List.of("deploy/testenv/node-agent/target/mu-node-agent.jar", "activator-lb/dataplane/target/mu-dataplane.jar")) {
             if (!Files.isRegularFile(repositoryRoot().resolve(jar))) {
                 return jar + " is not built (./mvnw -B -pl deploy/testenv/node-agent -am package -DskipTests)";

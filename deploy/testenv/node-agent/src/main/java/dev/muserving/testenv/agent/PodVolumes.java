@@ -180,37 +180,37 @@ final class PodVolumes {
     private void configMap(String namespace, String name, List<KeyToPath> items, Boolean optional, int mode,
             Map<String, FileContent> files) throws NotReady {
         ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
-        if (map == null) {
-            if (Boolean.TRUE.equals(optional)) {
-                return;
-            }
-            throw new NotReady("configmap " + name + " not found");
-        }
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        if (map.getData() != null) {
-            map.getData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-        }
-        if (map.getBinaryData() != null) {
-            map.getBinaryData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-        }
-        keys(data, items, mode, files);
+        Map<String, byte[]> data = map == null ? null : bytes(map.getData(), map.getBinaryData());
+        keys("configmap " + name, data, optional, items, mode, files);
     }
 
     private void secret(String namespace, String name, List<KeyToPath> items, Boolean optional, int mode,
             Map<String, FileContent> files) throws NotReady {
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-        if (secret == null) {
+        Map<String, byte[]> data = secret == null ? null : bytes(secret.getStringData(), secret.getData());
+        keys("secret " + name, data, optional, items, mode, files);
+    }
+
+    /** A ConfigMap's or Secret's keys as bytes: those given as text, and those given in base64. */
+    private static Map<String, byte[]> bytes(Map<String, String> text, Map<String, String> base64) {
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        if (base64 != null) {
+            base64.forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
+        }
+        if (text != null) {
+            text.forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        }
+        return data;
+    }
+
+    /** The object's keys as files (all, or the items named); a missing object is waited for unless optional. */
+    private static void keys(String object, Map<String, byte[]> data, Boolean optional, List<KeyToPath> items, int mode,
+            Map<String, FileContent> files) throws NotReady {
+        if (data == null) {
             if (Boolean.TRUE.equals(optional)) {
                 return;
             }
-            throw new NotReady("secret " + name + " not found");
-        }
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-        }
-        if (secret.getStringData() != null) {
-            secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+            throw new NotReady(object + " not found");
         }
         keys(data, items, mode, files);
     }
