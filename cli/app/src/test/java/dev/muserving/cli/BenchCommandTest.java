@@ -39,7 +39,8 @@ class BenchCommandTest {
     void quickRunPrintsTheTableAndWritesTheSummaryAndCsv() throws IOException {
         assertThat(mu("bench", "--quick", "--no-progress", "--out", dir.toString())).isZero();
 
-        assertThat(out.toString()).contains("quick — seed 1", "knative", "p99 latency (ms)", "fairness (Jain)");
+        assertThat(out.toString()).contains("quick — seed 1", "knative", "p99 latency (ms)*", "demand fairness (Jain)",
+                "dropped requests count as violations");
         BenchSummary summary = SummaryFiles.read(dir.resolve("summary.json"));
         assertThat(summary.scenario()).isEqualTo("quick");
         assertThat(summary.systems()).containsOnlyKeys(Systems.names());
@@ -49,7 +50,8 @@ class BenchCommandTest {
                 .containsExactly("echo", "resize", "transcode", "report");
         assertThat(knative.byArchitecture()).containsOnlyKeys("amd64", "arm64");
         List<String> csv = Files.readAllLines(dir.resolve("functions.csv"));
-        assertThat(csv.get(0)).isEqualTo("system,function,requests,p99Ms,sloP99Ms,sloViolationRate,podSeconds,satisfaction");
+        assertThat(csv.get(0)).isEqualTo("system,function,requests,dropped,p50Ms,p99Ms,sloP99Ms,sloViolationRate,"
+                + "coldStartRequests,podStarts,podSeconds,satisfaction,ownDesiredSatisfaction");
         assertThat(csv).hasSize(1 + 4 * Systems.names().size());
         assertThat(csv.get(1)).startsWith("knative,echo,");
     }

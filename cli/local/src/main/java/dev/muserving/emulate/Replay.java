@@ -3,7 +3,9 @@ package dev.muserving.emulate;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.Scenario;
+import dev.muserving.api.Arch;
 import dev.muserving.bench.sim.ArrivalProcess;
+import dev.muserving.bench.sim.DemandModel;
 import dev.muserving.bench.sim.FunctionStats;
 import dev.muserving.bench.sim.RunResult;
 import dev.muserving.bench.sim.Seeds;
@@ -71,7 +73,7 @@ public final class Replay {
             stats[i].recordPodStarts(target.podsStarted(functions.get(i)) - startsBefore[i]);
             results.add(new RunResult.FunctionResult(models.get(i), stats[i]));
         }
-        return new RunResult(system, seconds, results, new RunResult.RunFootprint(0, 0));
+        return new RunResult(system, seconds, REQUEST_TIMEOUT.toMillis() / 1000.0, results, new RunResult.RunFootprint(0, 0));
     }
 
     private void send(ReplayTarget target, List<FunctionKey> functions, FunctionStats[] stats, AsyncRequests requests) {
@@ -84,13 +86,15 @@ public final class Replay {
             queue.add(new Next(arrivals[i].next(0), i));
         }
         int[] readyNow = new int[models.size()];
+        long[] arrivalsSinceSample = new long[models.size()];
+        DemandModel[] demand = models.stream().map(DemandModel::of).toArray(DemandModel[]::new);
         long start = System.nanoTime();
         double nextSample = 0;
         while (!queue.isEmpty() && queue.peek().at() < seconds) {
             Next next = queue.poll();
             while (nextSample <= next.at()) {
                 LockSupport.parkNanos(start + (long) (nextSample * 1e9) - System.nanoTime());
-                sample(target, functions, stats, readyNow, nextSample == 0 ? 0 : 1);
+                sample(target, functions, stats, readyNow, demand, arrivalsSinceSample, nextSample == 0 ? 0 : 1);
                 if (((long) nextSample) % 10 == 0 && nextSample > 0) {
                     log.accept(String.format(Locale.ROOT, "replay: %s %.0f of %.0f s", system, nextSample, seconds));
                 }
@@ -98,29 +102,38 @@ public final class Replay {
             }
             LockSupport.parkNanos(start + (long) (next.at() * 1e9) - System.nanoTime());
             int i = next.function();
+            arrivalsSinceSample[i]++;
             record(target, functions.get(i), models.get(i), stats[i], readyNow[i] == 0, requests);
             queue.add(new Next(arrivals[i].next(next.at()), i));
         }
         while (nextSample < seconds) {
             LockSupport.parkNanos(start + (long) (nextSample * 1e9) - System.nanoTime());
-            sample(target, functions, stats, readyNow, 1);
+            sample(target, functions, stats, readyNow, demand, arrivalsSinceSample, 1);
             nextSample += 1;
         }
         requests.awaitAnswers(REQUEST_TIMEOUT);
     }
 
-    /** One second of pods: pod-seconds by architecture, and demand met (allocated against desired). */
-    private static void sample(ReplayTarget target, List<FunctionKey> functions, FunctionStats[] stats, int[] readyNow, double dt) {
+    /**
+     * One second of pods: pod-seconds by architecture, the system's own desired replicas met, and
+     * the second's arrivals as demand against the ready pods' capacity (the simulator's measures).
+     */
+    private static void sample(ReplayTarget target, List<FunctionKey> functions, FunctionStats[] stats, int[] readyNow,
+            DemandModel[] demand, long[] arrivalsSinceSample, double dt) {
         Map<FunctionKey, ReplayTarget.Pods> now = target.pods();
         for (int i = 0; i < functions.size(); i++) {
             ReplayTarget.Pods pods = now.get(functions.get(i));
-            if (pods == null) {
-                continue;
-            }
-            readyNow[i] = pods.readyTotal();
+            Map<Arch, Integer> ready = pods == null ? Map.of() : pods.ready();
+            readyNow[i] = pods == null ? 0 : pods.readyTotal();
             synchronized (stats[i]) {
-                stats[i].recordPods(pods.ready(), pods.desired(), pods.readyTotal() + pods.starting(), dt);
+                if (pods != null) {
+                    stats[i].recordPods(ready, pods.desired(), pods.readyTotal() + pods.starting(), dt);
+                }
+                if (dt > 0) {
+                    stats[i].recordDemand(demand[i].demandPods(arrivalsSinceSample[i] / dt), demand[i].capacity(ready), dt);
+                }
             }
+            arrivalsSinceSample[i] = 0;
         }
     }
 

@@ -10,13 +10,20 @@ import java.util.Map;
 public record BenchSummary(
         String scenario, long seed, double simulatedSeconds, double wallSeconds, Map<String, SystemSummary> systems) {
 
+    /**
+     * @param latencyMs over every request, a dropped one counted at the request timeout
+     * @param sloViolationRate requests slower than their function's SLO or dropped, over all requests
+     * @param sloAttainmentJain Jain's index (weighted) over the functions' SLO attainment (1 − violation rate)
+     * @param coldStartRequests requests that arrived while their function had no ready pod
+     */
     public record SystemSummary(
             long requests,
             long completed,
             long dropped,
             Latency latencyMs,
             double sloViolationRate,
-            long coldStarts,
+            double sloAttainmentJain,
+            long coldStartRequests,
             long podStarts,
             double podSeconds,
             double meanPods,
@@ -26,16 +33,29 @@ public record BenchSummary(
 
     public record Latency(double p50, double p95, double p99, double max) {}
 
-    public record Fairness(double jain, double minSatisfaction) {}
+    /**
+     * @param demandJain Jain's index (weighted) over the functions' satisfaction of the
+     *     system-independent demand (docs/bench.md, "Measuring honestly")
+     * @param minSatisfaction the worst-served function's satisfaction of that demand
+     * @param ownDesiredJain, ownDesiredMinSatisfaction the same against each system's own autoscaler
+     *     output: not comparable across systems, kept to show why
+     */
+    public record Fairness(double demandJain, double minSatisfaction, double ownDesiredJain, double ownDesiredMinSatisfaction) {}
 
     public record ArchitectureSummary(long requests, double podSeconds) {}
 
+    /** p50 and p99 count a dropped request at the timeout; satisfaction is of the system-independent demand. */
     public record FunctionSummary(
             String name,
             long requests,
+            long dropped,
+            double p50Ms,
             double p99Ms,
             double sloP99Ms,
             double sloViolationRate,
+            long coldStartRequests,
+            long podStarts,
             double podSeconds,
-            double satisfaction) {}
+            double satisfaction,
+            double ownDesiredSatisfaction) {}
 }

@@ -23,6 +23,7 @@ public final class Summaries {
     private Summaries() {}
 
     public static SystemSummary of(RunResult run) {
+        long timeoutMicros = Math.round(run.requestTimeoutSeconds() * 1e6);
         Histogram all = new Histogram(1, 3_600_000_000L, 3);
         long requests = 0;
         long completed = 0;
@@ -34,12 +35,18 @@ public final class Summaries {
         Map<String, long[]> servedByArch = new TreeMap<>();
         Map<String, double[]> podSecondsByArch = new TreeMap<>();
         List<FunctionSummary> functions = new ArrayList<>();
-        double[] weights = new double[run.functions().size()];
-        double[] satisfactions = new double[weights.length];
+        int n = run.functions().size();
+        double[] weights = new double[n];
+        double[] demandSatisfaction = new double[n];
+        double[] ownDesired = new double[n];
+        double[] attainment = new double[n];
+        double minDemand = 1;
+        double minOwn = 1;
         int i = 0;
         for (RunResult.FunctionResult result : run.functions()) {
             FunctionStats s = result.stats();
-            all.add(s.latencyMicros());
+            Histogram latency = withDrops(s, timeoutMicros);
+            all.add(latency);
             requests += s.requests();
             completed += s.completed();
             dropped += s.dropped();
@@ -52,23 +59,31 @@ public final class Summaries {
                 podSecondsByArch.computeIfAbsent(arch.label(), a -> new double[1])[0] += s.podSeconds(arch);
             }
             weights[i] = result.function().spec().weight();
-            satisfactions[i++] = s.satisfaction();
+            demandSatisfaction[i] = s.demandSatisfaction();
+            ownDesired[i] = s.ownDesiredSatisfaction();
+            attainment[i] = 1 - (s.requests() == 0 ? 0 : (double) s.sloViolations() / s.requests());
+            if (s.hadDemand()) {
+                minDemand = Math.min(minDemand, demandSatisfaction[i]);
+            }
+            minOwn = Math.min(minOwn, ownDesired[i]);
+            i++;
             functions.add(new FunctionSummary(
                     result.function().name(),
                     s.requests(),
-                    millis(s.latencyMicros(), 99),
+                    s.dropped(),
+                    millis(latency, 50),
+                    millis(latency, 99),
                     round(result.function().spec().sloP99Ms(), 3),
                     rate(s.sloViolations(), s.requests()),
+                    s.coldStarts(),
+                    s.podStarts(),
                     round(s.podSeconds(), 3),
-                    round(s.satisfaction(), 6)));
+                    round(demandSatisfaction[i - 1], 6),
+                    round(ownDesired[i - 1], 6)));
         }
         Map<String, ArchitectureSummary> byArch = new TreeMap<>();
         servedByArch.forEach((arch, served) ->
                 byArch.put(arch, new ArchitectureSummary(served[0], round(podSecondsByArch.get(arch)[0], 3))));
-        double min = 1;
-        for (double s : satisfactions) {
-            min = Math.min(min, s);
-        }
         return new SystemSummary(
                 requests,
                 completed,
@@ -76,13 +91,25 @@ public final class Summaries {
                 new Latency(millis(all, 50), millis(all, 95), millis(all, 99),
                         all.getTotalCount() == 0 ? 0 : round(all.getMaxValue() / 1000.0, 3)),
                 rate(violations, requests),
+                round(weightedJain(attainment, weights), 6),
                 coldStarts,
                 podStarts,
                 round(podSeconds, 3),
                 round(podSeconds / run.simulatedSeconds(), 3),
-                new Fairness(round(weightedJain(satisfactions, weights), 6), round(min, 6)),
+                new Fairness(round(weightedJain(demandSatisfaction, weights), 6), round(minDemand, 6),
+                        round(weightedJain(ownDesired, weights), 6), round(minOwn, 6)),
                 byArch,
                 functions);
+    }
+
+    /** A function's latencies with each dropped request counted at the timeout: what its callers waited. */
+    private static Histogram withDrops(FunctionStats stats, long timeoutMicros) {
+        Histogram latency = new Histogram(1, 3_600_000_000L, 3);
+        latency.add(stats.latencyMicros());
+        if (stats.dropped() > 0) {
+            latency.recordValueWithCount(Math.max(1, Math.min(3_600_000_000L, timeoutMicros)), stats.dropped());
+        }
+        return latency;
     }
 
     /**

@@ -35,12 +35,13 @@ public final class SummaryFiles {
     }
 
     static String csv(BenchSummary summary) {
-        StringBuilder out = new StringBuilder("system,function,requests,p99Ms,sloP99Ms,sloViolationRate,podSeconds,satisfaction\n");
+        StringBuilder out = new StringBuilder("system,function,requests,dropped,p50Ms,p99Ms,sloP99Ms,sloViolationRate,"
+                + "coldStartRequests,podStarts,podSeconds,satisfaction,ownDesiredSatisfaction\n");
         for (Map.Entry<String, BenchSummary.SystemSummary> system : summary.systems().entrySet()) {
             for (BenchSummary.FunctionSummary f : system.getValue().functions()) {
-                out.append(String.format(Locale.ROOT, "%s,%s,%d,%s,%s,%s,%s,%s%n",
-                        system.getKey(), f.name(), f.requests(), f.p99Ms(), f.sloP99Ms(), f.sloViolationRate(),
-                        f.podSeconds(), f.satisfaction()));
+                out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s,%s,%d,%d,%s,%s,%s%n",
+                        system.getKey(), f.name(), f.requests(), f.dropped(), f.p50Ms(), f.p99Ms(), f.sloP99Ms(), f.sloViolationRate(),
+                        f.coldStartRequests(), f.podStarts(), f.podSeconds(), f.satisfaction(), f.ownDesiredSatisfaction()));
             }
         }
         return out.toString();

@@ -172,6 +172,7 @@ final class ControlPlane {
             return; // stopped before it was ready; the slot may hold another pod now
         }
         pod.phase = PodPhase.READY;
+        pod.function.account(now, sim.end);
         pod.function.addReady(pod);
         for (int lb = 0; lb < sim.balancers; lb++) {
             sim.drainBalancer(pod.function, lb);

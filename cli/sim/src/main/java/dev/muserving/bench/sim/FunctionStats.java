@@ -25,6 +25,8 @@ public final class FunctionStats {
     final double[] podSecondsByArch = new double[Arch.values().length];
     double desiredSeconds;
     double satisfiedSeconds;
+    double demandSeconds;
+    double demandServedSeconds;
 
     /** A request arrived; {@code cold} when no pod was ready for it (a cold start). */
     public void recordArrival(boolean cold) {
@@ -51,6 +53,15 @@ public final class FunctionStats {
         runningByArch.forEach((arch, pods) -> podSecondsByArch[arch.ordinal()] += pods * seconds);
         desiredSeconds += desired * seconds;
         satisfiedSeconds += Math.min(satisfied, desired) * seconds;
+    }
+
+    /**
+     * One sample of the system-independent demand over {@code seconds}: the pods' worth of work the
+     * offered load needs, against the capacity of the ready pods (each weighted by its architecture's speed).
+     */
+    public void recordDemand(double demandPods, double capacityPods, double seconds) {
+        demandSeconds += demandPods * seconds;
+        demandServedSeconds += Math.min(demandPods, capacityPods) * seconds;
     }
 
     public void recordLatency(double seconds, double sloSeconds) {
@@ -108,10 +119,29 @@ public final class FunctionStats {
     }
 
     /**
-     * Allocated over desired replicas, averaged over time and weighted by demand: the integral of
-     * min(allocated, desired) over the integral of desired; 1 for a function that never wanted a pod.
+     * Allocated over the system's own desired replicas, averaged over time and weighted by demand:
+     * the integral of min(allocated, desired) over the integral of desired; 1 for a function that
+     * never wanted a pod. It scores each system against its own autoscaler, so it is reported only
+     * as {@code ownDesired}, never compared across systems.
      */
-    public double satisfaction() {
+    public double ownDesiredSatisfaction() {
         return desiredSeconds == 0 ? 1 : satisfiedSeconds / desiredSeconds;
+    }
+
+    /**
+     * The integral of min(capacity, demand) over the integral of demand, where demand is the same for
+     * every system replaying the same arrivals (docs/bench.md, "Measuring honestly"); 1 without demand.
+     */
+    public double demandSatisfaction() {
+        return demandSeconds == 0 ? 1 : demandServedSeconds / demandSeconds;
+    }
+
+    /** The integral of the demand over the run, in pod-seconds of the fastest architecture. */
+    public double demandSeconds() {
+        return demandSeconds;
+    }
+
+    public boolean hadDemand() {
+        return demandSeconds > 0;
     }
 }

@@ -41,6 +41,12 @@ final class SimFunction {
 
     private double accountedUntil;
 
+    private final DemandModel demand;
+    /** Σ speed of the ready pods; its integral since the last demand sample. */
+    private double readyCapacity;
+    private double capacityArea;
+    private double demandSampledUntil;
+
     SimFunction(int index, FunctionModel model, RandomGenerator arrivalRandom,
             RoutingPolicy[] routing) {
         this.index = index;
@@ -49,6 +55,7 @@ final class SimFunction {
         this.arrivalRandom = arrivalRandom;
         this.arrivals = ArrivalProcess.of(model.arrival(), arrivalRandom);
         model.serviceTimeMs().forEach((arch, d) -> serviceMs[arch.ordinal()] = d);
+        this.demand = DemandModel.of(model);
         this.routing = routing;
         this.views = new BalancerPodView[routing.length];
         this.balancerQueues = new IntFifo[routing.length];
@@ -108,12 +115,31 @@ final class SimFunction {
         }
         stats.desiredSeconds += desired * dt;
         stats.satisfiedSeconds += Math.min(active.size(), desired) * dt;
+        capacityArea += readyCapacity * dt;
         accountedUntil = until;
     }
 
+    /**
+     * Closes a demand sample at {@code now}: the arrivals since the last one as demand, against the
+     * ready pods' speed-weighted capacity averaged over the same span. Call before the arrivals are counted afresh.
+     */
+    void sampleDemand(double now, double end, long arrivals) {
+        account(now, end);
+        double until = Math.min(now, end);
+        double span = until - demandSampledUntil;
+        if (span <= 0) {
+            return;
+        }
+        stats.recordDemand(demand.demandPods(arrivals / span), capacityArea / span, span);
+        capacityArea = 0;
+        demandSampledUntil = until;
+    }
+
+    /** A pod became ready; {@link #account} must have run up to now. */
     void addReady(SimPod pod) {
         pod.readyIndex = ready.size();
         ready.add(pod);
+        readyCapacity += demand.speed(pod.arch);
     }
 
     void removeReady(SimPod pod) {
@@ -121,6 +147,7 @@ final class SimFunction {
             return;
         }
         ready.remove(pod.readyIndex);
+        readyCapacity -= demand.speed(pod.arch);
         for (int i = pod.readyIndex; i < ready.size(); i++) {
             ready.get(i).readyIndex = i;
         }

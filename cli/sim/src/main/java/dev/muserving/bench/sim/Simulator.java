@@ -245,6 +245,7 @@ public final class Simulator {
     /** Metrics go to the autoscalers first, so that a decision in the same instant sees them. */
     private void metricsTick(int interval) {
         for (SimFunction fn : functions) {
+            fn.sampleDemand(now, end, fn.intervalArrivals);
             controlPlane.record(controlPlane.snapshot(fn, now, METRICS_INTERVAL));
         }
         if (interval % INTERVALS_PER_TICK == 0) {
@@ -257,13 +258,13 @@ public final class Simulator {
     private RunResult finish() {
         List<RunResult.FunctionResult> results = new ArrayList<>();
         for (SimFunction fn : functions) {
-            fn.account(end, end);
+            fn.sampleDemand(end, end, fn.intervalArrivals);
             // Whatever is still waiting when the run stops never got an answer.
             fn.stats.dropped += fn.inSystem;
             results.add(new RunResult.FunctionResult(fn.model, fn.stats));
         }
         progress.progress(end, end);
-        return new RunResult(systemName, end, results,
+        return new RunResult(systemName, end, timeout, results,
                 new RunResult.RunFootprint(requests.capacity(), events.capacity()));
     }
 }

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md testing layer 2: on the shipped scenarios, seed 1, Mu beats Knative by the margins it
- * reaches on every seed measured (docs/bench.md); a regression in any policy shows up here.
+ * DESIGN.md testing layer 2: on the shipped scenarios, seed 1, Mu against Knative by the measures
+ * of docs/bench.md ("Measuring honestly"), at the margins it reaches on seeds 1–3, weaknesses
+ * included; a regression in any policy shows up here. The shipped scenarios are what the policies
+ * were tuned on: they guard against regressions, they do not show that Mu generalises.
  */
 class MuAgainstKnativeTest {
 
@@ -27,18 +29,24 @@ class MuAgainstKnativeTest {
         };
     }
 
+    /**
+     * Against the same demand, Mu is only a little fairer here (0.939 against 0.918) and serves its
+     * worst-off function somewhat better (0.288 against 0.227); its real gains are the tail and the
+     * cost. It starts 4.4x the pods and violates the SLO a little more often (docs/bench.md): those
+     * must not get worse than this.
+     */
     @Test
-    void edgeContentionIsFairerWithLowerP99AndFewerPods() {
+    void edgeContentionHasAShorterTailAndFewerPodSecondsButMoreStarts() {
         SystemSummary[] s = knativeAndMu("edge-contention.yaml");
         SystemSummary knative = s[0];
         SystemSummary mu = s[1];
-        assertThat(mu.fairness().jain()).isGreaterThanOrEqualTo(1.5 * knative.fairness().jain()).isGreaterThan(0.85);
-        assertThat(mu.fairness().minSatisfaction()).isGreaterThan(10 * knative.fairness().minSatisfaction());
+        assertThat(mu.fairness().demandJain()).isGreaterThanOrEqualTo(knative.fairness().demandJain());
+        assertThat(mu.fairness().minSatisfaction()).isGreaterThan(1.2 * knative.fairness().minSatisfaction());
         assertThat(mu.latencyMs().p99()).isLessThan(0.5 * knative.latencyMs().p99());
-        assertThat(mu.podSeconds()).isLessThan(0.95 * knative.podSeconds());
-        // Not better on SLO violations here (docs/bench.md says why); it must not get worse than this.
+        assertThat(mu.podSeconds()).isLessThan(0.9 * knative.podSeconds());
         assertThat(mu.sloViolationRate()).isLessThan(knative.sloViolationRate() * 1.15);
         assertThat(mu.dropped()).isLessThanOrEqualTo(knative.dropped());
+        assertThat(mu.podStarts()).isLessThan(5 * knative.podStarts());
     }
 
     @Test
@@ -48,7 +56,9 @@ class MuAgainstKnativeTest {
         SystemSummary mu = s[1];
         assertThat(mu.latencyMs().p99()).isLessThan(0.35 * knative.latencyMs().p99());
         assertThat(mu.sloViolationRate()).isLessThan(0.75 * knative.sloViolationRate());
-        assertThat(mu.fairness().jain()).isGreaterThan(0.95).isGreaterThan(knative.fairness().jain());
+        assertThat(mu.sloAttainmentJain()).isGreaterThan(knative.sloAttainmentJain());
+        assertThat(mu.fairness().demandJain()).isGreaterThan(0.98).isGreaterThan(knative.fairness().demandJain());
+        assertThat(mu.fairness().minSatisfaction()).isGreaterThan(knative.fairness().minSatisfaction());
         assertThat(mu.dropped()).isLessThan(knative.dropped() / 2);
         assertThat(mu.podSeconds()).isLessThanOrEqualTo(1.02 * knative.podSeconds());
     }

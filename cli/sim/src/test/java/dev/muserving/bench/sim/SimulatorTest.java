@@ -119,8 +119,23 @@ class SimulatorTest {
         RunResult result = run(scenario(TWO_ARCH), fixedReplicas(2));
         FunctionStats web = result.functions().get(0).stats();
         assertThat(web.podSeconds()).isCloseTo(2 * 300, within(1e-6));
-        assertThat(web.satisfaction()).isEqualTo(1.0);
+        assertThat(web.ownDesiredSatisfaction()).isEqualTo(1.0);
         assertThat(web.podStarts()).as("initial pods already run").isZero();
+    }
+
+    @Test
+    void demandIsTheSameForEverySystemAndAWarmSurplusMeetsAllOfIt() {
+        Scenario scenario = scenario(TWO_ARCH);
+        RunResult knative = run(scenario, knative());
+        RunResult plenty = run(scenario, fixedReplicas(4));
+        for (int f = 0; f < 2; f++) {
+            FunctionStats a = knative.functions().get(f).stats();
+            FunctionStats b = plenty.functions().get(f).stats();
+            assertThat(a.hadDemand()).isTrue();
+            assertThat(b.demandSeconds()).as("the demand comes from the arrivals alone").isEqualTo(a.demandSeconds());
+        }
+        // four warm pods of web from the start are more than its load needs at every moment
+        assertThat(plenty.functions().get(0).stats().demandSatisfaction()).isEqualTo(1.0);
     }
 
     @Test
@@ -130,8 +145,8 @@ class SimulatorTest {
         FunctionStats batch = result.functions().get(1).stats();
         FunctionStats web = result.functions().get(0).stats();
         double cores = 8.0; // 2 amd64 + 2 arm64 nodes of 2 cores
-        assertThat(batch.satisfaction() * 8 * 1.0 + web.satisfaction() * 8 * 0.5).isLessThanOrEqualTo(cores + 1e-9);
-        assertThat(batch.satisfaction()).isLessThan(1.0);
+        assertThat(batch.ownDesiredSatisfaction() * 8 * 1.0 + web.ownDesiredSatisfaction() * 8 * 0.5).isLessThanOrEqualTo(cores + 1e-9);
+        assertThat(batch.ownDesiredSatisfaction()).isLessThan(1.0);
     }
 
     @Test

@@ -1,0 +1,50 @@
+package dev.muserving.bench.sim;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionSpec;
+import dev.muserving.bench.scenario.FunctionModel;
+import java.util.Map;
+
+/**
+ * One function's demand and capacity defined the same way for every system (docs/bench.md,
+ * "Measuring honestly"): the offered load from the shared arrival stream times the fastest
+ * architecture's mean service time, divided by the per-pod target (the concurrency limit, or
+ * Knative's default target without one), against the ready pods, each counted at its
+ * architecture's speed relative to the fastest. No system's autoscaler enters it.
+ */
+public final class DemandModel {
+
+    private final double podsPerArrivalPerSecond;
+    private final double[] speed = new double[Arch.values().length];
+
+    private DemandModel(FunctionModel model) {
+        double fastestMs = model.spec().architectures().stream().mapToDouble(a -> model.serviceTimeMs().get(a).mean()).min().orElseThrow();
+        for (Arch arch : model.spec().architectures()) {
+            speed[arch.ordinal()] = fastestMs / model.serviceTimeMs().get(arch).mean();
+        }
+        int cc = model.spec().containerConcurrency();
+        podsPerArrivalPerSecond = fastestMs / 1000 / (cc > 0 ? cc : FunctionSpec.SLOTS_WHEN_UNLIMITED);
+    }
+
+    public static DemandModel of(FunctionModel model) {
+        return new DemandModel(model);
+    }
+
+    /** Pods of the fastest architecture the offered load keeps busy at the target. */
+    public double demandPods(double arrivalsPerSecond) {
+        return arrivalsPerSecond * podsPerArrivalPerSecond;
+    }
+
+    /** A ready pod of this architecture, as a share of a pod of the fastest (0 where the function cannot run). */
+    public double speed(Arch arch) {
+        return speed[arch.ordinal()];
+    }
+
+    public double capacity(Map<Arch, Integer> readyByArch) {
+        double total = 0;
+        for (Map.Entry<Arch, Integer> ready : readyByArch.entrySet()) {
+            total += speed(ready.getKey()) * ready.getValue();
+        }
+        return total;
+    }
+}
