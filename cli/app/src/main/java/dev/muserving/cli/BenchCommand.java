@@ -8,6 +8,7 @@ import dev.muserving.bench.Systems;
 import dev.muserving.bench.input.ScenarioLoader;
 import dev.muserving.bench.report.BenchSummary;
 import dev.muserving.bench.report.ComparisonTable;
+import dev.muserving.bench.report.SeedsSummary;
 import dev.muserving.bench.report.Summaries;
 import dev.muserving.bench.report.SummaryFiles;
 import dev.muserving.bench.scenario.Scenario;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed to use instead of the scenario's.")
     Long seed;
+
+    @Option(names = "--seeds", paramLabel = "A..B|A,B,…",
+            description = "Run every seed of a range (1..5) or list (1,4,9) and report each figure's median and an interval"
+                    + " for it (simulate mode); --out gets seeds.json and seed-<n>/ per seed.")
+    String seeds;
 
     @Option(names = "--systems", split = ",", paramLabel = "NAME",
             description = "Systems to compare, comma-separated (default: all). Known: ${COMPLETION-CANDIDATES}",
@@ -129,6 +136,15 @@ final class BenchCommand implements Callable<Integer> {
                 strict ? ScenarioLoader.StrictMode.STRICT : ScenarioLoader.StrictMode.LENIENT,
                 warning -> err.println("mu: warning: " + warning));
         Scenario scenario = workload.quick ? quickScenario(loader) : loader.load(workload.scenario);
+        if (seed != null && seeds != null) {
+            throw new BadInputException("--seed and --seeds exclude each other");
+        }
+        if (seeds != null) {
+            if (realTime) {
+                throw new BadInputException("--seeds runs the simulator only; give --mode " + mode + " one --seed at a time");
+            }
+            return manySeeds(scenario, chosen, SeedList.parse(seeds), err, out);
+        }
         if (seed != null) {
             scenario = scenario.withSeed(seed);
         }
@@ -152,6 +168,29 @@ final class BenchCommand implements Callable<Integer> {
         if (this.out != null) {
             SummaryFiles.write(this.out, summary);
             out.println("wrote " + this.out.resolve(SummaryFiles.SUMMARY) + " and " + this.out.resolve(SummaryFiles.FUNCTIONS_CSV));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int manySeeds(Scenario base, List<SystemUnderTest> chosen, List<Long> seedList, PrintWriter err, PrintWriter out) {
+        List<BenchSummary> runs = new ArrayList<>();
+        BenchRunner runner = new BenchRunner(System::nanoTime, system -> dev.muserving.bench.sim.ProgressListener.NONE);
+        for (long s : seedList) {
+            Scenario scenario = base.withSeed(s);
+            err.printf(Locale.ROOT, "mu bench: %s, seed %d (%d of %d)%n", scenario.name(), s, runs.size() + 1, seedList.size());
+            err.flush();
+            BenchSummary summary = runner.run(scenario, chosen);
+            runs.add(summary);
+            if (this.out != null) {
+                SummaryFiles.write(this.out.resolve("seed-" + s), summary);
+            }
+        }
+        SeedsSummary summary = SeedsSummary.of(runs);
+        out.print(ComparisonTable.render(summary));
+        if (this.out != null) {
+            SummaryFiles.write(this.out, summary);
+            out.println("wrote " + this.out.resolve(SummaryFiles.SEEDS) + " and seed-<n>/ for each seed");
         }
         out.flush();
         return 0;

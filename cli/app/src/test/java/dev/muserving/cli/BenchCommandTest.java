@@ -2,6 +2,8 @@ package dev.muserving.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.muserving.bench.Systems;
 import dev.muserving.bench.report.BenchSummary;
 import dev.muserving.bench.report.SummaryFiles;
@@ -105,5 +107,40 @@ class BenchCommandTest {
         assertThat(mu("bench", "--quick", "--mode", "cluster", "--ingress", "http://127.0.0.1:1", "--kubeconfig", "/no/such/kubeconfig"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--kubeconfig: cannot read /no/such/kubeconfig");
+    }
+
+    @Test
+    void severalSeedsGiveMediansIntervalsAndRatiosAndKeepEachSeedsFiles() throws IOException {
+        assertThat(mu("bench", "--quick", "--seeds", "1..3", "--systems", "knative,mu", "--out", dir.toString())).isZero();
+
+        assertThat(out.toString()).contains("seeds [1, 2, 3]", "75.0 % coverage", "p99Ms", "minSatisfaction", "x");
+        JsonNode seeds = new ObjectMapper().readTree(dir.resolve("seeds.json").toFile());
+        assertThat(seeds.path("coverage").asDouble()).isEqualTo(0.75);
+        JsonNode p99 = seeds.path("systems").path("mu").path("p99Ms");
+        assertThat(p99.path("values")).hasSize(3);
+        // the median of three is the middle one, and the interval is their range
+        double[] values = {p99.path("values").get(0).asDouble(), p99.path("values").get(1).asDouble(), p99.path("values").get(2).asDouble()};
+        java.util.Arrays.sort(values);
+        assertThat(p99.path("median").asDouble()).isEqualTo(values[1]);
+        assertThat(p99.path("low").asDouble()).isEqualTo(values[0]);
+        assertThat(p99.path("high").asDouble()).isEqualTo(values[2]);
+        BenchSummary seed2 = SummaryFiles.read(dir.resolve("seed-2/summary.json"));
+        assertThat(seed2.seed()).isEqualTo(2);
+        assertThat(p99.path("values").get(1).asDouble()).isEqualTo(seed2.systems().get("mu").latencyMs().p99());
+        assertThat(seeds.path("ratioToKnative").path("knative").path("p99Ms").path("median").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void badSeedListsAndSeedsWithOneSeedOrInRealTimeAreRefused() {
+        assertThat(mu("bench", "--quick", "--seeds", "5..1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--seeds 5..1: the range ends before it starts");
+        assertThat(mu("bench", "--quick", "--seeds", "1,x")).isEqualTo(2);
+        assertThat(err.toString()).contains("'x' is not a seed");
+        assertThat(mu("bench", "--quick", "--seeds", "3,3")).isEqualTo(2);
+        assertThat(mu("bench", "--quick", "--seeds", "7")).isEqualTo(2);
+        assertThat(mu("bench", "--quick", "--seed", "1", "--seeds", "1..2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--seed and --seeds exclude each other");
+        assertThat(mu("bench", "--quick", "--seeds", "1..2", "--mode", "emulate")).isEqualTo(2);
+        assertThat(err.toString()).contains("--seeds runs the simulator only");
     }
 }

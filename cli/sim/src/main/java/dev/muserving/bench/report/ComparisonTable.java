@@ -57,6 +57,62 @@ public final class ComparisonTable {
         return out.toString();
     }
 
+    /**
+     * The table of a multi-seed run: each figure's median over the seeds and its interval, and, with
+     * Knative among the systems, the median of the seed-by-seed ratio to Knative's.
+     */
+    public static String render(SeedsSummary seeds) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%s — seeds %s: median [interval of the median, %.1f %% coverage]%n",
+                seeds.scenario(), seeds.seeds(), seeds.coverage() * 100));
+        List<String> systems = new ArrayList<>(seeds.systems().keySet());
+        List<String> figures = new ArrayList<>(SeedsSummary.FIGURES.keySet());
+        int labelWidth = figures.stream().mapToInt(String::length).max().orElse(0) + 10;
+        List<List<String>> cells = new ArrayList<>();
+        for (String figure : figures) {
+            List<String> row = new ArrayList<>();
+            for (String system : systems) {
+                SeedsSummary.Figure f = seeds.systems().get(system).get(figure);
+                String cell = String.format(Locale.ROOT, "%s [%s, %s]", compact(f.median()), compact(f.low()), compact(f.high()));
+                if (!seeds.ratioToKnative().isEmpty() && !system.equals("knative")) {
+                    cell += String.format(Locale.ROOT, " %.2fx", seeds.ratioToKnative().get(system).get(figure).median());
+                }
+                row.add(cell);
+            }
+            cells.add(row);
+        }
+        int[] widths = new int[systems.size()];
+        for (int c = 0; c < systems.size(); c++) {
+            widths[c] = systems.get(c).length();
+            for (List<String> row : cells) {
+                widths[c] = Math.max(widths[c], row.get(c).length());
+            }
+        }
+        out.append(pad("", labelWidth));
+        for (int c = 0; c < systems.size(); c++) {
+            out.append("  ").append(padLeft(systems.get(c), widths[c]));
+        }
+        out.append('\n');
+        for (int r = 0; r < figures.size(); r++) {
+            out.append(pad(figures.get(r), labelWidth));
+            for (int c = 0; c < systems.size(); c++) {
+                out.append("  ").append(padLeft(cells.get(r).get(c), widths[c]));
+            }
+            out.append('\n');
+        }
+        if (!seeds.ratioToKnative().isEmpty()) {
+            out.append("Nx: the median over the seeds of the figure divided by Knative's in the same seed\n");
+        }
+        return out.toString();
+    }
+
+    private static String compact(double value) {
+        if (value == Math.rint(value)) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%,.0f" : Math.abs(value) >= 1 ? "%.1f" : "%.3f", value);
+    }
+
     private record Row(String label, Function<SystemSummary, String> cell) {}
 
     private static Row row(String label, Function<SystemSummary, String> cell) {

@@ -15,6 +15,7 @@ public final class SummaryFiles {
 
     public static final String SUMMARY = "summary.json";
     public static final String FUNCTIONS_CSV = "functions.csv";
+    public static final String SEEDS = "seeds.json";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -27,6 +28,16 @@ public final class SummaryFiles {
             Files.writeString(directory.resolve(FUNCTIONS_CSV), csv(summary), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the summary to " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** seeds.json of a multi-seed run; each seed's own files go to {@code seed-<n>/} beside it. */
+    public static void write(Path directory, SeedsSummary seeds) {
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(directory.resolve(SEEDS), JSON.writeValueAsString(seeds) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + SEEDS + " to " + directory + ": " + e.getMessage(), e);
         }
     }
 
