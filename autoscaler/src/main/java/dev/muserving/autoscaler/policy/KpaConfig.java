@@ -36,12 +36,13 @@ public record KpaConfig(
     }
 
     /**
-     * Knative's per-pod target: the concurrency limit (containerConcurrency, capped by the default
-     * target, or the default when unlimited) times the utilisation, never below 0.01.
+     * Knative's per-pod target (ResolveMetricTarget): the concurrency limit (containerConcurrency, or
+     * the default target when unlimited) times the utilisation, never below 0.01. The default target
+     * does not cap a limit above it.
      */
     public double targetConcurrency(int containerConcurrency) {
         double limit = containerConcurrency != FunctionSpec.UNLIMITED_CONCURRENCY
-                ? Math.min(containerConcurrency, containerConcurrencyTargetDefault)
+                ? containerConcurrency
                 : containerConcurrencyTargetDefault;
         return Math.max(0.01, limit * targetUtilization);
     }

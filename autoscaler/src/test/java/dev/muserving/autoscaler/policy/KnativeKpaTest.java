@@ -46,7 +46,7 @@ class KnativeKpaTest {
     void targetIsSeventyPercentOfTheConcurrencyLimit() {
         assertThat(KpaConfig.DEFAULTS.targetConcurrency(10)).isEqualTo(7.0);
         assertThat(KpaConfig.DEFAULTS.targetConcurrency(0)).as("unlimited uses the default 100").isEqualTo(70.0);
-        assertThat(KpaConfig.DEFAULTS.targetConcurrency(500)).as("capped by the default").isEqualTo(70.0);
+        assertThat(KpaConfig.DEFAULTS.targetConcurrency(500)).as("a limit above the default target is not capped by it").isEqualTo(350.0);
         assertThat(KpaConfig.DEFAULTS.panicWindow()).isEqualTo(Duration.ofSeconds(6));
     }
 
