@@ -29,6 +29,8 @@ public final class PolicySets {
         add(new PolicySet("mu-placement-only", "Mu's placement; Knative's routing and autoscaling", "knative", "knative", "mu"));
         add(new PolicySet("knative+linucb", "Knative with Serverledge's LinUCB choosing the architecture per request",
                 "linucb", "knative", "knative"));
+        add(new PolicySet("knative+hist", "Knative with the hybrid-histogram keep-alive and pre-warm of Shahrad et al. (ATC'20)",
+                "knative", "knative-hist", "knative"));
     }
 
     private PolicySets() {}

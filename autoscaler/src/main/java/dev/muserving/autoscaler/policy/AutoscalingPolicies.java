@@ -14,6 +14,7 @@ public final class AutoscalingPolicies {
         BY_NAME.put("mu", MuAutoscaler.factory(MuAutoscalerConfig.DEFAULTS));
         BY_NAME.put("mu-burst", MuAutoscaler.factory(MuAutoscalerConfig.BURST_AWARE));
         BY_NAME.put("knative", KnativeKpa.factory(KpaConfig.DEFAULTS));
+        BY_NAME.put("knative-hist", HybridHistogramKeepAlive.factory(KpaConfig.DEFAULTS));
     }
 
     private AutoscalingPolicies() {}

@@ -8,6 +8,7 @@ import static dev.muserving.bench.sim.TestSystems.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.muserving.bench.Systems;
 import dev.muserving.api.Arch;
 import dev.muserving.api.PodHeaderState;
 import dev.muserving.bench.report.Summaries;
@@ -149,26 +150,29 @@ class SimulatorTest {
         assertThat(batch.ownDesiredSatisfaction()).isLessThan(1.0);
     }
 
+    /** One call, four idle minutes, another call: what keep-alive policies are for. */
+    private static final String IDLE_THEN_BUSY = """
+            name: cold
+            durationSeconds: 400
+            seed: 8
+            cluster:
+              loadBalancers: 1
+              podStartupSeconds: {median: 4, p99: 4}
+              nodes: [{count: 1, arch: arm64, cpu: 4, memoryMiB: 4096}]
+            functions:
+              - name: rare
+                arrival: {type: perMinute, counts: [1, 0, 0, 0, 1, 0, 0]}
+                serviceTimeMs: {arm64: {median: 100, p99: 100}}
+                cpu: 250m
+                memoryMiB: 128
+                containerConcurrency: 1
+                sloP99Ms: 1000
+            """;
+
     @Test
     void scaleFromZeroPaysTheColdStart() {
-        String idleThenBusy = """
-                name: cold
-                durationSeconds: 400
-                seed: 8
-                cluster:
-                  loadBalancers: 1
-                  podStartupSeconds: {median: 4, p99: 4}
-                  nodes: [{count: 1, arch: arm64, cpu: 4, memoryMiB: 4096}]
-                functions:
-                  - name: rare
-                    arrival: {type: perMinute, counts: [1, 0, 0, 0, 1, 0, 0]}
-                    serviceTimeMs: {arm64: {median: 100, p99: 100}}
-                    cpu: 250m
-                    memoryMiB: 128
-                    containerConcurrency: 1
-                    sloP99Ms: 1000
-                """;
-        FunctionStats stats = only(run(scenario(idleThenBusy), knative()));
+
+        FunctionStats stats = only(run(scenario(IDLE_THEN_BUSY), knative()));
         // The first request finds the initial pod; 60 s without traffic and the 30 s grace period
         // later it is gone, so the second request, in minute 5, waits the 4 s start-up.
         assertThat(stats.requests()).isEqualTo(2);
@@ -176,6 +180,17 @@ class SimulatorTest {
         assertThat(stats.coldStarts()).isEqualTo(1);
         assertThat(stats.latencyMicros().getMaxValue()).isBetween(4_090_000L, 4_110_000L);
         assertThat(stats.podStarts()).isEqualTo(stats.coldStarts());
+    }
+
+    @Test
+    void theHybridHistogramBaselineKeepsARarelyCalledFunctionWarmWhereTheKpaLetsItGo() {
+
+        // two calls are too few for a histogram: the fixed 10-minute keep-alive holds the pod over the 4-minute gap
+        FunctionStats stats = only(run(scenario(IDLE_THEN_BUSY), Systems.get("knative+hist")));
+        assertThat(stats.completed()).isEqualTo(2);
+        assertThat(stats.coldStarts()).isZero();
+        assertThat(stats.podStarts()).isZero();
+        assertThat(stats.podSeconds()).as("the pod stayed the whole run").isCloseTo(400, within(1e-6));
     }
 
     @Test
