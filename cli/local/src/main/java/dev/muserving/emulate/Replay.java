@@ -1,9 +1,9 @@
 package dev.muserving.emulate;
 
+import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.Scenario;
-import dev.muserving.api.Arch;
 import dev.muserving.bench.sim.ArrivalProcess;
 import dev.muserving.bench.sim.DemandModel;
 import dev.muserving.bench.sim.FunctionStats;

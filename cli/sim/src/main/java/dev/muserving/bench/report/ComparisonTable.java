@@ -30,29 +30,13 @@ public final class ComparisonTable {
                 row("demand fairness (Jain)", s -> String.format(Locale.ROOT, "%.3f", s.fairness().demandJain())),
                 row("min demand satisfaction", s -> String.format(Locale.ROOT, "%.3f", s.fairness().minSatisfaction())));
 
-        int labelWidth = rows.stream().mapToInt(r -> r.label.length()).max().orElse(0);
-        int[] widths = new int[systems.size()];
-        for (int c = 0; c < systems.size(); c++) {
-            widths[c] = systems.get(c).length();
-            for (Row row : rows) {
-                widths[c] = Math.max(widths[c], row.cell.apply(summary.systems().get(systems.get(c))).length());
-            }
-        }
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%s — seed %d, %.0f s simulated%n",
                 summary.scenario(), summary.seed(), summary.simulatedSeconds()));
-        out.append(pad("", labelWidth));
-        for (int c = 0; c < systems.size(); c++) {
-            out.append("  ").append(padLeft(systems.get(c), widths[c]));
-        }
-        out.append('\n');
-        for (Row row : rows) {
-            out.append(pad(row.label, labelWidth));
-            for (int c = 0; c < systems.size(); c++) {
-                out.append("  ").append(padLeft(row.cell.apply(summary.systems().get(systems.get(c))), widths[c]));
-            }
-            out.append('\n');
-        }
+        List<String> labels = rows.stream().map(Row::label).toList();
+        List<List<String>> cells = rows.stream()
+                .map(row -> systems.stream().map(system -> row.cell().apply(summary.systems().get(system))).toList()).toList();
+        grid(out, systems, labels, cells, labels.stream().mapToInt(String::length).max().orElse(0));
         out.append("* dropped requests count as violations, and at the request timeout in the latencies (docs/bench.md)\n");
         return out.toString();
     }
@@ -67,7 +51,6 @@ public final class ComparisonTable {
                 seeds.scenario(), seeds.seeds(), seeds.coverage() * 100));
         List<String> systems = new ArrayList<>(seeds.systems().keySet());
         List<String> figures = new ArrayList<>(SeedsSummary.FIGURES.keySet());
-        int labelWidth = figures.stream().mapToInt(String::length).max().orElse(0) + 10;
         List<List<String>> cells = new ArrayList<>();
         for (String figure : figures) {
             List<String> row = new ArrayList<>();
@@ -81,29 +64,34 @@ public final class ComparisonTable {
             }
             cells.add(row);
         }
-        int[] widths = new int[systems.size()];
-        for (int c = 0; c < systems.size(); c++) {
-            widths[c] = systems.get(c).length();
+        grid(out, systems, figures, cells, figures.stream().mapToInt(String::length).max().orElse(0) + 10);
+        if (!seeds.ratioToKnative().isEmpty()) {
+            out.append("Nx: the median over the seeds of the figure divided by Knative's in the same seed\n");
+        }
+        return out.toString();
+    }
+
+    /** Rows of cells under one column per system, each column as wide as its widest cell, numbers to the right. */
+    private static void grid(StringBuilder out, List<String> columns, List<String> labels, List<List<String>> cells, int labelWidth) {
+        int[] widths = new int[columns.size()];
+        for (int c = 0; c < columns.size(); c++) {
+            widths[c] = columns.get(c).length();
             for (List<String> row : cells) {
                 widths[c] = Math.max(widths[c], row.get(c).length());
             }
         }
         out.append(pad("", labelWidth));
-        for (int c = 0; c < systems.size(); c++) {
-            out.append("  ").append(padLeft(systems.get(c), widths[c]));
+        for (int c = 0; c < columns.size(); c++) {
+            out.append("  ").append(padLeft(columns.get(c), widths[c]));
         }
         out.append('\n');
-        for (int r = 0; r < figures.size(); r++) {
-            out.append(pad(figures.get(r), labelWidth));
-            for (int c = 0; c < systems.size(); c++) {
+        for (int r = 0; r < labels.size(); r++) {
+            out.append(pad(labels.get(r), labelWidth));
+            for (int c = 0; c < columns.size(); c++) {
                 out.append("  ").append(padLeft(cells.get(r).get(c), widths[c]));
             }
             out.append('\n');
         }
-        if (!seeds.ratioToKnative().isEmpty()) {
-            out.append("Nx: the median over the seeds of the figure divided by Knative's in the same seed\n");
-        }
-        return out.toString();
     }
 
     private static String compact(double value) {

@@ -24,7 +24,7 @@ public final class Summaries {
 
     public static SystemSummary of(RunResult run) {
         long timeoutMicros = Math.round(run.requestTimeoutSeconds() * 1e6);
-        Histogram all = new Histogram(1, 3_600_000_000L, 3);
+        Histogram all = new Histogram(1, FunctionStats.MAX_LATENCY_MICROS, 3);
         long requests = 0;
         long completed = 0;
         long dropped = 0;
@@ -66,7 +66,6 @@ public final class Summaries {
                 minDemand = Math.min(minDemand, demandSatisfaction[i]);
             }
             minOwn = Math.min(minOwn, ownDesired[i]);
-            i++;
             functions.add(new FunctionSummary(
                     result.function().name(),
                     s.requests(),
@@ -78,8 +77,9 @@ public final class Summaries {
                     s.coldStarts(),
                     s.podStarts(),
                     round(s.podSeconds(), 3),
-                    round(demandSatisfaction[i - 1], 6),
-                    round(ownDesired[i - 1], 6)));
+                    round(demandSatisfaction[i], 6),
+                    round(ownDesired[i], 6)));
+            i++;
         }
         Map<String, ArchitectureSummary> byArch = new TreeMap<>();
         servedByArch.forEach((arch, served) ->
@@ -104,10 +104,10 @@ public final class Summaries {
 
     /** A function's latencies with each dropped request counted at the timeout: what its callers waited. */
     private static Histogram withDrops(FunctionStats stats, long timeoutMicros) {
-        Histogram latency = new Histogram(1, 3_600_000_000L, 3);
+        Histogram latency = new Histogram(1, FunctionStats.MAX_LATENCY_MICROS, 3);
         latency.add(stats.latencyMicros());
         if (stats.dropped() > 0) {
-            latency.recordValueWithCount(Math.max(1, Math.min(3_600_000_000L, timeoutMicros)), stats.dropped());
+            latency.recordValueWithCount(Math.max(1, Math.min(FunctionStats.MAX_LATENCY_MICROS, timeoutMicros)), stats.dropped());
         }
         return latency;
     }

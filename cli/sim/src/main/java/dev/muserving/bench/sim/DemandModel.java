@@ -1,7 +1,6 @@
 package dev.muserving.bench.sim;
 
 import dev.muserving.api.Arch;
-import dev.muserving.api.FunctionSpec;
 import dev.muserving.bench.scenario.FunctionModel;
 import java.util.Map;
 
@@ -22,8 +21,7 @@ public final class DemandModel {
         for (Arch arch : model.spec().architectures()) {
             speed[arch.ordinal()] = fastestMs / model.serviceTimeMs().get(arch).mean();
         }
-        int cc = model.spec().containerConcurrency();
-        podsPerArrivalPerSecond = fastestMs / 1000 / (cc > 0 ? cc : FunctionSpec.SLOTS_WHEN_UNLIMITED);
+        podsPerArrivalPerSecond = fastestMs / 1000 / model.spec().slots();
     }
 
     public static DemandModel of(FunctionModel model) {

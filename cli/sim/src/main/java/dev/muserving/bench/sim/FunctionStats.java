@@ -12,7 +12,7 @@ import org.HdrHistogram.IntCountsHistogram;
 public final class FunctionStats {
 
     /** Latencies are recorded in microseconds up to an hour, to three significant digits. */
-    static final long MAX_LATENCY_MICROS = 3_600_000_000L;
+    public static final long MAX_LATENCY_MICROS = 3_600_000_000L;
 
     final AbstractHistogram latencyMicros = new IntCountsHistogram(1, MAX_LATENCY_MICROS, 3);
     long requests;

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -43,7 +45,13 @@ final class AgentContainer {
     Instant nextProbeAt;
     boolean probing;
 
-    record Terminated(int exitCode, String reason, Instant startedAt, Instant finishedAt) {}
+    record Terminated(int exitCode, String reason, Instant startedAt, Instant finishedAt) {
+        /** As kubelet reports it: the current state of a finished container, the last state of a restarted one. */
+        ContainerStateTerminated state() {
+            return new ContainerStateTerminatedBuilder().withExitCode(exitCode).withReason(reason)
+                    .withStartedAt(time(startedAt)).withFinishedAt(time(finishedAt)).build();
+        }
+    }
 
     AgentContainer(Container spec, String restartPolicy, Duration firstBackoff) {
         this.spec = spec;
@@ -111,8 +119,7 @@ final class AgentContainer {
         if (running()) {
             state = new ContainerStateBuilder().withNewRunning().withStartedAt(time(startedAt)).endRunning().build();
         } else if (finished) {
-            state = new ContainerStateBuilder().withNewTerminated().withExitCode(last.exitCode()).withReason(last.reason())
-                    .withStartedAt(time(last.startedAt())).withFinishedAt(time(last.finishedAt())).endTerminated().build();
+            state = new ContainerStateBuilder().withTerminated(last.state()).build();
         } else if (waitingReason != null) {
             state = new ContainerStateBuilder().withNewWaiting().withReason(waitingReason).withMessage(waitingMessage).endWaiting().build();
         } else if (last != null) {
@@ -131,8 +138,7 @@ final class AgentContainer {
                 .withRestartCount(restarts)
                 .withState(state);
         if (last != null && !finished) {
-            status.withNewLastState().withNewTerminated().withExitCode(last.exitCode()).withReason(last.reason())
-                    .withStartedAt(time(last.startedAt())).withFinishedAt(time(last.finishedAt())).endTerminated().endLastState();
+            status.withNewLastState().withTerminated(last.state()).endLastState();
         }
         return status.build();
     }

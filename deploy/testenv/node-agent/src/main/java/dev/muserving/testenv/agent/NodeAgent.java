@@ -62,8 +62,11 @@ public final class NodeAgent implements AutoCloseable {
     private final ImageMap images;
     private final PodNetwork network;
     private final PodVolumes volumes;
-    /** kubelet's first environment variables in every container: where the API server is (its Service). */
-    private final Map<String, String> clusterEnv;
+    /**
+     * kubelet's first environment variables in every container: where the API server is (its
+     * Service); read once the API server has made that Service, on the sync thread.
+     */
+    private Map<String, String> clusterEnv = Map.of();
     private final AgentState state;
     private final NodeKeeper nodes;
     private final Path logs;
@@ -88,7 +91,6 @@ public final class NodeAgent implements AutoCloseable {
         this.state = state;
         this.network = new PodNetwork(options.bridge(), options.subnet());
         this.volumes = new PodVolumes(client, options.stateDir().resolve("volumes"));
-        this.clusterEnv = apiServerService(client);
         this.nodes = new NodeKeeper(client, options);
         this.logs = Files.createDirectories(options.stateDir().resolve("logs"));
     }
@@ -241,7 +243,7 @@ public final class NodeAgent implements AutoCloseable {
         try {
             List<PodVolumes.Mount> mounts = volumes.mounts(container.spec, volumes.make(object));
             launch = ContainerLaunch.of(object, container.spec, images.resolve(container.spec.getImage()), pod.ip, options.gateway(),
-                    nodes.arch(pod.node), nodes.speed(pod.node), clusterEnv, mounts, (ref, key) -> lookup(pod.namespace, ref, key));
+                    nodes.arch(pod.node), nodes.speed(pod.node), clusterEnv(), mounts, (ref, key) -> lookup(pod.namespace, ref, key));
         } catch (PodVolumes.NotReady e) {
             container.restartAt = now.plus(VOLUME_RETRY); // as kubelet retries a mount that failed
             log(pod.key() + "/" + container.spec.getName() + ": waiting for a volume: " + e.getMessage());
@@ -419,16 +421,18 @@ public final class NodeAgent implements AutoCloseable {
 
     /**
      * KUBERNETES_SERVICE_HOST and _PORT from the {@code kubernetes} Service, as kubelet gives every
-     * container; nothing when the API server has none yet.
+     * container; asked again at the next container start while the API server has none yet.
      */
-    private static Map<String, String> apiServerService(KubernetesClient client) {
-        var service = client.services().inNamespace("default").withName("kubernetes").get();
-        if (service == null || service.getSpec().getClusterIP() == null || service.getSpec().getPorts().isEmpty()) {
-            return Map.of();
+    private Map<String, String> clusterEnv() {
+        if (clusterEnv.isEmpty()) {
+            var service = client.services().inNamespace("default").withName("kubernetes").get();
+            if (service != null && service.getSpec().getClusterIP() != null && !service.getSpec().getPorts().isEmpty()) {
+                String port = Integer.toString(service.getSpec().getPorts().get(0).getPort());
+                clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", service.getSpec().getClusterIP(), "KUBERNETES_SERVICE_PORT", port,
+                        "KUBERNETES_SERVICE_PORT_HTTPS", port);
+            }
         }
-        String port = Integer.toString(service.getSpec().getPorts().get(0).getPort());
-        return Map.of("KUBERNETES_SERVICE_HOST", service.getSpec().getClusterIP(), "KUBERNETES_SERVICE_PORT", port,
-                "KUBERNETES_SERVICE_PORT_HTTPS", port);
+        return clusterEnv;
     }
 
     private void deletePodObject(String namespace, String name) {
