@@ -4,10 +4,13 @@ import dev.muserving.api.BadInputException;
 import dev.muserving.api.PolicySet;
 import dev.muserving.api.PolicySets;
 import dev.muserving.bench.BenchRunner;
+import dev.muserving.bench.FamilyRunner;
 import dev.muserving.bench.Systems;
 import dev.muserving.bench.input.ScenarioLoader;
 import dev.muserving.bench.report.BenchSummary;
 import dev.muserving.bench.report.ComparisonTable;
+import dev.muserving.bench.report.FamilySummary;
+import dev.muserving.bench.report.Measures;
 import dev.muserving.bench.report.SeedsSummary;
 import dev.muserving.bench.report.Summaries;
 import dev.muserving.bench.report.SummaryFiles;
@@ -62,9 +65,18 @@ final class BenchCommand implements Callable<Integer> {
 
         @Option(names = "--quick", description = "Replay the small built-in scenario (a few seconds).")
         boolean quick;
+
+        @Option(names = "--family", paramLabel = "N",
+                description = "Generate N scenarios of the kinds Mu is for (family --seed, default 1), run every system on each and"
+                        + " report each figure's ratio to Knative's over them; --out gets family.json, family.svg and scenarios/.")
+        Integer family;
     }
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed to use instead of the scenario's.")
+    /** Systems a family run compares unless --systems says otherwise. */
+    static final List<String> FAMILY_SYSTEMS = List.of(Systems.KNATIVE, "knative+hist", Systems.MU);
+    static final int MAX_FAMILY = 10_000;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed to use instead of the scenario's; with --family, the family's seed (default 1).")
     Long seed;
 
     @Option(names = "--seeds", paramLabel = "A..B|A,B,…",
@@ -130,11 +142,20 @@ final class BenchCommand implements Callable<Integer> {
         if (realTime && !(replaySeconds > 0)) {
             throw new BadInputException("--replay-seconds must be above zero, got " + replaySeconds);
         }
-        List<String> names = systems != null ? systems : realTime ? List.of(Systems.KNATIVE, Systems.MU) : Systems.names();
+        boolean family = workload.family != null;
+        List<String> names = systems != null ? systems
+                : realTime ? List.of(Systems.KNATIVE, Systems.MU) : family ? FAMILY_SYSTEMS : Systems.names();
         List<SystemUnderTest> chosen = Systems.resolve(names);
         ScenarioLoader loader = new ScenarioLoader(
                 strict ? ScenarioLoader.StrictMode.STRICT : ScenarioLoader.StrictMode.LENIENT,
                 warning -> err.println("mu: warning: " + warning));
+        if (family) {
+            if (realTime || seeds != null) {
+                throw new BadInputException("--family runs the simulator on one family seed: drop "
+                        + (realTime ? "--mode " + mode : "--seeds") + " and give the family with --seed");
+            }
+            return family(loader, chosen, err, out);
+        }
         Scenario scenario = workload.quick ? quickScenario(loader) : loader.load(workload.scenario);
         if (seed != null && seeds != null) {
             throw new BadInputException("--seed and --seeds exclude each other");
@@ -168,6 +189,41 @@ final class BenchCommand implements Callable<Integer> {
         if (this.out != null) {
             SummaryFiles.write(this.out, summary);
             out.println("wrote " + this.out.resolve(SummaryFiles.SUMMARY) + " and " + this.out.resolve(SummaryFiles.FUNCTIONS_CSV));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int family(ScenarioLoader loader, List<SystemUnderTest> chosen, PrintWriter err, PrintWriter out) {
+        int count = workload.family;
+        if (count < 1 || count > MAX_FAMILY) {
+            throw new BadInputException("--family " + count + ": give between 1 and " + MAX_FAMILY + " scenarios");
+        }
+        long familySeed = seed != null ? seed : 1;
+        err.printf(Locale.ROOT, "mu bench: family %d, %d scenarios, systems %s%n", familySeed, count,
+                chosen.stream().map(SystemUnderTest::name).toList());
+        err.flush();
+        long started = System.nanoTime();
+        BenchRunner runner = new BenchRunner(System::nanoTime, system -> dev.muserving.bench.sim.ProgressListener.NONE);
+        FamilySummary summary = new FamilyRunner(runner, loader, this.out, (done, total, member, result) -> {
+            if (!noProgress) {
+                BenchSummary.SystemSummary knative = result.systems().get(Systems.KNATIVE);
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                        "mu bench: %d/%d %s: %d+%d nodes, %d functions, load %.2fx;", done, total, result.scenario(),
+                        member.amd64Nodes(), member.arm64Nodes(), member.scenario().functions().size(), member.realizedLoad()));
+                result.systems().forEach((system, s) -> line.append(String.format(Locale.ROOT, " %s SLO %.1f %%%s",
+                        system, s.sloViolationRate() * 100, s == knative ? "" : String.format(Locale.ROOT, " (%.2fx)",
+                                Measures.ratio(s.sloViolationRate(), knative.sloViolationRate())))));
+                err.println(line);
+                err.flush();
+            }
+        }).run(familySeed, count, chosen, Systems.KNATIVE);
+        out.print(ComparisonTable.render(summary));
+        out.printf(Locale.ROOT, "(%.1f s of wall time)%n", (System.nanoTime() - started) / 1e9);
+        if (this.out != null) {
+            SummaryFiles.write(this.out, summary);
+            out.println("wrote " + this.out.resolve(SummaryFiles.FAMILY) + ", " + this.out.resolve(SummaryFiles.FAMILY_CHART)
+                    + " and scenarios/ (each scenario's YAML and summary)");
         }
         out.flush();
         return 0;

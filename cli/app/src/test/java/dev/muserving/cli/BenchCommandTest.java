@@ -143,4 +143,39 @@ class BenchCommandTest {
         assertThat(mu("bench", "--quick", "--seeds", "1..2", "--mode", "emulate")).isEqualTo(2);
         assertThat(err.toString()).contains("--seeds runs the simulator only");
     }
+
+    @Test
+    void aFamilyRunsEverySystemOnEachScenarioAndKeepsFilesThatReplayIt() throws IOException {
+        assertThat(mu("bench", "--family", "2", "--seed", "5", "--systems", "knative,mu", "--out", dir.toString())).isZero();
+
+        assertThat(out.toString()).contains("family 5 — 2 scenarios", "sloViolationRate", "minSatisfaction (↑)", "/2");
+        assertThat(err.toString()).contains("1/2 family5-000", "2/2 family5-001");
+        JsonNode family = new ObjectMapper().readTree(dir.resolve("family.json").toFile());
+        assertThat(family.path("baseline").asText()).isEqualTo("knative");
+        JsonNode slo = family.path("ratios").path("sloViolationRate").path("mu");
+        assertThat(slo.path("values")).hasSize(2);
+        assertThat(slo.path("of").asInt()).isEqualTo(2);
+        assertThat(family.path("results").get(1).path("figures").path("mu").path("p99Ms").asDouble())
+                .isEqualTo(SummaryFiles.read(dir.resolve("scenarios/family5-001/summary.json")).systems().get("mu").latencyMs().p99());
+        assertThat(Files.readString(dir.resolve("family.svg"))).startsWith("<svg").contains("sloViolationRate");
+
+        // a scenario's file replays what the family measured
+        Path replay = dir.resolve("replay");
+        assertThat(mu("bench", "--scenario", dir.resolve("scenarios/family5-001.yaml").toString(), "--systems", "knative,mu",
+                "--no-progress", "--out", replay.toString())).isZero();
+        assertThat(withoutWallTime(replay.resolve("summary.json")))
+                .isEqualTo(withoutWallTime(dir.resolve("scenarios/family5-001/summary.json")));
+    }
+
+    @Test
+    void aFamilyNeedsKnativeTheSimulatorAndASensibleCount() {
+        assertThat(mu("bench", "--family", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--family 0: give between 1 and");
+        assertThat(mu("bench", "--family", "2", "--systems", "mu")).isEqualTo(2);
+        assertThat(err.toString()).contains("add it to --systems");
+        assertThat(mu("bench", "--family", "2", "--seeds", "1..3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--family runs the simulator on one family seed");
+        assertThat(mu("bench", "--family", "2", "--mode", "emulate")).isEqualTo(2);
+        assertThat(mu("bench", "--family", "2", "--quick")).isEqualTo(2);
+    }
 }

@@ -50,7 +50,7 @@ public final class ComparisonTable {
         out.append(String.format(Locale.ROOT, "%s — seeds %s: median [interval of the median, %.1f %% coverage]%n",
                 seeds.scenario(), seeds.seeds(), seeds.coverage() * 100));
         List<String> systems = new ArrayList<>(seeds.systems().keySet());
-        List<String> figures = new ArrayList<>(SeedsSummary.FIGURES.keySet());
+        List<String> figures = new ArrayList<>(Measures.FIGURES.keySet());
         List<List<String>> cells = new ArrayList<>();
         for (String figure : figures) {
             List<String> row = new ArrayList<>();
@@ -69,6 +69,37 @@ public final class ComparisonTable {
             out.append("Nx: the median over the seeds of the figure divided by Knative's in the same seed\n");
         }
         return out.toString();
+    }
+
+    /**
+     * The table of a scenario family: per figure and system, the median of the per-scenario ratio to
+     * the baseline, its 10th and 90th percentiles, and in how many scenarios the system is no worse.
+     */
+    public static String render(FamilySummary family) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "family %d — %d scenarios: figure ÷ %s's in the same scenario, median [p10, p90], no worse in n/%d%n",
+                family.familySeed(), family.scenarios(), family.baseline(), family.scenarios()));
+        List<String> systems = family.systems().stream().filter(s -> !s.equals(family.baseline())).toList();
+        List<String> figures = new ArrayList<>(family.ratios().keySet());
+        List<String> labels = figures.stream()
+                .map(f -> Measures.HIGHER_IS_BETTER.contains(f) ? f + " (↑)" : f).toList();
+        List<List<String>> cells = new ArrayList<>();
+        for (String figure : figures) {
+            List<String> row = new ArrayList<>();
+            for (String system : systems) {
+                FamilySummary.Ratio r = family.ratios().get(figure).get(system);
+                row.add(String.format(Locale.ROOT, "%sx [%s, %s] %d/%d",
+                        ratio(r.median()), ratio(r.p10()), ratio(r.p90()), r.noWorse(), r.of()));
+            }
+            cells.add(row);
+        }
+        grid(out, systems, labels, cells, labels.stream().mapToInt(String::length).max().orElse(0));
+        out.append("(↑): higher is better; for the others lower is\n");
+        return out.toString();
+    }
+
+    private static String ratio(double value) {
+        return Double.isInfinite(value) ? "inf" : String.format(Locale.ROOT, "%.2f", value);
     }
 
     /** Rows of cells under one column per system, each column as wide as its widest cell, numbers to the right. */

@@ -1,11 +1,9 @@
 package dev.muserving.bench.report;
 
-import dev.muserving.bench.report.BenchSummary.SystemSummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /**
  * seeds.json: one scenario run with several seeds, each figure of each system as its median over
@@ -20,24 +18,6 @@ public record SeedsSummary(String scenario, List<Long> seeds, double coverage, M
     /** A figure over the seeds: median, the interval's ends, and each seed's value in the seeds' order. */
     public record Figure(double median, double low, double high, List<Double> values) {}
 
-    /** The figures of summary.json that a multi-seed run reports, by name. */
-    static final Map<String, ToDoubleFunction<SystemSummary>> FIGURES = figures();
-
-    private static Map<String, ToDoubleFunction<SystemSummary>> figures() {
-        Map<String, ToDoubleFunction<SystemSummary>> f = new LinkedHashMap<>();
-        f.put("p50Ms", s -> s.latencyMs().p50());
-        f.put("p99Ms", s -> s.latencyMs().p99());
-        f.put("sloViolationRate", SystemSummary::sloViolationRate);
-        f.put("sloAttainmentJain", SystemSummary::sloAttainmentJain);
-        f.put("dropped", SystemSummary::dropped);
-        f.put("coldStartRequests", SystemSummary::coldStartRequests);
-        f.put("podStarts", SystemSummary::podStarts);
-        f.put("podSeconds", SystemSummary::podSeconds);
-        f.put("demandJain", s -> s.fairness().demandJain());
-        f.put("minSatisfaction", s -> s.fairness().minSatisfaction());
-        return f;
-    }
-
     public static SeedsSummary of(List<BenchSummary> runs) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no runs");
@@ -51,7 +31,7 @@ public record SeedsSummary(String scenario, List<Long> seeds, double coverage, M
         for (String system : runs.get(0).systems().keySet()) {
             Map<String, Figure> figures = new LinkedHashMap<>();
             Map<String, Figure> ratio = new LinkedHashMap<>();
-            FIGURES.forEach((name, value) -> {
+            Measures.FIGURES.forEach((name, value) -> {
                 List<Double> values = new ArrayList<>();
                 List<Double> ratioValues = new ArrayList<>();
                 for (BenchSummary run : runs) {
@@ -59,7 +39,7 @@ public record SeedsSummary(String scenario, List<Long> seeds, double coverage, M
                     values.add(v);
                     if (withKnative) {
                         double base = value.applyAsDouble(run.systems().get("knative"));
-                        ratioValues.add(base == 0 ? (v == 0 ? 1.0 : Double.POSITIVE_INFINITY) : Summaries.round(v / base, 6));
+                        ratioValues.add(Measures.ratio(v, base));
                     }
                 }
                 figures.put(name, figure(values, k));

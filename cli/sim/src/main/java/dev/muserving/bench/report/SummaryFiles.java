@@ -16,6 +16,8 @@ public final class SummaryFiles {
     public static final String SUMMARY = "summary.json";
     public static final String FUNCTIONS_CSV = "functions.csv";
     public static final String SEEDS = "seeds.json";
+    public static final String FAMILY = "family.json";
+    public static final String FAMILY_CHART = "family.svg";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -38,6 +40,17 @@ public final class SummaryFiles {
             Files.writeString(directory.resolve(SEEDS), JSON.writeValueAsString(seeds) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + SEEDS + " to " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** family.json and its picture, family.svg. */
+    public static void write(Path directory, FamilySummary family) {
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(directory.resolve(FAMILY), JSON.writeValueAsString(family) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(directory.resolve(FAMILY_CHART), FamilyChart.svg(family), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + FAMILY + " to " + directory + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,11 +8,19 @@ public sealed interface ArrivalSpec {
     /** The long-run mean rate, requests per second. */
     double meanRps();
 
+    /** The same shape at {@code factor} times the rate: bursts, peaks and spacing scale alike. */
+    ArrivalSpec scaled(double factor);
+
     /** Exponential inter-arrival times: a memoryless stream. */
     record Poisson(double rps) implements ArrivalSpec {
         @Override
         public double meanRps() {
             return rps;
+        }
+
+        @Override
+        public Poisson scaled(double factor) {
+            return new Poisson(rps * factor);
         }
     }
 
@@ -30,6 +38,11 @@ public sealed interface ArrivalSpec {
         public double meanRps() {
             return rps;
         }
+
+        @Override
+        public Bursty scaled(double factor) {
+            return new Bursty(rps * factor, burstRps * factor, burstSeconds, quietSeconds);
+        }
     }
 
     /** A Poisson stream whose rate follows {@code rps * (1 + amplitude * sin(2 pi (t + phase) / period))}. */
@@ -38,6 +51,11 @@ public sealed interface ArrivalSpec {
         public double meanRps() {
             return rps;
         }
+
+        @Override
+        public Diurnal scaled(double factor) {
+            return new Diurnal(rps * factor, amplitude, periodSeconds, phaseSeconds);
+        }
     }
 
     /** Evenly spaced arrivals, as a timer trigger makes them. */
@@ -45,6 +63,11 @@ public sealed interface ArrivalSpec {
         @Override
         public double meanRps() {
             return rps;
+        }
+
+        @Override
+        public Periodic scaled(double factor) {
+            return new Periodic(rps * factor);
         }
     }
 
@@ -60,6 +83,12 @@ public sealed interface ArrivalSpec {
         @Override
         public double meanRps() {
             return counts.isEmpty() ? 0 : counts.stream().mapToLong(Integer::longValue).sum() / (60.0 * counts.size());
+        }
+
+        /** Each minute's count scaled and rounded to the nearest whole request. */
+        @Override
+        public PerMinute scaled(double factor) {
+            return new PerMinute(counts.stream().map(c -> (int) Math.round(c * factor)).toList());
         }
     }
 }
