@@ -95,7 +95,12 @@ public final class ScalingLoop {
      * pod (Knative's activation scale), rather than wait for the next tick.
      */
     public synchronized Optional<ScalingDecision> demand(String function, Instant now) {
-        return policy(function) == null ? Optional.empty() : Optional.of(decide(function, now, true));
+        AutoscalingPolicy policy = policy(function);
+        if (policy == null) {
+            return Optional.empty();
+        }
+        policy.recordActivation(now);
+        return Optional.of(decide(function, now, true));
     }
 
     private ScalingDecision decide(String function, Instant now, boolean requestWaiting) {

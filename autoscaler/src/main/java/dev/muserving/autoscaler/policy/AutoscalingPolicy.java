@@ -18,6 +18,14 @@ public interface AutoscalingPolicy {
     /** Takes the balancer's snapshot for one interval (one a second). */
     void record(MetricSnapshot snapshot);
 
+    /**
+     * A request arrived while the function had no ready pod, and the balancer reports it at once
+     * instead of in its next snapshot (Knative's activator does the same), so that the decision
+     * taken now, and those until that snapshot arrives, count the waiting request. The snapshot
+     * that covers it replaces this report rather than adding to it. The default ignores it.
+     */
+    default void recordActivation(Instant at) {}
+
     /** The desired replicas at {@code now}, given the pods the function has. */
     ScalingDecision decide(ReplicaCounts replicas, Instant now);
 }

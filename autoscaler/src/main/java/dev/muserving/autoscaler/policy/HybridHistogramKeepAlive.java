@@ -68,6 +68,16 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
         }
     }
 
+    @Override
+    public void recordActivation(Instant at) {
+        kpa.recordActivation(at);
+        if (idle && lastBusy != null) {
+            recordIdleTime(Duration.between(lastBusy, at));
+        }
+        idle = false;
+        lastBusy = at;
+    }
+
     void recordIdleTime(Duration idleTime) {
         long minutes = Math.max(0, idleTime.toMinutes());
         idleTimes++;

@@ -53,6 +53,13 @@ public final class KnativeKpa implements AutoscalingPolicy {
         panic.record(snapshot.at(), snapshot.averageConcurrency());
     }
 
+    /** The activator's immediate stat: one request waiting, until the snapshot that covers it. */
+    @Override
+    public void recordActivation(Instant at) {
+        stable.recordProvisional(at, 1);
+        panic.recordProvisional(at, 1);
+    }
+
     public boolean isPanicking() {
         return panicSince != null;
     }

@@ -89,12 +89,23 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         }
         if (snapshot.arrivals() > 0 || snapshot.bufferedRequests() > 0) {
             seenTraffic = true;
-            lastArrival = snapshot.at();
+            if (snapshot.at().isAfter(lastArrival)) { // an activation report may be newer
+                lastArrival = snapshot.at();
+            }
         }
         buffered = snapshot.bufferedRequests();
         concurrency = snapshot.averageConcurrency();
         // an architecture's rate is kept while it has no pod that measured one
         PodMetrics.meanServiceRates(snapshot.pods()).forEach((arch, measured) -> serviceRate[arch.ordinal()] = measured);
+    }
+
+    /** A waiting request is traffic: the function is not idle from here, whatever the next snapshots say. */
+    @Override
+    public void recordActivation(Instant at) {
+        seenTraffic = true;
+        if (lastArrival == null || at.isAfter(lastArrival)) {
+            lastArrival = at;
+        }
     }
 
     @Override

@@ -50,8 +50,8 @@ public record MuAutoscalerConfig(
     }
 
     public static final MuAutoscalerConfig DEFAULTS = new MuAutoscalerConfig(
-            Duration.ofSeconds(5), 0.99, 1.0, 3.0, 0.9, Duration.ofSeconds(15),
-            0.3, 0.1, 0.9, 0.5, 10, 0.5, BurstRoom.NONE);
+            Duration.ofSeconds(5), 0.99, 1.0, 3.0, 0.9, Duration.ofSeconds(60),
+            0.3, 0.1, 0.9, 0.2, 10, 0.5, BurstRoom.NONE);
 
     /**
      * The defaults plus room for 70 % of the highest rate of the last five minutes, over spans of a

@@ -16,6 +16,9 @@ final class TimedBuckets {
     private double windowTotal;
     private long firstWrite = Long.MIN_VALUE;
     private long lastWrite = Long.MIN_VALUE;
+    /** A report that counts until a value recorded at or after it replaces it; null when none. */
+    private Instant provisionalAt;
+    private double provisional;
 
     TimedBuckets(Duration window, Duration granularity) {
         this.granularityMillis = granularity.toMillis();
@@ -28,6 +31,28 @@ final class TimedBuckets {
     }
 
     void record(Instant at, double value) {
+        if (provisionalAt != null && !at.isBefore(provisionalAt)) {
+            Instant replaced = provisionalAt;
+            provisionalAt = null;
+            add(replaced, -provisional);
+        }
+        add(at, value);
+    }
+
+    /**
+     * Records a value that the next value recorded at or after {@code at} replaces: an early report
+     * of what a later, complete one will also contain. A second one replaces the first.
+     */
+    void recordProvisional(Instant at, double value) {
+        if (provisionalAt != null) {
+            add(provisionalAt, -provisional);
+        }
+        provisionalAt = at;
+        provisional = value;
+        add(at, value);
+    }
+
+    private void add(Instant at, double value) {
         long bucket = bucketOf(at);
         if (isEmpty()) {
             firstWrite = bucket;

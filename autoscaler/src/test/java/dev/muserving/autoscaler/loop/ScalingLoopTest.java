@@ -65,6 +65,8 @@ class ScalingLoopTest {
         ScalingDecision poked = loop.demand(ECHO.name(), T0.plusSeconds(121)).orElseThrow();
         assertThat(poked.desiredReplicas()).isEqualTo(1);
         assertThat(loop.demand("demo/ghost", T0)).isEmpty();
+        // the request was reported to the policy: the next tick, before any snapshot shows it, keeps the pod
+        assertThat(loop.tick(T0.plusSeconds(122)).get(ECHO.name()).desiredReplicas()).isEqualTo(1);
     }
 
     @Test

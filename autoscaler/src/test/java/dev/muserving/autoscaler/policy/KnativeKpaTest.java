@@ -145,6 +145,26 @@ class KnativeKpaTest {
     }
 
     @Test
+    void theActivatorsReportOfAWaitingRequestKeepsAPodUntilTheSnapshotThatCoversItReplacesIt() {
+        feed(kpa, 10, 3.5);
+        feed(kpa, 60, 0);
+        decide(kpa, 1); // the grace period starts
+        feed(kpa, 30, 0);
+        assertThat(decide(kpa, 1).desiredReplicas()).as("past the stable window and the grace period").isZero();
+        kpa.recordActivation(now().plusMillis(300));
+        clock++;
+        assertThat(decide(kpa, 0).desiredReplicas()).as("the snapshot of this second has not arrived yet").isEqualTo(1);
+        feed(kpa, 1, 0.4); // the second that holds the request: replaces the report
+        assertThat(decide(kpa, 0).desiredReplicas()).isEqualTo(1);
+        KnativeKpa doubled = new KnativeKpa(function(1, 0, 0), KpaConfig.DEFAULTS);
+        feed(doubled, 1, 0);
+        doubled.recordActivation(now().plusMillis(300));
+        feed(doubled, 1, 0.6);
+        // cc 1: target 0.7; the panic window averages 0.6 over 2 s = 0.3 → 1 pod; added to the report it would be 0.8 → 2
+        assertThat(decide(doubled, 1).desiredReplicas()).isEqualTo(1);
+    }
+
+    @Test
     void minAndMaxScaleBoundTheDecision() {
         KnativeKpa bounded = new KnativeKpa(function(10, 2, 4), KpaConfig.DEFAULTS);
         feed(bounded, 60, 0);

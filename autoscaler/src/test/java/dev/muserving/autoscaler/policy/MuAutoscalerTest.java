@@ -172,7 +172,8 @@ class MuAutoscalerTest {
         MuAutoscalerConfig d = MuAutoscalerConfig.DEFAULTS;
         assertThat(d.sloHeadroom()).isEqualTo(1.0);
         assertThat(d.maxUtilization()).isEqualTo(0.9);
-        assertThat(d.scaleDownDelay()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(d.scaleDownDelay()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(d.surgeSmoothing()).isEqualTo(0.2);
         assertThat(d.startupHorizon()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.burstRoom().share()).isZero();
         assertThat(MuAutoscalerConfig.BURST_AWARE.burstRoom()).isEqualTo(

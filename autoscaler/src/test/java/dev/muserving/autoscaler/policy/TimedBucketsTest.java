@@ -62,4 +62,24 @@ class TimedBucketsTest {
         window.record(at(30), 5);
         assertThat(window.average(at(30))).isCloseTo(5.0 / 10, within(1e-9));
     }
+
+    @Test
+    void aProvisionalValueCountsUntilAValueRecordedAtOrAfterItReplacesIt() {
+        window.record(at(0), 0);
+        window.recordProvisional(at(2.3), 1);
+        assertThat(window.average(at(2.5))).isCloseTo(1.0 / 3, within(1e-9));
+        window.record(at(2), 0); // an older interval's value: the report still counts
+        assertThat(window.average(at(2.5))).isCloseTo(1.0 / 3, within(1e-9));
+        window.record(at(3), 0.5); // the interval that holds the request: the report is replaced, not added to
+        assertThat(window.average(at(3))).isCloseTo(0.5 / 4, within(1e-9));
+    }
+
+    @Test
+    void aSecondProvisionalValueReplacesTheFirst() {
+        window.recordProvisional(at(1), 1);
+        window.recordProvisional(at(1.5), 1);
+        assertThat(window.average(at(1.5))).isCloseTo(1.0, within(1e-9));
+        window.record(at(2), 2);
+        assertThat(window.average(at(2))).isCloseTo(2.0 / 2, within(1e-9));
+    }
 }

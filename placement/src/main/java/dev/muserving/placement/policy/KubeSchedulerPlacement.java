@@ -8,6 +8,7 @@ import dev.muserving.api.PodPlacement;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,8 +24,8 @@ import java.util.random.RandomGenerator;
  * The placement baseline: a Deployment's ReplicaSet plus kube-scheduler's default profile. Missing
  * replicas become pending pods in one cluster-wide FIFO queue (creation order, as the scheduling
  * queue orders pods of equal priority); each is bound to the feasible node (free CPU and memory,
- * allowed architecture) with the highest LeastAllocated + BalancedAllocation score, ties broken at
- * random; a pod that fits nowhere stays pending and is tried again next time. Surplus replicas are
+ * allowed architecture) with the highest LeastAllocated + BalancedAllocation + 2 × PodTopologySpread
+ * score ({@link KubeSchedulerScoring}), ties broken at random; a pod that fits nowhere stays pending and is tried again next time. Surplus replicas are
  * removed pending ones first, then in the ReplicaSet controller's order.
  */
 public final class KubeSchedulerPlacement implements PlacementPolicy {
@@ -52,13 +53,15 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
             reconcileReplicaCount(activeByFunction.getOrDefault(demand.function().name(), List.of()), demand, stops);
         }
         Map<String, long[]> allocated = cluster.allocatedByNode(functions);
+        Map<String, Map<String, Integer>> podsByNode = podsByNode(cluster);
         List<PlacementPlan.PodStart> starts = new ArrayList<>();
         // Nodes only fill up during one plan, so a function that found no node finds none later in it.
         Set<String> fitsNowhere = new HashSet<>();
         long waitingFunctions = pendingCount.values().stream().filter(c -> c > 0).count();
         for (Iterator<String> it = pending.iterator(); it.hasNext() && fitsNowhere.size() < waitingFunctions; ) {
             String fn = it.next();
-            NodeInfo node = fitsNowhere.contains(fn) ? null : bestNode(cluster.nodes(), allocated, functions.get(fn));
+            Map<String, Integer> spread = podsByNode.computeIfAbsent(fn, f -> new HashMap<>());
+            NodeInfo node = fitsNowhere.contains(fn) ? null : bestNode(cluster.nodes(), allocated, spread, functions.get(fn));
             if (node == null) {
                 fitsNowhere.add(fn);
                 continue;
@@ -66,6 +69,7 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
             long[] used = allocated.get(node.name());
             used[0] += functions.get(fn).cpuMillis();
             used[1] += functions.get(fn).memoryMiB();
+            spread.merge(node.name(), 1, Integer::sum);
             starts.add(new PlacementPlan.PodStart(fn, node.name()));
             it.remove();
             pendingCount.merge(fn, -1, Integer::sum);
@@ -110,24 +114,46 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
         }
     }
 
-    private NodeInfo bestNode(List<NodeInfo> nodes, Map<String, long[]> allocated, FunctionSpec fn) {
-        NodeInfo best = null;
-        long bestScore = Long.MIN_VALUE;
-        int ties = 0;
-        for (NodeInfo node : nodes) {
+    /** Each function's pods per node that count for topology spreading: bound, not terminating. */
+    private static Map<String, Map<String, Integer>> podsByNode(ClusterSnapshot cluster) {
+        Map<String, Map<String, Integer>> counts = new HashMap<>();
+        for (PodPlacement pod : cluster.pods()) {
+            if (pod.isActive()) {
+                counts.computeIfAbsent(pod.function(), f -> new HashMap<>()).merge(pod.node(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private NodeInfo bestNode(List<NodeInfo> nodes, Map<String, long[]> allocated, Map<String, Integer> spread, FunctionSpec fn) {
+        int[] feasible = new int[nodes.size()];
+        long[] resourceScores = new long[nodes.size()];
+        int[] matching = new int[nodes.size()];
+        int count = 0;
+        for (int n = 0; n < nodes.size(); n++) {
+            NodeInfo node = nodes.get(n);
             long[] used = allocated.get(node.name());
             long cpu = used[0] + fn.cpuMillis();
             long mem = used[1] + fn.memoryMiB();
-            if (!fn.runsOn(node.arch()) || cpu > node.cpuMillis() || mem > node.memoryMiB()) {
-                continue;
+            if (fn.runsOn(node.arch()) && cpu <= node.cpuMillis() && mem <= node.memoryMiB()) {
+                feasible[count] = n;
+                resourceScores[count] = KubeSchedulerScoring.score(node.cpuMillis(), cpu, node.memoryMiB(), mem);
+                matching[count] = spread.getOrDefault(node.name(), 0);
+                count++;
             }
-            long score = KubeSchedulerScoring.score(node.cpuMillis(), cpu, node.memoryMiB(), mem);
+        }
+        long[] spreadScores = KubeSchedulerScoring.topologySpread(Arrays.copyOf(matching, count));
+        NodeInfo best = null;
+        long bestScore = Long.MIN_VALUE;
+        int ties = 0;
+        for (int i = 0; i < count; i++) {
+            long score = resourceScores[i] + KubeSchedulerScoring.TOPOLOGY_SPREAD_WEIGHT * spreadScores[i];
             if (score > bestScore) {
-                best = node;
+                best = nodes.get(feasible[i]);
                 bestScore = score;
                 ties = 1;
             } else if (score == bestScore && random.nextInt(++ties) == 0) {
-                best = node; // reservoir sampling over equal scores, as selectHost does
+                best = nodes.get(feasible[i]); // reservoir sampling over equal scores, as selectHost does
             }
         }
         return best;

@@ -30,8 +30,10 @@ import java.util.PriorityQueue;
  *       filling), so under contention every function gets the same share of what it asked for, a
  *       heavier function a larger one. Filling runs twice: first up to the pods that keep up with
  *       each function's load, then up to the SLO's headroom, so that a stable queue for everyone comes
- *       before anyone's margin. A function that fits nowhere may take a pod from a better-served one
- *       (above its keep-up share, or ahead by more than {@link #PREEMPTION_GAP}).
+ *       before anyone's margin. A function that cannot keep up and fits nowhere may take a pod from
+ *       one above its own keep-up share, or, holding nothing at all, one pod from a clearly better-served one;
+ *       nobody loses a running pod for another's headroom, since each preemption costs a cold start
+ *       (on generated scenarios that churn cost more than it gave, docs/policies.md).
  *   <li><b>Best fit</b> on the pod's dominant resource, to limit fragmentation.
  *   <li><b>Scale-down</b> removes pods not yet ready first, then the slowest, then those on the
  *       emptiest nodes, which frees whole nodes' worth of usable room.
@@ -40,7 +42,7 @@ import java.util.PriorityQueue;
  */
 public final class MuPlacement implements PlacementPolicy {
 
-    /** Take a pod from a better-served function only when satisfactions differ by more than this. */
+    /** A function with no pod takes one only from a function still this much more satisfied afterwards. */
     static final double PREEMPTION_GAP = 0.2;
     /** At most this many preemptions per plan: each one costs a cold start. */
     static final int MAX_PREEMPTIONS = 2;
@@ -136,7 +138,9 @@ public final class MuPlacement implements PlacementPolicy {
                     hungry.add(share);
                 }
             }
-            preempt(blocked, shares, pool, stops, phase);
+            if (phase == Phase.KEEP_UP) {
+                preempt(blocked, shares, pool, stops);
+            }
         }
     }
 
@@ -198,15 +202,15 @@ public final class MuPlacement implements PlacementPolicy {
     }
 
     /**
-     * For functions that found no room, stops a pod of a better-served function on a node where the
-     * blocked function would then fit; the blocked pod is placed once that pod has drained.
+     * For functions that cannot keep up and found no room, stops a pod of another function
+     * ({@link #victimFor}); the blocked pod is placed once that pod has drained.
      */
-    private static void preempt(List<Share> blocked, Map<String, Share> shares, NodePool pool, List<String> stops, Phase phase) {
+    private static void preempt(List<Share> blocked, Map<String, Share> shares, NodePool pool, List<String> stops) {
         blocked.sort(Comparator.comparingDouble(Share::weightedSatisfaction).thenComparing(Share::name));
         int preempted = 0;
         for (Share starving : blocked) {
             while (preempted < MAX_PREEMPTIONS && starving.wantsMore()) {
-                PodPlacement victim = victimFor(starving, shares, pool, phase);
+                PodPlacement victim = victimFor(starving, shares, pool);
                 if (victim == null) {
                     break;
                 }
@@ -220,30 +224,28 @@ public final class MuPlacement implements PlacementPolicy {
     }
 
     /**
-     * A pod whose stopping helps the starving function, from the most satisfied donor that stays at
-     * least as satisfied as the starving one will be, on a node where the starving pod then fits.
-     * While the starving function cannot keep up, any donor above its own keep-up share may give; for
-     * SLO headroom, only a donor ahead by more than the gap.
+     * A pod whose stopping helps the starving function, on a node where the starving pod then fits,
+     * from the donor that stays the most satisfied: one that still keeps up without it, or, for a
+     * function that holds nothing at all, one still ahead of it by {@link #PREEMPTION_GAP} of
+     * satisfaction afterwards, so that no function starves entirely. Evening out keep-up shares
+     * further moved pods back and forth for little gain (docs/policies.md). A donor owed pods itself
+     * gives none: two starving functions would otherwise take running pods from each other in turn.
      */
-    private static PodPlacement victimFor(Share starving, Map<String, Share> shares, NodePool pool, Phase phase) {
+    private static PodPlacement victimFor(Share starving, Map<String, Share> shares, NodePool pool) {
         double starvingAfter = starving.weightedSatisfactionWith(starving.bestValue());
         PodPlacement best = null;
         double bestDonorAfter = Double.NEGATIVE_INFINITY;
         for (Share donor : shares.values()) {
-            if (donor == starving) {
-                continue;
-            }
-            boolean mayGive = phase == Phase.KEEP_UP
-                    ? donor.allocated > donor.required + 1e-9
-                    : donor.weightedSatisfaction() - starving.weightedSatisfaction() > PREEMPTION_GAP;
-            if (!mayGive) {
+            if (donor == starving || donor.promised > 0) {
                 continue;
             }
             for (PodPlacement pod : donor.pods) {
                 double value = donor.value(pod.arch());
                 double donorAfter = donor.weightedSatisfactionWith(-value);
-                boolean keepsUp = phase != Phase.KEEP_UP || donor.allocated - value >= donor.required - 1e-9;
-                if (!keepsUp || donorAfter < starvingAfter || donorAfter <= bestDonorAfter || !starving.spec.runsOn(pod.arch())) {
+                boolean keepsUp = donor.allocated - value >= donor.required - 1e-9;
+                boolean fairer = starving.allocated + starving.promised < 1e-9 && donorAfter >= starvingAfter + PREEMPTION_GAP;
+                if (!(keepsUp || fairer) || donorAfter < starvingAfter || donorAfter <= bestDonorAfter
+                        || !starving.spec.runsOn(pod.arch())) {
                     continue;
                 }
                 int node = pool.indexOf(pod.node());

@@ -51,6 +51,36 @@ class KubeSchedulerPlacementTest {
     }
 
     @Test
+    void theDefaultTopologySpreadOutweighsTheResourceScoresForAFunctionsSecondPodOnABigNode() {
+        NodeInfo large = new NodeInfo("large", Arch.AMD64, 16000, 32768);
+        NodeInfo small = new NodeInfo("small", Arch.AMD64, 4000, 8192);
+        FunctionSpec a = fn("a", 500, 256, Arch.AMD64);
+        FunctionSpec other = fn("other", 500, 256, Arch.AMD64);
+        // resources alone: large 93 + 96 = 189 against small 91 + 95 = 186; spread: raw
+        // round(2 ln 4 + 2) = 5 on large and 2 on small, normalised 40 and 100, weight 2
+        List<PodPlacement> onLarge = List.of(pod("a-1", a, large, PodPhase.READY, 0), pod("a-2", a, large, PodPhase.READY, 0),
+                pod("other-1", other, large, PodPhase.READY, 0));
+        assertThat(placement.plan(new ClusterSnapshot(List.of(large, small), onLarge), List.of(want(a, 3), want(other, 1)), T0)
+                .starts()).containsExactly(new PlacementPlan.PodStart("a", "small"));
+        // another function's pods do not count: with only "other" there, large wins on resources
+        List<PodPlacement> otherOnLarge = List.of(pod("other-1", other, large, PodPhase.READY, 0));
+        assertThat(placement.plan(new ClusterSnapshot(List.of(large, small), otherOnLarge), List.of(want(a, 1), want(other, 1)), T0)
+                .starts()).containsExactly(new PlacementPlan.PodStart("a", "large"));
+        // terminating pods do not count either
+        List<PodPlacement> leaving = List.of(pod("a-1", a, large, PodPhase.TERMINATING, 0), pod("other-1", other, large, PodPhase.READY, 0));
+        assertThat(placement.plan(new ClusterSnapshot(List.of(large, small), leaving), List.of(want(a, 1), want(other, 1)), T0)
+                .starts()).containsExactly(new PlacementPlan.PodStart("a", "large"));
+    }
+
+    @Test
+    void topologySpreadScoresAsUpstreamNormalisesThem() {
+        assertThat(KubeSchedulerScoring.topologySpread(new int[] {2, 0})).containsExactly(40, 100);
+        assertThat(KubeSchedulerScoring.topologySpread(new int[] {0, 0, 0})).containsExactly(100, 100, 100);
+        // ln(5) = 1.609: raw 2, 4 (1.6 + 2 = 3.6), 7 (3 × 1.6 + 2 = 6.8); normalised 100 × (9 − raw) / 7
+        assertThat(KubeSchedulerScoring.topologySpread(new int[] {0, 1, 3})).containsExactly(100, 71, 28);
+    }
+
+    @Test
     void filtersOnArchitectureAndFreeResources() {
         FunctionSpec armOnly = fn("arm-only", 1000, 1024, Arch.ARM64);
         FunctionSpec huge = fn("huge", 3000, 1024, Arch.AMD64);

@@ -152,21 +152,40 @@ class MuPlacementTest {
         }
         PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), pods),
                 List.of(want(greedy, 4, Map.of()), want(late, 4, Map.of())), T0);
-        assertThat(plan.stops()).hasSize(2).allMatch(p -> p.startsWith("greedy-"));
-        assertThat(plan.starts()).as("placed once the stopped pods have drained").isEmpty();
+        // neither keeps up with fewer than 4: one pod moves (greedy 3/4, late 1/4); a second would
+        // leave them even, within the gap, and is not worth its cold start
+        assertThat(plan.stops()).hasSize(1).allMatch(p -> p.startsWith("greedy-"));
+        assertThat(plan.starts()).as("placed once the stopped pod has drained").isEmpty();
     }
 
     @Test
-    void noPreemptionForASmallGap() {
+    void noPodIsPreemptedForAnotherFunctionsHeadroom() {
         NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
         FunctionSpec a = fn("a", 1000, 128, 1, Arch.AMD64);
         FunctionSpec b = fn("b", 1000, 128, 1, Arch.AMD64);
         List<PodPlacement> pods = List.of(
                 pod("a-0", a, node, PodPhase.READY, 0), pod("a-1", a, node, PodPhase.READY, 0),
-                pod("b-0", b, node, PodPhase.READY, 0), pod("b-1", b, node, PodPhase.READY, 0));
+                pod("a-2", a, node, PodPhase.READY, 0), pod("b-0", b, node, PodPhase.READY, 0));
+        // both keep up with one pod; b is far less satisfied (1 of 4 against 3 of 4) but only headroom is at stake
         PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), pods),
-                List.of(want(a, 3, Map.of()), want(b, 3, Map.of())), T0);
+                List.of(new FunctionDemand(a, 4, 1, Map.of()), new FunctionDemand(b, 4, 1, Map.of())), T0);
         assertThat(plan.stops()).isEmpty();
+        assertThat(plan.unplaced()).containsEntry("a", 1).containsEntry("b", 3);
+    }
+
+    @Test
+    void aFunctionThatCannotKeepUpTakesOnlyFromOnesAboveTheirOwnKeepUpShare() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
+        FunctionSpec tight = fn("tight", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec loose = fn("loose", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec late = fn("late", 1000, 128, 1, Arch.AMD64);
+        List<PodPlacement> pods = List.of(
+                pod("tight-0", tight, node, PodPhase.READY, 0), pod("tight-1", tight, node, PodPhase.READY, 0),
+                pod("loose-0", loose, node, PodPhase.READY, 0), pod("loose-1", loose, node, PodPhase.READY, 0));
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), pods), List.of(
+                new FunctionDemand(tight, 2, 2, Map.of()), new FunctionDemand(loose, 2, 1, Map.of()),
+                new FunctionDemand(late, 1, 1, Map.of())), T0);
+        assertThat(plan.stops()).as("loose keeps up with one pod, tight needs both").hasSize(1).allMatch(p -> p.startsWith("loose-"));
     }
 
     @Test

@@ -12,22 +12,31 @@ import java.util.random.RandomGenerator;
  *   <li>1 to 3: the first pod, in order, with a free slot;
  *   <li>above 3: round robin over the pods with a free slot.
  * </ul>
- * With several activators, each one takes a subset of the pods when there are at least as many pods
- * as activators, and otherwise shares every pod with a slice of its capacity (at least one slot), as
- * Knative's pod subsetting does. When no pod has a free slot the request waits in the activator.
+ * With several activators, a revision is served by max(2, ⌈(ready pods × slots + 211) ÷ 100⌉) of them
+ * (the KPA's activator count at the default target-burst-capacity and activator capacity), and each
+ * of those takes its slice of the pods as Knative's throttler does (assignSlice): with fewer pods than
+ * activators, pod (index mod pods) at full concurrency; otherwise an equal run of pods at full
+ * concurrency plus the pods left over, shared by every activator at ⌈slots ÷ activators⌉. One pod, or
+ * one activator, takes every pod. When no pod has a free slot the request waits in the activator.
  */
 public final class KnativeActivatorRouting implements RoutingPolicy {
 
     /** The containerConcurrency up to which Knative uses first-available instead of round robin. */
     static final int FIRST_AVAILABLE_MAX_CONCURRENCY = 3;
+    /** Knative's autoscaler defaults behind the per-revision activator count. */
+    static final int MIN_ACTIVATORS = 2;
+    static final double TARGET_BURST_CAPACITY = 211;
+    static final double ACTIVATOR_CAPACITY = 100;
 
     private final int containerConcurrency;
+    private final int slots;
     private final BalancerPosition position;
     private final RandomGenerator random;
     private int nextRoundRobin;
 
     public KnativeActivatorRouting(FunctionSpec function, BalancerPosition position, RandomGenerator random) {
         this.containerConcurrency = function.containerConcurrency();
+        this.slots = function.slots();
         this.position = position;
         this.random = random;
     }
@@ -60,9 +69,10 @@ public final class KnativeActivatorRouting implements RoutingPolicy {
     }
 
     private int firstAvailable(PodSet pods) {
-        int slots = slotsPerPod(pods.size());
-        for (int i = 0; i < pods.size(); i++) {
-            if (isMine(i, pods.size()) && pods.inFlight(i) < slots) {
+        int n = pods.size();
+        int activators = balancersServing(n, position.count());
+        for (int i = 0; i < n; i++) {
+            if (pods.inFlight(i) < slotsFor(i, n, activators)) {
                 return i;
             }
         }
@@ -71,10 +81,10 @@ public final class KnativeActivatorRouting implements RoutingPolicy {
 
     private int roundRobin(PodSet pods) {
         int n = pods.size();
-        int slots = slotsPerPod(n);
+        int activators = balancersServing(n, position.count());
         for (int step = 0; step < n; step++) {
             int i = (nextRoundRobin + step) % n;
-            if (isMine(i, n) && pods.inFlight(i) < slots) {
+            if (pods.inFlight(i) < slotsFor(i, n, activators)) {
                 nextRoundRobin = (i + 1) % n;
                 return i;
             }
@@ -82,15 +92,34 @@ public final class KnativeActivatorRouting implements RoutingPolicy {
         return HOLD;
     }
 
-    /** Pod subsetting: with enough pods, each activator owns every count-th pod. */
-    private boolean isMine(int pod, int podCount) {
-        return podCount < position.count() || pod % position.count() == position.index();
+    /**
+     * The KPA's activator count for the revision (computeNumActivators), at most the balancers there
+     * are: requests for it go to the first that many.
+     */
+    @Override
+    public int balancersServing(int readyPods, int balancers) {
+        double needed = Math.ceil((readyPods * (double) slots + TARGET_BURST_CAPACITY) / ACTIVATOR_CAPACITY);
+        return (int) Math.min(balancers, Math.max(MIN_ACTIVATORS, needed));
     }
 
-    private int slotsPerPod(int podCount) {
-        if (podCount >= position.count()) {
+    /**
+     * This activator's slots on pod {@code pod} of {@code n} (0: not its pod), as Knative's
+     * assignSlice and pickIndices split the pods among {@code activators}. An activator beyond the
+     * revision's count is unassigned and, as upstream, keeps every pod.
+     */
+    int slotsFor(int pod, int n, int activators) {
+        int self = position.index();
+        if (n <= 1 || activators == 1 || self >= activators) {
             return containerConcurrency;
         }
-        return Math.max(1, containerConcurrency / position.count());
+        if (activators > n) {
+            return pod == self % n ? containerConcurrency : 0;
+        }
+        int slice = n / activators;
+        int remnants = n % activators;
+        if (pod >= self * slice && pod < (self + 1) * slice) {
+            return containerConcurrency;
+        }
+        return pod >= n - remnants ? (containerConcurrency + activators - 1) / activators : 0;
     }
 }

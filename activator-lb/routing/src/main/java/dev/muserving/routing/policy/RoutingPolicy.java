@@ -14,6 +14,14 @@ public interface RoutingPolicy {
     /** The index in {@code pods} of the chosen pod, or {@link #HOLD}. */
     int choose(PodSet pods, Instant now);
 
+    /**
+     * How many of the {@code balancers} serve the function now, given its ready pods: requests go to
+     * the first that many. The default is all of them; Knative sizes it per revision.
+     */
+    default int balancersServing(int readyPods, int balancers) {
+        return balancers;
+    }
+
     /** Tells the policy a response came back; for learning policies. The default ignores it. */
     default void onResponse(PodSet pods, int pod, double latencyMs, Instant now) {}
 }

@@ -75,27 +75,55 @@ class KnativeActivatorRoutingTest {
                 .isEqualTo(RoutingPolicy.HOLD);
     }
 
-    @Test
-    void withEnoughPodsEachActivatorUsesOnlyItsSubset() {
-        KnativeActivatorRouting second = routing(10, new BalancerPosition(1, 2));
-        FixedPodSet pods = FixedPodSet.ofInFlight(0, 0, 0, 0);
-        for (int i = 0; i < 20; i++) {
-            int pod = second.choose(pods, NOW);
-            assertThat(pod % 2).isEqualTo(1);
+    /** Sends to the policy until it holds; the pods it used, with how many requests each took. */
+    private static java.util.Map<Integer, Integer> fill(KnativeActivatorRouting policy, FixedPodSet pods) {
+        java.util.Map<Integer, Integer> taken = new java.util.TreeMap<>();
+        for (int pod = policy.choose(pods, NOW); pod != RoutingPolicy.HOLD; pod = policy.choose(pods, NOW)) {
             pods.send(pod);
+            taken.merge(pod, 1, Integer::sum);
         }
-        assertThat(second.choose(pods, NOW)).isEqualTo(RoutingPolicy.HOLD);
+        return taken;
     }
 
     @Test
-    void withFewerPodsThanActivatorsTheCapacityIsShared() {
-        KnativeActivatorRouting first = routing(10, new BalancerPosition(0, 3));
-        FixedPodSet onePod = FixedPodSet.ofInFlight(2);
-        assertThat(first.choose(onePod, NOW)).isZero();
-        onePod.send(0);
-        assertThat(first.choose(onePod, NOW)).as("10 slots / 3 activators = 3 each").isEqualTo(RoutingPolicy.HOLD);
+    void withEnoughPodsEachActivatorTakesAnEqualRunOfPodsAtFullConcurrency() {
+        assertThat(fill(routing(10, new BalancerPosition(1, 2)), FixedPodSet.ofInFlight(0, 0, 0, 0)))
+                .containsExactly(java.util.Map.entry(2, 10), java.util.Map.entry(3, 10));
+    }
 
-        KnativeActivatorRouting single = routing(1, new BalancerPosition(2, 3));
-        assertThat(single.choose(FixedPodSet.ofInFlight(0), NOW)).as("at least one slot each").isZero();
+    @Test
+    void podsLeftOverAreSharedByEveryActivatorAtAShareOfTheirConcurrency() {
+        // 5 pods, 2 activators: runs of 2, pod 4 left over at ceil(10 / 2) = 5 each
+        assertThat(fill(routing(10, new BalancerPosition(0, 2)), FixedPodSet.ofInFlight(0, 0, 0, 0, 0)))
+                .containsExactly(java.util.Map.entry(0, 10), java.util.Map.entry(1, 10), java.util.Map.entry(4, 5));
+        assertThat(fill(routing(10, new BalancerPosition(1, 2)), FixedPodSet.ofInFlight(0, 0, 0, 0, 0)))
+                .containsExactly(java.util.Map.entry(2, 10), java.util.Map.entry(3, 10), java.util.Map.entry(4, 5));
+    }
+
+    @Test
+    void withFewerPodsThanActivatorsEachTakesOnePodAtFullConcurrency() {
+        // 2 pods, 3 activators serving (ceil((2 x 10 + 211) / 100) = 3): activator 2 takes pod 2 mod 2 = 0
+        assertThat(fill(routing(10, new BalancerPosition(2, 3)), FixedPodSet.ofInFlight(0, 0)))
+                .containsExactly(java.util.Map.entry(0, 10));
+        // one pod: every activator may fill it
+        assertThat(fill(routing(10, new BalancerPosition(0, 3)), FixedPodSet.ofInFlight(2))).containsExactly(java.util.Map.entry(0, 8));
+        assertThat(fill(routing(1, new BalancerPosition(2, 3)), FixedPodSet.ofInFlight(0))).containsExactly(java.util.Map.entry(0, 1));
+    }
+
+    @Test
+    void aRevisionIsServedByTheKpasActivatorCountAtMostTheBalancersThereAre() {
+        KnativeActivatorRouting policy = routing(10, new BalancerPosition(0, 5));
+        assertThat(policy.balancersServing(0, 5)).as("ceil(211 / 100)").isEqualTo(3);
+        assertThat(policy.balancersServing(30, 5)).as("ceil(511 / 100) = 6, capped").isEqualTo(5);
+        assertThat(policy.balancersServing(0, 1)).isEqualTo(1);
+        assertThat(routing(1, new BalancerPosition(0, 5)).balancersServing(4, 5)).as("at least two").isEqualTo(3);
+        assertThat(routing(1, new BalancerPosition(0, 8)).balancersServing(0, 8)).isEqualTo(3);
+        assertThat(routing(0, new BalancerPosition(0, 8)).balancersServing(10, 8)).as("unlimited counts 100 slots").isEqualTo(8);
+    }
+
+    @Test
+    void anActivatorBeyondTheRevisionsCountKeepsEveryPod() {
+        // 4 pods at cc 1 want max(2, ceil(215 / 100)) = 3 activators; the fifth is unassigned
+        assertThat(fill(routing(1, new BalancerPosition(4, 5)), FixedPodSet.ofInFlight(0, 0, 0, 0))).hasSize(4);
     }
 }

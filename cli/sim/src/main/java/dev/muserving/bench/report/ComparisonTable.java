@@ -58,7 +58,7 @@ public final class ComparisonTable {
                 SeedsSummary.Figure f = seeds.systems().get(system).get(figure);
                 String cell = String.format(Locale.ROOT, "%s [%s, %s]", compact(f.median()), compact(f.low()), compact(f.high()));
                 if (!seeds.ratioToKnative().isEmpty() && !system.equals("knative")) {
-                    cell += String.format(Locale.ROOT, " %.2fx", seeds.ratioToKnative().get(system).get(figure).median());
+                    cell += " " + ratio(seeds.ratioToKnative().get(system).get(figure).median()) + "x";
                 }
                 row.add(cell);
             }

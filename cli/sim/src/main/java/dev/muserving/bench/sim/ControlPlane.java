@@ -45,6 +45,7 @@ final class ControlPlane {
     private final Map<String, SimPod> podsByName = new HashMap<>();
     private final List<SimPod> slots = new ArrayList<>();
     private final Deque<Integer> freeSlots = new ArrayDeque<>();
+    private final Map<String, MetricSnapshot> inTransit = new HashMap<>();
 
     ControlPlane(Simulator sim, AutoscalingPolicyFactory autoscaling, PlacementPolicy placement, RandomGenerator startupRandom) {
         this.sim = sim;
@@ -64,9 +65,16 @@ final class ControlPlane {
                 (function, decision, at) -> { }); // decisions come back from tick and demand
     }
 
-    /** A metric interval's snapshot, for the function's autoscaler. */
+    /**
+     * A metric interval's snapshot, for the function's autoscaler: it arrives one interval later,
+     * as Knative's once-a-second scrape and Mu's once-a-second stream deliver it. A request that
+     * finds no ready pod is reported at once instead ({@link #scaleFromZero}).
+     */
     void record(MetricSnapshot snapshot) {
-        scaling.record(snapshot);
+        MetricSnapshot due = inTransit.put(snapshot.function(), snapshot);
+        if (due != null) {
+            scaling.record(due);
+        }
     }
 
     SimPod pod(int slot) {

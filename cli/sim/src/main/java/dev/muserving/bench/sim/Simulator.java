@@ -110,7 +110,8 @@ public final class Simulator {
 
     private void arrive(SimFunction fn) {
         double z = fn.arrivalRandom.nextGaussian();
-        int lb = balancers == 1 ? 0 : fn.arrivalRandom.nextInt(balancers);
+        int serving = fn.routing[0].balancersServing(fn.ready.size(), balancers);
+        int lb = serving == 1 ? 0 : fn.arrivalRandom.nextInt(serving);
         scheduleArrival(fn);
         fn.stats.requests++;
         fn.intervalArrivals++;

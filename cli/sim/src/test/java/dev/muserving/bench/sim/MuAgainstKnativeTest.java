@@ -30,23 +30,23 @@ class MuAgainstKnativeTest {
     }
 
     /**
-     * Against the same demand, Mu is only a little fairer here (0.939 against 0.918) and serves its
-     * worst-off function somewhat better (0.288 against 0.227); its real gains are the tail and the
-     * cost. It starts 4.4x the pods and violates the SLO a little more often (docs/bench.md): those
-     * must not get worse than this.
+     * Seed 1, against the faithful Knative baseline (1 s metric lag, per-revision activators,
+     * topology spreading): Mu is a little fairer (0.937 against 0.921) and serves its worst-off
+     * function better (0.298 against 0.227), with 0.71x the tail, 0.75x the SLO violations and 0.93x
+     * the pod-seconds; it starts 1.8x the pods (docs/bench.md). Those must not get worse than this.
      */
     @Test
-    void edgeContentionHasAShorterTailAndFewerPodSecondsButMoreStarts() {
+    void edgeContentionHasAShorterTailFewerViolationsAndPodSecondsButMoreStarts() {
         SystemSummary[] s = knativeAndMu("edge-contention.yaml");
         SystemSummary knative = s[0];
         SystemSummary mu = s[1];
         assertThat(mu.fairness().demandJain()).isGreaterThanOrEqualTo(knative.fairness().demandJain());
         assertThat(mu.fairness().minSatisfaction()).isGreaterThan(1.2 * knative.fairness().minSatisfaction());
-        assertThat(mu.latencyMs().p99()).isLessThan(0.5 * knative.latencyMs().p99());
-        assertThat(mu.podSeconds()).isLessThan(0.9 * knative.podSeconds());
-        assertThat(mu.sloViolationRate()).isLessThan(knative.sloViolationRate() * 1.15);
+        assertThat(mu.latencyMs().p99()).isLessThan(0.8 * knative.latencyMs().p99());
+        assertThat(mu.podSeconds()).isLessThan(0.95 * knative.podSeconds());
+        assertThat(mu.sloViolationRate()).isLessThan(knative.sloViolationRate() * 0.8);
         assertThat(mu.dropped()).isLessThanOrEqualTo(knative.dropped());
-        assertThat(mu.podStarts()).isLessThan(5 * knative.podStarts());
+        assertThat(mu.podStarts()).isLessThan(2 * knative.podStarts());
     }
 
     @Test
@@ -55,11 +55,12 @@ class MuAgainstKnativeTest {
         SystemSummary knative = s[0];
         SystemSummary mu = s[1];
         assertThat(mu.latencyMs().p99()).isLessThan(0.35 * knative.latencyMs().p99());
-        assertThat(mu.sloViolationRate()).isLessThan(0.75 * knative.sloViolationRate());
+        assertThat(mu.sloViolationRate()).isLessThan(0.8 * knative.sloViolationRate());
         assertThat(mu.sloAttainmentJain()).isGreaterThan(knative.sloAttainmentJain());
         assertThat(mu.fairness().demandJain()).isGreaterThan(0.98).isGreaterThan(knative.fairness().demandJain());
         assertThat(mu.fairness().minSatisfaction()).isGreaterThan(knative.fairness().minSatisfaction());
         assertThat(mu.dropped()).isLessThan(knative.dropped() / 2);
-        assertThat(mu.podSeconds()).isLessThanOrEqualTo(1.02 * knative.podSeconds());
+        assertThat(mu.podSeconds()).isLessThanOrEqualTo(1.03 * knative.podSeconds());
+        assertThat(mu.podStarts()).isLessThanOrEqualTo(knative.podStarts());
     }
 }

@@ -1,5 +1,12 @@
 package dev.muserving.bench.sim;
 
+import java.util.List;
+import java.util.ArrayList;
+import java.time.Duration;
+import dev.muserving.autoscaler.policy.AutoscalingPolicy;
+import dev.muserving.api.ScalingDecision;
+import dev.muserving.api.ReplicaCounts;
+import dev.muserving.api.MetricSnapshot;
 import static dev.muserving.bench.sim.TestSystems.fixedReplicas;
 import static dev.muserving.bench.sim.TestSystems.knative;
 import static dev.muserving.bench.sim.TestSystems.only;
@@ -180,6 +187,43 @@ class SimulatorTest {
         assertThat(stats.coldStarts()).isEqualTo(1);
         assertThat(stats.latencyMicros().getMaxValue()).isBetween(4_090_000L, 4_110_000L);
         assertThat(stats.podStarts()).isEqualTo(stats.coldStarts());
+    }
+
+    @Test
+    void autoscalersSeeEachSnapshotOneIntervalLateAndAWaitingRequestAtOnce() {
+        List<String> problems = new ArrayList<>();
+        Instant[] newest = {null};
+        int[] activations = {0};
+        SystemUnderTest watching = new SystemUnderTest("lagged", "test", dev.muserving.routing.policy.KnativeActivatorRouting::new,
+                fn -> new AutoscalingPolicy() {
+                    @Override
+                    public int initialReplicas() {
+                        return 0;
+                    }
+
+                    @Override
+                    public void record(MetricSnapshot snapshot) {
+                        newest[0] = snapshot.at();
+                    }
+
+                    @Override
+                    public void recordActivation(Instant at) {
+                        activations[0]++;
+                    }
+
+                    @Override
+                    public ScalingDecision decide(ReplicaCounts counts, Instant now) {
+                        if (newest[0] != null && Duration.between(newest[0], now).compareTo(Duration.ofSeconds(1)) < 0) {
+                            problems.add("at " + now + " the newest snapshot is of " + newest[0]);
+                        }
+                        return new ScalingDecision(activations[0] > 0 ? 1 : 0, "one once a request came");
+                    }
+                }, dev.muserving.placement.policy.KubeSchedulerPlacement::new);
+        FunctionStats stats = only(run(scenario(IDLE_THEN_BUSY), watching));
+        assertThat(problems).isEmpty();
+        assertThat(newest[0]).isNotNull();
+        assertThat(activations[0]).as("the first request finds no pod").isEqualTo(1);
+        assertThat(stats.completed()).isEqualTo(2);
     }
 
     @Test
