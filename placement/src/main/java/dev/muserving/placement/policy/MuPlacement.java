@@ -12,10 +12,13 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Mu's placement: shares scarce, mixed nodes fairly and packs them tightly.
@@ -48,6 +51,15 @@ public final class MuPlacement implements PlacementPolicy {
     static final int MAX_PREEMPTIONS = 2;
 
     private final Map<String, Map<Arch, Double>> knownRates = new HashMap<>();
+    /**
+     * Room freed by preemption, by the stopped pod's name: it goes to the function it was taken
+     * for once that pod is gone, before anyone else fills. Without it the next plan handed the room
+     * to whichever function came first at equal satisfaction, often the one just preempted, and the
+     * starving function preempted again, plan after plan.
+     */
+    private final Map<String, Reservation> reservations = new HashMap<>();
+
+    private record Reservation(String function, String node) {}
 
     @Override
     public PlacementPlan plan(ClusterSnapshot cluster, List<FunctionDemand> demands, Instant now) {
@@ -70,6 +82,7 @@ public final class MuPlacement implements PlacementPolicy {
             shrink(share, pool, stops);
         }
         List<PlacementPlan.PodStart> starts = new ArrayList<>();
+        claimReservations(cluster, shares, pool, starts);
         grow(shares, pool, starts, stops);
         Map<String, Integer> unplaced = new HashMap<>();
         for (Share share : shares.values()) {
@@ -79,6 +92,38 @@ public final class MuPlacement implements PlacementPolicy {
             }
         }
         return new PlacementPlan(starts, stops, unplaced);
+    }
+
+    /**
+     * Places a pod of each function that preempted one, on the node it freed, once the stopped pod
+     * is gone; a reservation lasts while its pod is draining and its function still wants more.
+     */
+    private void claimReservations(ClusterSnapshot cluster, Map<String, Share> shares, NodePool pool,
+            List<PlacementPlan.PodStart> starts) {
+        if (reservations.isEmpty()) {
+            return;
+        }
+        Set<String> present = new HashSet<>();
+        cluster.pods().forEach(p -> present.add(p.pod()));
+        for (Iterator<Map.Entry<String, Reservation>> it = reservations.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Reservation> entry = it.next();
+            Share share = shares.get(entry.getValue().function());
+            if (share == null || share.allocated >= share.required - 1e-9) {
+                it.remove();
+                continue;
+            }
+            if (present.contains(entry.getKey())) {
+                share.promised += share.bestValue(); // still draining: counted, so that it preempts no more for it
+                continue;
+            }
+            it.remove();
+            int node = pool.indexOf(entry.getValue().node());
+            if (node >= 0 && pool.freeCpu[node] >= share.spec.cpuMillis() && pool.freeMem[node] >= share.spec.memoryMiB()) {
+                pool.take(node, share.spec.cpuMillis(), share.spec.memoryMiB());
+                share.allocated += share.value(pool.nodes.get(node).arch());
+                starts.add(new PlacementPlan.PodStart(share.name(), pool.nodes.get(node).name()));
+            }
+        }
     }
 
     /** Each architecture's pod value relative to the fastest measured one; 1 when nothing is known. */
@@ -205,7 +250,7 @@ public final class MuPlacement implements PlacementPolicy {
      * For functions that cannot keep up and found no room, stops a pod of another function
      * ({@link #victimFor}); the blocked pod is placed once that pod has drained.
      */
-    private static void preempt(List<Share> blocked, Map<String, Share> shares, NodePool pool, List<String> stops) {
+    private void preempt(List<Share> blocked, Map<String, Share> shares, NodePool pool, List<String> stops) {
         blocked.sort(Comparator.comparingDouble(Share::weightedSatisfaction).thenComparing(Share::name));
         int preempted = 0;
         for (Share starving : blocked) {
@@ -217,6 +262,7 @@ public final class MuPlacement implements PlacementPolicy {
                 Share donor = shares.get(victim.function());
                 donor.remove(victim);
                 stops.add(victim.pod());
+                reservations.put(victim.pod(), new Reservation(starving.name(), victim.node()));
                 starving.promised += starving.bestValue();
                 preempted++;
             }

@@ -159,6 +159,34 @@ class MuPlacementTest {
     }
 
     @Test
+    void roomFreedByPreemptionGoesToTheFunctionItWasTakenFor() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
+        FunctionSpec greedy = fn("greedy", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec late = fn("late", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec early = fn("early", 1000, 128, 1, Arch.AMD64);
+        List<PodPlacement> pods = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pods.add(pod("greedy-" + i, greedy, node, PodPhase.READY, i));
+        }
+        PlacementPlan first = placement.plan(new ClusterSnapshot(List.of(node), pods), List.of(
+                new FunctionDemand(greedy, 4, 2, Map.of()), new FunctionDemand(late, 2, 2, Map.of())), T0);
+        assertThat(first.stops()).hasSize(2);
+        List<PodPlacement> draining = pods.stream().filter(p -> first.stops().contains(p.pod()))
+                .map(p -> new PodPlacement(p.pod(), p.function(), p.node(), p.arch(), PodPhase.TERMINATING, p.createdAt(), p.readyAt()))
+                .toList();
+        List<PodPlacement> left = pods.stream().filter(p -> !first.stops().contains(p.pod())).toList();
+        List<PodPlacement> whileDraining = new ArrayList<>(left);
+        whileDraining.addAll(draining);
+        List<FunctionDemand> demands = List.of(new FunctionDemand(greedy, 4, 2, Map.of()), new FunctionDemand(late, 2, 2, Map.of()),
+                new FunctionDemand(early, 2, 2, Map.of()));
+        PlacementPlan meanwhile = placement.plan(new ClusterSnapshot(List.of(node), whileDraining), demands, T0.plusSeconds(2));
+        assertThat(meanwhile.stops()).as("late is owed two pods and takes no more").isEmpty();
+        // the stopped pods are gone: early, first by name at equal satisfaction, would take the room without the reservation
+        PlacementPlan after = placement.plan(new ClusterSnapshot(List.of(node), left), demands, T0.plusSeconds(4));
+        assertThat(after.starts()).containsExactly(new PlacementPlan.PodStart("late", "n"), new PlacementPlan.PodStart("late", "n"));
+    }
+
+    @Test
     void noPodIsPreemptedForAnotherFunctionsHeadroom() {
         NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
         FunctionSpec a = fn("a", 1000, 128, 1, Arch.AMD64);
