@@ -33,3 +33,27 @@ for path in sys.argv[1:]:
     overloaded = sum(1 for r in results if r["realizedLoad"] >= 1.0)
     print("\n%d of %d scenarios at load ≥ 1.0; %s's p99 is the request timeout in %d, every system's in %d.\n"
           % (overloaded, len(results), family["baseline"], timeout, both))
+
+    # beside the stronger baseline, and by load: where the medians above come from
+    def ratios(a, b, figure, subset):
+        values, no_worse = [], 0
+        for r in subset:
+            x, y = r["figures"][a][figure], r["figures"][b][figure]
+            values.append(1.0 if x == y == 0 else float("inf") if y == 0 else x / y)
+            no_worse += (x >= y) if figure in HIGHER else (x <= y)
+        values.sort()
+        n = len(values)
+        median = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+        return "%s · %d/%d" % (fmt(median), no_worse, n)
+
+    if "knative+hist" in family["systems"] and "mu" in family["systems"]:
+        print("mu ÷ knative+hist, median · no worse: cold-start requests %s, pod-seconds %s.\n"
+              % (ratios("mu", "knative+hist", "coldStartRequests", results), ratios("mu", "knative+hist", "podSeconds", results)))
+    if "mu" in family["systems"]:
+        under = [r for r in results if r["realizedLoad"] < 1.0]
+        over = [r for r in results if r["realizedLoad"] >= 1.0]
+        print("| mu ÷ %s, median · no worse | load < 1.0 (%d) | load ≥ 1.0 (%d) |" % (family["baseline"], len(under), len(over)))
+        print("|---|---|---|")
+        for figure in ("sloViolationRate", "p99Ms", "podSeconds", "podStarts", "minSatisfaction"):
+            print("| %s | %s | %s |" % (figure, ratios("mu", family["baseline"], figure, under), ratios("mu", family["baseline"], figure, over)))
+        print()

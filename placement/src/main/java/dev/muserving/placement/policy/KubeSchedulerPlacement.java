@@ -8,7 +8,6 @@ import dev.muserving.api.PodPlacement;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,15 +52,18 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
             reconcileReplicaCount(activeByFunction.getOrDefault(demand.function().name(), List.of()), demand, stops);
         }
         Map<String, long[]> allocated = cluster.allocatedByNode(functions);
-        Map<String, Map<String, Integer>> podsByNode = podsByNode(cluster);
+        List<NodeInfo> nodes = cluster.nodes();
+        Map<String, int[]> podsByNode = podsByNode(cluster);
+        Scratch scratch = new Scratch(nodes.size());
         List<PlacementPlan.PodStart> starts = new ArrayList<>();
         // Nodes only fill up during one plan, so a function that found no node finds none later in it.
         Set<String> fitsNowhere = new HashSet<>();
         long waitingFunctions = pendingCount.values().stream().filter(c -> c > 0).count();
         for (Iterator<String> it = pending.iterator(); it.hasNext() && fitsNowhere.size() < waitingFunctions; ) {
             String fn = it.next();
-            Map<String, Integer> spread = podsByNode.computeIfAbsent(fn, f -> new HashMap<>());
-            NodeInfo node = fitsNowhere.contains(fn) ? null : bestNode(cluster.nodes(), allocated, spread, functions.get(fn));
+            int[] spread = podsByNode.computeIfAbsent(fn, f -> new int[nodes.size()]);
+            int best = fitsNowhere.contains(fn) ? -1 : bestNode(nodes, allocated, spread, functions.get(fn), scratch);
+            NodeInfo node = best < 0 ? null : nodes.get(best);
             if (node == null) {
                 fitsNowhere.add(fn);
                 continue;
@@ -69,7 +71,7 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
             long[] used = allocated.get(node.name());
             used[0] += functions.get(fn).cpuMillis();
             used[1] += functions.get(fn).memoryMiB();
-            spread.merge(node.name(), 1, Integer::sum);
+            spread[best]++;
             starts.add(new PlacementPlan.PodStart(fn, node.name()));
             it.remove();
             pendingCount.merge(fn, -1, Integer::sum);
@@ -114,21 +116,31 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
         }
     }
 
-    /** Each function's pods per node that count for topology spreading: bound, not terminating. */
-    private static Map<String, Map<String, Integer>> podsByNode(ClusterSnapshot cluster) {
-        Map<String, Map<String, Integer>> counts = new HashMap<>();
+    /** Each function's pods per node (by the node's position) that count for topology spreading: bound, not terminating. */
+    private static Map<String, int[]> podsByNode(ClusterSnapshot cluster) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int n = 0; n < cluster.nodes().size(); n++) {
+            position.put(cluster.nodes().get(n).name(), n);
+        }
+        Map<String, int[]> counts = new HashMap<>();
         for (PodPlacement pod : cluster.pods()) {
-            if (pod.isActive()) {
-                counts.computeIfAbsent(pod.function(), f -> new HashMap<>()).merge(pod.node(), 1, Integer::sum);
+            Integer n = position.get(pod.node());
+            if (pod.isActive() && n != null) {
+                counts.computeIfAbsent(pod.function(), f -> new int[cluster.nodes().size()])[n]++;
             }
         }
         return counts;
     }
 
-    private NodeInfo bestNode(List<NodeInfo> nodes, Map<String, long[]> allocated, Map<String, Integer> spread, FunctionSpec fn) {
-        int[] feasible = new int[nodes.size()];
-        long[] resourceScores = new long[nodes.size()];
-        int[] matching = new int[nodes.size()];
+    /** Per-node working arrays of one plan, reused for every pod. */
+    private record Scratch(int[] feasible, long[] resourceScores, int[] matching, long[] spreadScores) {
+        Scratch(int nodes) {
+            this(new int[nodes], new long[nodes], new int[nodes], new long[nodes]);
+        }
+    }
+
+    /** The position of the feasible node with the highest score, or -1. */
+    private int bestNode(List<NodeInfo> nodes, Map<String, long[]> allocated, int[] spread, FunctionSpec fn, Scratch scratch) {
         int count = 0;
         for (int n = 0; n < nodes.size(); n++) {
             NodeInfo node = nodes.get(n);
@@ -136,24 +148,24 @@ public final class KubeSchedulerPlacement implements PlacementPolicy {
             long cpu = used[0] + fn.cpuMillis();
             long mem = used[1] + fn.memoryMiB();
             if (fn.runsOn(node.arch()) && cpu <= node.cpuMillis() && mem <= node.memoryMiB()) {
-                feasible[count] = n;
-                resourceScores[count] = KubeSchedulerScoring.score(node.cpuMillis(), cpu, node.memoryMiB(), mem);
-                matching[count] = spread.getOrDefault(node.name(), 0);
+                scratch.feasible[count] = n;
+                scratch.resourceScores[count] = KubeSchedulerScoring.score(node.cpuMillis(), cpu, node.memoryMiB(), mem);
+                scratch.matching[count] = spread[n];
                 count++;
             }
         }
-        long[] spreadScores = KubeSchedulerScoring.topologySpread(Arrays.copyOf(matching, count));
-        NodeInfo best = null;
+        KubeSchedulerScoring.topologySpread(scratch.matching, count, scratch.spreadScores);
+        int best = -1;
         long bestScore = Long.MIN_VALUE;
         int ties = 0;
         for (int i = 0; i < count; i++) {
-            long score = resourceScores[i] + KubeSchedulerScoring.TOPOLOGY_SPREAD_WEIGHT * spreadScores[i];
+            long score = scratch.resourceScores[i] + KubeSchedulerScoring.TOPOLOGY_SPREAD_WEIGHT * scratch.spreadScores[i];
             if (score > bestScore) {
-                best = nodes.get(feasible[i]);
+                best = scratch.feasible[i];
                 bestScore = score;
                 ties = 1;
             } else if (score == bestScore && random.nextInt(++ties) == 0) {
-                best = nodes.get(feasible[i]); // reservoir sampling over equal scores, as selectHost does
+                best = scratch.feasible[i]; // reservoir sampling over equal scores, as selectHost does
             }
         }
         return best;

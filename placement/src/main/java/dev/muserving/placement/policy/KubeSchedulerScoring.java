@@ -48,20 +48,23 @@ final class KubeSchedulerScoring {
      * raw) ÷ max, so the node with the fewest of the function's pods scores highest.
      */
     static long[] topologySpread(int[] matchingPods) {
-        int n = matchingPods.length;
-        long[] raw = new long[n];
+        long[] scores = new long[matchingPods.length];
+        topologySpread(matchingPods, matchingPods.length, scores);
+        return scores;
+    }
+
+    /** The same for the first {@code n} nodes, into {@code scores}: the scheduling loop allocates nothing per pod. */
+    static void topologySpread(int[] matchingPods, int n, long[] scores) {
         double weight = Math.log(n + 2.0);
         long min = Long.MAX_VALUE;
         long max = 0;
         for (int i = 0; i < n; i++) {
-            raw[i] = Math.round(matchingPods[i] * weight + (HOSTNAME_MAX_SKEW - 1));
-            min = Math.min(min, raw[i]);
-            max = Math.max(max, raw[i]);
+            scores[i] = Math.round(matchingPods[i] * weight + (HOSTNAME_MAX_SKEW - 1));
+            min = Math.min(min, scores[i]);
+            max = Math.max(max, scores[i]);
         }
-        long[] scores = new long[n];
         for (int i = 0; i < n; i++) {
-            scores[i] = max == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (max + min - raw[i]) / max;
+            scores[i] = max == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (max + min - scores[i]) / max;
         }
-        return scores;
     }
 }
