@@ -58,11 +58,7 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
         kpa.record(snapshot);
         boolean busy = snapshot.arrivals() > 0 || snapshot.averageConcurrency() > 0;
         if (busy) {
-            if (idle && lastBusy != null) {
-                recordIdleTime(Duration.between(lastBusy, snapshot.at().minus(snapshot.interval())));
-            }
-            idle = false;
-            lastBusy = snapshot.at();
+            busy(snapshot.at().minus(snapshot.interval()), snapshot.at());
         } else if (lastBusy != null) {
             idle = true;
         }
@@ -71,11 +67,16 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
     @Override
     public void recordActivation(Instant at) {
         kpa.recordActivation(at);
+        busy(at, at);
+    }
+
+    /** Traffic from {@code from} to {@code until}: ends an idle time, if one was running, at {@code from}. */
+    private void busy(Instant from, Instant until) {
         if (idle && lastBusy != null) {
-            recordIdleTime(Duration.between(lastBusy, at));
+            recordIdleTime(Duration.between(lastBusy, from));
         }
         idle = false;
-        lastBusy = at;
+        lastBusy = until;
     }
 
     void recordIdleTime(Duration idleTime) {

@@ -88,10 +88,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
             lastArrival = snapshot.at().minus(snapshot.interval()); // idle time counts from the first interval
         }
         if (snapshot.arrivals() > 0 || snapshot.bufferedRequests() > 0) {
-            seenTraffic = true;
-            if (snapshot.at().isAfter(lastArrival)) { // an activation report may be newer
-                lastArrival = snapshot.at();
-            }
+            trafficAt(snapshot.at());
         }
         buffered = snapshot.bufferedRequests();
         concurrency = snapshot.averageConcurrency();
@@ -102,6 +99,11 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     /** A waiting request is traffic: the function is not idle from here, whatever the next snapshots say. */
     @Override
     public void recordActivation(Instant at) {
+        trafficAt(at);
+    }
+
+    /** Snapshots arrive a second late, so an activation report may be newer than the snapshot after it. */
+    private void trafficAt(Instant at) {
         seenTraffic = true;
         if (lastArrival == null || at.isAfter(lastArrival)) {
             lastArrival = at;

@@ -6,6 +6,7 @@ import dev.muserving.bench.input.ScenarioLoader;
 import dev.muserving.bench.input.ScenarioWriter;
 import dev.muserving.bench.report.BenchSummary;
 import dev.muserving.bench.report.FamilySummary;
+import dev.muserving.bench.report.Summaries;
 import dev.muserving.bench.report.SummaryFiles;
 import dev.muserving.bench.scenario.Scenario;
 import dev.muserving.bench.sim.SystemUnderTest;
@@ -87,6 +88,6 @@ public final class FamilyRunner {
     }
 
     private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
+        return Summaries.round(value, 3);
     }
 }

@@ -5,6 +5,7 @@ import dev.muserving.api.FunctionSpec;
 import dev.muserving.bench.scenario.ArrivalSpec;
 import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.LatencyDistribution;
+import dev.muserving.bench.workload.OwnerDefaults;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -82,7 +83,7 @@ enum Archetype {
         if (architectures.contains(Arch.ARM64)) {
             service.put(Arch.ARM64, amd64.scaled(random.nextDouble(1.2, 2.0)));
         }
-        double slo = Math.max(50, Math.ceil(amd64.p99() * sloFactor));
+        double slo = OwnerDefaults.sloP99Ms(amd64.p99(), sloFactor);
         FunctionSpec spec = new FunctionSpec(name, cc, cpuMillis, memoryMiB, architectures, slo, weight, 0, 0);
         return new FunctionModel(spec, arrival, service, FunctionModel.defaultParallelism(cc), "family/" + name.replaceAll("-\\d+$", ""));
     }
@@ -91,7 +92,7 @@ enum Archetype {
         return random.nextDouble() < multiArchShare ? EnumSet.allOf(Arch.class) : EnumSet.of(Arch.AMD64);
     }
 
-    private static int pick(SplittableRandom random, int... choices) {
+    static int pick(SplittableRandom random, int... choices) {
         return choices[random.nextInt(choices.length)];
     }
 }

@@ -68,8 +68,8 @@ public final class ScenarioFamily {
         int amd64Nodes = nodes - arm64Nodes;
         List<NodeGroup> groups = new ArrayList<>(amdGroups(amd64Nodes, random));
         if (arm64Nodes > 0) {
-            int cpu = pick(random, 2, 4, 4, 8);
-            groups.add(new NodeGroup(arm64Nodes, Arch.ARM64, cpu * 1000, cpu * pick(random, 1024, 2048)));
+            int cpu = Archetype.pick(random, 2, 4, 4, 8);
+            groups.add(new NodeGroup(arm64Nodes, Arch.ARM64, cpu * 1000, cpu * Archetype.pick(random, 1024, 2048)));
         }
         double startupMedian = random.nextDouble(1, 5);
         ClusterModel cluster = new ClusterModel(groups,
@@ -86,8 +86,8 @@ public final class ScenarioFamily {
     }
 
     private static List<NodeGroup> amdGroups(int count, SplittableRandom random) {
-        int cpu = pick(random, 2, 4, 8);
-        int memory = cpu * pick(random, 2048, 4096);
+        int cpu = Archetype.pick(random, 2, 4, 8);
+        int memory = cpu * Archetype.pick(random, 2048, 4096);
         if (count >= 2 && random.nextDouble() < 0.4) {
             int other = cpu == 8 ? 4 : cpu * 2;
             int first = 1 + random.nextInt(count - 1);
@@ -137,9 +137,5 @@ public final class ScenarioFamily {
             return Archetype.ML;
         }
         return u < 0.80 ? Archetype.BATCH : Archetype.RARE;
-    }
-
-    private static int pick(SplittableRandom random, int... choices) {
-        return choices[random.nextInt(choices.length)];
     }
 }

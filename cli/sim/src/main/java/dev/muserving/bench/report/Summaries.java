@@ -138,7 +138,7 @@ public final class Summaries {
     }
 
     /** Fixed decimals so that the same run prints the same digits. */
-    static double round(double value, int decimals) {
+    public static double round(double value, int decimals) {
         return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_EVEN).doubleValue();
     }
 }

@@ -5,7 +5,7 @@ package dev.muserving.bench.workload;
  * service time: short functions get more concurrency per pod and less CPU, long ones one request at
  * a time and a full core. Every system under comparison gets the same values.
  */
-final class OwnerDefaults {
+public final class OwnerDefaults {
 
     /** The smallest p99 SLO we hand out: no one promises less than this over a network. */
     static final double MIN_SLO_MS = 50;
@@ -26,7 +26,7 @@ final class OwnerDefaults {
         return medianMs < 1000 ? 500 : 1000;
     }
 
-    static double sloP99Ms(double p99Ms, double sloFactor) {
+    public static double sloP99Ms(double p99Ms, double sloFactor) {
         return Math.max(MIN_SLO_MS, Math.ceil(p99Ms * sloFactor));
     }
 
