@@ -142,6 +142,16 @@ public final class ChildProcess implements AutoCloseable {
         return code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
     }
 
+    /** SIGTERM without waiting, as the kubelet sends it to every container of a pod being deleted at once. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits until the process has gone; false if it is still there after {@code timeout}. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGKILL: the process dies as a crashed or evicted pod does, with no chance to drain. */
     public void kill() {
         List<ProcessHandle> children = process.descendants().toList();

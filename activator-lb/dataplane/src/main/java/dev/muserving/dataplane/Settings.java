@@ -40,8 +40,17 @@ public final class Settings {
 
     /** A positive number of seconds, fractions allowed, at most a day. */
     public Duration seconds(String name, Duration fallback) {
+        return seconds(name, fallback, false);
+    }
+
+    /** A number of seconds that may be 0 (for "not at all"), fractions allowed, at most a day. */
+    public Duration secondsOrZero(String name, Duration fallback) {
+        return seconds(name, fallback, true);
+    }
+
+    private Duration seconds(String name, Duration fallback, boolean zeroAllowed) {
         String raw = values.get(name);
-        return raw == null || raw.isBlank() ? fallback : Duration.ofNanos(Math.round(decimal(name, raw, false, 86_400, "seconds") * 1e9));
+        return raw == null || raw.isBlank() ? fallback : Duration.ofNanos(Math.round(decimal(name, raw, zeroAllowed, 86_400, "seconds") * 1e9));
     }
 
     /** A non-negative number of milliseconds, fractions allowed, at most an hour. */

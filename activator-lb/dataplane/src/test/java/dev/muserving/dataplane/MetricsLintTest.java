@@ -49,7 +49,7 @@ class MetricsLintTest {
         EmulatedFunction fn = new EmulatedFunction("echo", 0, 1, 0);
         await(vertx.deployVerticle(fn));
         QueueProxy qp = new QueueProxy(new QueueProxyConfig("127.0.0.1", 0, 0, fn.port(), 2, 20, "echo-0", Arch.AMD64,
-                Duration.ofSeconds(30), Duration.ofSeconds(5)), Clock.systemUTC());
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO), Clock.systemUTC());
         await(vertx.deployVerticle(qp));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Activator activator = await(Activator.start(vertx, ActivatorConfig.defaults().withPort(0).withRouting("mu", 1),

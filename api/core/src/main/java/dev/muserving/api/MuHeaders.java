@@ -21,6 +21,16 @@ public final class MuHeaders {
     /** When the values were measured, in milliseconds since the epoch. */
     public static final String TIMESTAMP = "Mu-Timestamp";
 
+    /**
+     * On a queue-proxy's own answer to a request it never passed to the function, so that a balancer
+     * may send it to another pod whatever its method: {@value #DRAINING} (the pod is shutting down)
+     * or {@value #FUNCTION_UNREACHABLE} (the function refused the connection).
+     */
+    public static final String NOT_DELIVERED = "Mu-Not-Delivered";
+    public static final String DRAINING = "draining";
+    public static final String FUNCTION_UNREACHABLE = "function-unreachable";
+
+    /** The report every response carries. */
     public static final List<String> ALL =
             List.of(QUEUE_LENGTH, SERVICE_RATE, POD, ARCH, TIMESTAMP);
 

@@ -12,6 +12,11 @@ public final class QueueProxyContract {
     public static final int DEFAULT_ADMIN_PORT = 8022;
     public static final String READY_PATH = "/ready";
     public static final String METRICS_PATH = "/metrics";
+    /**
+     * Answers once the queue-proxy has drained: the user container's preStop hook, so that the
+     * function gets SIGTERM only after the last request it will see (Knative's queue-proxy does the same).
+     */
+    public static final String WAIT_FOR_DRAIN_PATH = "/wait-for-drain";
 
     public static final String PORT = "MU_PORT";
     public static final String ADMIN_PORT = "MU_ADMIN_PORT";
@@ -28,6 +33,13 @@ public final class QueueProxyContract {
     /** The function's {@code timeout}, in whole seconds. */
     public static final String REQUEST_TIMEOUT_SECONDS = "MU_REQUEST_TIMEOUT_SECONDS";
     public static final String DRAIN_SECONDS = "MU_DRAIN_SECONDS";
+    /**
+     * On shutdown, how long the pod goes on answering (every new request turned away as not
+     * delivered) before its ports close, so that a request a balancer sends before it learns the pod
+     * is leaving meets an answer rather than a closed connection. Knative's queue-proxy sleeps the
+     * same way.
+     */
+    public static final String DRAIN_LINGER_SECONDS = "MU_DRAIN_LINGER_SECONDS";
 
     private QueueProxyContract() {}
 }

@@ -32,6 +32,11 @@ final class PodRunner {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /**
+     * The activator runs in this process and drops a pod from its endpoints before the pod stops,
+     * so only requests already on their way can reach a stopping pod: a short linger answers them.
+     */
+    private static final Duration LOCAL_DRAIN_LINGER = Duration.ofMillis(250);
 
     private final Vertx vertx;
     private final Clock clock;
@@ -76,7 +81,8 @@ final class PodRunner {
             awaitListening(pod, userPort);
         }
         QueueProxyConfig config = new QueueProxyConfig("127.0.0.1", 0, 0, userPort, fn.spec().containerConcurrency(),
-                QueueProxyConfig.defaultQueueDepth(fn.spec().containerConcurrency()), pod.name, pod.node.arch(), fn.timeout(), fn.timeout());
+                QueueProxyConfig.defaultQueueDepth(fn.spec().containerConcurrency()), pod.name, pod.node.arch(), fn.timeout(), fn.timeout(),
+                LOCAL_DRAIN_LINGER);
         QueueProxy queueProxy = new QueueProxy(config, clock);
         pod.deploymentId = await(vertx.deployVerticle(queueProxy).toCompletionStage().toCompletableFuture(), START_TIMEOUT);
         pod.queueProxy = queueProxy;

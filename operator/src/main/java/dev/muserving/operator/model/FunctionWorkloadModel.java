@@ -120,6 +120,10 @@ public final class FunctionWorkloadModel {
                 .withImage(function.images().get(arch))
                 .addNewPort().withName("user").withContainerPort(port).endPort()
                 .withEnv(env)
+                // SIGTERM reaches the function only once the queue-proxy has drained, or requests it still
+                // passes on would meet a function on its way out
+                .withNewLifecycle().withNewPreStop().withNewHttpGet().withPath(QueueProxyContract.WAIT_FOR_DRAIN_PATH)
+                    .withPort(new IntOrString(ADMIN_PORT)).endHttpGet().endPreStop().endLifecycle()
                 .withNewResources().withRequests(requests).withLimits(Map.of("memory", requests.get("memory"))).endResources()
                 .withSecurityContext(restricted())
                 .build();

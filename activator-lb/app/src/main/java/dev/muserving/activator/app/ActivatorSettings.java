@@ -38,6 +38,10 @@ public interface ActivatorSettings {
     @WithDefault("10Mi")
     String maxBodyBytes();
 
+    /** Request bodies up to this size are read whole, so that they can be sent to another pod. */
+    @WithDefault("1Mi")
+    String retryBufferBytes();
+
     @WithDefault("1000")
     int holdLimit();
 
@@ -79,8 +83,9 @@ public interface ActivatorSettings {
     default ActivatorConfig toConfig() {
         ActivatorConfig defaults = ActivatorConfig.defaults();
         long bodyBytes = Settings.bytes("mu.max-body-bytes", maxBodyBytes());
+        long retryBytes = Settings.bytes("mu.retry-buffer-bytes", retryBufferBytes());
         return new ActivatorConfig(bindAddress(), port(), domain(), routing(),
-                balancers().orElse(Runtime.getRuntime().availableProcessors()), bodyBytes, holdLimit(),
+                balancers().orElse(Runtime.getRuntime().availableProcessors()), bodyBytes, retryBytes, holdLimit(),
                 Duration.ofMillis(Math.round(defaultTimeoutSeconds() * 1000)), maxAttempts(), defaults.unreachableCooldown(),
                 Duration.ofMillis(Math.round(drainSeconds() * 1000)), defaults.recheckInterval(), seed().orElse(0L));
     }

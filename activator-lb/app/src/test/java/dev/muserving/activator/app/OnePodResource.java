@@ -35,7 +35,7 @@ public class OnePodResource implements QuarkusTestResourceLifecycleManager {
             EmulatedFunction function = new EmulatedFunction("echo", 0, 2, 0);
             vertx.deployVerticle(function).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             QueueProxy queueProxy = new QueueProxy(new QueueProxyConfig("127.0.0.1", 0, 0, function.port(), 4, 40, "echo-0",
-                    Arch.AMD64, Duration.ofSeconds(30), Duration.ofSeconds(5)), Clock.systemUTC());
+                    Arch.AMD64, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO), Clock.systemUTC());
             vertx.deployVerticle(queueProxy).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Path file = Files.createTempFile("mu-endpoints", ".yaml");
             Files.writeString(file, """

@@ -15,7 +15,10 @@ import java.util.Map;
  * @param maxBodyBytes larger request bodies are answered 413
  * @param holdLimit requests one balancer holds per function while no pod can take them; more get 503
  * @param defaultTimeout a function's request timeout when its route does not give one
- * @param maxAttempts pods tried for one request when connecting fails (never once it was sent)
+ * @param retryBufferBytes request bodies up to this size are read whole before they are sent, so
+ *     that the request can go to another pod when the first did not pass it to the function (larger
+ *     ones stream, and are retried only when no connection could be made)
+ * @param maxAttempts pods tried for one request that failed (docs/dataplane.md, "Retries")
  * @param unreachableCooldown a pod that refused a connection is skipped this long
  * @param drainTimeout on shutdown, how long requests in flight get to finish
  * @param recheckInterval how often held requests are offered to the pods again, since a balancer
@@ -29,6 +32,7 @@ public record ActivatorConfig(
         String routing,
         int balancers,
         long maxBodyBytes,
+        long retryBufferBytes,
         int holdLimit,
         Duration defaultTimeout,
         int maxAttempts,
@@ -43,6 +47,7 @@ public record ActivatorConfig(
     public static final String ROUTING = "MU_ROUTING";
     public static final String BALANCERS = "MU_BALANCERS";
     public static final String MAX_BODY = "MU_MAX_BODY_BYTES";
+    public static final String RETRY_BUFFER = "MU_RETRY_BUFFER_BYTES";
     public static final String HOLD_LIMIT = "MU_HOLD_LIMIT";
     public static final String TIMEOUT = "MU_DEFAULT_TIMEOUT_SECONDS";
     public static final String MAX_ATTEMPTS = "MU_MAX_ATTEMPTS";
@@ -53,10 +58,13 @@ public record ActivatorConfig(
         if (RoutingPolicies.byName(routing).isEmpty()) {
             throw new ConfigException("routing policy '" + routing + "' is unknown; known: " + String.join(", ", RoutingPolicies.names()));
         }
-        if (balancers < 1 || holdLimit < 0 || maxAttempts < 1 || maxBodyBytes < 0) {
-            throw new ConfigException("balancers and maxAttempts must be at least 1, holdLimit and maxBodyBytes at least 0");
+        if (balancers < 1 || holdLimit < 0 || maxAttempts < 1 || maxBodyBytes < 0 || retryBufferBytes < 0) {
+            throw new ConfigException("balancers and maxAttempts must be at least 1, holdLimit, maxBodyBytes and retryBufferBytes at least 0");
         }
     }
+
+    /** Envoy's default buffer limit; bodies of functions are mostly far smaller. */
+    public static final long DEFAULT_RETRY_BUFFER_BYTES = 1024 * 1024;
 
     public static ActivatorConfig defaults() {
         return fromEnvironment(Map.of());
@@ -71,6 +79,7 @@ public record ActivatorConfig(
                 s.string(ROUTING, "mu"),
                 s.integer(BALANCERS, Runtime.getRuntime().availableProcessors(), 1, 256),
                 s.bytes(MAX_BODY, 10L * 1024 * 1024),
+                s.bytes(RETRY_BUFFER, DEFAULT_RETRY_BUFFER_BYTES),
                 s.integer(HOLD_LIMIT, 1_000, 0, 1_000_000),
                 s.seconds(TIMEOUT, Duration.ofSeconds(300)),
                 s.integer(MAX_ATTEMPTS, 3, 1, 10),
@@ -81,17 +90,17 @@ public record ActivatorConfig(
     }
 
     public ActivatorConfig withPort(int newPort) {
-        return new ActivatorConfig(bindAddress, newPort, domain, routing, balancers, maxBodyBytes, holdLimit, defaultTimeout,
+        return new ActivatorConfig(bindAddress, newPort, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
                 maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withRouting(String policy, int balancerCount) {
-        return new ActivatorConfig(bindAddress, port, domain, policy, balancerCount, maxBodyBytes, holdLimit, defaultTimeout,
+        return new ActivatorConfig(bindAddress, port, domain, policy, balancerCount, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
                 maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withLimits(long bodyBytes, int held) {
-        return new ActivatorConfig(bindAddress, port, domain, routing, balancers, bodyBytes, held, defaultTimeout,
+        return new ActivatorConfig(bindAddress, port, domain, routing, balancers, bodyBytes, retryBufferBytes, held, defaultTimeout,
                 maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 }

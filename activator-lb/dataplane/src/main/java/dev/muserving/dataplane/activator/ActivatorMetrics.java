@@ -24,7 +24,7 @@ final class ActivatorMetrics {
     private final MeterRegistry registry;
     private final Map<FunctionKey, Map<Integer, Counter>> requests = new ConcurrentHashMap<>();
     private final Map<FunctionKey, Timer> durations = new ConcurrentHashMap<>();
-    private final Map<FunctionKey, Counter> retries = new ConcurrentHashMap<>();
+    private final Map<FunctionKey, Map<String, Counter>> retries = new ConcurrentHashMap<>();
     private final Map<FunctionKey, double[]> functionGauges = new ConcurrentHashMap<>();
     private final Map<String, double[]> podGauges = new ConcurrentHashMap<>();
     private final Map<String, Set<Meter>> podMeters = new ConcurrentHashMap<>();
@@ -50,10 +50,11 @@ final class ActivatorMetrics {
                 .register(registry)).record(Duration.ofNanos(nanos));
     }
 
-    void retried(FunctionKey function) {
-        retries.computeIfAbsent(function, f -> Counter.builder("mu.retries")
-                .description("Requests sent to another pod because a pod refused the connection")
-                .tags(tags(f)).register(registry)).increment();
+    /** A request is sent again; {@code reason} is one of {@link Balancer}'s retry reasons. */
+    void retried(FunctionKey function, String reason) {
+        retries.computeIfAbsent(function, f -> new ConcurrentHashMap<>()).computeIfAbsent(reason, r -> Counter.builder("mu.retries")
+                .description("Requests sent again, to another pod where there is one, by why the first pod did not serve them")
+                .tags(tags(function)).tag("reason", r).register(registry)).increment();
     }
 
     /** Updates the gauges from a merged snapshot. */

@@ -1,6 +1,7 @@
 package dev.muserving.dataplane.activator;
 
 import dev.muserving.api.FunctionKey;
+import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.ProxyReplies;
 import dev.muserving.routing.policy.BalancerPosition;
@@ -14,9 +15,11 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.Body;
@@ -31,6 +34,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeoutException;
 
@@ -48,6 +52,12 @@ import java.util.concurrent.TimeoutException;
 final class Balancer extends AbstractVerticle {
 
     private static final long DEMAND_INTERVAL_NANOS = 500_000_000L;
+    /** RFC 9110's idempotent methods: sent again after a failure once sent, as nginx does. */
+    private static final Set<HttpMethod> IDEMPOTENT =
+            Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+    /** Why a request is sent again (besides {@link MuHeaders#NOT_DELIVERED}'s reasons), for {@code mu_retries_total}. */
+    static final String RETRY_CONNECT_FAILED = "connect-failed";
+    static final String RETRY_IDEMPOTENT = "idempotent";
 
     private final ActivatorConfig config;
     private final BalancerPosition position;
@@ -221,9 +231,17 @@ final class Balancer extends AbstractVerticle {
                         .putHeader(HttpHeaders.CONNECTION, "close"));
             }
             Call call = new Call(context, lane);
-            if (incoming.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
+            boolean chunked = incoming.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
+            Future<Void> bodyRead = Future.succeededFuture();
+            if (chunked) {
                 request.setBody(Body.body(new LimitedBody(request.getBody().stream(), config.maxBodyBytes(),
                         () -> call.bodyTooLarge = true), -1));
+            } else if (declared == 0 || (declared < 0 && incoming.version() != HttpVersion.HTTP_2)) {
+                request.setBody(null); // HTTP/1 framing: without Content-Length or chunking there is no body
+                incoming.resume(); // lets its end be read, or the connection would wait for it
+                call.replayable = true;
+            } else if (declared <= config.retryBufferBytes()) {
+                bodyRead = readWhole(request, call);
             }
             request.setURI(address.uri());
             if (incoming.authority() != null) {
@@ -237,10 +255,29 @@ final class Balancer extends AbstractVerticle {
                     finish(call, 499);
                 }
             });
-            if (!lane.held.isEmpty() || !tryDispatch(call)) {
-                hold(call);
-            }
+            bodyRead.onComplete(read -> {
+                if (read.failed()) {
+                    call.result.tryFail(read.cause()); // the client went away while sending the body
+                    finish(call, 499);
+                } else if (call.timedOut) {
+                    answer(call, 408, String.format(Locale.ROOT, "mu: the request body did not arrive within %s%n", seconds(call)));
+                } else if (!lane.held.isEmpty() || !tryDispatch(call)) {
+                    hold(call);
+                }
+            });
             return call.result.future();
+        }
+
+        /** Reads a body small enough to keep, so that the request can be sent again. */
+        private Future<Void> readWhole(ProxyRequest request, Call call) {
+            HttpServerRequest incoming = request.proxiedRequest();
+            Future<Void> read = incoming.body().map(body -> {
+                request.setBody(Body.body(body));
+                call.replayable = true;
+                return null;
+            });
+            incoming.resume();
+            return read;
         }
 
         @Override
@@ -300,6 +337,19 @@ final class Balancer extends AbstractVerticle {
         pod.inFlight++;
         call.context.sendRequest().onComplete(sent -> {
             if (sent.succeeded()) {
+                String notDelivered = sent.result().headers().get(MuHeaders.NOT_DELIVERED);
+                if (notDelivered != null && call.replayable && !call.timedOut) {
+                    sent.result().release(); // the pod never passed it on: any pod may take it, whatever its method
+                    pod.inFlight--;
+                    call.pod = null;
+                    if (MuHeaders.DRAINING.equals(notDelivered)) {
+                        call.lane.pods.leaving(pod);
+                    } else {
+                        call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
+                    }
+                    sendAgain(call, notDelivered);
+                    return;
+                }
                 call.result.complete(sent.result());
                 return;
             }
@@ -309,16 +359,19 @@ final class Balancer extends AbstractVerticle {
                 // Nothing was sent: another pod may take it.
                 call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
                 if (call.attempts < config.maxAttempts()) {
-                    metrics.retried(call.lane.key);
-                    if (!tryDispatch(call)) {
-                        hold(call);
-                    }
+                    sendAgain(call, RETRY_CONNECT_FAILED);
                     return;
                 }
                 answer(call, 502, String.format(Locale.ROOT, "mu: no pod of %s accepted a connection (%d tried)%n",
                         call.lane.key, call.attempts));
             } else if (call.timedOut) {
                 answer(call, 504, String.format(Locale.ROOT, "mu: %s did not answer within %s%n", call.lane.key, seconds(call)));
+            } else if (call.replayable && IDEMPOTENT.contains(call.context.request().getMethod())
+                    && call.attempts < config.maxAttempts()) {
+                // Sent, but no answer came: the pod may have run it, which an idempotent request allows.
+                // Like nginx's max_fails, the pod sits out a cool-down: it may be dying.
+                call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
+                sendAgain(call, RETRY_IDEMPOTENT);
             } else if (call.bodyTooLarge) {
                 answer(call, 413, String.format(Locale.ROOT, "mu: the request body is over the limit of %d bytes%n",
                         config.maxBodyBytes()), HttpHeaders.CONNECTION, "close");
@@ -327,6 +380,14 @@ final class Balancer extends AbstractVerticle {
                         pod.endpoint.pod(), call.lane.key, sent.cause().getMessage()));
             }
         });
+    }
+
+    /** Sends the call to the pod the policy chooses now, or holds it until one can take it. */
+    private void sendAgain(Call call, String reason) {
+        metrics.retried(call.lane.key, reason);
+        if (!tryDispatch(call)) {
+            hold(call);
+        }
     }
 
     private void timedOut(Call call) {

@@ -19,6 +19,8 @@ final class Call {
     HttpClientRequest toPod;
     int attempts;
     long timer = -1;
+    /** The request can be sent again: its body is read whole, or it has none. */
+    boolean replayable;
     boolean connectFailed;
     boolean bodyTooLarge;
     boolean timedOut;

@@ -3,14 +3,17 @@ package dev.muserving.dataplane.activator;
 import dev.muserving.api.MuHeaderParser;
 import dev.muserving.dataplane.InternalHeaders;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
 import java.time.Clock;
 
 /**
- * The activator's header handling: no Mu header crosses in either direction; on the way back the
- * pod's report (its queue length and service rate) is kept for routing and offered to the policy.
+ * The activator's header handling: no Mu header crosses in either direction; the function is told
+ * who called ({@link ForwardedHeaders}); on the way back the pod's report (its queue length and
+ * service rate) is kept for routing and offered to the policy.
  */
 final class HeaderFilter implements ProxyInterceptor {
 
@@ -23,6 +26,10 @@ final class HeaderFilter implements ProxyInterceptor {
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
         InternalHeaders.strip(context.request().headers());
+        HttpServerRequest incoming = context.request().proxiedRequest();
+        SocketAddress peer = incoming.remoteAddress();
+        ForwardedHeaders.add(context.request().headers(), peer == null ? null : peer.hostAddress(), incoming.scheme(),
+                incoming.authority() == null ? null : incoming.authority().toString());
         return context.sendRequest();
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * One function's pods as one balancer sees them: the {@link PodSet} its routing policy chooses from.
  * A pod that stays across endpoint updates keeps its in-flight count and last report; a pod that
- * refused a connection sits out a cool-down, then is tried again. Lives on one event loop.
+ * refused a connection sits out a cool-down, then is tried again; a pod that said it is shutting
+ * down is not routed to again. Lives on one event loop.
  */
 final class PodTable implements PodSet {
 
@@ -23,6 +24,8 @@ final class PodTable implements PodSet {
         int inFlight;
         PodHeaderState report;
         long suspendedUntilNanos;
+        /** The pod said it is shutting down: no new request goes there while it stays listed. */
+        boolean leaving;
         /** Index in the routable view, -1 while out of it. */
         int index = -1;
 
@@ -56,6 +59,14 @@ final class PodTable implements PodSet {
         }
     }
 
+    /** Keeps a pod that is shutting down out of routing for as long as it stays in the endpoints. */
+    void leaving(Pod pod) {
+        if (pods.get(pod.endpoint.pod()) == pod && !pod.leaving) {
+            pod.leaving = true;
+            rebuild(System.nanoTime());
+        }
+    }
+
     /** Lets pods whose cool-down passed be routed to again; true when any came back. */
     boolean resumeExpired(long nowNanos) {
         if (suspended == 0) {
@@ -73,6 +84,9 @@ final class PodTable implements PodSet {
         List<Pod> view = new ArrayList<>(pods.size());
         suspended = 0;
         for (Pod pod : pods.values()) {
+            if (pod.leaving) {
+                continue;
+            }
             if (pod.suspendedUntilNanos - nowNanos > 0) {
                 suspended++;
             } else {

@@ -1,12 +1,15 @@
 package dev.muserving.dataplane.function;
 
+import dev.muserving.dataplane.Drain;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
@@ -34,6 +37,7 @@ public final class EmulatedFunction extends AbstractVerticle {
     private final Deque<Runnable> waiting = new ArrayDeque<>();
     private HttpServer server;
     private int concurrent;
+    private Drain drain;
 
     /**
      * @param serviceMillis time each request waits before its answer
@@ -69,6 +73,21 @@ public final class EmulatedFunction extends AbstractVerticle {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /**
+     * What a well-behaved function does on SIGTERM: goes on serving until nothing is running or
+     * waiting (at most {@code timeout}), so that its pod's requests finish.
+     */
+    public Future<Void> drain(Duration timeout) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            if (drain == null) {
+                drain = Drain.start(vertx, timeout, () -> concurrent == 0 && waiting.isEmpty());
+            }
+            drain.future().onComplete(done);
+        });
+        return done.future();
     }
 
     private void handle(HttpServerRequest request) {
@@ -115,6 +134,9 @@ public final class EmulatedFunction extends AbstractVerticle {
         Runnable next = waiting.pollFirst();
         if (next != null) {
             next.run();
+        }
+        if (drain != null) {
+            drain.check();
         }
     }
 

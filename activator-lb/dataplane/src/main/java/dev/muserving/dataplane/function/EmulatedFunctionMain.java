@@ -4,6 +4,7 @@ import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code MU_SERVICE_MS_<ARCH>} and {@code MU_SERVICE_P99_MS_<ARCH>} (ARCH AMD64 or ARM64), when
  * set, take the place of the two above on that architecture: one Function, whose pods run on both,
- * answers as a scenario says for each. The architecture is {@code MU_NODE_ARCH} (the test node agent
+ * answers as a scenario says for each. On SIGTERM it serves what it holds before it exits, at most
+ * {@code MU_DRAIN_SECONDS} (default 30; 0 exits at once, as a careless function does). The architecture is {@code MU_NODE_ARCH} (the test node agent
  * sets it: its processes all run on this machine's CPU), else the JVM's own.
  */
 public final class EmulatedFunctionMain {
@@ -28,7 +30,9 @@ public final class EmulatedFunctionMain {
     public static void main(String[] args) throws Exception {
         Settings s = new Settings(System.getenv());
         EmulatedFunction function;
+        Duration drainSeconds;
         try {
+            drainSeconds = s.secondsOrZero("MU_DRAIN_SECONDS", Duration.ofSeconds(30));
             String arch = "_" + s.arch("MU_NODE_ARCH", Settings.hostArch()).label().toUpperCase(Locale.ROOT);
             double median = s.millis("MU_SERVICE_MS" + arch, s.millis("MU_SERVICE_MS", 0));
             double p99 = s.millis("MU_SERVICE_P99_MS" + arch, s.millis("MU_SERVICE_P99_MS", median));
@@ -54,5 +58,14 @@ public final class EmulatedFunctionMain {
         vertx.deployVerticle(function).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.println("mu function: listening on 127.0.0.1:" + function.port());
         System.out.flush();
+        if (!drainSeconds.isZero()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    function.drain(drainSeconds).toCompletionStage().toCompletableFuture().get(drainSeconds.toSeconds() + 5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    System.err.println("mu function: shutdown: " + e);
+                }
+            }, "mu-function-drain"));
+        }
     }
 }

@@ -21,14 +21,16 @@ final class ConcurrencyGate {
         this.queueDepth = queueDepth;
     }
 
-    /** A request's place: running, or waiting until {@code onAdmitted} runs. */
+    /** A request's place: running, or waiting until {@code onAdmitted} (or {@code onTurnedAway}) runs. */
     final class Ticket {
         private final Runnable onAdmitted;
+        private final Runnable onTurnedAway;
         private boolean cancelled;
         private boolean admitted;
 
-        private Ticket(Runnable onAdmitted) {
+        private Ticket(Runnable onAdmitted, Runnable onTurnedAway) {
             this.onAdmitted = onAdmitted;
+            this.onTurnedAway = onTurnedAway;
         }
 
         /** Gives up a waiting place (the client went away); a running request leaves instead. */
@@ -52,11 +54,12 @@ final class ConcurrencyGate {
 
     /**
      * Admits the request now (running {@code onAdmitted} before returning), queues it, or refuses it.
+     * A queued request runs {@code onTurnedAway} instead if {@link #turnAwayWaiting} comes first.
      *
      * @return its ticket, or null when the queue is full
      */
-    Ticket enter(Runnable onAdmitted) {
-        Ticket ticket = new Ticket(onAdmitted);
+    Ticket enter(Runnable onAdmitted, Runnable onTurnedAway) {
+        Ticket ticket = new Ticket(onAdmitted, onTurnedAway);
         if (slots == 0 || running < slots) {
             ticket.admit();
             return ticket;
@@ -77,6 +80,17 @@ final class ConcurrencyGate {
             if (!next.cancelled) {
                 waitingCount--;
                 next.admit();
+            }
+        }
+    }
+
+    /** Empties the queue, telling each waiting request it will not run here (the pod is leaving). */
+    void turnAwayWaiting() {
+        while (!waiting.isEmpty()) {
+            Ticket next = waiting.pollFirst();
+            if (!next.cancelled) {
+                next.cancel();
+                next.onTurnedAway.run();
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.muserving.dataplane.queueproxy;
 
 import dev.muserving.api.MuHeaders;
+import dev.muserving.api.QueueProxyContract;
 import dev.muserving.api.ServiceRateMeter;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.Drain;
@@ -8,6 +9,7 @@ import dev.muserving.dataplane.InternalHeaders;
 import dev.muserving.dataplane.ProxyReplies;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
@@ -50,6 +52,7 @@ public final class QueueProxy extends AbstractVerticle {
     private HttpServer admin;
     private HttpClient client;
     private Drain drain;
+    private final Promise<Void> drained = Promise.promise();
     /** Set by {@link #drain()} on the caller's thread, so that readiness fails at once, not when the event loop gets to it. */
     private volatile boolean draining;
 
@@ -74,6 +77,8 @@ public final class QueueProxy extends AbstractVerticle {
         long timer = -1;
         boolean timedOut;
         boolean finished;
+        /** Why the function never saw this request ({@link MuHeaders#NOT_DELIVERED}), or null. */
+        String notDelivered;
     }
 
     @Override
@@ -84,7 +89,7 @@ public final class QueueProxy extends AbstractVerticle {
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress());
         Future<HttpServer> trafficUp = vertx.createHttpServer(options.setPort(config.port())).requestHandler(proxy).listen();
         Future<HttpServer> adminUp = vertx.createHttpServer(new HttpServerOptions(options).setPort(config.adminPort()))
-                .requestHandler(AdminEndpoints.handler("mu queue-proxy", metrics::scrape, this::ready)).listen();
+                .requestHandler(adminHandler()).listen();
         Future.all(trafficUp, adminUp).onSuccess(all -> {
             traffic = trafficUp.result();
             admin = adminUp.result();
@@ -100,18 +105,30 @@ public final class QueueProxy extends AbstractVerticle {
         return admin.actualPort();
     }
 
+    /** Requests in the pod, running and waiting; read off the event loop, so only a moment's truth (for tests). */
+    int inPod() {
+        return gate.inPod();
+    }
+
     /**
-     * Fails readiness at once, lets every request in the pod finish (at most the drain timeout),
-     * then stops listening. Requests that arrive meanwhile are still served: the endpoint is on its
-     * way out of the balancers, and what is already on the wire should not be lost.
+     * Fails readiness at once and lets the running requests finish (at most the drain timeout). The
+     * waiting ones, and any that arrive while the ports stay open (at least the drain linger), are
+     * answered 503 marked {@link MuHeaders#NOT_DELIVERED}, so that a balancer sends them to another
+     * pod instead of waiting on one that is leaving.
      */
     public Future<Void> drain() {
         draining = true;
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             if (drain == null) {
-                drain = Drain.start(vertx, config.drainTimeout(), () -> gate.inPod() == 0);
+                gate.turnAwayWaiting();
+                long lingerUntil = System.nanoTime() + config.drainLinger().toNanos();
+                drain = Drain.start(vertx, config.drainTimeout(), () -> gate.inPod() == 0 && System.nanoTime() - lingerUntil >= 0);
+                if (!config.drainLinger().isZero()) {
+                    vertx.setTimer(Math.max(1, config.drainLinger().toMillis()), id -> drain.check());
+                }
             }
+            drain.future().onComplete(x -> drained.tryComplete()); // answers the preStop hook before the ports close
             drain.future().compose(x -> Future.all(traffic.close(), admin.close())).onComplete(x -> done.complete());
         });
         return done.future();
@@ -126,7 +143,7 @@ public final class QueueProxy extends AbstractVerticle {
     private Future<HttpClientRequest> connectToUser(ProxyContext context) {
         Exchange exchange = context.get(EXCHANGE, Exchange.class);
         return client.request(new RequestOptions().setServer(user)).map(request -> {
-            exchange.toUser = request;
+            exchange.toUser = request; // connected: from here on the function may see the request
             if (exchange.timedOut) {
                 request.reset(0, new TimeoutException());
             }
@@ -145,8 +162,12 @@ public final class QueueProxy extends AbstractVerticle {
             }
             Exchange exchange = new Exchange();
             context.set(EXCHANGE, exchange);
+            if (draining) {
+                return Future.succeededFuture(notDelivered(request, exchange, MuHeaders.DRAINING));
+            }
             Promise<ProxyResponse> result = Promise.promise();
-            exchange.ticket = gate.enter(() -> forward(context, exchange, result));
+            exchange.ticket = gate.enter(() -> forward(context, exchange, result),
+                    () -> result.tryComplete(notDelivered(request, exchange, MuHeaders.DRAINING)));
             if (exchange.ticket == null) {
                 metrics.rejected();
                 ProxyResponse full = ProxyReplies.text(request, 503, String.format(Locale.ROOT,
@@ -184,12 +205,17 @@ public final class QueueProxy extends AbstractVerticle {
                 }
                 finish(exchange);
                 ProxyRequest request = context.request();
-                result.complete(exchange.timedOut
-                        ? ProxyReplies.text(request, 504, String.format(Locale.ROOT,
-                                "mu queue-proxy: the function did not answer within %d s%n", config.requestTimeout().toSeconds()))
-                        : ProxyReplies.text(request, 502, String.format(Locale.ROOT,
-                                "mu queue-proxy: cannot reach the function on port %d: %s%n", config.userPort(),
-                                sent.cause().getMessage())));
+                if (exchange.timedOut) {
+                    result.complete(ProxyReplies.text(request, 504, String.format(Locale.ROOT,
+                            "mu queue-proxy: the function did not answer within %d s%n", config.requestTimeout().toSeconds())));
+                } else if (exchange.toUser == null) {
+                    exchange.notDelivered = MuHeaders.FUNCTION_UNREACHABLE;
+                    result.complete(ProxyReplies.text(request, 502, String.format(Locale.ROOT,
+                            "mu queue-proxy: cannot reach the function on port %d: %s%n", config.userPort(), sent.cause().getMessage())));
+                } else {
+                    result.complete(ProxyReplies.text(request, 502, String.format(Locale.ROOT,
+                            "mu queue-proxy: the function failed before answering: %s%n", sent.cause().getMessage())));
+                }
             });
         }
 
@@ -218,6 +244,14 @@ public final class QueueProxy extends AbstractVerticle {
         }
     }
 
+    /** The answer to a request the function will never see, because the pod is leaving. */
+    private ProxyResponse notDelivered(ProxyRequest request, Exchange exchange, String reason) {
+        exchange.notDelivered = reason;
+        return ProxyReplies.text(request, 503, String.format(Locale.ROOT,
+                        "mu queue-proxy: pod %s is shutting down and did not pass this request to the function; retry%n", config.podName()))
+                .putHeader(HttpHeaders.RETRY_AFTER, "1");
+    }
+
     private void stamp(MultiMap headers, Exchange exchange) {
         boolean stillRunning = exchange.ticket != null && exchange.ticket.admitted() && !exchange.finished;
         headers.set(MuHeaders.QUEUE_LENGTH, Integer.toString(gate.inPod() - (stillRunning ? 1 : 0)));
@@ -228,6 +262,21 @@ public final class QueueProxy extends AbstractVerticle {
         headers.set(MuHeaders.POD, config.podName());
         headers.set(MuHeaders.ARCH, config.arch().label());
         headers.set(MuHeaders.TIMESTAMP, Long.toString(clock.millis()));
+        if (exchange.notDelivered != null) {
+            headers.set(MuHeaders.NOT_DELIVERED, exchange.notDelivered);
+        }
+    }
+
+    /** The admin port: readiness, metrics, and the user container's preStop hook. */
+    private Handler<HttpServerRequest> adminHandler() {
+        Handler<HttpServerRequest> common = AdminEndpoints.handler("mu queue-proxy", metrics::scrape, this::ready);
+        return request -> {
+            if (QueueProxyContract.WAIT_FOR_DRAIN_PATH.equals(request.path())) {
+                drained.future().onComplete(x -> request.response().end("drained\n"));
+            } else {
+                common.handle(request);
+            }
+        };
     }
 
     /** Ready while not draining and while the user container accepts connections. */

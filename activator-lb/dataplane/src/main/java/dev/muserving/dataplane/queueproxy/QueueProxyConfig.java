@@ -4,6 +4,7 @@ import static dev.muserving.api.QueueProxyContract.ADMIN_PORT;
 import static dev.muserving.api.QueueProxyContract.ARCH;
 import static dev.muserving.api.QueueProxyContract.BIND_ADDRESS;
 import static dev.muserving.api.QueueProxyContract.CONTAINER_CONCURRENCY;
+import static dev.muserving.api.QueueProxyContract.DRAIN_LINGER_SECONDS;
 import static dev.muserving.api.QueueProxyContract.DRAIN_SECONDS;
 import static dev.muserving.api.QueueProxyContract.PORT;
 import static dev.muserving.api.QueueProxyContract.POD_NAME;
@@ -34,6 +35,7 @@ import java.util.Map;
  * @param queueDepth requests that may wait for a slot; a full queue answers 503
  * @param requestTimeout from admission until the user container's response headers
  * @param drainTimeout on shutdown, how long requests in the pod get to finish
+ * @param drainLinger on shutdown, how long the ports stay open at least, turning new requests away
  */
 public record QueueProxyConfig(
         String bindAddress,
@@ -45,7 +47,8 @@ public record QueueProxyConfig(
         String podName,
         Arch arch,
         Duration requestTimeout,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        Duration drainLinger) {
 
     /** Knative's queue-proxy: a breaker of containerConcurrency slots with ten times as many queued. */
     static final int QUEUE_DEPTH_PER_SLOT = 10;
@@ -83,6 +86,7 @@ public record QueueProxyConfig(
                 s.string(POD_NAME, s.string("HOSTNAME", "local")),
                 s.arch(ARCH, Settings.hostArch()),
                 s.seconds(REQUEST_TIMEOUT_SECONDS, FunctionDuration.parse(FunctionDefaults.TIMEOUT).orElseThrow()),
-                s.seconds(DRAIN_SECONDS, Duration.ofSeconds(30)));
+                s.seconds(DRAIN_SECONDS, Duration.ofSeconds(30)),
+                s.secondsOrZero(DRAIN_LINGER_SECONDS, Duration.ofSeconds(1)));
     }
 }

@@ -47,7 +47,7 @@ class ActivatorTest {
     /** A pod: a queue-proxy in front of the given user container port. */
     private static Endpoint pod(Vertx vertx, String name, int userPort, int cc) {
         QueueProxy qp = new QueueProxy(new QueueProxyConfig("127.0.0.1", 0, 0, userPort, cc, 10 * Math.max(cc, 1), name,
-                Arch.AMD64, Duration.ofSeconds(30), Duration.ofSeconds(5)), Clock.systemUTC());
+                Arch.AMD64, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO), Clock.systemUTC());
         await(vertx.deployVerticle(qp));
         return new Endpoint(name, "127.0.0.1", qp.port(), Arch.AMD64);
     }
@@ -83,6 +83,9 @@ class ActivatorTest {
         assertThat(r.body()).isEqualTo("released /hello\n");
         assertThat(r.headers().names()).noneMatch(MuHeaders::isInternal);
         assertThat(fn.requestHeaders().get(0).names()).noneMatch(MuHeaders::isInternal).contains("X-Kept");
+        assertThat(fn.requestHeaders().get(0).get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(fn.requestHeaders().get(0).get("X-Forwarded-Proto")).isEqualTo("http");
+        assertThat(fn.requestHeaders().get(0).get("Forwarded")).startsWith("for=127.0.0.1;proto=http;host=");
 
         CompletableFuture<Response> byHost = http.get(activator.port(), "/abc", Map.of("Host", "echo.demo.example.com"));
         await().until(() -> fn.held() == 1);

@@ -29,7 +29,7 @@ class QueueProxyTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static QueueProxyConfig config(int userPort, int cc, int depth, Duration timeout) {
-        return new QueueProxyConfig("127.0.0.1", 0, 0, userPort, cc, depth, "echo-amd64-1", Arch.AMD64, timeout, Duration.ofSeconds(10));
+        return new QueueProxyConfig("127.0.0.1", 0, 0, userPort, cc, depth, "echo-amd64-1", Arch.AMD64, timeout, Duration.ofSeconds(10), Duration.ZERO);
     }
 
     private static HeldFunction function(Vertx vertx, HeldFunction function) {
@@ -139,30 +139,52 @@ class QueueProxyTest {
         Response r = await(new Http(vertx).get(qp.port(), "/", Map.of()));
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.body()).contains("cannot reach the function on port 1");
+        assertThat(r.header(MuHeaders.NOT_DELIVERED)).isEqualTo(MuHeaders.FUNCTION_UNREACHABLE);
         Response ready = await(new Http(vertx).get(qp.adminPort(), "/ready", Map.of()));
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.body()).contains("not accepting connections on port 1");
     }
 
     @Test
-    void drainFailsReadinessAndLetsRequestsInThePodFinish(Vertx vertx) {
+    void drainLetsTheRunningFinishAndTurnsAwayTheRestMarkedNotDelivered(Vertx vertx) {
         HeldFunction fn = function(vertx, new HeldFunction());
-        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofSeconds(30)));
+        QueueProxy qp = queueProxy(vertx, new QueueProxyConfig("127.0.0.1", 0, 0, fn.port(), 1, 5, "echo-amd64-1", Arch.AMD64,
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMillis(300)));
         Http http = new Http(vertx);
         assertThat(await(http.get(qp.adminPort(), "/ready", Map.of())).status()).isEqualTo(200);
 
-        List<CompletableFuture<Response>> inPod = send(http, qp.port(), 2); // one running, one waiting
+        CompletableFuture<Response> running = http.get(qp.port(), "/running", Map.of());
         await().until(() -> fn.held() == 1);
+        CompletableFuture<Response> waiting = http.get(qp.port(), "/waiting", Map.of());
+        await().until(() -> qp.inPod() == 2);
         CompletableFuture<Void> drained = qp.drain().toCompletionStage().toCompletableFuture();
-        Response ready = await(http.get(qp.adminPort(), "/ready", Map.of()));
-        assertThat(ready.status()).isEqualTo(503);
+
+        Response turnedAway = await(waiting);
+        assertThat(turnedAway.status()).isEqualTo(503);
+        assertThat(turnedAway.header(MuHeaders.NOT_DELIVERED)).isEqualTo(MuHeaders.DRAINING);
+        assertThat(turnedAway.header("Retry-After")).isEqualTo("1");
+        Response arrivedLate = await(http.get(qp.port(), "/late", Map.of()));
+        assertThat(arrivedLate.header(MuHeaders.NOT_DELIVERED)).isEqualTo(MuHeaders.DRAINING);
+        assertThat(await(http.get(qp.adminPort(), "/ready", Map.of())).status()).isEqualTo(503);
         assertThat(drained).isNotDone();
 
         fn.release(1);
-        await().until(() -> fn.held() == 1);
-        fn.release(1);
-        assertThat(inPod).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
+        Response finished = await(running);
+        assertThat(finished.status()).isEqualTo(200);
+        assertThat(finished.header(MuHeaders.NOT_DELIVERED)).isNull();
+        assertThat(fn.served()).isEqualTo(1); // the function never saw the other two
         await().until(drained::isDone);
+    }
+
+    @Test
+    void drainWithNothingInThePodStillLingersForLateRequests(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, new QueueProxyConfig("127.0.0.1", 0, 0, fn.port(), 1, 5, "echo-amd64-1", Arch.AMD64,
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5)));
+        CompletableFuture<Void> drained = qp.drain().toCompletionStage().toCompletableFuture();
+        Response late = await(new Http(vertx).get(qp.port(), "/late", Map.of()));
+        assertThat(late.header(MuHeaders.NOT_DELIVERED)).isEqualTo(MuHeaders.DRAINING);
+        assertThat(drained).isNotDone(); // the ports stay open for the linger although the pod is empty
     }
 
     @Test

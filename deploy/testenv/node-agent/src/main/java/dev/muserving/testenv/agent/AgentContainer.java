@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Lifecycle;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +106,10 @@ final class AgentContainer {
     }
 
     /** A probe's port by number or by the container's port name. */
+    Optional<HTTPGetAction> preStopHttpGet() {
+        return Optional.ofNullable(spec.getLifecycle()).map(Lifecycle::getPreStop).map(LifecycleHandler::getHttpGet);
+    }
+
     Optional<Integer> port(IntOrString port) {
         if (port == null) {
             return Optional.empty();

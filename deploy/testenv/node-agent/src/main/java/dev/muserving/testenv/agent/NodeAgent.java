@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -374,7 +375,10 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to every container once; SIGKILL when the grace period is over ({@link #finishIfStopped}). */
+    /**
+     * SIGTERM to every container once, after its preStop hook where it has an HTTP one (exec hooks
+     * are not emulated); SIGKILL when the grace period is over ({@link #finishIfStopped}).
+     */
     private void terminate(AgentPod pod, Duration grace, Instant now) {
         if (pod.killAt != null) {
             return;
@@ -383,10 +387,28 @@ public final class NodeAgent implements AutoCloseable {
         log(pod.key() + ": stopping (grace " + grace.toSeconds() + " s)");
         for (AgentContainer container : pod.containers.values()) {
             container.ready = false;
-            if (container.running()) {
+            if (!container.running()) {
+                continue;
+            }
+            Optional<HTTPGetAction> preStop = container.preStopHttpGet();
+            if (preStop.isPresent() && !grace.isZero()) {
+                ProcessHandle process = container.process;
+                preStop(pod, container, preStop.get(), grace).whenComplete((r, e) -> sync.execute(() -> process.destroy()));
+            } else {
                 container.process.destroy();
             }
         }
+    }
+
+    /** The hook as kubelet calls it, to the pod's address; it may take the whole grace period. */
+    private CompletableFuture<Void> preStop(AgentPod pod, AgentContainer container, HTTPGetAction hook, Duration grace) {
+        Optional<Integer> port = container.port(hook.getPort());
+        if (port.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String path = hook.getPath() == null ? "/" : hook.getPath();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + pod.ip + ":" + port.get() + path)).timeout(grace).GET().build();
+        return probes.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> null);
     }
 
     private void finishIfStopped(AgentPod pod, boolean objectExists, Instant now) {
