@@ -17,6 +17,7 @@
 #   testenv.sh status                           say what runs
 #   testenv.sh helm                             print the path of the helm binary build made
 #   testenv.sh crane                            print the path of crane (go-containerregistry), which build makes
+#   testenv.sh vegeta                           print the path of vegeta (fixed-rate HTTP load for mu lb-bench), which build makes
 set -euo pipefail
 
 K8S_VERSION="${MU_K8S_VERSION:-v1.34.4}"
@@ -25,11 +26,13 @@ KWOK_VERSION="${MU_KWOK_VERSION:-v0.7.0}"
 HELM_VERSION="${MU_HELM_VERSION:-v3.22.0}"
 COREDNS_VERSION="${MU_COREDNS_VERSION:-v1.14.7}"
 CRANE_VERSION="${MU_CRANE_VERSION:-v0.22.1}"
+VEGETA_VERSION="${MU_VEGETA_VERSION:-v12.13.0}"
 CACHE_ROOT="${MU_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mu-testenv}"
 BIN="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
 HELM="$CACHE_ROOT/helm-$HELM_VERSION/bin/helm"
 COREDNS="$CACHE_ROOT/coredns-$COREDNS_VERSION/bin/coredns"
 CRANE="$CACHE_ROOT/crane-$CRANE_VERSION/bin/crane"
+VEGETA="$CACHE_ROOT/vegeta-$VEGETA_VERSION/bin/vegeta"
 RUN="${MU_TESTENV_RUN:-$CACHE_ROOT/run}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 AGENT_JAR="$ROOT/deploy/testenv/node-agent/target/mu-node-agent.jar"
@@ -73,6 +76,7 @@ build() {
   build_tool "$HELM" "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "for the chart's tests" "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
   build_tool "$COREDNS" "$COREDNS_VERSION" github.com/coredns/coredns "Service names for process nodes' pods"
   build_tool "$CRANE" "$CRANE_VERSION" github.com/google/go-containerregistry/cmd/crane "a local registry for the image tests"
+  build_tool "$VEGETA" "$VEGETA_VERSION" github.com/tsenart/vegeta/v12 "fixed-rate load for mu lb-bench"
   if built; then
     say "binaries for Kubernetes $K8S_VERSION, etcd $ETCD_VERSION, KWOK $KWOK_VERSION are cached in $BIN"
     return
@@ -461,5 +465,6 @@ case "${1:-}" in
   status) status;;
   helm) [ -x "$HELM" ] || die "helm is not built; run: $0 build"; echo "$HELM";;
   crane) [ -x "$CRANE" ] || die "crane is not built; run: $0 build"; echo "$CRANE";;
+  vegeta) [ -x "$VEGETA" ] || die "vegeta is not built; run: $0 build"; echo "$VEGETA";;
   *) sed -n '2,20p' "$0" >&2; exit 2;;
 esac

@@ -1,5 +1,6 @@
 package dev.muserving.cli;
 
+import dev.muserving.api.BadInputException;
 import dev.muserving.lbbench.LbBench;
 import dev.muserving.lbbench.LbBenchOptions;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
         name = "lb-bench",
         mixinStandardHelpOptions = true,
         description = "Starts N function processes, each behind a queue-proxy, and loads them with wrk directly and through "
-                + "Mu's activator-lb (mu and round-robin routing), nginx (round robin) and HAProxy (leastconn), in rotating rounds. "
-                + "Writes lb-bench.json and prints a table. Needs wrk, nginx and haproxy (Debian packages wrk, nginx-light, haproxy); "
+                + "Mu's activator-lb (mu and round-robin routing), nginx (round robin) and HAProxy (leastconn), in rotating rounds, "
+                + "then at fixed rates with vegeta. Writes lb-bench.json and prints tables. Needs wrk, nginx and haproxy (Debian packages wrk, nginx-light, haproxy); "
                 + "installs nothing. Details: docs/dataplane.md.")
 final class LbBenchCommand implements Callable<Integer> {
 
@@ -68,6 +68,15 @@ final class LbBenchCommand implements Callable<Integer> {
     @Option(names = "--targets", split = ",", description = "Targets to measure (default: all): direct, mu, mu-round-robin, nginx, haproxy.")
     List<String> targets;
 
+    @Option(names = "--fixed-rate", split = ",", defaultValue = "25,50,75",
+            description = "Open-loop rates (vegeta), each a percentage of the direct path's measured throughput; none for no "
+                    + "fixed-rate runs (default: ${DEFAULT-VALUE}). vegeta comes from the PATH or deploy/testenv/testenv.sh build.")
+    List<String> fixedRate;
+
+    @Option(names = "--fixed-rate-duration", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Each target's run at each fixed rate (default: ${DEFAULT-VALUE}).")
+    Duration fixedRateDuration;
+
     @Option(names = "--out", defaultValue = "bench-out/lb", description = "Directory for lb-bench.json and the logs (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -76,9 +85,9 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, warmupLimit,
                 serviceMillis, cpuMillis,
                 containerConcurrency, balancers == null ? Runtime.getRuntime().availableProcessors() : balancers,
-                targets == null ? LbBenchOptions.ALL_TARGETS : targets);
+                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRateDuration);
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
-        Map<String, LbBench.TargetFigures> figures;
+        LbBench.Result figures;
         Path file;
         try {
             Files.createDirectories(out);
@@ -92,5 +101,16 @@ final class LbBenchCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("wrote " + file);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private static List<Integer> percents(List<String> values) {
+        if (values.size() == 1 && values.get(0).equals("none")) {
+            return List.of();
+        }
+        try {
+            return values.stream().map(String::trim).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new BadInputException("--fixed-rate takes percentages such as 25,50,75, or none; got " + String.join(",", values));
+        }
     }
 }

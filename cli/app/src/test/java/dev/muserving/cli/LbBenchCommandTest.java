@@ -1,9 +1,12 @@
 package dev.muserving.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.muserving.lbbench.Tools;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -27,7 +30,7 @@ class LbBenchCommandTest {
         cli.setErr(new PrintWriter(stderr));
 
         int exit = cli.execute("lb-bench", "--backends", "1", "--duration", "2s", "--rounds", "2", "--warmup", "1s", "--warmup-limit", "2s",
-                "--connections", "8", "--targets", "direct,mu", "--out", out.toString());
+                "--connections", "8", "--targets", "direct,mu", "--fixed-rate", "50", "--fixed-rate-duration", "1s", "--out", out.toString());
 
         assertThat(exit).as(stderr.toString()).isZero();
         JsonNode summary = new ObjectMapper().readTree(out.resolve("lb-bench.json").toFile());
@@ -38,6 +41,21 @@ class LbBenchCommandTest {
             assertThat(t.get("latencyMs").get("p99").asDouble()).isGreaterThanOrEqualTo(t.get("latencyMs").get("p50").asDouble());
         }
         assertThat(summary.get("settings").get("backends").asInt()).isEqualTo(1);
+        if (Tools.vegeta().isPresent()) {
+            JsonNode rate = summary.get("fixedRate").get(0);
+            double rps = rate.get("rps").asDouble();
+            assertThat(rps).isCloseTo(summary.get("targets").get("direct").get("rps").asDouble() / 2, within(1.0));
+            for (String target : new String[] {"direct", "mu"}) {
+                JsonNode t = rate.get("targets").get(target);
+                assertThat(t.get("errors").asLong()).as(target).isZero();
+                assertThat(t.get("achievedRps").asDouble()).as(target).isCloseTo(rps, withinPercentage(10));
+                assertThat(t.get("latencyMs").get("p999").asDouble()).isGreaterThanOrEqualTo(t.get("latencyMs").get("p99").asDouble());
+            }
+            assertThat(stdout.toString()).contains("fixed rate 50 % of direct");
+        } else {
+            assertThat(summary.get("fixedRate")).isEmpty();
+            assertThat(summary.get("fixedRateSkipped").asText()).contains("vegeta is not installed");
+        }
         assertThat(stdout.toString()).contains("rps / nginx").contains("mu ");
         assertThat(stderr.toString()).contains("round 2/2");
     }

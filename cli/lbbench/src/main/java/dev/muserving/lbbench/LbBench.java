@@ -2,6 +2,7 @@ package dev.muserving.lbbench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,8 +16,9 @@ import java.util.Map;
 
 /**
  * `mu lb-bench`: the same backends behind each target (directly, Mu's activator-lb with two routing
- * policies, nginx, HAProxy), loaded by wrk in rotating rounds; throughput, latency percentiles and
- * errors per target, written as lb-bench.json and a table.
+ * policies, nginx, HAProxy), loaded by wrk in rotating rounds (closed loop: throughput), then by
+ * vegeta at fixed rates set from the direct path's throughput (open loop: latency at a load the
+ * machine can carry); figures per target, written as lb-bench.json and tables.
  */
 public final class LbBench {
 
@@ -41,7 +43,18 @@ public final class LbBench {
     /** One target's figures over all its rounds. */
     public record TargetFigures(double rps, double p50Ms, double p99Ms, double maxMs, long errors, long requests) {}
 
-    public Map<String, TargetFigures> run() throws IOException {
+    /** One target's figures at one fixed rate. */
+    public record RateFigures(double achievedRps, double p50Ms, double p99Ms, double p999Ms, long errors, long requests) {}
+
+    /** Every target at one fixed rate: {@code percent} of the direct path's throughput, {@code rps}. */
+    public record FixedRate(int percent, double rps, Map<String, RateFigures> targets) {}
+
+    /**
+     * @param fixedRateSkipped why there are no fixed-rate figures, or null when there are
+     */
+    public record Result(Map<String, TargetFigures> closedLoop, List<FixedRate> fixedRate, String fixedRateSkipped) {}
+
+    public Result run() throws IOException {
         List<String> programs = new ArrayList<>(List.of("wrk"));
         for (String t : List.of("nginx", "haproxy")) {
             if (options.targets().contains(t)) {
@@ -66,7 +79,14 @@ public final class LbBench {
                         default -> throw new IllegalStateException(name);
                     });
                 }
-                return measure(wrk, backends, targets);
+                Map<String, TargetFigures> closedLoop = measure(wrk, backends, targets);
+                String skipped = fixedRateSkipped(closedLoop);
+                if (skipped != null) {
+                    say("fixed-rate runs skipped: %s", skipped);
+                    return new Result(closedLoop, List.of(), skipped);
+                }
+                return new Result(closedLoop, measureFixedRates(new Vegeta(Tools.vegeta().orElseThrow(), dir),
+                        closedLoop.get("direct").rps(), targets), null);
             } finally {
                 targets.forEach(Target::close);
             }
@@ -104,6 +124,40 @@ public final class LbBench {
         return figures;
     }
 
+    private String fixedRateSkipped(Map<String, TargetFigures> closedLoop) {
+        if (options.fixedRatePercents().isEmpty()) {
+            return "none asked for (--fixed-rate none)";
+        }
+        if (!closedLoop.containsKey("direct")) {
+            return "the rates are set from the direct path's throughput, and --targets leaves direct out";
+        }
+        if (Tools.vegeta().isEmpty()) {
+            return "vegeta is not installed: put it on the PATH, or build it with deploy/testenv/testenv.sh build";
+        }
+        return null;
+    }
+
+    /** Each rate, every target once at it, in an order that rotates from one rate to the next. */
+    private List<FixedRate> measureFixedRates(Vegeta vegeta, double directRps, List<Target> targets) throws IOException {
+        List<FixedRate> rates = new ArrayList<>();
+        for (int r = 0; r < options.fixedRatePercents().size(); r++) {
+            int percent = options.fixedRatePercents().get(r);
+            double rps = Math.max(1, Math.round(directRps * percent / 100.0));
+            Map<String, RateFigures> byTarget = new LinkedHashMap<>();
+            for (int k = 0; k < targets.size(); k++) {
+                Target target = targets.get((k + r) % targets.size());
+                RateFigures f = vegeta.attack(target.url(), rps, options.fixedRateDuration());
+                byTarget.put(target.name(), f);
+                say("%d %% (%,.0f rps)  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d", percent, rps,
+                        target.name(), f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors());
+            }
+            Map<String, RateFigures> inOrder = new LinkedHashMap<>();
+            targets.forEach(t -> inOrder.put(t.name(), byTarget.get(t.name())));
+            rates.add(new FixedRate(percent, rps, inOrder));
+        }
+        return rates;
+    }
+
     /**
      * Runs warm-up periods until two in a row differ by less than {@link #STEADY} in throughput (or
      * the warm-up limit is reached): a JVM on two busy cores needs tens of seconds before its hot
@@ -126,7 +180,8 @@ public final class LbBench {
     }
 
     /** lb-bench.json: the settings, the machine, and each target's figures. */
-    public Path write(Map<String, TargetFigures> figures) throws IOException {
+    public Path write(Result result) throws IOException {
+        Map<String, TargetFigures> figures = result.closedLoop();
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         ObjectNode settings = root.putObject("settings");
@@ -141,6 +196,7 @@ public final class LbBench {
         settings.put("cpuMs", options.cpuMillis());
         settings.put("containerConcurrency", options.containerConcurrency());
         settings.put("activatorBalancers", options.balancers());
+        settings.put("fixedRateSecondsPerTarget", options.fixedRateDuration().toSeconds());
         ObjectNode machine = root.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.version"));
@@ -156,13 +212,47 @@ public final class LbBench {
             t.put("errors", f.errors());
             t.put("requests", f.requests());
         });
+        ArrayNode fixedRate = root.putArray("fixedRate");
+        for (FixedRate rate : result.fixedRate()) {
+            ObjectNode r = fixedRate.addObject();
+            r.put("percentOfDirect", rate.percent());
+            r.put("rps", rate.rps());
+            ObjectNode byTarget = r.putObject("targets");
+            rate.targets().forEach((name, f) -> {
+                ObjectNode t = byTarget.putObject(name);
+                t.put("achievedRps", round(f.achievedRps()));
+                ObjectNode latency = t.putObject("latencyMs");
+                latency.put("p50", round(f.p50Ms()));
+                latency.put("p99", round(f.p99Ms()));
+                latency.put("p999", round(f.p999Ms()));
+                t.put("errors", f.errors());
+                t.put("requests", f.requests());
+            });
+        }
+        if (result.fixedRateSkipped() != null) {
+            root.put("fixedRateSkipped", result.fixedRateSkipped());
+        }
         Path file = out.resolve("lb-bench.json");
         json.writeValue(file.toFile(), root);
         return file;
     }
 
-    /** The table, with throughput against nginx and p99 added over direct. */
-    public static String table(Map<String, TargetFigures> figures) {
+    /** The tables: closed loop with throughput against nginx, and each fixed rate; p99 added over direct in both. */
+    public static String table(Result result) {
+        StringBuilder out = new StringBuilder(closedLoopTable(result.closedLoop()));
+        for (FixedRate rate : result.fixedRate()) {
+            out.append(String.format(Locale.ROOT, "%nfixed rate %d %% of direct: %,.0f rps (open loop, vegeta)%n", rate.percent(), rate.rps()));
+            out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s%n",
+                    "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct"));
+            RateFigures direct = rate.targets().get("direct");
+            rate.targets().forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f %9.2f %9.2f %9.2f %8d %14s%n",
+                    name, f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
+                    direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()))));
+        }
+        return out.toString();
+    }
+
+    private static String closedLoopTable(Map<String, TargetFigures> figures) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %12s %14s%n",
                 "target", "rps", "p50 ms", "p99 ms", "max ms", "errors", "rps / nginx", "p99 - direct"));
         TargetFigures nginx = figures.get("nginx");

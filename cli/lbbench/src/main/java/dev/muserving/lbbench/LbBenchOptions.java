@@ -12,6 +12,9 @@ import java.util.List;
  * @param warmup a warm-up period; each backend and target runs periods until its throughput is steady
  * @param warmupLimit the most warm-up one backend or target gets
  * @param balancers event loops of the activator-lb (nginx and HAProxy use one worker per core)
+ * @param fixedRatePercents open-loop rates, each a percentage of the direct path's closed-loop
+ *     throughput; empty for none
+ * @param fixedRateDuration each target's run at each fixed rate
  */
 public record LbBenchOptions(
         int backends,
@@ -25,7 +28,9 @@ public record LbBenchOptions(
         double cpuMillis,
         int containerConcurrency,
         int balancers,
-        List<String> targets) {
+        List<String> targets,
+        List<Integer> fixedRatePercents,
+        Duration fixedRateDuration) {
 
     public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "nginx", "haproxy");
 
@@ -48,6 +53,15 @@ public record LbBenchOptions(
             }
         }
         targets = List.copyOf(targets);
+        for (int percent : fixedRatePercents) {
+            if (percent < 1 || percent > 200) {
+                throw new BadInputException("--fixed-rate " + percent + ": a rate is a percentage of the direct path's throughput, 1 to 200");
+            }
+        }
+        fixedRatePercents = List.copyOf(fixedRatePercents);
+        if (!fixedRatePercents.isEmpty() && fixedRateDuration.toSeconds() < 1) {
+            throw new BadInputException("--fixed-rate-duration must be at least 1s");
+        }
     }
 
     Duration perRun() {

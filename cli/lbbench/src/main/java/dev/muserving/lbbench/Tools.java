@@ -2,17 +2,20 @@ package dev.muserving.lbbench;
 
 import dev.muserving.api.BadInputException;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** The outside programs the benchmark drives, found on the PATH (and /usr/sbin, where Debian puts daemons). */
-final class Tools {
+public final class Tools {
 
     /** Debian package of each program. */
     private static final Map<String, String> PACKAGES = new LinkedHashMap<>();
@@ -35,6 +38,28 @@ final class Tools {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * vegeta, which no Debian package has: on the PATH, else where {@code deploy/testenv/testenv.sh
+     * build} puts it ({@code $MU_TESTENV_CACHE}, else {@code ~/.cache/mu-testenv}).
+     */
+    public static Optional<Path> vegeta() {
+        Optional<Path> onPath = find("vegeta");
+        if (onPath.isPresent()) {
+            return onPath;
+        }
+        String cache = System.getenv("MU_TESTENV_CACHE");
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path root = cache != null ? Path.of(cache)
+                : (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("mu-testenv");
+        try (Stream<Path> versions = Files.list(root)) {
+            return versions.filter(d -> d.getFileName().toString().startsWith("vegeta-"))
+                    .map(d -> d.resolve("bin/vegeta")).filter(Files::isExecutable)
+                    .max(Comparator.comparing(Path::toString));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The programs, or an error naming the missing ones and the one command that installs them. */

@@ -1,0 +1,103 @@
+package dev.muserving.lbbench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Open-loop load at a fixed rate with vegeta: requests leave on schedule whether or not earlier ones
+ * were answered, so latency is the target's and not the load generator's waiting (wrk's closed loop
+ * at saturation measures mostly the wait for a core). Each request's result is read back from
+ * vegeta's CSV encoding.
+ */
+final class Vegeta {
+
+    private final Path binary;
+    private final Path dir;
+    private int runs;
+
+    Vegeta(Path binary, Path dir) {
+        this.binary = binary;
+        this.dir = dir;
+    }
+
+    LbBench.RateFigures attack(String url, double rps, Duration duration) throws IOException {
+        int n = ++runs;
+        Path targets = dir.resolve("vegeta-" + n + ".targets");
+        Path results = dir.resolve("vegeta-" + n + ".bin");
+        Path csv = dir.resolve("vegeta-" + n + ".csv");
+        Path log = dir.resolve("vegeta-" + n + ".log");
+        Files.writeString(targets, "GET " + url + "\n");
+        long seconds = Math.max(1, duration.toSeconds());
+        run(List.of(binary.toString(), "attack", "-rate=" + Math.max(1, Math.round(rps)) + "/1s", "-duration=" + seconds + "s",
+                "-timeout=10s", "-targets=" + targets, "-output=" + results), log, seconds + 30);
+        run(List.of(binary.toString(), "encode", "-to=csv", "-output=" + csv, results.toString()), log, 60);
+        return summarize(Files.readAllLines(csv, StandardCharsets.UTF_8));
+    }
+
+    private static void run(List<String> command, Path log, long timeoutSeconds) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        try {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("vegeta did not finish; see " + log);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException("vegeta " + command.get(1) + " failed (exit " + process.exitValue() + "): " + Files.readString(log).trim());
+        }
+    }
+
+    /**
+     * From vegeta's CSV lines (timestamp in ns, status code, latency in ns, then fields not read):
+     * the rate achieved (requests over the span of their start times), latency percentiles of every
+     * request, and errors (no HTTP answer, or not 2xx/3xx).
+     */
+    static LbBench.RateFigures summarize(List<String> lines) {
+        long[] latencies = new long[lines.size()];
+        int n = 0;
+        long errors = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] fields = line.split(",", 4);
+            if (fields.length < 3) {
+                throw new IllegalArgumentException("not a vegeta CSV line: " + line);
+            }
+            long started = Long.parseLong(fields[0]);
+            int code = Integer.parseInt(fields[1]);
+            latencies[n++] = Long.parseLong(fields[2]);
+            first = Math.min(first, started);
+            last = Math.max(last, started);
+            if (code < 200 || code >= 400) {
+                errors++;
+            }
+        }
+        if (n == 0) {
+            return new LbBench.RateFigures(0, 0, 0, 0, 0, 0);
+        }
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        double span = (last - first) / 1e9;
+        return new LbBench.RateFigures(span > 0 ? (n - 1) / span : n, millis(sorted, 0.50), millis(sorted, 0.99), millis(sorted, 0.999), errors, n);
+    }
+
+    /** The nearest-rank percentile. */
+    private static double millis(long[] sorted, double q) {
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, rank - 1)] / 1e6;
+    }
+}
