@@ -345,7 +345,7 @@ final class Balancer extends AbstractVerticle {
                     if (MuHeaders.DRAINING.equals(notDelivered)) {
                         call.lane.pods.leaving(pod);
                     } else {
-                        call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
+                        coolDown(call, pod);
                     }
                     sendAgain(call, notDelivered);
                     return;
@@ -357,7 +357,7 @@ final class Balancer extends AbstractVerticle {
             call.pod = null;
             if (call.connectFailed && !call.timedOut) {
                 // Nothing was sent: another pod may take it.
-                call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
+                coolDown(call, pod);
                 if (call.attempts < config.maxAttempts()) {
                     sendAgain(call, RETRY_CONNECT_FAILED);
                     return;
@@ -370,7 +370,7 @@ final class Balancer extends AbstractVerticle {
                     && call.attempts < config.maxAttempts()) {
                 // Sent, but no answer came: the pod may have run it, which an idempotent request allows.
                 // Like nginx's max_fails, the pod sits out a cool-down: it may be dying.
-                call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
+                coolDown(call, pod);
                 sendAgain(call, RETRY_IDEMPOTENT);
             } else if (call.bodyTooLarge) {
                 answer(call, 413, String.format(Locale.ROOT, "mu: the request body is over the limit of %d bytes%n",
@@ -380,6 +380,11 @@ final class Balancer extends AbstractVerticle {
                         pod.endpoint.pod(), call.lane.key, sent.cause().getMessage()));
             }
         });
+    }
+
+    /** Keeps a pod that failed a request out of the call's function's routing for the cool-down. */
+    private void coolDown(Call call, PodTable.Pod pod) {
+        call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
     }
 
     /** Sends the call to the pod the policy chooses now, or holds it until one can take it. */

@@ -163,11 +163,11 @@ public final class QueueProxy extends AbstractVerticle {
             Exchange exchange = new Exchange();
             context.set(EXCHANGE, exchange);
             if (draining) {
-                return Future.succeededFuture(notDelivered(request, exchange, MuHeaders.DRAINING));
+                return Future.succeededFuture(turnedAway(request, exchange));
             }
             Promise<ProxyResponse> result = Promise.promise();
             exchange.ticket = gate.enter(() -> forward(context, exchange, result),
-                    () -> result.tryComplete(notDelivered(request, exchange, MuHeaders.DRAINING)));
+                    () -> result.tryComplete(turnedAway(request, exchange)));
             if (exchange.ticket == null) {
                 metrics.rejected();
                 ProxyResponse full = ProxyReplies.text(request, 503, String.format(Locale.ROOT,
@@ -245,8 +245,8 @@ public final class QueueProxy extends AbstractVerticle {
     }
 
     /** The answer to a request the function will never see, because the pod is leaving. */
-    private ProxyResponse notDelivered(ProxyRequest request, Exchange exchange, String reason) {
-        exchange.notDelivered = reason;
+    private ProxyResponse turnedAway(ProxyRequest request, Exchange exchange) {
+        exchange.notDelivered = MuHeaders.DRAINING;
         return ProxyReplies.text(request, 503, String.format(Locale.ROOT,
                         "mu queue-proxy: pod %s is shutting down and did not pass this request to the function; retry%n", config.podName()))
                 .putHeader(HttpHeaders.RETRY_AFTER, "1");
