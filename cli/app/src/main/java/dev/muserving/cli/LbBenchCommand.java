@@ -77,6 +77,10 @@ final class LbBenchCommand implements Callable<Integer> {
             description = "Each target's run at each fixed rate (default: ${DEFAULT-VALUE}).")
     Duration fixedRateDuration;
 
+    @Option(names = "--profile", description = "Record the activator-lb processes with JFR, into OUT/work/activator-<routing>.jfr "
+            + "(scripts/flamegraph.py draws one).")
+    boolean profile;
+
     @Option(names = "--out", defaultValue = "bench-out/lb", description = "Directory for lb-bench.json and the logs (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -85,7 +89,7 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, warmupLimit,
                 serviceMillis, cpuMillis,
                 containerConcurrency, balancers == null ? Runtime.getRuntime().availableProcessors() : balancers,
-                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRateDuration);
+                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRateDuration, profile);
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
         LbBench.Result figures;
         Path file;

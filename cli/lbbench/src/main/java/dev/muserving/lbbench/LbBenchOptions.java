@@ -15,6 +15,7 @@ import java.util.List;
  * @param fixedRatePercents open-loop rates, each a percentage of the direct path's closed-loop
  *     throughput; empty for none
  * @param fixedRateDuration each target's run at each fixed rate
+ * @param profile record the activator-lb processes with JFR ({@code work/activator-<routing>.jfr})
  */
 public record LbBenchOptions(
         int backends,
@@ -30,7 +31,8 @@ public record LbBenchOptions(
         int balancers,
         List<String> targets,
         List<Integer> fixedRatePercents,
-        Duration fixedRateDuration) {
+        Duration fixedRateDuration,
+        boolean profile) {
 
     public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "nginx", "haproxy");
 

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +47,11 @@ final class Target implements AutoCloseable {
     /** The Mu activator-lb in its own process, with the given routing policy. */
     static Target activator(String routing, Backends backends, LbBenchOptions options, Path dir) throws IOException {
         Path endpoints = backends.writeEndpoints(dir.resolve("endpoints.yaml"), options.containerConcurrency());
-        ChildProcess process = ChildProcess.java("activator-" + routing, ActivatorMain.class.getName(), LbBench.BENCH_JVM, Map.of(
+        List<String> jvm = new ArrayList<>(LbBench.BENCH_JVM);
+        if (options.profile()) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir.resolve("activator-" + routing + ".jfr"));
+        }
+        ChildProcess process = ChildProcess.java("activator-" + routing, ActivatorMain.class.getName(), jvm, Map.of(
                 "MU_PORT", "0", "MU_ADMIN_PORT", "0", "MU_BIND_ADDRESS", "127.0.0.1", "MU_ROUTING", routing,
                 "MU_BALANCERS", Integer.toString(options.balancers()), "MU_ENDPOINTS_FILE", endpoints.toString()),
                 dir.resolve("activator-" + routing + ".log"), Duration.ofSeconds(60));
