@@ -84,6 +84,14 @@ class FunctionWorkloadModelTest {
     }
 
     @Test
+    void theFunctionIsSignalledOnlyOnceItsQueueProxyHasDrained() {
+        Container user = model.toDeployment(function("resize"), Arch.AMD64, 1).getSpec().getTemplate().getSpec().getContainers().get(0);
+        // a named port must be the container's own, and the admin port is the sidecar's: hence the number
+        assertThat(user.getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo("/wait-for-drain");
+        assertThat(user.getLifecycle().getPreStop().getHttpGet().getPort().getIntVal()).isEqualTo(8022);
+    }
+
+    @Test
     void podsRunAsNonRootWithoutPrivilegesAndTheFunctionOwnsEveryChild() {
         Function fn = function("resize");
         Deployment deployment = model.toDeployment(fn, Arch.AMD64, 1);

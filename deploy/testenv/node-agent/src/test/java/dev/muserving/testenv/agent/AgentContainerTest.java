@@ -3,6 +3,7 @@ package dev.muserving.testenv.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -32,5 +33,20 @@ class AgentContainerTest {
 
         container.waitingReason = "ErrImagePull";
         assertThat(container.mayStart(T0.plusSeconds(60))).as("waiting for a reason of its own").isFalse();
+    }
+
+    @Test
+    void anHttpPreStopHookIsFoundAndAnExecOneIsNot() {
+        AgentContainer withHook = new AgentContainer(new ContainerBuilder().withName("function")
+                .withNewLifecycle().withNewPreStop().withNewHttpGet().withPath("/wait-for-drain").withPort(new IntOrString(8022))
+                .endHttpGet().endPreStop().endLifecycle().build(), "Always", Duration.ofSeconds(1));
+        assertThat(withHook.preStopHttpGet()).hasValueSatisfying(h -> assertThat(h.getPath()).isEqualTo("/wait-for-drain"));
+        assertThat(withHook.port(withHook.preStopHttpGet().orElseThrow().getPort())).contains(8022);
+
+        AgentContainer exec = new AgentContainer(new ContainerBuilder().withName("function")
+                .withNewLifecycle().withNewPreStop().withNewExec().withCommand("sleep", "5").endExec().endPreStop().endLifecycle().build(),
+                "Always", Duration.ofSeconds(1));
+        assertThat(exec.preStopHttpGet()).isEmpty();
+        assertThat(new AgentContainer(new ContainerBuilder().withName("plain").build(), "Always", Duration.ofSeconds(1)).preStopHttpGet()).isEmpty();
     }
 }
