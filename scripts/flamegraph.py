@@ -78,7 +78,7 @@ def svg(root, title):
 
     def draw(node, x, level):
         w = node["count"] / total * (WIDTH - 20)
-        if w < 0.3:
+        if w < 1.0:  # narrower than a pixel: invisible, and it would only swell the file
             return
         y = height - (level + 1) * ROW
         share = 100.0 * node["count"] / total

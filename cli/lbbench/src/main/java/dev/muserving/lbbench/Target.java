@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,15 +46,41 @@ final class Target implements AutoCloseable {
     /** The Mu activator-lb in its own process, with the given routing policy. */
     static Target activator(String routing, Backends backends, LbBenchOptions options, Path dir) throws IOException {
         Path endpoints = backends.writeEndpoints(dir.resolve("endpoints.yaml"), options.containerConcurrency());
-        List<String> jvm = new ArrayList<>(LbBench.BENCH_JVM);
-        if (options.profile()) {
-            jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir.resolve("activator-" + routing + ".jfr"));
-        }
-        ChildProcess process = ChildProcess.java("activator-" + routing, ActivatorMain.class.getName(), jvm, Map.of(
+        ChildProcess process = ChildProcess.java("activator-" + routing, ActivatorMain.class.getName(), LbBench.BENCH_JVM, Map.of(
                 "MU_PORT", "0", "MU_ADMIN_PORT", "0", "MU_BIND_ADDRESS", "127.0.0.1", "MU_ROUTING", routing,
                 "MU_BALANCERS", Integer.toString(options.balancers()), "MU_ENDPOINTS_FILE", endpoints.toString()),
                 dir.resolve("activator-" + routing + ".log"), Duration.ofSeconds(60));
-        return ready(new Target(routing.equals("mu") ? "mu" : "mu-" + routing, process.port(0), process));
+        int port;
+        try {
+            port = process.port(0);
+        } catch (IllegalStateException e) {
+            process.kill(); // started, but it did not say where it listens: nobody else will stop it
+            throw e;
+        }
+        Target target = ready(new Target(routing.equals("mu") ? "mu" : "mu-" + routing, port, process));
+        if (options.profile()) {
+            startRecording(process, dir.resolve("activator-" + routing + ".jfr"));
+        }
+        return target;
+    }
+
+    /**
+     * JFR from now until the process exits, started with jcmd once the process listens: started by a
+     * JVM option, JFR would print a line of its own before the one that says where the process listens.
+     */
+    private static void startRecording(ChildProcess process, Path recording) throws IOException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process started = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "JFR.start", "settings=profile",
+                "dumponexit=true", "filename=" + recording).redirectErrorStream(true).start();
+        try {
+            String out = new String(started.getInputStream().readAllBytes());
+            if (started.waitFor() != 0) {
+                throw new IOException("jcmd JFR.start failed: " + out.trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** nginx with a round-robin upstream and keep-alive connections to the backends. */
