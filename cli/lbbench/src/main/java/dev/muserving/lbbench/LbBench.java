@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class LbBench {
     static final List<String> BENCH_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC");
     /** Warm-up ends when throughput moves by less than this share from one period to the next. */
     static final double STEADY = 0.05;
+    /** Each fixed-rate run's first seconds, sent but not counted ({@link Vegeta#attack}). */
+    static final Duration FIXED_RATE_WARMUP = Duration.ofSeconds(3);
 
     private final LbBenchOptions options;
     private final Path out;
@@ -146,7 +149,7 @@ public final class LbBench {
             Map<String, RateFigures> byTarget = new LinkedHashMap<>();
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get((k + r) % targets.size());
-                RateFigures f = vegeta.attack(target.url(), rps, options.fixedRateDuration());
+                RateFigures f = vegeta.attack(target.url(), rps, FIXED_RATE_WARMUP, options.fixedRateDuration());
                 byTarget.put(target.name(), f);
                 say("%d %% (%,.0f rps)  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d", percent, rps,
                         target.name(), f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors());
@@ -197,6 +200,7 @@ public final class LbBench {
         settings.put("containerConcurrency", options.containerConcurrency());
         settings.put("activatorBalancers", options.balancers());
         settings.put("fixedRateSecondsPerTarget", options.fixedRateDuration().toSeconds());
+        settings.put("fixedRateWarmupSeconds", FIXED_RATE_WARMUP.toSeconds());
         ObjectNode machine = root.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.version"));

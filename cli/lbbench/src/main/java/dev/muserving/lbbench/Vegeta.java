@@ -26,18 +26,24 @@ final class Vegeta {
         this.dir = dir;
     }
 
-    LbBench.RateFigures attack(String url, double rps, Duration duration) throws IOException {
+    /**
+     * Attacks for {@code warmup} plus {@code duration} and keeps only the requests sent after the
+     * warm-up: the first seconds of a run measure vegeta opening its connections and the target
+     * accepting them (a p50 of 400 ms in the first second, 10 ms after, in a run here), not the
+     * steady rate.
+     */
+    LbBench.RateFigures attack(String url, double rps, Duration warmup, Duration duration) throws IOException {
         int n = ++runs;
         Path targets = dir.resolve("vegeta-" + n + ".targets");
         Path results = dir.resolve("vegeta-" + n + ".bin");
         Path csv = dir.resolve("vegeta-" + n + ".csv");
         Path log = dir.resolve("vegeta-" + n + ".log");
         Files.writeString(targets, "GET " + url + "\n");
-        long seconds = Math.max(1, duration.toSeconds());
+        long seconds = Math.max(1, duration.toSeconds()) + warmup.toSeconds();
         run(List.of(binary.toString(), "attack", "-rate=" + Math.max(1, Math.round(rps)) + "/1s", "-duration=" + seconds + "s",
                 "-timeout=10s", "-targets=" + targets, "-output=" + results), log, seconds + 30);
         run(List.of(binary.toString(), "encode", "-to=csv", "-output=" + csv, results.toString()), log, 60);
-        return summarize(Files.readAllLines(csv, StandardCharsets.UTF_8));
+        return summarize(Files.readAllLines(csv, StandardCharsets.UTF_8), warmup);
     }
 
     private static void run(List<String> command, Path log, long timeoutSeconds) throws IOException {
@@ -59,40 +65,55 @@ final class Vegeta {
     }
 
     /**
-     * From vegeta's CSV lines (timestamp in ns, status code, latency in ns, then fields not read):
-     * the rate achieved (requests over the span of their start times), latency percentiles of every
-     * request, and errors (no HTTP answer, or not 2xx/3xx).
+     * From vegeta's CSV lines (timestamp in ns, status code, latency in ns, then fields not read),
+     * those sent {@code skip} or later after the first: the rate achieved (requests over the span
+     * of their start times), latency percentiles of every request, and errors (no HTTP answer, or
+     * not 2xx/3xx).
      */
-    static LbBench.RateFigures summarize(List<String> lines) {
+    static LbBench.RateFigures summarize(List<String> lines, Duration skip) {
+        int size = 0;
+        long[] starts = new long[lines.size()];
         long[] latencies = new long[lines.size()];
-        int n = 0;
-        long errors = 0;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
+        int[] codes = new int[lines.size()];
         for (String line : lines) {
             if (line.isBlank()) {
                 continue;
             }
             String[] fields = line.split(",", 4);
-            if (fields.length < 3) {
+            try {
+                starts[size] = Long.parseLong(fields[0]);
+                codes[size] = Integer.parseInt(fields[1]);
+                latencies[size] = Long.parseLong(fields[2]);
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
                 throw new IllegalArgumentException("not a vegeta CSV line: " + line);
             }
-            long started = Long.parseLong(fields[0]);
-            int code = Integer.parseInt(fields[1]);
-            latencies[n++] = Long.parseLong(fields[2]);
-            first = Math.min(first, started);
-            last = Math.max(last, started);
-            if (code < 200 || code >= 400) {
+            size++;
+        }
+        long from = size == 0 ? 0 : Arrays.stream(starts, 0, size).min().orElseThrow() + skip.toNanos();
+        long[] kept = new long[size];
+        int n = 0;
+        long errors = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < size; i++) {
+            if (starts[i] < from) {
+                continue;
+            }
+            kept[n++] = latencies[i];
+            first = Math.min(first, starts[i]);
+            last = Math.max(last, starts[i]);
+            if (codes[i] < 200 || codes[i] >= 400) {
                 errors++;
             }
         }
         if (n == 0) {
             return new LbBench.RateFigures(0, 0, 0, 0, 0, 0);
         }
-        long[] sorted = Arrays.copyOf(latencies, n);
+        long[] sorted = Arrays.copyOf(kept, n);
         Arrays.sort(sorted);
         double span = (last - first) / 1e9;
-        return new LbBench.RateFigures(span > 0 ? (n - 1) / span : n, millis(sorted, 0.50), millis(sorted, 0.99), millis(sorted, 0.999), errors, n);
+        return new LbBench.RateFigures(span > 0 ? (n - 1) / span : n, millis(sorted, 0.50), millis(sorted, 0.99), millis(sorted, 0.999),
+                errors, n);
     }
 
     /** The nearest-rank percentile. */

@@ -3,6 +3,7 @@ package dev.muserving.lbbench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class VegetaTest {
         lines.set(6, line(1_060_000_000L, 502, 7, ""));
         lines.add("");
 
-        LbBench.RateFigures f = Vegeta.summarize(lines);
+        LbBench.RateFigures f = Vegeta.summarize(lines, Duration.ZERO);
 
         assertThat(f.requests()).isEqualTo(1000);
         assertThat(f.achievedRps()).isCloseTo(100, org.assertj.core.data.Offset.offset(0.01));
@@ -36,7 +37,19 @@ class VegetaTest {
 
     @Test
     void aLineThatIsNotVegetasIsNamed() {
-        assertThatThrownBy(() -> Vegeta.summarize(List.of("Requests [total] 10"))).hasMessageContaining("not a vegeta CSV line");
-        assertThat(Vegeta.summarize(List.of()).requests()).isZero();
+        assertThatThrownBy(() -> Vegeta.summarize(List.of("Requests [total] 10"), Duration.ZERO)).hasMessageContaining("not a vegeta CSV line");
+        assertThat(Vegeta.summarize(List.of(), Duration.ZERO).requests()).isZero();
+    }
+
+    @Test
+    void theWarmUpIsLeftOut() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 50; i++) { // 10 per second: 2 s of slow start, then 3 s of fast answers
+            lines.add(line(i * 100_000_000L, 200, i < 20 ? 400_000 : 1_000, ""));
+        }
+        LbBench.RateFigures f = Vegeta.summarize(lines, Duration.ofSeconds(2));
+        assertThat(f.requests()).isEqualTo(30);
+        assertThat(f.p99Ms()).isEqualTo(1.0);
+        assertThat(Vegeta.summarize(lines, Duration.ZERO).p99Ms()).isEqualTo(400.0);
     }
 }
