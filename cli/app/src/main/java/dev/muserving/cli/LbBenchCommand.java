@@ -73,6 +73,11 @@ final class LbBenchCommand implements Callable<Integer> {
                     + "fixed-rate runs (default: ${DEFAULT-VALUE}). vegeta comes from the PATH or deploy/testenv/testenv.sh build.")
     List<String> fixedRate;
 
+    @Option(names = "--fixed-rps", split = ",",
+            description = "Open-loop rates in requests per second, run after the --fixed-rate ones, e.g. 500,1000,2000: "
+                    + "rates the load generator can send beside the targets on a small machine (default: none).")
+    List<Integer> fixedRps;
+
     @Option(names = "--fixed-rate-duration", defaultValue = "10s", converter = DurationConverter.class,
             description = "Each target's run at each fixed rate (default: ${DEFAULT-VALUE}).")
     Duration fixedRateDuration;
@@ -89,7 +94,7 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, warmupLimit,
                 serviceMillis, cpuMillis,
                 containerConcurrency, balancers == null ? Runtime.getRuntime().availableProcessors() : balancers,
-                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRateDuration, profile);
+                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRps == null ? List.of() : fixedRps, fixedRateDuration, profile);
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
         LbBench.Result figures;
         Path file;

@@ -30,7 +30,7 @@ class LbBenchCommandTest {
         cli.setErr(new PrintWriter(stderr));
 
         int exit = cli.execute("lb-bench", "--backends", "1", "--duration", "2s", "--rounds", "2", "--warmup", "1s", "--warmup-limit", "2s",
-                "--connections", "8", "--targets", "direct,mu", "--fixed-rate", "50", "--fixed-rate-duration", "1s", "--out", out.toString());
+                "--connections", "8", "--targets", "direct,mu", "--fixed-rate", "50", "--fixed-rps", "200", "--fixed-rate-duration", "1s", "--out", out.toString());
 
         assertThat(exit).as(stderr.toString()).isZero();
         JsonNode summary = new ObjectMapper().readTree(out.resolve("lb-bench.json").toFile());
@@ -51,7 +51,11 @@ class LbBenchCommandTest {
                 assertThat(t.get("achievedRps").asDouble()).as(target).isCloseTo(rps, withinPercentage(10));
                 assertThat(t.get("latencyMs").get("p999").asDouble()).isGreaterThanOrEqualTo(t.get("latencyMs").get("p99").asDouble());
             }
-            assertThat(stdout.toString()).contains("fixed rate 50 % of direct");
+            JsonNode absolute = summary.get("fixedRate").get(1);
+            assertThat(absolute.get("rps").asDouble()).isEqualTo(200);
+            assertThat(absolute.has("percentOfDirect")).isFalse();
+            assertThat(absolute.get("targets").get("mu").get("generatorLimited").asBoolean()).isFalse();
+            assertThat(stdout.toString()).contains("fixed rate 50 % (").contains("fixed rate 200 rps");
         } else {
             assertThat(summary.get("fixedRate")).isEmpty();
             assertThat(summary.get("fixedRateSkipped").asText()).contains("vegeta is not installed");

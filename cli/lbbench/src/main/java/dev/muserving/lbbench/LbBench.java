@@ -49,8 +49,17 @@ public final class LbBench {
     /** One target's figures at one fixed rate. */
     public record RateFigures(double achievedRps, double p50Ms, double p99Ms, double p999Ms, long errors, long requests) {}
 
-    /** Every target at one fixed rate: {@code percent} of the direct path's throughput, {@code rps}. */
-    public record FixedRate(int percent, double rps, Map<String, RateFigures> targets) {}
+    /** Every target at one fixed rate: {@code percent} of the direct path's throughput (null when asked in rps), {@code rps}. */
+    public record FixedRate(Integer percent, double rps, Map<String, RateFigures> targets) {
+
+        /** The rate, as asked: a share of direct's throughput, or requests per second. */
+        String label() {
+            return percent == null ? String.format(Locale.ROOT, "%,.0f rps", rps) : String.format(Locale.ROOT, "%d %% (%,.0f rps)", percent, rps);
+        }
+    }
+
+    /** Below this share of the rate asked, the load generator, not the target, set the pace. */
+    static final double GENERATOR_LIMITED = 0.95;
 
     /**
      * @param fixedRateSkipped why there are no fixed-rate figures, or null when there are
@@ -88,8 +97,9 @@ public final class LbBench {
                     say("fixed-rate runs skipped: %s", skipped);
                     return new Result(closedLoop, List.of(), skipped);
                 }
+                TargetFigures direct = closedLoop.get("direct");
                 return new Result(closedLoop, measureFixedRates(new Vegeta(Tools.vegeta().orElseThrow(), dir),
-                        closedLoop.get("direct").rps(), targets), null);
+                        direct == null ? 0 : direct.rps(), targets), null);
             } finally {
                 targets.forEach(Target::close);
             }
@@ -128,10 +138,10 @@ public final class LbBench {
     }
 
     private String fixedRateSkipped(Map<String, TargetFigures> closedLoop) {
-        if (options.fixedRatePercents().isEmpty()) {
+        if (options.fixedRatePercents().isEmpty() && options.fixedRps().isEmpty()) {
             return "none asked for (--fixed-rate none)";
         }
-        if (!closedLoop.containsKey("direct")) {
+        if (!options.fixedRatePercents().isEmpty() && !closedLoop.containsKey("direct")) {
             return "the rates are set from the direct path's throughput, and --targets leaves direct out";
         }
         if (Tools.vegeta().isEmpty()) {
@@ -142,21 +152,24 @@ public final class LbBench {
 
     /** Each rate, every target once at it, in an order that rotates from one rate to the next. */
     private List<FixedRate> measureFixedRates(Vegeta vegeta, double directRps, List<Target> targets) throws IOException {
+        List<FixedRate> asked = new ArrayList<>();
+        options.fixedRatePercents().forEach(p -> asked.add(new FixedRate(p, Math.max(1, Math.round(directRps * p / 100.0)), Map.of())));
+        options.fixedRps().forEach(rps -> asked.add(new FixedRate(null, rps, Map.of())));
         List<FixedRate> rates = new ArrayList<>();
-        for (int r = 0; r < options.fixedRatePercents().size(); r++) {
-            int percent = options.fixedRatePercents().get(r);
-            double rps = Math.max(1, Math.round(directRps * percent / 100.0));
+        for (int r = 0; r < asked.size(); r++) {
+            FixedRate rate = asked.get(r);
             Map<String, RateFigures> byTarget = new LinkedHashMap<>();
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get((k + r) % targets.size());
-                RateFigures f = vegeta.attack(target.url(), rps, FIXED_RATE_WARMUP, options.fixedRateDuration());
+                RateFigures f = vegeta.attack(target.url(), rate.rps(), FIXED_RATE_WARMUP, options.fixedRateDuration());
                 byTarget.put(target.name(), f);
-                say("%d %% (%,.0f rps)  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d", percent, rps,
-                        target.name(), f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors());
+                say("%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s", rate.label(),
+                        target.name(), f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
+                        f.achievedRps() < GENERATOR_LIMITED * rate.rps() ? "  (the load generator fell behind)" : "");
             }
             Map<String, RateFigures> inOrder = new LinkedHashMap<>();
             targets.forEach(t -> inOrder.put(t.name(), byTarget.get(t.name())));
-            rates.add(new FixedRate(percent, rps, inOrder));
+            rates.add(new FixedRate(rate.percent(), rate.rps(), inOrder));
         }
         return rates;
     }
@@ -219,7 +232,9 @@ public final class LbBench {
         ArrayNode fixedRate = root.putArray("fixedRate");
         for (FixedRate rate : result.fixedRate()) {
             ObjectNode r = fixedRate.addObject();
-            r.put("percentOfDirect", rate.percent());
+            if (rate.percent() != null) {
+                r.put("percentOfDirect", rate.percent());
+            }
             r.put("rps", rate.rps());
             ObjectNode byTarget = r.putObject("targets");
             rate.targets().forEach((name, f) -> {
@@ -231,6 +246,7 @@ public final class LbBench {
                 latency.put("p999", round(f.p999Ms()));
                 t.put("errors", f.errors());
                 t.put("requests", f.requests());
+                t.put("generatorLimited", f.achievedRps() < GENERATOR_LIMITED * rate.rps());
             });
         }
         if (result.fixedRateSkipped() != null) {
@@ -245,12 +261,12 @@ public final class LbBench {
     public static String table(Result result) {
         StringBuilder out = new StringBuilder(closedLoopTable(result.closedLoop()));
         for (FixedRate rate : result.fixedRate()) {
-            out.append(String.format(Locale.ROOT, "%nfixed rate %d %% of direct: %,.0f rps (open loop, vegeta)%n", rate.percent(), rate.rps()));
+            out.append(String.format(Locale.ROOT, "%nfixed rate %s (open loop, vegeta; * where vegeta fell behind the rate)%n", rate.label()));
             out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s%n",
                     "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct"));
             RateFigures direct = rate.targets().get("direct");
-            rate.targets().forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f %9.2f %9.2f %9.2f %8d %14s%n",
-                    name, f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
+            rate.targets().forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s%n",
+                    name, f.achievedRps(), f.achievedRps() < GENERATOR_LIMITED * rate.rps() ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
                     direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()))));
         }
         return out.toString();

@@ -14,6 +14,7 @@ import java.util.List;
  * @param balancers event loops of the activator-lb (nginx and HAProxy use one worker per core)
  * @param fixedRatePercents open-loop rates, each a percentage of the direct path's closed-loop
  *     throughput; empty for none
+ * @param fixedRps open-loop rates in requests per second, run after the percentages; empty for none
  * @param fixedRateDuration each target's run at each fixed rate
  * @param profile record the activator-lb processes with JFR ({@code work/activator-<routing>.jfr})
  */
@@ -31,6 +32,7 @@ public record LbBenchOptions(
         int balancers,
         List<String> targets,
         List<Integer> fixedRatePercents,
+        List<Integer> fixedRps,
         Duration fixedRateDuration,
         boolean profile) {
 
@@ -61,7 +63,13 @@ public record LbBenchOptions(
             }
         }
         fixedRatePercents = List.copyOf(fixedRatePercents);
-        if (!fixedRatePercents.isEmpty() && fixedRateDuration.toSeconds() < 1) {
+        for (int rps : fixedRps) {
+            if (rps < 1) {
+                throw new BadInputException("--fixed-rps " + rps + ": a rate must be at least 1 request per second");
+            }
+        }
+        fixedRps = List.copyOf(fixedRps);
+        if ((!fixedRatePercents.isEmpty() || !fixedRps.isEmpty()) && fixedRateDuration.toSeconds() < 1) {
             throw new BadInputException("--fixed-rate-duration must be at least 1s");
         }
     }
