@@ -52,6 +52,11 @@ public final class LbBench {
     /** Every target at one fixed rate: {@code percent} of the direct path's throughput (null when asked in rps), {@code rps}. */
     public record FixedRate(Integer percent, double rps, Map<String, RateFigures> targets) {
 
+        /** Whether vegeta fell behind this rate for a target: then the latency is its backlog, not the target's. */
+        boolean generatorLimited(RateFigures figures) {
+            return figures.achievedRps() < GENERATOR_LIMITED * rps;
+        }
+
         /** The rate, as asked: a share of direct's throughput, or requests per second. */
         String label() {
             return percent == null ? String.format(Locale.ROOT, "%,.0f rps", rps) : String.format(Locale.ROOT, "%d %% (%,.0f rps)", percent, rps);
@@ -165,7 +170,7 @@ public final class LbBench {
                 byTarget.put(target.name(), f);
                 say("%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s", rate.label(),
                         target.name(), f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
-                        f.achievedRps() < GENERATOR_LIMITED * rate.rps() ? "  (the load generator fell behind)" : "");
+                        rate.generatorLimited(f) ? "  (the load generator fell behind)" : "");
             }
             Map<String, RateFigures> inOrder = new LinkedHashMap<>();
             targets.forEach(t -> inOrder.put(t.name(), byTarget.get(t.name())));
@@ -246,7 +251,7 @@ public final class LbBench {
                 latency.put("p999", round(f.p999Ms()));
                 t.put("errors", f.errors());
                 t.put("requests", f.requests());
-                t.put("generatorLimited", f.achievedRps() < GENERATOR_LIMITED * rate.rps());
+                t.put("generatorLimited", rate.generatorLimited(f));
             });
         }
         if (result.fixedRateSkipped() != null) {
@@ -266,7 +271,7 @@ public final class LbBench {
                     "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct"));
             RateFigures direct = rate.targets().get("direct");
             rate.targets().forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s%n",
-                    name, f.achievedRps(), f.achievedRps() < GENERATOR_LIMITED * rate.rps() ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
+                    name, f.achievedRps(), rate.generatorLimited(f) ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
                     direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()))));
         }
         return out.toString();
