@@ -81,8 +81,20 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, builder.start(), "");
     }
 
+    /**
+     * util-linux's setsid: the child gets a session and process group of its own, so a Ctrl-C in the
+     * terminal reaches this process alone, which stops its children in order (the activator drains
+     * first). Run from here, setsid execs the program in place: the pid is the program's.
+     */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private static ProcessBuilder builder(List<String> command, Map<String, String> env, Path log) {
-        ProcessBuilder builder = new ProcessBuilder(command);
+        List<String> own = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            own.add(SETSID.toString());
+        }
+        own.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(own);
         builder.environment().putAll(env);
         builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder;

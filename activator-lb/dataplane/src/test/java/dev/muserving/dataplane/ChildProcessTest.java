@@ -2,6 +2,7 @@ package dev.muserving.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,5 +38,22 @@ class ChildProcessTest {
 
         assertThat(children).noneMatch(ProcessHandle::isAlive);
         assertThat(shell.exitDescription()).isEqualTo("killed by signal 9");
+    }
+
+    @Test
+    void aChildHasAProcessGroupOfItsOwnSoCtrlCInTheTerminalReachesOnlyThisProcess(@TempDir Path dir) throws Exception {
+        ChildProcess shell = shellWithAChild(dir.resolve("group.log"));
+        try {
+            assertThat(processGroup(shell.pid())).isEqualTo(shell.pid()).isNotEqualTo(processGroup(ProcessHandle.current().pid()));
+            assertThat(ProcessHandle.of(shell.pid()).orElseThrow().info().command().orElseThrow()).endsWith("sh"); // the program's own pid
+        } finally {
+            shell.kill();
+        }
+    }
+
+    /** Field 5 of /proc/PID/stat, after the command in parentheses. */
+    private static long processGroup(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
     }
 }

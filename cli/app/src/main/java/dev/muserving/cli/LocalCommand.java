@@ -87,6 +87,8 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkPort("--port", port);
+        checkPort("--metrics-port", metricsPort);
         if (!(nodeCpu > 0) || nodeMemoryMiB < 1) {
             throw new BadInputException("--node-cpu and --node-memory-mib must be positive");
         }
@@ -122,6 +124,12 @@ final class LocalCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    private static void checkPort(String option, int value) {
+        if (value < 0 || value > 65_535) {
+            throw new BadInputException(option + " " + value + ": give a port from 1 to 65535, or 0 for any free one");
+        }
     }
 
     /**

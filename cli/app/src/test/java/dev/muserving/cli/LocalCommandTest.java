@@ -17,8 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalCommandTest {
 
+    private static final Pattern METRICS = Pattern.compile("metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
     private static final Pattern SERVING = Pattern.compile("serving \\d+ function\\(s\\) on http://127\\.0\\.0\\.1:(\\d+)");
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,14 +58,15 @@ class LocalCommandTest {
         }
     }
 
-    @Test
-    void aBrokenEditIsReportedWhileEverythingServesAndCtrlCLeavesNoProcessBehind() throws Exception {
-        Path examples = Repository.path("examples");
-        Files.copy(examples.resolve("echo.yaml"), dir.resolve("echo.yaml"));
-        Path resize = Files.copy(examples.resolve("resize.yaml"), dir.resolve("resize.yaml"));
-        // A build run as a background job hands its JVMs SIGINT ignored, and a JVM that starts with SIGINT
-        // ignored never handles it: env restores the default, as a terminal would have it.
-        mu = new ProcessBuilder("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /**
+     * Starts {@code mu local} on the test's folder as a terminal's foreground job: leading a process
+     * group of its own (setsid), SIGINT handled (a build run as a background job hands its JVMs
+     * SIGINT ignored, and a JVM that starts so never handles it: env restores the default).
+     *
+     * @return the activator-lb's port, once it serves
+     */
+    private int startMuLocal() throws Exception {
+        mu = new ProcessBuilder("setsid", "env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Mu.class.getName(),
                 "local", "-f", dir.toString(), "--port", "0", "--metrics-port", "0", "--no-view", "--logs", dir.resolve("logs").toString())
                 .redirectErrorStream(true).start();
@@ -74,10 +79,16 @@ class LocalCommandTest {
         });
         reader.setDaemon(true);
         reader.start();
-
         await("mu local serving").atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> SERVING.matcher(l).find()));
-        Matcher m = output.stream().map(SERVING::matcher).filter(Matcher::find).findFirst().orElseThrow();
-        int port = Integer.parseInt(m.group(1));
+        return Integer.parseInt(output.stream().map(SERVING::matcher).filter(Matcher::find).findFirst().orElseThrow().group(1));
+    }
+
+    @Test
+    void aBrokenEditIsReportedWhileEverythingServesAndCtrlCLeavesNoProcessBehind() throws Exception {
+        Path examples = Repository.path("examples");
+        Files.copy(examples.resolve("echo.yaml"), dir.resolve("echo.yaml"));
+        Path resize = Files.copy(examples.resolve("resize.yaml"), dir.resolve("resize.yaml"));
+        int port = startMuLocal();
         await("echo and resize answer").atMost(Duration.ofSeconds(60)).until(() -> status(port, "echo") == 200 && status(port, "resize") == 200);
 
         Files.writeString(resize, Files.readString(resize).replace("memory: 128Mi", "memory: plenty"));
@@ -93,5 +104,50 @@ class LocalCommandTest {
         await("mu local exits").atMost(Duration.ofSeconds(60)).until(() -> !mu.isAlive());
         assertThat(output).anyMatch(l -> l.endsWith("mu local: stopped"));
         assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as("pid %d", child.pid()).isFalse());
+    }
+
+    /**
+     * Ctrl-C in a terminal signals the whole foreground process group: the pods' processes must not
+     * get it, or they die under the requests the activator is draining.
+     */
+    @Test
+    void ctrlCInATerminalLetsRequestsInFlightFinish() throws Exception {
+        Files.writeString(dir.resolve("slow.yaml"), """
+                apiVersion: muserving.dev/v1alpha1
+                kind: Function
+                metadata: {name: slow, namespace: demo}
+                spec:
+                  image: example.com/slow:1
+                  resources: {cpu: 100m, memory: 64Mi}
+                  scale: {min: 1, max: 1}
+                  local:
+                    command: [mu-emulated-function, --service-ms=3000]
+                """);
+        int port = startMuLocal();
+        int metricsPort = Integer.parseInt(output.stream().map(METRICS::matcher).filter(Matcher::find).findFirst().orElseThrow().group(1));
+        await("slow answers").atMost(Duration.ofSeconds(60)).until(() -> status(port, "slow") == 200);
+
+        List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fn/demo/slow"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        await("4 requests at the pod").atMost(Duration.ofSeconds(10)).until(() -> scrape(metricsPort)
+                .anyMatch(l -> l.startsWith("mu_inflight_requests{") && l.contains("function=\"slow\"") && l.endsWith(" 4.0")));
+        new ProcessBuilder("kill", "-INT", "--", "-" + mu.pid()).start().waitFor(); // the whole group, as the terminal does
+
+        for (CompletableFuture<HttpResponse<String>> request : inFlight) {
+            assertThat(request.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        await("mu local exits").atMost(Duration.ofSeconds(60)).until(() -> !mu.isAlive());
+    }
+
+    private Stream<String> scrape(int metricsPort) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().lines();
+        } catch (Exception e) {
+            return Stream.empty();
+        }
     }
 }

@@ -49,8 +49,8 @@ public final class LbBench {
     /** One target's figures at one fixed rate. */
     public record RateFigures(double achievedRps, double p50Ms, double p99Ms, double p999Ms, long errors, long requests) {}
 
-    /** Every target at one fixed rate: {@code percent} of the direct path's throughput (null when asked in rps), {@code rps}. */
-    public record FixedRate(Integer percent, double rps, Map<String, RateFigures> targets) {
+    /** A rate asked for: {@code percent} of the direct path's throughput (null when asked in rps), {@code rps}. */
+    public record Rate(Integer percent, double rps) {
 
         /** Whether vegeta fell behind this rate for a target: then the latency is its backlog, not the target's. */
         boolean generatorLimited(RateFigures figures) {
@@ -62,6 +62,9 @@ public final class LbBench {
             return percent == null ? String.format(Locale.ROOT, "%,.0f rps", rps) : String.format(Locale.ROOT, "%d %% (%,.0f rps)", percent, rps);
         }
     }
+
+    /** Every target at one fixed rate. */
+    public record FixedRate(Rate rate, Map<String, RateFigures> targets) {}
 
     /** Below this share of the rate asked, the load generator, not the target, set the pace. */
     static final double GENERATOR_LIMITED = 0.95;
@@ -157,12 +160,12 @@ public final class LbBench {
 
     /** Each rate, every target once at it, in an order that rotates from one rate to the next. */
     private List<FixedRate> measureFixedRates(Vegeta vegeta, double directRps, List<Target> targets) throws IOException {
-        List<FixedRate> asked = new ArrayList<>();
-        options.fixedRatePercents().forEach(p -> asked.add(new FixedRate(p, Math.max(1, Math.round(directRps * p / 100.0)), Map.of())));
-        options.fixedRps().forEach(rps -> asked.add(new FixedRate(null, rps, Map.of())));
+        List<Rate> asked = new ArrayList<>();
+        options.fixedRatePercents().forEach(p -> asked.add(new Rate(p, Math.max(1, Math.round(directRps * p / 100.0)))));
+        options.fixedRps().forEach(rps -> asked.add(new Rate(null, rps)));
         List<FixedRate> rates = new ArrayList<>();
         for (int r = 0; r < asked.size(); r++) {
-            FixedRate rate = asked.get(r);
+            Rate rate = asked.get(r);
             Map<String, RateFigures> byTarget = new LinkedHashMap<>();
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get((k + r) % targets.size());
@@ -174,7 +177,7 @@ public final class LbBench {
             }
             Map<String, RateFigures> inOrder = new LinkedHashMap<>();
             targets.forEach(t -> inOrder.put(t.name(), byTarget.get(t.name())));
-            rates.add(new FixedRate(rate.percent(), rate.rps(), inOrder));
+            rates.add(new FixedRate(rate, inOrder));
         }
         return rates;
     }
@@ -235,14 +238,15 @@ public final class LbBench {
             t.put("requests", f.requests());
         });
         ArrayNode fixedRate = root.putArray("fixedRate");
-        for (FixedRate rate : result.fixedRate()) {
+        for (FixedRate measured : result.fixedRate()) {
+            Rate rate = measured.rate();
             ObjectNode r = fixedRate.addObject();
             if (rate.percent() != null) {
                 r.put("percentOfDirect", rate.percent());
             }
             r.put("rps", rate.rps());
             ObjectNode byTarget = r.putObject("targets");
-            rate.targets().forEach((name, f) -> {
+            measured.targets().forEach((name, f) -> {
                 ObjectNode t = byTarget.putObject(name);
                 t.put("achievedRps", round(f.achievedRps()));
                 ObjectNode latency = t.putObject("latencyMs");
@@ -265,12 +269,13 @@ public final class LbBench {
     /** The tables: closed loop with throughput against nginx, and each fixed rate; p99 added over direct in both. */
     public static String table(Result result) {
         StringBuilder out = new StringBuilder(closedLoopTable(result.closedLoop()));
-        for (FixedRate rate : result.fixedRate()) {
+        for (FixedRate measured : result.fixedRate()) {
+            Rate rate = measured.rate();
             out.append(String.format(Locale.ROOT, "%nfixed rate %s (open loop, vegeta; * where vegeta fell behind the rate)%n", rate.label()));
             out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s%n",
                     "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct"));
-            RateFigures direct = rate.targets().get("direct");
-            rate.targets().forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s%n",
+            RateFigures direct = measured.targets().get("direct");
+            measured.targets().forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s%n",
                     name, f.achievedRps(), rate.generatorLimited(f) ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
                     direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()))));
         }

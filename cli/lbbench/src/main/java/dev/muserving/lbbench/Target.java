@@ -70,16 +70,11 @@ final class Target implements AutoCloseable {
      */
     private static void startRecording(ChildProcess process, Path recording) throws IOException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process started = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "JFR.start", "settings=profile",
-                "dumponexit=true", "filename=" + recording).redirectErrorStream(true).start();
-        try {
-            String out = new String(started.getInputStream().readAllBytes());
-            if (started.waitFor() != 0) {
-                throw new IOException("jcmd JFR.start failed: " + out.trim());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        Path log = recording.resolveSibling(recording.getFileName() + ".jcmd.log");
+        ProcessBuilder builder = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "JFR.start", "settings=profile",
+                "dumponexit=true", "filename=" + recording).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (Tools.run(builder, 60, "jcmd JFR.start", log) != 0) {
+            throw new IOException("jcmd JFR.start failed: " + Files.readString(log).trim());
         }
     }
 

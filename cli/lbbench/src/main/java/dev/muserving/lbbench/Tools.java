@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -59,6 +60,27 @@ public final class Tools {
                     .max(Comparator.comparing(Path::toString));
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Runs a program to its end, killed after {@code timeoutSeconds}; its output goes where the
+     * builder sends it.
+     *
+     * @return its exit code
+     */
+    static int run(ProcessBuilder builder, long timeoutSeconds, String what, Path log) throws IOException {
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(what + " did not finish within " + timeoutSeconds + " s; see " + log);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + what + " ran", e);
         }
     }
 

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Open-loop load at a fixed rate with vegeta: requests leave on schedule whether or not earlier ones
@@ -47,20 +46,11 @@ final class Vegeta {
     }
 
     private static void run(List<String> command, Path log, long timeoutSeconds) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        try {
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("vegeta did not finish; see " + log);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (process.exitValue() != 0) {
-            throw new IOException("vegeta " + command.get(1) + " failed (exit " + process.exitValue() + "): " + Files.readString(log).trim());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        int exit = Tools.run(builder, timeoutSeconds, "vegeta " + command.get(1), log);
+        if (exit != 0) {
+            throw new IOException("vegeta " + command.get(1) + " failed (exit " + exit + "): " + Files.readString(log).trim());
         }
     }
 

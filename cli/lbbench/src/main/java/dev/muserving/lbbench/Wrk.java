@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs wrk against a URL and reads back its report (the Lua script writes it as JSON). */
 final class Wrk {
@@ -36,19 +35,9 @@ final class Wrk {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("MU_WRK_REPORT", report.toString());
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(seconds + 30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("wrk did not finish; see " + log);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (process.exitValue() != 0 || !Files.exists(report)) {
-            throw new IOException("wrk failed (exit " + process.exitValue() + "): " + Files.readString(log).trim());
+        int exit = Tools.run(builder, seconds + 30, "wrk", log);
+        if (exit != 0 || !Files.exists(report)) {
+            throw new IOException("wrk failed (exit " + exit + "): " + Files.readString(log).trim());
         }
         return WrkResult.read(report);
     }

@@ -8,9 +8,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +47,9 @@ public final class FunctionWatcher implements AutoCloseable {
         this.apply = apply;
         this.say = say;
     }
+
+    /** Symbolic links among the inputs that point nowhere, as of the last read. */
+    private Set<Path> dangling = Set.of();
 
     /** Reads every file once and returns what to run now; the errors and notes are said. */
     public synchronized List<LocalFunction> load() throws IOException {
@@ -129,15 +134,24 @@ public final class FunctionWatcher implements AutoCloseable {
         return new ArrayList<>(byKey.values());
     }
 
-    private static Map<Path, String> read(List<Path> files) throws IOException {
+    private Map<Path, String> read(List<Path> files) throws IOException {
         Map<Path, String> texts = new TreeMap<>();
+        Set<Path> broken = new HashSet<>();
         for (Path file : files) {
             try {
                 texts.put(file, Files.readString(file));
             } catch (NoSuchFileException e) {
-                // deleted between listing and reading: gone on this round
+                if (Files.isSymbolicLink(file)) {
+                    broken.add(file);
+                    if (!dangling.contains(file)) { // said once, not at every poll
+                        say.accept("error: " + file + ": a symbolic link to " + Files.readSymbolicLink(file)
+                                + ", which does not exist; skipped until it does");
+                    }
+                }
+                // else deleted between listing and reading: gone on this round
             }
         }
+        dangling = broken;
         return texts;
     }
 

@@ -1,6 +1,7 @@
 package dev.muserving.local;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.BadInputException;
 import dev.muserving.api.PodPhase;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.dataplane.AdminEndpoints;
@@ -10,8 +11,10 @@ import dev.muserving.dataplane.activator.StaticEndpointSource;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -71,10 +75,10 @@ public final class LocalSystem implements AutoCloseable {
         Activator activator;
         HttpServer metrics;
         try {
-            activator = Activator.start(vertx, config, endpoints, controlPlane::record, controlPlane::demand, registry, clock)
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            metrics = AdminEndpoints.serve(vertx, address, metricsPort, "mu local", registry::scrape)
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            activator = listening(Activator.start(vertx, config, endpoints, controlPlane::record, controlPlane::demand, registry, clock),
+                    address, port, "--port");
+            metrics = listening(AdminEndpoints.serve(vertx, address, metricsPort, "mu local", registry::scrape),
+                    address, metricsPort, "--metrics-port");
         } catch (Exception e) {
             controlPlane.close();
             vertx.close();
@@ -83,6 +87,19 @@ public final class LocalSystem implements AutoCloseable {
         controlPlane.apply(functions);
         controlPlane.startTicking();
         return new LocalSystem(vertx, activator, controlPlane, registry, metrics);
+    }
+
+    /** Waits for a server to listen; a port in use is bad input that names the option that chose it. */
+    private static <T> T listening(Future<T> started, String address, int port, String option) throws Exception {
+        try {
+            return started.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BindException) {
+                throw new BadInputException(option + " " + port + ": " + address + ":" + port + " is already in use (another mu local?); "
+                        + "pick another port, or 0 for any free one", e.getCause());
+            }
+            throw e;
+        }
     }
 
     public int port() {

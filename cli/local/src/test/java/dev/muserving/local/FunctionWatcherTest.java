@@ -52,4 +52,21 @@ class FunctionWatcherTest {
                     .anyMatch(line -> line.contains("function default/alpha is defined twice (first in " + a));
         }
     }
+
+    @Test
+    void aSymbolicLinkToNothingIsReportedOnceAndReadWhenItsTargetAppears(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("elsewhere.txt");
+        Path link = Files.createSymbolicLink(dir.resolve("linked.yaml"), target);
+        AtomicReference<List<LocalFunction>> applied = new AtomicReference<>();
+        List<String> said = Collections.synchronizedList(new ArrayList<>());
+        try (FunctionWatcher watcher = new FunctionWatcher(List.of(dir), applied::set, said::add)) {
+            assertThat(watcher.load()).isEmpty();
+            assertThat(said).containsExactly("error: " + link + ": a symbolic link to " + target + ", which does not exist; skipped until it does");
+            watcher.start(Duration.ofMillis(50));
+
+            Files.writeString(target, function("linked", "one"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.get() != null && names(applied.get()).equals(List.of("linked")));
+            assertThat(said).filteredOn(line -> line.contains("symbolic link")).hasSize(1);
+        }
+    }
 }

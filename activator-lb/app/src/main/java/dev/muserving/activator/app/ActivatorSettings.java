@@ -48,6 +48,14 @@ public interface ActivatorSettings {
     @WithDefault("300")
     double defaultTimeoutSeconds();
 
+    /** A client connection that has not sent a whole request head this long after it opened is closed; 0 never. */
+    @WithDefault("30")
+    double headerTimeoutSeconds();
+
+    /** A client connection without a request in progress this long is closed; 0 never. */
+    @WithDefault("75")
+    double idleTimeoutSeconds();
+
     @WithDefault("3")
     int maxAttempts();
 
@@ -86,7 +94,8 @@ public interface ActivatorSettings {
         long retryBytes = Settings.bytes("mu.retry-buffer-bytes", retryBufferBytes());
         return new ActivatorConfig(bindAddress(), port(), domain(), routing(),
                 balancers().orElse(Runtime.getRuntime().availableProcessors()), bodyBytes, retryBytes, holdLimit(),
-                Duration.ofMillis(Math.round(defaultTimeoutSeconds() * 1000)), maxAttempts(), defaults.unreachableCooldown(),
+                Duration.ofMillis(Math.round(defaultTimeoutSeconds() * 1000)), Duration.ofMillis(Math.round(headerTimeoutSeconds() * 1000)),
+                Duration.ofMillis(Math.round(idleTimeoutSeconds() * 1000)), maxAttempts(), defaults.unreachableCooldown(),
                 Duration.ofMillis(Math.round(drainSeconds() * 1000)), defaults.recheckInterval(), seed().orElse(0L));
     }
 }

@@ -15,6 +15,9 @@ import java.util.Map;
  * @param maxBodyBytes larger request bodies are answered 413
  * @param holdLimit requests one balancer holds per function while no pod can take them; more get 503
  * @param defaultTimeout a function's request timeout when its route does not give one
+ * @param headerTimeout a client connection that has not sent a whole request head this long after
+ *     it opened is closed (0: never)
+ * @param idleTimeout a client connection without a request in progress this long is closed (0: never)
  * @param retryBufferBytes request bodies up to this size are read whole before they are sent, so
  *     that the request can go to another pod when the first did not pass it to the function (larger
  *     ones stream, and are retried only when no connection could be made)
@@ -35,6 +38,8 @@ public record ActivatorConfig(
         long retryBufferBytes,
         int holdLimit,
         Duration defaultTimeout,
+        Duration headerTimeout,
+        Duration idleTimeout,
         int maxAttempts,
         Duration unreachableCooldown,
         Duration drainTimeout,
@@ -50,6 +55,8 @@ public record ActivatorConfig(
     public static final String RETRY_BUFFER = "MU_RETRY_BUFFER_BYTES";
     public static final String HOLD_LIMIT = "MU_HOLD_LIMIT";
     public static final String TIMEOUT = "MU_DEFAULT_TIMEOUT_SECONDS";
+    public static final String HEADER_TIMEOUT = "MU_HEADER_TIMEOUT_SECONDS";
+    public static final String IDLE_TIMEOUT = "MU_IDLE_TIMEOUT_SECONDS";
     public static final String MAX_ATTEMPTS = "MU_MAX_ATTEMPTS";
     public static final String DRAIN_TIMEOUT = "MU_DRAIN_SECONDS";
     public static final String ENDPOINTS_FILE = "MU_ENDPOINTS_FILE";
@@ -58,10 +65,18 @@ public record ActivatorConfig(
         if (RoutingPolicies.byName(routing).isEmpty()) {
             throw new ConfigException("routing policy '" + routing + "' is unknown; known: " + String.join(", ", RoutingPolicies.names()));
         }
+        if (headerTimeout.isNegative() || idleTimeout.isNegative()) {
+            throw new ConfigException("headerTimeout and idleTimeout must be at least 0");
+        }
         if (balancers < 1 || holdLimit < 0 || maxAttempts < 1 || maxBodyBytes < 0 || retryBufferBytes < 0) {
             throw new ConfigException("balancers and maxAttempts must be at least 1, holdLimit, maxBodyBytes and retryBufferBytes at least 0");
         }
     }
+
+    /** nginx's client_header_timeout is 60 s; a request head is a few hundred bytes. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(30);
+    /** nginx's keepalive_timeout. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
 
     /** Envoy's default buffer limit; bodies of functions are mostly far smaller. */
     public static final long DEFAULT_RETRY_BUFFER_BYTES = 1024 * 1024;
@@ -82,6 +97,8 @@ public record ActivatorConfig(
                 s.bytes(RETRY_BUFFER, DEFAULT_RETRY_BUFFER_BYTES),
                 s.integer(HOLD_LIMIT, 1_000, 0, 1_000_000),
                 s.seconds(TIMEOUT, Duration.ofSeconds(300)),
+                s.seconds(HEADER_TIMEOUT, DEFAULT_HEADER_TIMEOUT),
+                s.seconds(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
                 s.integer(MAX_ATTEMPTS, 3, 1, 10),
                 Duration.ofSeconds(5),
                 s.seconds(DRAIN_TIMEOUT, Duration.ofSeconds(30)),
@@ -91,16 +108,26 @@ public record ActivatorConfig(
 
     public ActivatorConfig withPort(int newPort) {
         return new ActivatorConfig(bindAddress, newPort, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
-                maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                headerTimeout, idleTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withRouting(String policy, int balancerCount) {
         return new ActivatorConfig(bindAddress, port, domain, policy, balancerCount, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
-                maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                headerTimeout, idleTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withLimits(long bodyBytes, int held) {
         return new ActivatorConfig(bindAddress, port, domain, routing, balancers, bodyBytes, retryBufferBytes, held, defaultTimeout,
-                maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                headerTimeout, idleTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+    }
+
+    public ActivatorConfig withRetryBuffer(long bytes) {
+        return new ActivatorConfig(bindAddress, port, domain, routing, balancers, maxBodyBytes, bytes, holdLimit, defaultTimeout,
+                headerTimeout, idleTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+    }
+
+    public ActivatorConfig withClientTimeouts(Duration header, Duration idle) {
+        return new ActivatorConfig(bindAddress, port, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
+                header, idle, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 }

@@ -1,9 +1,9 @@
 package dev.muserving.dataplane.activator;
 
 import dev.muserving.api.FunctionKey;
+import dev.muserving.api.MuHeaderParser;
 import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.Drain;
-import dev.muserving.dataplane.ProxyReplies;
 import dev.muserving.routing.policy.BalancerPosition;
 import dev.muserving.routing.policy.RoutingPolicies;
 import dev.muserving.routing.policy.RoutingPolicy;
@@ -11,23 +11,23 @@ import dev.muserving.routing.policy.RoutingPolicyFactory;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.httpproxy.Body;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyContext;
-import io.vertx.httpproxy.ProxyInterceptor;
-import io.vertx.httpproxy.ProxyRequest;
-import io.vertx.httpproxy.ProxyResponse;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.Pipe;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -44,10 +44,11 @@ import java.util.concurrent.TimeoutException;
  * through it). Several balancers share the port as several activator replicas share a Service;
  * Mu's routing is built for such partial, stale views. All state lives on this verticle's event loop.
  *
- * <p>Requests go through vertx-http-proxy with two interceptors: {@link HeaderFilter} (Mu headers
- * never cross in either direction; the pod's report is kept for routing) and {@link Dispatcher}
- * (which function, limits, holding while no pod can take the request, retries, timeouts), whose
- * chosen pod the origin provider connects to.
+ * <p>Requests are forwarded with the Vert.x HTTP client itself: headers are copied once, straight
+ * from the client's request to the pod's ({@link HeaderCopy}; no Mu header crosses in either
+ * direction, the pod's report is kept for routing), and one callback per step carries the request
+ * along. vertx-http-proxy, used before, copied the headers three times and chained a future per
+ * interceptor per request (docs/dataplane.md, "What changed the numbers").
  */
 final class Balancer extends AbstractVerticle {
 
@@ -71,6 +72,7 @@ final class Balancer extends AbstractVerticle {
     private HttpServer server;
     private HttpClient client;
     private Drain drain;
+    private ClientConnections connections;
 
     Balancer(ActivatorConfig config, BalancerPosition position, RoutingPolicyFactory routing, Clock clock,
             ActivatorMetrics metrics, DemandSignal demand, int port) {
@@ -88,13 +90,13 @@ final class Balancer extends AbstractVerticle {
     public void start(Promise<Void> started) {
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
                 new PoolOptions().setHttp1MaxSize(500));
-        HttpProxy proxy = HttpProxy.reverseProxy(client)
-                .origin(this::connect)
-                .addInterceptor(new HeaderFilter(clock))
-                .addInterceptor(new Dispatcher());
         vertx.setPeriodic(config.recheckInterval().toMillis(), id -> recheck());
-        vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(port))
-                .requestHandler(proxy)
+        connections = new ClientConnections(vertx, config.headerTimeout(), config.idleTimeout());
+        // No cleartext HTTP/2: the pods speak HTTP/1.1, so h2c would end at this hop (gRPC could not
+        // work through it) for no gain; an upgrade request is answered in HTTP/1.1.
+        vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(port).setHttp2ClearTextEnabled(false))
+                .connectionHandler(connections::opened)
+                .requestHandler(this::accept)
                 .listen()
                 .onSuccess(s -> {
                     server = s;
@@ -194,104 +196,106 @@ final class Balancer extends AbstractVerticle {
         }
     }
 
-    private Future<HttpClientRequest> connect(ProxyContext context) {
-        Call call = Call.of(context);
-        call.connectFailed = false;
-        return client.request(new RequestOptions().setServer(call.pod.address))
-                .onFailure(e -> call.connectFailed = true)
-                .map(request -> {
-                    call.toPod = request;
-                    return request;
-                });
-    }
-
-    private final class Dispatcher implements ProxyInterceptor {
-
-        @Override
-        public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-            ProxyRequest request = context.request();
-            HttpServerRequest incoming = request.proxiedRequest();
-            if (drain != null) {
-                return Future.succeededFuture(ProxyReplies.text(request, 503, "mu: this activator is shutting down; retry\n")
-                        .putHeader(HttpHeaders.CONNECTION, "close"));
-            }
-            RequestAddress address = RequestAddress.of(incoming.getHeader(HttpHeaders.HOST), request.getURI(), config.domain());
-            if (address == null) {
-                return Future.succeededFuture(ProxyReplies.text(request, 404, "mu: this request names no function; call /fn/<namespace>/<function>/... "
-                        + "or send Host: <function>.<namespace>." + config.domain() + "\n"));
-            }
-            FunctionLane lane = lanes.get(address.function());
-            if (lane == null || lane.removed) {
-                return Future.succeededFuture(ProxyReplies.text(request, 404, "mu: no function " + address.function() + "\n"));
-            }
-            long declared = request.getBody() == null ? 0 : request.getBody().length();
-            if (declared > config.maxBodyBytes()) {
-                return Future.succeededFuture(ProxyReplies.text(request, 413, String.format(Locale.ROOT,
-                        "mu: the request body (%d bytes) is over the limit of %d bytes%n", declared, config.maxBodyBytes()))
-                        .putHeader(HttpHeaders.CONNECTION, "close"));
-            }
-            Call call = new Call(context, lane);
-            boolean chunked = incoming.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
-            Future<Void> bodyRead = Future.succeededFuture();
-            if (chunked) {
-                request.setBody(Body.body(new LimitedBody(request.getBody().stream(), config.maxBodyBytes(),
-                        () -> call.bodyTooLarge = true), -1));
-            } else if (declared == 0 || (declared < 0 && incoming.version() != HttpVersion.HTTP_2)) {
-                request.setBody(null); // HTTP/1 framing: without Content-Length or chunking there is no body
-                incoming.resume(); // lets its end be read, or the connection would wait for it
-                call.replayable = true;
-            } else if (declared <= config.retryBufferBytes()) {
-                bodyRead = readWhole(request, call);
-            }
-            request.setURI(address.uri());
-            if (incoming.authority() != null) {
-                request.setAuthority(incoming.authority()); // the function sees the Host its caller used
-            }
-            lane.arrived(call.arrivedNanos);
-            call.timer = vertx.setTimer(lane.route.timeout().toMillis(), id -> timedOut(call));
-            incoming.response().closeHandler(v -> {
-                if (lane.held.remove(call)) {
-                    call.result.tryFail("the client closed the connection while the request waited for a pod");
-                    finish(call, 499);
-                }
-            });
-            bodyRead.onComplete(read -> {
-                if (read.failed()) {
-                    call.result.tryFail(read.cause()); // the client went away while sending the body
-                    finish(call, 499);
-                } else if (call.timedOut) {
-                    answer(call, 408, String.format(Locale.ROOT, "mu: the request body did not arrive within %s%n", seconds(call)));
-                } else if (!lane.held.isEmpty() || !tryDispatch(call)) {
-                    hold(call);
-                }
-            });
-            return call.result.future();
+    /** A request from a client: which function, limits, its body, then a pod or the hold queue. */
+    private void accept(HttpServerRequest request) {
+        connections.requestStarted(request);
+        if (drain != null) {
+            reply(request, 503, "mu: this activator is shutting down; retry\n", true);
+            return;
         }
-
-        /** Reads a body small enough to keep, so that the request can be sent again. */
-        private Future<Void> readWhole(ProxyRequest request, Call call) {
-            HttpServerRequest incoming = request.proxiedRequest();
-            Future<Void> read = incoming.body().map(body -> {
-                request.setBody(Body.body(body));
+        List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+        if (hosts.size() > 1 || (hosts.isEmpty() && request.version() == HttpVersion.HTTP_1_1)) {
+            // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; guessing which one is meant
+            // is how requests get routed past a front proxy's checks
+            reply(request, 400, hosts.isEmpty() ? "mu: an HTTP/1.1 request needs a Host header\n"
+                    : "mu: a request may have only one Host header\n", true);
+            return;
+        }
+        HostAndPort authority = request.authority();
+        RequestAddress address = RequestAddress.of(authority == null ? null : authority.toString(), request.uri(), config.domain());
+        if (address == null) {
+            reply(request, 404, "mu: this request names no function; call /fn/<namespace>/<function>/... "
+                    + "or send Host: <function>.<namespace>." + config.domain() + "\n", false);
+            return;
+        }
+        FunctionLane lane = lanes.get(address.function());
+        if (lane == null || lane.removed) {
+            reply(request, 404, "mu: no function " + address.function() + "\n", false);
+            return;
+        }
+        long declared = declaredLength(request);
+        if (declared > config.maxBodyBytes()) {
+            reply(request, 413, String.format(Locale.ROOT, "mu: the request body (%d bytes) is over the limit of %d bytes%n",
+                    declared, config.maxBodyBytes()), true);
+            return;
+        }
+        Call call = new Call(request, lane, address.uri());
+        boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
+        if ((declared > 0 || chunked) && request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+            request.response().writeContinue(); // the limits are checked: the body is welcome (the pod gets no Expect)
+        }
+        Future<Void> bodyRead = Future.succeededFuture();
+        if (chunked) {
+            request.pause();
+            call.stream = new LimitedBody(request, config.maxBodyBytes(), () -> call.bodyTooLarge = true);
+        } else if (declared <= 0) {
+            call.replayable = true; // HTTP/1 framing: without Content-Length or chunking there is no body
+        } else if (declared <= config.retryBufferBytes()) {
+            bodyRead = request.body().map(body -> {
+                call.body = body;
                 call.replayable = true;
                 return null;
             });
-            incoming.resume();
-            return read;
+        } else {
+            request.pause();
+            call.stream = request;
         }
-
-        @Override
-        public Future<Void> handleProxyResponse(ProxyContext context) {
-            Call call = Call.of(context);
-            if (call != null) {
-                vertx.cancelTimer(call.timer); // the timeout covers the wait until the response headers
+        lane.arrived(call.arrivedNanos);
+        call.timer = vertx.setTimer(lane.route.timeout().toMillis(), id -> timedOut(call));
+        request.response().closeHandler(v -> clientClosed(call));
+        bodyRead.onComplete(read -> {
+            if (call.finished) {
+                return; // timed out (408) or the client left
             }
-            int status = context.response().getStatusCode();
-            return context.sendResponse().onComplete(sent -> {
-                if (call != null) {
-                    finish(call, status);
-                }
-            });
+            if (read.failed()) {
+                finish(call, 499); // the client went away while sending the body
+            } else if (!lane.held.isEmpty() || !tryDispatch(call)) {
+                hold(call);
+            }
+        });
+    }
+
+    /** The Content-Length, -1 when there is none. */
+    private static long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1; // the HTTP codec has refused a request with an invalid one before it gets here
+        }
+    }
+
+    private void clientClosed(Call call) {
+        if (call.finished) {
+            return;
+        }
+        HttpClientRequest toPod = call.toPod;
+        call.lane.held.remove(call);
+        finish(call, 499);
+        if (toPod != null) {
+            toPod.reset(); // the pod's connection is not kept for an answer no one reads
+        }
+    }
+
+    /** The call no longer counts against its pod. */
+    private static void release(Call call) {
+        if (call.pod != null) {
+            call.pod.inFlight--;
+            call.pod = null;
+            call.toPod = null;
         }
     }
 
@@ -308,9 +312,9 @@ final class Balancer extends AbstractVerticle {
     private void hold(Call call) {
         FunctionLane lane = call.lane;
         if (lane.held.size() >= config.holdLimit()) {
+            call.request.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
             answer(call, 503, String.format(Locale.ROOT,
-                    "mu: %s already has %d requests waiting for a pod; retry later%n", lane.key, lane.held.size()),
-                    HttpHeaders.RETRY_AFTER, "1");
+                    "mu: %s already has %d requests waiting for a pod; retry later%n", lane.key, lane.held.size()));
             return;
         }
         lane.held.addLast(call);
@@ -335,51 +339,143 @@ final class Balancer extends AbstractVerticle {
         call.pod = pod;
         call.attempts++;
         pod.inFlight++;
-        call.context.sendRequest().onComplete(sent -> {
-            if (sent.succeeded()) {
-                String notDelivered = sent.result().headers().get(MuHeaders.NOT_DELIVERED);
-                if (notDelivered != null && call.replayable && !call.timedOut) {
-                    sent.result().release(); // the pod never passed it on: any pod may take it, whatever its method
-                    pod.inFlight--;
-                    call.pod = null;
-                    if (MuHeaders.DRAINING.equals(notDelivered)) {
-                        call.lane.pods.leaving(pod);
-                    } else {
-                        coolDown(call, pod);
+        HttpServerRequest request = call.request;
+        client.request(new RequestOptions().setServer(pod.address).setMethod(request.method()).setURI(call.uri))
+                .onComplete(connected -> {
+                    if (connected.failed()) {
+                        connectFailed(call, pod);
+                        return;
                     }
-                    sendAgain(call, notDelivered);
-                    return;
-                }
-                call.result.complete(sent.result());
+                    HttpClientRequest toPod = connected.result();
+                    if (call.finished || call.timedOut) { // the client left, or the time ran out, while connecting
+                        toPod.reset();
+                        failed(call, pod, new TimeoutException());
+                        return;
+                    }
+                    call.toPod = toPod;
+                    HeaderCopy.request(request.headers(), toPod.headers());
+                    SocketAddress peer = request.remoteAddress();
+                    ForwardedHeaders.add(toPod.headers(), peer == null ? null : peer.hostAddress(), request.scheme(),
+                            request.authority() == null ? null : request.authority().toString());
+                    if (request.authority() != null) {
+                        toPod.authority(request.authority()); // the function sees the Host its caller used
+                    }
+                    sendBody(call, toPod).onComplete(answered -> {
+                        if (answered.succeeded()) {
+                            answered(call, pod, answered.result());
+                        } else {
+                            failed(call, pod, answered.cause());
+                        }
+                    });
+                });
+    }
+
+    private static Future<HttpClientResponse> sendBody(Call call, HttpClientRequest toPod) {
+        if (call.body != null) {
+            return toPod.send(call.body);
+        }
+        if (call.stream == null) {
+            return toPod.send();
+        }
+        if (!toPod.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            toPod.setChunked(true);
+        }
+        Pipe<Buffer> pipe = call.stream.pipe();
+        pipe.endOnFailure(false); // a body cut short must not reach the function as a whole one
+        pipe.to(toPod).onFailure(e -> toPod.reset(0, e));
+        return toPod.response();
+    }
+
+    /** The pod answered: sent again when the pod says it never passed the request on, else forwarded. */
+    private void answered(Call call, PodTable.Pod pod, HttpClientResponse response) {
+        if (call.finished) {
+            return; // the client left: no one reads this answer
+        }
+        String notDelivered = response.getHeader(MuHeaders.NOT_DELIVERED);
+        if (notDelivered != null && call.replayable && !call.timedOut) {
+            // the pod never passed it on: any pod may take it, whatever its method
+            release(call);
+            if (MuHeaders.DRAINING.equals(notDelivered)) {
+                call.lane.pods.leaving(pod);
+            } else {
+                coolDown(call, pod);
+            }
+            sendAgain(call, notDelivered);
+            return;
+        }
+        response.pause();
+        vertx.cancelTimer(call.timer); // the timeout covers the wait until the response headers
+        pod.report = pod.report.updatedWith(MuHeaderParser.parse(response::getHeader), clock.millis());
+        if (pod.index >= 0) {
+            call.lane.policy.onResponse(call.lane.pods, pod.index, (System.nanoTime() - call.arrivedNanos) / 1e6, clock.instant());
+        }
+        HttpServerResponse out = call.request.response();
+        int status = response.statusCode();
+        out.setStatusCode(status);
+        if (response.statusMessage() != null) {
+            out.setStatusMessage(response.statusMessage());
+        }
+        HeaderCopy.response(response.headers(), out.headers());
+        if (!out.headers().contains(HttpHeaders.CONTENT_LENGTH) && hasBody(call.request.method(), status)) {
+            if (call.request.version() == HttpVersion.HTTP_1_0) {
+                // an HTTP/1.0 client cannot read chunks: the body is sent whole
+                response.body().compose(out::end).onComplete(sent -> finish(call, status));
                 return;
             }
-            pod.inFlight--;
-            call.pod = null;
-            if (call.connectFailed && !call.timedOut) {
-                // Nothing was sent: another pod may take it.
-                coolDown(call, pod);
-                if (call.attempts < config.maxAttempts()) {
-                    sendAgain(call, RETRY_CONNECT_FAILED);
-                    return;
-                }
-                answer(call, 502, String.format(Locale.ROOT, "mu: no pod of %s accepted a connection (%d tried)%n",
-                        call.lane.key, call.attempts));
-            } else if (call.timedOut) {
-                answer(call, 504, String.format(Locale.ROOT, "mu: %s did not answer within %s%n", call.lane.key, seconds(call)));
-            } else if (call.replayable && IDEMPOTENT.contains(call.context.request().getMethod())
-                    && call.attempts < config.maxAttempts()) {
-                // Sent, but no answer came: the pod may have run it, which an idempotent request allows.
-                // Like nginx's max_fails, the pod sits out a cool-down: it may be dying.
-                coolDown(call, pod);
-                sendAgain(call, RETRY_IDEMPOTENT);
-            } else if (call.bodyTooLarge) {
-                answer(call, 413, String.format(Locale.ROOT, "mu: the request body is over the limit of %d bytes%n",
-                        config.maxBodyBytes()), HttpHeaders.CONNECTION, "close");
-            } else {
-                answer(call, 502, String.format(Locale.ROOT, "mu: pod %s of %s failed before answering: %s%n",
-                        pod.endpoint.pod(), call.lane.key, sent.cause().getMessage()));
+            out.setChunked(true);
+        }
+        Pipe<Buffer> pipe = response.pipe();
+        pipe.endOnFailure(false);
+        pipe.to(out).onComplete(sent -> {
+            if (sent.failed() && !out.ended()) {
+                out.reset(); // a body cut short must not look whole to the client
             }
+            finish(call, status);
         });
+    }
+
+    private static boolean hasBody(HttpMethod method, int status) {
+        return method != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+    }
+
+    private void connectFailed(Call call, PodTable.Pod pod) {
+        release(call);
+        if (call.finished) {
+            return; // the client went away
+        }
+        if (call.timedOut) {
+            answer(call, 504, String.format(Locale.ROOT, "mu: %s did not answer within %s%n", call.lane.key, seconds(call)));
+            return;
+        }
+        // Nothing was sent: another pod may take it.
+        coolDown(call, pod);
+        if (call.attempts < config.maxAttempts()) {
+            sendAgain(call, RETRY_CONNECT_FAILED);
+            return;
+        }
+        answer(call, 502, String.format(Locale.ROOT, "mu: no pod of %s accepted a connection (%d tried)%n",
+                call.lane.key, call.attempts));
+    }
+
+    /** Sent, and no answer came. */
+    private void failed(Call call, PodTable.Pod pod, Throwable cause) {
+        release(call);
+        if (call.finished) {
+            return; // the client went away
+        }
+        if (call.timedOut) {
+            answer(call, 504, String.format(Locale.ROOT, "mu: %s did not answer within %s%n", call.lane.key, seconds(call)));
+        } else if (call.replayable && IDEMPOTENT.contains(call.request.method()) && call.attempts < config.maxAttempts()) {
+            // The pod may have run it, which an idempotent request allows. Like nginx's max_fails,
+            // the pod sits out a cool-down: it may be dying.
+            coolDown(call, pod);
+            sendAgain(call, RETRY_IDEMPOTENT);
+        } else if (call.bodyTooLarge) {
+            answer(call, 413, String.format(Locale.ROOT, "mu: the request body is over the limit of %d bytes%n",
+                    config.maxBodyBytes()), true);
+        } else {
+            answer(call, 502, String.format(Locale.ROOT, "mu: pod %s of %s failed before answering%n", pod.endpoint.pod(), call.lane.key));
+        }
     }
 
     /** Keeps a pod that failed a request out of the call's function's routing for the cool-down. */
@@ -402,6 +498,8 @@ final class Balancer extends AbstractVerticle {
                     ? "no pod of %s was ready within %s (scale from zero did not finish in time)%n"
                     : "every pod of %s stayed busy for %s%n";
             answer(call, 504, "mu: " + String.format(Locale.ROOT, why, call.lane.key, seconds(call)));
+        } else if (call.pod == null) { // neither held nor at a pod: its body is still being read
+            answer(call, 408, String.format(Locale.ROOT, "mu: the request body did not arrive within %s%n", seconds(call)), true);
         } else if (call.toPod != null) {
             call.toPod.reset(0, new TimeoutException());
         }
@@ -411,16 +509,36 @@ final class Balancer extends AbstractVerticle {
         return String.format(Locale.ROOT, "%.0f s", call.lane.route.timeout().toMillis() / 1000.0);
     }
 
+    private void answer(Call call, int status, String message) {
+        answer(call, status, message, false);
+    }
+
+    /** Answers the call with the activator's own plain-text reply, and finishes it. */
+    private void answer(Call call, int status, String message, boolean close) {
+        reply(call.request, status, message, close);
+        finish(call, status);
+    }
+
     /**
-     * Completes the call with the activator's own answer, headers given as name, value pairs (set
-     * before completing: the response goes out as the promise completes).
+     * The activator's own answer: plain text that says what happened. The request's body, if any,
+     * is read and dropped, or with {@code close} the connection is closed once the answer is out.
      */
-    private static void answer(Call call, int status, String message, CharSequence... headers) {
-        ProxyResponse response = ProxyReplies.text(call.context.request(), status, message);
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            response.putHeader(headers[i], headers[i + 1]);
+    private static void reply(HttpServerRequest request, int status, String message, boolean close) {
+        HttpServerResponse response = request.response();
+        if (response.headWritten()) {
+            response.reset(); // the pod's answer has begun: it cannot be replaced
+            return;
         }
-        call.result.tryComplete(response);
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (close) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        request.resume();
+        response.end(message).onComplete(sent -> {
+            if (close) {
+                request.connection().close();
+            }
+        });
     }
 
     private void finish(Call call, int status) {
@@ -429,9 +547,7 @@ final class Balancer extends AbstractVerticle {
         }
         call.finished = true;
         vertx.cancelTimer(call.timer);
-        if (call.pod != null) {
-            call.pod.inFlight--;
-        }
+        release(call);
         long now = System.nanoTime();
         FunctionLane lane = call.lane;
         lane.finished(now, now - call.arrivedNanos);

@@ -40,6 +40,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class QueueProxy extends AbstractVerticle {
 
+    private static final System.Logger LOG = System.getLogger(QueueProxy.class.getName());
+
     private static final String EXCHANGE = "mu.exchange";
 
     private final QueueProxyConfig config;
@@ -210,11 +212,13 @@ public final class QueueProxy extends AbstractVerticle {
                             "mu queue-proxy: the function did not answer within %d s%n", config.requestTimeout().toSeconds())));
                 } else if (exchange.toUser == null) {
                     exchange.notDelivered = MuHeaders.FUNCTION_UNREACHABLE;
-                    result.complete(ProxyReplies.text(request, 502, String.format(Locale.ROOT,
-                            "mu queue-proxy: cannot reach the function on port %d: %s%n", config.userPort(), sent.cause().getMessage())));
+                    LOG.log(System.Logger.Level.WARNING, "cannot reach the function on port {0}: {1}", config.userPort(),
+                            sent.cause().getMessage());
+                    result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function is not accepting connections\n"));
                 } else {
-                    result.complete(ProxyReplies.text(request, 502, String.format(Locale.ROOT,
-                            "mu queue-proxy: the function failed before answering: %s%n", sent.cause().getMessage())));
+                    LOG.log(System.Logger.Level.WARNING, "the function failed before answering: {0}", sent.cause().getMessage());
+                    // the client learns what happened, not the pod's ports and addresses
+                    result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function failed before answering\n"));
                 }
             });
         }

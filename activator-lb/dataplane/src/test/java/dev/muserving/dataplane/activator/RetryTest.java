@@ -128,8 +128,7 @@ class RetryTest {
     @Test
     void aBodyLargerThanTheRetryBufferIsNotSentAgainAndTheClientIsToldToRetry(Vertx vertx) {
         Pod leaving = pod(vertx, "echo-leaving", 0);
-        ActivatorConfig config = new ActivatorConfig("127.0.0.1", 0, "example.com", "round-robin", 1, 1024 * 1024, 100, 1000,
-                Duration.ofSeconds(30), 3, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(20), 0);
+        ActivatorConfig config = ActivatorConfig.defaults().withPort(0).withRouting("round-robin", 1).withRetryBuffer(100);
         int port = activator(vertx, config, leaving.endpoint());
         leaving.queueProxy().drain();
         Response r = post(new Http(vertx), port, "x".repeat(1000));

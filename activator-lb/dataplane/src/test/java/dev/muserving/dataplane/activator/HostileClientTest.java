@@ -1,0 +1,187 @@
+package dev.muserving.dataplane.activator;
+
+import static dev.muserving.dataplane.testing.Http.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
+import dev.muserving.dataplane.function.EmulatedFunction;
+import dev.muserving.dataplane.queueproxy.QueueProxy;
+import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
+import dev.muserving.dataplane.testing.RawClient;
+import dev.muserving.dataplane.testing.RawClient.Answer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The activator-lb against clients that send what well-behaved ones do not, byte by byte over a raw
+ * socket: each test checks the answer, whether the connection is closed, and that the activator
+ * serves a normal request afterwards.
+ */
+@ExtendWith(VertxExtension.class)
+class HostileClientTest {
+
+    private static final FunctionKey ECHO = new FunctionKey("demo", "echo");
+    private static final FunctionKey SLOW = new FunctionKey("demo", "slow");
+    /** The echo pod again, with a timeout of half a second. */
+    private static final FunctionKey HASTY = new FunctionKey("demo", "hasty");
+    private static final Duration HEADER_TIMEOUT = Duration.ofMillis(600);
+    private static final Duration IDLE_TIMEOUT = Duration.ofMillis(800);
+    private static final long MAX_BODY = 1000;
+
+    private int port;
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        ActivatorConfig config = ActivatorConfig.defaults().withPort(0).withRouting("round-robin", 1).withLimits(MAX_BODY, 1000)
+                .withClientTimeouts(HEADER_TIMEOUT, IDLE_TIMEOUT);
+        Endpoint echo = pod(vertx, "echo-1", 1);
+        StaticEndpointSource source = new StaticEndpointSource(List.of(
+                new FunctionRoute(ECHO, 0, Duration.ofSeconds(30), List.of(echo)),
+                new FunctionRoute(HASTY, 0, Duration.ofMillis(500), List.of(echo)),
+                new FunctionRoute(SLOW, 0, Duration.ofSeconds(30), List.of(pod(vertx, "slow-1", 2_000)))));
+        port = await(Activator.start(vertx, config, source, MetricSink.NONE, DemandSignal.NONE, new SimpleMeterRegistry(),
+                Clock.systemUTC())).port();
+    }
+
+    /** A queue-proxy in front of an echoing function that waits {@code serviceMillis} before it answers. */
+    private static Endpoint pod(Vertx vertx, String name, double serviceMillis) {
+        EmulatedFunction function = new EmulatedFunction(name, 0, serviceMillis, 0);
+        await(vertx.deployVerticle(function));
+        QueueProxy qp = new QueueProxy(new QueueProxyConfig("127.0.0.1", 0, 0, function.port(), 4, 40, name, Arch.AMD64,
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30)), Clock.systemUTC());
+        await(vertx.deployVerticle(qp));
+        return new Endpoint(name, "127.0.0.1", qp.port(), Arch.AMD64);
+    }
+
+    private static String post(String body, String... headers) {
+        return "POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n" + String.join("", headers)
+                + "\r\n" + body;
+    }
+
+    /** The activator still serves: a fresh connection gets its echo. */
+    private void stillServes() {
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send(post("still here")).read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void aClientThatNeverFinishesItsHeadIsDisconnectedAfterTheHeaderTimeout() {
+        try (RawClient slow = new RawClient(port)) {
+            slow.send("GET /fn/demo/echo/ HTTP/1.1\r\nHo");
+            await().atMost(Duration.ofSeconds(10)).until(slow::closedByServer);
+        }
+        stillServes();
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedButNotOneWaitingForItsAnswer() {
+        try (RawClient client = new RawClient(port)) {
+            assertThat(client.send(post("one")).read().status()).isEqualTo(200);
+            assertThat(client.closedByServer()).isFalse();
+            await().atMost(Duration.ofSeconds(10)).until(client::closedByServer);
+        }
+        try (RawClient patient = new RawClient(port)) {
+            // the function waits longer than both timeouts before it answers
+            Answer answer = patient.send("GET /fn/demo/slow/ HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(answer.status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void expect100ContinueIsAnsweredBeforeTheBodyIsSent() {
+        try (RawClient client = new RawClient(port)) {
+            client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(100);
+            Answer answer = client.send("hello").read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void aBodyDeclaredTooLargeGets413WithoutContinueAndTheConnectionCloses() {
+        try (RawClient client = new RawClient(port)) {
+            client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: " + (MAX_BODY + 1) + "\r\nExpect: 100-continue\r\n\r\n");
+            Answer answer = client.read();
+            assertThat(answer.status()).isEqualTo(413);
+            assertThat(answer.headers()).containsEntry("connection", "close");
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        stillServes();
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitGets413AndTheConnectionCloses() {
+        try (RawClient client = new RawClient(port)) {
+            String chunk = "x".repeat(600);
+            client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");
+            Answer answer = client.read();
+            assertThat(answer.status()).isEqualTo(413);
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        stillServes();
+    }
+
+    @Test
+    void twoHostHeadersOrNoneAre400AndTheConnectionCloses() {
+        for (String head : List.of("GET /fn/demo/echo/ HTTP/1.1\r\nHost: a\r\nHost: echo.demo.example.com\r\n\r\n",
+                "GET /fn/demo/echo/ HTTP/1.1\r\n\r\n")) {
+            try (RawClient client = new RawClient(port)) {
+                Answer answer = client.send(head).read();
+                assertThat(answer.status()).as(head).isEqualTo(400);
+                await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+            }
+        }
+        try (RawClient http10 = new RawClient(port)) { // HTTP/1.0 has no Host requirement
+            assertThat(http10.send("GET /fn/demo/echo/ HTTP/1.0\r\n\r\n").read().status()).isEqualTo(200);
+        }
+        stillServes();
+    }
+
+    @Test
+    void aBodyThatStopsArrivingGets408WithinTheFunctionsTimeoutAndTheConnectionCloses() {
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send("POST /fn/demo/hasty/ HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc").read();
+            assertThat(answer.status()).isEqualTo(408);
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        stillServes();
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() {
+        try (RawClient client = new RawClient(port)) {
+            client.send(post("first") + post("second") + post("third"));
+            assertThat(List.of(client.read().body(), client.read().body(), client.read().body()))
+                    .containsExactly("first", "second", "third");
+        }
+    }
+
+    @Test
+    void cleartextHttp2IsRefusedAndAnUpgradeRequestIsServedInHttp11() {
+        try (RawClient client = new RawClient(port)) {
+            client.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(501); // Vert.x's answer to an HTTP version it does not serve
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                    + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\nContent-Length: 4\r\n\r\nbody").read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("body");
+        }
+    }
+}
