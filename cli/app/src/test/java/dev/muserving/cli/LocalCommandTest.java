@@ -108,7 +108,8 @@ class LocalCommandTest {
 
     /**
      * Ctrl-C in a terminal signals the whole foreground process group: the pods' processes must not
-     * get it, or they die under the requests the activator is draining.
+     * get it, or they die under the requests the activator is draining. The function is Python's
+     * http.server, which SIGINT ends at once (a JVM would drain on it).
      */
     @Test
     void ctrlCInATerminalLetsRequestsInFlightFinish() throws Exception {
@@ -121,7 +122,19 @@ class LocalCommandTest {
                   resources: {cpu: 100m, memory: 64Mi}
                   scale: {min: 1, max: 1}
                   local:
-                    command: [mu-emulated-function, --service-ms=3000]
+                    command:
+                      - python3
+                      - -c
+                      - |
+                        import http.server, os, time
+                        class Slow(http.server.BaseHTTPRequestHandler):
+                            def do_GET(self):
+                                time.sleep(3)
+                                self.send_response(200)
+                                self.send_header("Content-Length", "3")
+                                self.end_headers()
+                                self.wfile.write(b"ok\\n")
+                        http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Slow).serve_forever()
                 """);
         int port = startMuLocal();
         int metricsPort = Integer.parseInt(output.stream().map(METRICS::matcher).filter(Matcher::find).findFirst().orElseThrow().group(1));

@@ -1,9 +1,13 @@
 package dev.muserving.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.muserving.api.BadInputException;
 import dev.muserving.api.testing.Repository;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -170,5 +174,16 @@ class LocalSystemTest {
         assertThat(call("echo", "still").body()).isEqualTo("still");
         assertThat(system.podCounts()).containsOnlyKeys("demo/echo");
         assertThat(Map.copyOf(system.podCounts()).get("demo/echo").ready()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aPortInUseIsBadInputThatNamesTheOption() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> LocalSystem.start("127.0.0.1", port, 0, LocalNode.parse("amd64=1", 2000, 4096, LocalNode.DEFAULT_SPEED),
+                    logs, List.of(), log::add))
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessageStartingWith("--port " + port + ": 127.0.0.1:" + port + " is already in use");
+        }
     }
 }
