@@ -27,9 +27,13 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.streams.Pipe;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -68,6 +72,8 @@ final class Balancer extends AbstractVerticle {
     private final DemandSignal demand;
     private final int port;
     private final Map<FunctionKey, FunctionLane> lanes = new HashMap<>();
+    /** Every call not finished yet, so that a drain that runs out of time can still answer each. */
+    private final Set<Call> open = new HashSet<>();
     private final SplittableRandom random;
     private HttpServer server;
     private HttpClient client;
@@ -169,16 +175,33 @@ final class Balancer extends AbstractVerticle {
         return done.future();
     }
 
-    /** New requests get 503; those in flight or held finish (or time out); then the socket closes. */
+    /**
+     * New requests get 503; those in flight or held finish (or time out); those still open when the
+     * drain timeout passes get a 503 that says so; then the socket closes.
+     */
     Future<Void> drain() {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             if (drain == null) {
-                drain = Drain.start(vertx, config.drainTimeout(), () -> lanes.values().stream().allMatch(FunctionLane::idle));
+                drain = Drain.start(vertx, config.drainTimeout(), open::isEmpty);
+                drain.future().onComplete(x -> cutOff());
             }
             drain.future().compose(x -> server.close()).onComplete(x -> done.complete());
         });
         return done.future();
+    }
+
+    /** The drain timeout passed: each call still open gets an answer instead of a connection closed on it. */
+    private void cutOff() {
+        for (Call call : List.copyOf(open)) {
+            HttpClientRequest toPod = call.toPod;
+            call.lane.held.remove(call);
+            answer(call, 503, String.format(Locale.ROOT, "mu: this activator shut down before %s answered (it waited %s for it)%n",
+                    call.lane.key, seconds(config.drainTimeout())), true);
+            if (toPod != null) {
+                toPod.reset();
+            }
+        }
     }
 
     private void checkDrained() {
@@ -230,6 +253,7 @@ final class Balancer extends AbstractVerticle {
             return;
         }
         Call call = new Call(request, lane, address.uri());
+        open.add(call);
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
         if ((declared > 0 || chunked) && request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
             request.response().writeContinue(); // the limits are checked: the body is welcome (the pod gets no Expect)
@@ -237,7 +261,7 @@ final class Balancer extends AbstractVerticle {
         Future<Void> bodyRead = Future.succeededFuture();
         if (chunked) {
             request.pause();
-            call.stream = new LimitedBody(request, config.maxBodyBytes(), () -> call.bodyTooLarge = true);
+            call.stream = new LimitedBody(request, config.maxBodyBytes(), () -> call.bodyTooLarge = true, () -> malformedBody(call));
         } else if (declared <= 0) {
             call.replayable = true; // HTTP/1 framing: without Content-Length or chunking there is no body
         } else if (declared <= config.retryBufferBytes()) {
@@ -287,6 +311,24 @@ final class Balancer extends AbstractVerticle {
         finish(call, 499);
         if (toPod != null) {
             toPod.reset(); // the pod's connection is not kept for an answer no one reads
+        }
+    }
+
+    /** The client's chunked framing broke; the HTTP codec closes its connection as soon as this returns. */
+    private void malformedBody(Call call) {
+        if (call.finished) {
+            return;
+        }
+        HttpClientRequest toPod = call.toPod;
+        call.lane.held.remove(call);
+        answer(call, 400, "mu: the request body's chunked framing is malformed\n", true);
+        if (call.request.connection() instanceof ConnectionBase connection) {
+            // Vert.x flushes writes made while it reads when the read completes, but the codec's close
+            // comes first and would drop the 400: push it out now
+            connection.flush();
+        }
+        if (toPod != null) {
+            toPod.reset(); // the function must not take a body cut short for a whole one
         }
     }
 
@@ -353,6 +395,8 @@ final class Balancer extends AbstractVerticle {
                         return;
                     }
                     call.toPod = toPod;
+                    // a failure also fails the response future, where it is handled; without a handler Vert.x logs each reset as SEVERE
+                    toPod.exceptionHandler(e -> { });
                     HeaderCopy.request(request.headers(), toPod.headers());
                     SocketAddress peer = request.remoteAddress();
                     ForwardedHeaders.add(toPod.headers(), peer == null ? null : peer.hostAddress(), request.scheme(),
@@ -506,7 +550,12 @@ final class Balancer extends AbstractVerticle {
     }
 
     private static String seconds(Call call) {
-        return String.format(Locale.ROOT, "%.0f s", call.lane.route.timeout().toMillis() / 1000.0);
+        return seconds(call.lane.route.timeout());
+    }
+
+    /** "30 s", "0.4 s". */
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     private void answer(Call call, int status, String message) {
@@ -546,6 +595,7 @@ final class Balancer extends AbstractVerticle {
             return;
         }
         call.finished = true;
+        open.remove(call);
         vertx.cancelTimer(call.timer);
         release(call);
         long now = System.nanoTime();

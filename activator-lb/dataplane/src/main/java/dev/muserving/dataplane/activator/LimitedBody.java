@@ -1,12 +1,16 @@
 package dev.muserving.dataplane.activator;
 
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A request body of unknown length, cut off past a limit: the proxy's pipe to the pod fails, and
- * the activator answers 413. Bodies with a Content-Length are checked before anything is read.
+ * A request body of unknown length (chunked), cut off past a limit: the proxy's pipe to the pod
+ * fails, and the activator answers 413. Bodies with a Content-Length are checked before anything is
+ * read. A chunk that breaks the framing (a size that is no hex number) is told to {@code onMalformed}
+ * whether or not the body is being piped yet: the HTTP codec closes the connection right after, so
+ * that is the one moment a 400 can still be written.
  */
 final class LimitedBody implements ReadStream<Buffer> {
 
@@ -26,16 +30,28 @@ final class LimitedBody implements ReadStream<Buffer> {
     private long seen;
     private boolean tooLarge;
 
-    LimitedBody(ReadStream<Buffer> source, long limit, Runnable onTooLarge) {
+    LimitedBody(ReadStream<Buffer> source, long limit, Runnable onTooLarge, Runnable onMalformed) {
         this.source = source;
         this.limit = limit;
         this.onTooLarge = onTooLarge;
+        source.exceptionHandler(e -> {
+            if (malformed(e)) {
+                onMalformed.run();
+            }
+            if (exceptionHandler != null) {
+                exceptionHandler.handle(e);
+            }
+        });
+    }
+
+    /** Netty's HTTP decoder fails a chunk with the parse error itself (NumberFormatException) or a DecoderException. */
+    private static boolean malformed(Throwable e) {
+        return e instanceof IllegalArgumentException || e instanceof DecoderException;
     }
 
     @Override
     public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
         exceptionHandler = handler;
-        source.exceptionHandler(handler);
         return this;
     }
 

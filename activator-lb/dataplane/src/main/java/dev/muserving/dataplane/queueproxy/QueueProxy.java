@@ -144,7 +144,14 @@ public final class QueueProxy extends AbstractVerticle {
 
     private Future<HttpClientRequest> connectToUser(ProxyContext context) {
         Exchange exchange = context.get(EXCHANGE, Exchange.class);
-        return client.request(new RequestOptions().setServer(user)).map(request -> {
+        Future<HttpClientRequest> connected;
+        try {
+            connected = client.request(new RequestOptions().setServer(user));
+        } catch (IllegalStateException closed) {
+            // stopped without a drain (its function died): a request admitted now never reaches the function
+            return Future.failedFuture(closed);
+        }
+        return connected.map(request -> {
             exchange.toUser = request; // connected: from here on the function may see the request
             if (exchange.timedOut) {
                 request.reset(0, new TimeoutException());

@@ -168,7 +168,7 @@ class ActivatorTest {
         Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofMillis(300)))));
         Response r = await(new Http(vertx).get(activator.port(), "/fn/demo/echo/", Map.of()));
         assertThat(r.status()).isEqualTo(504);
-        assertThat(r.body()).isEqualTo("mu: no pod of demo/echo was ready within 0 s (scale from zero did not finish in time)\n");
+        assertThat(r.body()).isEqualTo("mu: no pod of demo/echo was ready within 0.3 s (scale from zero did not finish in time)\n");
     }
 
     @Test
@@ -211,7 +211,7 @@ class ActivatorTest {
                 pod(vertx, "echo-0", fn.port(), 1)))));
         Response r = await(new Http(vertx).get(activator.port(), "/fn/demo/echo/", Map.of()));
         assertThat(r.status()).isEqualTo(504);
-        assertThat(r.body()).isEqualTo("mu: demo/echo did not answer within 0 s\n");
+        assertThat(r.body()).isEqualTo("mu: demo/echo did not answer within 0.4 s\n");
     }
 
     @Test
@@ -234,6 +234,29 @@ class ActivatorTest {
         fn.release(2);
         assertThat(inFlight).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
         await().until(drained::isDone);
+    }
+
+    @Test
+    void aRequestStillOpenWhenTheDrainTimeoutPassesGets503SayingSoAndTheSocketCloses(Vertx vertx) {
+        HeldFunction fn = new HeldFunction();
+        await(vertx.deployVerticle(fn));
+        ActivatorConfig config = ActivatorConfig.fromEnvironment(Map.of(ActivatorConfig.PORT, "0", ActivatorConfig.BALANCERS, "1",
+                ActivatorConfig.DRAIN_TIMEOUT, "0.5"));
+        Activator activator = activator(vertx, config, new StaticEndpointSource(List.of(
+                route(Duration.ofSeconds(30), pod(vertx, "echo-0", fn.port(), 1)))));
+        Http http = new Http(vertx);
+        CompletableFuture<Response> running = http.get(activator.port(), "/fn/demo/echo/running", Map.of());
+        CompletableFuture<Response> waiting = http.get(activator.port(), "/fn/demo/echo/waiting", Map.of()); // behind it in the pod
+        await().until(() -> fn.held() == 1);
+
+        await(activator.drain()); // the function never answers
+
+        for (CompletableFuture<Response> cut : List.of(running, waiting)) {
+            Response r = Http.await(cut);
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(r.body()).isEqualTo("mu: this activator shut down before demo/echo answered (it waited 0.5 s for it)\n");
+        }
     }
 
     @Test

@@ -136,6 +136,18 @@ class HostileClientTest {
     }
 
     @Test
+    void aChunkedBodyThatBreaksItsFramingGets400AndTheConnectionCloses() {
+        for (String body : List.of("zz\r\nhello\r\n0\r\n\r\n", "5\r\nhello, more than five\r\n0\r\n\r\n")) {
+            try (RawClient client = new RawClient(port)) {
+                Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body).read();
+                assertThat(answer.status()).as(body).isEqualTo(400);
+                await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+            }
+        }
+        stillServes();
+    }
+
+    @Test
     void twoHostHeadersOrNoneAre400AndTheConnectionCloses() {
         for (String head : List.of("GET /fn/demo/echo/ HTTP/1.1\r\nHost: a\r\nHost: echo.demo.example.com\r\n\r\n",
                 "GET /fn/demo/echo/ HTTP/1.1\r\n\r\n")) {

@@ -177,6 +177,21 @@ class QueueProxyTest {
     }
 
     @Test
+    void aQueueProxyStoppedWithRequestsWaitingAnswersThemAllWithoutAnUnhandledError(Vertx vertx) {
+        List<Throwable> unhandled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        vertx.exceptionHandler(unhandled::add);
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofSeconds(30)));
+        List<CompletableFuture<Response>> responses = send(new Http(vertx), qp.port(), 3); // one running, two waiting
+        await().until(() -> qp.inPod() == 3);
+
+        await(vertx.undeploy(qp.deploymentID())); // as mu local does when a pod's process died: no drain
+
+        await().until(() -> responses.stream().allMatch(CompletableFuture::isDone));
+        assertThat(unhandled).isEmpty();
+    }
+
+    @Test
     void drainWithNothingInThePodStillLingersForLateRequests(Vertx vertx) {
         HeldFunction fn = function(vertx, new HeldFunction());
         QueueProxy qp = queueProxy(vertx, new QueueProxyConfig("127.0.0.1", 0, 0, fn.port(), 1, 5, "echo-amd64-1", Arch.AMD64,
