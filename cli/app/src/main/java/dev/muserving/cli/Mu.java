@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "mu 0.1.0",
         description = "Mu Serving: serverless functions on small heterogeneous clusters.",
-        subcommands = {LocalCommand.class, LoadCommand.class, BenchCommand.class, LbBenchCommand.class, PlacementBenchCommand.class, SimBenchmarkCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LocalCommand.class, LoadCommand.class, BenchCommand.class, LbBenchCommand.class, SoakCommand.class, PlacementBenchCommand.class, SimBenchmarkCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:an internal error (a bug: please report it)", "2:bad input: a scenario, a trace or an option"})
 public final class Mu {

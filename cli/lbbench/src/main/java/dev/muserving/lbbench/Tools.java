@@ -69,7 +69,7 @@ public final class Tools {
      *
      * @return its exit code
      */
-    static int run(ProcessBuilder builder, long timeoutSeconds, String what, Path log) throws IOException {
+    public static int run(ProcessBuilder builder, long timeoutSeconds, String what, Path log) throws IOException {
         Process process = builder.start();
         try {
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -94,8 +94,12 @@ final class Balancer extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
-                new PoolOptions().setHttp1MaxSize(500));
+        client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000))
+                .with(new PoolOptions().setHttp1MaxSize(500))
+                // a pod that dies resets its connections: the call on one fails and is retried or answered where it is
+                // handled; without a handler Vert.x would also log each reset as SEVERE
+                .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
+                .build();
         vertx.setPeriodic(config.recheckInterval().toMillis(), id -> recheck());
         connections = new ClientConnections(vertx, config.headerTimeout(), config.idleTimeout());
         // No cleartext HTTP/2: the pods speak HTTP/1.1, so h2c would end at this hop (gRPC could not

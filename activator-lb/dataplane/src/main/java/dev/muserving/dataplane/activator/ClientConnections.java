@@ -37,6 +37,7 @@ final class ClientConnections {
         State state = new State();
         open.put(connection, state);
         state.timer = closeAfter(connection, headerMillis);
+        connection.exceptionHandler(e -> { }); // a client that resets its connection is its own business: not logged as SEVERE
         connection.closeHandler(v -> {
             State closed = open.remove(connection);
             if (closed != null) {

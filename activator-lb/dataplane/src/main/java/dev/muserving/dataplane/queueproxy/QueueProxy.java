@@ -85,8 +85,12 @@ public final class QueueProxy extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
-                new PoolOptions().setHttp1MaxSize(config.containerConcurrency() > 0 ? config.containerConcurrency() : 1_000));
+        client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000))
+                .with(new PoolOptions().setHttp1MaxSize(config.containerConcurrency() > 0 ? config.containerConcurrency() : 1_000))
+                // a function that dies resets its connections: the request on one fails and is answered 502 (and logged)
+                // there; without a handler Vert.x would also log each reset as SEVERE
+                .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
+                .build();
         HttpProxy proxy = HttpProxy.reverseProxy(client).origin(this::connectToUser).addInterceptor(new Interceptor());
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress());
         Future<HttpServer> trafficUp = vertx.createHttpServer(options.setPort(config.port())).requestHandler(proxy).listen();

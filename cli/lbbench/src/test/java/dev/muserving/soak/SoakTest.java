@@ -1,0 +1,28 @@
+package dev.muserving.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SoakTest {
+
+    private static final List<Soak.Kill> KILLS = List.of(new Soak.Kill(1_000, "work", 42));
+    private static final String FAILED = "502 mu queue-proxy: the function failed before answering";
+
+    @Test
+    void aFailureIsAKilledPodsOnlyWhenItsFunctionLostAProcessWhileTheRequestWasInFlight() {
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", 900, 1_100, FAILED), KILLS)).isTrue();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("echo", 900, 1_100, FAILED), KILLS)).as("another function").isFalse();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", 1_001, 1_100, FAILED), KILLS)).as("sent after the kill").isFalse();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", 800, 999, FAILED), KILLS)).as("answered before it").isFalse();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", 900, 1_100, "504 mu: soak/work did not answer within 60 s"), KILLS))
+                .as("not a 502").isFalse();
+    }
+
+    @Test
+    void causesNameTheStatusAndWhoAnsweredOrWhyNothingCame() {
+        assertThat(Outcomes.status(502, "mu queue-proxy: the function failed before answering\nmore")).isEqualTo(FAILED);
+        assertThat(Outcomes.noAnswer(new java.io.IOException("Connection reset\nat ..."))).isEqualTo("no answer: IOException: Connection reset");
+    }
+}
