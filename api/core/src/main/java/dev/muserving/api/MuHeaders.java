@@ -24,7 +24,8 @@ public final class MuHeaders {
     /**
      * On a queue-proxy's own answer to a request it never passed to the function, so that a balancer
      * may send it to another pod whatever its method: {@value #DRAINING} (the pod is shutting down)
-     * or {@value #FUNCTION_UNREACHABLE} (the function refused the connection).
+     * or {@value #FUNCTION_UNREACHABLE} (the function refused the connection, or reset it without
+     * reading the whole request).
      */
     public static final String NOT_DELIVERED = "Mu-Not-Delivered";
     public static final String DRAINING = "draining";

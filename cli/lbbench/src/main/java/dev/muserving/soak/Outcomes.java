@@ -16,7 +16,7 @@ import org.HdrHistogram.Recorder;
 final class Outcomes {
 
     /** A request that did not get the right answer. */
-    record Failure(String function, long sentAtNanos, long answeredAtNanos, String cause) {}
+    record Failure(String function, String request, long sentAtNanos, long answeredAtNanos, String cause) {}
 
     private final LongAdder sent = new LongAdder();
     private final LongAdder ok = new LongAdder();
@@ -36,7 +36,8 @@ final class Outcomes {
     }
 
     void failed(MixedLoad.Kind kind, long sentAtNanos, String cause) {
-        failures.add(new Failure(kind.function(), sentAtNanos, System.nanoTime(), cause));
+        failures.add(new Failure(kind.function(), kind.bodyBytes() == 0 ? "GET" : "POST " + kind.bodyBytes() + " B", sentAtNanos, System.nanoTime(),
+                cause));
     }
 
     void requestDropped() {

@@ -41,6 +41,7 @@ public final class Soak {
     private static final Pattern SERVING = Pattern.compile("serving \\d+ function\\(s\\) on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern READY = Pattern.compile("\\S+ on \\S+: ready$");
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    private static final int FAILURES_LISTED = 200;
     private static final String NOT_AT_REST = " (not at rest: the functions' pods are not back at their minimum scale)";
 
     /** A function process the soak killed. */
@@ -248,6 +249,7 @@ public final class Soak {
             causes.put("not sent: " + MixedLoad.MAX_IN_FLIGHT + " requests already in flight", outcomes.dropped());
         }
         requests.put("errorsByCause", causes);
+        requests.put("failures", failures(outcomes.failures(), kills, soakStart));
         Histogram latency = outcomes.latencyMicros();
         Map<String, Object> latencyMs = new LinkedHashMap<>();
         latencyMs.put("p50", millis(latency, 50));
@@ -283,6 +285,26 @@ public final class Soak {
     static boolean heldByKilledPod(Outcomes.Failure failure, List<Kill> kills) {
         return failure.cause().startsWith("502 ") && kills.stream().anyMatch(k -> k.function().equals(failure.function())
                 && k.atNanos() >= failure.sentAtNanos() && k.atNanos() <= failure.answeredAtNanos());
+    }
+
+    /** Each failed request (the first {@value #FAILURES_LISTED}), timed from the soak's start, beside the kill before it. */
+    private static List<Map<String, Object>> failures(List<Outcomes.Failure> failures, List<Kill> kills, long soakStart) {
+        return failures.stream().limit(FAILURES_LISTED).map(f -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("function", f.function());
+            json.put("request", f.request());
+            json.put("sentAtMs", millisSince(soakStart, f.sentAtNanos()));
+            json.put("answeredAtMs", millisSince(soakStart, f.answeredAtNanos()));
+            json.put("cause", f.cause());
+            json.put("heldByKilledPod", heldByKilledPod(f, kills));
+            kills.stream().filter(k -> k.function().equals(f.function()) && k.atNanos() <= f.answeredAtNanos())
+                    .reduce((a, b) -> b).ifPresent(k -> json.put("lastKillOfItsFunctionAtMs", millisSince(soakStart, k.atNanos())));
+            return json;
+        }).toList();
+    }
+
+    private static long millisSince(long start, long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos - start);
     }
 
     private static Map<String, Object> reading(ProcessProbe.Reading r) {

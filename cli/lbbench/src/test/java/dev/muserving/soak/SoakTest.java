@@ -12,11 +12,11 @@ class SoakTest {
 
     @Test
     void aFailureIsAKilledPodsOnlyWhenItsFunctionLostAProcessWhileTheRequestWasInFlight() {
-        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", 900, 1_100, FAILED), KILLS)).isTrue();
-        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("echo", 900, 1_100, FAILED), KILLS)).as("another function").isFalse();
-        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", 1_001, 1_100, FAILED), KILLS)).as("sent after the kill").isFalse();
-        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", 800, 999, FAILED), KILLS)).as("answered before it").isFalse();
-        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", 900, 1_100, "504 mu: soak/work did not answer within 60 s"), KILLS))
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 900, 1_100, FAILED), KILLS)).isTrue();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("echo", "GET", 900, 1_100, FAILED), KILLS)).as("another function").isFalse();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 1_001, 1_100, FAILED), KILLS)).as("sent after the kill").isFalse();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 800, 999, FAILED), KILLS)).as("answered before it").isFalse();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 900, 1_100, "504 mu: soak/work did not answer within 60 s"), KILLS))
                 .as("not a 502").isFalse();
     }
 

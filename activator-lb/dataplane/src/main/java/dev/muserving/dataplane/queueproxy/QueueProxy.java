@@ -28,6 +28,7 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
@@ -164,6 +165,17 @@ public final class QueueProxy extends AbstractVerticle {
         });
     }
 
+    /** A reset (RST) or a write into one (EPIPE), as the JDK and Netty's native transport word them. */
+    static boolean resetUnread(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof IOException && message != null && (message.contains("Connection reset") || message.contains("Broken pipe"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private final class Interceptor implements ProxyInterceptor {
 
         @Override
@@ -226,6 +238,14 @@ public final class QueueProxy extends AbstractVerticle {
                     LOG.log(System.Logger.Level.WARNING, "cannot reach the function on port {0}: {1}", config.userPort(),
                             sent.cause().getMessage());
                     result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function is not accepting connections\n"));
+                } else if (resetUnread(sent.cause())) {
+                    // The kernel resets a connection when its socket closes with bytes unread, or when bytes reach a
+                    // socket already closed: the function died (or closed) without reading the whole request. Typical
+                    // when its process is killed: a request on a pooled connection in the moment before the pod leaves.
+                    exchange.notDelivered = MuHeaders.FUNCTION_UNREACHABLE;
+                    LOG.log(System.Logger.Level.WARNING, "the function reset the connection without reading the request: {0}",
+                            sent.cause().getMessage());
+                    result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function closed the connection without reading the request\n"));
                 } else {
                     LOG.log(System.Logger.Level.WARNING, "the function failed before answering: {0}", sent.cause().getMessage());
                     // the client learns what happened, not the pod's ports and addresses

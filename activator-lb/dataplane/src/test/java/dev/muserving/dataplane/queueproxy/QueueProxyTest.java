@@ -10,6 +10,13 @@ import dev.muserving.dataplane.testing.HeldFunction;
 import dev.muserving.dataplane.testing.Http;
 import dev.muserving.dataplane.testing.Http.Response;
 import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import io.vertx.junit5.VertxExtension;
 import java.time.Clock;
 import java.time.Duration;
@@ -143,6 +150,46 @@ class QueueProxyTest {
         Response ready = await(new Http(vertx).get(qp.adminPort(), "/ready", Map.of()));
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.body()).contains("not accepting connections on port 1");
+    }
+
+    /**
+     * A function that dies resets the connections whose bytes it had not read (the request never
+     * reached it: marked not delivered, so the balancer may send it on), and closes cleanly those
+     * it had read (it may have run the request: a plain 502).
+     */
+    @Test
+    void aResetWithTheRequestUnreadIsMarkedNotDeliveredButACloseAfterReadingIsNot(Vertx vertx) throws Exception {
+        for (boolean readsFirst : new boolean[] {false, true}) {
+            try (ServerSocket dying = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                Thread function = new Thread(() -> {
+                    try (Socket connection = dying.accept()) {
+                        if (readsFirst) {
+                            BufferedReader head = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
+                            while (!head.readLine().isEmpty()) {
+                                // the whole head of a GET: the function has the request
+                            }
+                        } else {
+                            await().until(() -> connection.getInputStream().available() > 0);
+                            connection.setSoLinger(true, 0); // closing now resets: what the kernel does with unread bytes
+                        }
+                    } catch (IOException e) {
+                        // the test fails on the answer instead
+                    }
+                });
+                function.start();
+                QueueProxy qp = queueProxy(vertx, config(dying.getLocalPort(), 1, 5, Duration.ofSeconds(5)));
+                Response r = await(new Http(vertx).get(qp.port(), "/", Map.of()));
+                function.join(5_000);
+                assertThat(r.status()).isEqualTo(502);
+                if (readsFirst) {
+                    assertThat(r.header(MuHeaders.NOT_DELIVERED)).isNull();
+                    assertThat(r.body()).isEqualTo("mu queue-proxy: the function failed before answering\n");
+                } else {
+                    assertThat(r.header(MuHeaders.NOT_DELIVERED)).isEqualTo(MuHeaders.FUNCTION_UNREACHABLE);
+                    assertThat(r.body()).isEqualTo("mu queue-proxy: the function closed the connection without reading the request\n");
+                }
+            }
+        }
     }
 
     @Test
