@@ -33,10 +33,12 @@ final class ProcessProbe {
     }
 
     /** One reading. */
-    record Reading(long heapAfterGcBytes, long rssBytes, long fds, Map<String, Integer> functionProcesses) {}
+    record Reading(long heapAfterGcBytes, long rssBytes, long fds, Map<String, Integer> fdsByKind, Map<String, Integer> functionProcesses) {}
 
     Reading read() throws IOException {
-        return new Reading(heapAfterGc(), rss(), fds(), functionProcesses());
+        long heap = heapAfterGc();
+        Map<String, Integer> fdsByKind = fdsByKind();
+        return new Reading(heap, rss(), fdsByKind.values().stream().mapToLong(Integer::longValue).sum(), fdsByKind, functionProcesses());
     }
 
     /** Runs a full collection, then reads the heap in use: what the process really keeps. */
@@ -59,10 +61,24 @@ final class ProcessProbe {
         throw new IOException("no VmRSS in /proc/" + pid + "/status");
     }
 
-    long fds() throws IOException {
+    /**
+     * Open descriptors by what they point at: {@code socket}, {@code pipe}, {@code anon_inode:[eventpoll]},
+     * or a file's path with digits hidden (so that a leak of like files shows as one growing count).
+     */
+    Map<String, Integer> fdsByKind() throws IOException {
+        Map<String, Integer> kinds = new TreeMap<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return fds.count();
+            for (Path fd : fds.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException closedMeanwhile) {
+                    continue;
+                }
+                kinds.merge(target.replaceAll("\\[\\d+]$", "").replaceAll("\\d+", "N"), 1, Integer::sum);
+            }
         }
+        return kinds;
     }
 
     /** The process's children by function: {@code echo -> 2}. */

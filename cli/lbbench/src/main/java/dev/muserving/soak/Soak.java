@@ -42,6 +42,8 @@ public final class Soak {
     private static final Pattern READY = Pattern.compile("\\S+ on \\S+: ready$");
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
     private static final int FAILURES_LISTED = 200;
+    /** How long after a kill a request sent to its function still counts as the killed pod's. */
+    static final Duration LEAVING = Duration.ofMillis(250);
     private static final String NOT_AT_REST = " (not at rest: the functions' pods are not back at their minimum scale)";
 
     /** A function process the soak killed. */
@@ -281,10 +283,16 @@ public final class Soak {
         return json;
     }
 
-    /** A failure is a killed pod's when a process of its function was killed while the request was in flight and the answer is a 502. */
+    /**
+     * A failure is a killed pod's when its answer is a 502 and a process of its function was killed
+     * while the request was in flight, or at most {@link #LEAVING} before it was sent: until mu local
+     * sees the process exit and takes the pod out of the endpoints, the pod still gets requests, and
+     * one written on a pooled connection the dead function has closed cannot be told from one the
+     * function had read (both meet a closed connection).
+     */
     static boolean heldByKilledPod(Outcomes.Failure failure, List<Kill> kills) {
         return failure.cause().startsWith("502 ") && kills.stream().anyMatch(k -> k.function().equals(failure.function())
-                && k.atNanos() >= failure.sentAtNanos() && k.atNanos() <= failure.answeredAtNanos());
+                && k.atNanos() >= failure.sentAtNanos() - LEAVING.toNanos() && k.atNanos() <= failure.answeredAtNanos());
     }
 
     /** Each failed request (the first {@value #FAILURES_LISTED}), timed from the soak's start, beside the kill before it. */
@@ -312,6 +320,7 @@ public final class Soak {
         json.put("heapAfterGcBytes", r.heapAfterGcBytes());
         json.put("rssBytes", r.rssBytes());
         json.put("fds", r.fds());
+        json.put("fdsByKind", r.fdsByKind());
         json.put("functionProcesses", r.functionProcesses());
         return json;
     }

@@ -14,7 +14,9 @@ class SoakTest {
     void aFailureIsAKilledPodsOnlyWhenItsFunctionLostAProcessWhileTheRequestWasInFlight() {
         assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 900, 1_100, FAILED), KILLS)).isTrue();
         assertThat(Soak.heldByKilledPod(new Outcomes.Failure("echo", "GET", 900, 1_100, FAILED), KILLS)).as("another function").isFalse();
-        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 1_001, 1_100, FAILED), KILLS)).as("sent after the kill").isFalse();
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 1_001, 1_100, FAILED), KILLS)).as("sent as the pod left").isTrue();
+        long late = 1_000 + Soak.LEAVING.toNanos() + 1;
+        assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", late, late + 100, FAILED), KILLS)).as("sent after it left").isFalse();
         assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 800, 999, FAILED), KILLS)).as("answered before it").isFalse();
         assertThat(Soak.heldByKilledPod(new Outcomes.Failure("work", "GET", 900, 1_100, "504 mu: soak/work did not answer within 60 s"), KILLS))
                 .as("not a 502").isFalse();

@@ -97,10 +97,14 @@ final class PodRunner {
         return env;
     }
 
-    /** Drains the queue-proxy (requests in the pod finish), then stops the function process. */
+    /**
+     * Drains the queue-proxy (requests in the pod finish), then stops the function process. A pod
+     * whose function died is drained too: the requests waiting in it are turned away marked not
+     * delivered, so the activator sends them on, instead of seeing their connections closed.
+     */
     void stop(LocalPod pod) {
         QueueProxy queueProxy = pod.queueProxy;
-        if (queueProxy != null && pod.process != null && pod.process.isAlive()) {
+        if (queueProxy != null) {
             try {
                 await(queueProxy.drain().toCompletionStage().toCompletableFuture(), pod.function.timeout().plusSeconds(5));
             } catch (RuntimeException e) {
