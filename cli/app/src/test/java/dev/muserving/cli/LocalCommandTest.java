@@ -84,6 +84,19 @@ class LocalCommandTest {
     }
 
     @Test
+    void aPortOutOfRangeExits2NamingTheOptionNotAnEnvironmentVariable() {
+        for (String option : List.of("--port", "--metrics-port")) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cli = Mu.commandLine();
+            cli.setErr(new java.io.PrintWriter(err));
+            int exit = cli.execute("local", "-f", dir.toString(), option, "99999", "--no-view");
+            assertThat(exit).as(err.toString()).isEqualTo(Mu.EXIT_BAD_INPUT);
+            assertThat(err.toString()).isEqualTo("mu: " + option + " 99999: give a port from 1 to 65535, or 0 for any free one"
+                    + System.lineSeparator());
+        }
+    }
+
+    @Test
     void aBrokenEditIsReportedWhileEverythingServesAndCtrlCLeavesNoProcessBehind() throws Exception {
         Path examples = Repository.path("examples");
         Files.copy(examples.resolve("echo.yaml"), dir.resolve("echo.yaml"));
