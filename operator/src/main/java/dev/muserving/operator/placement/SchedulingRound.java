@@ -120,11 +120,16 @@ final class SchedulingRound {
                 String node = nodeOf(pod, assumed);
                 if (node != null && holding.containsKey(node)) {
                     FunctionSpec spec = specs.get(group);
+                    Arch arch = PodFacts.arch(holding.get(node)).orElseThrow();
+                    if (!spec.architectures().contains(arch)) {
+                        // an architecture the Function dropped: its pods are on their way out; they hold room (they stay
+                        // in `used`) but serve nothing, so they must not make the Function look served
+                        continue;
+                    }
                     long[] sum = ownUse.computeIfAbsent(node, n -> new long[2]);
                     sum[0] += spec.cpuMillis();
                     sum[1] += spec.memoryMiB();
-                    placements.add(new PodPlacement(pod.getMetadata().getName(), group, node, PodFacts.arch(holding.get(node)).orElseThrow(),
-                            phase(pod), created(pod, now), null));
+                    placements.add(new PodPlacement(pod.getMetadata().getName(), group, node, arch, phase(pod), created(pod, now), null));
                 }
             }
         });

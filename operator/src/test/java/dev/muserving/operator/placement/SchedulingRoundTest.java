@@ -87,6 +87,23 @@ class SchedulingRoundTest {
         assertThat(result.pendingWhy()).hasSize(4);
     }
 
+    /** Found by a flaky FunctionOperatorIT: after {@code architectures: [arm64]}, arm64 got 0 replicas while amd64's pods lived. */
+    @Test
+    void podsOfAnArchitectureTheFunctionDroppedHoldRoomButDoNotServeIt() {
+        List<Node> nodes = List.of(node("n1", "amd64", "8", true), node("a1", "arm64", "8", true));
+        List<Pod> pods = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pods.add(new PodBuilder(pod("a", i, "amd64", "1")).editSpec().withNodeName("n1").endSpec()
+                    .withNewStatus().withPhase("Running").endStatus().build());
+        }
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 3, 1, Set.of(Arch.ARM64)));
+
+        SchedulingRound.Result result = round.run(nodes, pods, Map.of(), functions, NOW);
+
+        assertThat(result.allocations().get("demo/a").byArch()).containsEntry(Arch.ARM64, 3);
+        assertThat(result.allocations().get("demo/a").unplaced()).isZero();
+    }
+
     @Test
     void podsGoOnlyWhereTheirArchitectureTaintsAndReadinessAllow() {
         Node tainted = new NodeBuilder(node("tainted", "amd64", "8", true)).editSpec().addNewTaint().withKey("dedicated").withValue("gpu")
