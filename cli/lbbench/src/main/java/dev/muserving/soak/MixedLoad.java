@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
@@ -67,12 +66,12 @@ final class MixedLoad {
     }
 
     /**
-     * Sends at {@code rate} per second for {@code duration} (or until {@code stop} says so), then
-     * waits for the answers, at most the request timeout.
+     * Sends at {@code rate} per second for {@code duration}, then waits for the answers, at most
+     * the request timeout.
      *
      * @param startNanos the soak's time zero, against which bursts are timed
      */
-    void run(double rate, Duration duration, long seed, long startNanos, Outcomes outcomes, BooleanSupplier stop) {
+    void run(double rate, Duration duration, long seed, long startNanos, Outcomes outcomes) {
         RandomGenerator random = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
         double[] cumulative = new double[kinds.size()];
         double sum = 0;
@@ -85,7 +84,7 @@ final class MixedLoad {
         try {
             long end = System.nanoTime() + duration.toNanos();
             double next = System.nanoTime();
-            while (!stop.getAsBoolean()) {
+            while (true) {
                 next += -Math.log(1 - random.nextDouble()) / rate * 1e9;
                 if ((long) next >= end) {
                     break;

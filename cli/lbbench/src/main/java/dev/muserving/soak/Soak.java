@@ -66,7 +66,7 @@ public final class Soak {
         this.progress = progress;
     }
 
-    /** What the soak found; {@link #passed()} when every target of the issue holds. */
+    /** What the soak found; {@link #passed()} when every check holds. */
     public record Result(Map<String, Object> json, boolean passed, Path file) {}
 
     public Result run() throws IOException, InterruptedException {
@@ -82,7 +82,7 @@ public final class Soak {
             MixedLoad load = new MixedLoad(vertx, port, SoakFunctions.KINDS, options.requestTimeout());
 
             say("warm-up: %d s of load at %.0f requests/s", options.warmUp().toSeconds(), options.rate());
-            load.run(options.rate(), options.warmUp(), options.seed() ^ 0x5eed, zero, new Outcomes(), () -> false);
+            load.run(options.rate(), options.warmUp(), options.seed() ^ 0x5eed, zero, new Outcomes());
             quiet(options.quiet());
             boolean restedAtStart = rest(probe);
             ProcessProbe.Reading start = probe.read();
@@ -104,7 +104,7 @@ public final class Soak {
             say("soak: %d s of load at %.0f requests/s, a function process killed every %d s", options.duration().toSeconds(), options.rate(),
                     options.killEvery().toSeconds());
             try {
-                load.run(options.rate(), options.duration(), options.seed(), zero, outcomes, () -> false);
+                load.run(options.rate(), options.duration(), options.seed(), zero, outcomes);
             } finally {
                 side.shutdownNow();
             }
