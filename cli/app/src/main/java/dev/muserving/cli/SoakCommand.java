@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -86,9 +87,9 @@ final class SoakCommand implements Callable<Integer> {
         Map<String, Object> start = (Map<String, Object>) json.get("start");
         Map<String, Object> end = (Map<String, Object>) json.get("end");
         StringBuilder text = new StringBuilder();
-        text.append(String.format(java.util.Locale.ROOT, "requests %s sent, %s ok, %s held by killed pods, %s errors %s%n",
+        text.append(String.format(Locale.ROOT, "requests %s sent, %s ok, %s held by killed pods, %s errors %s%n",
                 requests.get("sent"), requests.get("ok"), requests.get("heldByKilledPods"), requests.get("errors"), requests.get("errorsByCause")));
-        text.append(String.format(java.util.Locale.ROOT, "kills %d; heap after GC %s -> %s bytes; RSS %s -> %s bytes; fds %s -> %s%n",
+        text.append(String.format(Locale.ROOT, "kills %d; heap after GC %s -> %s bytes; RSS %s -> %s bytes; fds %s -> %s%n",
                 ((List<?>) json.get("kills")).size(), start.get("heapAfterGcBytes"), end.get("heapAfterGcBytes"), start.get("rssBytes"),
                 end.get("rssBytes"), start.get("fds"), end.get("fds")));
         ((Map<String, Boolean>) json.get("checks")).forEach((check, held) -> text.append(held ? "  ok      " : "  MISSED  ").append(check).append('\n'));

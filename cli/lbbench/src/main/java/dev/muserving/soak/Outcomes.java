@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+
 
 /**
  * What the soak's requests got: answers that were right, and every failure with its cause and
@@ -23,8 +24,7 @@ final class Outcomes {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder unanswered = new LongAdder();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
-    private final Recorder latency = new Recorder(3);
-    private final Histogram total = new Histogram(3);
+    private final Histogram latency = new ConcurrentHistogram(3);
 
     void requestSent() {
         sent.increment();
@@ -69,9 +69,8 @@ final class Outcomes {
     }
 
     /** Latency of the right answers so far, in microseconds. */
-    synchronized Histogram latencyMicros() {
-        total.add(latency.getIntervalHistogram());
-        return total.copy();
+    Histogram latencyMicros() {
+        return latency.copy();
     }
 
     /** A status as a cause: the code and the first line of the body, which says who answered and why. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,13 +85,20 @@ final class ProcessProbe {
     /** The process's children by function: {@code echo -> 2}. */
     Map<String, Integer> functionProcesses() {
         Map<String, Integer> counts = new TreeMap<>();
-        ProcessHandle.of(pid).ifPresent(parent -> parent.children().forEach(child ->
-                function(child.pid()).ifPresent(fn -> counts.merge(fn, 1, Integer::sum))));
+        functionsByPid().values().forEach(fn -> counts.merge(fn, 1, Integer::sum));
         return counts;
     }
 
+    /** The children that run a function, in pid order: {@code 4711 -> echo}. */
+    SortedMap<Long, String> functionsByPid() {
+        SortedMap<Long, String> functions = new TreeMap<>();
+        ProcessHandle.of(pid).ifPresent(parent -> parent.children().forEach(child ->
+                function(child.pid()).ifPresent(fn -> functions.put(child.pid(), fn))));
+        return functions;
+    }
+
     /** The function a process runs, if it is one of mu local's emulated functions. */
-    static Optional<String> function(long pid) {
+    private static Optional<String> function(long pid) {
         try {
             byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
             for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {

@@ -98,7 +98,7 @@ public final class Soak {
             });
             RandomGenerator killChoice = RandomGeneratorFactory.of("L64X128MixRandom").create(options.seed() * 31 + 7);
             long every = options.killEvery().toMillis();
-            side.scheduleAtFixedRate(() -> kill(mu, killChoice, kills), every, every, TimeUnit.MILLISECONDS);
+            side.scheduleAtFixedRate(() -> kill(probe, killChoice, kills), every, every, TimeUnit.MILLISECONDS);
             side.scheduleAtFixedRate(() -> say("%4d s  %s  kills %d", seconds(System.nanoTime() - soakStart), describe(outcomes), kills.size()),
                     PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             say("soak: %d s of load at %.0f requests/s, a function process killed every %d s", options.duration().toSeconds(), options.rate(),
@@ -185,18 +185,15 @@ public final class Soak {
     }
 
     /** SIGKILL to one of mu local's function processes, chosen by the seeded generator among them in pid order. */
-    private void kill(Process mu, RandomGenerator choice, List<Kill> kills) {
-        List<ProcessHandle> candidates = mu.children()
-                .filter(child -> ProcessProbe.function(child.pid()).isPresent())
-                .sorted((a, b) -> Long.compare(a.pid(), b.pid())).toList();
+    private static void kill(ProcessProbe probe, RandomGenerator choice, List<Kill> kills) {
+        List<Map.Entry<Long, String>> candidates = List.copyOf(probe.functionsByPid().entrySet());
         if (candidates.isEmpty()) {
             return;
         }
-        ProcessHandle victim = candidates.get(choice.nextInt(candidates.size()));
-        String function = ProcessProbe.function(victim.pid()).orElse("?");
+        Map.Entry<Long, String> victim = candidates.get(choice.nextInt(candidates.size()));
         long at = System.nanoTime();
-        if (victim.destroyForcibly()) {
-            kills.add(new Kill(at, function, victim.pid()));
+        if (ProcessHandle.of(victim.getKey()).map(ProcessHandle::destroyForcibly).orElse(false)) {
+            kills.add(new Kill(at, victim.getValue(), victim.getKey()));
         }
     }
 
