@@ -48,6 +48,12 @@ public final class MuPlacement implements PlacementPolicy {
     static final double PREEMPTION_GAP = 0.2;
     /** At most this many preemptions per plan: each one costs a cold start. */
     static final int MAX_PREEMPTIONS = 2;
+    /**
+     * A function that holds nothing and needs more room than any one pod frees may stop up to this
+     * many pods on one node for its pod; otherwise a large function in a cluster full of small pods
+     * never ran again once its first pod had gone (an ML function of family1-010 went 600 s without one).
+     */
+    static final int MAX_VICTIMS_FOR_ONE_POD = 4;
 
     private final Map<String, Map<Arch, Double>> knownRates = new HashMap<>();
     /**
@@ -56,9 +62,10 @@ public final class MuPlacement implements PlacementPolicy {
      * to whichever function came first at equal satisfaction, often the one just preempted, and the
      * starving function preempted again, plan after plan.
      */
-    private final Map<String, Reservation> reservations = new HashMap<>();
+    private final List<Reservation> reservations = new ArrayList<>();
 
-    private record Reservation(String function, String node) {}
+    /** Room on {@code node} that {@code function} gets once the pods stopped for it are gone. */
+    private record Reservation(String function, String node, Set<String> stoppedPods) {}
 
     @Override
     public PlacementPlan plan(ClusterSnapshot cluster, List<FunctionDemand> demands, Instant now) {
@@ -94,8 +101,9 @@ public final class MuPlacement implements PlacementPolicy {
     }
 
     /**
-     * Places a pod of each function that preempted one, on the node it freed, once the stopped pod
-     * is gone; a reservation lasts while its pod is draining and its function still wants more.
+     * Places a pod of each function that preempted, on the node it freed, once the stopped pods are
+     * gone; until then the room they have freed so far is kept for it. A reservation lasts while its
+     * function still wants more.
      */
     private void claimReservations(ClusterSnapshot cluster, Map<String, Share> shares, NodePool pool,
             List<PlacementPlan.PodStart> starts) {
@@ -104,21 +112,26 @@ public final class MuPlacement implements PlacementPolicy {
         }
         Set<String> present = new HashSet<>();
         cluster.pods().forEach(p -> present.add(p.pod()));
-        for (Iterator<Map.Entry<String, Reservation>> it = reservations.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Reservation> entry = it.next();
-            Share share = shares.get(entry.getValue().function());
+        for (Iterator<Reservation> it = reservations.iterator(); it.hasNext(); ) {
+            Reservation reservation = it.next();
+            Share share = shares.get(reservation.function());
             if (share == null || share.allocated >= share.required - 1e-9) {
                 it.remove();
                 continue;
             }
-            if (present.contains(entry.getKey())) {
+            int node = pool.indexOf(reservation.node());
+            long cpu = share.spec.cpuMillis();
+            long mem = share.spec.memoryMiB();
+            if (reservation.stoppedPods().stream().anyMatch(present::contains)) {
                 share.promised += share.bestValue(); // still draining: counted, so that it preempts no more for it
+                if (node >= 0) {
+                    pool.take(node, Math.min(cpu, pool.freeCpu[node]), Math.min(mem, pool.freeMem[node]));
+                }
                 continue;
             }
             it.remove();
-            int node = pool.indexOf(entry.getValue().node());
-            if (node >= 0 && pool.freeCpu[node] >= share.spec.cpuMillis() && pool.freeMem[node] >= share.spec.memoryMiB()) {
-                pool.take(node, share.spec.cpuMillis(), share.spec.memoryMiB());
+            if (node >= 0 && pool.freeCpu[node] >= cpu && pool.freeMem[node] >= mem) {
+                pool.take(node, cpu, mem);
                 share.allocated += share.value(pool.nodes.get(node).arch());
                 starts.add(new PlacementPlan.PodStart(share.name(), pool.nodes.get(node).name()));
             }
@@ -260,13 +273,17 @@ public final class MuPlacement implements PlacementPolicy {
         for (Share starving : blocked) {
             while (preempted < MAX_PREEMPTIONS && starving.wantsMore()) {
                 PodPlacement victim = victimFor(starving, shares, pool);
-                if (victim == null) {
+                List<PodPlacement> victims = victim != null ? List.of(victim) : victimsOnOneNodeFor(starving, shares, pool);
+                if (victims.isEmpty()) {
                     break;
                 }
-                Share donor = shares.get(victim.function());
-                donor.remove(victim);
-                stops.add(victim.pod());
-                reservations.put(victim.pod(), new Reservation(starving.name(), victim.node()));
+                Set<String> stopped = new HashSet<>();
+                for (PodPlacement pod : victims) {
+                    shares.get(pod.function()).remove(pod);
+                    stops.add(pod.pod());
+                    stopped.add(pod.pod());
+                }
+                reservations.add(new Reservation(starving.name(), victims.get(0).node(), stopped));
                 starving.promised += starving.bestValue();
                 preempted++;
             }
@@ -304,6 +321,67 @@ public final class MuPlacement implements PlacementPolicy {
                     best = pod;
                     bestDonorAfter = donorAfter;
                 }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * For a function that holds nothing and for which no single pod frees enough room: the fewest
+     * pods on one node, at most {@link #MAX_VICTIMS_FOR_ONE_POD}, whose stopping makes room for one of
+     * its pods, each from a donor that by the rules of {@link #victimFor} could give it, counting
+     * what the same donor already gives on that node. Empty when no node has such a set.
+     */
+    private static List<PodPlacement> victimsOnOneNodeFor(Share starving, Map<String, Share> shares, NodePool pool) {
+        if (starving.allocated + starving.promised > 1e-9) {
+            return List.of();
+        }
+        double starvingAfter = starving.weightedSatisfactionWith(starving.bestValue());
+        Map<Integer, List<PodPlacement>> byNode = new HashMap<>();
+        for (Share donor : shares.values()) {
+            if (donor == starving || donor.promised > 0) {
+                continue;
+            }
+            for (PodPlacement pod : donor.pods) {
+                int node = pool.indexOf(pod.node());
+                if (node >= 0 && starving.spec.runsOn(pod.arch())) {
+                    byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(pod);
+                }
+            }
+        }
+        List<PodPlacement> best = List.of();
+        for (Map.Entry<Integer, List<PodPlacement>> entry : byNode.entrySet()) {
+            int node = entry.getKey();
+            List<PodPlacement> candidates = entry.getValue();
+            // the most satisfied donors give first
+            candidates.sort(Comparator.comparingDouble((PodPlacement p) -> {
+                Share donor = shares.get(p.function());
+                return -donor.weightedSatisfactionWith(-donor.value(p.arch()));
+            }).thenComparing(PodPlacement::pod));
+            long freeCpu = pool.freeCpu[node];
+            long freeMem = pool.freeMem[node];
+            Map<Share, Double> given = new HashMap<>();
+            List<PodPlacement> chosen = new ArrayList<>();
+            for (PodPlacement pod : candidates) {
+                if (freeCpu >= starving.spec.cpuMillis() && freeMem >= starving.spec.memoryMiB()
+                        || chosen.size() == MAX_VICTIMS_FOR_ONE_POD) {
+                    break;
+                }
+                Share donor = shares.get(pod.function());
+                double giving = given.getOrDefault(donor, 0.0) + donor.value(pod.arch());
+                double donorAfter = donor.weightedSatisfactionWith(-giving);
+                boolean keepsUp = donor.allocated - giving >= donor.required - 1e-9;
+                boolean fairer = donorAfter >= starvingAfter + PREEMPTION_GAP;
+                if ((keepsUp || fairer) && donorAfter >= starvingAfter) {
+                    given.put(donor, giving);
+                    chosen.add(pod);
+                    freeCpu += donor.spec.cpuMillis();
+                    freeMem += donor.spec.memoryMiB();
+                }
+            }
+            boolean fits = freeCpu >= starving.spec.cpuMillis() && freeMem >= starving.spec.memoryMiB();
+            if (fits && (best.isEmpty() || chosen.size() < best.size())) {
+                best = chosen;
             }
         }
         return best;

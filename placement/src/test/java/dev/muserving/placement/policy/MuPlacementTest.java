@@ -186,6 +186,53 @@ class MuPlacementTest {
         assertThat(after.starts()).containsExactly(new PlacementPlan.PodStart("late", "n"), new PlacementPlan.PodStart("late", "n"));
     }
 
+    private static List<PodPlacement> eightSmallPods(FunctionSpec small, NodeInfo node) {
+        List<PodPlacement> pods = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            pods.add(pod("small-" + i, small, node, PodPhase.READY, i));
+        }
+        return pods;
+    }
+
+    @Test
+    void aLargeFunctionWithNoPodStopsTheFewestSmallPodsOnOneNodeAndGetsTheirRoomOnceAllAreGone() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
+        FunctionSpec small = fn("small", 500, 128, 1, Arch.AMD64);
+        FunctionSpec large = fn("large", 1500, 1024, 1, Arch.AMD64);
+        FunctionSpec other = fn("other", 500, 128, 1, Arch.AMD64);
+        List<PodPlacement> pods = eightSmallPods(small, node);
+        List<FunctionDemand> demands = List.of(new FunctionDemand(small, 8, 4, Map.of()), new FunctionDemand(large, 1, 1, Map.of()));
+        PlacementPlan first = placement.plan(new ClusterSnapshot(List.of(node), pods), demands, T0);
+        // no one 500m pod frees 1500m: three do, and small still keeps up with the five left
+        assertThat(first.stops()).hasSize(3).allMatch(p -> p.startsWith("small-"));
+        assertThat(first.starts()).isEmpty();
+
+        List<PodPlacement> oneGone = new ArrayList<>(pods);
+        oneGone.removeIf(p -> p.pod().equals(first.stops().get(0)));
+        List<FunctionDemand> withOther = List.of(new FunctionDemand(small, 8, 4, Map.of()), new FunctionDemand(large, 1, 1, Map.of()),
+                new FunctionDemand(other, 1, 0, Map.of())); // other wants headroom only: it preempts no one
+        PlacementPlan meanwhile = placement.plan(new ClusterSnapshot(List.of(node), oneGone), withOther, T0.plusSeconds(2));
+        assertThat(meanwhile.starts()).as("the room freed so far is kept for large").isEmpty();
+        assertThat(meanwhile.stops()).as("large is owed its pod and takes no more").isEmpty();
+
+        List<PodPlacement> allGone = new ArrayList<>(pods);
+        allGone.removeIf(p -> first.stops().contains(p.pod()));
+        PlacementPlan after = placement.plan(new ClusterSnapshot(List.of(node), allGone), withOther, T0.plusSeconds(4));
+        assertThat(after.starts()).contains(new PlacementPlan.PodStart("large", "n"));
+    }
+
+    @Test
+    void noSmallPodStopsForALargeFunctionWhenItsOwnFunctionNeedsThemAll() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
+        FunctionSpec small = fn("small", 500, 128, 1, Arch.AMD64);
+        FunctionSpec large = fn("large", 1500, 1024, 1, Arch.AMD64);
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), eightSmallPods(small, node)),
+                List.of(new FunctionDemand(small, 8, 8, Map.of()), new FunctionDemand(large, 1, 1, Map.of())), T0);
+        // small would keep 5 of the 8 it needs to keep up: less than large's 1 of 1 plus the gap
+        assertThat(plan.stops()).isEmpty();
+        assertThat(plan.unplaced()).containsEntry("large", 1);
+    }
+
     @Test
     void noPodIsPreemptedForAnotherFunctionsHeadroom() {
         NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);

@@ -256,7 +256,7 @@ final class Balancer extends AbstractVerticle {
                     declared, config.maxBodyBytes()), true);
             return;
         }
-        Call call = new Call(request, lane, address.uri());
+        Call call = new Call(request, lane, address.uri(), clock.millis());
         open.add(call);
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
         if ((declared > 0 || chunked) && request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
@@ -377,7 +377,7 @@ final class Balancer extends AbstractVerticle {
             if (choice == RoutingPolicy.HOLD) {
                 return;
             }
-            send(lane.held.pollFirst(), lane.pods.get(choice));
+            send(lane.takeHeld(clock.millis()), lane.pods.get(choice));
         }
     }
 

@@ -13,6 +13,8 @@ final class Call {
     /** The URI the pod gets: the function's path without the {@code /fn/<ns>/<fn>} prefix. */
     final String uri;
     final long arrivedNanos = System.nanoTime();
+    /** By the balancer's clock, which decides which held request goes first. */
+    final long arrivedMillis;
     /** The body read whole (replayable), or null. */
     Buffer body;
     /** The body as it arrives, sent once; null when there is none or it was read whole. */
@@ -27,9 +29,10 @@ final class Call {
     boolean timedOut;
     boolean finished;
 
-    Call(HttpServerRequest request, FunctionLane lane, String uri) {
+    Call(HttpServerRequest request, FunctionLane lane, String uri, long arrivedMillis) {
         this.request = request;
         this.lane = lane;
         this.uri = uri;
+        this.arrivedMillis = arrivedMillis;
     }
 }

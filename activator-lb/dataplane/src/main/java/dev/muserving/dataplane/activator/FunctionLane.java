@@ -43,6 +43,17 @@ final class FunctionLane {
         return policy.choose(pods, now);
     }
 
+    /** Takes the held request to send next, in the order the routing policy asks for. */
+    Call takeHeld(long nowMillis) {
+        boolean newestFirst = policy.heldOrder().newestFirst(waitedMs(held.peekFirst(), nowMillis),
+                waitedMs(held.peekLast(), nowMillis), route.spec().sloP99Ms());
+        return newestFirst ? held.pollLast() : held.pollFirst();
+    }
+
+    private static double waitedMs(Call call, long nowMillis) {
+        return nowMillis - call.arrivedMillis;
+    }
+
     void arrived(long nowNanos) {
         account(nowNanos);
         arrivals++;

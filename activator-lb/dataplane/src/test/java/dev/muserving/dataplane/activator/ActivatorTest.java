@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionKey;
+import dev.muserving.api.FunctionSpec;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.function.EmulatedFunction;
@@ -13,6 +14,7 @@ import dev.muserving.dataplane.queueproxy.QueueProxy;
 import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
 import dev.muserving.dataplane.testing.HeldFunction;
 import dev.muserving.dataplane.testing.Http;
+import dev.muserving.dataplane.testing.ManualClock;
 import dev.muserving.dataplane.testing.Http.Response;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -23,9 +25,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -183,6 +187,54 @@ class ActivatorTest {
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.header("Retry-After")).isEqualTo("1");
         assertThat(refused.body()).contains("demo/echo already has 2 requests waiting for a pod");
+    }
+
+    /**
+     * One pod running one request at a time, a 100 ms objective, and a backlog in the balancer whose
+     * oldest request is late: the order the routing policy asks for decides which held request the
+     * pod gets next.
+     */
+    private List<String> orderAtThePod(Vertx vertx, String routing) {
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        HeldFunction fn = new HeldFunction();
+        await(vertx.deployVerticle(fn));
+        FunctionSpec spec = new FunctionSpec(ECHO.toString(), 1, 100, 128, Set.of(Arch.AMD64), 100, 1, 0, 10);
+        Activator activator = await(Activator.start(vertx, config().withRouting(routing, 1),
+                new StaticEndpointSource(List.of(new FunctionRoute(ECHO, spec, Duration.ofSeconds(30), List.of(pod(vertx, "echo-0", fn.port(), 1))))),
+                snapshots::add, demands::add, registry, clock));
+        Http http = new Http(vertx);
+        List<CompletableFuture<Response>> answers = new ArrayList<>();
+        answers.add(http.get(activator.port(), "/fn/demo/echo/a", Map.of("X-Name", "a")));
+        await().until(() -> fn.held() == 1);
+        for (String name : List.of("b", "c")) {
+            answers.add(http.get(activator.port(), "/fn/demo/echo/" + name, Map.of("X-Name", name)));
+        }
+        await().until(() -> arrivals() == 3);
+        clock.advance(Duration.ofMillis(500)); // b and c are late now
+        answers.add(http.get(activator.port(), "/fn/demo/echo/d", Map.of("X-Name", "d")));
+        await().until(() -> arrivals() == 4);
+        for (int served = 1; served <= 4; served++) {
+            int atPod = served;
+            await().until(() -> fn.held() == 1 && fn.requestHeaders().size() == atPod);
+            fn.release(1);
+        }
+        assertThat(answers).allSatisfy(answer -> assertThat(Http.await(answer).status()).isEqualTo(200));
+        return fn.requestHeaders().stream().map(headers -> headers.get("X-Name")).toList();
+    }
+
+    private long arrivals() {
+        return snapshots.stream().mapToLong(MetricSnapshot::arrivals).sum();
+    }
+
+    @Test
+    void behindALateBacklogMuSendsTheRequestThatCanStillBeOnTimeFirst(Vertx vertx) {
+        // mu lets the pod queue one request (b) behind the running one; c and d wait in the balancer
+        assertThat(orderAtThePod(vertx, "mu")).containsExactly("a", "b", "d", "c");
+    }
+
+    @Test
+    void knativesActivatorSendsWhatItHoldsInArrivalOrder(Vertx vertx) {
+        assertThat(orderAtThePod(vertx, "knative")).containsExactly("a", "b", "c", "d");
     }
 
     @Test

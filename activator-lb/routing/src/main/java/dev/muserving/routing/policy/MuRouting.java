@@ -77,6 +77,11 @@ public final class MuRouting implements RoutingPolicy {
     }
 
     @Override
+    public HeldOrder heldOrder() {
+        return HeldOrder.ON_TIME_FIRST;
+    }
+
+    @Override
     public void onResponse(PodSet pods, int pod, double latencyMs, Instant now) {
         double reported = pods.lastReport(pod).serviceRate();
         if (reported > 0) {

@@ -22,6 +22,11 @@ public interface RoutingPolicy {
         return balancers;
     }
 
+    /** The order in which the balancer sends the requests it holds for the function. */
+    default HeldOrder heldOrder() {
+        return HeldOrder.OLDEST_FIRST;
+    }
+
     /** Tells the policy a response came back; for learning policies. The default ignores it. */
     default void onResponse(PodSet pods, int pod, double latencyMs, Instant now) {}
 }

@@ -1,7 +1,7 @@
 package dev.muserving.bench.sim;
 
 
-/** A growable ring buffer of ints: request ids waiting in a pod or a balancer. */
+/** A growable ring buffer of ints: request ids waiting in a pod or a balancer; taken from either end. */
 final class IntFifo {
 
     private int[] items = new int[8];
@@ -31,6 +31,19 @@ final class IntFifo {
     int poll() {
         int value = peek();
         head = (head + 1) % items.length;
+        size--;
+        return value;
+    }
+
+    int peekLast() {
+        if (size == 0) {
+            throw new IllegalStateException("empty");
+        }
+        return items[(head + size - 1) % items.length];
+    }
+
+    int pollLast() {
+        int value = peekLast();
         size--;
         return value;
     }

@@ -4,6 +4,7 @@ import dev.muserving.api.PodHeaderState;
 import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.Scenario;
 import dev.muserving.routing.policy.BalancerPosition;
+import dev.muserving.routing.policy.HeldOrder;
 import dev.muserving.routing.policy.RoutingPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -205,13 +206,22 @@ public final class Simulator {
     /** Sends what a balancer holds for a function while the policy finds pods for it. */
     void drainBalancer(SimFunction fn, int lb) {
         IntFifo queue = fn.balancerQueues[lb];
+        HeldOrder order = fn.routing[lb].heldOrder();
         while (!queue.isEmpty()) {
-            int r = queue.peek();
-            if (timedOut(r)) {
+            int oldest = queue.peek();
+            if (timedOut(oldest)) {
                 queue.poll();
-                drop(fn, r);
-            } else if (route(fn, r, lb)) {
-                queue.poll();
+                drop(fn, oldest);
+                continue;
+            }
+            int newest = queue.peekLast();
+            boolean newestFirst = order.newestFirst(waitedMs(oldest), waitedMs(newest), fn.sloSeconds * 1000);
+            if (route(fn, newestFirst ? newest : oldest, lb)) {
+                if (newestFirst) {
+                    queue.pollLast();
+                } else {
+                    queue.poll();
+                }
             } else {
                 scheduleRetry(fn, lb);
                 return;
@@ -231,6 +241,10 @@ public final class Simulator {
         int lb = payload % balancers;
         fn.retryScheduled[lb] = false;
         drainBalancer(fn, lb);
+    }
+
+    private double waitedMs(int r) {
+        return (now - requests.arrival[r]) * 1000;
     }
 
     private boolean timedOut(int r) {

@@ -20,6 +20,8 @@ import dev.muserving.api.Arch;
 import dev.muserving.api.PodHeaderState;
 import dev.muserving.bench.report.Summaries;
 import dev.muserving.bench.scenario.Scenario;
+import dev.muserving.routing.policy.HeldOrder;
+import dev.muserving.routing.policy.KnativeActivatorRouting;
 import dev.muserving.routing.policy.PodSet;
 import dev.muserving.routing.policy.RoutingPolicy;
 import java.time.Instant;
@@ -279,6 +281,46 @@ class SimulatorTest {
         assertThat(stats.completed()).isZero();
         assertThat(stats.dropped()).isEqualTo(stats.requests()).isPositive();
         assertThat(stats.sloViolations()).isEqualTo(stats.requests());
+    }
+
+    /** One pod at 1.2x its capacity: a backlog that stands, in the balancer. */
+    private static String overloaded(int balancerQueueLimit, int timeoutSeconds) {
+        return MD1.replace("rps: 16", "rps: 24").replace("durationSeconds: 4000", "durationSeconds: 300")
+                .replace("cluster:\n", "cluster:\n  requestTimeoutSeconds: " + timeoutSeconds + "\n  balancerQueueLimit: "
+                        + balancerQueueLimit + "\n");
+    }
+
+    private static SystemUnderTest onePodHeldIn(HeldOrder order) {
+        return TestSystems.withRouting(order.name(), 1, (fn, position, random) -> new RoutingPolicy() {
+            private final RoutingPolicy knative = new KnativeActivatorRouting(fn, position, random);
+
+            @Override
+            public int choose(PodSet pods, Instant now) {
+                return knative.choose(pods, now);
+            }
+
+            @Override
+            public HeldOrder heldOrder() {
+                return order;
+            }
+        });
+    }
+
+    @Test
+    void underAStandingBacklogOnTimeFirstAnswersMostRequestsInTimeAndGivesUpOnlyTheBacklogAtTheEnd() {
+        int timeoutSeconds = 30;
+        Scenario scenario = scenario(overloaded(10_000, timeoutSeconds));
+        FunctionStats fifo = only(run(scenario, onePodHeldIn(HeldOrder.OLDEST_FIRST)));
+        FunctionStats onTime = only(run(scenario, onePodHeldIn(HeldOrder.ON_TIME_FIRST)));
+        assertThat(onTime.requests()).isEqualTo(fifo.requests());
+        assertThat(fifo.sloViolations()).as("behind the backlog nearly every request is late").isGreaterThan(fifo.requests() * 9 / 10);
+        assertThat(onTime.sloViolations()).isLessThan(fifo.sloViolations() / 3);
+        // While the overload lasts both serve 20 a second and lose 4 a second to the timeout. When it
+        // ends, first come first served still holds a timeout's worth of waiting requests and answers
+        // them, late; on time first holds only the late ones, and fewer of them are left to answer.
+        double servedInOneTimeout = 20.0 * timeoutSeconds;
+        assertThat(onTime.dropped()).isGreaterThanOrEqualTo(fifo.dropped())
+                .isLessThanOrEqualTo(fifo.dropped() + (long) servedInOneTimeout);
     }
 
     private static long requests(RunResult result) {
