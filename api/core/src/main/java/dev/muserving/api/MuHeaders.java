@@ -31,6 +31,14 @@ public final class MuHeaders {
     public static final String DRAINING = "draining";
     public static final String FUNCTION_UNREACHABLE = "function-unreachable";
 
+    /**
+     * On a queue-proxy's own answer when the function took the request and its connection failed
+     * before an answer: the function may have run it, so a balancer may send it again only if its
+     * method is idempotent. The value says what failed: {@value #CONNECTION_LOST}.
+     */
+    public static final String FUNCTION_FAILED = "Mu-Function-Failed";
+    public static final String CONNECTION_LOST = "connection-lost";
+
     /** The report every response carries. */
     public static final List<String> ALL =
             List.of(QUEUE_LENGTH, SERVICE_RATE, POD, ARCH, TIMESTAMP);

@@ -451,6 +451,13 @@ final class Balancer extends AbstractVerticle {
             sendAgain(call, notDelivered);
             return;
         }
+        if (response.getHeader(MuHeaders.FUNCTION_FAILED) != null && mayRunAgain(call)) {
+            // the function took it and died or dropped the connection: as if the pod had not answered
+            release(call);
+            coolDown(call, pod);
+            sendAgain(call, RETRY_IDEMPOTENT);
+            return;
+        }
         response.pause();
         vertx.cancelTimer(call.timer); // the timeout covers the wait until the response headers
         pod.report = pod.report.updatedWith(MuHeaderParser.parse(response::getHeader), clock.millis());
@@ -513,7 +520,7 @@ final class Balancer extends AbstractVerticle {
         }
         if (call.timedOut) {
             answer(call, 504, String.format(Locale.ROOT, "mu: %s did not answer within %s%n", call.lane.key, seconds(call)));
-        } else if (call.replayable && IDEMPOTENT.contains(call.request.method()) && call.attempts < config.maxAttempts()) {
+        } else if (mayRunAgain(call)) {
             // The pod may have run it, which an idempotent request allows. Like nginx's max_fails,
             // the pod sits out a cool-down: it may be dying.
             coolDown(call, pod);
@@ -524,6 +531,11 @@ final class Balancer extends AbstractVerticle {
         } else {
             answer(call, 502, String.format(Locale.ROOT, "mu: pod %s of %s failed before answering%n", pod.endpoint.pod(), call.lane.key));
         }
+    }
+
+    /** Whether a request a pod may have run can go to a pod again: an idempotent method, the body kept, tries left. */
+    private boolean mayRunAgain(Call call) {
+        return !call.timedOut && call.replayable && IDEMPOTENT.contains(call.request.method()) && call.attempts < config.maxAttempts();
     }
 
     /** Keeps a pod that failed a request out of the call's function's routing for the cool-down. */

@@ -82,6 +82,8 @@ public final class QueueProxy extends AbstractVerticle {
         boolean finished;
         /** Why the function never saw this request ({@link MuHeaders#NOT_DELIVERED}), or null. */
         String notDelivered;
+        /** What failed after the function took the request ({@link MuHeaders#FUNCTION_FAILED}), or null. */
+        String functionFailed;
     }
 
     @Override
@@ -247,6 +249,7 @@ public final class QueueProxy extends AbstractVerticle {
                             sent.cause().getMessage());
                     result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function closed the connection without reading the request\n"));
                 } else {
+                    exchange.functionFailed = MuHeaders.CONNECTION_LOST;
                     LOG.log(System.Logger.Level.WARNING, "the function failed before answering: {0}", sent.cause().getMessage());
                     // the client learns what happened, not the pod's ports and addresses
                     result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function failed before answering\n"));
@@ -299,6 +302,9 @@ public final class QueueProxy extends AbstractVerticle {
         headers.set(MuHeaders.TIMESTAMP, Long.toString(clock.millis()));
         if (exchange.notDelivered != null) {
             headers.set(MuHeaders.NOT_DELIVERED, exchange.notDelivered);
+        }
+        if (exchange.functionFailed != null) {
+            headers.set(MuHeaders.FUNCTION_FAILED, exchange.functionFailed);
         }
     }
 

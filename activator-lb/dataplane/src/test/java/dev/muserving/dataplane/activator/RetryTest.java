@@ -126,6 +126,31 @@ class RetryTest {
     }
 
     @Test
+    void aFunctionThatDiesWithTheRequestIsRetriedOnAnotherPodOnlyForIdempotentMethods(Vertx vertx) {
+        AtomicInteger seen = new AtomicInteger();
+        NetServer dies = vertx.createNetServer().connectHandler(socket -> socket.handler(bytes -> {
+            seen.incrementAndGet();
+            socket.close(); // the function read the request and went away: its queue-proxy answers 502
+        }));
+        await(dies.listen(0, "127.0.0.1"));
+        Pod dying = pod(vertx, "echo-dying", dies.actualPort());
+        Http http = new Http(vertx);
+
+        int alone = activator(vertx, ActivatorConfig.defaults().withPort(0), dying.endpoint());
+        Response post = post(http, alone, "charge the card");
+        assertThat(post.status()).isEqualTo(502);
+        assertThat(post.body()).isEqualTo("mu queue-proxy: the function failed before answering\n");
+        assertThat(post.headers().names()).noneMatch(MuHeaders::isInternal);
+        assertThat(seen.get()).as("a POST the function may have run is not sent again").isEqualTo(1);
+
+        int withAnother = activator(vertx, ActivatorConfig.defaults().withPort(0), dying.endpoint(), pod(vertx, "echo-1", 0).endpoint());
+        for (int i = 0; i < 4; i++) {
+            assertThat(await(http.get(withAnother, PATH, Map.of())).status()).isEqualTo(200);
+        }
+        assertThat(retries(Balancer.RETRY_IDEMPOTENT)).as("the GET that met the dying function went again").isEqualTo(1);
+    }
+
+    @Test
     void aBodyLargerThanTheRetryBufferIsNotSentAgainAndTheClientIsToldToRetry(Vertx vertx) {
         Pod leaving = pod(vertx, "echo-leaving", 0);
         ActivatorConfig config = ActivatorConfig.defaults().withPort(0).withRouting("round-robin", 1).withRetryBuffer(100);

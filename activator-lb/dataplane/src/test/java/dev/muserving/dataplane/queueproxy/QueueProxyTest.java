@@ -183,9 +183,11 @@ class QueueProxyTest {
                 assertThat(r.status()).isEqualTo(502);
                 if (readsFirst) {
                     assertThat(r.header(MuHeaders.NOT_DELIVERED)).isNull();
+                    assertThat(r.header(MuHeaders.FUNCTION_FAILED)).as("it may have run").isEqualTo(MuHeaders.CONNECTION_LOST);
                     assertThat(r.body()).isEqualTo("mu queue-proxy: the function failed before answering\n");
                 } else {
                     assertThat(r.header(MuHeaders.NOT_DELIVERED)).isEqualTo(MuHeaders.FUNCTION_UNREACHABLE);
+                    assertThat(r.header(MuHeaders.FUNCTION_FAILED)).isNull();
                     assertThat(r.body()).isEqualTo("mu queue-proxy: the function closed the connection without reading the request\n");
                 }
             }
