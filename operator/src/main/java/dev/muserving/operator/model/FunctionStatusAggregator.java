@@ -155,6 +155,11 @@ public final class FunctionStatusAggregator {
         if (plan.desired() == 0) {
             return new Verdict(true, "ScaledToZero", "no replicas wanted; requests wait in the activator for the first pod");
         }
+        if (plan.total() == 0) {
+            // wanted but placed nowhere: unlike scale to zero, no pod is coming until others give room
+            return new Verdict(false, FunctionEvents.CONTENTION, "0 of " + plan.desired()
+                    + " replicas placed: the cluster has room for none (see Scheduled); requests wait in the activator until it has");
+        }
         return new Verdict(true, "Ready", plan.total() + " of " + plan.desired() + " replicas are ready"
                 + (plan.total() < plan.desired() ? " (the cluster has room for no more: see Scheduled)" : ""));
     }

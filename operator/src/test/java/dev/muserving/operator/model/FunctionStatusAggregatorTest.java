@@ -154,6 +154,23 @@ class FunctionStatusAggregatorTest {
     }
 
     @Test
+    void aFunctionThatWantsPodsButIsPlacedNowhereIsNotReady() {
+        Function fn = function();
+        ReplicaPlan noRoom = new ReplicaPlan(Map.of(Arch.AMD64, 0, Arch.ARM64, 0), 3, "contention");
+        Condition ready = condition(aggregator.aggregate(fn, noRoom,
+                List.of(deployment(fn, Arch.AMD64, 0, 0, 0), deployment(fn, Arch.ARM64, 0, 0, 0)), List.of(), T0), "Ready");
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("Contention");
+        assertThat(ready.getMessage()).startsWith("0 of 3 replicas placed: the cluster has room for none");
+
+        ReplicaPlan someRoom = new ReplicaPlan(Map.of(Arch.AMD64, 1, Arch.ARM64, 0), 3, "contention");
+        Condition partly = condition(aggregator.aggregate(fn, someRoom,
+                List.of(deployment(fn, Arch.AMD64, 1, 1, 1), deployment(fn, Arch.ARM64, 0, 0, 0)), placed(1), T0), "Ready");
+        assertThat(partly.getStatus()).as("one pod serves: ready, and Scheduled says what is missing").isEqualTo("True");
+        assertThat(partly.getMessage()).isEqualTo("1 of 3 replicas are ready (the cluster has room for no more: see Scheduled)");
+    }
+
+    @Test
     void schedulingNamesTheUnschedulablePodOrTheSchedulerItWaitsFor() {
         Function fn = function();
         List<Deployment> children = List.of(deployment(fn, Arch.AMD64, 2, 2, 1), deployment(fn, Arch.ARM64, 1, 1, 1));
