@@ -102,8 +102,9 @@ public final class MuPlacement implements PlacementPolicy {
 
     /**
      * Places a pod of each function that preempted, on the node it freed, once the stopped pods are
-     * gone; until then the room they have freed so far is kept for it. A reservation lasts while its
-     * function still wants more.
+     * gone; until then the node's free room, up to that pod's size, is kept for it, so that what the
+     * first of several stopped pods frees is not taken by another function before the last one goes.
+     * A reservation lasts while its function still wants more.
      */
     private void claimReservations(ClusterSnapshot cluster, Map<String, Share> shares, NodePool pool,
             List<PlacementPlan.PodStart> starts) {
