@@ -310,10 +310,7 @@ public final class MuPlacement implements PlacementPolicy {
             for (PodPlacement pod : donor.pods) {
                 double value = donor.value(pod.arch());
                 double donorAfter = donor.weightedSatisfactionWith(-value);
-                boolean keepsUp = donor.allocated - value >= donor.required - 1e-9;
-                boolean fairer = starving.allocated + starving.promised < 1e-9 && donorAfter >= starvingAfter + PREEMPTION_GAP;
-                if (!(keepsUp || fairer) || donorAfter < starvingAfter || donorAfter <= bestDonorAfter
-                        || !starving.spec.runsOn(pod.arch())) {
+                if (!mayGive(donor, value, starving, starvingAfter) || donorAfter <= bestDonorAfter || !starving.spec.runsOn(pod.arch())) {
                     continue;
                 }
                 int node = pool.indexOf(pod.node());
@@ -328,10 +325,23 @@ public final class MuPlacement implements PlacementPolicy {
     }
 
     /**
+     * Whether {@code donor} may give up {@code giving} of its allocation to {@code starving}: it still
+     * keeps up without it or, when the starving function holds nothing at all, it stays ahead by
+     * {@link #PREEMPTION_GAP}; and either way it stays at least as satisfied as the starving one
+     * will be ({@code starvingAfter}).
+     */
+    private static boolean mayGive(Share donor, double giving, Share starving, double starvingAfter) {
+        double donorAfter = donor.weightedSatisfactionWith(-giving);
+        boolean keepsUp = donor.allocated - giving >= donor.required - 1e-9;
+        boolean fairer = starving.allocated + starving.promised < 1e-9 && donorAfter >= starvingAfter + PREEMPTION_GAP;
+        return (keepsUp || fairer) && donorAfter >= starvingAfter;
+    }
+
+    /**
      * For a function that holds nothing and for which no single pod frees enough room: the fewest
      * pods on one node, at most {@link #MAX_VICTIMS_FOR_ONE_POD}, whose stopping makes room for one of
-     * its pods, each from a donor that by the rules of {@link #victimFor} could give it, counting
-     * what the same donor already gives on that node. Empty when no node has such a set.
+     * its pods, each from a donor that {@link #mayGive} it, counting what the same donor already
+     * gives on that node. Empty when no node has such a set.
      */
     private static List<PodPlacement> victimsOnOneNodeFor(Share starving, Map<String, Share> shares, NodePool pool) {
         if (starving.allocated + starving.promised > 1e-9) {
@@ -370,10 +380,7 @@ public final class MuPlacement implements PlacementPolicy {
                 }
                 Share donor = shares.get(pod.function());
                 double giving = given.getOrDefault(donor, 0.0) + donor.value(pod.arch());
-                double donorAfter = donor.weightedSatisfactionWith(-giving);
-                boolean keepsUp = donor.allocated - giving >= donor.required - 1e-9;
-                boolean fairer = donorAfter >= starvingAfter + PREEMPTION_GAP;
-                if ((keepsUp || fairer) && donorAfter >= starvingAfter) {
+                if (mayGive(donor, giving, starving, starvingAfter)) {
                     given.put(donor, giving);
                     chosen.add(pod);
                     freeCpu += donor.spec.cpuMillis();
