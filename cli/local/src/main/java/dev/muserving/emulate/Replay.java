@@ -6,12 +6,14 @@ import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.Scenario;
 import dev.muserving.bench.sim.ArrivalProcess;
 import dev.muserving.bench.sim.DemandModel;
+import dev.muserving.bench.sim.OfferedLoad;
 import dev.muserving.bench.sim.FunctionStats;
 import dev.muserving.bench.sim.RunResult;
 import dev.muserving.bench.sim.Seeds;
 import dev.muserving.load.AsyncRequests;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,13 +90,14 @@ public final class Replay {
         int[] readyNow = new int[models.size()];
         long[] arrivalsSinceSample = new long[models.size()];
         DemandModel[] demand = models.stream().map(DemandModel::of).toArray(DemandModel[]::new);
+        OfferedLoad[] offered = Arrays.stream(demand).map(DemandModel::offeredLoad).toArray(OfferedLoad[]::new);
         long start = System.nanoTime();
         double nextSample = 0;
         while (!queue.isEmpty() && queue.peek().at() < seconds) {
             Next next = queue.poll();
             while (nextSample <= next.at()) {
                 LockSupport.parkNanos(start + (long) (nextSample * 1e9) - System.nanoTime());
-                sample(target, functions, stats, readyNow, demand, arrivalsSinceSample, nextSample == 0 ? 0 : 1);
+                sample(target, functions, stats, readyNow, demand, offered, arrivalsSinceSample, nextSample);
                 if (((long) nextSample) % 10 == 0 && nextSample > 0) {
                     log.accept(String.format(Locale.ROOT, "replay: %s %.0f of %.0f s", system, nextSample, seconds));
                 }
@@ -108,7 +111,7 @@ public final class Replay {
         }
         while (nextSample < seconds) {
             LockSupport.parkNanos(start + (long) (nextSample * 1e9) - System.nanoTime());
-            sample(target, functions, stats, readyNow, demand, arrivalsSinceSample, 1);
+            sample(target, functions, stats, readyNow, demand, offered, arrivalsSinceSample, nextSample);
             nextSample += 1;
         }
         requests.awaitAnswers(REQUEST_TIMEOUT);
@@ -119,7 +122,8 @@ public final class Replay {
      * the second's arrivals as demand against the ready pods' capacity (the simulator's measures).
      */
     private static void sample(ReplayTarget target, List<FunctionKey> functions, FunctionStats[] stats, int[] readyNow,
-            DemandModel[] demand, long[] arrivalsSinceSample, double dt) {
+            DemandModel[] demand, OfferedLoad[] offered, long[] arrivalsSinceSample, double second) {
+        double dt = second == 0 ? 0 : 1;
         Map<FunctionKey, ReplayTarget.Pods> now = target.pods();
         for (int i = 0; i < functions.size(); i++) {
             ReplayTarget.Pods pods = now.get(functions.get(i));
@@ -130,7 +134,7 @@ public final class Replay {
                     stats[i].recordPods(ready, pods.desired(), pods.readyTotal() + pods.starting(), dt);
                 }
                 if (dt > 0) {
-                    stats[i].recordDemand(demand[i].demandPods(arrivalsSinceSample[i] / dt), demand[i].capacity(ready), dt);
+                    stats[i].recordDemand(offered[i].sample(second - dt, second, arrivalsSinceSample[i]), demand[i].capacity(ready), dt);
                 }
             }
             arrivalsSinceSample[i] = 0;

@@ -6,14 +6,15 @@ import java.util.Map;
 
 /**
  * One function's demand and capacity defined the same way for every system (docs/bench.md,
- * "Measuring honestly"): the offered load from the shared arrival stream times the fastest
- * architecture's mean service time, divided by the per-pod target (the concurrency limit, or
- * Knative's default target without one), against the ready pods, each counted at its
+ * "Measuring honestly"): the offered load from the shared arrival stream, each arrival busy for the
+ * fastest architecture's mean service time, divided by the per-pod target (the concurrency limit, or
+ * Knative's default target without one) ({@link OfferedLoad}), against the ready pods, each counted at its
  * architecture's speed relative to the fastest. No system's autoscaler enters it.
  */
 public final class DemandModel {
 
-    private final double podsPerArrivalPerSecond;
+    private final double fastestServiceSeconds;
+    private final int slots;
     private final double[] speed = new double[Arch.values().length];
 
     private DemandModel(FunctionModel model) {
@@ -21,16 +22,17 @@ public final class DemandModel {
         for (Arch arch : model.spec().architectures()) {
             speed[arch.ordinal()] = fastestMs / model.serviceTimeMs().get(arch).mean();
         }
-        podsPerArrivalPerSecond = fastestMs / 1000 / model.spec().slots();
+        fastestServiceSeconds = fastestMs / 1000;
+        slots = model.spec().slots();
     }
 
     public static DemandModel of(FunctionModel model) {
         return new DemandModel(model);
     }
 
-    /** Pods of the fastest architecture the offered load keeps busy at the target. */
-    public double demandPods(double arrivalsPerSecond) {
-        return arrivalsPerSecond * podsPerArrivalPerSecond;
+    /** A fresh account of the pods of the fastest architecture the arrivals keep busy at the target. */
+    public OfferedLoad offeredLoad() {
+        return new OfferedLoad(fastestServiceSeconds, 1.0 / slots);
     }
 
     /** A ready pod of this architecture, as a share of a pod of the fastest (0 where the function cannot run). */

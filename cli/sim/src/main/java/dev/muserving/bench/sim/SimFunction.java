@@ -42,6 +42,7 @@ final class SimFunction {
     private double accountedUntil;
 
     private final DemandModel demand;
+    private final OfferedLoad offeredLoad;
     /** Σ speed of the ready pods; its integral since the last demand sample. */
     private double readyCapacity;
     private double capacityArea;
@@ -56,6 +57,7 @@ final class SimFunction {
         this.arrivals = ArrivalProcess.of(model.arrival(), arrivalRandom);
         model.serviceTimeMs().forEach((arch, d) -> serviceMs[arch.ordinal()] = d);
         this.demand = DemandModel.of(model);
+        this.offeredLoad = demand.offeredLoad();
         this.routing = routing;
         this.views = new BalancerPodView[routing.length];
         this.balancerQueues = new IntFifo[routing.length];
@@ -130,7 +132,7 @@ final class SimFunction {
         if (span <= 0) {
             return;
         }
-        stats.recordDemand(demand.demandPods(arrivals / span), capacityArea / span, span);
+        stats.recordDemand(offeredLoad.sample(demandSampledUntil, until, arrivals), capacityArea / span, span);
         capacityArea = 0;
         demandSampledUntil = until;
     }
