@@ -17,8 +17,9 @@ import java.util.Locale;
  * queueing model predicts its p99 within the SLO.
  *
  * <ol>
- *   <li>Forecast the arrival rate one start-up horizon ahead (Holt's damped linear smoothing of the
- *       per-second rate), and take the larger of that and the current smoothed rate (the surge path:
+ *   <li>Forecast the arrival rate one start-up ahead, by the function's pods' measured start-up time
+ *       (the configured horizon until one was seen starting), with Holt's damped linear smoothing of the
+ *       per-second rate, and take the larger of that and the current smoothed rate (the surge path:
  *       a burst the forecast has not caught up with still counts at once). Requests held in the
  *       balancer add the rate needed to drain them within the SLO.
  *   <li>Take the service rate the pods report, per architecture, and size in pods of the fastest
@@ -53,6 +54,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     private Instant firstDecision;
     private int buffered;
     private double concurrency;
+    /** The function's pods' mean start-up time, once one was seen starting. */
+    private Duration measuredStartup;
 
     private record Need(Instant at, int pods) {}
 
@@ -115,6 +118,9 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         if (firstDecision == null) {
             firstDecision = now;
         }
+        if (replicas.startup() != null) {
+            measuredStartup = replicas.startup();
+        }
         if (!seenTraffic && buffered == 0 && !isIdle(now) && function.startingReplicas() > 0) {
             // As Knative's initial scale: what the function starts with stays until it has gone
             // unused for scaleToZeroAfter, rather than going at the first tick with no traffic; none
@@ -161,7 +167,8 @@ public final class MuAutoscaler implements AutoscalingPolicy {
 
     private Sizing size() {
         int fastest = fastestMeasured();
-        double predicted = Math.max(forecast.forecast(config.startupHorizon().toSeconds()), currentRate);
+        double horizon = horizonSeconds();
+        double predicted = Math.max(forecast.forecast(horizon), currentRate);
         // Drain the backlog over the SLO or the drain time, whichever is longer, and never ask more
         // than a share of the arrival rate for it: pods for it arrive a start-up later, and under
         // contention a backlog that finds no pods would otherwise inflate demand without bound.
@@ -198,12 +205,20 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         double modelP99 = (wait + config.serviceTailFactor() * meanService) * 1000;
         int keepUp = Math.min(pods, Math.max(lambda > 0 ? 1 : 0, (int) Math.ceil(predicted / (podRate * KEEP_UP_UTILIZATION))));
         return new Sizing(pods, keepUp, String.format(Locale.ROOT,
-                "predicted %.1f rps (forecast %.1f, now %.1f, draining %d buffered%s), μ %.1f/s per %s pod (%d slots), "
+                "predicted %.1f rps (forecast %.1f in %.1f s, now %.1f, draining %d buffered%s), μ %.1f/s per %s pod (%d slots), "
                         + "p99 model %.0f ms %s %.0f ms",
-                lambda, forecast.forecast(config.startupHorizon().toSeconds()), currentRate, buffered,
+                lambda, forecast.forecast(horizon), horizon, currentRate, buffered,
                 config.burstRoom().share() > 0 ? String.format(Locale.ROOT, ", burst room %.1f", burstRate()) : "", podRate,
                 Arch.values()[fastest].label(), slots, modelP99, feasible ? "≤" : "(SLO out of reach) vs",
                 function.sloP99Ms()));
+    }
+
+    /**
+     * How far ahead to forecast: until pods asked for now are ready, i.e. the function's measured
+     * start-up time once one of its pods was seen starting, the configured horizon before that.
+     */
+    private double horizonSeconds() {
+        return (measuredStartup != null ? measuredStartup : config.startupHorizon()).toNanos() / 1e9;
     }
 
     private int fastestMeasured() {

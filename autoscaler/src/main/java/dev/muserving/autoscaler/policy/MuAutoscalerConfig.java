@@ -7,7 +7,8 @@ import java.time.Duration;
  * one function (its initial scale, when it may go to zero, its concurrency limit) is in its
  * {@code FunctionSpec}, not here.
  *
- * @param startupHorizon how far ahead to forecast: about a pod's start-up time
+ * @param startupHorizon how far ahead to forecast until one of the function's pods was seen starting;
+ *     after that, the pods' measured start-up time
  * @param quantile the latency quantile the SLO is about (0.99)
  * @param sloHeadroom aim the model's p99 at this share of the SLO, leaving room for model error
  * @param serviceTailFactor a request's p99 service time over the mean, for the model's tail

@@ -64,6 +64,31 @@ class MuAutoscalerTest {
     }
 
     @Test
+    void aRampIsForecastOverTheMeasuredStartUpOnceAPodWasSeenStarting() {
+        // a rate rising by 10 rps a second: the forecast runs as far ahead as pods take to be ready
+        MuAutoscaler fastStarts = new MuAutoscaler(function(1, 300, 0), CONFIG);
+        MuAutoscaler slowStarts = new MuAutoscaler(function(1, 300, 0), CONFIG);
+        MuAutoscaler unmeasured = new MuAutoscaler(function(1, 300, 0), CONFIG);
+        for (int second = 0; second < 30; second++) {
+            for (MuAutoscaler a : List.of(fastStarts, slowStarts, unmeasured)) {
+                a.record(new MetricSnapshot("f", T0.plusSeconds(second + 1), Duration.ofSeconds(1), 100 + 10L * second,
+                        100 + 10L * second, 5, 0, pods(20, 8)));
+            }
+        }
+        Instant now = T0.plusSeconds(30);
+        ScalingDecision fast = fastStarts.decide(new ReplicaCounts(3, 0, 0, Duration.ofSeconds(1)), now);
+        ScalingDecision slow = slowStarts.decide(new ReplicaCounts(3, 0, 0, Duration.ofSeconds(12)), now);
+        ScalingDecision before = unmeasured.decide(new ReplicaCounts(3, 0, 0), now);
+        assertThat(fast.reason()).contains("in 1.0 s");
+        assertThat(slow.reason()).contains("in 12.0 s");
+        assertThat(before.reason()).contains("in 5.0 s"); // the configured horizon
+        assertThat(fast.desiredReplicas()).isLessThan(before.desiredReplicas());
+        assertThat(slow.desiredReplicas()).isGreaterThan(before.desiredReplicas());
+        // the measure is kept while no ready pod was seen starting (e.g. all of them gone)
+        assertThat(fastStarts.decide(new ReplicaCounts(0, 2, 0), now.plusSeconds(2)).reason()).contains("in 1.0 s");
+    }
+
+    @Test
     void moreSlotsPerPodNeedFewerPods() {
         // 100 rps, 4 slots at 10/s each (pod rate 40): utilisation cap gives 3 pods, which wait 190 ms
         // at p99 within the 0.8 x 1000 - 300 = 500 ms budget.

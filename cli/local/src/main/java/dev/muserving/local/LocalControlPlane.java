@@ -287,16 +287,18 @@ final class LocalControlPlane implements AutoCloseable {
     private ReplicaCounts replicas(String function) {
         int ready = 0;
         int starting = 0;
+        ReplicaCounts.StartupTimes startup = new ReplicaCounts.StartupTimes();
         for (LocalPod pod : pods.values()) {
             if (pod.functionName().equals(function)) {
                 if (pod.phase == PodPhase.READY) {
                     ready++;
+                    startup.add(pod.createdAt, pod.readyAt);
                 } else if (pod.phase == PodPhase.STARTING) {
                     starting++;
                 }
             }
         }
-        return new ReplicaCounts(ready, starting, unplaced.getOrDefault(function, 0));
+        return new ReplicaCounts(ready, starting, unplaced.getOrDefault(function, 0), startup.mean());
     }
 
     /** The activator's view: every function, with its ready pods. */

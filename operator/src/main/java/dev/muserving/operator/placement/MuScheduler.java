@@ -153,6 +153,7 @@ public final class MuScheduler implements AutoCloseable {
         int ready = 0;
         int starting = 0;
         int pending = 0;
+        ReplicaCounts.StartupTimes startup = new ReplicaCounts.StartupTimes();
         for (Pod pod : pods.getStore().list()) {
             if (!function.namespace().equals(pod.getMetadata().getNamespace()) || deleting(pod) || pod.getMetadata().getLabels() == null
                     || !function.name().equals(pod.getMetadata().getLabels().get(FunctionNames.FUNCTION_LABEL))) {
@@ -160,13 +161,14 @@ public final class MuScheduler implements AutoCloseable {
             }
             if (PodFacts.ready(pod)) {
                 ready++;
+                startup.add(PodFacts.created(pod), PodFacts.readySince(pod));
             } else if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
                 starting++;
             } else {
                 pending++;
             }
         }
-        return new ReplicaCounts(ready, starting, pending);
+        return new ReplicaCounts(ready, starting, pending, startup.mean());
     }
 
     /** Told each Function's allocation when it changes. */

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,19 @@ final class PodFacts {
     static boolean ready(Pod pod) {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** When a ready pod's Ready condition last became True; null when it does not say. */
+    static Instant readySince(Pod pod) {
+        return pod.getStatus() == null || pod.getStatus().getConditions() == null ? null : pod.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+                .map(c -> Instant.parse(c.getLastTransitionTime())).findFirst().orElse(null);
+    }
+
+    /** When the API server created the pod; null when it does not say. */
+    static Instant created(Pod pod) {
+        String at = pod.getMetadata().getCreationTimestamp();
+        return at == null ? null : Instant.parse(at);
     }
 
     /** A node takes new pods: Ready, not cordoned, of an architecture Mu knows. */

@@ -271,8 +271,8 @@ final class SchedulingRound {
     }
 
     private static Instant created(Pod pod, Instant fallback) {
-        String at = pod.getMetadata().getCreationTimestamp();
-        return at == null ? fallback : Instant.parse(at);
+        Instant at = PodFacts.created(pod);
+        return at == null ? fallback : at;
     }
 
     static long allocatable(Node node, String resource, boolean millis) {

@@ -2,9 +2,14 @@ package dev.muserving.operator.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muserving.api.ReplicaCounts;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +39,28 @@ class PodFactsTest {
                 .endStatus().build())).isTrue();
         assertThat(PodFacts.placementChanged(before, new NodeBuilder(before).editStatus().editFirstCondition().withStatus("Unknown")
                 .endCondition().endStatus().build())).isTrue();
+    }
+
+    private static Pod pod(String created, String readyStatus, String since) {
+        return new PodBuilder().withNewMetadata().withName("p").withCreationTimestamp(created).endMetadata()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus(readyStatus).withLastTransitionTime(since).endCondition()
+                .endStatus().build();
+    }
+
+    @Test
+    void aReadyPodsStartUpRunsFromItsCreationToItsReadyCondition() {
+        Pod ready = pod("2026-12-03T10:00:00Z", "True", "2026-12-03T10:00:04Z");
+        assertThat(PodFacts.created(ready)).isEqualTo(Instant.parse("2026-12-03T10:00:00Z"));
+        assertThat(PodFacts.readySince(ready)).isEqualTo(Instant.parse("2026-12-03T10:00:04Z"));
+        assertThat(PodFacts.readySince(pod("2026-12-03T10:00:00Z", "False", "2026-12-03T10:00:04Z"))).isNull();
+        assertThat(PodFacts.readySince(new PodBuilder().withNewMetadata().withName("p").endMetadata().build())).isNull();
+
+        ReplicaCounts.StartupTimes startup = new ReplicaCounts.StartupTimes();
+        assertThat(startup.mean()).isNull();
+        startup.add(PodFacts.created(ready), PodFacts.readySince(ready));
+        startup.add(Instant.parse("2026-12-03T10:00:00Z"), Instant.parse("2026-12-03T10:00:02Z"));
+        startup.add(Instant.parse("2026-12-03T10:00:00Z"), Instant.parse("2026-12-03T10:00:00Z")); // there from the start: not seen starting
+        startup.add(null, Instant.parse("2026-12-03T10:00:09Z"));
+        assertThat(startup.mean()).isEqualTo(Duration.ofSeconds(3));
     }
 }

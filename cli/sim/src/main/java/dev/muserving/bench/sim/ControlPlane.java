@@ -60,7 +60,11 @@ final class ControlPlane {
         this.scaling = new ScalingLoop(autoscaling, name -> Optional.ofNullable(functionsByName.get(name)).map(fn -> fn.model.spec()),
                 name -> {
                     SimFunction fn = functionsByName.get(name);
-                    return new ReplicaCounts(fn.readyCount(), fn.startingCount(), fn.unplaced);
+                    ReplicaCounts.StartupTimes startup = new ReplicaCounts.StartupTimes();
+                    for (SimPod pod : fn.ready) {
+                        startup.add(sim.instant(pod.createdAt), sim.instant(pod.readyAt));
+                    }
+                    return new ReplicaCounts(fn.readyCount(), fn.startingCount(), fn.unplaced, startup.mean());
                 },
                 (function, decision, at) -> { }); // decisions come back from tick and demand
     }

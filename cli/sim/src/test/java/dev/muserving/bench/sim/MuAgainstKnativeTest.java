@@ -32,10 +32,10 @@ class MuAgainstKnativeTest {
     /**
      * Seed 1, against the faithful Knative baseline (1 s metric lag, per-revision activators,
      * topology spreading): Mu is a little fairer (0.991 against 0.979) and serves its worst-off
-     * function better (0.741 against 0.691, demand spread over service times), with 0.67x the tail, 0.35x the SLO violations and 0.95x
-     * the pod-seconds; it starts 1.91x the pods, and 52 of its 730,368 requests time out where
-     * Knative's none do: late requests that on-time-first routing served after the fresh ones
-     * (docs/bench.md). Those must not get worse than this.
+     * function better (0.739 against 0.691, demand spread over service times), with 0.53x the tail,
+     * 0.34x the SLO violations and 0.95x the pod-seconds; it starts 1.69x the pods, and 55 of its
+     * 730,368 requests time out where Knative's none do: late requests that on-time-first routing
+     * served after the fresh ones (docs/bench.md). Those must not get worse than this.
      */
     @Test
     void edgeContentionHasAShorterTailFewerViolationsAndPodSecondsButMoreStarts() {
