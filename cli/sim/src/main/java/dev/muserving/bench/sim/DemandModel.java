@@ -8,7 +8,7 @@ import java.util.Map;
  * One function's demand and capacity defined the same way for every system (docs/bench.md,
  * "Measuring honestly"): the offered load from the shared arrival stream, each arrival busy for the
  * fastest architecture's mean service time, divided by the per-pod target (the concurrency limit, or
- * Knative's default target without one) ({@link OfferedLoad}), against the ready pods, each counted at its
+ * Knative's default target without one; {@link OfferedLoad}), against the ready pods, each counted at its
  * architecture's speed relative to the fastest. No system's autoscaler enters it.
  */
 public final class DemandModel {
