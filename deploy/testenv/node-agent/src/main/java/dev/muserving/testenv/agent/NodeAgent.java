@@ -199,6 +199,9 @@ public final class NodeAgent implements AutoCloseable {
                 continue;
             }
             for (AgentContainer container : running.containers.values()) {
+                if (exitedUnseen(container)) {
+                    handleExit(running, container, container.process);
+                }
                 if (container.mayStart(now)) {
                     startContainer(running, pod, container, now);
                 }
@@ -279,24 +282,39 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
-    /** Posts the process's end to the sync thread, unless another process has taken its place by then. */
+    /**
+     * Posts the process's end to the sync thread, unless another process has taken its place by then.
+     * A child is watched through its {@code Process}, whose completion waits for the exit code: the
+     * handle's own completion does not, and reading the code before it is known throws. Inside the
+     * sync executor that exception vanished and the container stayed dead, never restarted (the likely
+     * cause of a NodeAgentIT failure in a CI run of 2026-12-03: a killed container's process gone,
+     * its exit never recorded). The sync loop also handles any exit this misses ({@link #exitedUnseen}).
+     */
     private void watch(AgentPod pod, AgentContainer container, ProcessHandle process) {
-        process.onExit().thenRun(() -> sync.execute(() -> {
-            if (container.process != process) {
-                return;
-            }
-            int code = container.child != null ? container.child.exitValue() : -1;
-            container.exited(code, clock.instant(), options.maxRestartBackoff());
-            if (pod.killAt == null && container.finished) {
-                log(pod.key() + "/" + container.spec.getName() + ": exited with " + code + "; not restarted (restartPolicy)");
-            } else if (pod.killAt == null) {
-                log(pod.key() + "/" + container.spec.getName() + ": exited with " + code + "; restart " + container.restarts
-                        + " after " + Duration.between(clock.instant(), container.restartAt).toMillis() + " ms");
-            }
-            if (pods.containsKey(pod.uid)) {
-                state.put(pod.uid, pod.record());
-            }
-        }));
+        CompletableFuture<?> ended = container.child != null ? container.child.onExit() : process.onExit();
+        ended.thenRun(() -> sync.execute(() -> handleExit(pod, container, process)));
+    }
+
+    /** A container's process is gone but its exit was not handled yet. */
+    private static boolean exitedUnseen(AgentContainer container) {
+        return container.process != null && (container.child != null ? !container.child.isAlive() : !container.process.isAlive());
+    }
+
+    private void handleExit(AgentPod pod, AgentContainer container, ProcessHandle process) {
+        if (container.process != process) {
+            return;
+        }
+        int code = container.child != null ? container.child.exitValue() : -1;
+        container.exited(code, clock.instant(), options.maxRestartBackoff());
+        if (pod.killAt == null && container.finished) {
+            log(pod.key() + "/" + container.spec.getName() + ": exited with " + code + "; not restarted (restartPolicy)");
+        } else if (pod.killAt == null) {
+            log(pod.key() + "/" + container.spec.getName() + ": exited with " + code + "; restart " + container.restarts
+                    + " after " + Duration.between(clock.instant(), container.restartAt).toMillis() + " ms");
+        }
+        if (pods.containsKey(pod.uid)) {
+            state.put(pod.uid, pod.record());
+        }
     }
 
     private void probeIfDue(AgentPod pod, AgentContainer container, Instant now) {
