@@ -46,6 +46,13 @@ public final class MuPlacement implements PlacementPolicy {
 
     /** A function with no pod takes one only from a function still this much more satisfied afterwards. */
     static final double PREEMPTION_GAP = 0.2;
+    /**
+     * A function with no pod counts, in that rule, as at most this satisfied once it has its pod. One
+     * that wants a single pod would otherwise count as fully satisfied with it, so that only a donor
+     * still fully satisfied after giving could give it one: under overload none is, and such a
+     * function starved for the whole run (rare-7 of family2-061 had 10 requests and never a pod).
+     */
+    static final double STARVING_AFTER_CAP = 0.5;
     /** At most this many preemptions per plan: each one costs a cold start. */
     static final int MAX_PREEMPTIONS = 2;
     /**
@@ -326,15 +333,17 @@ public final class MuPlacement implements PlacementPolicy {
 
     /**
      * Whether {@code donor} may give up {@code giving} of its allocation to {@code starving}: it still
-     * keeps up without it or, when the starving function holds nothing at all, it stays ahead by
-     * {@link #PREEMPTION_GAP}; and either way it stays at least as satisfied as the starving one
-     * will be ({@code starvingAfter}).
+     * keeps up without it and stays at least as satisfied as the starving one will be
+     * ({@code starvingAfter}); or the starving function holds nothing at all and the donor stays
+     * ahead of it by {@link #PREEMPTION_GAP}, counting the starving one at most
+     * {@link #STARVING_AFTER_CAP} satisfied.
      */
     private static boolean mayGive(Share donor, double giving, Share starving, double starvingAfter) {
         double donorAfter = donor.weightedSatisfactionWith(-giving);
-        boolean keepsUp = donor.allocated - giving >= donor.required - 1e-9;
-        boolean fairer = starving.allocated + starving.promised < 1e-9 && donorAfter >= starvingAfter + PREEMPTION_GAP;
-        return (keepsUp || fairer) && donorAfter >= starvingAfter;
+        boolean keepsUp = donor.allocated - giving >= donor.required - 1e-9 && donorAfter >= starvingAfter;
+        boolean fairer = starving.allocated + starving.promised < 1e-9
+                && donorAfter >= Math.min(starvingAfter, STARVING_AFTER_CAP) + PREEMPTION_GAP;
+        return keepsUp || fairer;
     }
 
     /**

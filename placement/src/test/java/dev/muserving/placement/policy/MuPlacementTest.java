@@ -38,6 +38,15 @@ class MuPlacementTest {
         return new PodPlacement(name, fn.name(), node.name(), node.arch(), phase, at, phase == PodPhase.READY ? at : null);
     }
 
+    /** Ready pods of {@code fn} filling a 4-core node, named fn-0 to fn-3. */
+    private static List<PodPlacement> fourReadyPods(FunctionSpec fn, NodeInfo node) {
+        List<PodPlacement> pods = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pods.add(pod(fn.name() + "-" + i, fn, node, PodPhase.READY, i));
+        }
+        return pods;
+    }
+
     private static Map<String, Long> startsByFunction(PlacementPlan plan) {
         return plan.starts().stream().collect(Collectors.groupingBy(PlacementPlan.PodStart::function, Collectors.counting()));
     }
@@ -146,10 +155,7 @@ class MuPlacementTest {
         NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
         FunctionSpec greedy = fn("greedy", 1000, 128, 1, Arch.AMD64);
         FunctionSpec late = fn("late", 1000, 128, 1, Arch.AMD64);
-        List<PodPlacement> pods = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            pods.add(pod("greedy-" + i, greedy, node, PodPhase.READY, i));
-        }
+        List<PodPlacement> pods = fourReadyPods(greedy, node);
         PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), pods),
                 List.of(want(greedy, 4, Map.of()), want(late, 4, Map.of())), T0);
         // neither keeps up with fewer than 4: one pod moves (greedy 3/4, late 1/4); a second would
@@ -159,15 +165,30 @@ class MuPlacementTest {
     }
 
     @Test
+    void aFunctionWantingOnePodAndHoldingNoneGetsOneFromAWellServedFunctionThatCannotSpareIt() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
+        FunctionSpec busy = fn("busy", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec rare = fn("rare", 1000, 128, 1, Arch.AMD64);
+        List<PodPlacement> pods = fourReadyPods(busy, node);
+        // busy needs all 4 to keep up, so it may give one only by the fairness rule: 3/4 after is
+        // ahead of rare (counted at most 0.5 satisfied with its one pod) by more than the gap
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), pods),
+                List.of(new FunctionDemand(busy, 4, 4, Map.of()), new FunctionDemand(rare, 1, 1, Map.of())), T0);
+        assertThat(plan.stops()).hasSize(1).allMatch(p -> p.startsWith("busy-"));
+
+        // busy short of its own wish (4 of 6, 3 of 6 after) is not that far ahead: nothing moves
+        PlacementPlan shortPlan = new MuPlacement().plan(new ClusterSnapshot(List.of(node), pods),
+                List.of(new FunctionDemand(busy, 6, 6, Map.of()), new FunctionDemand(rare, 1, 1, Map.of())), T0);
+        assertThat(shortPlan.stops()).isEmpty();
+    }
+
+    @Test
     void roomFreedByPreemptionGoesToTheFunctionItWasTakenFor() {
         NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
         FunctionSpec greedy = fn("greedy", 1000, 128, 1, Arch.AMD64);
         FunctionSpec late = fn("late", 1000, 128, 1, Arch.AMD64);
         FunctionSpec early = fn("early", 1000, 128, 1, Arch.AMD64);
-        List<PodPlacement> pods = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            pods.add(pod("greedy-" + i, greedy, node, PodPhase.READY, i));
-        }
+        List<PodPlacement> pods = fourReadyPods(greedy, node);
         PlacementPlan first = placement.plan(new ClusterSnapshot(List.of(node), pods), List.of(
                 new FunctionDemand(greedy, 4, 2, Map.of()), new FunctionDemand(late, 2, 2, Map.of())), T0);
         assertThat(first.stops()).hasSize(2);
