@@ -4,6 +4,8 @@ import dev.muserving.api.FunctionKey;
 import dev.muserving.api.MuHeaderParser;
 import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.Drain;
+import dev.muserving.dataplane.HeaderCopy;
+import dev.muserving.dataplane.ResponseRelay;
 import dev.muserving.routing.policy.BalancerPosition;
 import dev.muserving.routing.policy.RoutingPolicies;
 import dev.muserving.routing.policy.RoutingPolicy;
@@ -50,8 +52,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Requests are forwarded with the Vert.x HTTP client itself: headers are copied once, straight
  * from the client's request to the pod's ({@link HeaderCopy}; no Mu header crosses in either
- * direction, the pod's report is kept for routing), and one callback per step carries the request
- * along. vertx-http-proxy, used before, copied the headers three times and chained a future per
+ * direction, the pod's report is kept for routing), one callback per step carries the request
+ * along, and {@link ResponseRelay} passes the answer on. vertx-http-proxy, used before, copied the headers three times and chained a future per
  * interceptor per request (docs/dataplane.md, "What changed the numbers").
  */
 final class Balancer extends AbstractVerticle {
@@ -458,39 +460,12 @@ final class Balancer extends AbstractVerticle {
             sendAgain(call, RETRY_IDEMPOTENT);
             return;
         }
-        response.pause();
         vertx.cancelTimer(call.timer); // the timeout covers the wait until the response headers
         pod.report = pod.report.updatedWith(MuHeaderParser.parse(response::getHeader), clock.millis());
         if (pod.index >= 0) {
             call.lane.policy.onResponse(call.lane.pods, pod.index, (System.nanoTime() - call.arrivedNanos) / 1e6, clock.instant());
         }
-        HttpServerResponse out = call.request.response();
-        int status = response.statusCode();
-        out.setStatusCode(status);
-        if (response.statusMessage() != null) {
-            out.setStatusMessage(response.statusMessage());
-        }
-        HeaderCopy.response(response.headers(), out.headers());
-        if (!out.headers().contains(HttpHeaders.CONTENT_LENGTH) && hasBody(call.request.method(), status)) {
-            if (call.request.version() == HttpVersion.HTTP_1_0) {
-                // an HTTP/1.0 client cannot read chunks: the body is sent whole
-                response.body().compose(out::end).onComplete(sent -> finish(call, status));
-                return;
-            }
-            out.setChunked(true);
-        }
-        Pipe<Buffer> pipe = response.pipe();
-        pipe.endOnFailure(false);
-        pipe.to(out).onComplete(sent -> {
-            if (sent.failed() && !out.ended()) {
-                out.reset(); // a body cut short must not look whole to the client
-            }
-            finish(call, status);
-        });
-    }
-
-    private static boolean hasBody(HttpMethod method, int status) {
-        return method != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+        ResponseRelay.relay(response, call.request, headers -> { }).onComplete(sent -> finish(call, sent.result()));
     }
 
     private void connectFailed(Call call, PodTable.Pod pod) {

@@ -5,29 +5,29 @@ import dev.muserving.api.QueueProxyContract;
 import dev.muserving.api.ServiceRateMeter;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.Drain;
-import dev.muserving.dataplane.InternalHeaders;
-import dev.muserving.dataplane.ProxyReplies;
+import dev.muserving.dataplane.HeaderCopy;
+import dev.muserving.dataplane.ResponseRelay;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyContext;
-import io.vertx.httpproxy.ProxyInterceptor;
-import io.vertx.httpproxy.ProxyRequest;
-import io.vertx.httpproxy.ProxyResponse;
+import io.vertx.core.streams.Pipe;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
@@ -42,8 +42,6 @@ import java.util.concurrent.TimeoutException;
 public final class QueueProxy extends AbstractVerticle {
 
     private static final System.Logger LOG = System.getLogger(QueueProxy.class.getName());
-
-    private static final String EXCHANGE = "mu.exchange";
 
     private final QueueProxyConfig config;
     private final Clock clock;
@@ -72,18 +70,29 @@ public final class QueueProxy extends AbstractVerticle {
 
     /** One request's path through the pod. */
     private static final class Exchange {
+        final HttpServerRequest request;
         final long arrivedNanos = System.nanoTime();
         ConcurrencyGate.Ticket ticket;
+        /** It has a slot (set as it gets one: the gate may admit it before {@link #ticket} is known). */
+        boolean admitted;
         long admittedNanos = -1;
         long serviceNanos = -1;
         HttpClientRequest toUser;
         long timer = -1;
         boolean timedOut;
+        boolean clientGone;
+        /** Its slot is given back. */
         boolean finished;
+        /** Answered (or given up) and counted. */
+        boolean answered;
         /** Why the function never saw this request ({@link MuHeaders#NOT_DELIVERED}), or null. */
         String notDelivered;
         /** What failed after the function took the request ({@link MuHeaders#FUNCTION_FAILED}), or null. */
         String functionFailed;
+
+        Exchange(HttpServerRequest request) {
+            this.request = request;
+        }
     }
 
     @Override
@@ -94,9 +103,8 @@ public final class QueueProxy extends AbstractVerticle {
                 // there; without a handler Vert.x would also log each reset as SEVERE
                 .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
                 .build();
-        HttpProxy proxy = HttpProxy.reverseProxy(client).origin(this::connectToUser).addInterceptor(new Interceptor());
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress());
-        Future<HttpServer> trafficUp = vertx.createHttpServer(options.setPort(config.port())).requestHandler(proxy).listen();
+        Future<HttpServer> trafficUp = vertx.createHttpServer(options.setPort(config.port())).requestHandler(this::accept).listen();
         Future<HttpServer> adminUp = vertx.createHttpServer(new HttpServerOptions(options).setPort(config.adminPort()))
                 .requestHandler(adminHandler()).listen();
         Future.all(trafficUp, adminUp).onSuccess(all -> {
@@ -149,22 +157,132 @@ public final class QueueProxy extends AbstractVerticle {
         }
     }
 
-    private Future<HttpClientRequest> connectToUser(ProxyContext context) {
-        Exchange exchange = context.get(EXCHANGE, Exchange.class);
+    /** A request arrives: it runs now, waits for a slot, or is turned away. Its body waits with it. */
+    private void accept(HttpServerRequest request) {
+        Exchange exchange = new Exchange(request);
+        if (draining) {
+            turnAway(exchange);
+            return;
+        }
+        request.pause();
+        exchange.ticket = gate.enter(() -> forward(exchange), () -> turnAway(exchange));
+        if (exchange.ticket == null) {
+            metrics.rejected();
+            reply(exchange, 503, String.format(Locale.ROOT,
+                    "mu queue-proxy: pod %s is full (%d running, %d waiting); try another pod or retry later%n",
+                    config.podName(), gate.running(), gate.waiting()));
+            return;
+        }
+        request.response().closeHandler(v -> clientClosed(exchange));
+    }
+
+    /** The client went away: a waiting request gives up its place, a running one is not kept for an answer no one reads. */
+    private void clientClosed(Exchange exchange) {
+        if (exchange.answered || exchange.clientGone) {
+            return;
+        }
+        exchange.clientGone = true;
+        if (!exchange.admitted) {
+            exchange.ticket.cancel();
+            completed(exchange, 499);
+            checkDrained();
+        } else if (exchange.toUser != null) {
+            exchange.toUser.reset();
+        }
+    }
+
+    /** The request has a slot: on to the function, with the time limit running from here. */
+    private void forward(Exchange exchange) {
+        exchange.admitted = true;
+        exchange.admittedNanos = System.nanoTime();
+        exchange.timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
+            exchange.timedOut = true;
+            if (exchange.toUser != null) {
+                exchange.toUser.reset(0, new TimeoutException());
+            }
+        });
+        HttpServerRequest request = exchange.request;
         Future<HttpClientRequest> connected;
         try {
-            connected = client.request(new RequestOptions().setServer(user));
+            connected = client.request(new RequestOptions().setServer(user).setMethod(request.method()).setURI(request.uri()));
         } catch (IllegalStateException closed) {
             // stopped without a drain (its function died): a request admitted now never reaches the function
-            return Future.failedFuture(closed);
+            connected = Future.failedFuture(closed);
         }
-        return connected.map(request -> {
-            exchange.toUser = request; // connected: from here on the function may see the request
-            if (exchange.timedOut) {
-                request.reset(0, new TimeoutException());
+        connected.compose(toUser -> {
+            exchange.toUser = toUser; // connected: from here on the function may see the request
+            if (exchange.timedOut || exchange.clientGone) {
+                toUser.reset(0, new TimeoutException());
+                return Future.failedFuture(new TimeoutException());
             }
-            return request;
+            toUser.exceptionHandler(e -> { }); // a failure also fails the response future, where it is handled
+            HeaderCopy.request(request.headers(), toUser.headers());
+            if (request.authority() != null) {
+                toUser.authority(request.authority()); // the function sees its caller's Host
+            }
+            if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+                request.response().writeContinue(); // the function gets no Expect: the body is welcome here
+            }
+            return sendBody(request, toUser);
+        }).onComplete(answered -> {
+            vertx.cancelTimer(exchange.timer);
+            if (answered.succeeded() && !exchange.clientGone) {
+                exchange.serviceNanos = System.nanoTime() - exchange.admittedNanos;
+                serviceRate.observe(exchange.serviceNanos / 1e9);
+                ResponseRelay.relay(answered.result(), request, headers -> stamp(headers, exchange))
+                        .onComplete(sent -> completed(exchange, sent.result()));
+            } else {
+                if (answered.succeeded()) {
+                    exchange.toUser.reset(); // answered just as the client left: its body is not read
+                }
+                failed(exchange, answered.cause());
+            }
         });
+    }
+
+    /** The request's body as it arrives; none for an HTTP/1 request framed without one. */
+    private static Future<HttpClientResponse> sendBody(HttpServerRequest request, HttpClientRequest toUser) {
+        boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
+        boolean http1 = request.version() != HttpVersion.HTTP_2;
+        if (http1 && !chunked && !request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            request.resume();
+            return toUser.send();
+        }
+        if (!toUser.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            toUser.setChunked(true);
+        }
+        Pipe<Buffer> pipe = request.pipe();
+        pipe.endOnFailure(false); // a body cut short must not reach the function as a whole one
+        pipe.to(toUser).onFailure(e -> toUser.reset(0, e));
+        return toUser.response();
+    }
+
+    /** No answer from the function: why, in the status and the Mu headers, so that the balancer knows whether to retry. */
+    private void failed(Exchange exchange, Throwable cause) {
+        finish(exchange);
+        if (exchange.clientGone) {
+            completed(exchange, 499);
+        } else if (exchange.timedOut) {
+            reply(exchange, 504, String.format(Locale.ROOT,
+                    "mu queue-proxy: the function did not answer within %d s%n", config.requestTimeout().toSeconds()));
+        } else if (exchange.toUser == null) {
+            exchange.notDelivered = MuHeaders.FUNCTION_UNREACHABLE;
+            LOG.log(System.Logger.Level.WARNING, "cannot reach the function on port {0}: {1}", config.userPort(), cause.getMessage());
+            reply(exchange, 502, "mu queue-proxy: the function is not accepting connections\n");
+        } else if (resetUnread(cause)) {
+            // The kernel resets a connection when its socket closes with bytes unread, or when bytes reach a
+            // socket already closed: the function died (or closed) without reading the whole request. Typical
+            // when its process is killed: a request on a pooled connection in the moment before the pod leaves.
+            exchange.notDelivered = MuHeaders.FUNCTION_UNREACHABLE;
+            LOG.log(System.Logger.Level.WARNING, "the function reset the connection without reading the request: {0}",
+                    cause.getMessage());
+            reply(exchange, 502, "mu queue-proxy: the function closed the connection without reading the request\n");
+        } else {
+            exchange.functionFailed = MuHeaders.CONNECTION_LOST;
+            LOG.log(System.Logger.Level.WARNING, "the function failed before answering: {0}", cause.getMessage());
+            // the client learns what happened, not the pod's ports and addresses
+            reply(exchange, 502, "mu queue-proxy: the function failed before answering\n");
+        }
     }
 
     /** A reset (RST) or a write into one (EPIPE), as the JDK and Netty's native transport word them. */
@@ -178,104 +296,35 @@ public final class QueueProxy extends AbstractVerticle {
         return false;
     }
 
-    private final class Interceptor implements ProxyInterceptor {
-
-        @Override
-        public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-            ProxyRequest request = context.request();
-            InternalHeaders.strip(request.headers());
-            if (request.proxiedRequest().authority() != null) {
-                request.setAuthority(request.proxiedRequest().authority()); // the function sees its caller's Host
-            }
-            Exchange exchange = new Exchange();
-            context.set(EXCHANGE, exchange);
-            if (draining) {
-                return Future.succeededFuture(turnedAway(request, exchange));
-            }
-            Promise<ProxyResponse> result = Promise.promise();
-            exchange.ticket = gate.enter(() -> forward(context, exchange, result),
-                    () -> result.tryComplete(turnedAway(request, exchange)));
-            if (exchange.ticket == null) {
-                metrics.rejected();
-                ProxyResponse full = ProxyReplies.text(request, 503, String.format(Locale.ROOT,
-                        "mu queue-proxy: pod %s is full (%d running, %d waiting); try another pod or retry later%n",
-                        config.podName(), gate.running(), gate.waiting()));
-                full.putHeader(HttpHeaders.RETRY_AFTER, "1");
-                return Future.succeededFuture(full);
-            }
-            if (!exchange.ticket.admitted()) {
-                request.proxiedRequest().response().closeHandler(v -> {
-                    if (!exchange.ticket.admitted()) {
-                        exchange.ticket.cancel(); // the client gave up while waiting
-                        result.tryFail("client closed the connection while waiting");
-                        checkDrained();
-                    }
-                });
-            }
-            return result.future();
+    /** The queue-proxy's own answer, plain text, stamped as the function's are; the request's body is read and dropped. */
+    private void reply(Exchange exchange, int status, String message) {
+        HttpServerResponse out = exchange.request.response();
+        if (out.headWritten()) {
+            out.reset();
+            completed(exchange, status);
+            return;
         }
-
-        private void forward(ProxyContext context, Exchange exchange, Promise<ProxyResponse> result) {
-            exchange.admittedNanos = System.nanoTime();
-            exchange.timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
-                exchange.timedOut = true;
-                if (exchange.toUser != null) {
-                    exchange.toUser.reset(0, new TimeoutException());
-                }
-            });
-            context.sendRequest().onComplete(sent -> {
-                vertx.cancelTimer(exchange.timer);
-                if (sent.succeeded()) {
-                    exchange.serviceNanos = System.nanoTime() - exchange.admittedNanos;
-                    result.complete(sent.result());
-                    return;
-                }
-                finish(exchange);
-                ProxyRequest request = context.request();
-                if (exchange.timedOut) {
-                    result.complete(ProxyReplies.text(request, 504, String.format(Locale.ROOT,
-                            "mu queue-proxy: the function did not answer within %d s%n", config.requestTimeout().toSeconds())));
-                } else if (exchange.toUser == null) {
-                    exchange.notDelivered = MuHeaders.FUNCTION_UNREACHABLE;
-                    LOG.log(System.Logger.Level.WARNING, "cannot reach the function on port {0}: {1}", config.userPort(),
-                            sent.cause().getMessage());
-                    result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function is not accepting connections\n"));
-                } else if (resetUnread(sent.cause())) {
-                    // The kernel resets a connection when its socket closes with bytes unread, or when bytes reach a
-                    // socket already closed: the function died (or closed) without reading the whole request. Typical
-                    // when its process is killed: a request on a pooled connection in the moment before the pod leaves.
-                    exchange.notDelivered = MuHeaders.FUNCTION_UNREACHABLE;
-                    LOG.log(System.Logger.Level.WARNING, "the function reset the connection without reading the request: {0}",
-                            sent.cause().getMessage());
-                    result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function closed the connection without reading the request\n"));
-                } else {
-                    exchange.functionFailed = MuHeaders.CONNECTION_LOST;
-                    LOG.log(System.Logger.Level.WARNING, "the function failed before answering: {0}", sent.cause().getMessage());
-                    // the client learns what happened, not the pod's ports and addresses
-                    result.complete(ProxyReplies.text(request, 502, "mu queue-proxy: the function failed before answering\n"));
-                }
-            });
+        out.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (status == 503) {
+            out.putHeader(HttpHeaders.RETRY_AFTER, "1");
         }
+        stamp(out.headers(), exchange);
+        exchange.request.resume();
+        out.end(message).onComplete(sent -> completed(exchange, status));
+    }
 
-        @Override
-        public Future<Void> handleProxyResponse(ProxyContext context) {
-            Exchange exchange = context.get(EXCHANGE, Exchange.class);
-            ProxyResponse response = context.response();
-            InternalHeaders.strip(response.headers());
-            if (exchange.serviceNanos >= 0) {
-                serviceRate.observe(exchange.serviceNanos / 1e9);
-            }
-            stamp(response.headers(), exchange);
-            return context.sendResponse().onComplete(sent -> {
-                finish(exchange);
-                metrics.completed(response.getStatusCode(), System.nanoTime() - exchange.arrivedNanos, exchange.serviceNanos);
-            });
+    /** The request is over, whichever way: its slot is free and it is counted, once. */
+    private void completed(Exchange exchange, int status) {
+        finish(exchange);
+        if (!exchange.answered) {
+            exchange.answered = true;
+            metrics.completed(status, System.nanoTime() - exchange.arrivedNanos, exchange.serviceNanos);
         }
     }
 
     /** Frees the request's slot once, whichever way it ended. */
     private void finish(Exchange exchange) {
-        if (exchange.ticket != null && exchange.ticket.admitted() && !exchange.finished) {
+        if (exchange.admitted && !exchange.finished) {
             exchange.finished = true;
             gate.leave();
             checkDrained();
@@ -283,15 +332,14 @@ public final class QueueProxy extends AbstractVerticle {
     }
 
     /** The answer to a request the function will never see, because the pod is leaving. */
-    private ProxyResponse turnedAway(ProxyRequest request, Exchange exchange) {
+    private void turnAway(Exchange exchange) {
         exchange.notDelivered = MuHeaders.DRAINING;
-        return ProxyReplies.text(request, 503, String.format(Locale.ROOT,
-                        "mu queue-proxy: pod %s is shutting down and did not pass this request to the function; retry%n", config.podName()))
-                .putHeader(HttpHeaders.RETRY_AFTER, "1");
+        reply(exchange, 503, String.format(Locale.ROOT,
+                "mu queue-proxy: pod %s is shutting down and did not pass this request to the function; retry%n", config.podName()));
     }
 
     private void stamp(MultiMap headers, Exchange exchange) {
-        boolean stillRunning = exchange.ticket != null && exchange.ticket.admitted() && !exchange.finished;
+        boolean stillRunning = exchange.admitted && !exchange.finished;
         headers.set(MuHeaders.QUEUE_LENGTH, Integer.toString(gate.inPod() - (stillRunning ? 1 : 0)));
         double rate = serviceRate.rate();
         if (rate > 0) {

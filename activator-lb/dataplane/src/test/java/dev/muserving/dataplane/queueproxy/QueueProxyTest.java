@@ -9,7 +9,11 @@ import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.testing.HeldFunction;
 import dev.muserving.dataplane.testing.Http;
 import dev.muserving.dataplane.testing.Http.Response;
+import dev.muserving.dataplane.testing.RawClient;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -269,5 +273,76 @@ class QueueProxyTest {
                 .contains("mu_queue_proxy_rejected_total{arch=\"amd64\",pod=\"echo-amd64-1\"} 1.0")
                 .contains("mu_queue_proxy_queue_length{arch=\"amd64\",pod=\"echo-amd64-1\"} 0.0")
                 .contains("mu_queue_proxy_service_time_seconds_bucket");
+    }
+
+    @Test
+    void requestBodiesReachTheFunctionWholeWithALengthChunkedOrAfterWaitingForASlot(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofSeconds(30)));
+        Http http = new Http(vertx);
+        CompletableFuture<Response> running = http.get(qp.port(), "/first", Map.of());
+        await().until(() -> fn.held() == 1);
+
+        // both wait for the slot, their bodies with them
+        CompletableFuture<Response> sized = http.send(HttpMethod.POST, qp.port(), "/sized", Map.of(), Buffer.buffer("a body of 19 bytes\n"));
+        CompletableFuture<Response> chunked = http.exchange(HttpMethod.POST, qp.port(), "/chunked", Map.of(), request -> {
+            request.setChunked(true);
+            request.write("in ");
+            request.write("three ");
+            return request.end("chunks").compose(v -> request.response());
+        });
+        await().until(() -> qp.inPod() == 3);
+        fn.release(1);
+        await().until(() -> fn.served() == 1 && fn.held() == 1);
+        fn.release(1);
+        await().until(() -> fn.served() == 2 && fn.held() == 1);
+        fn.release(1);
+
+        assertThat(List.of(running, sized, chunked)).allSatisfy(r -> assertThat(Http.await(r).status()).isEqualTo(200));
+        assertThat(fn.bodies()).containsExactlyInAnyOrder("", "a body of 19 bytes\n", "in three chunks");
+    }
+
+    @Test
+    void theQueueProxyAnswersExpectContinueItselfAndTheFunctionSeesTheCallersHostButNoHopByHopHeader(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofSeconds(30)));
+        try (RawClient client = new RawClient(qp.port())) {
+            client.send("POST /upload HTTP/1.1\r\nHost: echo.default.mu.example\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+                    + "Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nX-Kept: 2\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(100);
+            client.send("hello");
+            await().until(() -> fn.held() == 1);
+            fn.release(1);
+            RawClient.Answer answer = client.read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("released /upload\n");
+        }
+        await().until(() -> fn.bodies().contains("hello"));
+        MultiMap seen = fn.requestHeaders().get(0);
+        assertThat(seen.get("Host")).isEqualTo("echo.default.mu.example");
+        assertThat(seen.get("X-Kept")).isEqualTo("2");
+        assertThat(seen.names()).doesNotContain("Expect", "X-Hop", "Keep-Alive");
+    }
+
+    @Test
+    void aClientThatLeavesWhileWaitingGivesUpItsPlaceAndTheFunctionNeverSeesItsRequest(Vertx vertx) {
+        HeldFunction fn = function(vertx, new HeldFunction());
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofSeconds(30)));
+        Http http = new Http(vertx);
+        CompletableFuture<Response> running = http.get(qp.port(), "/first", Map.of());
+        await().until(() -> fn.held() == 1);
+        try (RawClient leaving = new RawClient(qp.port())) {
+            leaving.send("GET /leaving HTTP/1.1\r\nHost: echo\r\n\r\n");
+            await().until(() -> qp.inPod() == 2);
+        }
+        await().until(() -> qp.inPod() == 1);
+
+        fn.release(1);
+        assertThat(Http.await(running).status()).isEqualTo(200);
+        CompletableFuture<Response> next = http.get(qp.port(), "/next", Map.of());
+        await().until(() -> fn.held() == 1);
+        fn.release(1);
+        assertThat(Http.await(next).body()).isEqualTo("released /next\n");
+        assertThat(fn.requestHeaders()).hasSize(2);
     }
 }

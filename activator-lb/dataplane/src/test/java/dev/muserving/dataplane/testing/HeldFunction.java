@@ -22,6 +22,7 @@ public final class HeldFunction extends AbstractVerticle {
     private final AtomicInteger maxHeld = new AtomicInteger();
     private final AtomicInteger served = new AtomicInteger();
     private final List<MultiMap> requestHeaders = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final MultiMap extraResponseHeaders = MultiMap.caseInsensitiveMultiMap();
     private HttpServer server;
 
@@ -36,6 +37,7 @@ public final class HeldFunction extends AbstractVerticle {
         vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(request -> {
                     requestHeaders.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
+                    request.body().onSuccess(body -> bodies.add(body.toString()));
                     held.addLast(request);
                     maxHeld.accumulateAndGet(heldCount.incrementAndGet(), Math::max);
                 })
@@ -78,5 +80,10 @@ public final class HeldFunction extends AbstractVerticle {
 
     public List<MultiMap> requestHeaders() {
         return requestHeaders;
+    }
+
+    /** The request bodies, as each was read whole, in the order they ended. */
+    public List<String> bodies() {
+        return bodies;
     }
 }

@@ -1,27 +1,27 @@
-package dev.muserving.dataplane.activator;
+package dev.muserving.dataplane;
 
 import dev.muserving.api.MuHeaders;
 import io.vertx.core.MultiMap;
 import java.util.Map;
 
 /**
- * Copies headers across the activator in one pass: hop-by-hop headers (RFC 9110 §7.6.1, and those a
+ * Copies headers across a proxy (the activator-lb, the queue-proxy) in one pass: hop-by-hop headers (RFC 9110 §7.6.1, and those a
  * {@code Connection} header names) stay on their own connection, and no Mu header crosses in
  * either direction: clients may never set nor see the pods' reports.
  */
-final class HeaderCopy {
+public final class HeaderCopy {
 
     private HeaderCopy() {}
 
     /**
      * A request's headers, without Host (the pod gets the caller's authority separately) and without
-     * Expect: the activator answers {@code 100-continue} itself, as nginx does.
+     * Expect: the proxy answers {@code 100-continue} itself, as nginx does.
      */
-    static void request(MultiMap from, MultiMap to) {
+    public static void request(MultiMap from, MultiMap to) {
         copy(from, to, true);
     }
 
-    static void response(MultiMap from, MultiMap to) {
+    public static void response(MultiMap from, MultiMap to) {
         copy(from, to, false);
     }
 

@@ -1,4 +1,4 @@
-package dev.muserving.dataplane.activator;
+package dev.muserving.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
