@@ -5,7 +5,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * Reads the Mu headers of a response. A value that is missing, malformed or out of range comes back
@@ -15,8 +14,8 @@ public final class MuHeaderParser {
 
     /** Longer queues than this are not believable from one pod; treat them as garbage. */
     static final int MAX_QUEUE_LENGTH = 1_000_000;
-    /** A DNS-1123 subdomain, which is what a pod name is. */
-    private static final Pattern POD_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    /** The longest DNS-1123 subdomain, which is what a pod name is. */
+    static final int MAX_POD_NAME = 253;
 
     private MuHeaderParser() {}
 
@@ -35,7 +34,23 @@ public final class MuHeaderParser {
 
     /** Whether {@code name} is a pod name (a DNS-1123 subdomain), as {@code Mu-Pod} carries. */
     public static boolean isPodName(String name) {
-        return name != null && POD_NAME.matcher(name).matches();
+        // [a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?, checked by hand: it runs on every response the
+        // activator-lb relays, where the regex's matcher was about 2 % of its event loops' time
+        int length = name == null ? 0 : name.length();
+        if (length == 0 || length > MAX_POD_NAME || !alphanumeric(name.charAt(0)) || !alphanumeric(name.charAt(length - 1))) {
+            return false;
+        }
+        for (int i = 1; i < length - 1; i++) {
+            char c = name.charAt(i);
+            if (!alphanumeric(c) && c != '-' && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean alphanumeric(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
     }
 
     static OptionalInt queueLength(String raw) {
@@ -65,7 +80,7 @@ public final class MuHeaderParser {
 
     static Optional<String> podName(String raw) {
         String s = trimmed(raw);
-        return s != null && POD_NAME.matcher(s).matches() ? Optional.of(s) : Optional.empty();
+        return isPodName(s) ? Optional.of(s) : Optional.empty();
     }
 
     private static OptionalLong nonNegativeInteger(String raw) {

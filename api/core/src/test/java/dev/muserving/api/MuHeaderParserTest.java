@@ -51,6 +51,25 @@ class MuHeaderParserTest {
     }
 
     @Test
+    void aPodNameIsExactlyADns1123Subdomain() {
+        java.util.regex.Pattern dns1123 = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        String alphabet = "ab9-._AZ/ ";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder name = new StringBuilder();
+            int length = n % 10 == 0 ? 250 + random.nextInt(6) : random.nextInt(6);
+            for (int i = 0; i < length; i++) {
+                name.append(alphabet.charAt(random.nextInt(n % 2 == 0 ? 4 : alphabet.length())));
+            }
+            assertThat(MuHeaderParser.isPodName(name.toString())).as("'%s'", name).isEqualTo(dns1123.matcher(name).matches());
+        }
+        assertThat(MuHeaderParser.isPodName("a".repeat(253))).isTrue();
+        assertThat(MuHeaderParser.isPodName("a".repeat(254))).isFalse();
+        assertThat(MuHeaderParser.isPodName("fn-amd64-7c9f.x")).isTrue();
+        assertThat(MuHeaderParser.isPodName(null)).isFalse();
+    }
+
+    @Test
     void unknownArchitectureIsAbsent() {
         HeaderReport report = MuHeaderParser.parse(Map.of(MuHeaders.ARCH, "riscv64")::get);
         assertThat(report.arch()).isEmpty();

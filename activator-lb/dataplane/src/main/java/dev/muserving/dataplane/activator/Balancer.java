@@ -3,6 +3,7 @@ package dev.muserving.dataplane.activator;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.MuHeaderParser;
 import dev.muserving.api.MuHeaders;
+import dev.muserving.dataplane.Deadlines;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.HeaderCopy;
 import dev.muserving.dataplane.ResponseRelay;
@@ -103,7 +104,7 @@ final class Balancer extends AbstractVerticle {
                 .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
                 .build();
         vertx.setPeriodic(config.recheckInterval().toMillis(), id -> recheck());
-        connections = new ClientConnections(vertx, config.headerTimeout(), config.idleTimeout());
+        connections = new ClientConnections(context, config.headerTimeout(), config.idleTimeout());
         // No cleartext HTTP/2: the pods speak HTTP/1.1, so h2c would end at this hop (gRPC could not
         // work through it) for no gain; an upgrade request is answered in HTTP/1.1.
         vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(port).setHttp2ClearTextEnabled(false))
@@ -260,6 +261,7 @@ final class Balancer extends AbstractVerticle {
         }
         Call call = new Call(request, lane, address.uri(), clock.millis());
         open.add(call);
+        call.deadline = Deadlines.after(context, lane.route.timeout().toMillis(), () -> timedOut(call));
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
         if ((declared > 0 || chunked) && request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
             request.response().writeContinue(); // the limits are checked: the body is welcome (the pod gets no Expect)
@@ -281,7 +283,6 @@ final class Balancer extends AbstractVerticle {
             call.stream = request;
         }
         lane.arrived(call.arrivedNanos);
-        call.timer = vertx.setTimer(lane.route.timeout().toMillis(), id -> timedOut(call));
         request.response().closeHandler(v -> clientClosed(call));
         bodyRead.onComplete(read -> {
             if (call.finished) {
@@ -460,7 +461,7 @@ final class Balancer extends AbstractVerticle {
             sendAgain(call, RETRY_IDEMPOTENT);
             return;
         }
-        vertx.cancelTimer(call.timer); // the timeout covers the wait until the response headers
+        call.deadline.cancel(); // the timeout covers the wait until the response headers
         pod.report = pod.report.updatedWith(MuHeaderParser.parse(response::getHeader), clock.millis());
         if (pod.index >= 0) {
             call.lane.policy.onResponse(call.lane.pods, pod.index, (System.nanoTime() - call.arrivedNanos) / 1e6, clock.instant());
@@ -587,7 +588,7 @@ final class Balancer extends AbstractVerticle {
         }
         call.finished = true;
         open.remove(call);
-        vertx.cancelTimer(call.timer);
+        call.deadline.cancel();
         release(call);
         long now = System.nanoTime();
         FunctionLane lane = call.lane;

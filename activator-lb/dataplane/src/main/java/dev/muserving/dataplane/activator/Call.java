@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.activator;
 
+import dev.muserving.dataplane.Deadlines;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,7 +23,8 @@ final class Call {
     PodTable.Pod pod;
     HttpClientRequest toPod;
     int attempts;
-    long timer = -1;
+    /** Set when the call is accepted. */
+    Deadlines.Deadline deadline;
     /** The request can be sent again: its body is read whole, or it has none. */
     boolean replayable;
     boolean bodyTooLarge;

@@ -1,6 +1,8 @@
 package dev.muserving.dataplane.activator;
 
-import io.vertx.core.Vertx;
+import dev.muserving.dataplane.Deadlines;
+import dev.muserving.dataplane.Deadlines.Deadline;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
@@ -16,19 +18,19 @@ import java.util.Map;
  */
 final class ClientConnections {
 
-    private final Vertx vertx;
+    private final Context context;
     private final long headerMillis;
     private final long idleMillis;
     private final Map<HttpConnection, State> open = new HashMap<>();
 
     private static final class State {
         int requests;
-        long timer = -1;
+        Deadline deadline;
     }
 
     /** A zero duration turns that timeout off. */
-    ClientConnections(Vertx vertx, Duration headerTimeout, Duration idleTimeout) {
-        this.vertx = vertx;
+    ClientConnections(Context context, Duration headerTimeout, Duration idleTimeout) {
+        this.context = context;
         this.headerMillis = headerTimeout.toMillis();
         this.idleMillis = idleTimeout.toMillis();
     }
@@ -36,12 +38,12 @@ final class ClientConnections {
     void opened(HttpConnection connection) {
         State state = new State();
         open.put(connection, state);
-        state.timer = closeAfter(connection, headerMillis);
+        state.deadline = closeAfter(connection, headerMillis);
         connection.exceptionHandler(e -> { }); // a client that resets its connection is its own business: not logged as SEVERE
         connection.closeHandler(v -> {
             State closed = open.remove(connection);
             if (closed != null) {
-                vertx.cancelTimer(closed.timer);
+                cancel(closed);
             }
         });
     }
@@ -54,10 +56,10 @@ final class ClientConnections {
             return;
         }
         state.requests++;
-        vertx.cancelTimer(state.timer);
+        cancel(state);
         request.response().endHandler(v -> {
             if (--state.requests == 0 && open.get(connection) == state) {
-                state.timer = closeAfter(connection, idleMillis);
+                state.deadline = closeAfter(connection, idleMillis);
             }
         });
     }
@@ -66,7 +68,14 @@ final class ClientConnections {
         return open.size();
     }
 
-    private long closeAfter(HttpConnection connection, long millis) {
-        return millis <= 0 ? -1 : vertx.setTimer(millis, id -> connection.close());
+    private Deadline closeAfter(HttpConnection connection, long millis) {
+        return millis <= 0 ? null : Deadlines.after(context, millis, connection::close);
+    }
+
+    private static void cancel(State state) {
+        if (state.deadline != null) {
+            state.deadline.cancel();
+            state.deadline = null;
+        }
     }
 }

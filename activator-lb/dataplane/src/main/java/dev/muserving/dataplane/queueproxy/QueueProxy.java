@@ -4,6 +4,7 @@ import dev.muserving.api.MuHeaders;
 import dev.muserving.api.QueueProxyContract;
 import dev.muserving.api.ServiceRateMeter;
 import dev.muserving.dataplane.AdminEndpoints;
+import dev.muserving.dataplane.Deadlines;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.HeaderCopy;
 import dev.muserving.dataplane.ResponseRelay;
@@ -78,7 +79,7 @@ public final class QueueProxy extends AbstractVerticle {
         long admittedNanos = -1;
         long serviceNanos = -1;
         HttpClientRequest toUser;
-        long timer = -1;
+        Deadlines.Deadline deadline;
         boolean timedOut;
         boolean clientGone;
         /** Its slot is given back. */
@@ -195,7 +196,7 @@ public final class QueueProxy extends AbstractVerticle {
     private void forward(Exchange exchange) {
         exchange.admitted = true;
         exchange.admittedNanos = System.nanoTime();
-        exchange.timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
+        exchange.deadline = Deadlines.after(context, config.requestTimeout().toMillis(), () -> {
             exchange.timedOut = true;
             if (exchange.toUser != null) {
                 exchange.toUser.reset(0, new TimeoutException());
@@ -225,7 +226,7 @@ public final class QueueProxy extends AbstractVerticle {
             }
             return sendBody(request, toUser);
         }).onComplete(answered -> {
-            vertx.cancelTimer(exchange.timer);
+            exchange.deadline.cancel();
             if (answered.succeeded() && !exchange.clientGone) {
                 exchange.serviceNanos = System.nanoTime() - exchange.admittedNanos;
                 serviceRate.observe(exchange.serviceNanos / 1e9);
