@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * for the whole process instead of a Vert.x timer each. The proxies set and cancel one or two per
  * request, and almost all are cancelled; a Vert.x timer is a task in the event loop's scheduled
  * queue plus an entry in a concurrent map, and they took 5.7 % of the activator-lb's event-loop
- * samples under lb-bench (1.3 % here; docs/dataplane.md, "Per-request time limits"). Setting or cancelling a
- * deadline here is a lock-free enqueue. A deadline fires at most one tick ({@value #TICK_MILLIS} ms)
+ * samples under lb-bench, these 1.3 % (docs/dataplane.md, "Per-request time limits"). Setting
+ * or cancelling a deadline here is a lock-free enqueue. A deadline fires at most one tick ({@value #TICK_MILLIS} ms)
  * late, on the Vert.x context that set it.
  */
 public final class Deadlines {

@@ -6,6 +6,7 @@ import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.Deadlines;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.HeaderCopy;
+import dev.muserving.dataplane.RequestBodyRelay;
 import dev.muserving.dataplane.ResponseRelay;
 import dev.muserving.routing.policy.BalancerPosition;
 import dev.muserving.routing.policy.RoutingPolicies;
@@ -14,7 +15,6 @@ import dev.muserving.routing.policy.RoutingPolicyFactory;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -31,7 +31,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.core.streams.Pipe;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +53,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Requests are forwarded with the Vert.x HTTP client itself: headers are copied once, straight
  * from the client's request to the pod's ({@link HeaderCopy}; no Mu header crosses in either
  * direction, the pod's report is kept for routing), one callback per step carries the request
- * along, and {@link ResponseRelay} passes the answer on. vertx-http-proxy, used before, copied the headers three times and chained a future per
+ * along ({@link RequestBodyRelay} its body), and {@link ResponseRelay} passes the answer on.
+ * vertx-http-proxy, used before, copied the headers three times and chained a future per
  * interceptor per request (docs/dataplane.md, "What changed the numbers").
  */
 final class Balancer extends AbstractVerticle {
@@ -428,13 +428,7 @@ final class Balancer extends AbstractVerticle {
         if (call.stream == null) {
             return toPod.send();
         }
-        if (!toPod.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-            toPod.setChunked(true);
-        }
-        Pipe<Buffer> pipe = call.stream.pipe();
-        pipe.endOnFailure(false); // a body cut short must not reach the function as a whole one
-        pipe.to(toPod).onFailure(e -> toPod.reset(0, e));
-        return toPod.response();
+        return RequestBodyRelay.stream(call.stream, toPod);
     }
 
     /** The pod answered: sent again when the pod says it never passed the request on, else forwarded. */

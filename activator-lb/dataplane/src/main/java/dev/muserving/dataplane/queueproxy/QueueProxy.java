@@ -7,13 +7,13 @@ import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.Deadlines;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.HeaderCopy;
+import dev.muserving.dataplane.RequestBodyRelay;
 import dev.muserving.dataplane.ResponseRelay;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -28,7 +28,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.streams.Pipe;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
@@ -249,13 +248,7 @@ public final class QueueProxy extends AbstractVerticle {
             request.resume();
             return toUser.send();
         }
-        if (!toUser.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-            toUser.setChunked(true);
-        }
-        Pipe<Buffer> pipe = request.pipe();
-        pipe.endOnFailure(false); // a body cut short must not reach the function as a whole one
-        pipe.to(toUser).onFailure(e -> toUser.reset(0, e));
-        return toUser.response();
+        return RequestBodyRelay.stream(request, toUser);
     }
 
     /** No answer from the function: why, in the status and the Mu headers, so that the balancer knows whether to retry. */
