@@ -57,11 +57,17 @@ final class OpenLoop implements AutoCloseable {
                     timer.schedule(() -> {
                         int second = (int) ((System.nanoTime() - start) / 1_000_000_000L);
                         long t0 = System.nanoTime();
-                        pending.add(http.sendAsync(HttpRequest.newBuilder(target.get()).timeout(Duration.ofSeconds(60)).build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .handle((response, failure) -> outcomes.add(new Outcome(second, response == null ? 0 : response.statusCode(),
-                                        (System.nanoTime() - t0) / 1e6, failure == null ? null : String.valueOf(failure)))));
-                        allSent.countDown();
+                        try {
+                            pending.add(http.sendAsync(HttpRequest.newBuilder(target.get()).timeout(Duration.ofSeconds(60)).build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .handle((response, failure) -> outcomes.add(new Outcome(second, response == null ? 0 : response.statusCode(),
+                                            (System.nanoTime() - t0) / 1e6, failure == null ? null : String.valueOf(failure)))));
+                        } catch (RuntimeException notSent) {
+                            // the executor would swallow it, and the run would wait for this request for ever
+                            outcomes.add(new Outcome(second, 0, 0, "not sent: " + notSent));
+                        } finally {
+                            allSent.countDown();
+                        }
                     }, sendAt, TimeUnit.NANOSECONDS);
                 }
             }

@@ -15,13 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What a Service's endpoints do for the activator-lb replicas, in miniature: each replica's
- * {@code /ready} is asked every 100 ms, and requests go round-robin to those that said yes.
+ * {@code /ready} is asked every 100 ms, and requests go round-robin to those that are ready. As the
+ * kubelet does (failureThreshold 3, timeoutSeconds 1), a replica is taken out only after three
+ * probes in a row failed, so that one slow answer on a busy machine does not empty the endpoints.
  */
 final class ReadinessBalancer implements AutoCloseable {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private static final int FAILURE_THRESHOLD = 3;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
     private final Map<Integer, Boolean> ready = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> failuresInARow = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> served = new ConcurrentHashMap<>();
     private final List<Integer> ports;
     private final AtomicInteger turn = new AtomicInteger();
@@ -33,13 +38,18 @@ final class ReadinessBalancer implements AutoCloseable {
             ready.put(port, true);
             served.put(port, new AtomicInteger());
         });
-        poller.scheduleWithFixedDelay(() -> adminByPort.forEach((port, admin) -> ready.put(port, isReady(admin))), 0, 100,
-                TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(() -> adminByPort.forEach(this::probe), 0, 100, TimeUnit.MILLISECONDS);
     }
 
-    private boolean isReady(int admin) {
+    private void probe(int port, int admin) {
+        int failures = probeSays(admin) ? 0 : failuresInARow.getOrDefault(port, 0) + 1;
+        failuresInARow.put(port, failures);
+        ready.put(port, failures < FAILURE_THRESHOLD);
+    }
+
+    private boolean probeSays(int admin) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/ready")).timeout(Duration.ofMillis(500)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/ready")).timeout(Duration.ofSeconds(1)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (Exception e) {
             return false;
