@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A/B of two builds of the queue-proxy: both in front of one emulated function (1 ms per request),
 # loaded in turn by wrk (closed loop, 64 connections), so that the machine's drift hits both alike.
-# Prints each round's throughput, p50/p99 and the queue-proxy process's CPU time per request.
+# Prints each round's throughput, p50/p99 and the queue-proxy process's CPU time per request; with
+# SYSCALLS=1, then each side's system calls per request under strace (slowed, but counts are counts).
 #
-# Usage: scripts/queue-proxy-ab.sh A.jar B.jar [rounds]   (e.g. a mu.jar built from main and one from a branch)
+# Usage: [SYSCALLS=1] scripts/queue-proxy-ab.sh A.jar B.jar [rounds]   (e.g. a mu.jar built from main and one from a branch)
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 A.jar B.jar [rounds]" >&2; exit 2; }
 A=$(realpath "$1"); B=$(realpath "$2"); ROUNDS=${3:-8}
@@ -41,3 +42,15 @@ for round in $(seq "$ROUNDS"); do
       "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
   done
 done
+
+if [ "${SYSCALLS:-0}" = 1 ]; then
+  command -v strace > /dev/null || { echo "SYSCALLS=1 needs strace" >&2; exit 2; }
+  for side in A B; do
+    strace -f -c -o "$WORK/$side.strace" -p "${PID_OF[$side]}" 2> /dev/null & tracer=$!
+    sleep 1
+    requests=$(wrk -t2 -c16 -d8s "http://127.0.0.1:${PORT_OF[$side]}/" | awk '/requests in/ {print $1}')
+    kill -INT $tracer; wait $tracer || true
+    echo "syscalls $side per request ($requests requests):" \
+      "$(awk -v n="$requests" 'NR > 2 && $NF != "total" && $4 + 0 >= n / 100 {printf "%s %.2f, ", $NF, $4 / n}' "$WORK/$side.strace")"
+  done
+fi

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -194,6 +195,47 @@ class QueueProxyTest {
                     assertThat(r.header(MuHeaders.FUNCTION_FAILED)).isNull();
                     assertThat(r.body()).isEqualTo("mu queue-proxy: the function closed the connection without reading the request\n");
                 }
+            }
+        }
+    }
+
+    /**
+     * A function that dies in the middle of its body, a short one or a long one: the client must not
+     * take what came for a whole answer, so the connection breaks before the declared length.
+     */
+    @Test
+    void aBodyTheFunctionCutsShortNeverReachesTheClientAsAWholeOne(Vertx vertx) throws Exception {
+        for (int declared : new int[] {100, 1_000_000}) {
+            try (ServerSocket dying = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                Thread function = new Thread(() -> {
+                    try (Socket connection = dying.accept()) {
+                        BufferedReader head = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
+                        while (!head.readLine().isEmpty()) {
+                            // the whole head of a GET
+                        }
+                        connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + declared + "\r\n\r\n" + "x".repeat(64))
+                                .getBytes(StandardCharsets.US_ASCII));
+                        connection.getOutputStream().flush();
+                    } catch (IOException e) {
+                        // the test fails on the answer instead
+                    }
+                });
+                function.start();
+                QueueProxy qp = queueProxy(vertx, config(dying.getLocalPort(), 1, 5, Duration.ofSeconds(5)));
+                try (RawClient client = new RawClient(qp.port())) {
+                    client.send("GET / HTTP/1.1\r\nHost: echo\r\n\r\n");
+                    String outcome;
+                    try {
+                        RawClient.Answer answer = client.read();
+                        outcome = answer.status() + " with " + answer.body().length() + " bytes";
+                    } catch (UncheckedIOException broken) {
+                        outcome = "broken";
+                    }
+                    assertThat(outcome).as("declared %d bytes", declared).isNotEqualTo("200 with " + declared + " bytes");
+                    assertThat(client.closedByServer()).isTrue();
+                }
+                function.join(5_000);
+                await().until(() -> qp.inPod() == 0);
             }
         }
     }
