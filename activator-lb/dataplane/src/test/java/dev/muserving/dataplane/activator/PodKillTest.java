@@ -15,8 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,11 +22,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,17 +49,13 @@ class PodKillTest {
     @TempDir
     Path logs;
 
-    /** The queue-proxies' admin ports, which their first line does not name. */
+    /**
+     * The queue-proxies' admin ports, read from their first line. Each process picks its own: a port
+     * picked here and freed before the process binds it can meanwhile go to another process.
+     */
     private final int[] adminPorts = new int[PODS];
 
-    @BeforeEach
-    void pickAdminPorts() throws IOException {
-        for (int i = 0; i < PODS; i++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                adminPorts[i] = socket.getLocalPort();
-            }
-        }
-    }
+    private static final Pattern ADMIN_PORT = Pattern.compile("admin (\\d+)");
 
     private record Outcome(long startedNanos, int status, boolean bodyEchoed, String body) {}
 
@@ -76,10 +71,15 @@ class PodKillTest {
                 env, logs.resolve("function-" + i + ".log"), Duration.ofSeconds(30));
         processes.add(function);
         ChildProcess queueProxy = ChildProcess.java("queue-proxy-" + i, QueueProxyMain.class.getName(), ChildProcess.QUICK_START, Map.of(
-                "MU_PORT", "0", "MU_ADMIN_PORT", Integer.toString(adminPorts[i]), "MU_BIND_ADDRESS", "127.0.0.1", "MU_USER_PORT", Integer.toString(function.port(0)),
+                "MU_PORT", "0", "MU_ADMIN_PORT", "0", "MU_BIND_ADDRESS", "127.0.0.1", "MU_USER_PORT", Integer.toString(function.port(0)),
                 "MU_CONTAINER_CONCURRENCY", Integer.toString(CONTAINER_CONCURRENCY), "MU_QUEUE_DEPTH", Integer.toString(QUEUE_DEPTH),
                 "MU_POD_NAME", "echo-" + i, "MU_DRAIN_LINGER_SECONDS", "2"), logs.resolve("queue-proxy-" + i + ".log"), Duration.ofSeconds(30));
         processes.add(queueProxy);
+        Matcher admin = ADMIN_PORT.matcher(queueProxy.firstLine());
+        if (!admin.find()) {
+            throw new IllegalStateException("queue-proxy-" + i + " named no admin port: " + queueProxy.firstLine());
+        }
+        adminPorts[i] = Integer.parseInt(admin.group(1));
         return List.of(function, queueProxy);
     }
 
