@@ -40,6 +40,9 @@ class LbBenchCommandTest {
             assertThat(t.get("errors").asLong()).as(target).isZero();
             assertThat(t.get("latencyMs").get("p99").asDouble()).isGreaterThanOrEqualTo(t.get("latencyMs").get("p50").asDouble());
         }
+        // the balancer's own CPU per request; direct has no balancer to measure
+        assertThat(summary.get("targets").get("direct").has("cpuMicrosPerRequest")).isFalse();
+        assertThat(summary.get("targets").get("mu").get("cpuMicrosPerRequest").asDouble()).isPositive();
         assertThat(summary.get("settings").get("backends").asInt()).isEqualTo(1);
         if (Tools.vegeta().isPresent()) {
             JsonNode rate = summary.get("fixedRate").get(0);
@@ -60,7 +63,7 @@ class LbBenchCommandTest {
             assertThat(summary.get("fixedRate")).isEmpty();
             assertThat(summary.get("fixedRateSkipped").asText()).contains("vegeta is not installed");
         }
-        assertThat(stdout.toString()).contains("rps / nginx").contains("mu ");
+        assertThat(stdout.toString()).contains("rps / nginx").contains("cpu µs/req").contains("mu ");
         assertThat(stderr.toString()).contains("round 2/2");
     }
 

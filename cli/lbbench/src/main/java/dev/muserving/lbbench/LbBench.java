@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * `mu lb-bench`: the same backends behind each target (directly, Mu's activator-lb with two routing
@@ -43,8 +44,15 @@ public final class LbBench {
         this.progress = progress;
     }
 
-    /** One target's figures over all its rounds. */
-    public record TargetFigures(double rps, double p50Ms, double p99Ms, double maxMs, long errors, long requests) {}
+    /**
+     * One target's figures over all its rounds.
+     *
+     * @param cpuMicrosPerRequest the balancer's own CPU time per request it served (null for direct):
+     *     what a request costs the balancer, which the load generator and the backends sharing the
+     *     machine's cores do not blur as much as they blur throughput
+     */
+    public record TargetFigures(double rps, double p50Ms, double p99Ms, double maxMs, long errors, long requests,
+            Double cpuMicrosPerRequest) {}
 
     /** One target's figures at one fixed rate. */
     public record RateFigures(double achievedRps, double p50Ms, double p99Ms, double p999Ms, long errors, long requests) {}
@@ -124,14 +132,23 @@ public final class LbBench {
             warmUntilSteady(wrk, target.name(), target.url());
         }
         Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
+        Map<String, Duration> cpu = new LinkedHashMap<>();
+        Map<String, Long> cpuRequests = new LinkedHashMap<>(); // those served in the runs whose CPU time was read
         targets.forEach(t -> runs.put(t.name(), new ArrayList<>()));
         for (int round = 0; round < options.rounds(); round++) {
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get((k + round) % targets.size());
+                Optional<Duration> cpuBefore = target.cpuTime();
                 WrkResult result = wrk.run(target.url(), options.perRun(), options.connections(), options.threads());
+                Optional<Duration> used = cpuBefore.flatMap(before -> target.cpuTime().map(after -> after.minus(before)));
+                used.ifPresent(d -> {
+                    cpu.merge(target.name(), d, Duration::plus);
+                    cpuRequests.merge(target.name(), result.requests(), Long::sum);
+                });
                 runs.get(target.name()).add(result);
-                say("round %d/%d  %-15s %,9.0f rps  p99 %7.2f ms  errors %d", round + 1, options.rounds(), target.name(),
-                        result.requests() / result.seconds(), result.quantileMicros()[990] / 1000.0, result.errors());
+                say("round %d/%d  %-15s %,9.0f rps  p99 %7.2f ms  errors %d%s", round + 1, options.rounds(), target.name(),
+                        result.requests() / result.seconds(), result.quantileMicros()[990] / 1000.0, result.errors(),
+                        used.map(d -> String.format(Locale.ROOT, "  cpu %.1f µs/req", micros(d) / result.requests())).orElse(""));
             }
         }
         Map<String, TargetFigures> figures = new LinkedHashMap<>();
@@ -139,8 +156,11 @@ public final class LbBench {
             LatencyMerge latency = new LatencyMerge(results);
             long requests = results.stream().mapToLong(WrkResult::requests).sum();
             double seconds = results.stream().mapToDouble(WrkResult::seconds).sum();
+            Duration used = cpu.get(name);
+            long measured = cpuRequests.getOrDefault(name, 0L);
             figures.put(name, new TargetFigures(requests / seconds, latency.percentileMillis(50), latency.percentileMillis(99),
-                    latency.maxMillis(), results.stream().mapToLong(WrkResult::errors).sum(), requests));
+                    latency.maxMillis(), results.stream().mapToLong(WrkResult::errors).sum(), requests,
+                    measured == 0 ? null : micros(used) / measured));
         });
         return figures;
     }
@@ -236,6 +256,9 @@ public final class LbBench {
             latency.put("max", round(f.maxMs()));
             t.put("errors", f.errors());
             t.put("requests", f.requests());
+            if (f.cpuMicrosPerRequest() != null) {
+                t.put("cpuMicrosPerRequest", round(f.cpuMicrosPerRequest()));
+            }
         });
         ArrayNode fixedRate = root.putArray("fixedRate");
         for (FixedRate measured : result.fixedRate()) {
@@ -283,15 +306,20 @@ public final class LbBench {
     }
 
     private static String closedLoopTable(Map<String, TargetFigures> figures) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %12s %14s%n",
-                "target", "rps", "p50 ms", "p99 ms", "max ms", "errors", "rps / nginx", "p99 - direct"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %12s %14s %11s%n",
+                "target", "rps", "p50 ms", "p99 ms", "max ms", "errors", "rps / nginx", "p99 - direct", "cpu µs/req"));
         TargetFigures nginx = figures.get("nginx");
         TargetFigures direct = figures.get("direct");
-        figures.forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f %9.2f %9.2f %9.1f %8d %12s %14s%n",
+        figures.forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f %9.2f %9.2f %9.1f %8d %12s %14s %11s%n",
                 name, f.rps(), f.p50Ms(), f.p99Ms(), f.maxMs(), f.errors(),
                 nginx == null ? "-" : String.format(Locale.ROOT, "%.2f", f.rps() / nginx.rps()),
-                direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()))));
+                direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()),
+                f.cpuMicrosPerRequest() == null ? "-" : String.format(Locale.ROOT, "%.1f", f.cpuMicrosPerRequest()))));
         return out.toString();
+    }
+
+    private static double micros(Duration d) {
+        return d.toNanos() / 1_000.0;
     }
 
     private static double round(double value) {

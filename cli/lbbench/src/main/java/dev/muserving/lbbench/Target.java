@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /** What wrk sends to: one backend directly, or a load balancer in front of all of them. */
 final class Target implements AutoCloseable {
@@ -36,6 +38,24 @@ final class Target implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port + PATH;
+    }
+
+    /**
+     * The CPU time the balancer's processes have used so far, nginx's workers included; empty for
+     * direct, which has no balancer. Read from the kernel's accounting in 10 ms ticks, so it is
+     * meant for differences over rounds of many seconds.
+     */
+    Optional<Duration> cpuTime() {
+        if (process == null) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> root = ProcessHandle.of(process.pid());
+        if (root.isEmpty()) {
+            return Optional.empty();
+        }
+        return Stream.concat(root.stream(), root.get().descendants())
+                .map(p -> p.info().totalCpuDuration())
+                .reduce(Optional.of(Duration.ZERO), (sum, cpu) -> sum.flatMap(s -> cpu.map(s::plus)));
     }
 
     /** The first backend's queue-proxy, with nothing in front: the baseline for added latency. */
