@@ -65,7 +65,7 @@ final class LbBenchCommand implements Callable<Integer> {
     @Option(names = "--balancers", description = "Event loops of the activator-lb (default: the number of cores).")
     Integer balancers;
 
-    @Option(names = "--targets", split = ",", description = "Targets to measure (default: all): direct, mu, mu-round-robin, nginx, haproxy.")
+    @Option(names = "--targets", split = ",", description = "Targets to measure (default: all): direct, mu, mu-round-robin, netty-floor (a bare proxy on Netty: the floor for a JVM proxy), nginx, haproxy.")
     List<String> targets;
 
     @Option(names = "--fixed-rate", split = ",", defaultValue = "25,50,75",

@@ -30,11 +30,11 @@ class LbBenchCommandTest {
         cli.setErr(new PrintWriter(stderr));
 
         int exit = cli.execute("lb-bench", "--backends", "1", "--duration", "2s", "--rounds", "2", "--warmup", "1s", "--warmup-limit", "2s",
-                "--connections", "8", "--targets", "direct,mu", "--fixed-rate", "50", "--fixed-rps", "200", "--fixed-rate-duration", "1s", "--out", out.toString());
+                "--connections", "8", "--targets", "direct,mu,netty-floor", "--fixed-rate", "50", "--fixed-rps", "200", "--fixed-rate-duration", "1s", "--out", out.toString());
 
         assertThat(exit).as(stderr.toString()).isZero();
         JsonNode summary = new ObjectMapper().readTree(out.resolve("lb-bench.json").toFile());
-        for (String target : new String[] {"direct", "mu"}) {
+        for (String target : new String[] {"direct", "mu", "netty-floor"}) {
             JsonNode t = summary.get("targets").get(target);
             assertThat(t.get("rps").asDouble()).as(target).isPositive();
             assertThat(t.get("errors").asLong()).as(target).isZero();
@@ -43,6 +43,7 @@ class LbBenchCommandTest {
         // the balancer's own CPU per request; direct has no balancer to measure
         assertThat(summary.get("targets").get("direct").has("cpuMicrosPerRequest")).isFalse();
         assertThat(summary.get("targets").get("mu").get("cpuMicrosPerRequest").asDouble()).isPositive();
+        assertThat(summary.get("targets").get("netty-floor").get("cpuMicrosPerRequest").asDouble()).isPositive();
         assertThat(summary.get("settings").get("backends").asInt()).isEqualTo(1);
         if (Tools.vegeta().isPresent()) {
             JsonNode rate = summary.get("fixedRate").get(0);

@@ -102,6 +102,7 @@ public final class LbBench {
                         case "direct" -> Target.direct(backends);
                         case "mu" -> Target.activator("mu", backends, options, dir);
                         case "mu-round-robin" -> Target.activator("round-robin", backends, options, dir);
+                        case "netty-floor" -> Target.nettyFloor(backends, options, dir);
                         case "nginx" -> Target.nginx(tools.get("nginx"), backends, dir);
                         case "haproxy" -> Target.haproxy(tools.get("haproxy"), backends, dir);
                         default -> throw new IllegalStateException(name);

@@ -36,7 +36,7 @@ public record LbBenchOptions(
         Duration fixedRateDuration,
         boolean profile) {
 
-    public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "nginx", "haproxy");
+    public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "netty-floor", "nginx", "haproxy");
 
     public LbBenchOptions {
         if (backends < 1 || connections < 1 || threads < 1 || rounds < 1 || balancers < 1) {

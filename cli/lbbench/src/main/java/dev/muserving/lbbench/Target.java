@@ -70,14 +70,7 @@ final class Target implements AutoCloseable {
                 "MU_PORT", "0", "MU_ADMIN_PORT", "0", "MU_BIND_ADDRESS", "127.0.0.1", "MU_ROUTING", routing,
                 "MU_BALANCERS", Integer.toString(options.balancers()), "MU_ENDPOINTS_FILE", endpoints.toString()),
                 dir.resolve("activator-" + routing + ".log"), Duration.ofSeconds(60));
-        int port;
-        try {
-            port = process.port(0);
-        } catch (IllegalStateException e) {
-            process.kill(); // started, but it did not say where it listens: nobody else will stop it
-            throw e;
-        }
-        Target target = ready(new Target(routing.equals("mu") ? "mu" : "mu-" + routing, port, process));
+        Target target = ready(new Target(routing.equals("mu") ? "mu" : "mu-" + routing, listeningPort(process), process));
         if (options.profile()) {
             startRecording(process, dir.resolve("activator-" + routing + ".jfr"));
         }
@@ -95,6 +88,24 @@ final class Target implements AutoCloseable {
                 "dumponexit=true", "filename=" + recording).redirectErrorStream(true).redirectOutput(log.toFile());
         if (Tools.run(builder, 60, "jcmd JFR.start", log) != 0) {
             throw new IOException("jcmd JFR.start failed: " + Files.readString(log).trim());
+        }
+    }
+
+    /** A bare proxy on Netty, with none of Mu's features: what a request costs a JVM proxy at least. */
+    static Target nettyFloor(Backends backends, LbBenchOptions options, Path dir) throws IOException {
+        String addresses = String.join(",", backends.ports().stream().map(p -> "127.0.0.1:" + p).toList());
+        ChildProcess process = ChildProcess.java("netty-floor", NettyFloorProxy.class.getName(), LbBench.BENCH_JVM,
+                Map.of("MU_BALANCERS", Integer.toString(options.balancers()), "MU_BACKENDS", addresses),
+                dir.resolve("netty-floor.log"), Duration.ofSeconds(60));
+        return ready(new Target("netty-floor", listeningPort(process), process));
+    }
+
+    private static int listeningPort(ChildProcess process) {
+        try {
+            return process.port(0);
+        } catch (IllegalStateException e) {
+            process.kill(); // started, but it did not say where it listens: nobody else will stop it
+            throw e;
         }
     }
 

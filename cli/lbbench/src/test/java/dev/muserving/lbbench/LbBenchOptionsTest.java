@@ -23,7 +23,7 @@ class LbBenchOptionsTest {
         assertThatThrownBy(() -> options(Duration.ofSeconds(20), 4, 65, LbBenchOptions.ALL_TARGETS))
                 .hasMessageContaining("--threads (65) must not exceed --connections (64)");
         assertThatThrownBy(() -> options(Duration.ofSeconds(20), 4, 2, List.of("envoy")))
-                .hasMessage("unknown target 'envoy'; known targets: direct, mu, mu-round-robin, nginx, haproxy");
+                .hasMessage("unknown target 'envoy'; known targets: direct, mu, mu-round-robin, netty-floor, nginx, haproxy");
         assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(10), Duration.ofSeconds(5),
                 1, 0, 0, 2, List.of("mu"), List.of(), List.of(), Duration.ZERO, false))
                 .hasMessage("--warmup-limit (5s) must be at least --warmup (10s)");
