@@ -154,7 +154,7 @@ public final class NettyFloorProxy implements AutoCloseable {
             } else if (message instanceof HttpRequest request) {
                 start(request);
             } else {
-                ReferenceCountUtil.release(message); // the end of a request already refused
+                ReferenceCountUtil.release(message); // the rest of a request already answered early
             }
         }
 
@@ -186,6 +186,11 @@ public final class NettyFloorProxy implements AutoCloseable {
                     })
                     .connect(backends.get(backendIndex));
             connecting.addListener(done -> {
+                if (!context.channel().isActive()) { // the client left while the proxy connected
+                    ReferenceCountUtil.release(request);
+                    connecting.channel().close();
+                    return;
+                }
                 if (!done.isSuccess()) {
                     ReferenceCountUtil.release(request);
                     refuse();
@@ -215,9 +220,10 @@ public final class NettyFloorProxy implements AutoCloseable {
         /** The backend's answer has ended: its connection goes back to the pool, and the next request may go. */
         void answered(boolean keepAlive) {
             Channel used = backend;
+            boolean requestSent = state == State.AWAITING; // an early answer leaves the rest of the body unsent
             backend = null;
             state = State.IDLE;
-            if (keepAlive) {
+            if (keepAlive && requestSent) {
                 pools.get().idle.get(backendIndex).addLast(used);
             } else {
                 used.close();
