@@ -133,23 +133,20 @@ public final class LbBench {
             warmUntilSteady(wrk, target.name(), target.url());
         }
         Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
-        Map<String, Duration> cpu = new LinkedHashMap<>();
-        Map<String, Long> cpuRequests = new LinkedHashMap<>(); // those served in the runs whose CPU time was read
+        Map<String, CpuUse> cpu = new LinkedHashMap<>();
         targets.forEach(t -> runs.put(t.name(), new ArrayList<>()));
         for (int round = 0; round < options.rounds(); round++) {
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get((k + round) % targets.size());
                 Optional<Duration> cpuBefore = target.cpuTime();
                 WrkResult result = wrk.run(target.url(), options.perRun(), options.connections(), options.threads());
-                Optional<Duration> used = cpuBefore.flatMap(before -> target.cpuTime().map(after -> after.minus(before)));
-                used.ifPresent(d -> {
-                    cpu.merge(target.name(), d, Duration::plus);
-                    cpuRequests.merge(target.name(), result.requests(), Long::sum);
-                });
+                Optional<CpuUse> used = cpuBefore.flatMap(before -> target.cpuTime()
+                        .map(after -> new CpuUse(after.minus(before), result.requests())));
+                used.ifPresent(u -> cpu.merge(target.name(), u, CpuUse::plus));
                 runs.get(target.name()).add(result);
                 say("round %d/%d  %-15s %,9.0f rps  p99 %7.2f ms  errors %d%s", round + 1, options.rounds(), target.name(),
                         result.requests() / result.seconds(), result.quantileMicros()[990] / 1000.0, result.errors(),
-                        used.map(d -> String.format(Locale.ROOT, "  cpu %.1f µs/req", micros(d) / result.requests())).orElse(""));
+                        used.map(u -> String.format(Locale.ROOT, "  cpu %.1f µs/req", u.microsPerRequest())).orElse(""));
             }
         }
         Map<String, TargetFigures> figures = new LinkedHashMap<>();
@@ -157,13 +154,23 @@ public final class LbBench {
             LatencyMerge latency = new LatencyMerge(results);
             long requests = results.stream().mapToLong(WrkResult::requests).sum();
             double seconds = results.stream().mapToDouble(WrkResult::seconds).sum();
-            Duration used = cpu.get(name);
-            long measured = cpuRequests.getOrDefault(name, 0L);
+            CpuUse used = cpu.get(name);
             figures.put(name, new TargetFigures(requests / seconds, latency.percentileMillis(50), latency.percentileMillis(99),
                     latency.maxMillis(), results.stream().mapToLong(WrkResult::errors).sum(), requests,
-                    measured == 0 ? null : micros(used) / measured));
+                    used == null || used.requests() == 0 ? null : used.microsPerRequest()));
         });
         return figures;
+    }
+
+    /** A balancer's CPU time over the runs it was read around, and the requests those runs served. */
+    private record CpuUse(Duration time, long requests) {
+        CpuUse plus(CpuUse other) {
+            return new CpuUse(time.plus(other.time), requests + other.requests);
+        }
+
+        double microsPerRequest() {
+            return micros(time) / requests;
+        }
     }
 
     private String fixedRateSkipped(Map<String, TargetFigures> closedLoop) {

@@ -166,22 +166,14 @@ class QueueProxyTest {
     void aResetWithTheRequestUnreadIsMarkedNotDeliveredButACloseAfterReadingIsNot(Vertx vertx) throws Exception {
         for (boolean readsFirst : new boolean[] {false, true}) {
             try (ServerSocket dying = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-                Thread function = new Thread(() -> {
-                    try (Socket connection = dying.accept()) {
-                        if (readsFirst) {
-                            BufferedReader head = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
-                            while (!head.readLine().isEmpty()) {
-                                // the whole head of a GET: the function has the request
-                            }
-                        } else {
-                            await().until(() -> connection.getInputStream().available() > 0);
-                            connection.setSoLinger(true, 0); // closing now resets: what the kernel does with unread bytes
-                        }
-                    } catch (IOException e) {
-                        // the test fails on the answer instead
+                Thread function = rawFunction(dying, connection -> {
+                    if (readsFirst) {
+                        readHead(connection);
+                    } else {
+                        await().until(() -> connection.getInputStream().available() > 0);
+                        connection.setSoLinger(true, 0); // closing now resets: what the kernel does with unread bytes
                     }
                 });
-                function.start();
                 QueueProxy qp = queueProxy(vertx, config(dying.getLocalPort(), 1, 5, Duration.ofSeconds(5)));
                 Response r = await(new Http(vertx).get(qp.port(), "/", Map.of()));
                 function.join(5_000);
@@ -207,20 +199,12 @@ class QueueProxyTest {
     void aBodyTheFunctionCutsShortNeverReachesTheClientAsAWholeOne(Vertx vertx) throws Exception {
         for (int declared : new int[] {100, 1_000_000}) {
             try (ServerSocket dying = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-                Thread function = new Thread(() -> {
-                    try (Socket connection = dying.accept()) {
-                        BufferedReader head = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
-                        while (!head.readLine().isEmpty()) {
-                            // the whole head of a GET
-                        }
-                        connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + declared + "\r\n\r\n" + "x".repeat(64))
-                                .getBytes(StandardCharsets.US_ASCII));
-                        connection.getOutputStream().flush();
-                    } catch (IOException e) {
-                        // the test fails on the answer instead
-                    }
+                Thread function = rawFunction(dying, connection -> {
+                    readHead(connection);
+                    connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + declared + "\r\n\r\n" + "x".repeat(64))
+                            .getBytes(StandardCharsets.US_ASCII));
+                    connection.getOutputStream().flush();
                 });
-                function.start();
                 QueueProxy qp = queueProxy(vertx, config(dying.getLocalPort(), 1, 5, Duration.ofSeconds(5)));
                 try (RawClient client = new RawClient(qp.port())) {
                     client.send("GET / HTTP/1.1\r\nHost: echo\r\n\r\n");
@@ -237,6 +221,32 @@ class QueueProxyTest {
                 function.join(5_000);
                 await().until(() -> qp.inPod() == 0);
             }
+        }
+    }
+
+    /** A function played by hand on its own thread: takes one connection on {@code socket} and does {@code script} with it. */
+    private static Thread rawFunction(ServerSocket socket, ConnectionScript script) {
+        Thread function = new Thread(() -> {
+            try (Socket connection = socket.accept()) {
+                script.run(connection);
+            } catch (IOException e) {
+                // the test fails on the answer instead
+            }
+        });
+        function.start();
+        return function;
+    }
+
+    @FunctionalInterface
+    private interface ConnectionScript {
+        void run(Socket connection) throws IOException;
+    }
+
+    /** Reads the whole head of a GET: from then on the function has the request. */
+    private static void readHead(Socket connection) throws IOException {
+        BufferedReader head = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
+        while (!head.readLine().isEmpty()) {
+            // header lines
         }
     }
 
