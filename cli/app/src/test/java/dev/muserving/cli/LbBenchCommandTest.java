@@ -60,6 +60,9 @@ class LbBenchCommandTest {
             assertThat(absolute.has("percentOfDirect")).isFalse();
             assertThat(absolute.get("targets").get("mu").get("generatorLimited").asBoolean()).isFalse();
             assertThat(stdout.toString()).contains("fixed rate 50 % (").contains("fixed rate 200 rps");
+            // each target meets vegeta's requests at a low rate before any counted run
+            assertThat(stderr.toString()).containsPattern("priming mu: vegeta's requests at \\d+ rps for 1 s, not counted");
+            assertThat(summary.get("settings").get("fixedRatePrimingSeconds").asInt()).isEqualTo(1);
         } else {
             assertThat(summary.get("fixedRate")).isEmpty();
             assertThat(summary.get("fixedRateSkipped").asText()).contains("vegeta is not installed");

@@ -30,6 +30,9 @@ public final class LbBench {
     static final double STEADY = 0.05;
     /** Each fixed-rate run's first seconds, sent but not counted ({@link Vegeta#attack}). */
     static final Duration FIXED_RATE_WARMUP = Duration.ofSeconds(3);
+    /** vegeta's requests at a rate every target serves, before any fixed-rate run (see {@link #prime}). */
+    static final double PRIMING_RPS = 500;
+    static final Duration PRIMING = Duration.ofSeconds(5);
 
     private final LbBenchOptions options;
     private final Path out;
@@ -191,6 +194,7 @@ public final class LbBench {
         List<Rate> asked = new ArrayList<>();
         options.fixedRatePercents().forEach(p -> asked.add(new Rate(p, Math.max(1, Math.round(directRps * p / 100.0)))));
         options.fixedRps().forEach(rps -> asked.add(new Rate(null, rps)));
+        prime(vegeta, targets, Math.min(PRIMING_RPS, asked.stream().mapToDouble(Rate::rps).min().orElse(PRIMING_RPS)));
         List<FixedRate> rates = new ArrayList<>();
         for (int r = 0; r < asked.size(); r++) {
             Rate rate = asked.get(r);
@@ -208,6 +212,25 @@ public final class LbBench {
             rates.add(new FixedRate(rate, inOrder));
         }
         return rates;
+    }
+
+    /**
+     * Sends each target vegeta's requests at a low rate first, results not kept: a JVM target's hot
+     * code was compiled for wrk's requests, and vegeta's (other headers, open loop) made the JIT
+     * deoptimise and recompile it at the start of the first counted run. Every target gets the
+     * same. It does not cure the activator-lb's slow start after an idle spell (docs/dataplane.md,
+     * "A step from idle to 6,000 rps").
+     */
+    private void prime(Vegeta vegeta, List<Target> targets, double rps) throws IOException {
+        for (Target target : targets) {
+            say("priming %s: vegeta's requests at %,.0f rps for %d s, not counted", target.name(), rps, primingDuration().toSeconds());
+            vegeta.attack(target.url(), rps, Duration.ZERO, primingDuration());
+        }
+    }
+
+    /** {@link #PRIMING}, or less when each fixed-rate run is shorter. */
+    private Duration primingDuration() {
+        return PRIMING.compareTo(options.fixedRateDuration()) < 0 ? PRIMING : options.fixedRateDuration();
     }
 
     /**
@@ -250,6 +273,7 @@ public final class LbBench {
         settings.put("activatorBalancers", options.balancers());
         settings.put("fixedRateSecondsPerTarget", options.fixedRateDuration().toSeconds());
         settings.put("fixedRateWarmupSeconds", FIXED_RATE_WARMUP.toSeconds());
+        settings.put("fixedRatePrimingSeconds", primingDuration().toSeconds());
         ObjectNode machine = root.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.version"));
