@@ -222,9 +222,10 @@ public final class LbBench {
      * "A step from idle to 6,000 rps").
      */
     private void prime(Vegeta vegeta, List<Target> targets, double rps) throws IOException {
+        Duration duration = primingDuration();
         for (Target target : targets) {
-            say("priming %s: vegeta's requests at %,.0f rps for %d s, not counted", target.name(), rps, primingDuration().toSeconds());
-            vegeta.attack(target.url(), rps, Duration.ZERO, primingDuration());
+            say("priming %s: vegeta's requests at %,.0f rps for %d s, not counted", target.name(), rps, duration.toSeconds());
+            vegeta.attack(target.url(), rps, Duration.ZERO, duration);
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -251,7 +252,7 @@ public final class NettyFloorProxy implements AutoCloseable {
         /** The end of an answer, or of a 100 Continue before it. */
         void flush(Object last, boolean answerEnded) {
             if (answerEnded && closeAfterAnswer) {
-                context.writeAndFlush(last).addListener(x -> context.close());
+                context.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
             } else {
                 context.writeAndFlush(last);
             }
@@ -263,7 +264,7 @@ public final class NettyFloorProxy implements AutoCloseable {
                     Unpooled.copiedBuffer("netty-floor: the backend refused the connection\n", StandardCharsets.UTF_8));
             HttpUtil.setContentLength(response, response.content().readableBytes());
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            context.writeAndFlush(response).addListener(x -> context.close());
+            context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
 
         /** The backend closed its connection in the middle of an answer: the client's cannot be used either. */

@@ -1,8 +1,6 @@
 package dev.muserving.lbbench;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -76,11 +74,11 @@ class NettyFloorProxyTest {
             List<String> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 HttpResponse<String> response = post(proxy, "/f?i=" + i, "body " + i);
-                assertEquals(200, response.statusCode());
+                assertThat(response.statusCode()).isEqualTo(200);
                 answers.add(response.body());
             }
-            assertEquals(List.of("a POST /f?i=0 body 0", "b POST /f?i=1 body 1", "a POST /f?i=2 body 2", "b POST /f?i=3 body 3"),
-                    answers);
+            assertThat(answers).containsExactly("a POST /f?i=0 body 0", "b POST /f?i=1 body 1", "a POST /f?i=2 body 2",
+                    "b POST /f?i=3 body 3");
         }
     }
 
@@ -88,11 +86,11 @@ class NettyFloorProxyTest {
     void connectionsToABackendAreKeptAndReused() throws Exception {
         try (NettyFloorProxy proxy = new NettyFloorProxy(List.of(backend("a")), 1)) {
             for (int i = 0; i < 5; i++) {
-                assertEquals(200, post(proxy, "/", "x").statusCode());
+                assertThat(post(proxy, "/", "x").statusCode()).isEqualTo(200);
             }
             Set<String> connections = new HashSet<>(seen);
-            assertEquals(5, seen.size());
-            assertEquals(1, connections.size(), "one connection to the backend for five requests in turn: " + seen);
+            assertThat(seen).hasSize(5);
+            assertThat(connections).as("one connection to the backend for five requests in turn: %s", seen).hasSize(1);
         }
     }
 
@@ -104,8 +102,8 @@ class NettyFloorProxyTest {
         }
         try (NettyFloorProxy proxy = new NettyFloorProxy(List.of(new InetSocketAddress("127.0.0.1", closed)), 1)) {
             HttpResponse<String> response = post(proxy, "/", "x");
-            assertEquals(502, response.statusCode());
-            assertTrue(response.body().contains("refused"), response.body());
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(response.body()).contains("refused");
         }
     }
 
@@ -123,8 +121,8 @@ class NettyFloorProxyTest {
         try (NettyFloorProxy proxy = new NettyFloorProxy(List.of(a, b), 1);
                 Socket socket = new Socket("127.0.0.1", proxy.port())) {
             // a connection to each backend in the pool, so that nothing waits for a connect
-            assertEquals(200, post(proxy, "/warm", "").statusCode());
-            assertEquals(200, post(proxy, "/warm", "").statusCode());
+            assertThat(post(proxy, "/warm", "").statusCode()).isEqualTo(200);
+            assertThat(post(proxy, "/warm", "").statusCode()).isEqualTo(200);
             bBusy = new CountDownLatch(1);
             String request = "POST /%s HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n%s";
             socket.getOutputStream().write((String.format(request, "first", "p1") + String.format(request, "second", "p2")
@@ -135,8 +133,8 @@ class NettyFloorProxyTest {
             int first = answers.indexOf("a POST /first p1");
             int second = answers.indexOf("b POST /second p2");
             int third = answers.indexOf("a GET /third ");
-            assertTrue(first >= 0 && second > first && third > second, answers);
-            assertFalse(overlapped.get(), "the second request reached b before a answered the first");
+            assertThat(first >= 0 && second > first && third > second).as(answers).isTrue();
+            assertThat(overlapped.get()).as("the second request reached b before a answered the first").isFalse();
         }
     }
 
