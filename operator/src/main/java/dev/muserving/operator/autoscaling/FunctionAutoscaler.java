@@ -43,6 +43,9 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     /** How far back the p99 of {@link #serving} looks (Knative's stable window is as long). */
     static final Duration LATENCY_WINDOW = Duration.ofSeconds(60);
 
+    /** Ends the reason of a count taken from the spec because the autoscaler has not ticked for the function yet. */
+    public static final String UNDECIDED = "(the autoscaler has not decided yet)";
+
     private record Measured(Instant at, LatencyHistogram latency) {}
 
     /** What a function's policy was made from: a change to either makes a new one. */
@@ -174,7 +177,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
             return new Desire(decision.desiredReplicas(), decision.reason());
         }
         Desire spec = beforeAnyDecision.desire(function);
-        return new Desire(spec.replicas(), spec.reason() + " (the autoscaler has not decided yet)");
+        return new Desire(spec.replicas(), spec.reason() + " " + UNDECIDED);
     }
 
     public Optional<ScalingDecision> lastDecision(FunctionKey function) {

@@ -47,7 +47,7 @@ class FunctionAutoscalerTest {
         Function echo = function("", "initial: 2");
         functions.add(echo);
         assertThat(autoscaler.desire(echo).replicas()).isEqualTo(2);
-        assertThat(autoscaler.desire(echo).reason()).endsWith("(the autoscaler has not decided yet)");
+        assertThat(autoscaler.desire(echo).reason()).endsWith(FunctionAutoscaler.UNDECIDED);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.muserving.api.testing.KubernetesControlPlane;
 import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
 import dev.muserving.api.testing.KubernetesControlPlane.Outcome;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.operator.autoscaling.FunctionAutoscaler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -150,8 +151,10 @@ class FunctionOperatorIT {
             await().atMost(CONVERGE).until(() -> events(ns, "resize").stream().map(Event::getReason).collect(Collectors.toSet())
                     .containsAll(Set.of("Created", "Ready")));
 
-            // settled: nothing changes, so nothing is written
-            String settled = function(ns, "resize").getMetadata().getResourceVersion();
+            // settled: once the autoscaler has made its first decision (pods can be ready before its
+            // first tick, and the decision's reason is shown), nothing changes, so nothing is written
+            String settled = awaitFunction(ns, "resize", f -> !f.getStatus().lastScaleReason.contains(FunctionAutoscaler.UNDECIDED))
+                    .getMetadata().getResourceVersion();
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> function(ns, "resize").getMetadata().getResourceVersion().equals(settled));
 
