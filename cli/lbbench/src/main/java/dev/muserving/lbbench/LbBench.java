@@ -30,8 +30,7 @@ public final class LbBench {
     static final double STEADY = 0.05;
     /** Each fixed-rate run's first seconds, sent but not counted ({@link Vegeta#attack}). */
     static final Duration FIXED_RATE_WARMUP = Duration.ofSeconds(3);
-    /** vegeta's requests at a rate every target serves, before any fixed-rate run (see {@link #prime}). */
-    static final double PRIMING_RPS = 500;
+    /** vegeta's requests at the lowest rate asked, to each target before any fixed-rate run (see {@link #prime}). */
     static final Duration PRIMING = Duration.ofSeconds(5);
 
     private final LbBenchOptions options;
@@ -60,6 +59,12 @@ public final class LbBench {
     /** One target's figures at one fixed rate. */
     public record RateFigures(double achievedRps, double p50Ms, double p99Ms, double p999Ms, long errors, long requests) {}
 
+    /**
+     * One target's run at a fixed rate: the figures counted, and those of its first
+     * {@link #FIXED_RATE_WARMUP}, not counted, when the target, idle while the others ran, steps up to the rate.
+     */
+    public record FixedRun(RateFigures counted, RateFigures start) {}
+
     /** A rate asked for: {@code percent} of the direct path's throughput (null when asked in rps), {@code rps}. */
     public record Rate(Integer percent, double rps) {
 
@@ -75,7 +80,7 @@ public final class LbBench {
     }
 
     /** Every target at one fixed rate. */
-    public record FixedRate(Rate rate, Map<String, RateFigures> targets) {}
+    public record FixedRate(Rate rate, Map<String, FixedRun> targets) {}
 
     /** Below this share of the rate asked, the load generator, not the target, set the pace. */
     static final double GENERATOR_LIMITED = 0.95;
@@ -194,20 +199,22 @@ public final class LbBench {
         List<Rate> asked = new ArrayList<>();
         options.fixedRatePercents().forEach(p -> asked.add(new Rate(p, Math.max(1, Math.round(directRps * p / 100.0)))));
         options.fixedRps().forEach(rps -> asked.add(new Rate(null, rps)));
-        prime(vegeta, targets, Math.min(PRIMING_RPS, asked.stream().mapToDouble(Rate::rps).min().orElse(PRIMING_RPS)));
+        prime(vegeta, targets, asked.stream().mapToDouble(Rate::rps).min().orElseThrow());
         List<FixedRate> rates = new ArrayList<>();
         for (int r = 0; r < asked.size(); r++) {
             Rate rate = asked.get(r);
-            Map<String, RateFigures> byTarget = new LinkedHashMap<>();
+            Map<String, FixedRun> byTarget = new LinkedHashMap<>();
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get((k + r) % targets.size());
-                RateFigures f = vegeta.attack(target.url(), rate.rps(), FIXED_RATE_WARMUP, options.fixedRateDuration());
-                byTarget.put(target.name(), f);
-                say("%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s", rate.label(),
-                        target.name(), f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
-                        rate.generatorLimited(f) ? "  (the load generator fell behind)" : "");
+                FixedRun run = vegeta.attack(target.url(), rate.rps(), FIXED_RATE_WARMUP, options.fixedRateDuration());
+                byTarget.put(target.name(), run);
+                RateFigures f = run.counted();
+                say("%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s  (first %d s: p99 %.2f ms, errors %d)",
+                        rate.label(), target.name(), f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
+                        rate.generatorLimited(f) ? "  (the load generator fell behind)" : "", FIXED_RATE_WARMUP.toSeconds(),
+                        run.start().p99Ms(), run.start().errors());
             }
-            Map<String, RateFigures> inOrder = new LinkedHashMap<>();
+            Map<String, FixedRun> inOrder = new LinkedHashMap<>();
             targets.forEach(t -> inOrder.put(t.name(), byTarget.get(t.name())));
             rates.add(new FixedRate(rate, inOrder));
         }
@@ -215,11 +222,15 @@ public final class LbBench {
     }
 
     /**
-     * Sends each target vegeta's requests at a low rate first, results not kept: a JVM target's hot
-     * code was compiled for wrk's requests, and vegeta's (other headers, open loop) made the JIT
-     * deoptimise and recompile it at the start of the first counted run. Every target gets the
-     * same. It does not cure the activator-lb's slow start after an idle spell (docs/dataplane.md,
-     * "A step from idle to 6,000 rps").
+     * Sends each target vegeta's requests at the lowest rate asked first, results not kept. The
+     * backends are JVMs too, and {@code direct} reaches only the first: before this, the first
+     * target to spread a high rate over all of them met three backends whose code for it was not
+     * compiled yet, and their JIT compilers took most of both cores for seconds (at 6,000 rps after
+     * 500 rps of priming, whichever target came first after direct, Mu or netty-floor, fell behind
+     * for 4 s, p99 over a second; docs/dataplane.md, "A step from idle to 6,000 rps"). A JVM target
+     * also gets its own code compiled for vegeta's requests (other headers than wrk's). Every
+     * target gets the same. Not the highest rate: one beyond what the machine serves only leaves a
+     * backlog behind.
      */
     private void prime(Vegeta vegeta, List<Target> targets, double rps) throws IOException {
         Duration duration = primingDuration();
@@ -302,16 +313,11 @@ public final class LbBench {
             }
             r.put("rps", rate.rps());
             ObjectNode byTarget = r.putObject("targets");
-            measured.targets().forEach((name, f) -> {
+            measured.targets().forEach((name, run) -> {
                 ObjectNode t = byTarget.putObject(name);
-                t.put("achievedRps", round(f.achievedRps()));
-                ObjectNode latency = t.putObject("latencyMs");
-                latency.put("p50", round(f.p50Ms()));
-                latency.put("p99", round(f.p99Ms()));
-                latency.put("p999", round(f.p999Ms()));
-                t.put("errors", f.errors());
-                t.put("requests", f.requests());
-                t.put("generatorLimited", rate.generatorLimited(f));
+                put(t, run.counted());
+                t.put("generatorLimited", rate.generatorLimited(run.counted()));
+                put(t.putObject("start"), run.start());
             });
         }
         if (result.fixedRateSkipped() != null) {
@@ -322,18 +328,33 @@ public final class LbBench {
         return file;
     }
 
+    private static void put(ObjectNode node, RateFigures f) {
+        node.put("achievedRps", round(f.achievedRps()));
+        ObjectNode latency = node.putObject("latencyMs");
+        latency.put("p50", round(f.p50Ms()));
+        latency.put("p99", round(f.p99Ms()));
+        latency.put("p999", round(f.p999Ms()));
+        node.put("errors", f.errors());
+        node.put("requests", f.requests());
+    }
+
     /** The tables: closed loop with throughput against nginx, and each fixed rate; p99 added over direct in both. */
     public static String table(Result result) {
         StringBuilder out = new StringBuilder(closedLoopTable(result.closedLoop()));
         for (FixedRate measured : result.fixedRate()) {
             Rate rate = measured.rate();
             out.append(String.format(Locale.ROOT, "%nfixed rate %s (open loop, vegeta; * where vegeta fell behind the rate)%n", rate.label()));
-            out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s%n",
-                    "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct"));
-            RateFigures direct = measured.targets().get("direct");
-            measured.targets().forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s%n",
-                    name, f.achievedRps(), rate.generatorLimited(f) ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
-                    direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()))));
+            String first = "first " + FIXED_RATE_WARMUP.toSeconds() + " s";
+            out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s %17s%n",
+                    "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct", first + ": p99 ms"));
+            FixedRun direct = measured.targets().get("direct");
+            measured.targets().forEach((name, run) -> {
+                RateFigures f = run.counted();
+                out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s %17.2f%n",
+                        name, f.achievedRps(), rate.generatorLimited(f) ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
+                        direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.counted().p99Ms()),
+                        run.start().p99Ms()));
+            });
         }
         return out.toString();
     }

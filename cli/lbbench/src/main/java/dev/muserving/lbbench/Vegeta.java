@@ -16,6 +16,15 @@ import java.util.List;
  */
 final class Vegeta {
 
+    /**
+     * At most this many connections to a target. vegeta otherwise opens one more each time every
+     * connection is busy, and closes them all when it exits: a target that fell behind for a
+     * moment left some 10,000 sockets in TIME_WAIT for a minute, and the runs after it failed to
+     * connect ("bind: address already in use", the loopback's 28,000 ephemeral ports taken). A
+     * request that waits for one of these connections waits on the clock, as a client would.
+     */
+    static final int MAX_CONNECTIONS = 1_000;
+
     private final Path binary;
     private final Path dir;
     private int runs;
@@ -26,12 +35,12 @@ final class Vegeta {
     }
 
     /**
-     * Attacks for {@code warmup} plus {@code duration} and keeps only the requests sent after the
-     * warm-up: the first seconds of a run measure vegeta opening its connections and the target
-     * accepting them (a p50 of 400 ms in the first second, 10 ms after, in a run here), not the
-     * steady rate.
+     * Attacks for {@code warmup} plus {@code duration}. The requests sent after the warm-up are the
+     * counted figures; the first seconds measure vegeta opening its connections and the target
+     * accepting them and stepping up from idle to the rate (a p50 of 400 ms in the first second,
+     * 10 ms after, in a run here), and are kept apart as the run's start.
      */
-    LbBench.RateFigures attack(String url, double rps, Duration warmup, Duration duration) throws IOException {
+    LbBench.FixedRun attack(String url, double rps, Duration warmup, Duration duration) throws IOException {
         int n = ++runs;
         Path targets = dir.resolve("vegeta-" + n + ".targets");
         Path results = dir.resolve("vegeta-" + n + ".bin");
@@ -40,9 +49,10 @@ final class Vegeta {
         Files.writeString(targets, "GET " + url + "\n");
         long seconds = Math.max(1, duration.toSeconds()) + warmup.toSeconds();
         run(List.of(binary.toString(), "attack", "-rate=" + Math.max(1, Math.round(rps)) + "/1s", "-duration=" + seconds + "s",
-                "-timeout=10s", "-targets=" + targets, "-output=" + results), log, seconds + 30);
+                "-timeout=10s", "-max-connections=" + MAX_CONNECTIONS, "-targets=" + targets, "-output=" + results), log, seconds + 30);
         run(List.of(binary.toString(), "encode", "-to=csv", "-output=" + csv, results.toString()), log, 60);
-        return summarize(Files.readAllLines(csv, StandardCharsets.UTF_8), warmup);
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        return new LbBench.FixedRun(summarize(lines, warmup, null), summarize(lines, Duration.ZERO, warmup));
     }
 
     private static void run(List<String> command, Path log, long timeoutSeconds) throws IOException {
@@ -56,11 +66,11 @@ final class Vegeta {
 
     /**
      * From vegeta's CSV lines (timestamp in ns, status code, latency in ns, then fields not read),
-     * those sent {@code skip} or later after the first: the rate achieved (requests over the span
-     * of their start times), latency percentiles of every request, and errors (no HTTP answer, or
-     * not 2xx/3xx).
+     * those sent from {@code from} after the first until {@code until} after it (to the end when
+     * null): the rate achieved (requests over the span of their start times), latency percentiles
+     * of every request, and errors (no HTTP answer, or not 2xx/3xx).
      */
-    static LbBench.RateFigures summarize(List<String> lines, Duration skip) {
+    static LbBench.RateFigures summarize(List<String> lines, Duration from, Duration until) {
         int size = 0;
         long[] starts = new long[lines.size()];
         long[] latencies = new long[lines.size()];
@@ -79,14 +89,16 @@ final class Vegeta {
             }
             size++;
         }
-        long from = size == 0 ? 0 : Arrays.stream(starts, 0, size).min().orElseThrow() + skip.toNanos();
+        long zero = size == 0 ? 0 : Arrays.stream(starts, 0, size).min().orElseThrow();
+        long since = zero + from.toNanos();
+        long before = until == null ? Long.MAX_VALUE : zero + until.toNanos();
         long[] kept = new long[size];
         int n = 0;
         long errors = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         for (int i = 0; i < size; i++) {
-            if (starts[i] < from) {
+            if (starts[i] < since || starts[i] >= before) {
                 continue;
             }
             kept[n++] = latencies[i];

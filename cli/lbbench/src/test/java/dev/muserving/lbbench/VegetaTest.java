@@ -25,7 +25,7 @@ class VegetaTest {
         lines.set(6, line(1_060_000_000L, 502, 7, ""));
         lines.add("");
 
-        LbBench.RateFigures f = Vegeta.summarize(lines, Duration.ZERO);
+        LbBench.RateFigures f = Vegeta.summarize(lines, Duration.ZERO, null);
 
         assertThat(f.requests()).isEqualTo(1000);
         assertThat(f.achievedRps()).isCloseTo(100, org.assertj.core.data.Offset.offset(0.01));
@@ -37,19 +37,24 @@ class VegetaTest {
 
     @Test
     void aLineThatIsNotVegetasIsNamed() {
-        assertThatThrownBy(() -> Vegeta.summarize(List.of("Requests [total] 10"), Duration.ZERO)).hasMessageContaining("not a vegeta CSV line");
-        assertThat(Vegeta.summarize(List.of(), Duration.ZERO).requests()).isZero();
+        assertThatThrownBy(() -> Vegeta.summarize(List.of("Requests [total] 10"), Duration.ZERO, null)).hasMessageContaining("not a vegeta CSV line");
+        assertThat(Vegeta.summarize(List.of(), Duration.ZERO, null).requests()).isZero();
     }
 
     @Test
-    void theWarmUpIsLeftOut() {
+    void theWarmUpIsLeftOutOfTheCountedFiguresAndSummedApart() {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 50; i++) { // 10 per second: 2 s of slow start, then 3 s of fast answers
-            lines.add(line(i * 100_000_000L, 200, i < 20 ? 400_000 : 1_000, ""));
+            lines.add(line(i * 100_000_000L, i == 3 ? 503 : 200, i < 20 ? 400_000 + i : 1_000, ""));
         }
-        LbBench.RateFigures f = Vegeta.summarize(lines, Duration.ofSeconds(2));
-        assertThat(f.requests()).isEqualTo(30);
-        assertThat(f.p99Ms()).isEqualTo(1.0);
-        assertThat(Vegeta.summarize(lines, Duration.ZERO).p99Ms()).isEqualTo(400.0);
+        LbBench.RateFigures counted = Vegeta.summarize(lines, Duration.ofSeconds(2), null);
+        assertThat(counted.requests()).isEqualTo(30);
+        assertThat(counted.p99Ms()).isEqualTo(1.0);
+        assertThat(counted.errors()).isZero();
+        LbBench.RateFigures start = Vegeta.summarize(lines, Duration.ZERO, Duration.ofSeconds(2));
+        assertThat(start.requests()).isEqualTo(20);
+        assertThat(start.p50Ms()).isEqualTo(400.009);
+        assertThat(start.errors()).isEqualTo(1);
+        assertThat(Vegeta.summarize(lines, Duration.ZERO, null).p99Ms()).isEqualTo(400.019);
     }
 }
