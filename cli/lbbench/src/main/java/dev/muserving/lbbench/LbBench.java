@@ -227,7 +227,7 @@ public final class LbBench {
      * target to spread a high rate over all of them met three backends whose code for it was not
      * compiled yet, and their JIT compilers took most of both cores for seconds (at 6,000 rps after
      * 500 rps of priming, whichever target came first after direct, Mu or netty-floor, fell behind
-     * for 4 s, p99 over a second; docs/dataplane.md, "A step from idle to 6,000 rps"). A JVM target
+     * for 4–6 s, p99 over a second; docs/dataplane.md, "A step from idle to 6,000 rps"). A JVM target
      * also gets its own code compiled for vegeta's requests (other headers than wrk's). Every
      * target gets the same. Not the highest rate: one beyond what the machine serves only leaves a
      * backlog behind.
