@@ -1,6 +1,5 @@
 package dev.muserving.dataplane;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -46,7 +45,6 @@ public final class ResponseRelay {
         }
         Pipe<Buffer> pipe = response.pipe();
         pipe.endOnFailure(false);
-        Context context = Vertx.currentContext();
         return pipe.to(out).transform(sent -> {
             if (sent.failed()) {
                 // the rest of the answer will not be read: the backend's connection is not kept for it
@@ -55,7 +53,7 @@ public final class ResponseRelay {
                 // pending writes while it closes the connection, before Vert.x knows; a reset there
                 // writes to the closing channel, and Vert.x 4.5 then releases a buffer twice (a logged
                 // IllegalReferenceCountException). On the next turn of the event loop the close is known.
-                context.runOnContext(v -> {
+                Vertx.currentContext().runOnContext(v -> {
                     if (!out.ended() && !out.closed()) {
                         out.reset();
                     }

@@ -52,8 +52,8 @@ final class Vegeta {
         run(List.of(binary.toString(), "attack", "-rate=" + Math.max(1, Math.round(rps)) + "/1s", "-duration=" + seconds + "s",
                 "-timeout=10s", "-max-connections=" + MAX_CONNECTIONS, "-targets=" + targets, "-output=" + results), log, seconds + 30);
         run(List.of(binary.toString(), "encode", "-to=csv", "-output=" + csv, results.toString()), log, 60);
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        return new LbBench.FixedRun(summarize(lines, warmup, null), summarize(lines, Duration.ZERO, warmup));
+        Results requests = Results.parse(Files.readAllLines(csv, StandardCharsets.UTF_8));
+        return new LbBench.FixedRun(requests.figures(warmup, null), requests.figures(Duration.ZERO, warmup));
     }
 
     private static void run(List<String> command, Path log, long timeoutSeconds) throws IOException {
@@ -65,58 +65,66 @@ final class Vegeta {
         }
     }
 
-    /**
-     * From vegeta's CSV lines (timestamp in ns, status code, latency in ns, then fields not read),
-     * those sent from {@code from} after the first until {@code until} after it (to the end when
-     * null): the rate achieved (requests over the span of their start times), latency percentiles
-     * of every request, and errors (no HTTP answer, or not 2xx/3xx).
-     */
-    static LbBench.RateFigures summarize(List<String> lines, Duration from, Duration until) {
-        int size = 0;
-        long[] starts = new long[lines.size()];
-        long[] latencies = new long[lines.size()];
-        int[] codes = new int[lines.size()];
-        for (String line : lines) {
-            if (line.isBlank()) {
-                continue;
+    /** Each request of a run as vegeta's CSV has it: start (ns), status code, latency (ns); {@code size} of them. */
+    record Results(long[] starts, int[] codes, long[] latencies, int size) {
+
+        /** From vegeta's CSV lines: timestamp in ns, status code, latency in ns, then fields not read. */
+        static Results parse(List<String> lines) {
+            int size = 0;
+            long[] starts = new long[lines.size()];
+            long[] latencies = new long[lines.size()];
+            int[] codes = new int[lines.size()];
+            for (String line : lines) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] fields = line.split(",", 4);
+                try {
+                    starts[size] = Long.parseLong(fields[0]);
+                    codes[size] = Integer.parseInt(fields[1]);
+                    latencies[size] = Long.parseLong(fields[2]);
+                } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                    throw new IllegalArgumentException("not a vegeta CSV line: " + line);
+                }
+                size++;
             }
-            String[] fields = line.split(",", 4);
-            try {
-                starts[size] = Long.parseLong(fields[0]);
-                codes[size] = Integer.parseInt(fields[1]);
-                latencies[size] = Long.parseLong(fields[2]);
-            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-                throw new IllegalArgumentException("not a vegeta CSV line: " + line);
-            }
-            size++;
+            return new Results(starts, codes, latencies, size);
         }
-        long zero = size == 0 ? 0 : Arrays.stream(starts, 0, size).min().orElseThrow();
-        long since = zero + from.toNanos();
-        long before = until == null ? Long.MAX_VALUE : zero + until.toNanos();
-        long[] kept = new long[size];
-        int n = 0;
-        long errors = 0;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (int i = 0; i < size; i++) {
-            if (starts[i] < since || starts[i] >= before) {
-                continue;
+
+        /**
+         * The requests sent from {@code from} after the first until {@code until} after it (to the
+         * end when null): the rate achieved (requests over the span of their start times), latency
+         * percentiles of every request, and errors (no HTTP answer, or not 2xx/3xx).
+         */
+        LbBench.RateFigures figures(Duration from, Duration until) {
+            long zero = size == 0 ? 0 : Arrays.stream(starts, 0, size).min().orElseThrow();
+            long since = zero + from.toNanos();
+            long before = until == null ? Long.MAX_VALUE : zero + until.toNanos();
+            long[] kept = new long[size];
+            int n = 0;
+            long errors = 0;
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (int i = 0; i < size; i++) {
+                if (starts[i] < since || starts[i] >= before) {
+                    continue;
+                }
+                kept[n++] = latencies[i];
+                first = Math.min(first, starts[i]);
+                last = Math.max(last, starts[i]);
+                if (codes[i] < 200 || codes[i] >= 400) {
+                    errors++;
+                }
             }
-            kept[n++] = latencies[i];
-            first = Math.min(first, starts[i]);
-            last = Math.max(last, starts[i]);
-            if (codes[i] < 200 || codes[i] >= 400) {
-                errors++;
+            if (n == 0) {
+                return new LbBench.RateFigures(0, 0, 0, 0, 0, 0);
             }
+            long[] sorted = Arrays.copyOf(kept, n);
+            Arrays.sort(sorted);
+            double span = (last - first) / 1e9;
+            return new LbBench.RateFigures(span > 0 ? (n - 1) / span : n, millis(sorted, 0.50), millis(sorted, 0.99),
+                    millis(sorted, 0.999), errors, n);
         }
-        if (n == 0) {
-            return new LbBench.RateFigures(0, 0, 0, 0, 0, 0);
-        }
-        long[] sorted = Arrays.copyOf(kept, n);
-        Arrays.sort(sorted);
-        double span = (last - first) / 1e9;
-        return new LbBench.RateFigures(span > 0 ? (n - 1) / span : n, millis(sorted, 0.50), millis(sorted, 0.99), millis(sorted, 0.999),
-                errors, n);
     }
 
     /** The nearest-rank percentile. */

@@ -25,7 +25,7 @@ class VegetaTest {
         lines.set(6, line(1_060_000_000L, 502, 7, ""));
         lines.add("");
 
-        LbBench.RateFigures f = Vegeta.summarize(lines, Duration.ZERO, null);
+        LbBench.RateFigures f = Vegeta.Results.parse(lines).figures(Duration.ZERO, null);
 
         assertThat(f.requests()).isEqualTo(1000);
         assertThat(f.achievedRps()).isCloseTo(100, org.assertj.core.data.Offset.offset(0.01));
@@ -37,8 +37,8 @@ class VegetaTest {
 
     @Test
     void aLineThatIsNotVegetasIsNamed() {
-        assertThatThrownBy(() -> Vegeta.summarize(List.of("Requests [total] 10"), Duration.ZERO, null)).hasMessageContaining("not a vegeta CSV line");
-        assertThat(Vegeta.summarize(List.of(), Duration.ZERO, null).requests()).isZero();
+        assertThatThrownBy(() -> Vegeta.Results.parse(List.of("Requests [total] 10"))).hasMessageContaining("not a vegeta CSV line");
+        assertThat(Vegeta.Results.parse(List.of()).figures(Duration.ZERO, null).requests()).isZero();
     }
 
     @Test
@@ -47,14 +47,14 @@ class VegetaTest {
         for (int i = 0; i < 50; i++) { // 10 per second: 2 s of slow start, then 3 s of fast answers
             lines.add(line(i * 100_000_000L, i == 3 ? 503 : 200, i < 20 ? 400_000 + i : 1_000, ""));
         }
-        LbBench.RateFigures counted = Vegeta.summarize(lines, Duration.ofSeconds(2), null);
+        LbBench.RateFigures counted = Vegeta.Results.parse(lines).figures(Duration.ofSeconds(2), null);
         assertThat(counted.requests()).isEqualTo(30);
         assertThat(counted.p99Ms()).isEqualTo(1.0);
         assertThat(counted.errors()).isZero();
-        LbBench.RateFigures start = Vegeta.summarize(lines, Duration.ZERO, Duration.ofSeconds(2));
+        LbBench.RateFigures start = Vegeta.Results.parse(lines).figures(Duration.ZERO, Duration.ofSeconds(2));
         assertThat(start.requests()).isEqualTo(20);
         assertThat(start.p50Ms()).isEqualTo(400.009);
         assertThat(start.errors()).isEqualTo(1);
-        assertThat(Vegeta.summarize(lines, Duration.ZERO, null).p99Ms()).isEqualTo(400.019);
+        assertThat(Vegeta.Results.parse(lines).figures(Duration.ZERO, null).p99Ms()).isEqualTo(400.019);
     }
 }
