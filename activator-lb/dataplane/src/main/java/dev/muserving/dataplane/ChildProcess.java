@@ -47,11 +47,16 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess java(String name, String mainClass, List<String> jvmOptions, Map<String, String> env, Path log,
             Duration startTimeout) throws IOException {
+        return start(name, javaCommand(mainClass, jvmOptions), env, log, startTimeout);
+    }
+
+    /** The command line that runs a Java main of this code base in a fresh JVM. */
+    public static List<String> javaCommand(String mainClass, List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-        return start(name, command, env, log, startTimeout);
+        return command;
     }
 
     /** Starts a command and waits for its first line of output. */

@@ -1,6 +1,7 @@
 package dev.muserving.cli;
 
 import dev.muserving.api.BadInputException;
+import dev.muserving.lbbench.CpuPinning;
 import dev.muserving.lbbench.LbBench;
 import dev.muserving.lbbench.LbBenchOptions;
 import java.io.IOException;
@@ -62,8 +63,14 @@ final class LbBenchCommand implements Callable<Integer> {
             description = "The queue-proxies' limit, 0 for none (default: ${DEFAULT-VALUE}).")
     int containerConcurrency;
 
-    @Option(names = "--balancers", description = "Event loops of the activator-lb (default: the number of cores).")
+    @Option(names = "--balancers", description = "Event loops of the activator-lb (default: the number of cores, or of --balancer-cpus).")
     Integer balancers;
+
+    @Option(names = "--balancer-cpus", paramLabel = "LIST",
+            description = "Run each balancer (activator-lb, netty-floor, nginx, HAProxy) on these CPUs only, e.g. 1, and the backends, "
+                    + "wrk and vegeta on the others (taskset): what a balancer adds is then its own work, not its wait for a core "
+                    + "it shares with the load generator (default: no pinning).")
+    String balancerCpus;
 
     @Option(names = "--targets", split = ",", description = "Targets to measure (default: all): direct, mu, mu-round-robin, netty-floor (a bare proxy on Netty: the floor for a JVM proxy), nginx, haproxy.")
     List<String> targets;
@@ -91,10 +98,12 @@ final class LbBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        CpuPinning pinning = balancerCpus == null ? CpuPinning.NONE : CpuPinning.balancersOn(balancerCpus);
+        int cores = pinning.pinned() ? pinning.balancers().size() : Runtime.getRuntime().availableProcessors();
         LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, warmupLimit,
                 serviceMillis, cpuMillis,
-                containerConcurrency, balancers == null ? Runtime.getRuntime().availableProcessors() : balancers,
-                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRps == null ? List.of() : fixedRps, fixedRateDuration, profile);
+                containerConcurrency, balancers == null ? cores : balancers,
+                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRps == null ? List.of() : fixedRps, fixedRateDuration, profile, pinning);
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
         LbBench.Result figures;
         Path file;
@@ -106,7 +115,7 @@ final class LbBenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("mu lb-bench: " + e.getMessage());
             return 1;
         }
-        spec.commandLine().getOut().print(LbBench.table(figures));
+        spec.commandLine().getOut().print(bench.table(figures));
         spec.commandLine().getOut().println("wrote " + file);
         spec.commandLine().getOut().flush();
         return 0;

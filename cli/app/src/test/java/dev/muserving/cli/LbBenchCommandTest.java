@@ -20,20 +20,31 @@ import picocli.CommandLine;
 /** `mu lb-bench` end to end at a tiny size: real processes, real wrk, a real lb-bench.json. */
 class LbBenchCommandTest {
 
-    @Test
-    void measuresEachTargetAndWritesTheSummary(@TempDir Path out) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")),
-                "wrk is not installed (Debian: apt-get install wrk); ./test.sh installs it when run as root");
+    /** One run of the command: its exit code and what it printed. */
+    private record Run(int exit, String stdout, String stderr) {}
+
+    private static Run lbBench(String... args) {
         CommandLine cli = Mu.commandLine();
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
         cli.setOut(new PrintWriter(stdout));
         cli.setErr(new PrintWriter(stderr));
+        int exit = cli.execute(args);
+        return new Run(exit, stdout.toString(), stderr.toString());
+    }
 
-        int exit = cli.execute("lb-bench", "--backends", "1", "--duration", "2s", "--rounds", "2", "--warmup", "1s", "--warmup-limit", "2s",
+    private static void assumeWrk() {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")),
+                "wrk is not installed (Debian: apt-get install wrk); ./test.sh installs it when run as root");
+    }
+
+    @Test
+    void measuresEachTargetAndWritesTheSummary(@TempDir Path out) throws Exception {
+        assumeWrk();
+        Run run = lbBench("lb-bench", "--backends", "1", "--duration", "2s", "--rounds", "2", "--warmup", "1s", "--warmup-limit", "2s",
                 "--connections", "8", "--targets", "direct,mu,netty-floor", "--fixed-rate", "50", "--fixed-rps", "200", "--fixed-rate-duration", "1s", "--out", out.toString());
 
-        assertThat(exit).as(stderr.toString()).isZero();
+        assertThat(run.exit()).as(run.stderr()).isZero();
         JsonNode summary = new ObjectMapper().readTree(out.resolve("lb-bench.json").toFile());
         for (String target : new String[] {"direct", "mu", "netty-floor"}) {
             JsonNode t = summary.get("targets").get(target);
@@ -64,25 +75,54 @@ class LbBenchCommandTest {
             assertThat(absolute.get("rps").asDouble()).isEqualTo(200);
             assertThat(absolute.has("percentOfDirect")).isFalse();
             assertThat(absolute.get("targets").get("mu").get("generatorLimited").asBoolean()).isFalse();
-            assertThat(stdout.toString()).contains("fixed rate 50 % (").contains("fixed rate 200 rps");
+            assertThat(run.stdout()).contains("fixed rate 50 % (").contains("fixed rate 200 rps");
             // each target, and so every backend, meets vegeta's requests at the lowest rate asked before any counted run
-            assertThat(stderr.toString()).contains(String.format(Locale.ROOT, "priming mu: vegeta's requests at %,.0f rps for 1 s, not counted",
+            assertThat(run.stderr()).contains(String.format(Locale.ROOT, "priming mu: vegeta's requests at %,.0f rps for 1 s, not counted",
                     Math.min(rps, 200)));
             assertThat(summary.get("settings").get("fixedRatePrimingSeconds").asInt()).isEqualTo(1);
         } else {
             assertThat(summary.get("fixedRate")).isEmpty();
             assertThat(summary.get("fixedRateSkipped").asText()).contains("vegeta is not installed");
         }
-        assertThat(stdout.toString()).contains("rps / nginx").contains("cpu µs/req").contains("mu ");
-        assertThat(stderr.toString()).contains("round 2/2");
+        assertThat(run.stdout()).contains("rps / nginx").contains("cpu µs/req").contains("mu ");
+        assertThat(run.stderr()).contains("round 2/2");
+    }
+
+    /** With --balancer-cpus the balancers run on their CPU, nginx with a worker for it, and the settings say so. */
+    @Test
+    void pinsTheBalancersToTheirOwnCpu(@TempDir Path out) throws Exception {
+        assumeWrk();
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/taskset")), "taskset is not installed (Debian: util-linux)");
+        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "pinning needs two CPUs: one for each side");
+        boolean nginx = Files.isExecutable(Path.of("/usr/sbin/nginx"));
+        Run run = lbBench("lb-bench", "--backends", "1", "--duration", "1s", "--rounds", "1", "--warmup", "1s", "--warmup-limit", "1s",
+                "--connections", "8", "--targets", nginx ? "direct,mu,nginx" : "direct,mu", "--fixed-rate", "none", "--balancer-cpus", "1",
+                "--out", out.toString());
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("lb-bench.json").toFile());
+        assertThat(summary.get("settings").get("balancerCpus").asText()).isEqualTo("1");
+        assertThat(summary.get("settings").get("backendAndLoadGeneratorCpus").asText()).doesNotContain("1");
+        assertThat(summary.get("settings").get("activatorBalancers").asInt()).isEqualTo(1);
+        assertThat(summary.get("targets").get("mu").get("errors").asLong()).isZero();
+        assertThat(run.stdout()).startsWith("balancers on CPU 1; backends, wrk and vegeta on CPU ");
+        if (nginx) {
+            assertThat(Files.readString(out.resolve("work/nginx/nginx.conf"))).contains("worker_processes 1;");
+            assertThat(summary.get("targets").get("nginx").get("errors").asLong()).isZero();
+        }
     }
 
     @Test
     void anUnknownTargetIsBadInput() {
-        CommandLine cli = Mu.commandLine();
-        StringWriter stderr = new StringWriter();
-        cli.setErr(new PrintWriter(stderr));
-        assertThat(cli.execute("lb-bench", "--targets", "envoy")).isEqualTo(Mu.EXIT_BAD_INPUT);
-        assertThat(stderr.toString()).contains("unknown target 'envoy'");
+        Run run = lbBench("lb-bench", "--targets", "envoy");
+        assertThat(run.exit()).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(run.stderr()).contains("unknown target 'envoy'");
+    }
+
+    @Test
+    void aCpuTheProcessMayNotUseIsBadInput() {
+        Run run = lbBench("lb-bench", "--balancer-cpus", "4095");
+        assertThat(run.exit()).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(run.stderr()).contains("--balancer-cpus 4095: this process may run on CPUs ");
     }
 }

@@ -25,12 +25,12 @@ final class Backends implements AutoCloseable {
         Backends backends = new Backends();
         try {
             for (int i = 0; i < options.backends(); i++) {
-                ChildProcess function = ChildProcess.java("function-" + i, EmulatedFunctionMain.class.getName(), LbBench.BENCH_JVM,
+                ChildProcess function = ChildProcess.start("function-" + i, javaOnLoadCpus(EmulatedFunctionMain.class, options),
                         Map.of("PORT", "0", "MU_FUNCTION_NAME", "bench",
                                 "MU_SERVICE_MS", Double.toString(options.serviceMillis()), "MU_CPU_MS", Double.toString(options.cpuMillis())),
                         dir.resolve("function-" + i + ".log"), Duration.ofSeconds(60));
                 backends.processes.add(function);
-                ChildProcess queueProxy = ChildProcess.java("queue-proxy-" + i, QueueProxyMain.class.getName(), LbBench.BENCH_JVM,
+                ChildProcess queueProxy = ChildProcess.start("queue-proxy-" + i, javaOnLoadCpus(QueueProxyMain.class, options),
                         Map.of("MU_PORT", "0", "MU_ADMIN_PORT", "0", "MU_BIND_ADDRESS", "127.0.0.1",
                                 "MU_USER_PORT", Integer.toString(function.port(0)),
                                 "MU_CONTAINER_CONCURRENCY", Integer.toString(options.containerConcurrency()),
@@ -44,6 +44,10 @@ final class Backends implements AutoCloseable {
             backends.close();
             throw e;
         }
+    }
+
+    private static List<String> javaOnLoadCpus(Class<?> main, LbBenchOptions options) {
+        return options.pinning().load(ChildProcess.javaCommand(main.getName(), LbBench.BENCH_JVM));
     }
 
     List<Integer> ports() {

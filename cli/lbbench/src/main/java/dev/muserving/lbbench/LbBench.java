@@ -99,7 +99,10 @@ public final class LbBench {
         }
         Map<String, Path> tools = Tools.require(programs);
         Files.createDirectories(dir);
-        Wrk wrk = new Wrk(tools.get("wrk"), dir);
+        Wrk wrk = new Wrk(tools.get("wrk"), dir, options.pinning());
+        if (options.pinning().pinned()) {
+            say("%s", pinningLine());
+        }
         say("starting %d backends (a function process behind a queue-proxy process each)", options.backends());
         try (Backends backends = Backends.start(options, dir)) {
             List<Target> targets = new ArrayList<>();
@@ -111,8 +114,8 @@ public final class LbBench {
                         case "mu" -> Target.activator("mu", backends, options, dir);
                         case "mu-round-robin" -> Target.activator("round-robin", backends, options, dir);
                         case "netty-floor" -> Target.nettyFloor(backends, options, dir);
-                        case "nginx" -> Target.nginx(tools.get("nginx"), backends, dir);
-                        case "haproxy" -> Target.haproxy(tools.get("haproxy"), backends, dir);
+                        case "nginx" -> Target.nginx(tools.get("nginx"), backends, options, dir);
+                        case "haproxy" -> Target.haproxy(tools.get("haproxy"), backends, options, dir);
                         default -> throw new IllegalStateException(name);
                     });
                 }
@@ -123,7 +126,7 @@ public final class LbBench {
                     return new Result(closedLoop, List.of(), skipped);
                 }
                 TargetFigures direct = closedLoop.get("direct");
-                return new Result(closedLoop, measureFixedRates(new Vegeta(Tools.vegeta().orElseThrow(), dir),
+                return new Result(closedLoop, measureFixedRates(new Vegeta(Tools.vegeta().orElseThrow(), dir, options.pinning()),
                         direct == null ? 0 : direct.rps(), targets), null);
             } finally {
                 targets.forEach(Target::close);
@@ -286,6 +289,10 @@ public final class LbBench {
         settings.put("fixedRateSecondsPerTarget", options.fixedRateDuration().toSeconds());
         settings.put("fixedRateWarmupSeconds", FIXED_RATE_WARMUP.toSeconds());
         settings.put("fixedRatePrimingSeconds", primingDuration().toSeconds());
+        if (options.pinning().pinned()) {
+            settings.put("balancerCpus", CpuPinning.format(options.pinning().balancers()));
+            settings.put("backendAndLoadGeneratorCpus", CpuPinning.format(options.pinning().rest()));
+        }
         ObjectNode machine = root.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.version"));
@@ -338,9 +345,16 @@ public final class LbBench {
         node.put("requests", f.requests());
     }
 
-    /** The tables: closed loop with throughput against nginx, and each fixed rate; p99 added over direct in both. */
-    public static String table(Result result) {
-        StringBuilder out = new StringBuilder(closedLoopTable(result.closedLoop()));
+    /**
+     * The tables: closed loop with throughput against nginx, and each fixed rate; p99 added over
+     * direct in both. Headed by the CPUs each side ran on, when pinned.
+     */
+    public String table(Result result) {
+        StringBuilder out = new StringBuilder();
+        if (options.pinning().pinned()) {
+            out.append(pinningLine()).append(String.format(Locale.ROOT, "%n%n"));
+        }
+        out.append(closedLoopTable(result.closedLoop()));
         for (FixedRate measured : result.fixedRate()) {
             Rate rate = measured.rate();
             out.append(String.format(Locale.ROOT, "%nfixed rate %s (open loop, vegeta; * where vegeta fell behind the rate)%n", rate.label()));
@@ -357,6 +371,11 @@ public final class LbBench {
             });
         }
         return out.toString();
+    }
+
+    private String pinningLine() {
+        return String.format(Locale.ROOT, "balancers on CPU %s; backends, wrk and vegeta on CPU %s (taskset)",
+                CpuPinning.format(options.pinning().balancers()), CpuPinning.format(options.pinning().rest()));
     }
 
     private static String closedLoopTable(Map<String, TargetFigures> figures) {

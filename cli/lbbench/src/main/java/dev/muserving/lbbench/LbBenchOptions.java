@@ -17,6 +17,7 @@ import java.util.List;
  * @param fixedRps open-loop rates in requests per second, run after the percentages; empty for none
  * @param fixedRateDuration each target's run at each fixed rate
  * @param profile record the activator-lb processes with JFR ({@code work/activator-<routing>.jfr})
+ * @param pinning the CPUs of the balancers and of everything else, or {@link CpuPinning#NONE}
  */
 public record LbBenchOptions(
         int backends,
@@ -34,7 +35,8 @@ public record LbBenchOptions(
         List<Integer> fixedRatePercents,
         List<Integer> fixedRps,
         Duration fixedRateDuration,
-        boolean profile) {
+        boolean profile,
+        CpuPinning pinning) {
 
     public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "netty-floor", "nginx", "haproxy");
 
@@ -69,6 +71,7 @@ public record LbBenchOptions(
             }
         }
         fixedRps = List.copyOf(fixedRps);
+        pinning = pinning == null ? CpuPinning.NONE : pinning;
         if ((!fixedRatePercents.isEmpty() || !fixedRps.isEmpty()) && fixedRateDuration.toSeconds() < 1) {
             throw new BadInputException("--fixed-rate-duration must be at least 1s");
         }

@@ -66,7 +66,7 @@ final class Target implements AutoCloseable {
     /** The Mu activator-lb in its own process, with the given routing policy. */
     static Target activator(String routing, Backends backends, LbBenchOptions options, Path dir) throws IOException {
         Path endpoints = backends.writeEndpoints(dir.resolve("endpoints.yaml"), options.containerConcurrency());
-        ChildProcess process = ChildProcess.java("activator-" + routing, ActivatorMain.class.getName(), LbBench.BENCH_JVM, Map.of(
+        ChildProcess process = ChildProcess.start("activator-" + routing, javaOnBalancerCpus(ActivatorMain.class, options), Map.of(
                 "MU_PORT", "0", "MU_ADMIN_PORT", "0", "MU_BIND_ADDRESS", "127.0.0.1", "MU_ROUTING", routing,
                 "MU_BALANCERS", Integer.toString(options.balancers()), "MU_ENDPOINTS_FILE", endpoints.toString()),
                 dir.resolve("activator-" + routing + ".log"), Duration.ofSeconds(60));
@@ -94,10 +94,14 @@ final class Target implements AutoCloseable {
     /** A bare proxy on Netty, with none of Mu's features: what a request costs a JVM proxy at least. */
     static Target nettyFloor(Backends backends, LbBenchOptions options, Path dir) throws IOException {
         String addresses = String.join(",", backends.ports().stream().map(p -> "127.0.0.1:" + p).toList());
-        ChildProcess process = ChildProcess.java("netty-floor", NettyFloorProxy.class.getName(), LbBench.BENCH_JVM,
+        ChildProcess process = ChildProcess.start("netty-floor", javaOnBalancerCpus(NettyFloorProxy.class, options),
                 Map.of("MU_BALANCERS", Integer.toString(options.balancers()), "MU_BACKENDS", addresses),
                 dir.resolve("netty-floor.log"), Duration.ofSeconds(60));
         return ready(new Target("netty-floor", listeningPort(process), process));
+    }
+
+    private static List<String> javaOnBalancerCpus(Class<?> main, LbBenchOptions options) {
+        return options.pinning().balancer(ChildProcess.javaCommand(main.getName(), LbBench.BENCH_JVM));
     }
 
     private static int listeningPort(ChildProcess process) {
@@ -109,14 +113,17 @@ final class Target implements AutoCloseable {
         }
     }
 
-    /** nginx with a round-robin upstream and keep-alive connections to the backends. */
-    static Target nginx(Path binary, Backends backends, Path dir) throws IOException {
+    /**
+     * nginx with a round-robin upstream and keep-alive connections to the backends; a worker per
+     * core, or per CPU of its own when pinned (nginx 1.22's {@code auto} counts every online CPU).
+     */
+    static Target nginx(Path binary, Backends backends, LbBenchOptions options, Path dir) throws IOException {
         int port = freePort();
         Path home = Files.createDirectories(dir.resolve("nginx"));
         StringBuilder upstream = new StringBuilder();
         backends.ports().forEach(p -> upstream.append("    server 127.0.0.1:").append(p).append(";\n"));
         String conf = String.format(Locale.ROOT, """
-                worker_processes auto;
+                worker_processes %4$s;
                 daemon off;
                 pid %1$s/nginx.pid;
                 error_log %1$s/error.log warn;
@@ -140,15 +147,18 @@ final class Target implements AutoCloseable {
                     }
                   }
                 }
-                """, home, upstream, port);
+                """, home, upstream, port, options.pinning().pinned() ? Integer.toString(options.pinning().balancers().size()) : "auto");
         Path file = Files.writeString(home.resolve("nginx.conf"), conf);
-        ChildProcess process = ChildProcess.launch("nginx", List.of(binary.toString(), "-p", home.toString(), "-c", file.toString(),
-                "-e", home.resolve("error.log").toString()), Map.of(), dir.resolve("nginx.log"));
+        ChildProcess process = ChildProcess.launch("nginx", options.pinning().balancer(List.of(binary.toString(), "-p", home.toString(),
+                "-c", file.toString(), "-e", home.resolve("error.log").toString())), Map.of(), dir.resolve("nginx.log"));
         return ready(new Target("nginx", port, process));
     }
 
-    /** HAProxy balancing by least connections, reusing connections to the backends. */
-    static Target haproxy(Path binary, Backends backends, Path dir) throws IOException {
+    /**
+     * HAProxy balancing by least connections, reusing connections to the backends; a thread per CPU
+     * it may run on (HAProxy 2.6's default, which counts the CPUs it is pinned to).
+     */
+    static Target haproxy(Path binary, Backends backends, LbBenchOptions options, Path dir) throws IOException {
         int port = freePort();
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < backends.ports().size(); i++) {
@@ -171,8 +181,8 @@ final class Target implements AutoCloseable {
                   http-reuse always
                 %s""", port, servers);
         Path file = Files.writeString(dir.resolve("haproxy.cfg"), conf);
-        ChildProcess process = ChildProcess.launch("haproxy", List.of(binary.toString(), "-db", "-f", file.toString()), Map.of(),
-                dir.resolve("haproxy.log"));
+        ChildProcess process = ChildProcess.launch("haproxy", options.pinning().balancer(List.of(binary.toString(), "-db", "-f",
+                file.toString())), Map.of(), dir.resolve("haproxy.log"));
         return ready(new Target("haproxy", port, process));
     }
 

@@ -28,11 +28,13 @@ final class Vegeta {
 
     private final Path binary;
     private final Path dir;
+    private final CpuPinning pinning;
     private int runs;
 
-    Vegeta(Path binary, Path dir) {
+    Vegeta(Path binary, Path dir, CpuPinning pinning) {
         this.binary = binary;
         this.dir = dir;
+        this.pinning = pinning;
     }
 
     /**
@@ -49,19 +51,19 @@ final class Vegeta {
         Path log = dir.resolve("vegeta-" + n + ".log");
         Files.writeString(targets, "GET " + url + "\n");
         long seconds = Math.max(1, duration.toSeconds()) + warmup.toSeconds();
-        run(List.of(binary.toString(), "attack", "-rate=" + Math.max(1, Math.round(rps)) + "/1s", "-duration=" + seconds + "s",
-                "-timeout=10s", "-max-connections=" + MAX_CONNECTIONS, "-targets=" + targets, "-output=" + results), log, seconds + 30);
-        run(List.of(binary.toString(), "encode", "-to=csv", "-output=" + csv, results.toString()), log, 60);
+        run("attack", pinning.load(List.of(binary.toString(), "attack", "-rate=" + Math.max(1, Math.round(rps)) + "/1s", "-duration=" + seconds + "s",
+                "-timeout=10s", "-max-connections=" + MAX_CONNECTIONS, "-targets=" + targets, "-output=" + results)), log, seconds + 30);
+        run("encode", List.of(binary.toString(), "encode", "-to=csv", "-output=" + csv, results.toString()), log, 60);
         Results requests = Results.parse(Files.readAllLines(csv, StandardCharsets.UTF_8));
         return new LbBench.FixedRun(requests.figures(warmup, null), requests.figures(Duration.ZERO, warmup));
     }
 
-    private static void run(List<String> command, Path log, long timeoutSeconds) throws IOException {
+    private static void run(String subcommand, List<String> command, Path log, long timeoutSeconds) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        int exit = Tools.run(builder, timeoutSeconds, "vegeta " + command.get(1), log);
+        int exit = Tools.run(builder, timeoutSeconds, "vegeta " + subcommand, log);
         if (exit != 0) {
-            throw new IOException("vegeta " + command.get(1) + " failed (exit " + exit + "): " + Files.readString(log).trim());
+            throw new IOException("vegeta " + subcommand + " failed (exit " + exit + "): " + Files.readString(log).trim());
         }
     }
 

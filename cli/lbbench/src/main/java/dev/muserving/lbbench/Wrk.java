@@ -12,11 +12,13 @@ final class Wrk {
     private final Path binary;
     private final Path script;
     private final Path dir;
+    private final CpuPinning pinning;
     private int runs;
 
-    Wrk(Path binary, Path dir) throws IOException {
+    Wrk(Path binary, Path dir, CpuPinning pinning) throws IOException {
         this.binary = binary;
         this.dir = dir;
+        this.pinning = pinning;
         this.script = dir.resolve("report.lua");
         try (var in = Wrk.class.getResourceAsStream("/dev/muserving/lbbench/report.lua")) {
             if (in == null) {
@@ -30,8 +32,8 @@ final class Wrk {
         Path report = dir.resolve("wrk-" + (++runs) + ".json");
         Path log = dir.resolve("wrk-" + runs + ".log");
         long seconds = Math.max(1, duration.toSeconds());
-        ProcessBuilder builder = new ProcessBuilder(List.of(binary.toString(), "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "10s", "-s", script.toString(), url))
+        ProcessBuilder builder = new ProcessBuilder(pinning.load(List.of(binary.toString(), "-t" + threads, "-c" + connections,
+                "-d" + seconds + "s", "--timeout", "10s", "-s", script.toString(), url)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("MU_WRK_REPORT", report.toString());
