@@ -25,6 +25,8 @@ public record CpuPinning(SortedSet<Integer> balancers, SortedSet<Integer> rest) 
     public static final CpuPinning NONE = new CpuPinning(new TreeSet<>(), new TreeSet<>());
 
     static final Path TASKSET = Path.of("/usr/bin/taskset");
+    /** The highest CPU number Linux can have (its NR_CPUS limit). */
+    private static final int MAX_CPU = 8191;
 
     public CpuPinning {
         balancers = new TreeSet<>(balancers);
@@ -87,7 +89,7 @@ public record CpuPinning(SortedSet<Integer> balancers, SortedSet<Integer> rest) 
             try {
                 int from = Integer.parseInt(range[0].trim());
                 int to = range.length == 2 ? Integer.parseInt(range[1].trim()) : from;
-                if (range.length > 2 || from < 0 || to < from) {
+                if (range.length > 2 || from < 0 || to < from || to > MAX_CPU) {
                     throw new NumberFormatException(part);
                 }
                 for (int cpu = from; cpu <= to; cpu++) {

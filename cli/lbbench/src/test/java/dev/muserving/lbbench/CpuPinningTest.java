@@ -39,6 +39,8 @@ class CpuPinningTest {
         assertThatThrownBy(() -> CpuPinning.balancersOn("one", FOUR, true)).isInstanceOf(BadInputException.class)
                 .hasMessage("not a CPU list: 'one' (e.g. 1, 2-3 or 1,3)");
         assertThatThrownBy(() -> CpuPinning.balancersOn("3-1", FOUR, true)).hasMessageStartingWith("not a CPU list: '3-1'");
+        assertThatThrownBy(() -> CpuPinning.balancersOn("0-2000000000", FOUR, true)).hasMessageStartingWith("not a CPU list");
+        assertThatThrownBy(() -> CpuPinning.balancersOn("", FOUR, true)).hasMessageStartingWith("not a CPU list");
         assertThatThrownBy(() -> CpuPinning.balancersOn("4", FOUR, true))
                 .hasMessage("--balancer-cpus 4: this process may run on CPUs 0,1,2,3 only");
         assertThatThrownBy(() -> CpuPinning.balancersOn("0-3", FOUR, true))
