@@ -89,6 +89,12 @@ final class LbBenchCommand implements Callable<Integer> {
             description = "Each target's run at each fixed rate (default: ${DEFAULT-VALUE}).")
     Duration fixedRateDuration;
 
+    @Option(names = "--load-generator", defaultValue = "vegeta",
+            description = "What sends the fixed rates: vegeta, or netty (Mu's open-loop generator on one Netty event loop, kept up "
+                    + "across runs; latency counted from when each request was due; far cheaper per request than vegeta, which "
+                    + "matters when it shares a core with the backends) (default: ${DEFAULT-VALUE}).")
+    String loadGenerator;
+
     @Option(names = "--profile", description = "Record the activator-lb processes with JFR, into OUT/work/activator-<routing>.jfr "
             + "(scripts/flamegraph.py draws one).")
     boolean profile;
@@ -103,7 +109,7 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, warmupLimit,
                 serviceMillis, cpuMillis,
                 containerConcurrency, balancers == null ? cores : balancers,
-                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRps == null ? List.of() : fixedRps, fixedRateDuration, profile, pinning);
+                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRps == null ? List.of() : fixedRps, fixedRateDuration, profile, pinning, loadGenerator);
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
         LbBench.Result figures;
         Path file;

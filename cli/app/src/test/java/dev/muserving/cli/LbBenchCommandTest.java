@@ -88,7 +88,10 @@ class LbBenchCommandTest {
         assertThat(run.stderr()).contains("round 2/2");
     }
 
-    /** With --balancer-cpus the balancers run on their CPU, nginx with a worker for it, and the settings say so. */
+    /**
+     * With --balancer-cpus the balancers run on their CPU, nginx with a worker for it, and the
+     * settings say so; the fixed rate comes from Mu's own open-loop generator.
+     */
     @Test
     void pinsTheBalancersToTheirOwnCpu(@TempDir Path out) throws Exception {
         assumeWrk();
@@ -97,7 +100,7 @@ class LbBenchCommandTest {
         boolean nginx = Files.isExecutable(Path.of("/usr/sbin/nginx"));
         Run run = lbBench("lb-bench", "--backends", "1", "--duration", "1s", "--rounds", "1", "--warmup", "1s", "--warmup-limit", "1s",
                 "--connections", "8", "--targets", nginx ? "direct,mu,nginx" : "direct,mu", "--fixed-rate", "none", "--balancer-cpus", "1",
-                "--out", out.toString());
+                "--fixed-rps", "200", "--fixed-rate-duration", "1s", "--load-generator", "netty", "--out", out.toString());
 
         assertThat(run.exit()).as(run.stderr()).isZero();
         JsonNode summary = new ObjectMapper().readTree(out.resolve("lb-bench.json").toFile());
@@ -105,7 +108,12 @@ class LbBenchCommandTest {
         assertThat(summary.get("settings").get("backendAndLoadGeneratorCpus").asText()).doesNotContain("1");
         assertThat(summary.get("settings").get("activatorBalancers").asInt()).isEqualTo(1);
         assertThat(summary.get("targets").get("mu").get("errors").asLong()).isZero();
-        assertThat(run.stdout()).startsWith("balancers on CPU 1; backends, wrk and vegeta on CPU ");
+        assertThat(run.stdout()).startsWith("balancers on CPU 1; backends, wrk and netty on CPU ");
+        assertThat(summary.get("settings").get("loadGenerator").asText()).isEqualTo("netty");
+        JsonNode mu = summary.get("fixedRate").get(0).get("targets").get("mu");
+        assertThat(mu.get("errors").asLong()).isZero();
+        assertThat(mu.get("achievedRps").asDouble()).isCloseTo(200, withinPercentage(10));
+        assertThat(mu.get("start").get("requests").asLong()).isPositive();
         if (nginx) {
             assertThat(Files.readString(out.resolve("work/nginx/nginx.conf"))).contains("worker_processes 1;");
             assertThat(summary.get("targets").get("nginx").get("errors").asLong()).isZero();

@@ -126,8 +126,10 @@ public final class LbBench {
                     return new Result(closedLoop, List.of(), skipped);
                 }
                 TargetFigures direct = closedLoop.get("direct");
-                return new Result(closedLoop, measureFixedRates(new Vegeta(Tools.vegeta().orElseThrow(), dir, options.pinning()),
-                        direct == null ? 0 : direct.rps(), targets), null);
+                try (FixedRateGenerator generator = options.loadGenerator().equals("netty") ? new OpenLoopProcess(options.pinning(), dir)
+                        : new Vegeta(Tools.vegeta().orElseThrow(), dir, options.pinning())) {
+                    return new Result(closedLoop, measureFixedRates(generator, direct == null ? 0 : direct.rps(), targets), null);
+                }
             } finally {
                 targets.forEach(Target::close);
             }
@@ -191,25 +193,25 @@ public final class LbBench {
         if (!options.fixedRatePercents().isEmpty() && !closedLoop.containsKey("direct")) {
             return "the rates are set from the direct path's throughput, and --targets leaves direct out";
         }
-        if (Tools.vegeta().isEmpty()) {
+        if (options.loadGenerator().equals("vegeta") && Tools.vegeta().isEmpty()) {
             return "vegeta is not installed: put it on the PATH, or build it with deploy/testenv/testenv.sh build";
         }
         return null;
     }
 
     /** Each rate, every target once at it, in an order that rotates from one rate to the next. */
-    private List<FixedRate> measureFixedRates(Vegeta vegeta, double directRps, List<Target> targets) throws IOException {
+    private List<FixedRate> measureFixedRates(FixedRateGenerator generator, double directRps, List<Target> targets) throws IOException {
         List<Rate> asked = new ArrayList<>();
         options.fixedRatePercents().forEach(p -> asked.add(new Rate(p, Math.max(1, Math.round(directRps * p / 100.0)))));
         options.fixedRps().forEach(rps -> asked.add(new Rate(null, rps)));
-        prime(vegeta, targets, asked.stream().mapToDouble(Rate::rps).min().orElseThrow());
+        prime(generator, targets, asked.stream().mapToDouble(Rate::rps).min().orElseThrow());
         List<FixedRate> rates = new ArrayList<>();
         for (int r = 0; r < asked.size(); r++) {
             Rate rate = asked.get(r);
             Map<String, FixedRun> byTarget = new LinkedHashMap<>();
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get((k + r) % targets.size());
-                FixedRun run = vegeta.attack(target.url(), rate.rps(), FIXED_RATE_WARMUP, options.fixedRateDuration());
+                FixedRun run = generator.attack(target.url(), rate.rps(), FIXED_RATE_WARMUP, options.fixedRateDuration());
                 byTarget.put(target.name(), run);
                 RateFigures f = run.counted();
                 say("%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s  (first %d s: p99 %.2f ms, errors %d)",
@@ -235,11 +237,11 @@ public final class LbBench {
      * target gets the same. Not the highest rate: one beyond what the machine serves only leaves a
      * backlog behind.
      */
-    private void prime(Vegeta vegeta, List<Target> targets, double rps) throws IOException {
+    private void prime(FixedRateGenerator generator, List<Target> targets, double rps) throws IOException {
         Duration duration = primingDuration();
         for (Target target : targets) {
-            say("priming %s: vegeta's requests at %,.0f rps for %d s, not counted", target.name(), rps, duration.toSeconds());
-            vegeta.attack(target.url(), rps, Duration.ZERO, duration);
+            say("priming %s: %s's requests at %,.0f rps for %d s, not counted", target.name(), options.loadGenerator(), rps, duration.toSeconds());
+            generator.attack(target.url(), rps, Duration.ZERO, duration);
         }
     }
 
@@ -289,6 +291,7 @@ public final class LbBench {
         settings.put("fixedRateSecondsPerTarget", options.fixedRateDuration().toSeconds());
         settings.put("fixedRateWarmupSeconds", FIXED_RATE_WARMUP.toSeconds());
         settings.put("fixedRatePrimingSeconds", primingDuration().toSeconds());
+        settings.put("loadGenerator", options.loadGenerator());
         if (options.pinning().pinned()) {
             settings.put("balancerCpus", CpuPinning.format(options.pinning().balancers()));
             settings.put("backendAndLoadGeneratorCpus", CpuPinning.format(options.pinning().rest()));
@@ -357,7 +360,8 @@ public final class LbBench {
         out.append(closedLoopTable(result.closedLoop()));
         for (FixedRate measured : result.fixedRate()) {
             Rate rate = measured.rate();
-            out.append(String.format(Locale.ROOT, "%nfixed rate %s (open loop, vegeta; * where vegeta fell behind the rate)%n", rate.label()));
+            out.append(String.format(Locale.ROOT, "%nfixed rate %s (open loop, %s; * where it fell behind the rate)%n", rate.label(),
+                    options.loadGenerator()));
             String first = "first " + FIXED_RATE_WARMUP.toSeconds() + " s";
             out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s %17s%n",
                     "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct", first + ": p99 ms"));
@@ -374,8 +378,8 @@ public final class LbBench {
     }
 
     private String pinningLine() {
-        return String.format(Locale.ROOT, "balancers on CPU %s; backends, wrk and vegeta on CPU %s (taskset)",
-                CpuPinning.format(options.pinning().balancers()), CpuPinning.format(options.pinning().rest()));
+        return String.format(Locale.ROOT, "balancers on CPU %s; backends, wrk and %s on CPU %s (taskset)",
+                CpuPinning.format(options.pinning().balancers()), options.loadGenerator(), CpuPinning.format(options.pinning().rest()));
     }
 
     private static String closedLoopTable(Map<String, TargetFigures> figures) {

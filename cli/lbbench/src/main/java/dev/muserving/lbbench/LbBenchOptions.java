@@ -18,6 +18,7 @@ import java.util.List;
  * @param fixedRateDuration each target's run at each fixed rate
  * @param profile record the activator-lb processes with JFR ({@code work/activator-<routing>.jfr})
  * @param pinning the CPUs of the balancers and of everything else, or {@link CpuPinning#NONE}
+ * @param loadGenerator what sends the fixed rates: {@code vegeta}, or {@code netty} ({@link NettyOpenLoop})
  */
 public record LbBenchOptions(
         int backends,
@@ -36,7 +37,10 @@ public record LbBenchOptions(
         List<Integer> fixedRps,
         Duration fixedRateDuration,
         boolean profile,
-        CpuPinning pinning) {
+        CpuPinning pinning,
+        String loadGenerator) {
+
+    public static final List<String> LOAD_GENERATORS = List.of("vegeta", "netty");
 
     public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "netty-floor", "nginx", "haproxy");
 
@@ -72,6 +76,9 @@ public record LbBenchOptions(
         }
         fixedRps = List.copyOf(fixedRps);
         pinning = pinning == null ? CpuPinning.NONE : pinning;
+        if (!LOAD_GENERATORS.contains(loadGenerator)) {
+            throw new BadInputException("--load-generator " + loadGenerator + ": known generators: " + String.join(", ", LOAD_GENERATORS));
+        }
         if ((!fixedRatePercents.isEmpty() || !fixedRps.isEmpty()) && fixedRateDuration.toSeconds() < 1) {
             throw new BadInputException("--fixed-rate-duration must be at least 1s");
         }

@@ -14,7 +14,7 @@ import java.util.List;
  * at saturation measures mostly the wait for a core). Each request's result is read back from
  * vegeta's CSV encoding.
  */
-final class Vegeta {
+final class Vegeta implements FixedRateGenerator {
 
     /**
      * At most this many connections to a target. vegeta otherwise opens one more each time every
@@ -43,7 +43,8 @@ final class Vegeta {
      * accepting them and stepping up from idle to the rate (a p50 of 400 ms in the first second,
      * 10 ms after, in a run here), and are kept apart as the run's start.
      */
-    LbBench.FixedRun attack(String url, double rps, Duration warmup, Duration duration) throws IOException {
+    @Override
+    public LbBench.FixedRun attack(String url, double rps, Duration warmup, Duration duration) throws IOException {
         int n = ++runs;
         Path targets = dir.resolve("vegeta-" + n + ".targets");
         Path results = dir.resolve("vegeta-" + n + ".bin");
@@ -54,8 +55,7 @@ final class Vegeta {
         run("attack", pinning.load(List.of(binary.toString(), "attack", "-rate=" + Math.max(1, Math.round(rps)) + "/1s", "-duration=" + seconds + "s",
                 "-timeout=10s", "-max-connections=" + MAX_CONNECTIONS, "-targets=" + targets, "-output=" + results)), log, seconds + 30);
         run("encode", List.of(binary.toString(), "encode", "-to=csv", "-output=" + csv, results.toString()), log, 60);
-        Results requests = Results.parse(Files.readAllLines(csv, StandardCharsets.UTF_8));
-        return new LbBench.FixedRun(requests.figures(warmup, null), requests.figures(Duration.ZERO, warmup));
+        return Results.read(csv).run(warmup);
     }
 
     private static void run(String subcommand, List<String> command, Path log, long timeoutSeconds) throws IOException {
@@ -69,6 +69,15 @@ final class Vegeta {
 
     /** Each request of a run as vegeta's CSV has it: start (ns), status code, latency (ns); {@code size} of them. */
     record Results(long[] starts, int[] codes, long[] latencies, int size) {
+
+        static Results read(Path csv) throws IOException {
+            return parse(Files.readAllLines(csv, StandardCharsets.UTF_8));
+        }
+
+        /** The run's figures: counted after {@code warmup}, and its start before it. */
+        LbBench.FixedRun run(Duration warmup) {
+            return new LbBench.FixedRun(figures(warmup, null), figures(Duration.ZERO, warmup));
+        }
 
         /** From vegeta's CSV lines: timestamp in ns, status code, latency in ns, then fields not read. */
         static Results parse(List<String> lines) {

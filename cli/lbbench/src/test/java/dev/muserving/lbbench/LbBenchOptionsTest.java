@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class LbBenchOptionsTest {
 
     private static LbBenchOptions options(Duration duration, int rounds, int threads, List<String> targets) {
-        return new LbBenchOptions(4, duration, 64, threads, rounds, Duration.ofSeconds(1), Duration.ofSeconds(5), 1, 0, 0, 2, targets, List.of(50), List.of(), Duration.ofSeconds(2), false, CpuPinning.NONE);
+        return new LbBenchOptions(4, duration, 64, threads, rounds, Duration.ofSeconds(1), Duration.ofSeconds(5), 1, 0, 0, 2, targets, List.of(50), List.of(), Duration.ofSeconds(2), false, CpuPinning.NONE, "vegeta");
     }
 
     @Test
@@ -25,11 +25,14 @@ class LbBenchOptionsTest {
         assertThatThrownBy(() -> options(Duration.ofSeconds(20), 4, 2, List.of("envoy")))
                 .hasMessage("unknown target 'envoy'; known targets: direct, mu, mu-round-robin, netty-floor, nginx, haproxy");
         assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(10), Duration.ofSeconds(5),
-                1, 0, 0, 2, List.of("mu"), List.of(), List.of(), Duration.ZERO, false, CpuPinning.NONE))
+                1, 0, 0, 2, List.of("mu"), List.of(), List.of(), Duration.ZERO, false, CpuPinning.NONE, "vegeta"))
                 .hasMessage("--warmup-limit (5s) must be at least --warmup (10s)");
         assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(1), Duration.ofSeconds(5),
-                1, 0, 0, 2, List.of("mu"), List.of(50, 0), List.of(), Duration.ofSeconds(5), false, CpuPinning.NONE))
+                1, 0, 0, 2, List.of("mu"), List.of(50, 0), List.of(), Duration.ofSeconds(5), false, CpuPinning.NONE, "vegeta"))
                 .hasMessageContaining("--fixed-rate 0");
+        assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(1), Duration.ofSeconds(5),
+                1, 0, 0, 2, List.of("mu"), List.of(50), List.of(), Duration.ofSeconds(5), false, CpuPinning.NONE, "wrk2"))
+                .hasMessage("--load-generator wrk2: known generators: vegeta, netty");
     }
 
     @Test
