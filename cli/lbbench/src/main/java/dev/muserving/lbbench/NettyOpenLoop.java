@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
@@ -70,6 +71,8 @@ public final class NettyOpenLoop {
     private final ArrayDeque<Long> waiting = new ArrayDeque<>();
     private final long[] due;
     private final long[] sent;
+    /** Whether a request was sent once more, after a reused connection closed under it. */
+    private final boolean[] resent;
     private final int[] codes;
     private final long[] latencies;
     private int scheduled;
@@ -88,6 +91,7 @@ public final class NettyOpenLoop {
         int total = (int) Math.max(1, Math.round(rps * duration.toNanos() / 1e9));
         this.due = new long[total];
         this.sent = new long[total];
+        this.resent = new boolean[total];
         this.codes = new int[total];
         this.latencies = new long[total];
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
@@ -214,21 +218,39 @@ public final class NettyOpenLoop {
 
     private static final AttributeKey<Integer> IN_FLIGHT = AttributeKey.valueOf("muOpenLoopInFlight");
 
+    /**
+     * One connection's answers. Like the clients it stands for (Go's, which vegeta uses, and the
+     * browsers), it closes a connection whose answer says {@code Connection: close} (nginx does on
+     * a connection's 1,000th request), and sends a request once more on a new connection when a
+     * reused one closed before any of its answer came: the server closed it as the request was
+     * written, and never saw it.
+     */
     private final class Answers extends ChannelInboundHandlerAdapter {
         private int status;
+        private boolean answering;
+        private boolean keepAlive;
+        private int served;
 
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
             try {
                 if (message instanceof HttpResponse response) {
                     status = response.status().code();
+                    keepAlive = HttpUtil.isKeepAlive(response);
+                    answering = true;
                 }
                 if (message instanceof LastHttpContent) {
+                    answering = false;
+                    served++;
                     Integer index = context.channel().attr(IN_FLIGHT).getAndSet(null);
                     if (index != null) {
                         complete(index, status);
                     }
-                    released(context.channel());
+                    if (keepAlive) {
+                        released(context.channel());
+                    } else {
+                        context.close();
+                    }
                 }
             } finally {
                 ReferenceCountUtil.release(message);
@@ -241,7 +263,12 @@ public final class NettyOpenLoop {
             idle.remove(context.channel());
             Integer index = context.channel().attr(IN_FLIGHT).getAndSet(null);
             if (index != null) {
-                fail(index);
+                if (served > 0 && !answering && !resent[index]) {
+                    resent[index] = true;
+                    waiting.addFirst((long) index);
+                } else {
+                    fail(index);
+                }
             }
             if (!waiting.isEmpty() && open < maxConnections) {
                 connect();

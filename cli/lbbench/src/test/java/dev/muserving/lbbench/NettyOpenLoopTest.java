@@ -30,8 +30,12 @@ class NettyOpenLoopTest {
         }
     }
 
-    /** Answers every request after {@code delayMillis}; every fifth with 503. */
     private URI serve(long delayMillis) throws IOException {
+        return serve(delayMillis, Integer.MAX_VALUE);
+    }
+
+    /** Answers every request after {@code delayMillis}; every fifth with 503; every {@code closeEvery}th with {@code Connection: close}. */
+    private URI serve(long delayMillis, int closeEvery) throws IOException {
         AtomicInteger count = new AtomicInteger();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(8));
@@ -43,7 +47,11 @@ class NettyOpenLoopTest {
                 Thread.currentThread().interrupt();
             }
             byte[] answer = "ok".getBytes();
-            exchange.sendResponseHeaders(count.incrementAndGet() % 5 == 0 ? 503 : 200, answer.length);
+            int n = count.incrementAndGet();
+            if (n % closeEvery == 0) {
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
+            exchange.sendResponseHeaders(n % 5 == 0 ? 503 : 200, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
             }
@@ -64,6 +72,17 @@ class NettyOpenLoopTest {
         assertThat(run.counted().achievedRps()).isCloseTo(200, within(20.0));
         assertThat(run.counted().requests() + run.start().requests()).isEqualTo(400);
         assertThat(run.counted().errors() + run.start().errors()).isEqualTo(80);
+    }
+
+    /** nginx closes a connection after its 1,000th request, saying so: the next request goes on another, and none fails. */
+    @Test
+    void aConnectionTheServerClosesIsNotReused(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("run.csv");
+        new NettyOpenLoop(serve(0, 3), 200, Duration.ofSeconds(1), 4, Duration.ofSeconds(10)).run(csv);
+
+        Vegeta.Results results = Vegeta.Results.read(csv);
+        assertThat(results.size()).isEqualTo(200);
+        assertThat(Arrays.stream(results.codes(), 0, results.size()).filter(c -> c == 0).count()).isZero();
     }
 
     /** With one connection and answers slower than the schedule, requests wait, and their wait counts. */
