@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * `mu lb-bench`: the same backends behind each target (directly, Mu's activator-lb with two routing
  * policies, nginx, HAProxy), loaded by wrk in rotating rounds (closed loop: throughput), then by
- * vegeta at fixed rates set from the direct path's throughput (open loop: latency at a load the
- * machine can carry); figures per target, written as lb-bench.json and tables.
+ * vegeta or {@link NettyOpenLoop} at fixed rates set from the direct path's throughput (open loop:
+ * latency at a load the machine can carry); figures per target, written as lb-bench.json and tables.
  */
 public final class LbBench {
 

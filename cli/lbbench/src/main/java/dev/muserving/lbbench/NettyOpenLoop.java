@@ -66,7 +66,7 @@ public final class NettyOpenLoop {
     private final EventLoop loop = group.next();
     private final Bootstrap bootstrap;
     private final FullHttpRequest request;
-    /** Only the event loop touches what follows. */
+    /** While a run lasts only the event loop touches what follows; {@link #run} reads the arrays after it. */
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<Long> waiting = new ArrayDeque<>();
     private final long[] due;
@@ -146,11 +146,9 @@ public final class NettyOpenLoop {
                 send(scheduled++);
             }
             expire(now);
-            if (scheduled == due.length) {
-                if (finished == due.length) {
-                    ticker[0].cancel(false);
-                    done.countDown();
-                }
+            if (finished == due.length) {
+                ticker[0].cancel(false);
+                done.countDown();
             }
         }, 0, 1, TimeUnit.MILLISECONDS);
     }
