@@ -30,13 +30,19 @@ final class OpenLoopProcess implements FixedRateGenerator {
                 .start();
         this.commands = process.outputWriter(StandardCharsets.UTF_8);
         this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        expect(NettyOpenLoop.READY);
+        try {
+            expect(NettyOpenLoop.READY);
+        } catch (IOException e) {
+            process.destroy(); // started but not ready: nobody else will stop it
+            throw e;
+        }
     }
 
     @Override
     public LbBench.FixedRun attack(String url, double rps, Duration warmup, Duration duration) throws IOException {
         Path csv = dir.resolve("open-loop-" + (++runs) + ".csv");
         long seconds = Math.max(1, duration.toSeconds()) + warmup.toSeconds();
+        // the same cap on connections as vegeta's, so both generators meet a target that falls behind alike
         commands.write(String.format(Locale.ROOT, "%s %d %d %d %s%n", url, Math.max(1, Math.round(rps)), seconds, Vegeta.MAX_CONNECTIONS, csv));
         commands.flush();
         expect(NettyOpenLoop.DONE);
