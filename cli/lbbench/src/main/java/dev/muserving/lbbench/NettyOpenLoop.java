@@ -46,8 +46,9 @@ import java.util.concurrent.TimeUnit;
  * wrk's rate from vegeta fills it. This one does the least a client can: a fixed request, written
  * once; the answer's status read and its body dropped.
  *
- * <p>Writes one line per request in the first three fields of vegeta's CSV (due time in ns since
- * the epoch, status code or 0 for no answer, latency in ns), so {@link Vegeta.Results} reads both.
+ * <p>Writes one line per request in the first three fields of vegeta's CSV (when it was sent, or
+ * due if it never was, in ns since the epoch; status code or 0 for no answer; latency in ns from
+ * when it was due), so {@link Vegeta.Results} reads both.
  */
 public final class NettyOpenLoop {
 
@@ -68,7 +69,7 @@ public final class NettyOpenLoop {
     private final FullHttpRequest request;
     /** While a run lasts only the event loop touches what follows; {@link #run} reads the arrays after it. */
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-    private final ArrayDeque<Long> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Integer> waiting = new ArrayDeque<>();
     private final long[] due;
     private final long[] sent;
     /** Whether a request was sent once more, after a reused connection closed under it. */
@@ -159,7 +160,7 @@ public final class NettyOpenLoop {
             write(channel, index);
             return;
         }
-        waiting.addLast((long) index);
+        waiting.addLast(index);
         if (open < maxConnections) {
             connect();
         }
@@ -174,9 +175,9 @@ public final class NettyOpenLoop {
                 return;
             }
             open--;
-            Long first = waiting.pollFirst();
+            Integer first = waiting.pollFirst();
             if (first != null) {
-                fail(first.intValue());
+                fail(first);
             }
         });
     }
@@ -189,9 +190,9 @@ public final class NettyOpenLoop {
 
     /** A connection free again: the oldest waiting request goes on it, or it waits for the next. */
     private void released(Channel channel) {
-        Long next = waiting.pollFirst();
+        Integer next = waiting.pollFirst();
         if (next != null) {
-            write(channel, next.intValue());
+            write(channel, next);
         } else {
             idle.addLast(channel);
         }
@@ -199,8 +200,8 @@ public final class NettyOpenLoop {
 
     /** Requests waiting for a connection longer than the time-out fail, as a client's would. */
     private void expire(long now) {
-        while (!waiting.isEmpty() && now - due[waiting.peekFirst().intValue()] > timeout.toNanos()) {
-            fail(waiting.pollFirst().intValue());
+        while (!waiting.isEmpty() && now - due[waiting.peekFirst()] > timeout.toNanos()) {
+            fail(waiting.pollFirst());
         }
     }
 
@@ -263,7 +264,7 @@ public final class NettyOpenLoop {
             if (index != null) {
                 if (served > 0 && !answering && !resent[index]) {
                     resent[index] = true;
-                    waiting.addFirst((long) index);
+                    waiting.addFirst(index);
                 } else {
                     fail(index);
                 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,14 +61,22 @@ class NettyOpenLoopTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/fn/bench/echo/");
     }
 
+    /** One run of the generator, read back as lb-bench reads it. */
+    private static Vegeta.Results run(Path dir, URI url, double rps, int seconds, int maxConnections) throws Exception {
+        Path csv = dir.resolve("run.csv");
+        new NettyOpenLoop(url, rps, Duration.ofSeconds(seconds), maxConnections, Duration.ofSeconds(10)).run(csv);
+        return Vegeta.Results.read(csv);
+    }
+
+    private static IntStream codes(Vegeta.Results results) {
+        return Arrays.stream(results.codes(), 0, results.size());
+    }
+
     @Test
     void sendsEveryRequestOnScheduleAndCountsEveryAnswer(@TempDir Path dir) throws Exception {
-        Path csv = dir.resolve("run.csv");
-        new NettyOpenLoop(serve(0), 200, Duration.ofSeconds(2), 100, Duration.ofSeconds(10)).run(csv);
-
-        Vegeta.Results results = Vegeta.Results.read(csv);
+        Vegeta.Results results = run(dir, serve(0), 200, 2, 100);
         assertThat(results.size()).isEqualTo(400);
-        assertThat(Arrays.stream(results.codes(), 0, results.size()).filter(c -> c == 503).count()).isEqualTo(80);
+        assertThat(codes(results).filter(c -> c == 503).count()).isEqualTo(80);
         LbBench.FixedRun run = results.run(Duration.ofSeconds(1));
         assertThat(run.counted().achievedRps()).isCloseTo(200, within(20.0));
         assertThat(run.counted().requests() + run.start().requests()).isEqualTo(400);
@@ -77,21 +86,15 @@ class NettyOpenLoopTest {
     /** nginx closes a connection after its 1,000th request, saying so: the next request goes on another, and none fails. */
     @Test
     void aConnectionTheServerClosesIsNotReused(@TempDir Path dir) throws Exception {
-        Path csv = dir.resolve("run.csv");
-        new NettyOpenLoop(serve(0, 3), 200, Duration.ofSeconds(1), 4, Duration.ofSeconds(10)).run(csv);
-
-        Vegeta.Results results = Vegeta.Results.read(csv);
+        Vegeta.Results results = run(dir, serve(0, 3), 200, 1, 4);
         assertThat(results.size()).isEqualTo(200);
-        assertThat(Arrays.stream(results.codes(), 0, results.size()).filter(c -> c == 0).count()).isZero();
+        assertThat(codes(results).filter(c -> c == 0).count()).isZero();
     }
 
     /** With one connection and answers slower than the schedule, requests wait, and their wait counts. */
     @Test
     void aTargetThatFallsBehindIsChargedFromWhenEachRequestWasDue(@TempDir Path dir) throws Exception {
-        Path csv = dir.resolve("run.csv");
-        new NettyOpenLoop(serve(200), 20, Duration.ofSeconds(1), 1, Duration.ofSeconds(10)).run(csv);
-
-        Vegeta.Results results = Vegeta.Results.read(csv);
+        Vegeta.Results results = run(dir, serve(200), 20, 1, 1);
         assertThat(results.size()).isEqualTo(20);
         long[] latencies = Arrays.copyOf(results.latencies(), results.size());
         Arrays.sort(latencies);
@@ -106,11 +109,8 @@ class NettyOpenLoopTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        Path csv = dir.resolve("run.csv");
-        new NettyOpenLoop(URI.create("http://127.0.0.1:" + closed + "/"), 20, Duration.ofSeconds(1), 4, Duration.ofSeconds(10)).run(csv);
-
-        Vegeta.Results results = Vegeta.Results.read(csv);
+        Vegeta.Results results = run(dir, URI.create("http://127.0.0.1:" + closed + "/"), 20, 1, 4);
         assertThat(results.size()).isEqualTo(20);
-        assertThat(Arrays.stream(results.codes(), 0, results.size()).allMatch(c -> c == 0)).isTrue();
+        assertThat(codes(results).allMatch(c -> c == 0)).isTrue();
     }
 }
