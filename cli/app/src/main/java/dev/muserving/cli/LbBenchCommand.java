@@ -2,6 +2,7 @@ package dev.muserving.cli;
 
 import dev.muserving.api.BadInputException;
 import dev.muserving.lbbench.CpuPinning;
+import dev.muserving.lbbench.FixedRateGenerator;
 import dev.muserving.lbbench.LbBench;
 import dev.muserving.lbbench.LbBenchOptions;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Starts N function processes, each behind a queue-proxy, and loads them with wrk directly and through "
                 + "Mu's activator-lb (mu and round-robin routing), nginx (round robin) and HAProxy (leastconn), in rotating rounds, "
-                + "then at fixed rates with vegeta. Writes lb-bench.json and prints tables. Needs wrk, nginx and haproxy (Debian packages wrk, nginx-light, haproxy); "
+                + "then at fixed rates (vegeta, or Mu's own open-loop generator). Writes lb-bench.json and prints tables. Needs wrk, nginx and haproxy (Debian packages wrk, nginx-light, haproxy); "
                 + "installs nothing. Details: docs/dataplane.md.")
 final class LbBenchCommand implements Callable<Integer> {
 
@@ -76,7 +77,7 @@ final class LbBenchCommand implements Callable<Integer> {
     List<String> targets;
 
     @Option(names = "--fixed-rate", split = ",", defaultValue = "25,50,75",
-            description = "Open-loop rates (vegeta), each a percentage of the direct path's measured throughput; none for no "
+            description = "Open-loop rates, each a percentage of the direct path's measured throughput; none for no "
                     + "fixed-rate runs (default: ${DEFAULT-VALUE}). vegeta comes from the PATH or deploy/testenv/testenv.sh build.")
     List<String> fixedRate;
 
@@ -88,6 +89,11 @@ final class LbBenchCommand implements Callable<Integer> {
     @Option(names = "--fixed-rate-duration", defaultValue = "10s", converter = DurationConverter.class,
             description = "Each target's run at each fixed rate (default: ${DEFAULT-VALUE}).")
     Duration fixedRateDuration;
+
+    @Option(names = "--fixed-rate-rounds", defaultValue = "1",
+            description = "Runs of every target at each fixed rate, in an order that rotates; the figures are medians over them, "
+                    + "and p99 - direct is taken in each round, so a spell in one run moves one round (default: ${DEFAULT-VALUE}).")
+    int fixedRateRounds;
 
     @Option(names = "--load-generator", defaultValue = "vegeta",
             description = "What sends the fixed rates: vegeta, or netty (Mu's open-loop generator on one Netty event loop, kept up "
@@ -109,7 +115,8 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBenchOptions options = new LbBenchOptions(backends, duration, connections, threads, rounds, warmup, warmupLimit,
                 serviceMillis, cpuMillis,
                 containerConcurrency, balancers == null ? cores : balancers,
-                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRps == null ? List.of() : fixedRps, fixedRateDuration, profile, pinning, loadGenerator);
+                targets == null ? LbBenchOptions.ALL_TARGETS : targets, percents(fixedRate), fixedRps == null ? List.of() : fixedRps, fixedRateDuration, fixedRateRounds, profile, pinning,
+                FixedRateGenerator.Kind.named(loadGenerator));
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
         LbBench.Result figures;
         Path file;

@@ -100,7 +100,7 @@ class LbBenchCommandTest {
         boolean nginx = Files.isExecutable(Path.of("/usr/sbin/nginx"));
         Run run = lbBench("lb-bench", "--backends", "1", "--duration", "1s", "--rounds", "1", "--warmup", "1s", "--warmup-limit", "1s",
                 "--connections", "8", "--targets", nginx ? "direct,mu,nginx" : "direct,mu", "--fixed-rate", "none", "--balancer-cpus", "1",
-                "--fixed-rps", "200", "--fixed-rate-duration", "1s", "--load-generator", "netty", "--out", out.toString());
+                "--fixed-rps", "200", "--fixed-rate-duration", "1s", "--fixed-rate-rounds", "2", "--load-generator", "netty", "--out", out.toString());
 
         assertThat(run.exit()).as(run.stderr()).isZero();
         JsonNode summary = new ObjectMapper().readTree(out.resolve("lb-bench.json").toFile());
@@ -114,6 +114,18 @@ class LbBenchCommandTest {
         assertThat(mu.get("errors").asLong()).isZero();
         assertThat(mu.get("achievedRps").asDouble()).isCloseTo(200, withinPercentage(10));
         assertThat(mu.get("start").get("requests").asLong()).isPositive();
+        // two rounds, each paired with direct's run of the same round
+        assertThat(summary.get("settings").get("fixedRateRounds").asInt()).isEqualTo(2);
+        assertThat(mu.get("rounds")).hasSize(2);
+        JsonNode direct = summary.get("fixedRate").get(0).get("targets").get("direct");
+        JsonNode added = mu.get("p99OverDirectMs").get("rounds");
+        for (int round = 0; round < 2; round++) {
+            assertThat(added.get(round).asDouble()).isCloseTo(mu.get("rounds").get(round).get("latencyMs").get("p99").asDouble()
+                    - direct.get("rounds").get(round).get("latencyMs").get("p99").asDouble(), within(0.002));
+        }
+        assertThat(mu.get("p99OverDirectMs").get("median").asDouble()).isCloseTo((added.get(0).asDouble() + added.get(1).asDouble()) / 2, within(0.002));
+        assertThat(direct.has("p99OverDirectMs")).isFalse();
+        assertThat(run.stderr()).contains("round 2/2  mu");
         if (nginx) {
             assertThat(Files.readString(out.resolve("work/nginx/nginx.conf"))).contains("worker_processes 1;");
             assertThat(summary.get("targets").get("nginx").get("errors").asLong()).isZero();

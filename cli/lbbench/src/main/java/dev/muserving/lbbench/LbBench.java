@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * `mu lb-bench`: the same backends behind each target (directly, Mu's activator-lb with two routing
@@ -79,8 +81,8 @@ public final class LbBench {
         }
     }
 
-    /** Every target at one fixed rate. */
-    public record FixedRate(Rate rate, Map<String, FixedRun> targets) {}
+    /** Every target at one fixed rate, each run once a round. */
+    public record FixedRate(Rate rate, Map<String, RateRounds> targets) {}
 
     /** Below this share of the rate asked, the load generator, not the target, set the pace. */
     static final double GENERATOR_LIMITED = 0.95;
@@ -126,8 +128,7 @@ public final class LbBench {
                     return new Result(closedLoop, List.of(), skipped);
                 }
                 TargetFigures direct = closedLoop.get("direct");
-                try (FixedRateGenerator generator = options.loadGenerator().equals("netty") ? new OpenLoopProcess(options.pinning(), dir)
-                        : new Vegeta(Tools.vegeta().orElseThrow(), dir, options.pinning())) {
+                try (FixedRateGenerator generator = options.loadGenerator().start(options.pinning(), dir)) {
                     return new Result(closedLoop, measureFixedRates(generator, direct == null ? 0 : direct.rps(), targets), null);
                 }
             } finally {
@@ -193,35 +194,40 @@ public final class LbBench {
         if (!options.fixedRatePercents().isEmpty() && !closedLoop.containsKey("direct")) {
             return "the rates are set from the direct path's throughput, and --targets leaves direct out";
         }
-        if (options.loadGenerator().equals("vegeta") && Tools.vegeta().isEmpty()) {
-            return "vegeta is not installed: put it on the PATH, or build it with deploy/testenv/testenv.sh build";
-        }
-        return null;
+        return options.loadGenerator().missing().orElse(null);
     }
 
-    /** Each rate, every target once at it, in an order that rotates from one rate to the next. */
+    /**
+     * Each rate, every target once a round at it, in an order that rotates from one round and one
+     * rate to the next, so that drift in the machine's speed falls on every target alike.
+     */
     private List<FixedRate> measureFixedRates(FixedRateGenerator generator, double directRps, List<Target> targets) throws IOException {
         List<Rate> asked = new ArrayList<>();
         options.fixedRatePercents().forEach(p -> asked.add(new Rate(p, Math.max(1, Math.round(directRps * p / 100.0)))));
         options.fixedRps().forEach(rps -> asked.add(new Rate(null, rps)));
         prime(generator, targets, asked.stream().mapToDouble(Rate::rps).min().orElseThrow());
         List<FixedRate> rates = new ArrayList<>();
+        int rounds = options.fixedRateRounds();
         for (int r = 0; r < asked.size(); r++) {
             Rate rate = asked.get(r);
-            Map<String, FixedRun> byTarget = new LinkedHashMap<>();
-            for (int k = 0; k < targets.size(); k++) {
-                Target target = targets.get((k + r) % targets.size());
-                FixedRun run = generator.attack(target.url(), rate.rps(), FIXED_RATE_WARMUP, options.fixedRateDuration());
-                byTarget.put(target.name(), run);
-                RateFigures f = run.counted();
-                say("%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s  (first %d s: p99 %.2f ms, errors %d)",
-                        rate.label(), target.name(), f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
-                        rate.generatorLimited(f) ? "  (the load generator fell behind)" : "", FIXED_RATE_WARMUP.toSeconds(),
-                        run.start().p99Ms(), run.start().errors());
+            Map<String, List<FixedRun>> byTarget = new LinkedHashMap<>();
+            targets.forEach(t -> byTarget.put(t.name(), new ArrayList<>()));
+            for (int round = 0; round < rounds; round++) {
+                for (int k = 0; k < targets.size(); k++) {
+                    Target target = targets.get((k + r + round) % targets.size());
+                    FixedRun run = generator.attack(target.url(), rate.rps(), FIXED_RATE_WARMUP, options.fixedRateDuration());
+                    byTarget.get(target.name()).add(run);
+                    RateFigures f = run.counted();
+                    say("%s%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s  (first %d s: p99 %.2f ms, errors %d)",
+                            rate.label(), rounds == 1 ? "" : String.format(Locale.ROOT, "  round %d/%d", round + 1, rounds), target.name(),
+                            f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
+                            rate.generatorLimited(f) ? "  (the load generator fell behind)" : "", FIXED_RATE_WARMUP.toSeconds(),
+                            run.start().p99Ms(), run.start().errors());
+                }
             }
-            Map<String, FixedRun> inOrder = new LinkedHashMap<>();
-            targets.forEach(t -> inOrder.put(t.name(), byTarget.get(t.name())));
-            rates.add(new FixedRate(rate, inOrder));
+            Map<String, RateRounds> measured = new LinkedHashMap<>();
+            byTarget.forEach((name, runs) -> measured.put(name, new RateRounds(runs)));
+            rates.add(new FixedRate(rate, measured));
         }
         return rates;
     }
@@ -291,7 +297,8 @@ public final class LbBench {
         settings.put("fixedRateSecondsPerTarget", options.fixedRateDuration().toSeconds());
         settings.put("fixedRateWarmupSeconds", FIXED_RATE_WARMUP.toSeconds());
         settings.put("fixedRatePrimingSeconds", primingDuration().toSeconds());
-        settings.put("loadGenerator", options.loadGenerator());
+        settings.put("fixedRateRounds", options.fixedRateRounds());
+        settings.put("loadGenerator", options.loadGenerator().toString());
         if (options.pinning().pinned()) {
             settings.put("balancerCpus", CpuPinning.format(options.pinning().balancers()));
             settings.put("backendAndLoadGeneratorCpus", CpuPinning.format(options.pinning().rest()));
@@ -323,11 +330,21 @@ public final class LbBench {
             }
             r.put("rps", rate.rps());
             ObjectNode byTarget = r.putObject("targets");
-            measured.targets().forEach((name, run) -> {
+            RateRounds direct = measured.targets().get("direct");
+            measured.targets().forEach((name, runs) -> {
                 ObjectNode t = byTarget.putObject(name);
-                put(t, run.counted());
-                t.put("generatorLimited", rate.generatorLimited(run.counted()));
-                put(t.putObject("start"), run.start());
+                put(t, runs.counted());
+                t.put("generatorLimited", runs.generatorLimited(rate));
+                put(t.putObject("start"), runs.start());
+                if (direct != null && runs != direct) {
+                    double[] added = runs.p99Over(direct);
+                    ObjectNode over = t.putObject("p99OverDirectMs");
+                    over.put("median", round(RateRounds.median(added)));
+                    ArrayNode byRound = over.putArray("rounds");
+                    Arrays.stream(added).forEach(a -> byRound.add(round(a)));
+                }
+                ArrayNode rounds = t.putArray("rounds");
+                runs.rounds().forEach(run -> put(rounds.addObject(), run.counted()));
             });
         }
         if (result.fixedRateSkipped() != null) {
@@ -360,18 +377,22 @@ public final class LbBench {
         out.append(closedLoopTable(result.closedLoop()));
         for (FixedRate measured : result.fixedRate()) {
             Rate rate = measured.rate();
-            out.append(String.format(Locale.ROOT, "%nfixed rate %s (open loop, %s; * where it fell behind the rate)%n", rate.label(),
-                    options.loadGenerator()));
+            int rounds = options.fixedRateRounds();
+            out.append(String.format(Locale.ROOT, "%nfixed rate %s (open loop, %s%s; * where it fell behind the rate)%n", rate.label(),
+                    options.loadGenerator(), rounds == 1 ? "" : ", medians of " + rounds + " rounds; p99 - direct from each round's pair"));
             String first = "first " + FIXED_RATE_WARMUP.toSeconds() + " s";
-            out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s %17s%n",
-                    "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct", first + ": p99 ms"));
-            FixedRun direct = measured.targets().get("direct");
-            measured.targets().forEach((name, run) -> {
-                RateFigures f = run.counted();
-                out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s %17.2f%n",
-                        name, f.achievedRps(), rate.generatorLimited(f) ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
-                        direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.counted().p99Ms()),
-                        run.start().p99Ms()));
+            out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s %17s%s%n",
+                    "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct", first + ": p99 ms",
+                    rounds == 1 ? "" : "   p99 - direct by round"));
+            RateRounds direct = measured.targets().get("direct");
+            measured.targets().forEach((name, runs) -> {
+                RateFigures f = runs.counted();
+                double[] added = direct == null || runs == direct ? null : runs.p99Over(direct);
+                out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s %17.2f%s%n",
+                        name, f.achievedRps(), runs.generatorLimited(rate) ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
+                        direct == null ? "-" : added == null ? "+0.00 ms" : String.format(Locale.ROOT, "%+.2f ms", RateRounds.median(added)),
+                        runs.start().p99Ms(), added == null || added.length == 1 ? "" : "   " + Arrays.stream(added)
+                                .mapToObj(a -> String.format(Locale.ROOT, "%+.2f", a)).collect(Collectors.joining(" "))));
             });
         }
         return out.toString();

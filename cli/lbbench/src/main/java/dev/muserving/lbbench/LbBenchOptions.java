@@ -16,9 +16,11 @@ import java.util.List;
  *     throughput; empty for none
  * @param fixedRps open-loop rates in requests per second, run after the percentages; empty for none
  * @param fixedRateDuration each target's run at each fixed rate
+ * @param fixedRateRounds runs of every target at each fixed rate, in an order that rotates; figures
+ *     are medians over them
  * @param profile record the activator-lb processes with JFR ({@code work/activator-<routing>.jfr})
  * @param pinning the CPUs of the balancers and of everything else, or {@link CpuPinning#NONE}
- * @param loadGenerator what sends the fixed rates: {@code vegeta}, or {@code netty} ({@link NettyOpenLoop})
+ * @param loadGenerator what sends the fixed rates
  */
 public record LbBenchOptions(
         int backends,
@@ -36,17 +38,16 @@ public record LbBenchOptions(
         List<Integer> fixedRatePercents,
         List<Integer> fixedRps,
         Duration fixedRateDuration,
+        int fixedRateRounds,
         boolean profile,
         CpuPinning pinning,
-        String loadGenerator) {
-
-    public static final List<String> LOAD_GENERATORS = List.of("vegeta", "netty");
+        FixedRateGenerator.Kind loadGenerator) {
 
     public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "netty-floor", "nginx", "haproxy");
 
     public LbBenchOptions {
-        if (backends < 1 || connections < 1 || threads < 1 || rounds < 1 || balancers < 1) {
-            throw new BadInputException("--backends, --connections, --threads, --rounds and --balancers must be at least 1");
+        if (backends < 1 || connections < 1 || threads < 1 || rounds < 1 || balancers < 1 || fixedRateRounds < 1) {
+            throw new BadInputException("--backends, --connections, --threads, --rounds, --balancers and --fixed-rate-rounds must be at least 1");
         }
         if (threads > connections) {
             throw new BadInputException("--threads (" + threads + ") must not exceed --connections (" + connections + "): wrk needs a connection per thread");
@@ -76,9 +77,7 @@ public record LbBenchOptions(
         }
         fixedRps = List.copyOf(fixedRps);
         pinning = pinning == null ? CpuPinning.NONE : pinning;
-        if (!LOAD_GENERATORS.contains(loadGenerator)) {
-            throw new BadInputException("--load-generator " + loadGenerator + ": known generators: " + String.join(", ", LOAD_GENERATORS));
-        }
+        loadGenerator = loadGenerator == null ? FixedRateGenerator.Kind.VEGETA : loadGenerator;
         if ((!fixedRatePercents.isEmpty() || !fixedRps.isEmpty()) && fixedRateDuration.toSeconds() < 1) {
             throw new BadInputException("--fixed-rate-duration must be at least 1s");
         }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class LbBenchOptionsTest {
 
     private static LbBenchOptions options(Duration duration, int rounds, int threads, List<String> targets) {
-        return new LbBenchOptions(4, duration, 64, threads, rounds, Duration.ofSeconds(1), Duration.ofSeconds(5), 1, 0, 0, 2, targets, List.of(50), List.of(), Duration.ofSeconds(2), false, CpuPinning.NONE, "vegeta");
+        return new LbBenchOptions(4, duration, 64, threads, rounds, Duration.ofSeconds(1), Duration.ofSeconds(5), 1, 0, 0, 2, targets, List.of(50), List.of(), Duration.ofSeconds(2), 1, false, CpuPinning.NONE,
+                FixedRateGenerator.Kind.VEGETA);
     }
 
     @Test
@@ -25,14 +26,17 @@ class LbBenchOptionsTest {
         assertThatThrownBy(() -> options(Duration.ofSeconds(20), 4, 2, List.of("envoy")))
                 .hasMessage("unknown target 'envoy'; known targets: direct, mu, mu-round-robin, netty-floor, nginx, haproxy");
         assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(10), Duration.ofSeconds(5),
-                1, 0, 0, 2, List.of("mu"), List.of(), List.of(), Duration.ZERO, false, CpuPinning.NONE, "vegeta"))
+                1, 0, 0, 2, List.of("mu"), List.of(), List.of(), Duration.ZERO, 1, false, CpuPinning.NONE, null))
                 .hasMessage("--warmup-limit (5s) must be at least --warmup (10s)");
         assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(1), Duration.ofSeconds(5),
-                1, 0, 0, 2, List.of("mu"), List.of(50, 0), List.of(), Duration.ofSeconds(5), false, CpuPinning.NONE, "vegeta"))
+                1, 0, 0, 2, List.of("mu"), List.of(50, 0), List.of(), Duration.ofSeconds(5), 1, false, CpuPinning.NONE, null))
                 .hasMessageContaining("--fixed-rate 0");
         assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(1), Duration.ofSeconds(5),
-                1, 0, 0, 2, List.of("mu"), List.of(50), List.of(), Duration.ofSeconds(5), false, CpuPinning.NONE, "wrk2"))
-                .hasMessage("--load-generator wrk2: known generators: vegeta, netty");
+                1, 0, 0, 2, List.of("mu"), List.of(50), List.of(), Duration.ofSeconds(5), 0, false, CpuPinning.NONE, null))
+                .hasMessageContaining("--fixed-rate-rounds must be at least 1");
+        assertThatThrownBy(() -> FixedRateGenerator.Kind.named("wrk2"))
+                .isInstanceOf(BadInputException.class).hasMessage("--load-generator wrk2: known generators: vegeta, netty");
+        assertThat(FixedRateGenerator.Kind.named("netty")).isEqualTo(FixedRateGenerator.Kind.NETTY);
     }
 
     @Test
