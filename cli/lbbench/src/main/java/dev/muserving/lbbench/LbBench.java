@@ -28,6 +28,13 @@ public final class LbBench {
 
     /** JVM options of the processes under measurement: the full JIT, a fixed heap. */
     static final List<String> BENCH_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC");
+    /**
+     * The Java balancers' (the activator-lb, netty-floor): {@link #BENCH_JVM}'s collector and limit with a
+     * young generation of 128 MB, as a proxy's JVM is sized to run. A proxy allocates for every request it
+     * forwards (the activator-lb about 9 KB); at 12,000 rps, {@code -Xms64m}'s young generation of some 20 MB
+     * was collected every 200 ms, each pause 0.7-1.1 ms on the balancer's core (docs/dataplane.md).
+     */
+    static final List<String> BALANCER_JVM = List.of("-Xms256m", "-Xmx512m", "-Xmn128m", "-XX:+UseParallelGC");
     /** Warm-up ends when throughput moves by less than this share from one period to the next. */
     static final double STEADY = 0.05;
     /** Each fixed-rate run's first seconds, sent but not counted ({@link Vegeta#attack}). */

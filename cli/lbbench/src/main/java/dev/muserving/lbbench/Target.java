@@ -101,7 +101,7 @@ final class Target implements AutoCloseable {
     }
 
     private static List<String> javaOnBalancerCpus(Class<?> main, LbBenchOptions options) {
-        return options.pinning().balancer(ChildProcess.javaCommand(main.getName(), LbBench.BENCH_JVM));
+        return options.pinning().balancer(ChildProcess.javaCommand(main.getName(), LbBench.BALANCER_JVM));
     }
 
     private static int listeningPort(ChildProcess process) {
