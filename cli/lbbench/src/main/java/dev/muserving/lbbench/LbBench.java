@@ -89,7 +89,14 @@ public final class LbBench {
     }
 
     /** Every target at one fixed rate, each run once a round. */
-    public record FixedRate(Rate rate, Map<String, RateRounds> targets) {}
+    public record FixedRate(Rate rate, Map<String, RateRounds> targets) {
+
+        /** What {@code target} added to direct's p99, round by round; null for direct itself, or without direct. */
+        double[] p99OverDirect(String target) {
+            RateRounds direct = targets.get("direct");
+            return direct == null || target.equals("direct") ? null : targets.get(target).p99Over(direct);
+        }
+    }
 
     /** Below this share of the rate asked, the load generator, not the target, set the pace. */
     static final double GENERATOR_LIMITED = 0.95;
@@ -337,14 +344,13 @@ public final class LbBench {
             }
             r.put("rps", rate.rps());
             ObjectNode byTarget = r.putObject("targets");
-            RateRounds direct = measured.targets().get("direct");
             measured.targets().forEach((name, runs) -> {
                 ObjectNode t = byTarget.putObject(name);
                 put(t, runs.counted());
                 t.put("generatorLimited", runs.generatorLimited(rate));
                 put(t.putObject("start"), runs.start());
-                if (direct != null && runs != direct) {
-                    double[] added = runs.p99Over(direct);
+                double[] added = measured.p99OverDirect(name);
+                if (added != null) {
                     ObjectNode over = t.putObject("p99OverDirectMs");
                     over.put("median", round(RateRounds.median(added)));
                     ArrayNode byRound = over.putArray("rounds");
@@ -391,13 +397,13 @@ public final class LbBench {
             out.append(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %14s %17s%s%n",
                     "target", "achieved", "p50 ms", "p99 ms", "p99.9 ms", "errors", "p99 - direct", first + ": p99 ms",
                     rounds == 1 ? "" : "   p99 - direct by round"));
-            RateRounds direct = measured.targets().get("direct");
+            boolean withDirect = measured.targets().containsKey("direct");
             measured.targets().forEach((name, runs) -> {
                 RateFigures f = runs.counted();
-                double[] added = direct == null || runs == direct ? null : runs.p99Over(direct);
+                double[] added = measured.p99OverDirect(name);
                 out.append(String.format(Locale.ROOT, "%-15s %,10.0f%s %9.2f %9.2f %9.2f %8d %14s %17.2f%s%n",
                         name, f.achievedRps(), runs.generatorLimited(rate) ? "*" : " ", f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
-                        direct == null ? "-" : added == null ? "+0.00 ms" : String.format(Locale.ROOT, "%+.2f ms", RateRounds.median(added)),
+                        !withDirect ? "-" : added == null ? "+0.00 ms" : String.format(Locale.ROOT, "%+.2f ms", RateRounds.median(added)),
                         runs.start().p99Ms(), added == null || added.length == 1 ? "" : "   " + Arrays.stream(added)
                                 .mapToObj(a -> String.format(Locale.ROOT, "%+.2f", a)).collect(Collectors.joining(" "))));
             });
