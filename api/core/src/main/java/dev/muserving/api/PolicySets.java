@@ -27,6 +27,8 @@ public final class PolicySets {
         add(new PolicySet("mu-routing-only", "Mu's routing; Knative's autoscaling and placement", "mu", "knative", "knative"));
         add(new PolicySet("mu-autoscaler-only", "Mu's autoscaling; Knative's routing and placement", "knative", "mu", "knative"));
         add(new PolicySet("mu-placement-only", "Mu's placement; Knative's routing and autoscaling", "knative", "knative", "mu"));
+        add(new PolicySet("mu-kube-placement", "Mu without its placement: Mu's routing and autoscaling, kube-scheduler's placement",
+                "mu", "mu", "knative"));
         add(new PolicySet("knative+linucb", "Knative with Serverledge's LinUCB choosing the architecture per request",
                 "linucb", "knative", "knative"));
         add(new PolicySet("knative+hist", "Knative with the hybrid-histogram keep-alive and pre-warm of Shahrad et al. (ATC'20)",
