@@ -28,6 +28,14 @@ class ForwardedHeadersTest {
     }
 
     @Test
+    void blankEarlierValuesAreNotKeptAsEmptyListEntries() {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", " ").add("Forwarded", "");
+        ForwardedHeaders.add(headers, "10.0.0.5", "http", null);
+        assertThat(headers.getAll("X-Forwarded-For")).containsExactly("10.0.0.5");
+        assertThat(headers.getAll("Forwarded")).containsExactly("for=10.0.0.5;proto=http");
+    }
+
+    @Test
     void ipv6AndHostsWithPortsAreQuotedAsRfc7239Says() {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         ForwardedHeaders.add(headers, "2001:db8::1", "http", "localhost:8080");
