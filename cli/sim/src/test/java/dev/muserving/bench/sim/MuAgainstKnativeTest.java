@@ -31,24 +31,25 @@ class MuAgainstKnativeTest {
 
     /**
      * Seed 1, against the faithful Knative baseline (1 s metric lag, per-revision activators,
-     * topology spreading): Mu is a little fairer (0.991 against 0.979) and serves its worst-off
-     * function better (0.739 against 0.691, demand spread over service times), with 0.53x the tail,
-     * 0.34x the SLO violations and 0.95x the pod-seconds; it starts 1.69x the pods, and 55 of its
-     * 730,368 requests time out where Knative's none do: late requests that on-time-first routing
-     * served after the fresh ones (docs/bench.md). Those must not get worse than this.
+     * topology spreading): Mu is a little fairer (0.990 against 0.979) and serves its worst-off
+     * function better (0.712 against 0.691, demand spread over service times), with 0.46x the tail,
+     * 0.37x the SLO violations, 0.97x the pod-seconds and 0.98x the pod starts (1.69x until a
+     * function near its keep-up share stopped preempting, docs/policies.md); 9 of its 768,417
+     * requests time out where Knative's none do: late requests that on-time-first routing served
+     * after the fresh ones (docs/bench.md). Those must not get worse than this.
      */
     @Test
-    void edgeContentionHasAShorterTailFewerViolationsAndPodSecondsButMoreStarts() {
+    void edgeContentionHasAShorterTailFewerViolationsPodSecondsAndStarts() {
         SystemSummary[] s = knativeAndMu("edge-contention.yaml");
         SystemSummary knative = s[0];
         SystemSummary mu = s[1];
         assertThat(mu.fairness().demandJain()).isGreaterThanOrEqualTo(knative.fairness().demandJain());
-        assertThat(mu.fairness().minSatisfaction()).isGreaterThan(1.05 * knative.fairness().minSatisfaction());
-        assertThat(mu.latencyMs().p99()).isLessThan(0.8 * knative.latencyMs().p99());
-        assertThat(mu.podSeconds()).isLessThan(0.97 * knative.podSeconds());
+        assertThat(mu.fairness().minSatisfaction()).isGreaterThan(1.02 * knative.fairness().minSatisfaction());
+        assertThat(mu.latencyMs().p99()).isLessThan(0.6 * knative.latencyMs().p99());
+        assertThat(mu.podSeconds()).isLessThan(0.98 * knative.podSeconds());
         assertThat(mu.sloViolationRate()).isLessThan(knative.sloViolationRate() * 0.5);
         assertThat(mu.dropped()).isLessThan(mu.requests() / 10_000);
-        assertThat(mu.podStarts()).isLessThan(2 * knative.podStarts());
+        assertThat((double) mu.podStarts()).isLessThan(1.1 * knative.podStarts());
     }
 
     @Test
@@ -63,6 +64,6 @@ class MuAgainstKnativeTest {
         assertThat(mu.fairness().minSatisfaction()).isGreaterThan(knative.fairness().minSatisfaction());
         assertThat(mu.dropped()).isLessThan(knative.dropped() / 2);
         assertThat(mu.podSeconds()).isLessThanOrEqualTo(1.03 * knative.podSeconds());
-        assertThat((double) mu.podStarts()).isLessThan(1.15 * knative.podStarts());
+        assertThat((double) mu.podStarts()).isLessThan(knative.podStarts());
     }
 }
