@@ -288,14 +288,14 @@ class MuPlacementTest {
     void aFunctionShortOfItsKeepUpShareByLessThanAQuarterTakesNoRunningPod() {
         NodeInfo node = new NodeInfo("n", Arch.AMD64, 8000, 16384);
         FunctionSpec roomy = fn("roomy", 1000, 128, 1, Arch.AMD64);
-        FunctionSpec short_ = fn("short", 1000, 128, 1, Arch.AMD64);
+        FunctionSpec lacking = fn("short", 1000, 128, 1, Arch.AMD64);
         // roomy keeps up with one of its pods; short needs four to keep up
-        List<FunctionDemand> demands = List.of(new FunctionDemand(roomy, 8, 1, Map.of()), new FunctionDemand(short_, 4, 4, Map.of()));
-        PlacementPlan threeOfFour = placement.plan(new ClusterSnapshot(List.of(node), podsOf(roomy, 5, short_, 3, node)), demands, T0);
+        List<FunctionDemand> demands = List.of(new FunctionDemand(roomy, 8, 1, Map.of()), new FunctionDemand(lacking, 4, 4, Map.of()));
+        PlacementPlan threeOfFour = placement.plan(new ClusterSnapshot(List.of(node), podsOf(roomy, 5, lacking, 3, node)), demands, T0);
         assertThat(threeOfFour.stops()).as("3 of 4: one more pod is not worth a cold start").isEmpty();
         assertThat(threeOfFour.unplaced()).containsEntry("short", 1);
 
-        PlacementPlan twoOfFour = new MuPlacement().plan(new ClusterSnapshot(List.of(node), podsOf(roomy, 6, short_, 2, node)), demands, T0);
+        PlacementPlan twoOfFour = new MuPlacement().plan(new ClusterSnapshot(List.of(node), podsOf(roomy, 6, lacking, 2, node)), demands, T0);
         assertThat(twoOfFour.stops()).as("2 of 4 is far short: roomy gives one, up to 3 of 4").hasSize(1)
                 .allMatch(p -> p.startsWith("roomy-"));
     }
