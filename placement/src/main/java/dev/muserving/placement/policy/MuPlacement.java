@@ -351,7 +351,7 @@ public final class MuPlacement implements PlacementPolicy {
     private static boolean mayGive(Share donor, double giving, Share starving, double starvingAfter) {
         double donorAfter = donor.weightedSatisfactionWith(-giving);
         boolean keepsUp = donor.allocated - giving >= donor.required - 1e-9 && donorAfter >= starvingAfter;
-        boolean fairer = starving.allocated + starving.promised < 1e-9
+        boolean fairer = starving.holdsNothing()
                 && donorAfter >= Math.min(starvingAfter, STARVING_AFTER_CAP) + PREEMPTION_GAP;
         return keepsUp || fairer;
     }
@@ -363,7 +363,7 @@ public final class MuPlacement implements PlacementPolicy {
      * gives on that node. Empty when no node has such a set.
      */
     private static List<PodPlacement> victimsOnOneNodeFor(Share starving, Map<String, Share> shares, NodePool pool) {
-        if (starving.allocated + starving.promised > 1e-9) {
+        if (!starving.holdsNothing()) {
             return List.of();
         }
         double starvingAfter = starving.weightedSatisfactionWith(starving.bestValue());
@@ -470,10 +470,16 @@ public final class MuPlacement implements PlacementPolicy {
             return satisfaction / spec.weight();
         }
 
-        /** Holds nothing, or less than {@link #PREEMPT_BELOW_KEEP_UP_SHARE} of its keep-up pods: worth a preemption. */
+        boolean holdsNothing() {
+            return allocated + promised < 1e-9;
+        }
+
+        /**
+         * Holds less than {@link #PREEMPT_BELOW_KEEP_UP_SHARE} of its keep-up pods: worth a preemption. A
+         * function that cannot keep up wants at least one pod, so one that holds nothing always is.
+         */
         boolean farShortOfKeepingUp() {
-            double held = allocated + promised;
-            return held < 1e-9 || held < PREEMPT_BELOW_KEEP_UP_SHARE * required - 1e-9;
+            return allocated + promised < PREEMPT_BELOW_KEEP_UP_SHARE * required - 1e-9;
         }
 
         /** Pods still wanted, in pods of the fastest architecture. */
