@@ -10,6 +10,7 @@ import dev.muserving.bench.sim.OfferedLoad;
 import dev.muserving.bench.sim.FunctionStats;
 import dev.muserving.bench.sim.RunResult;
 import dev.muserving.bench.sim.Seeds;
+import dev.muserving.dataplane.function.EmulatedFunction;
 import dev.muserving.load.AsyncRequests;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +21,14 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * A scenario's arrivals sent in real time to a {@link ReplayTarget} and measured into the same
- * {@link RunResult} the simulator gives. Arrivals come from the simulator's arrival processes and
- * seed streams, so every mode sees the same load; pods are sampled once a second.
+ * {@link RunResult} the simulator gives. Arrival times and request sizes come from the simulator's
+ * arrival processes and seed streams, and each request carries its size to the emulated function
+ * ({@link EmulatedFunction#SERVICE_QUANTILE_HEADER}), so every mode replays the same requests at the
+ * same times; pods are sampled once a second.
  */
 public final class Replay {
 
@@ -83,8 +87,10 @@ public final class Replay {
         List<FunctionModel> models = scenario.functions();
         PriorityQueue<Next> queue = new PriorityQueue<>((a, b) -> Double.compare(a.at(), b.at()));
         ArrivalProcess[] arrivals = new ArrivalProcess[models.size()];
+        RandomGenerator[] sizes = new RandomGenerator[models.size()];
         for (int i = 0; i < models.size(); i++) {
             arrivals[i] = ArrivalProcess.of(models.get(i).arrival(), Seeds.stream(scenario.seed(), Seeds.ARRIVALS, i, 0));
+            sizes[i] = Seeds.stream(scenario.seed(), Seeds.SIZES, i, 0);
             queue.add(new Next(arrivals[i].next(0), i));
         }
         int[] readyNow = new int[models.size()];
@@ -106,7 +112,7 @@ public final class Replay {
             LockSupport.parkNanos(start + (long) (next.at() * 1e9) - System.nanoTime());
             int i = next.function();
             arrivalsSinceSample[i]++;
-            record(target, functions.get(i), models.get(i), stats[i], readyNow[i] == 0, requests);
+            record(target, functions.get(i), models.get(i), sizes[i].nextGaussian(), stats[i], readyNow[i] == 0, requests);
             queue.add(new Next(arrivals[i].next(next.at()), i));
         }
         while (nextSample < seconds) {
@@ -141,12 +147,13 @@ public final class Replay {
         }
     }
 
-    private static void record(ReplayTarget target, FunctionKey function, FunctionModel model, FunctionStats stats, boolean noPodReady,
-            AsyncRequests requests) {
+    private static void record(ReplayTarget target, FunctionKey function, FunctionModel model, double size, FunctionStats stats,
+            boolean noPodReady, AsyncRequests requests) {
         synchronized (stats) {
             stats.recordArrival(noPodReady);
         }
-        requests.send(target.endpoint(function), null, REQUEST_TIMEOUT, (code, nanos) -> {
+        Map<String, String> headers = Map.of(EmulatedFunction.SERVICE_QUANTILE_HEADER, Double.toString(size));
+        requests.send(target.endpoint(function), null, headers, REQUEST_TIMEOUT, (code, nanos) -> {
             synchronized (stats) {
                 if (code == AsyncRequests.NO_ANSWER || code >= 400) {
                     stats.recordDrop();

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +45,15 @@ public final class AsyncRequests implements AutoCloseable {
 
     /** @param body sent with POST when not null, else GET */
     public void send(URI target, String body, Duration timeout, Answer answer) {
+        send(target, body, Map.of(), timeout, answer);
+    }
+
+    /** @param headers added to the request */
+    public void send(URI target, String body, Map<String, String> headers, Duration timeout, Answer answer) {
         inFlight.incrementAndGet();
         long sentAt = System.nanoTime();
         HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout);
+        headers.forEach(request::header);
         request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
         client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             inFlight.decrementAndGet();

@@ -71,10 +71,13 @@ class EmulatorTest {
         assertThat(slow.latencyMicros().getMinValue()).isGreaterThanOrEqualTo(200_000);
         assertThat(progress).contains("replay: waiting for 2 functions' first pods");
 
+        // the simulator, over the same 10 s, replays the very same arrivals
+        Scenario firstTenSeconds = new Scenario(scenario.name(), 10, scenario.seed(), scenario.cluster(), scenario.functions());
         BenchSummary.SystemSummary emulated = Summaries.of(run);
-        BenchSummary.SystemSummary simulated = Summaries.of(new Simulator(scenario, dev.muserving.bench.Systems.resolve(List.of("mu")).get(0),
+        BenchSummary.SystemSummary simulated = Summaries.of(new Simulator(firstTenSeconds, dev.muserving.bench.Systems.resolve(List.of("mu")).get(0),
                 ProgressListener.NONE).run());
-        assertThat(emulated.functions()).extracting(f -> f.name()).isEqualTo(simulated.functions().stream().map(f -> f.name()).toList());
+        assertThat(emulated.functions()).extracting(f -> f.name() + " " + f.requests())
+                .isEqualTo(simulated.functions().stream().map(f -> f.name() + " " + f.requests()).toList());
     }
 
     @Test

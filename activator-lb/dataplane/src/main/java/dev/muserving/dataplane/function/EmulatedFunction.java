@@ -19,7 +19,9 @@ import java.util.Locale;
  * time (I/O-like, no CPU) or burns CPU for a while (slower on a slower machine, as real work is),
  * then answers. {@code POST} bodies are echoed back. Every response says how many requests the
  * function was serving at once ({@code X-Concurrent}), so tests can check a concurrency limit from
- * the function's side.
+ * the function's side. A request may carry its own size ({@value #SERVICE_QUANTILE_HEADER}: the
+ * standard normal quantile of its service time, as {@code mu bench} draws it), so that a replay sends
+ * the very requests the simulator served; without it the function draws one.
  *
  * <p>With a parallelism, at most that many requests are served at once and the others wait in
  * arrival order, as in {@code mu bench}'s model of a pod: work that does not speed up with more
@@ -28,6 +30,11 @@ import java.util.Locale;
 public final class EmulatedFunction extends AbstractVerticle {
 
     public static final String CONCURRENT_HEADER = "X-Concurrent";
+    public static final String SERVICE_QUANTILE_HEADER = "X-Service-Quantile";
+    /** No size in the request: the function draws one. */
+    private static final double DRAW = Double.NaN;
+    /** Beyond this a quantile is not a size (its chance is below 10⁻²³) and its time would overflow. */
+    static final double MAX_QUANTILE = 10;
 
     private final String name;
     private final int port;
@@ -91,15 +98,31 @@ public final class EmulatedFunction extends AbstractVerticle {
     }
 
     private void handle(HttpServerRequest request) {
+        String quantile = request.getHeader(SERVICE_QUANTILE_HEADER);
+        double z = quantile == null ? DRAW : parseQuantile(quantile);
+        if (quantile != null && !(Math.abs(z) <= MAX_QUANTILE)) {
+            request.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end(SERVICE_QUANTILE_HEADER + " must be a standard normal quantile, a number from -" + (int) MAX_QUANTILE
+                            + " to " + (int) MAX_QUANTILE + ", got '" + quantile + "'\n");
+            return;
+        }
         request.pause();
         if (concurrent >= parallelism) {
-            waiting.addLast(() -> serve(request));
+            waiting.addLast(() -> serve(request, z));
         } else {
-            serve(request);
+            serve(request, z);
         }
     }
 
-    private void serve(HttpServerRequest request) {
+    private static double parseQuantile(String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private void serve(HttpServerRequest request, double z) {
         concurrent++;
         int atOnce = concurrent;
         request.resume();
@@ -109,15 +132,15 @@ public final class EmulatedFunction extends AbstractVerticle {
                 vertx.executeBlocking(() -> {
                     burn(cpuMillis);
                     return null;
-                }, false).onComplete(x -> waitThenAnswer(request, atOnce, echo));
+                }, false).onComplete(x -> waitThenAnswer(request, z, atOnce, echo));
             } else {
-                waitThenAnswer(request, atOnce, echo);
+                waitThenAnswer(request, z, atOnce, echo);
             }
         });
     }
 
-    private void waitThenAnswer(HttpServerRequest request, int atOnce, Buffer echo) {
-        long delay = Math.round(serviceTime.nextMillis());
+    private void waitThenAnswer(HttpServerRequest request, double z, int atOnce, Buffer echo) {
+        long delay = Math.round(Double.isNaN(z) ? serviceTime.nextMillis() : serviceTime.atQuantile(z));
         if (delay < 1) {
             answer(request, atOnce, echo);
         } else {

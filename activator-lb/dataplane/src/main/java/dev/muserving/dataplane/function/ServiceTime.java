@@ -41,6 +41,14 @@ public final class ServiceTime {
 
     /** The next request's time; called from one event loop. */
     public double nextMillis() {
-        return sigma == 0 ? medianMillis : medianMillis * Math.exp(sigma * random.nextGaussian());
+        return sigma == 0 ? medianMillis : atQuantile(random.nextGaussian());
+    }
+
+    /**
+     * The time of a request whose size the caller drew: {@code z} is its standard normal quantile,
+     * as {@code mu bench}'s simulator draws it, so a replayed request takes what it takes there.
+     */
+    public double atQuantile(double z) {
+        return medianMillis * Math.exp(sigma * z);
     }
 }

@@ -43,6 +43,31 @@ class EmulatedFunctionTest {
     }
 
     @Test
+    void aRequestThatCarriesItsSizeTakesThatQuantileOfTheServiceTime(Vertx vertx) {
+        EmulatedFunction fn = new EmulatedFunction("sized", 0, ServiceTime.logNormal(5, 800, 1), 0, Integer.MAX_VALUE);
+        await(vertx.deployVerticle(fn));
+        Http http = new Http(vertx);
+        long start = System.nanoTime();
+        Response slow = Http.await(http.get(fn.port(), "/", Map.of(EmulatedFunction.SERVICE_QUANTILE_HEADER, Double.toString(ServiceTime.Z99))));
+        assertThat(slow.status()).isEqualTo(200);
+        // A timer never fires early: the p99 quantile waits its 800 ms whatever the machine.
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(790_000_000L);
+    }
+
+    @Test
+    void aSizeThatIsNotAQuantileIsRefusedWithTheHeaderNamed(Vertx vertx) {
+        EmulatedFunction fn = new EmulatedFunction("sized", 0, ServiceTime.logNormal(5, 800, 1), 0, 1);
+        await(vertx.deployVerticle(fn));
+        Http http = new Http(vertx);
+        for (String bad : List.of("large", "NaN", "1e6", "-11")) {
+            Response r = Http.await(http.get(fn.port(), "/", Map.of(EmulatedFunction.SERVICE_QUANTILE_HEADER, bad)));
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.body()).contains(EmulatedFunction.SERVICE_QUANTILE_HEADER, "'" + bad + "'");
+        }
+        assertThat(Http.await(http.get(fn.port(), "/", Map.of(EmulatedFunction.SERVICE_QUANTILE_HEADER, " -2.5 "))).status()).isEqualTo(200);
+    }
+
+    @Test
     void withoutOneEveryRequestIsServedAtOnce(Vertx vertx) {
         List<Integer> atOnce = concurrency(vertx, new EmulatedFunction("many", 0, 200, 0), 4);
         assertThat(atOnce).contains(4);

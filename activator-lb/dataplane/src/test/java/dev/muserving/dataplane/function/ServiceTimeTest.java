@@ -30,6 +30,15 @@ class ServiceTimeTest {
     }
 
     @Test
+    void aRequestOfAGivenQuantileTakesThatQuantileOfTheTime() {
+        ServiceTime time = ServiceTime.logNormal(40, 200, 7);
+        assertThat(time.atQuantile(0)).isEqualTo(40.0);
+        assertThat(time.atQuantile(ServiceTime.Z99)).isCloseTo(200, within(1e-9));
+        assertThat(time.atQuantile(-1)).isCloseTo(40 / Math.pow(5, 1 / ServiceTime.Z99), within(1e-9));
+        assertThat(ServiceTime.fixed(12.5).atQuantile(3)).isEqualTo(12.5);
+    }
+
+    @Test
     void impossibleTimesAreRefused() {
         assertThatThrownBy(() -> ServiceTime.logNormal(50, 20, 1)).hasMessageContaining("needs 0 < median <= p99");
         assertThatThrownBy(() -> ServiceTime.fixed(-1)).hasMessageContaining("must not be negative");

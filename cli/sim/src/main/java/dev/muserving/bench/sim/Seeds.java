@@ -3,9 +3,11 @@ package dev.muserving.bench.sim;
 import java.util.SplittableRandom;
 
 /**
- * Independent random streams derived from the scenario seed, one per purpose and owner. Arrivals and
- * request sizes depend only on the seed and the function, so every system replays the same requests
- * (common random numbers); start-up times and tie-breaks have streams of their own.
+ * Independent random streams derived from the scenario seed, one per purpose and owner. Arrival times
+ * and request sizes depend only on the seed and the function, each on a stream of its own, so every
+ * system and every mode (simulated, emulated, on a cluster) replays the same requests at the same
+ * times (common random numbers); start-up times, the balancer a request lands on and tie-breaks have
+ * streams of their own, whose use may depend on the system's state.
  */
 public final class Seeds {
 
@@ -13,6 +15,10 @@ public final class Seeds {
     public static final int ROUTING = 2;
     public static final int PLACEMENT = 3;
     public static final int STARTUP = 4;
+    /** Each request's standard normal quantile of service time. */
+    public static final int SIZES = 5;
+    /** Which balancer an arrival lands on. */
+    public static final int BALANCERS = 6;
 
     private Seeds() {}
 

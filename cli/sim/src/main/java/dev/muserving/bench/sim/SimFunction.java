@@ -15,7 +15,8 @@ final class SimFunction {
     final FunctionModel model;
     final double sloSeconds;
     final ArrivalProcess arrivals;
-    final RandomGenerator arrivalRandom;
+    final RandomGenerator sizeRandom;
+    final RandomGenerator balancerRandom;
     final LatencyDistribution[] serviceMs = new LatencyDistribution[Arch.values().length];
     final RoutingPolicy[] routing;
     final BalancerPodView[] views;
@@ -48,13 +49,14 @@ final class SimFunction {
     private double capacityArea;
     private double demandSampledUntil;
 
-    SimFunction(int index, FunctionModel model, RandomGenerator arrivalRandom,
-            RoutingPolicy[] routing) {
+    /** @param seed the scenario's seed, from which the function's arrival, size and balancer streams derive ({@link Seeds}) */
+    SimFunction(int index, FunctionModel model, long seed, RoutingPolicy[] routing) {
         this.index = index;
         this.model = model;
         this.sloSeconds = model.spec().sloP99Ms() / 1000;
-        this.arrivalRandom = arrivalRandom;
-        this.arrivals = ArrivalProcess.of(model.arrival(), arrivalRandom);
+        this.arrivals = ArrivalProcess.of(model.arrival(), Seeds.stream(seed, Seeds.ARRIVALS, index, 0));
+        this.sizeRandom = Seeds.stream(seed, Seeds.SIZES, index, 0);
+        this.balancerRandom = Seeds.stream(seed, Seeds.BALANCERS, index, 0);
         model.serviceTimeMs().forEach((arch, d) -> serviceMs[arch.ordinal()] = d);
         this.demand = DemandModel.of(model);
         this.offeredLoad = demand.offeredLoad();

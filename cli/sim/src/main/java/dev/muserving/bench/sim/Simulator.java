@@ -67,7 +67,7 @@ public final class Simulator {
                 routing[lb] = system.routing().create(model.spec(), new BalancerPosition(lb, balancers),
                         Seeds.stream(scenario.seed(), Seeds.ROUTING, f, lb));
             }
-            functions[f] = new SimFunction(f, model, Seeds.stream(scenario.seed(), Seeds.ARRIVALS, f, 0), routing);
+            functions[f] = new SimFunction(f, model, scenario.seed(), routing);
         }
         this.controlPlane = new ControlPlane(this, system.autoscaling(), system.placement().create(
                 Seeds.stream(scenario.seed(), Seeds.PLACEMENT, 0, 0)), Seeds.stream(scenario.seed(), Seeds.STARTUP, 0, 0));
@@ -110,9 +110,9 @@ public final class Simulator {
     }
 
     private void arrive(SimFunction fn) {
-        double z = fn.arrivalRandom.nextGaussian();
+        double z = fn.sizeRandom.nextGaussian();
         int serving = fn.routing[0].balancersServing(fn.ready.size(), balancers);
-        int lb = serving == 1 ? 0 : fn.arrivalRandom.nextInt(serving);
+        int lb = serving == 1 ? 0 : fn.balancerRandom.nextInt(serving);
         scheduleArrival(fn);
         fn.stats.requests++;
         fn.intervalArrivals++;

@@ -125,6 +125,20 @@ class SimulatorTest {
     }
 
     @Test
+    void arrivalTimesAreTheArrivalStreamAloneSoTheEmulationAndTheClusterReplayThemToo() {
+        Scenario scenario = scenario(TWO_ARCH);
+        RunResult result = run(scenario, knative());
+        for (int f = 0; f < 2; f++) {
+            ArrivalProcess bare = ArrivalProcess.of(scenario.functions().get(f).arrival(), Seeds.stream(scenario.seed(), Seeds.ARRIVALS, f, 0));
+            long count = 0;
+            for (double t = bare.next(0); t < scenario.durationSeconds(); t = bare.next(t)) {
+                count++;
+            }
+            assertThat(result.functions().get(f).stats().requests()).isEqualTo(count);
+        }
+    }
+
+    @Test
     void podSecondsAndSatisfactionOfAFixedDeployment() {
         RunResult result = run(scenario(TWO_ARCH), fixedReplicas(2));
         FunctionStats web = result.functions().get(0).stats();
