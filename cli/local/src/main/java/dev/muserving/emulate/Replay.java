@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -153,12 +154,14 @@ public final class Replay {
             stats.recordArrival(noPodReady);
         }
         Map<String, String> headers = Map.of(EmulatedFunction.SERVICE_QUANTILE_HEADER, Double.toString(size));
-        requests.send(target.endpoint(function), null, headers, REQUEST_TIMEOUT, (code, nanos) -> {
+        requests.send(target.endpoint(function), null, headers, REQUEST_TIMEOUT, (code, nanos, answer) -> {
+            Optional<Arch> servedOn = answer.firstValue(EmulatedFunction.ARCH_HEADER).flatMap(Arch::fromLabel);
             synchronized (stats) {
                 if (code == AsyncRequests.NO_ANSWER || code >= 400) {
                     stats.recordDrop();
                 } else {
                     stats.recordLatency(nanos / 1e9, model.spec().sloP99Ms() / 1000);
+                    servedOn.ifPresent(stats::recordServedOn);
                 }
             }
         });

@@ -2,6 +2,7 @@ package dev.muserving.load;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -26,7 +27,14 @@ public final class AsyncRequests implements AutoCloseable {
         void answered(int status, long nanos);
     }
 
+    /** One request's end with the answer's headers (none when no answer came). */
+    @FunctionalInterface
+    public interface AnswerWithHeaders {
+        void answered(int status, long nanos, HttpHeaders headers);
+    }
+
     public static final int NO_ANSWER = -1;
+    private static final HttpHeaders NO_HEADERS = HttpHeaders.of(Map.of(), (name, value) -> true);
 
     private final ExecutorService executor;
     private final HttpClient client;
@@ -50,6 +58,11 @@ public final class AsyncRequests implements AutoCloseable {
 
     /** @param headers added to the request */
     public void send(URI target, String body, Map<String, String> headers, Duration timeout, Answer answer) {
+        send(target, body, headers, timeout, (status, nanos, answerHeaders) -> answer.answered(status, nanos));
+    }
+
+    /** @param headers added to the request; {@code answer} sees the answer's headers too */
+    public void send(URI target, String body, Map<String, String> headers, Duration timeout, AnswerWithHeaders answer) {
         inFlight.incrementAndGet();
         long sentAt = System.nanoTime();
         HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout);
@@ -57,7 +70,12 @@ public final class AsyncRequests implements AutoCloseable {
         request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
         client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             inFlight.decrementAndGet();
-            answer.answered(failure == null ? response.statusCode() : NO_ANSWER, System.nanoTime() - sentAt);
+            long nanos = System.nanoTime() - sentAt;
+            if (failure == null) {
+                answer.answered(response.statusCode(), nanos, response.headers());
+            } else {
+                answer.answered(NO_ANSWER, nanos, NO_HEADERS);
+            }
         });
     }
 

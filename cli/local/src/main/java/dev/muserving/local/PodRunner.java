@@ -54,7 +54,7 @@ final class PodRunner {
         Path log = logs.resolve(pod.name + ".log");
         int userPort;
         if (fn.launch() instanceof LocalFunction.Emulated emulated) {
-            Map<String, String> env = emulatedEnv(fn);
+            Map<String, String> env = emulatedEnv(pod);
             env.put("MU_SERVICE_MS", millis(emulated.serviceMillis()));
             // the function stretches its CPU part on a slower node; waiting (I/O) stays as it is
             env.put("MU_CPU_MS", millis(emulated.cpuMillis()));
@@ -63,7 +63,7 @@ final class PodRunner {
                     START_TIMEOUT);
             userPort = pod.process.port(0);
         } else if (fn.launch() instanceof LocalFunction.Modelled modelled) {
-            Map<String, String> env = emulatedEnv(fn);
+            Map<String, String> env = emulatedEnv(pod);
             LocalFunction.Spread spread = modelled.serviceMillis().get(pod.node.arch());
             env.put("MU_SERVICE_MS", millis(spread.median()));
             env.put("MU_SERVICE_P99_MS", millis(spread.p99()));
@@ -90,10 +90,11 @@ final class PodRunner {
         pod.readyAt = Instant.now(clock);
     }
 
-    private static Map<String, String> emulatedEnv(LocalFunction fn) {
-        Map<String, String> env = new HashMap<>(fn.env());
+    private static Map<String, String> emulatedEnv(LocalPod pod) {
+        Map<String, String> env = new HashMap<>(pod.function.env());
         env.put("PORT", "0");
-        env.put("MU_FUNCTION_NAME", fn.key().name());
+        env.put("MU_FUNCTION_NAME", pod.function.key().name());
+        env.put("MU_NODE_ARCH", pod.node.arch().label()); // every process runs on this machine's CPU, whatever the node is
         return env;
     }
 

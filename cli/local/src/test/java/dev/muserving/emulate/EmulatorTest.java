@@ -3,6 +3,7 @@ package dev.muserving.emulate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.muserving.api.Arch;
 import dev.muserving.api.BadInputException;
 import dev.muserving.bench.input.ScenarioLoader;
 import dev.muserving.bench.report.BenchSummary;
@@ -65,8 +66,11 @@ class EmulatorTest {
         for (FunctionStats stats : List.of(echo, slow)) {
             assertThat(stats.dropped()).isZero();
             assertThat(stats.completed()).isEqualTo(stats.requests());
+            // each answer says where it ran, so requests are counted per architecture as the simulator counts them
+            assertThat(stats.served(Arch.AMD64) + stats.served(Arch.ARM64)).isEqualTo(stats.completed());
             assertThat(stats.podSeconds()).isGreaterThan(5);
         }
+        assertThat(slow.served(Arch.ARM64)).as("slow runs on amd64 only").isZero();
         // the pods wait their service time: the slow function's requests take at least 200 ms
         assertThat(slow.latencyMicros().getMinValue()).isGreaterThanOrEqualTo(200_000);
         assertThat(progress).contains("replay: waiting for 2 functions' first pods");

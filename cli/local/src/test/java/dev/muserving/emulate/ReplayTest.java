@@ -48,6 +48,7 @@ class ReplayTest {
         function = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         function.createContext("/", exchange -> {
             quantilesReceived.add(Double.parseDouble(exchange.getRequestHeaders().getFirst(EmulatedFunction.SERVICE_QUANTILE_HEADER)));
+            exchange.getResponseHeaders().add(EmulatedFunction.ARCH_HEADER, "arm64");
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -60,7 +61,7 @@ class ReplayTest {
     }
 
     @Test
-    void everyRequestCarriesTheSizeTheSimulatorDrawsForIt() {
+    void everyRequestCarriesTheSizeTheSimulatorDrawsForItAndIsCountedOnTheArchitectureItRanOn() {
         Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, w -> { }).parse("sizes.yaml", SCENARIO);
         FunctionKey echo = FunctionKey.parse("default/echo");
         ReplayTarget target = new ReplayTarget() {
@@ -91,5 +92,7 @@ class ReplayTest {
         }
         // the client sends on several threads, so they may arrive in another order
         assertThat(quantilesReceived).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(run.functions().get(0).stats().served(Arch.ARM64)).isEqualTo(requests);
+        assertThat(run.functions().get(0).stats().served(Arch.AMD64)).isZero();
     }
 }

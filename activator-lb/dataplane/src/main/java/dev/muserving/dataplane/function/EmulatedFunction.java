@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.function;
 
+import dev.muserving.api.Arch;
 import dev.muserving.dataplane.Drain;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -31,6 +32,8 @@ public final class EmulatedFunction extends AbstractVerticle {
 
     public static final String CONCURRENT_HEADER = "X-Concurrent";
     public static final String SERVICE_QUANTILE_HEADER = "X-Service-Quantile";
+    /** The architecture the function ran on, when it was told one: how a replay counts requests per architecture. */
+    public static final String ARCH_HEADER = "X-Node-Arch";
     /** No size in the request: the function draws one. */
     private static final double DRAW = Double.NaN;
     /** Beyond this a quantile is not a size (its chance is below 10⁻²³) and its time would overflow. */
@@ -41,6 +44,7 @@ public final class EmulatedFunction extends AbstractVerticle {
     private final ServiceTime serviceTime;
     private final double cpuMillis;
     private final int parallelism;
+    private final Arch arch;
     private final Deque<Runnable> waiting = new ArrayDeque<>();
     private HttpServer server;
     private int concurrent;
@@ -56,6 +60,11 @@ public final class EmulatedFunction extends AbstractVerticle {
 
     /** @param parallelism requests served at once; more wait their turn */
     public EmulatedFunction(String name, int port, ServiceTime serviceTime, double cpuMillis, int parallelism) {
+        this(name, port, serviceTime, cpuMillis, parallelism, null);
+    }
+
+    /** @param arch the node's architecture, said in every answer ({@value #ARCH_HEADER}); null says none */
+    public EmulatedFunction(String name, int port, ServiceTime serviceTime, double cpuMillis, int parallelism, Arch arch) {
         if (cpuMillis < 0 || parallelism < 1) {
             throw new IllegalArgumentException("CPU time must not be negative and parallelism must be at least 1");
         }
@@ -64,6 +73,7 @@ public final class EmulatedFunction extends AbstractVerticle {
         this.serviceTime = serviceTime;
         this.cpuMillis = cpuMillis;
         this.parallelism = parallelism;
+        this.arch = arch;
     }
 
     @Override
@@ -150,6 +160,9 @@ public final class EmulatedFunction extends AbstractVerticle {
 
     private void answer(HttpServerRequest request, int atOnce, Buffer echo) {
         concurrent--;
+        if (arch != null) {
+            request.response().putHeader(ARCH_HEADER, arch.label());
+        }
         request.response()
                 .putHeader(CONCURRENT_HEADER, Integer.toString(atOnce))
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")

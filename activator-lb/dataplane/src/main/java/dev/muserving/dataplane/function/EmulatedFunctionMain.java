@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.function;
 
+import dev.muserving.api.Arch;
 import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.Settings;
 import io.vertx.core.Vertx;
@@ -33,7 +34,8 @@ public final class EmulatedFunctionMain {
         Duration drainSeconds;
         try {
             drainSeconds = s.secondsOrZero("MU_DRAIN_SECONDS", Duration.ofSeconds(30));
-            String arch = "_" + s.arch("MU_NODE_ARCH", Settings.hostArch()).label().toUpperCase(Locale.ROOT);
+            Arch nodeArch = s.arch("MU_NODE_ARCH", Settings.hostArch());
+            String arch = "_" + nodeArch.label().toUpperCase(Locale.ROOT);
             double median = s.millis("MU_SERVICE_MS" + arch, s.millis("MU_SERVICE_MS", 0));
             double p99 = s.millis("MU_SERVICE_P99_MS" + arch, s.millis("MU_SERVICE_P99_MS", median));
             ServiceTime serviceTime;
@@ -48,7 +50,8 @@ public final class EmulatedFunctionMain {
                     s.integer("PORT", 8080, 0, 65_535),
                     serviceTime,
                     s.millis("MU_CPU_MS", 0) / s.factor("MU_NODE_SPEED", 1.0),
-                    s.integer("MU_PARALLELISM", Integer.MAX_VALUE, 1, Integer.MAX_VALUE));
+                    s.integer("MU_PARALLELISM", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
+                    nodeArch);
         } catch (ConfigException e) {
             System.err.println("mu function: " + e.getMessage());
             System.exit(2);

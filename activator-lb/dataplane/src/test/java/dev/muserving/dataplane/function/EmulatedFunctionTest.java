@@ -3,6 +3,7 @@ package dev.muserving.dataplane.function;
 import static dev.muserving.dataplane.testing.Http.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muserving.api.Arch;
 import dev.muserving.dataplane.testing.Http;
 import dev.muserving.dataplane.testing.Http.Response;
 import io.vertx.core.Vertx;
@@ -52,6 +53,17 @@ class EmulatedFunctionTest {
         assertThat(slow.status()).isEqualTo(200);
         // A timer never fires early: the p99 quantile waits its 800 ms whatever the machine.
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(790_000_000L);
+    }
+
+    @Test
+    void aFunctionToldItsNodesArchitectureSaysItInEveryAnswerAndOneNotToldSaysNothing(Vertx vertx) {
+        EmulatedFunction told = new EmulatedFunction("told", 0, ServiceTime.fixed(1), 0, 1, Arch.ARM64);
+        EmulatedFunction notTold = new EmulatedFunction("quiet", 0, ServiceTime.fixed(1), 0, 1);
+        await(vertx.deployVerticle(told));
+        await(vertx.deployVerticle(notTold));
+        Http http = new Http(vertx);
+        assertThat(Http.await(http.get(told.port(), "/", Map.of())).header(EmulatedFunction.ARCH_HEADER)).isEqualTo("arm64");
+        assertThat(Http.await(http.get(notTold.port(), "/", Map.of())).header(EmulatedFunction.ARCH_HEADER)).isNull();
     }
 
     @Test

@@ -73,6 +73,11 @@ public final class FunctionStats {
         }
     }
 
+    /** A completed request ran on a pod of {@code arch}. */
+    public void recordServedOn(Arch arch) {
+        servedByArch[arch.ordinal()]++;
+    }
+
     public AbstractHistogram latencyMicros() {
         return latencyMicros;
     }

@@ -174,7 +174,7 @@ public final class Simulator {
         pod.balancerInFlight[lb]--;
         double latency = now - requests.arrival[r];
         fn.stats.recordLatency(latency, fn.sloSeconds);
-        fn.stats.servedByArch[pod.arch.ordinal()]++;
+        fn.stats.recordServedOn(pod.arch);
         fn.intervalCompletions++;
         fn.changeInSystem(now, -1);
         double serviceSeconds = requests.serviceSeconds[r];
