@@ -90,8 +90,8 @@ public final class Replay {
         ArrivalProcess[] arrivals = new ArrivalProcess[models.size()];
         RandomGenerator[] sizes = new RandomGenerator[models.size()];
         for (int i = 0; i < models.size(); i++) {
-            arrivals[i] = ArrivalProcess.of(models.get(i).arrival(), Seeds.stream(scenario.seed(), Seeds.ARRIVALS, i, 0));
-            sizes[i] = Seeds.stream(scenario.seed(), Seeds.SIZES, i, 0);
+            arrivals[i] = Seeds.arrivals(scenario.seed(), i, models.get(i).arrival());
+            sizes[i] = Seeds.sizes(scenario.seed(), i);
             queue.add(new Next(arrivals[i].next(0), i));
         }
         int[] readyNow = new int[models.size()];

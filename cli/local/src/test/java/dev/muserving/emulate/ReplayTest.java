@@ -85,7 +85,7 @@ class ReplayTest {
 
         long requests = run.functions().get(0).stats().requests();
         assertThat(requests).isBetween(40L, 130L);
-        SplittableRandom sizes = Seeds.stream(scenario.seed(), Seeds.SIZES, 0, 0);
+        SplittableRandom sizes = Seeds.sizes(scenario.seed(), 0);
         List<Double> expected = new ArrayList<>();
         for (long i = 0; i < requests; i++) {
             expected.add(sizes.nextGaussian());

@@ -1,5 +1,6 @@
 package dev.muserving.bench.sim;
 
+import dev.muserving.bench.scenario.ArrivalSpec;
 import java.util.SplittableRandom;
 
 /**
@@ -21,6 +22,16 @@ public final class Seeds {
     public static final int BALANCERS = 6;
 
     private Seeds() {}
+
+    /** The arrival times of function {@code function} (its index in the scenario): the same in every system and mode. */
+    public static ArrivalProcess arrivals(long seed, int function, ArrivalSpec spec) {
+        return ArrivalProcess.of(spec, stream(seed, ARRIVALS, function, 0));
+    }
+
+    /** The size quantiles of function {@code function}'s requests, one per arrival in order: the same in every system and mode. */
+    public static SplittableRandom sizes(long seed, int function) {
+        return stream(seed, SIZES, function, 0);
+    }
 
     public static SplittableRandom stream(long seed, int purpose, int owner, int sub) {
         long mixed = mix(mix(mix(seed) ^ purpose * 0x9E3779B97F4A7C15L) ^ owner * 0xC2B2AE3D27D4EB4FL) ^ sub;

@@ -54,8 +54,8 @@ final class SimFunction {
         this.index = index;
         this.model = model;
         this.sloSeconds = model.spec().sloP99Ms() / 1000;
-        this.arrivals = ArrivalProcess.of(model.arrival(), Seeds.stream(seed, Seeds.ARRIVALS, index, 0));
-        this.sizeRandom = Seeds.stream(seed, Seeds.SIZES, index, 0);
+        this.arrivals = Seeds.arrivals(seed, index, model.arrival());
+        this.sizeRandom = Seeds.sizes(seed, index);
         this.balancerRandom = Seeds.stream(seed, Seeds.BALANCERS, index, 0);
         model.serviceTimeMs().forEach((arch, d) -> serviceMs[arch.ordinal()] = d);
         this.demand = DemandModel.of(model);

@@ -129,7 +129,7 @@ class SimulatorTest {
         Scenario scenario = scenario(TWO_ARCH);
         RunResult result = run(scenario, knative());
         for (int f = 0; f < 2; f++) {
-            ArrivalProcess bare = ArrivalProcess.of(scenario.functions().get(f).arrival(), Seeds.stream(scenario.seed(), Seeds.ARRIVALS, f, 0));
+            ArrivalProcess bare = Seeds.arrivals(scenario.seed(), f, scenario.functions().get(f).arrival());
             long count = 0;
             for (double t = bare.next(0); t < scenario.durationSeconds(); t = bare.next(t)) {
                 count++;
