@@ -53,7 +53,7 @@ class BenchCommandTest {
         assertThat(knative.byArchitecture()).containsOnlyKeys("amd64", "arm64");
         List<String> csv = Files.readAllLines(dir.resolve("functions.csv"));
         assertThat(csv.get(0)).isEqualTo("system,function,requests,dropped,p50Ms,p99Ms,sloP99Ms,sloViolationRate,"
-                + "coldStartRequests,podStarts,podSeconds,satisfaction,ownDesiredSatisfaction");
+                + "coldStartRequests,podStarts,podSeconds,demandPodSeconds,satisfaction,ownDesiredSatisfaction");
         assertThat(csv).hasSize(1 + 4 * Systems.names().size());
         assertThat(csv.get(1)).startsWith("knative,echo,");
     }

@@ -15,6 +15,8 @@ public record BenchSummary(
      * @param sloViolationRate requests slower than their function's SLO or dropped, over all requests
      * @param sloAttainmentJain Jain's index (weighted) over the functions' SLO attainment (1 − violation rate)
      * @param coldStartRequests requests that arrived while their function had no ready pod
+     * @param demandPodSeconds the pod-seconds the offered load's work fills at full concurrency on
+     *     the fastest architecture: the same for every system, a floor to read {@code podSeconds} against
      */
     public record SystemSummary(
             long requests,
@@ -26,6 +28,7 @@ public record BenchSummary(
             long coldStartRequests,
             long podStarts,
             double podSeconds,
+            double demandPodSeconds,
             double meanPods,
             Fairness fairness,
             Map<String, ArchitectureSummary> byArchitecture,
@@ -44,7 +47,10 @@ public record BenchSummary(
 
     public record ArchitectureSummary(long requests, double podSeconds) {}
 
-    /** p50 and p99 count a dropped request at the timeout; satisfaction is of the system-independent demand. */
+    /**
+     * p50 and p99 count a dropped request at the timeout; satisfaction is of the system-independent
+     * demand, whose work fills {@code demandPodSeconds}.
+     */
     public record FunctionSummary(
             String name,
             long requests,
@@ -56,6 +62,7 @@ public record BenchSummary(
             long coldStartRequests,
             long podStarts,
             double podSeconds,
+            double demandPodSeconds,
             double satisfaction,
             double ownDesiredSatisfaction) {}
 }

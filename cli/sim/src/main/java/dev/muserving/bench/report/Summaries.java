@@ -32,6 +32,7 @@ public final class Summaries {
         long coldStarts = 0;
         long podStarts = 0;
         double podSeconds = 0;
+        double demandPodSeconds = 0;
         Map<String, long[]> servedByArch = new TreeMap<>();
         Map<String, double[]> podSecondsByArch = new TreeMap<>();
         List<FunctionSummary> functions = new ArrayList<>();
@@ -54,6 +55,7 @@ public final class Summaries {
             coldStarts += s.coldStarts();
             podStarts += s.podStarts();
             podSeconds += s.podSeconds();
+            demandPodSeconds += s.demandSeconds();
             for (Arch arch : Arch.values()) {
                 servedByArch.computeIfAbsent(arch.label(), a -> new long[1])[0] += s.served(arch);
                 podSecondsByArch.computeIfAbsent(arch.label(), a -> new double[1])[0] += s.podSeconds(arch);
@@ -77,6 +79,7 @@ public final class Summaries {
                     s.coldStarts(),
                     s.podStarts(),
                     round(s.podSeconds(), 3),
+                    round(s.demandSeconds(), 3),
                     round(demandSatisfaction[i], 6),
                     round(ownDesired[i], 6)));
             i++;
@@ -95,6 +98,7 @@ public final class Summaries {
                 coldStarts,
                 podStarts,
                 round(podSeconds, 3),
+                round(demandPodSeconds, 3),
                 round(podSeconds / run.simulatedSeconds(), 3),
                 new Fairness(round(weightedJain(demandSatisfaction, weights), 6), round(minDemand, 6),
                         round(weightedJain(ownDesired, weights), 6), round(minOwn, 6)),

@@ -60,12 +60,12 @@ public final class SummaryFiles {
 
     static String csv(BenchSummary summary) {
         StringBuilder out = new StringBuilder("system,function,requests,dropped,p50Ms,p99Ms,sloP99Ms,sloViolationRate,"
-                + "coldStartRequests,podStarts,podSeconds,satisfaction,ownDesiredSatisfaction\n");
+                + "coldStartRequests,podStarts,podSeconds,demandPodSeconds,satisfaction,ownDesiredSatisfaction\n");
         for (Map.Entry<String, BenchSummary.SystemSummary> system : summary.systems().entrySet()) {
             for (BenchSummary.FunctionSummary f : system.getValue().functions()) {
-                out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s,%s,%d,%d,%s,%s,%s%n",
+                out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s,%s,%d,%d,%s,%s,%s,%s%n",
                         system.getKey(), f.name(), f.requests(), f.dropped(), f.p50Ms(), f.p99Ms(), f.sloP99Ms(), f.sloViolationRate(),
-                        f.coldStartRequests(), f.podStarts(), f.podSeconds(), f.satisfaction(), f.ownDesiredSatisfaction()));
+                        f.coldStartRequests(), f.podStarts(), f.podSeconds(), f.demandPodSeconds(), f.satisfaction(), f.ownDesiredSatisfaction()));
             }
         }
         return out.toString();

@@ -14,10 +14,12 @@ import static dev.muserving.bench.sim.TestSystems.run;
 import static dev.muserving.bench.sim.TestSystems.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.muserving.bench.Systems;
 import dev.muserving.api.Arch;
 import dev.muserving.api.PodHeaderState;
+import dev.muserving.bench.report.BenchSummary;
 import dev.muserving.bench.report.Summaries;
 import dev.muserving.bench.scenario.Scenario;
 import dev.muserving.routing.policy.HeldOrder;
@@ -160,6 +162,18 @@ class SimulatorTest {
         }
         // four warm pods of web from the start are more than its load needs at every moment
         assertThat(plenty.functions().get(0).stats().demandSatisfaction()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theDemandsPodSecondsAreTheLoadsWorkAtFullConcurrency() {
+        // batch: 3 rps of requests of mean 800 ms × exp(σ² / 2) = 865 ms (σ = ln(2000 / 800) / 2.326),
+        // one at a time, for 300 s: 3 × 0.865 × 300 ≈ 778 pod-seconds; 900 Poisson arrivals vary by about 3 %
+        BenchSummary.SystemSummary knative = Summaries.of(run(scenario(TWO_ARCH), knative()));
+        BenchSummary.SystemSummary plenty = Summaries.of(run(scenario(TWO_ARCH), fixedReplicas(4)));
+        assertThat(knative.functions().get(1).demandPodSeconds()).isCloseTo(778, withinPercentage(8));
+        assertThat(knative.demandPodSeconds())
+                .isCloseTo(knative.functions().stream().mapToDouble(BenchSummary.FunctionSummary::demandPodSeconds).sum(), within(0.01))
+                .as("the same for every system").isEqualTo(plenty.demandPodSeconds());
     }
 
     @Test
