@@ -50,8 +50,9 @@ class MetricsLintTest {
         await(vertx.deployVerticle(fn));
         QueueProxy qp = new QueueProxy(new QueueProxyConfig("127.0.0.1", 0, 0, fn.port(), 2, 20, "echo-0", Arch.AMD64,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO), Clock.systemUTC());
+        qp.bindJvmMetrics();
         await(vertx.deployVerticle(qp));
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = JvmMetrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Activator activator = await(Activator.start(vertx, ActivatorConfig.defaults().withPort(0).withRouting("mu", 1),
                 new StaticEndpointSource(List.of(new FunctionRoute(new FunctionKey("demo", "echo"), 2, Duration.ofSeconds(30),
                         List.of(new Endpoint("echo-0", "127.0.0.1", qp.port(), Arch.AMD64))))),
@@ -66,6 +67,9 @@ class MetricsLintTest {
         String queueProxyMetrics = Http.await(http.get(qp.adminPort(), "/metrics", Map.of())).body();
         assertThat(promtool(queueProxyMetrics)).isEmpty();
         assertThat(promtool(registry.scrape())).isEmpty();
+        // the JVM's meters, which lb-bench reads for the bytes a request allocates
+        assertThat(queueProxyMetrics).contains("mu_jvm_threads_allocated_bytes", "jvm_memory_used_bytes");
+        assertThat(registry.scrape()).contains("mu_jvm_threads_allocated_bytes", "jvm_memory_used_bytes", "jvm_threads_live_threads");
     }
 
     /** promtool's complaints about the exposition, empty when it passes. */

@@ -56,6 +56,9 @@ class LbBenchCommandTest {
         assertThat(summary.get("targets").get("direct").has("cpuMicrosPerRequest")).isFalse();
         assertThat(summary.get("targets").get("mu").get("cpuMicrosPerRequest").asDouble()).isPositive();
         assertThat(summary.get("targets").get("netty-floor").get("cpuMicrosPerRequest").asDouble()).isPositive();
+        // the bytes a request allocates, from the activator-lb's JVM meters; netty-floor has no metrics endpoint
+        assertThat(summary.get("targets").get("mu").get("jvm").get("allocatedBytesPerRequest").asLong()).isPositive();
+        assertThat(summary.get("targets").get("netty-floor").has("jvm")).isFalse();
         assertThat(summary.get("settings").get("backends").asInt()).isEqualTo(1);
         if (Tools.vegeta().isPresent()) {
             JsonNode rate = summary.get("fixedRate").get(0);

@@ -61,9 +61,21 @@ public final class LbBench {
      * @param cpuMicrosPerRequest the balancer's own CPU time per request it served (null for direct):
      *     what a request costs the balancer, which the load generator and the backends sharing the
      *     machine's cores do not blur as much as they blur throughput
+     * @param jvm what the balancer's JVM allocated and paused over the same runs (the activator-lb only: null for the others)
      */
     public record TargetFigures(double rps, double p50Ms, double p99Ms, double maxMs, long errors, long requests,
-            Double cpuMicrosPerRequest) {}
+            Double cpuMicrosPerRequest, JvmUse jvm) {}
+
+    /** A Java balancer's allocation and collections over the runs they were read around, and the requests those runs served. */
+    public record JvmUse(JvmReading used, long requests, double seconds) {
+        JvmUse plus(JvmUse other) {
+            return new JvmUse(used.plus(other.used), requests + other.requests, seconds + other.seconds);
+        }
+
+        double bytesPerRequest() {
+            return used.allocatedBytes() / requests;
+        }
+    }
 
     /** One target's figures at one fixed rate. */
     public record RateFigures(double achievedRps, double p50Ms, double p99Ms, double p999Ms, long errors, long requests) {}
@@ -162,19 +174,26 @@ public final class LbBench {
         }
         Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
         Map<String, CpuUse> cpu = new LinkedHashMap<>();
+        Map<String, JvmUse> jvm = new LinkedHashMap<>();
         targets.forEach(t -> runs.put(t.name(), new ArrayList<>()));
         for (int round = 0; round < options.rounds(); round++) {
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get((k + round) % targets.size());
                 Optional<Duration> cpuBefore = target.cpuTime();
+                Optional<JvmReading> jvmBefore = target.jvm();
                 WrkResult result = wrk.run(target.url(), options.perRun(), options.connections(), options.threads());
                 Optional<CpuUse> used = cpuBefore.flatMap(before -> target.cpuTime()
                         .map(after -> new CpuUse(after.minus(before), result.requests())));
                 used.ifPresent(u -> cpu.merge(target.name(), u, CpuUse::plus));
+                Optional<JvmUse> allocated = jvmBefore.flatMap(before -> target.jvm()
+                        .map(after -> new JvmUse(after.minus(before), result.requests(), result.seconds())));
+                allocated.ifPresent(a -> jvm.merge(target.name(), a, JvmUse::plus));
                 runs.get(target.name()).add(result);
                 say("round %d/%d  %-15s %,9.0f rps  p99 %7.2f ms  errors %d%s", round + 1, options.rounds(), target.name(),
                         result.requests() / result.seconds(), result.quantileMicros()[990] / 1000.0, result.errors(),
-                        used.map(u -> String.format(Locale.ROOT, "  cpu %.1f µs/req", u.microsPerRequest())).orElse(""));
+                        used.map(u -> String.format(Locale.ROOT, "  cpu %.1f µs/req", u.microsPerRequest())).orElse("")
+                        + allocated.map(a -> String.format(Locale.ROOT, "  %.1f KB/req, %d collections", a.bytesPerRequest() / 1024,
+                                a.used().gcPauses())).orElse(""));
             }
         }
         Map<String, TargetFigures> figures = new LinkedHashMap<>();
@@ -185,7 +204,8 @@ public final class LbBench {
             CpuUse used = cpu.get(name);
             figures.put(name, new TargetFigures(requests / seconds, latency.percentileMillis(50), latency.percentileMillis(99),
                     latency.maxMillis(), results.stream().mapToLong(WrkResult::errors).sum(), requests,
-                    used == null || used.requests() == 0 ? null : used.microsPerRequest()));
+                    used == null || used.requests() == 0 ? null : used.microsPerRequest(),
+                    jvm.get(name) == null || jvm.get(name).requests() == 0 ? null : jvm.get(name)));
         });
         return figures;
     }
@@ -334,6 +354,12 @@ public final class LbBench {
             if (f.cpuMicrosPerRequest() != null) {
                 t.put("cpuMicrosPerRequest", round(f.cpuMicrosPerRequest()));
             }
+            if (f.jvm() != null) {
+                ObjectNode j = t.putObject("jvm");
+                j.put("allocatedBytesPerRequest", Math.round(f.jvm().bytesPerRequest()));
+                j.put("gcPauses", f.jvm().used().gcPauses());
+                j.put("gcPauseMsPerSecond", round(f.jvm().used().gcPauseSeconds() * 1000 / f.jvm().seconds()));
+            }
         });
         ArrayNode fixedRate = root.putArray("fixedRate");
         for (FixedRate measured : result.fixedRate()) {
@@ -417,15 +443,16 @@ public final class LbBench {
     }
 
     private static String closedLoopTable(Map<String, TargetFigures> figures) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %12s %14s %11s%n",
-                "target", "rps", "p50 ms", "p99 ms", "max ms", "errors", "rps / nginx", "p99 - direct", "cpu µs/req"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-15s %10s %9s %9s %9s %8s %12s %14s %11s %11s%n",
+                "target", "rps", "p50 ms", "p99 ms", "max ms", "errors", "rps / nginx", "p99 - direct", "cpu µs/req", "alloc KB/req"));
         TargetFigures nginx = figures.get("nginx");
         TargetFigures direct = figures.get("direct");
-        figures.forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f %9.2f %9.2f %9.1f %8d %12s %14s %11s%n",
+        figures.forEach((name, f) -> out.append(String.format(Locale.ROOT, "%-15s %,10.0f %9.2f %9.2f %9.1f %8d %12s %14s %11s %11s%n",
                 name, f.rps(), f.p50Ms(), f.p99Ms(), f.maxMs(), f.errors(),
                 nginx == null ? "-" : String.format(Locale.ROOT, "%.2f", f.rps() / nginx.rps()),
                 direct == null ? "-" : String.format(Locale.ROOT, "%+.2f ms", f.p99Ms() - direct.p99Ms()),
-                f.cpuMicrosPerRequest() == null ? "-" : String.format(Locale.ROOT, "%.1f", f.cpuMicrosPerRequest()))));
+                f.cpuMicrosPerRequest() == null ? "-" : String.format(Locale.ROOT, "%.1f", f.cpuMicrosPerRequest()),
+                f.jvm() == null ? "-" : String.format(Locale.ROOT, "%.1f", f.jvm().bytesPerRequest() / 1024))));
         return out.toString();
     }
 

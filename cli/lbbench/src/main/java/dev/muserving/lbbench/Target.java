@@ -25,11 +25,18 @@ final class Target implements AutoCloseable {
     private final String name;
     private final int port;
     private final ChildProcess process;
+    /** Where the balancer serves its Prometheus metrics, the JVM's among them; 0 for targets that have none. */
+    private final int adminPort;
 
     private Target(String name, int port, ChildProcess process) {
+        this(name, port, process, 0);
+    }
+
+    private Target(String name, int port, ChildProcess process, int adminPort) {
         this.name = name;
         this.port = port;
         this.process = process;
+        this.adminPort = adminPort;
     }
 
     String name() {
@@ -58,6 +65,23 @@ final class Target implements AutoCloseable {
                 .reduce(Optional.of(Duration.ZERO), (sum, cpu) -> sum.flatMap(s -> cpu.map(s::plus)));
     }
 
+    /** The balancer's JVM as its metrics endpoint reports it now; empty for a target without one (all but the activator-lb). */
+    Optional<JvmReading> jvm() {
+        if (adminPort == 0) {
+            return Optional.empty();
+        }
+        try {
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + adminPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return metrics.statusCode() == 200 ? JvmReading.parse(metrics.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // a figure left out, not a run lost
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     /** The first backend's queue-proxy, with nothing in front: the baseline for added latency. */
     static Target direct(Backends backends) {
         return new Target("direct", backends.ports().get(0), null);
@@ -66,11 +90,12 @@ final class Target implements AutoCloseable {
     /** The Mu activator-lb in its own process, with the given routing policy. */
     static Target activator(String routing, Backends backends, LbBenchOptions options, Path dir) throws IOException {
         Path endpoints = backends.writeEndpoints(dir.resolve("endpoints.yaml"), options.containerConcurrency());
+        int adminPort = freePort();
         ChildProcess process = ChildProcess.start("activator-" + routing, javaOnBalancerCpus(ActivatorMain.class, options), Map.of(
-                "MU_PORT", "0", "MU_ADMIN_PORT", "0", "MU_BIND_ADDRESS", "127.0.0.1", "MU_ROUTING", routing,
+                "MU_PORT", "0", "MU_ADMIN_PORT", Integer.toString(adminPort), "MU_BIND_ADDRESS", "127.0.0.1", "MU_ROUTING", routing,
                 "MU_BALANCERS", Integer.toString(options.balancers()), "MU_ENDPOINTS_FILE", endpoints.toString()),
                 dir.resolve("activator-" + routing + ".log"), Duration.ofSeconds(60));
-        Target target = ready(new Target(routing.equals("mu") ? "mu" : "mu-" + routing, listeningPort(process), process));
+        Target target = ready(new Target(routing.equals("mu") ? "mu" : "mu-" + routing, listeningPort(process), process, adminPort));
         if (options.profile()) {
             startRecording(process, dir.resolve("activator-" + routing + ".jfr"));
         }

@@ -3,6 +3,7 @@ package dev.muserving.activator.app;
 import dev.muserving.activator.kubernetes.KubernetesEndpointSource;
 import dev.muserving.api.InstanceName;
 import dev.muserving.dataplane.AdminEndpoints;
+import dev.muserving.dataplane.JvmMetrics;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import dev.muserving.dataplane.activator.DemandSignal;
@@ -59,7 +60,7 @@ public class ActivatorService {
     @Produces
     @Singleton
     static PrometheusMeterRegistry prometheus() {
-        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return JvmMetrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {

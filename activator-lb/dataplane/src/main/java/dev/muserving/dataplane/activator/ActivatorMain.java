@@ -2,6 +2,7 @@ package dev.muserving.dataplane.activator;
 
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.ConfigException;
+import dev.muserving.dataplane.JvmMetrics;
 import dev.muserving.dataplane.Settings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The activator-lb as its own process, on a file of endpoints ({@code MU_ENDPOINTS_FILE}); settings
- * from the environment ({@link ActivatorConfig}, docs/dataplane.md). Prometheus metrics and
- * readiness on {@code MU_ADMIN_PORT} (default 9090). The first line on standard output says where it
+ * from the environment ({@link ActivatorConfig}, docs/dataplane.md). Prometheus metrics (the JVM's
+ * included) and readiness on {@code MU_ADMIN_PORT} (default 9090). The first line on standard output says where it
  * listens, which is how a parent that asked for port 0 learns the ports.
  */
 public final class ActivatorMain {
@@ -55,7 +56,7 @@ public final class ActivatorMain {
             return;
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.balancers() + 1));
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = JvmMetrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Activator activator = Activator.start(vertx, config, source, MetricSink.NONE, DemandSignal.NONE, registry, Clock.systemUTC())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         HttpServer admin = AdminEndpoints.serve(vertx, config.bindAddress(), adminPort, "mu activator-lb", registry::scrape)

@@ -26,7 +26,8 @@ final class ForwardedHeaders {
         String client = clientAddress == null ? "unknown" : clientAddress;
         append(headers, X_FORWARDED_FOR, client, ", ");
         headers.set(X_FORWARDED_PROTO, scheme);
-        StringBuilder element = new StringBuilder("for=").append(node(clientAddress)).append(";proto=").append(scheme);
+        StringBuilder element = new StringBuilder(48 + (host == null ? 0 : host.length()))
+                .append("for=").append(node(clientAddress)).append(";proto=").append(scheme);
         if (host != null && !host.isEmpty()) {
             element.append(";host=").append(quotedIfNeeded(host));
         }
@@ -35,6 +36,10 @@ final class ForwardedHeaders {
 
     /** One header line: the earlier lines joined (a list header may come as several lines), then ours. */
     private static void append(MultiMap headers, String name, String value, String separator) {
+        if (!headers.contains(name)) { // most requests: nothing to join, and no list of the earlier lines to build
+            headers.set(name, value);
+            return;
+        }
         String earlier = String.join(separator, headers.getAll(name));
         headers.set(name, earlier.isBlank() ? value : earlier + separator + value);
     }

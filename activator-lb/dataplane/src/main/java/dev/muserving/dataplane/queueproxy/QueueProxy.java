@@ -350,6 +350,11 @@ public final class QueueProxy extends AbstractVerticle {
         }
     }
 
+    /** Adds the JVM's meters to {@code /metrics}; once per process ({@link dev.muserving.dataplane.JvmMetrics}). */
+    public void bindJvmMetrics() {
+        metrics.bindJvmMetrics();
+    }
+
     /** The admin port: readiness, metrics, and the user container's preStop hook. */
     private Handler<HttpServerRequest> adminHandler() {
         Handler<HttpServerRequest> common = AdminEndpoints.handler("mu queue-proxy", metrics::scrape, this::ready);

@@ -26,6 +26,7 @@ public final class QueueProxyMain {
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         QueueProxy proxy = new QueueProxy(config, Clock.systemUTC());
+        proxy.bindJvmMetrics();
         try {
             vertx.deployVerticle(proxy).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

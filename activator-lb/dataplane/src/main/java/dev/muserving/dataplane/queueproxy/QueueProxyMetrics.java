@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.queueproxy;
 
+import dev.muserving.dataplane.JvmMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -68,6 +69,11 @@ final class QueueProxyMetrics {
 
     void rejected() {
         rejected.increment();
+    }
+
+    /** Adds the JVM's meters: for a queue-proxy that is a process of its own, not one of many in {@code mu local}. */
+    void bindJvmMetrics() {
+        JvmMetrics.bindTo(registry);
     }
 
     String scrape() {
