@@ -33,6 +33,8 @@ public final class PolicySets {
                 "linucb", "knative", "knative"));
         add(new PolicySet("knative+hist", "Knative with the hybrid-histogram keep-alive and pre-warm of Shahrad et al. (ATC'20)",
                 "knative", "knative-hist", "knative"));
+        add(new PolicySet("mu+hist", "Mu with the same hybrid-histogram keep-alive and pre-warm deciding its last pod",
+                "mu", "mu-hist", "mu"));
     }
 
     private PolicySets() {}

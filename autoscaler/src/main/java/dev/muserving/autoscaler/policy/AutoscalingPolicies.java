@@ -14,7 +14,8 @@ public final class AutoscalingPolicies {
         BY_NAME.put("mu", MuAutoscaler.factory(MuAutoscalerConfig.DEFAULTS));
         BY_NAME.put("mu-burst", MuAutoscaler.factory(MuAutoscalerConfig.BURST_AWARE));
         BY_NAME.put("knative", KnativeKpa.factory(KpaConfig.DEFAULTS));
-        BY_NAME.put("knative-hist", HybridHistogramKeepAlive.factory(KpaConfig.DEFAULTS));
+        BY_NAME.put("knative-hist", HybridHistogramKeepAlive.around(KnativeKpa.factory(KpaConfig.DEFAULTS)));
+        BY_NAME.put("mu-hist", HybridHistogramKeepAlive.around(MuAutoscaler.factory(MuAutoscalerConfig.DEFAULTS)));
     }
 
     private AutoscalingPolicies() {}

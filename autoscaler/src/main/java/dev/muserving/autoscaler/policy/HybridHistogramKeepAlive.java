@@ -8,9 +8,10 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Knative's KPA sizes the function while it has traffic; when it would let the function go to
- * zero, the hybrid-histogram policy of Shahrad et al. ("Serverless in the Wild", USENIX ATC 2020)
- * decides instead when the function holds one pod. Each idle time (from the last second with
+ * An autoscaler (Knative's KPA for {@code knative-hist}, Mu's for {@code mu-hist}) sizes the
+ * function while it has traffic; when it would leave the function one pod or none, the
+ * hybrid-histogram policy of Shahrad et al. ("Serverless in the Wild", USENIX ATC 2020) decides
+ * instead when the function holds one pod. Each idle time (from the last second with
  * traffic to the next arrival) goes into a histogram of 1-minute bins over 4 hours. When the
  * histogram is representative (at least {@link #MIN_IDLE_TIMES} idle times, most of them inside its
  * range, and a coefficient of variation of the bin counts of at least {@link #MIN_CV}), the function
@@ -44,8 +45,9 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
         this.kpa = kpa;
     }
 
-    public static AutoscalingPolicyFactory factory(KpaConfig config) {
-        return fn -> new HybridHistogramKeepAlive(new KnativeKpa(fn, config));
+    /** Each function's autoscaler from {@code sizing}, with its idle times kept by this policy. */
+    public static AutoscalingPolicyFactory around(AutoscalingPolicyFactory sizing) {
+        return fn -> new HybridHistogramKeepAlive(sizing.create(fn));
     }
 
     @Override

@@ -2,12 +2,17 @@ package dev.muserving.autoscaler.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionSpec;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HybridHistogramKeepAliveTest {
@@ -84,6 +89,24 @@ class HybridHistogramKeepAliveTest {
         HybridHistogramKeepAlive.Window window = policy.window();
         assertThat(window.fromHistogram()).isTrue();
         assertThat(window.keepAlive()).isEqualTo(Duration.ofSeconds(4 * 60 * 11 / 10));
+    }
+
+    @Test
+    void aroundMusAutoscalerTheLastPodStaysForTheKeepAliveWhereMuAloneLetsItGo() {
+        FunctionSpec fn = new FunctionSpec("f", 4, 500, 256, Set.of(Arch.AMD64), 300, 1, 0, 0, 1, Duration.ofSeconds(60));
+        AutoscalingPolicy mu = AutoscalingPolicies.byName("mu").orElseThrow().create(fn);
+        AutoscalingPolicy muHist = AutoscalingPolicies.byName("mu-hist").orElseThrow().create(fn);
+        Map<AutoscalingPolicy, Integer> atFiveMinutes = new HashMap<>();
+        for (AutoscalingPolicy policy : List.of(mu, muHist)) {
+            for (int s = 0; s <= 300; s++) { // a few requests in the first 10 s, then none
+                Instant at = T0.plusSeconds(s);
+                policy.record(second(at, s < 10 ? 2 : 0));
+                atFiveMinutes.put(policy, policy.decide(new ReplicaCounts(1, 0, 0), at).desiredReplicas());
+            }
+        }
+        assertThat(atFiveMinutes.get(mu)).as("Mu alone: gone after its 60 s without a request").isZero();
+        assertThat(atFiveMinutes.get(muHist)).as("too few idle times for a histogram: the fixed 10-minute keep-alive").isEqualTo(1);
+        assertThat(muHist.decide(new ReplicaCounts(1, 0, 0), T0.plus(Duration.ofMinutes(11))).desiredReplicas()).isZero();
     }
 
     @Test

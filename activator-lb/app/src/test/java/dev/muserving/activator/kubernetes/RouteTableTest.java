@@ -115,7 +115,7 @@ class RouteTableTest {
         assertThat(routes).extracting(FunctionRoute::key).containsExactly(new FunctionKey("demo", "echo"));
         assertThat(routes.get(0).endpoints()).isEmpty();
         assertThat(problems).containsExactly(
-                "demo/bad is not served: metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'; one of knative, mu, mu-burst, knative-hist",
+                "demo/bad is not served: metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'; one of knative, mu, mu-burst, knative-hist, mu-hist",
                 "demo/echo: pod echo-x is on node gone, whose architecture is not known; it gets no requests until it is");
     }
 }
