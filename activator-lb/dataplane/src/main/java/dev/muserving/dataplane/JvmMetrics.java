@@ -16,8 +16,8 @@ import java.lang.management.ManagementFactory;
  */
 public final class JvmMetrics {
 
-    /** Prometheus: {@code mu_jvm_threads_allocated_bytes}. */
-    public static final String THREADS_ALLOCATED = "mu.jvm.threads.allocated";
+    /** The gauge of the bytes the live threads have allocated, as Prometheus names it: what readers of {@code /metrics} look for. */
+    public static final String THREADS_ALLOCATED_SERIES = "mu_jvm_threads_allocated_bytes";
 
     private JvmMetrics() {}
 
@@ -30,7 +30,7 @@ public final class JvmMetrics {
         // has been handled, on a thread of its own; HotSpot's per-thread count is exact at any moment.
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
                 && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
-            Gauge.builder(THREADS_ALLOCATED, threads, JvmMetrics::allocatedByLiveThreads)
+            Gauge.builder("mu.jvm.threads.allocated", threads, JvmMetrics::allocatedByLiveThreads)
                     .baseUnit("bytes")
                     .description("Bytes the threads alive now have allocated over their lives: its change over a run is what "
                             + "the process's long-lived threads, its event loops among them, allocated")

@@ -68,8 +68,8 @@ class MetricsLintTest {
         assertThat(promtool(queueProxyMetrics)).isEmpty();
         assertThat(promtool(registry.scrape())).isEmpty();
         // the JVM's meters, which lb-bench reads for the bytes a request allocates
-        assertThat(queueProxyMetrics).contains("mu_jvm_threads_allocated_bytes", "jvm_memory_used_bytes");
-        assertThat(registry.scrape()).contains("mu_jvm_threads_allocated_bytes", "jvm_memory_used_bytes", "jvm_threads_live_threads");
+        assertThat(queueProxyMetrics).contains(JvmMetrics.THREADS_ALLOCATED_SERIES, "jvm_memory_used_bytes");
+        assertThat(registry.scrape()).contains(JvmMetrics.THREADS_ALLOCATED_SERIES, "jvm_memory_used_bytes", "jvm_threads_live_threads");
     }
 
     /** promtool's complaints about the exposition, empty when it passes. */

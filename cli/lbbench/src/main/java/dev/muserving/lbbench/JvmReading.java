@@ -1,5 +1,6 @@
 package dev.muserving.lbbench;
 
+import dev.muserving.dataplane.JvmMetrics;
 import java.util.Optional;
 
 /**
@@ -35,7 +36,7 @@ record JvmReading(double allocatedBytes, long gcPauses, double gcPauseSeconds) {
                 continue; // a sample we do not read, written in a form we do not need to
             }
             switch (name) {
-                case "mu_jvm_threads_allocated_bytes" -> {
+                case JvmMetrics.THREADS_ALLOCATED_SERIES -> {
                     allocated += value;
                     counted = true;
                 }

@@ -67,7 +67,7 @@ public final class LbBench {
             Double cpuMicrosPerRequest, JvmUse jvm) {}
 
     /** A Java balancer's allocation and collections over the runs they were read around, and the requests those runs served. */
-    public record JvmUse(JvmReading used, long requests, double seconds) {
+    record JvmUse(JvmReading used, long requests, double seconds) {
         JvmUse plus(JvmUse other) {
             return new JvmUse(used.plus(other.used), requests + other.requests, seconds + other.seconds);
         }
