@@ -28,10 +28,11 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
     static final double TAIL = 0.99;
     static final double MARGIN = 0.10;
     static final Duration FIXED_KEEP_ALIVE = Duration.ofMinutes(10);
-    /** Traffic this recent means the function is busy: the KPA decides alone. */
+    /** Traffic this recent means the function is busy: the sizing autoscaler decides alone. */
     private static final Duration BUSY = Duration.ofSeconds(2);
 
-    private final AutoscalingPolicy kpa;
+    /** The autoscaler that sizes the function while it has traffic (the KPA, or Mu's). */
+    private final AutoscalingPolicy sizing;
     private final long[] bins = new long[BINS];
     private long idleTimes;
     private long beyondRange;
@@ -41,8 +42,8 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
     /** The unloaded span after the last traffic, then the span in which one pod is kept. */
     record Window(Duration preWarm, Duration keepAlive, boolean fromHistogram) {}
 
-    HybridHistogramKeepAlive(AutoscalingPolicy kpa) {
-        this.kpa = kpa;
+    HybridHistogramKeepAlive(AutoscalingPolicy sizing) {
+        this.sizing = sizing;
     }
 
     /** Each function's autoscaler from {@code sizing}, with its idle times kept by this policy. */
@@ -52,12 +53,12 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
 
     @Override
     public int initialReplicas() {
-        return kpa.initialReplicas();
+        return sizing.initialReplicas();
     }
 
     @Override
     public void record(MetricSnapshot snapshot) {
-        kpa.record(snapshot);
+        sizing.record(snapshot);
         boolean busy = snapshot.arrivals() > 0 || snapshot.averageConcurrency() > 0;
         if (busy) {
             busy(snapshot.at().minus(snapshot.interval()), snapshot.at());
@@ -68,7 +69,7 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
 
     @Override
     public void recordActivation(Instant at) {
-        kpa.recordActivation(at);
+        sizing.recordActivation(at);
         busy(at, at);
     }
 
@@ -93,9 +94,9 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
 
     @Override
     public ScalingDecision decide(ReplicaCounts replicas, Instant now) {
-        ScalingDecision knative = kpa.decide(replicas, now);
-        if (lastBusy == null || knative.desiredReplicas() > 1 || Duration.between(lastBusy, now).compareTo(BUSY) < 0) {
-            return knative;
+        ScalingDecision sized = sizing.decide(replicas, now);
+        if (lastBusy == null || sized.desiredReplicas() > 1 || Duration.between(lastBusy, now).compareTo(BUSY) < 0) {
+            return sized;
         }
         Duration since = Duration.between(lastBusy, now);
         Window window = window();

@@ -1,5 +1,6 @@
 package dev.muserving.lbbench;
 
+import dev.muserving.api.QueueProxyContract;
 import dev.muserving.dataplane.ChildProcess;
 import dev.muserving.dataplane.activator.ActivatorMain;
 import java.io.IOException;
@@ -72,7 +73,7 @@ final class Target implements AutoCloseable {
         }
         try {
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + adminPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create("http://127.0.0.1:" + adminPort + QueueProxyContract.METRICS_PATH)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return metrics.statusCode() == 200 ? JvmReading.parse(metrics.body()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // a figure left out, not a run lost
