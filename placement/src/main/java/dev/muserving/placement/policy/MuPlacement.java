@@ -26,7 +26,8 @@ import java.util.Set;
  *   <li><b>Effective capacity.</b> A function's desired replicas are counted in pods of its fastest
  *       measured architecture; a pod on another architecture counts for its measured service rate over
  *       the fastest one's (a half-speed ARM pod is half a pod). So the placer prefers fewer fast pods,
- *       and adds more slow ones only where fast room runs out.
+ *       and adds more slow ones where fast room runs out or is wanted by functions that can run
+ *       nowhere else.
  *   <li><b>Weighted max-min fairness.</b> Pods are handed out one at a time to the function with the
  *       lowest satisfaction (effective allocation over desired) per unit of weight (progressive
  *       filling), so under contention every function gets the same share of what it asked for, a
@@ -38,8 +39,9 @@ import java.util.Set;
  *       nobody loses a running pod for another's headroom, since each preemption costs a cold start
  *       (on generated scenarios that churn cost more than it gave, docs/policies.md).
  *   <li><b>Best fit</b> on the pod's dominant resource, to limit fragmentation.
- *   <li><b>Scale-down</b> removes pods not yet ready first, then the slowest, then those on the
- *       emptiest nodes, which frees whole nodes' worth of usable room.
+ *   <li><b>Scale-down</b> removes pods not yet ready first, then (for a function that may run
+ *       anywhere) those on an architecture a confined function is short of, then the slowest, then
+ *       those on the emptiest nodes, which frees whole nodes' worth of usable room.
  * </ul>
  * Measured rates are remembered, so an architecture keeps its value while it has no pod.
  */
@@ -101,8 +103,9 @@ public final class MuPlacement implements PlacementPolicy {
             }
         }
         List<String> stops = new ArrayList<>();
+        boolean[] wantedByConfined = wantedByConfined(shares.values(), pool);
         for (Share share : shares.values()) {
-            shrink(share, pool, stops);
+            shrink(share, pool, stops, wantedByConfined);
         }
         List<PlacementPlan.PodStart> starts = new ArrayList<>();
         claimReservations(cluster, shares, pool, starts);
@@ -169,10 +172,29 @@ public final class MuPlacement implements PlacementPolicy {
         return values;
     }
 
-    /** Removes surplus pods while the function keeps at least what it wants. */
-    private static void shrink(Share share, NodePool pool, List<String> stops) {
+    /**
+     * The architectures whose free CPU is less than what the functions that can run nowhere else
+     * still want there (each share's target is still its desired replicas here).
+     */
+    private static boolean[] wantedByConfined(Iterable<Share> shares, NodePool pool) {
+        long[] wants = new long[Arch.values().length];
+        shares.forEach(share -> addConfinedWant(wants, share, 1));
+        boolean[] wanted = new boolean[wants.length];
+        for (Arch arch : Arch.values()) {
+            wanted[arch.ordinal()] = wants[arch.ordinal()] > pool.freeCpu(arch);
+        }
+        return wanted;
+    }
+
+    /**
+     * Removes surplus pods while the function keeps at least what it wants: a function that may run
+     * anywhere first gives up its pods on an architecture that a confined function is short of.
+     */
+    private static void shrink(Share share, NodePool pool, List<String> stops, boolean[] wantedByConfined) {
+        boolean flexible = share.spec.architectures().size() > 1;
         share.pods.sort(Comparator
                 .comparing((PodPlacement p) -> p.phase() == PodPhase.READY)
+                .thenComparing((PodPlacement p) -> !(flexible && wantedByConfined[p.arch().ordinal()]))
                 .thenComparingDouble(p -> share.value(p.arch()))
                 .thenComparingDouble((PodPlacement p) -> {
                     int node = pool.indexOf(p.node());
@@ -226,12 +248,12 @@ public final class MuPlacement implements PlacementPolicy {
     private enum Phase { KEEP_UP, MEET_SLO }
 
     /**
-     * Binds one pod of the function to the best node of its most valuable architecture with room.
-     * Between architectures of equal value (always, until service rates are measured), a function
-     * that may run on several goes where it leaves room for the functions confined to that
-     * architecture (their unmet wants); when none has such room, where the least is missing. Taking
-     * the first one regardless would fill it and starve the functions that can run only there while
-     * another architecture idles.
+     * Binds one pod of the function to the best node of its most valuable architecture with spare
+     * room. A function that may run on several architectures first goes where it leaves room for the
+     * functions confined to that architecture (their unmet wants), even a slower one, and there takes
+     * the most valuable; when none has such room, the most valuable, then where the least is missing.
+     * Taking the fastest or the first one regardless would fill it and starve the functions that can
+     * run only there while another architecture idles.
      */
     private static int place(Share share, NodePool pool, long[] confinedWants) {
         FunctionSpec fn = share.spec;
@@ -253,8 +275,8 @@ public final class MuPlacement implements PlacementPolicy {
             long slack = pool.freeCpu(arch) - (flexible ? confinedWants[arch.ordinal()] : 0);
             boolean spare = slack >= fn.cpuMillis();
             boolean tie = Math.abs(value - bestValue) <= 1e-9;
-            boolean better = best < 0 || value > bestValue + 1e-9
-                    || tie && (spare && !bestSpare || !spare && !bestSpare && slack > bestSlack);
+            boolean better = best < 0 || spare && !bestSpare
+                    || spare == bestSpare && (value > bestValue + 1e-9 || tie && !spare && slack > bestSlack);
             if (better) {
                 best = node;
                 bestValue = value;

@@ -118,6 +118,23 @@ class MuPlacementTest {
     }
 
     @Test
+    void aFasterArchitectureIsLeftToTheFunctionsConfinedToItWhenTheSlowerHasRoom() {
+        // "fast" runs anywhere but is measured faster on amd64; the 4 amd64 CPUs are all "amdOnly"
+        // wants. Taking them for speed would leave amdOnly half served while arm64 idles: family4-000's
+        // amd64-only ML function had 2 pods against Knative's 3 when the flexible ones took its room.
+        NodeInfo amd = new NodeInfo("amd", Arch.AMD64, 4000, 8192);
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 16000, 32768);
+        FunctionSpec fast = fn("fast", 1000, 128, 1, Arch.AMD64, Arch.ARM64);
+        FunctionSpec amdOnly = fn("amdOnly", 1000, 128, 1, Arch.AMD64);
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of()),
+                List.of(want(fast, 3, Map.of(Arch.AMD64, 20.0, Arch.ARM64, 12.0)), want(amdOnly, 4, Map.of(Arch.AMD64, 5.0))), T0);
+        assertThat(plan.starts()).filteredOn(s -> s.function().equals("fast")).extracting(PlacementPlan.PodStart::node).containsOnly("arm");
+        // three amd64 pods' worth at 0.6 each takes five arm64 pods
+        assertThat(startsByFunction(plan)).containsExactlyInAnyOrderEntriesOf(Map.of("fast", 5L, "amdOnly", 4L));
+        assertThat(plan.unplaced()).isEmpty();
+    }
+
+    @Test
     void bestFitFillsTheTightestNodeFirst() {
         NodeInfo roomy = new NodeInfo("roomy", Arch.AMD64, 8000, 16384);
         NodeInfo tight = new NodeInfo("tight", Arch.AMD64, 8000, 16384);
@@ -148,6 +165,30 @@ class MuPlacementTest {
         assertThat(placement.plan(cluster, List.of(want(f, 3, rates)), T0).stops()).containsExactly("starting", "arm-0");
         assertThat(placement.plan(cluster, List.of(want(f, 2, rates)), T0).stops())
                 .containsExactly("starting", "arm-0", "empty-0");
+    }
+
+    @Test
+    void scaleDownFirstGivesBackTheArchitectureAConfinedFunctionIsShortOf() {
+        // "both" is faster on amd64, so alone it would give back its arm64 pods; but "amdOnly" wants
+        // two more pods on the full amd64 node, so both's amd64 pods go first and that room frees.
+        NodeInfo amd = new NodeInfo("amd", Arch.AMD64, 4000, 8192);
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 8000, 16384);
+        FunctionSpec both = fn("both", 1000, 128, 1, Arch.AMD64, Arch.ARM64);
+        FunctionSpec amdOnly = fn("amdOnly", 1000, 128, 1, Arch.AMD64);
+        List<PodPlacement> pods = List.of(
+                pod("both-amd-0", both, amd, PodPhase.READY, 0),
+                pod("both-amd-1", both, amd, PodPhase.READY, 0),
+                pod("both-arm-0", both, arm, PodPhase.READY, 0),
+                pod("both-arm-1", both, arm, PodPhase.READY, 0),
+                pod("amdOnly-0", amdOnly, amd, PodPhase.READY, 0),
+                pod("amdOnly-1", amdOnly, amd, PodPhase.READY, 0));
+        ClusterSnapshot cluster = new ClusterSnapshot(List.of(amd, arm), pods);
+        Map<Arch, Double> rates = Map.of(Arch.AMD64, 20.0, Arch.ARM64, 10.0);
+        // both holds 2 amd64 pods and 2 half-speed arm64 ones, 3 in all, and wants 2
+        assertThat(placement.plan(cluster, List.of(want(both, 2, rates), want(amdOnly, 2, Map.of())), T0).stops())
+                .as("no confined function short: the slow pods go").containsExactlyInAnyOrder("both-arm-0", "both-arm-1");
+        assertThat(placement.plan(cluster, List.of(want(both, 2, rates), want(amdOnly, 4, Map.of())), T0).stops())
+                .as("amdOnly short of amd64: both gives that back first").containsExactly("both-amd-0");
     }
 
     @Test
