@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Copies headers across a proxy (the activator-lb, the queue-proxy) in one pass: hop-by-hop headers (RFC 9110 §7.6.1, and those a
  * {@code Connection} header names) stay on their own connection, and no Mu header crosses in
- * either direction: clients may never set nor see the pods' reports.
+ * either direction, nor under the underscore spelling frameworks read as the same name: clients
+ * may never set nor see the pods' reports.
  */
 public final class HeaderCopy {
 
@@ -30,13 +31,21 @@ public final class HeaderCopy {
         boolean namesOthers = connection != null && namesHeaders(connection);
         for (Map.Entry<String, String> header : from) { // entries, not names(): no set built per request
             String name = header.getKey();
-            if (hopByHop(name) || MuHeaders.isInternal(name)
+            if (hopByHop(name) || MuHeaders.isInternal(name) || underscoreAlias(name)
                     || (isRequest && (name.equalsIgnoreCase("host") || name.equalsIgnoreCase("expect")))
                     || (namesOthers && listed(connection, name))) {
                 continue;
             }
             to.add(name, header.getValue());
         }
+    }
+
+    /**
+     * {@code Mu_Pod} is not {@code Mu-Pod}, but CGI, WSGI and their kin map both to
+     * {@code HTTP_MU_POD}: a function behind one would take a client's for the pod's own.
+     */
+    private static boolean underscoreAlias(String name) {
+        return name.regionMatches(true, 0, "Mu_", 0, 3);
     }
 
     static boolean hopByHop(String name) {

@@ -32,7 +32,8 @@ class HeaderCopyTest {
     @Test
     void muHeadersNeverCrossAndHostGoesSeparatelyToThePod() {
         MultiMap from = MultiMap.caseInsensitiveMultiMap()
-                .add("Host", "echo.default.example.com").add("Mu-Queue-Length", "3").add("mu-anything", "x").add("Date", "today");
+                .add("Host", "echo.default.example.com").add("Mu-Queue-Length", "3").add("mu-anything", "x").add("Date", "today")
+                .add("Mu_Pod", "spoofed").add("mU_deadline", "0"); // CGI and WSGI read these as Mu-Pod, Mu-Deadline
         MultiMap request = MultiMap.caseInsensitiveMultiMap();
         HeaderCopy.request(from, request);
         assertThat(request.names()).containsExactly("Date");

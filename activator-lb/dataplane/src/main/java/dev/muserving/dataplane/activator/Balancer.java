@@ -5,8 +5,10 @@ import dev.muserving.api.MuHeaderParser;
 import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.Deadlines;
 import dev.muserving.dataplane.Drain;
+import dev.muserving.dataplane.HeadLimits;
 import dev.muserving.dataplane.HeaderCopy;
 import dev.muserving.dataplane.RequestBodyRelay;
+import dev.muserving.dataplane.RequestFraming;
 import dev.muserving.dataplane.ResponseRelay;
 import dev.muserving.routing.policy.BalancerPosition;
 import dev.muserving.routing.policy.RoutingPolicies;
@@ -97,7 +99,7 @@ final class Balancer extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000))
+        client = vertx.httpClientBuilder().with(HeadLimits.answers(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000)))
                 .with(new PoolOptions().setHttp1MaxSize(500))
                 // a pod that dies resets its connections: the call on one fails and is retried or answered where it is
                 // handled; without a handler Vert.x would also log each reset as SEVERE
@@ -107,7 +109,8 @@ final class Balancer extends AbstractVerticle {
         connections = new ClientConnections(context, config.headerTimeout(), config.idleTimeout());
         // No cleartext HTTP/2: the pods speak HTTP/1.1, so h2c would end at this hop (gRPC could not
         // work through it) for no gain; an upgrade request is answered in HTTP/1.1.
-        vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()).setPort(port).setHttp2ClearTextEnabled(false))
+        vertx.createHttpServer(HeadLimits.ingress(new HttpServerOptions().setHost(config.bindAddress()).setPort(port))
+                        .setHttp2ClearTextEnabled(false))
                 .connectionHandler(connections::opened)
                 .requestHandler(this::accept)
                 .listen()
@@ -241,8 +244,14 @@ final class Balancer extends AbstractVerticle {
                     : "mu: a request may have only one Host header\n", true);
             return;
         }
-        HostAndPort authority = request.authority();
-        RequestAddress address = RequestAddress.of(authority == null ? null : authority.toString(), request.uri(), config.domain());
+        RequestFraming.Refusal refusal = RequestFraming.refusal(request);
+        if (refusal != null) {
+            reply(request, refusal.status(), "mu: " + refusal.reason() + "\n", true);
+            return;
+        }
+        HostAndPort hostHeader = request.authority();
+        RequestTarget target = RequestTarget.of(request.uri(), hostHeader == null ? null : hostHeader.toString());
+        RequestAddress address = RequestAddress.of(target.authority(), target.uri(), config.domain());
         if (address == null) {
             reply(request, 404, "mu: this request names no function; call /fn/<namespace>/<function>/... "
                     + "or send Host: <function>.<namespace>." + config.domain() + "\n", false);
@@ -259,7 +268,12 @@ final class Balancer extends AbstractVerticle {
                     declared, config.maxBodyBytes()), true);
             return;
         }
-        Call call = new Call(request, lane, address.uri(), clock.millis());
+        // the function sees the host its caller named; with none (HTTP/1.0), its own name rather than the pod's address
+        HostAndPort authority = target.authority() != null ? HostAndPort.parseAuthority(target.authority(), -1) : null;
+        if (authority == null) {
+            authority = HostAndPort.authority(address.function().name() + "." + address.function().namespace() + "." + config.domain());
+        }
+        Call call = new Call(request, lane, address.uri(), authority, clock.millis());
         open.add(call);
         call.deadline = Deadlines.after(context, lane.route.timeout().toMillis(), () -> timedOut(call));
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
@@ -267,20 +281,17 @@ final class Balancer extends AbstractVerticle {
             request.response().writeContinue(); // the limits are checked: the body is welcome (the pod gets no Expect)
         }
         Future<Void> bodyRead = Future.succeededFuture();
-        if (chunked) {
+        if (chunked || declared > config.retryBufferBytes()) {
             request.pause();
             call.stream = new LimitedBody(request, config.maxBodyBytes(), () -> call.bodyTooLarge = true, () -> malformedBody(call));
         } else if (declared <= 0) {
             call.replayable = true; // HTTP/1 framing: without Content-Length or chunking there is no body
-        } else if (declared <= config.retryBufferBytes()) {
+        } else {
             bodyRead = request.body().map(body -> {
                 call.body = body;
                 call.replayable = true;
                 return null;
             });
-        } else {
-            request.pause();
-            call.stream = request;
         }
         lane.arrived(call.arrivedNanos);
         request.response().closeHandler(v -> clientClosed(call));
@@ -396,21 +407,19 @@ final class Balancer extends AbstractVerticle {
                         return;
                     }
                     HttpClientRequest toPod = connected.result();
+                    // a failure also fails the response future, where it is handled; without a handler Vert.x logs each reset as SEVERE
+                    toPod.exceptionHandler(e -> { });
                     if (call.finished || call.timedOut) { // the client left, or the time ran out, while connecting
                         toPod.reset();
                         failed(call, pod, new TimeoutException());
                         return;
                     }
                     call.toPod = toPod;
-                    // a failure also fails the response future, where it is handled; without a handler Vert.x logs each reset as SEVERE
-                    toPod.exceptionHandler(e -> { });
                     HeaderCopy.request(request.headers(), toPod.headers());
                     SocketAddress peer = request.remoteAddress();
                     ForwardedHeaders.add(toPod.headers(), peer == null ? null : peer.hostAddress(), request.scheme(),
-                            request.authority() == null ? null : request.authority().toString());
-                    if (request.authority() != null) {
-                        toPod.authority(request.authority()); // the function sees the Host its caller used
-                    }
+                            call.authority.toString());
+                    toPod.authority(call.authority);
                     sendBody(call, toPod).onComplete(answered -> {
                         if (answered.succeeded()) {
                             answered(call, pod, answered.result());
@@ -487,6 +496,12 @@ final class Balancer extends AbstractVerticle {
         release(call);
         if (call.finished) {
             return; // the client went away
+        }
+        if (call.stream != null && call.stream.brokenOff()) {
+            // the client reset its connection while its body streamed to the pod: the send failed
+            // before the close was reported, and it is the client's doing, not the pod's
+            finish(call, 499);
+            return;
         }
         if (call.timedOut) {
             answer(call, 504, String.format(Locale.ROOT, "mu: %s did not answer within %s%n", call.lane.key, seconds(call)));

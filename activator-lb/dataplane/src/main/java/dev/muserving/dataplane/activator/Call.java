@@ -4,7 +4,7 @@ import dev.muserving.dataplane.Deadlines;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.streams.ReadStream;
+import io.vertx.core.net.HostAndPort;
 
 /** One request's way through a balancer: held, sent to a pod, retried, answered. */
 final class Call {
@@ -13,13 +13,15 @@ final class Call {
     final FunctionLane lane;
     /** The URI the pod gets: the function's path without the {@code /fn/<ns>/<fn>} prefix. */
     final String uri;
+    /** The host the function is told it was called at (Host and {@code Forwarded}'s host). */
+    final HostAndPort authority;
     final long arrivedNanos = System.nanoTime();
     /** By the balancer's clock, which decides which held request goes first. */
     final long arrivedMillis;
     /** The body read whole (replayable), or null. */
     Buffer body;
     /** The body as it arrives, sent once; null when there is none or it was read whole. */
-    ReadStream<Buffer> stream;
+    LimitedBody stream;
     PodTable.Pod pod;
     HttpClientRequest toPod;
     int attempts;
@@ -31,10 +33,11 @@ final class Call {
     boolean timedOut;
     boolean finished;
 
-    Call(HttpServerRequest request, FunctionLane lane, String uri, long arrivedMillis) {
+    Call(HttpServerRequest request, FunctionLane lane, String uri, HostAndPort authority, long arrivedMillis) {
         this.request = request;
         this.lane = lane;
         this.uri = uri;
+        this.authority = authority;
         this.arrivedMillis = arrivedMillis;
     }
 }

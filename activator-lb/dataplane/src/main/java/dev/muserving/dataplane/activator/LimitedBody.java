@@ -6,11 +6,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A request body of unknown length (chunked), cut off past a limit: the proxy's pipe to the pod
- * fails, and the activator answers 413. Bodies with a Content-Length are checked before anything is
- * read. A chunk that breaks the framing (a size that is no hex number) is told to {@code onMalformed}
- * whether or not the body is being piped yet: the HTTP codec closes the connection right after, so
- * that is the one moment a 400 can still be written.
+ * A request body streamed to a pod as it arrives. One of unknown length (chunked) is cut off past a
+ * limit: the proxy's pipe to the pod fails, and the activator answers 413 (bodies with a
+ * Content-Length are checked before anything is read). A chunk that breaks the framing (a size
+ * that is no hex number) is told to {@code onMalformed} whether or not the body is being piped yet:
+ * the HTTP codec closes the connection right after, so that is the one moment a 400 can still be
+ * written. A body the client broke off (it reset or closed its connection) is remembered
+ * ({@link #brokenOff}): the failed send to the pod that follows is the client's doing, not the pod's.
  */
 final class LimitedBody implements ReadStream<Buffer> {
 
@@ -29,6 +31,7 @@ final class LimitedBody implements ReadStream<Buffer> {
     private Handler<Throwable> exceptionHandler;
     private long seen;
     private boolean tooLarge;
+    private boolean brokenOff;
 
     LimitedBody(ReadStream<Buffer> source, long limit, Runnable onTooLarge, Runnable onMalformed) {
         this.source = source;
@@ -37,11 +40,18 @@ final class LimitedBody implements ReadStream<Buffer> {
         source.exceptionHandler(e -> {
             if (malformed(e)) {
                 onMalformed.run();
+            } else {
+                brokenOff = true;
             }
             if (exceptionHandler != null) {
                 exceptionHandler.handle(e);
             }
         });
+    }
+
+    /** Whether the client's connection failed before the whole body came. */
+    boolean brokenOff() {
+        return brokenOff;
     }
 
     /** Netty's HTTP decoder fails a chunk with the parse error itself (NumberFormatException) or a DecoderException. */

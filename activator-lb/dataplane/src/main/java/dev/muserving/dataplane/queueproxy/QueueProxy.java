@@ -6,8 +6,10 @@ import dev.muserving.api.ServiceRateMeter;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.Deadlines;
 import dev.muserving.dataplane.Drain;
+import dev.muserving.dataplane.HeadLimits;
 import dev.muserving.dataplane.HeaderCopy;
 import dev.muserving.dataplane.RequestBodyRelay;
+import dev.muserving.dataplane.RequestFraming;
 import dev.muserving.dataplane.ResponseRelay;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -97,14 +99,15 @@ public final class QueueProxy extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000))
+        client = vertx.httpClientBuilder().with(HeadLimits.answers(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000)))
                 .with(new PoolOptions().setHttp1MaxSize(config.containerConcurrency() > 0 ? config.containerConcurrency() : 1_000))
                 // a function that dies resets its connections: the request on one fails and is answered 502 (and logged)
                 // there; without a handler Vert.x would also log each reset as SEVERE
                 .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
                 .build();
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress());
-        Future<HttpServer> trafficUp = vertx.createHttpServer(options.setPort(config.port())).requestHandler(this::accept).listen();
+        Future<HttpServer> trafficUp = vertx.createHttpServer(HeadLimits.behindIngress(new HttpServerOptions(options)).setPort(config.port()))
+                .requestHandler(this::accept).listen();
         Future<HttpServer> adminUp = vertx.createHttpServer(new HttpServerOptions(options).setPort(config.adminPort()))
                 .requestHandler(adminHandler()).listen();
         Future.all(trafficUp, adminUp).onSuccess(all -> {
@@ -160,6 +163,13 @@ public final class QueueProxy extends AbstractVerticle {
     /** A request arrives: it runs now, waits for a slot, or is turned away. Its body waits with it. */
     private void accept(HttpServerRequest request) {
         Exchange exchange = new Exchange(request);
+        RequestFraming.Refusal refusal = RequestFraming.refusal(request);
+        if (refusal != null) {
+            // never passed on, but not marked so: the same request would be refused by any pod
+            request.response().putHeader(HttpHeaders.CONNECTION, "close").endHandler(v -> request.connection().close());
+            reply(exchange, refusal.status(), "mu queue-proxy: " + refusal.reason() + "\n");
+            return;
+        }
         if (draining) {
             turnAway(exchange);
             return;
@@ -211,11 +221,11 @@ public final class QueueProxy extends AbstractVerticle {
         }
         connected.compose(toUser -> {
             exchange.toUser = toUser; // connected: from here on the function may see the request
+            toUser.exceptionHandler(e -> { }); // a failure also fails the response future, where it is handled
             if (exchange.timedOut || exchange.clientGone) {
                 toUser.reset(0, new TimeoutException());
                 return Future.failedFuture(new TimeoutException());
             }
-            toUser.exceptionHandler(e -> { }); // a failure also fails the response future, where it is handled
             HeaderCopy.request(request.headers(), toUser.headers());
             if (request.authority() != null) {
                 toUser.authority(request.authority()); // the function sees its caller's Host

@@ -15,6 +15,7 @@ import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
 import dev.muserving.dataplane.testing.HeldFunction;
 import dev.muserving.dataplane.testing.Http;
 import dev.muserving.dataplane.testing.ManualClock;
+import dev.muserving.dataplane.testing.RawClient;
 import dev.muserving.dataplane.testing.Http.Response;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -96,6 +97,56 @@ class ActivatorTest {
         fn.release(1);
         assertThat(Http.await(byHost).body()).isEqualTo("released /abc\n");
         assertThat(fn.requestHeaders().get(1).get("Host")).isEqualTo("echo.demo.example.com");
+    }
+
+    @Test
+    void anAbsoluteFormTargetNamesTheFunctionAndWithoutAnyHostTheFunctionSeesItsOwnName(Vertx vertx) {
+        HeldFunction fn = new HeldFunction();
+        await(vertx.deployVerticle(fn));
+        Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofSeconds(30),
+                pod(vertx, "echo-0", fn.port(), 1)))));
+        // RFC 9112 §3.2.2: the target's authority wins over Host, and the function gets origin form and that authority
+        try (RawClient client = new RawClient(activator.port())) {
+            client.send("GET http://echo.demo.example.com/abc?x=1 HTTP/1.1\r\nHost: elsewhere.example.org\r\n\r\n");
+            await().until(() -> fn.held() == 1);
+            fn.release(1);
+            assertThat(client.read().body()).isEqualTo("released /abc\n");
+            assertThat(fn.requestHeaders().get(0).get("Host")).isEqualTo("echo.demo.example.com");
+            assertThat(client.send("GET http://elsewhere.example.org/ HTTP/1.1\r\nHost: echo.demo.example.com\r\n\r\n").read().status())
+                    .isEqualTo(404);
+        }
+        // HTTP/1.0 needs no Host: the function is told its own name, never the pod's address
+        try (RawClient client = new RawClient(activator.port())) {
+            client.send("GET /fn/demo/echo/p HTTP/1.0\r\n\r\n");
+            await().until(() -> fn.held() == 1);
+            fn.release(1);
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(fn.requestHeaders().get(1).get("Host")).isEqualTo("echo.demo.example.com");
+        }
+    }
+
+    @Test
+    void largeHeadsPassBothWaysAsThroughNginxOrKnativesGatewayAndLargerOnesAre431(Vertx vertx) {
+        // Netty's default of 8 KiB of headers refused cookies and tokens nginx passes, and turned a
+        // function's large answer header into a 502
+        HeldFunction fn = new HeldFunction().respondWith("X-Large-Answer", "a".repeat(20_000));
+        await(vertx.deployVerticle(fn));
+        Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofSeconds(30),
+                pod(vertx, "echo-0", fn.port(), 1)))));
+        try (RawClient client = new RawClient(activator.port())) {
+            client.send("GET /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nCookie: " + "c".repeat(20_000) + "\r\n\r\n");
+            await().until(() -> fn.held() == 1);
+            fn.release(1);
+            RawClient.Answer answer = client.read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.headers().get("x-large-answer")).hasSize(20_000);
+            assertThat(fn.requestHeaders().get(0).get("Cookie")).hasSize(20_000);
+        }
+        try (RawClient client = new RawClient(activator.port())) {
+            assertThat(client.send("GET /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nCookie: " + "c".repeat(40_000) + "\r\n\r\n")
+                    .read().status()).isEqualTo(431);
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.muserving.api.FunctionKey;
 import dev.muserving.dataplane.function.EmulatedFunction;
 import dev.muserving.dataplane.queueproxy.QueueProxy;
 import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
+import dev.muserving.dataplane.testing.HeldFunction;
 import dev.muserving.dataplane.testing.RawClient;
 import dev.muserving.dataplane.testing.RawClient.Answer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,6 +18,7 @@ import io.vertx.junit5.VertxExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,7 +58,12 @@ class HostileClientTest {
     private static Endpoint pod(Vertx vertx, String name, double serviceMillis) {
         EmulatedFunction function = new EmulatedFunction(name, 0, serviceMillis, 0);
         await(vertx.deployVerticle(function));
-        QueueProxy qp = new QueueProxy(new QueueProxyConfig("127.0.0.1", 0, 0, function.port(), 4, 40, name, Arch.AMD64,
+        return podInFrontOf(vertx, name, function.port());
+    }
+
+    /** A queue-proxy in front of the function on {@code functionPort}. */
+    private static Endpoint podInFrontOf(Vertx vertx, String name, int functionPort) {
+        QueueProxy qp = new QueueProxy(new QueueProxyConfig("127.0.0.1", 0, 0, functionPort, 4, 40, name, Arch.AMD64,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30)), Clock.systemUTC());
         await(vertx.deployVerticle(qp));
         return new Endpoint(name, "127.0.0.1", qp.port(), Arch.AMD64);
@@ -145,6 +152,58 @@ class HostileClientTest {
             }
         }
         stillServes();
+    }
+
+    @Test
+    void aBodyFramedOtherThanByPlainChunkingIsRefusedNotPassedOnWithoutItAndTheConnectionCloses() {
+        // the HTTP codec decodes any coding list that ends in chunked; passed on, the function would run the POST with no body
+        Map<String, Integer> framings = Map.of(
+                "Transfer-Encoding: gzip, chunked\r\n", 501,
+                "Transfer-Encoding: chunked, identity\r\n", 400,
+                "Transfer-Encoding: identity\r\n", 400,
+                "Transfer-Encoding: xchunked\r\nContent-Length: 15\r\n", 400);
+        framings.forEach((framing, status) -> {
+            try (RawClient client = new RawClient(port)) {
+                Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n5\r\nhello\r\n0\r\n\r\n").read();
+                assertThat(answer.status()).as(framing).isEqualTo(status);
+                assertThat(answer.body()).as(framing).contains("Transfer-Encoding");
+                await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+            }
+        });
+        stillServes();
+    }
+
+    @Test
+    void aRequestFramedBothWaysIsRefusedSoThatNoRequestCanBeSmuggledBehindIt() {
+        // framed by Content-Length here (the codec does not decode the coding), by the coding at a
+        // front proxy that does: one side would read the rest as a second request
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 6\r\n\r\n"
+                    + "0\r\n\r\nGET /fn/demo/slow/ HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body()).isEqualTo("mu: a request may not have both Content-Length and Transfer-Encoding\n");
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        stillServes();
+    }
+
+    @Test
+    void aClientThatResetsItsConnectionMidUploadIsCountedAsGoneNotAsAFailingPod(Vertx vertx) {
+        // a body over the retry buffer streams to the pod as it arrives: the reset fails that send first
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        HeldFunction function = new HeldFunction();
+        await(vertx.deployVerticle(function));
+        ActivatorConfig config = ActivatorConfig.defaults().withPort(0).withRouting("round-robin", 1).withRetryBuffer(100);
+        int streaming = await(Activator.start(vertx, config, new StaticEndpointSource(List.of(
+                new FunctionRoute(ECHO, 0, Duration.ofSeconds(30), List.of(podInFrontOf(vertx, "held-1", function.port()))))),
+                MetricSink.NONE, DemandSignal.NONE, registry, Clock.systemUTC())).port();
+        RawClient client = new RawClient(streaming);
+        client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(5000));
+        await().atMost(Duration.ofSeconds(5)).until(() -> function.held() == 1); // the body is streaming to the function
+        client.reset();
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.find("mu.requests").counters().stream()
+                .mapToDouble(c -> c.count()).sum() == 1);
+        assertThat(registry.find("mu.requests").counters()).extracting(c -> c.getId().getTag("code")).containsExactly("499");
     }
 
     @Test

@@ -32,4 +32,14 @@ class RequestAddressTest {
         assertThat(RequestAddress.of(null, "/fn/demo/-echo/", "example.com")).isNull();
         assertThat(RequestAddress.of(null, "/", "example.com")).isNull();
     }
+
+    @Test
+    void anAbsoluteFormTargetGivesItsAuthorityAndOriginFormAndAnyOtherKeepsTheHostHeader() {
+        assertThat(RequestTarget.of("http://Echo.demo.example.com:80/a?b=1", "other"))
+                .isEqualTo(new RequestTarget("Echo.demo.example.com:80", "/a?b=1"));
+        assertThat(RequestTarget.of("HTTPS://h", "other")).isEqualTo(new RequestTarget("h", "/"));
+        assertThat(RequestTarget.of("http://h?x=1", null)).isEqualTo(new RequestTarget("h", "/?x=1"));
+        assertThat(RequestTarget.of("/p?q", "h:8080")).isEqualTo(new RequestTarget("h:8080", "/p?q"));
+        assertThat(RequestTarget.of("/p", null)).isEqualTo(new RequestTarget(null, "/p"));
+    }
 }

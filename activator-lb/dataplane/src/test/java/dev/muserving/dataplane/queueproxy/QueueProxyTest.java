@@ -157,6 +157,23 @@ class QueueProxyTest {
         assertThat(ready.body()).contains("not accepting connections on port 1");
     }
 
+    @Test
+    void aBodyFramedOtherThanByPlainChunkingNeverReachesTheFunctionAndTheConnectionCloses(Vertx vertx) {
+        HeldFunction fn = new HeldFunction();
+        await(vertx.deployVerticle(fn));
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofSeconds(5)));
+        for (String framing : List.of("Transfer-Encoding: gzip, chunked\r\n", "Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n")) {
+            try (RawClient client = new RawClient(qp.port())) {
+                RawClient.Answer answer = client.send("POST / HTTP/1.1\r\nHost: echo\r\n" + framing + "\r\n5\r\nhello\r\n0\r\n\r\n").read();
+                assertThat(answer.status()).as(framing).isIn(400, 501);
+                assertThat(answer.body()).as(framing).startsWith("mu queue-proxy: ").contains("Transfer-Encoding");
+                await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+            }
+        }
+        assertThat(fn.held()).isZero();
+        assertThat(fn.requestHeaders()).isEmpty();
+    }
+
     /**
      * A function that dies resets the connections whose bytes it had not read (the request never
      * reached it: marked not delivered, so the balancer may send it on), and closes cleanly those

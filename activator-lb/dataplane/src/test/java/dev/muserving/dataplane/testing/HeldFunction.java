@@ -34,7 +34,8 @@ public final class HeldFunction extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        // a function that takes heads as large as any proxy in front of it passes
+        vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setMaxHeaderSize(64 * 1024))
                 .requestHandler(request -> {
                     requestHeaders.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
                     request.body().onSuccess(body -> bodies.add(body.toString()));

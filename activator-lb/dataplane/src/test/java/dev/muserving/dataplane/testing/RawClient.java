@@ -117,6 +117,16 @@ public final class RawClient implements AutoCloseable {
         return line.isEmpty() ? null : line.toString();
     }
 
+    /** Closes with a reset (RST) instead of an orderly close, as a crashed or impatient client does. */
+    public void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

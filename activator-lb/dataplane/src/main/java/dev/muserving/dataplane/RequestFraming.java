@@ -1,0 +1,65 @@
+package dev.muserving.dataplane;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whether an HTTP/1 request's body is framed so that a proxy can pass it on as the client meant it
+ * (RFC 9112 §6). The HTTP codec decodes any {@code Transfer-Encoding} that mentions chunked, but a
+ * proxy that forwards only plain chunked bodies would send the others on without their body (a POST
+ * run with nothing in it), and a request framed by both {@code Content-Length} and
+ * {@code Transfer-Encoding} is how requests are smuggled past a front proxy that reads the other
+ * one. Such requests are refused, and their connection closed, as Envoy (Knative's gateway) does.
+ * One case never gets here: with {@code Transfer-Encoding: chunked} the codec drops the
+ * {@code Content-Length} itself and frames by the chunks (RFC 9112 §6.3), leaving no trace of it.
+ */
+public final class RequestFraming {
+
+    /** Why a request is refused, and with which status. */
+    public record Refusal(int status, String reason) {}
+
+    private RequestFraming() {}
+
+    /** Null when the request may be passed on as it is. */
+    public static Refusal refusal(HttpServerRequest request) {
+        if (request.version() == HttpVersion.HTTP_2) {
+            return null; // frames, not headers, delimit an HTTP/2 body
+        }
+        List<String> codings = codings(request.headers().getAll(HttpHeaders.TRANSFER_ENCODING));
+        if (codings.isEmpty()) {
+            return null;
+        }
+        if (request.version() == HttpVersion.HTTP_1_0) {
+            return new Refusal(400, "an HTTP/1.0 request cannot have a Transfer-Encoding");
+        }
+        if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            return new Refusal(400, "a request may not have both Content-Length and Transfer-Encoding");
+        }
+        if (!codings.get(codings.size() - 1).equals("chunked")) {
+            return new Refusal(400, "chunked must be the last transfer coding, got Transfer-Encoding: " + String.join(", ", codings));
+        }
+        if (codings.size() > 1) {
+            return new Refusal(501, "only the chunked transfer coding is supported, got Transfer-Encoding: " + String.join(", ", codings)
+                    + " (use Content-Encoding for compression)");
+        }
+        return null;
+    }
+
+    /** The codings of every Transfer-Encoding field, in order, lower-cased; empty elements dropped. */
+    private static List<String> codings(List<String> fields) {
+        List<String> codings = new ArrayList<>();
+        for (String field : fields) {
+            for (String coding : field.split(",")) {
+                String trimmed = coding.trim().toLowerCase(Locale.ROOT);
+                if (!trimmed.isEmpty()) {
+                    codings.add(trimmed);
+                }
+            }
+        }
+        return codings;
+    }
+}

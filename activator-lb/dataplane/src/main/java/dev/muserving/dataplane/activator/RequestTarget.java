@@ -1,0 +1,31 @@
+package dev.muserving.dataplane.activator;
+
+import java.util.Locale;
+
+/**
+ * The authority a request is for and its URI in origin form (RFC 9112 §3.2). A request sent in
+ * absolute form ({@code GET http://host/path}, as clients configured with a forward proxy send) names
+ * its authority in the target, and the Host header is then to be ignored: routing by one and
+ * forwarding the other would let the function see another host than the one it was chosen for.
+ *
+ * @param authority the host (and port) the request is for, or null when it names none
+ * @param uri the path and query
+ */
+record RequestTarget(String authority, String uri) {
+
+    static RequestTarget of(String requestUri, String hostHeader) {
+        if (requestUri != null) {
+            String lower = requestUri.toLowerCase(Locale.ROOT);
+            int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+            if (schemeEnd > 0) {
+                int pathStart = schemeEnd;
+                while (pathStart < requestUri.length() && "/?#".indexOf(requestUri.charAt(pathStart)) < 0) {
+                    pathStart++;
+                }
+                String rest = requestUri.substring(pathStart);
+                return new RequestTarget(requestUri.substring(schemeEnd, pathStart), rest.startsWith("/") ? rest : "/" + rest);
+            }
+        }
+        return new RequestTarget(hostHeader, requestUri);
+    }
+}
