@@ -49,6 +49,14 @@ public final class RequestFraming {
         return null;
     }
 
+    /**
+     * Whether the client waits for {@code 100 Continue} before it sends its body. An HTTP/1.0 client
+     * does not know the status, and RFC 9110 §10.1.1 has the expectation ignored there.
+     */
+    public static boolean awaitsContinue(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_1_1 && request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true);
+    }
+
     /** The codings of every Transfer-Encoding field, in order, lower-cased; empty elements dropped. */
     private static List<String> codings(List<String> fields) {
         List<String> codings = new ArrayList<>();

@@ -269,7 +269,7 @@ final class Balancer extends AbstractVerticle {
             return;
         }
         // the function sees the host its caller named; with none (HTTP/1.0), its own name rather than the pod's address
-        HostAndPort authority = target.authority() != null ? HostAndPort.parseAuthority(target.authority(), -1) : null;
+        HostAndPort authority = target.absolute() ? HostAndPort.parseAuthority(target.authority(), -1) : hostHeader;
         if (authority == null) {
             authority = HostAndPort.authority(address.function().name() + "." + address.function().namespace() + "." + config.domain());
         }
@@ -277,7 +277,7 @@ final class Balancer extends AbstractVerticle {
         open.add(call);
         call.deadline = Deadlines.after(context, lane.route.timeout().toMillis(), () -> timedOut(call));
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
-        if ((declared > 0 || chunked) && request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+        if ((declared > 0 || chunked) && RequestFraming.awaitsContinue(request)) {
             request.response().writeContinue(); // the limits are checked: the body is welcome (the pod gets no Expect)
         }
         Future<Void> bodyRead = Future.succeededFuture();

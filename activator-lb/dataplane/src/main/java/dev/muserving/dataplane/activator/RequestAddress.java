@@ -50,6 +50,9 @@ public record RequestAddress(FunctionKey function, String uri) {
         if (colon >= 0 && host.indexOf(']') < colon) {
             host = host.substring(0, colon);
         }
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1); // the fully qualified spelling of the same name
+        }
         String suffix = "." + domain.toLowerCase(Locale.ROOT);
         if (!host.endsWith(suffix)) {
             return null;

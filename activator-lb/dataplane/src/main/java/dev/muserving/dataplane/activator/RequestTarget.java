@@ -10,8 +10,9 @@ import java.util.Locale;
  *
  * @param authority the host (and port) the request is for, or null when it names none
  * @param uri the path and query
+ * @param absolute whether the authority came from the target rather than the Host header
  */
-record RequestTarget(String authority, String uri) {
+record RequestTarget(String authority, String uri, boolean absolute) {
 
     static RequestTarget of(String requestUri, String hostHeader) {
         if (requestUri != null) {
@@ -23,9 +24,9 @@ record RequestTarget(String authority, String uri) {
                     pathStart++;
                 }
                 String rest = requestUri.substring(pathStart);
-                return new RequestTarget(requestUri.substring(schemeEnd, pathStart), rest.startsWith("/") ? rest : "/" + rest);
+                return new RequestTarget(requestUri.substring(schemeEnd, pathStart), rest.startsWith("/") ? rest : "/" + rest, true);
             }
         }
-        return new RequestTarget(hostHeader, requestUri);
+        return new RequestTarget(hostHeader, requestUri, false);
     }
 }

@@ -230,7 +230,7 @@ public final class QueueProxy extends AbstractVerticle {
             if (request.authority() != null) {
                 toUser.authority(request.authority()); // the function sees its caller's Host
             }
-            if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+            if (RequestFraming.awaitsContinue(request)) {
                 request.response().writeContinue(); // the function gets no Expect: the body is welcome here
             }
             return sendBody(request, toUser);

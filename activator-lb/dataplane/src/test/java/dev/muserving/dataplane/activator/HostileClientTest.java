@@ -118,6 +118,16 @@ class HostileClientTest {
     }
 
     @Test
+    void anHttp10ClientThatExpectsContinueGetsNoInterimAnswerItCannotRead() {
+        // RFC 9110 §10.1.1: ignored in HTTP/1.0; the body follows the head at once
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello").read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("hello");
+        }
+    }
+
+    @Test
     void aBodyDeclaredTooLargeGets413WithoutContinueAndTheConnectionCloses() {
         try (RawClient client = new RawClient(port)) {
             client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: " + (MAX_BODY + 1) + "\r\nExpect: 100-continue\r\n\r\n");

@@ -20,6 +20,7 @@ class RequestAddressTest {
     void theHostFormKeepsTheUriAndIgnoresThePortAndCase() {
         assertThat(RequestAddress.of("Echo.Demo.example.com:8080", "/p", "example.com")).isEqualTo(new RequestAddress(ECHO, "/p"));
         assertThat(RequestAddress.of("echo.demo.mu.local", "/", "mu.local")).isEqualTo(new RequestAddress(ECHO, "/"));
+        assertThat(RequestAddress.of("echo.demo.example.com.:80", "/", "example.com")).isEqualTo(new RequestAddress(ECHO, "/"));
     }
 
     @Test
@@ -36,10 +37,10 @@ class RequestAddressTest {
     @Test
     void anAbsoluteFormTargetGivesItsAuthorityAndOriginFormAndAnyOtherKeepsTheHostHeader() {
         assertThat(RequestTarget.of("http://Echo.demo.example.com:80/a?b=1", "other"))
-                .isEqualTo(new RequestTarget("Echo.demo.example.com:80", "/a?b=1"));
-        assertThat(RequestTarget.of("HTTPS://h", "other")).isEqualTo(new RequestTarget("h", "/"));
-        assertThat(RequestTarget.of("http://h?x=1", null)).isEqualTo(new RequestTarget("h", "/?x=1"));
-        assertThat(RequestTarget.of("/p?q", "h:8080")).isEqualTo(new RequestTarget("h:8080", "/p?q"));
-        assertThat(RequestTarget.of("/p", null)).isEqualTo(new RequestTarget(null, "/p"));
+                .isEqualTo(new RequestTarget("Echo.demo.example.com:80", "/a?b=1", true));
+        assertThat(RequestTarget.of("HTTPS://h", "other")).isEqualTo(new RequestTarget("h", "/", true));
+        assertThat(RequestTarget.of("http://h?x=1", null)).isEqualTo(new RequestTarget("h", "/?x=1", true));
+        assertThat(RequestTarget.of("/p?q", "h:8080")).isEqualTo(new RequestTarget("h:8080", "/p?q", false));
+        assertThat(RequestTarget.of("/p", null)).isEqualTo(new RequestTarget(null, "/p", false));
     }
 }
