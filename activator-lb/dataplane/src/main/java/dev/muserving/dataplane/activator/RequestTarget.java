@@ -1,7 +1,5 @@
 package dev.muserving.dataplane.activator;
 
-import java.util.Locale;
-
 /**
  * The authority a request is for and its URI in origin form (RFC 9112 §3.2). A request sent in
  * absolute form ({@code GET http://host/path}, as clients configured with a forward proxy send) names
@@ -15,9 +13,9 @@ import java.util.Locale;
 record RequestTarget(String authority, String uri, boolean absolute) {
 
     static RequestTarget of(String requestUri, String hostHeader) {
-        if (requestUri != null) {
-            String lower = requestUri.toLowerCase(Locale.ROOT);
-            int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+        if (requestUri != null && !requestUri.startsWith("/")) { // origin form, nearly always: nothing to look at
+            int schemeEnd = requestUri.regionMatches(true, 0, "http://", 0, 7) ? 7
+                    : requestUri.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
             if (schemeEnd > 0) {
                 int pathStart = schemeEnd;
                 while (pathStart < requestUri.length() && "/?#".indexOf(requestUri.charAt(pathStart)) < 0) {
