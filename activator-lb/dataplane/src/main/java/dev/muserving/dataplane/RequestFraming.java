@@ -26,8 +26,8 @@ public final class RequestFraming {
 
     /** Null when the request may be passed on as it is. */
     public static Refusal refusal(HttpServerRequest request) {
-        if (request.version() == HttpVersion.HTTP_2) {
-            return null; // frames, not headers, delimit an HTTP/2 body
+        if (request.version() == HttpVersion.HTTP_2 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null) {
+            return null; // frames, not headers, delimit an HTTP/2 body; most requests have no coding to look at
         }
         List<String> codings = codings(request.headers().getAll(HttpHeaders.TRANSFER_ENCODING));
         if (codings.isEmpty()) {

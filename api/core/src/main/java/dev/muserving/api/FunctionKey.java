@@ -19,6 +19,11 @@ public record FunctionKey(String namespace, String name) {
         return new FunctionKey(key.substring(0, slash), key.substring(slash + 1));
     }
 
+    /** The host name the function answers at through the activator-lb: {@code <name>.<namespace>.<domain>}. */
+    public String host(String domain) {
+        return name + "." + namespace + "." + domain;
+    }
+
     @Override
     public String toString() {
         return namespace + "/" + name;

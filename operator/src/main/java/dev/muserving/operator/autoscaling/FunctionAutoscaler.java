@@ -7,6 +7,7 @@ import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.api.v1alpha1.FunctionValidation;
 import dev.muserving.api.v1alpha1.ResolvedFunction;
@@ -171,7 +172,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     /** The replicas wanted now, and the reason of the decision that last changed their number. */
     @Override
     public Desire desire(Function function) {
-        String key = key(function).toString();
+        String key = FunctionNames.key(function).toString();
         ScalingDecision decision = changed.get(key);
         if (decision != null) {
             return new Desire(decision.desiredReplicas(), decision.reason());
@@ -227,9 +228,5 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
             countChanged.run();
             statusChanged.accept(FunctionKey.parse(function));
         }
-    }
-
-    private static FunctionKey key(Function function) {
-        return new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName());
     }
 }

@@ -105,7 +105,7 @@ public final class FunctionWorkloadModel {
 
     /** The function's address through the activator-lb. */
     public String url(Function function) {
-        return "http://" + function.getMetadata().getName() + "." + function.getMetadata().getNamespace() + "." + settings.domain()
+        return "http://" + FunctionNames.key(function).host(settings.domain())
                 + (settings.urlPort().isPresent() ? ":" + settings.urlPort().getAsInt() : "");
     }
 

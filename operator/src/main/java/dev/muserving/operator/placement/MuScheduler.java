@@ -276,7 +276,7 @@ public final class MuScheduler implements AutoCloseable {
             if (FunctionValidation.problems(function).isEmpty()) {
                 FunctionSpec spec = FunctionMapping.resolve(function).spec();
                 // a Function on its way out keeps the room its pods hold until they go, and claims no more
-                wanted.put(new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName()),
+                wanted.put(FunctionNames.key(function),
                         new SchedulingRound.Wanted(spec, deleting(function) ? 0 : desired.applyAsInt(function)));
             }
         }

@@ -1,8 +1,8 @@
 package dev.muserving.operator.placement;
 
 import dev.muserving.api.Arch;
-import dev.muserving.api.FunctionKey;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.operator.model.DesiredReplicas;
 import dev.muserving.operator.model.ReplicaPlan;
@@ -32,7 +32,7 @@ public final class PlacedReplicas implements ReplicaSource {
     @Override
     public ReplicaPlan plan(Function function) {
         Optional<Allocation> placed = scheduler.allocation(
-                new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName()));
+                FunctionNames.key(function));
         DesiredReplicas.Desire wanted = desired.desire(function);
         Set<Arch> architectures = FunctionMapping.resolve(function).spec().architectures();
         if (placed.isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.muserving.operator.reconciler;
 
 import dev.muserving.api.FunctionDuration;
-import dev.muserving.api.FunctionKey;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
@@ -99,7 +98,7 @@ public class FunctionReconciler implements Reconciler<Function> {
         Set<String> wanted = FunctionNames.children(function, plan.architectures());
         FunctionResourceStatus next = aggregator.aggregate(function, plan, context.getSecondaryResources(Deployment.class),
                 context.getSecondaryResources(Pod.class),
-                serving.serving(new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName())), clock.instant());
+                serving.serving(FunctionNames.key(function)), clock.instant());
         events.record(function, FunctionEvents.between(before, wanted, function.getStatus(), next));
         gauges.observe(function, next, Optional.ofNullable(function.getSpec().slo).map(slo -> slo.p99).flatMap(FunctionDuration::parse));
         if (FunctionStatusAggregator.same(function.getStatus(), next)) {

@@ -191,7 +191,7 @@ public final class MuPlacement implements PlacementPolicy {
      * anywhere first gives up its pods on an architecture that a confined function is short of.
      */
     private static void shrink(Share share, NodePool pool, List<String> stops, boolean[] wantedByConfined) {
-        boolean flexible = share.spec.architectures().size() > 1;
+        boolean flexible = share.flexible();
         share.pods.sort(Comparator
                 .comparing((PodPlacement p) -> p.phase() == PodPhase.READY)
                 .thenComparing((PodPlacement p) -> !(flexible && wantedByConfined[p.arch().ordinal()]))
@@ -258,7 +258,7 @@ public final class MuPlacement implements PlacementPolicy {
     private static int place(Share share, NodePool pool, long[] confinedWants) {
         FunctionSpec fn = share.spec;
         boolean cpuDominant = fn.cpuMillis() / 1000.0 >= fn.memoryMiB() / 2048.0;
-        boolean flexible = fn.architectures().size() > 1;
+        boolean flexible = share.flexible();
         int best = -1;
         double bestValue = 0;
         boolean bestSpare = false;
@@ -297,7 +297,7 @@ public final class MuPlacement implements PlacementPolicy {
      * summed over every function for every pod (which made a 50,000-pod plan 17x slower).
      */
     private static void addConfinedWant(long[] confinedWants, Share share, int sign) {
-        if (share.spec.architectures().size() == 1 && share.wantsMore()) {
+        if (!share.flexible() && share.wantsMore()) {
             long want = (long) Math.ceil(share.target - share.allocated - share.promised - 1e-9) * share.spec.cpuMillis();
             confinedWants[share.spec.architectures().iterator().next().ordinal()] += sign * want;
         }
@@ -458,6 +458,11 @@ public final class MuPlacement implements PlacementPolicy {
 
         String name() {
             return spec.name();
+        }
+
+        /** Whether the function may run on more than one architecture. */
+        boolean flexible() {
+            return spec.architectures().size() > 1;
         }
 
         double value(Arch arch) {

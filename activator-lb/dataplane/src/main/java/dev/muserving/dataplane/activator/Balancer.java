@@ -271,7 +271,7 @@ final class Balancer extends AbstractVerticle {
         // the function sees the host its caller named; with none (HTTP/1.0), its own name rather than the pod's address
         HostAndPort authority = target.absolute() ? HostAndPort.parseAuthority(target.authority(), -1) : hostHeader;
         if (authority == null) {
-            authority = HostAndPort.authority(address.function().name() + "." + address.function().namespace() + "." + config.domain());
+            authority = HostAndPort.authority(address.function().host(config.domain()));
         }
         Call call = new Call(request, lane, address.uri(), authority, clock.millis());
         open.add(call);

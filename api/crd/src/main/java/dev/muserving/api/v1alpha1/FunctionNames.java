@@ -1,6 +1,7 @@
 package dev.muserving.api.v1alpha1;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
 import java.util.Map;
@@ -32,6 +33,11 @@ public final class FunctionNames {
     private FunctionNames() {}
 
     /** {@code <function>-amd64}, {@code <function>-arm64}. */
+    /** The function's identity, {@code <namespace>/<name>}, as the policies and the activator-lb know it. */
+    public static FunctionKey key(Function function) {
+        return new FunctionKey(function.getMetadata().getNamespace(), function.getMetadata().getName());
+    }
+
     public static String deployment(Function function, Arch arch) {
         return function.getMetadata().getName() + "-" + arch.label();
     }
