@@ -56,6 +56,10 @@ public interface ActivatorSettings {
     @WithDefault("75")
     double idleTimeoutSeconds();
 
+    /** A request whose body stopped arriving (no byte this long) gets 408; 0: only its function's timeout bounds it. */
+    @WithDefault("60")
+    double bodyTimeoutSeconds();
+
     @WithDefault("3")
     int maxAttempts();
 
@@ -95,7 +99,7 @@ public interface ActivatorSettings {
         return new ActivatorConfig(bindAddress(), port(), domain(), routing(),
                 balancers().orElse(Runtime.getRuntime().availableProcessors()), bodyBytes, retryBytes, holdLimit(),
                 Duration.ofMillis(Math.round(defaultTimeoutSeconds() * 1000)), Duration.ofMillis(Math.round(headerTimeoutSeconds() * 1000)),
-                Duration.ofMillis(Math.round(idleTimeoutSeconds() * 1000)), maxAttempts(), defaults.unreachableCooldown(),
+                Duration.ofMillis(Math.round(idleTimeoutSeconds() * 1000)), Duration.ofMillis(Math.round(bodyTimeoutSeconds() * 1000)), maxAttempts(), defaults.unreachableCooldown(),
                 Duration.ofMillis(Math.round(drainSeconds() * 1000)), defaults.recheckInterval(), seed().orElse(0L));
     }
 }

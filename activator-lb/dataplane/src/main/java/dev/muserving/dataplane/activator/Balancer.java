@@ -36,6 +36,7 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -106,6 +107,10 @@ final class Balancer extends AbstractVerticle {
                 .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
                 .build();
         vertx.setPeriodic(config.recheckInterval().toMillis(), id -> recheck());
+        if (!config.bodyTimeout().isZero()) {
+            BodyTimeoutSweep sweep = BodyTimeoutSweep.of(config.bodyTimeout());
+            vertx.setPeriodic(sweep.periodMillis(), id -> sweepStalledBodies(sweep.periods()));
+        }
         connections = new ClientConnections(context, config.headerTimeout(), config.idleTimeout());
         // No cleartext HTTP/2: the pods speak HTTP/1.1, so h2c would end at this hop (gRPC could not
         // work through it) for no gain; an upgrade request is answered in HTTP/1.1.
@@ -204,13 +209,8 @@ final class Balancer extends AbstractVerticle {
     /** The drain timeout passed: each call still open gets an answer instead of a connection closed on it. */
     private void cutOff() {
         for (Call call : List.copyOf(open)) {
-            HttpClientRequest toPod = call.toPod;
-            call.lane.held.remove(call);
-            answer(call, 503, String.format(Locale.ROOT, "mu: this activator shut down before %s answered (it waited %s for it)%n",
-                    call.lane.key, seconds(config.drainTimeout())), true);
-            if (toPod != null) {
-                toPod.reset();
-            }
+            giveUp(call, 503, String.format(Locale.ROOT, "mu: this activator shut down before %s answered (it waited %s for it)%n",
+                    call.lane.key, seconds(config.drainTimeout())));
         }
     }
 
@@ -283,11 +283,12 @@ final class Balancer extends AbstractVerticle {
         Future<Void> bodyRead = Future.succeededFuture();
         if (chunked || declared > config.retryBufferBytes()) {
             request.pause();
-            call.stream = new LimitedBody(request, config.maxBodyBytes(), () -> call.bodyTooLarge = true, () -> malformedBody(call));
+            call.incoming = call.stream = incoming(call);
         } else if (declared <= 0) {
             call.replayable = true; // HTTP/1 framing: without Content-Length or chunking there is no body
         } else {
-            bodyRead = request.body().map(body -> {
+            call.incoming = incoming(call);
+            bodyRead = call.incoming.whole((int) declared).map(body -> {
                 call.body = body;
                 call.replayable = true;
                 return null;
@@ -305,6 +306,10 @@ final class Balancer extends AbstractVerticle {
                 hold(call);
             }
         });
+    }
+
+    private LimitedBody incoming(Call call) {
+        return new LimitedBody(call.request, config.maxBodyBytes(), () -> call.bodyTooLarge = true, () -> malformedBody(call));
     }
 
     /** The Content-Length, -1 when there is none. */
@@ -337,16 +342,38 @@ final class Balancer extends AbstractVerticle {
         if (call.finished) {
             return;
         }
-        HttpClientRequest toPod = call.toPod;
-        call.lane.held.remove(call);
-        answer(call, 400, "mu: the request body's chunked framing is malformed\n", true);
+        giveUp(call, 400, "mu: the request body's chunked framing is malformed\n");
         if (call.request.connection() instanceof ConnectionBase connection) {
             // Vert.x flushes writes made while it reads when the read completes, but the codec's close
             // comes first and would drop the 400: push it out now
             connection.flush();
         }
+    }
+
+    /** Bodies the activator waits for that have not sent a byte for the body timeout get 408, as nginx's client_body_timeout. */
+    private void sweepStalledBodies(int periods) {
+        List<Call> stalled = new ArrayList<>();
+        for (Call call : open) {
+            if (call.incoming != null && call.incoming.stalled(periods)) {
+                stalled.add(call);
+            }
+        }
+        for (Call call : stalled) {
+            giveUp(call, 408, String.format(Locale.ROOT, "mu: the request body stopped arriving (nothing came for %s)%n",
+                    seconds(config.bodyTimeout())));
+        }
+    }
+
+    /**
+     * Answers the call and closes the client's connection, whatever state the call is in; a body on
+     * its way to a pod is cut off there, so that the function never takes it for a whole one.
+     */
+    private void giveUp(Call call, int status, String message) {
+        HttpClientRequest toPod = call.toPod;
+        call.lane.held.remove(call);
+        answer(call, status, message, true);
         if (toPod != null) {
-            toPod.reset(); // the function must not take a body cut short for a whole one
+            toPod.reset();
         }
     }
 

@@ -22,6 +22,8 @@ final class Call {
     Buffer body;
     /** The body as it arrives, sent once; null when there is none or it was read whole. */
     LimitedBody stream;
+    /** The body the activator reads, whole or as a stream, watched for a client that stops sending; null when there is none. */
+    LimitedBody incoming;
     PodTable.Pod pod;
     HttpClientRequest toPod;
     int attempts;

@@ -1,18 +1,25 @@
 package dev.muserving.dataplane.activator;
 
 import io.netty.handler.codec.DecoderException;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A request body streamed to a pod as it arrives. One of unknown length (chunked) is cut off past a
- * limit: the proxy's pipe to the pod fails, and the activator answers 413 (bodies with a
- * Content-Length are checked before anything is read). A chunk that breaks the framing (a size
- * that is no hex number) is told to {@code onMalformed} whether or not the body is being piped yet:
- * the HTTP codec closes the connection right after, so that is the one moment a 400 can still be
- * written. A body the client broke off (it reset or closed its connection) is remembered
- * ({@link #brokenOff}): the failed send to the pod that follows is the client's doing, not the pod's.
+ * A request body as the activator reads it, read whole ({@link #whole}) or streamed to a pod as it
+ * arrives. One of unknown length (chunked) is cut off past a limit: the proxy's pipe to the pod
+ * fails, and the activator answers 413 (bodies with a Content-Length are checked before anything
+ * is read). A chunk that breaks the framing (a size that is no hex number) is told to
+ * {@code onMalformed} whether or not the body is being piped yet: the HTTP codec closes the
+ * connection right after, so that is the one moment a 400 can still be written. A body the client
+ * broke off (it reset or closed its connection) is remembered ({@link #brokenOff}): the failed send
+ * to the pod that follows is the client's doing, not the pod's.
+ *
+ * <p>A body that stops arriving is found by {@link #stalled}, which the balancer asks on a period:
+ * only while the activator wants bytes, so a body paused because it waits for a pod, or because
+ * the pod reads slowly (the pipe's back-pressure), is not the client's delay.
  */
 final class LimitedBody implements ReadStream<Buffer> {
 
@@ -32,12 +39,18 @@ final class LimitedBody implements ReadStream<Buffer> {
     private long seen;
     private boolean tooLarge;
     private boolean brokenOff;
+    /** The activator reads this body and the client has not sent all of it. */
+    private boolean awaited;
+    /** Periods since a byte came (or reading resumed), while awaited. */
+    private int quietPeriods;
 
+    /** {@code source} must be paused, or read at once by {@link #whole}. */
     LimitedBody(ReadStream<Buffer> source, long limit, Runnable onTooLarge, Runnable onMalformed) {
         this.source = source;
         this.limit = limit;
         this.onTooLarge = onTooLarge;
         source.exceptionHandler(e -> {
+            awaited = false;
             if (malformed(e)) {
                 onMalformed.run();
             } else {
@@ -49,9 +62,33 @@ final class LimitedBody implements ReadStream<Buffer> {
         });
     }
 
+    /** The whole body, read now; fails when the client breaks it off. */
+    Future<Buffer> whole(int expectedBytes) {
+        Promise<Buffer> read = Promise.promise();
+        Buffer body = Buffer.buffer(expectedBytes);
+        exceptionHandler(read::tryFail);
+        endHandler(v -> read.tryComplete(body));
+        handler(body::appendBuffer);
+        awaitBytes();
+        return read.future();
+    }
+
     /** Whether the client's connection failed before the whole body came. */
     boolean brokenOff() {
         return brokenOff;
+    }
+
+    /**
+     * Called once a period: whether this is the {@code periods}-th in a row in which the body was
+     * awaited and no byte of it came.
+     */
+    boolean stalled(int periods) {
+        return awaited && ++quietPeriods >= periods;
+    }
+
+    private void awaitBytes() {
+        awaited = true;
+        quietPeriods = 0;
     }
 
     /** Netty's HTTP decoder fails a chunk with the parse error itself (NumberFormatException) or a DecoderException. */
@@ -71,9 +108,11 @@ final class LimitedBody implements ReadStream<Buffer> {
             if (tooLarge) {
                 return;
             }
+            quietPeriods = 0;
             seen += chunk.length();
             if (seen > limit) {
                 tooLarge = true;
+                awaited = false;
                 onTooLarge.run();
                 if (exceptionHandler != null) {
                     exceptionHandler.handle(new TooLarge(limit));
@@ -87,25 +126,33 @@ final class LimitedBody implements ReadStream<Buffer> {
 
     @Override
     public ReadStream<Buffer> pause() {
+        awaited = false;
         source.pause();
         return this;
     }
 
     @Override
     public ReadStream<Buffer> resume() {
+        awaitBytes();
         source.resume();
         return this;
     }
 
     @Override
     public ReadStream<Buffer> fetch(long amount) {
+        awaitBytes();
         source.fetch(amount);
         return this;
     }
 
     @Override
     public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-        source.endHandler(endHandler);
+        source.endHandler(v -> {
+            awaited = false;
+            if (endHandler != null) {
+                endHandler.handle(v);
+            }
+        });
         return this;
     }
 }

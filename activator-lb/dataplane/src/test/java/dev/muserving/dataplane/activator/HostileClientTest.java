@@ -38,6 +38,7 @@ class HostileClientTest {
     private static final Duration HEADER_TIMEOUT = Duration.ofMillis(600);
     private static final Duration IDLE_TIMEOUT = Duration.ofMillis(800);
     private static final long MAX_BODY = 1000;
+    private static final Duration BODY_TIMEOUT = Duration.ofMillis(300);
 
     private int port;
 
@@ -240,6 +241,81 @@ class HostileClientTest {
             await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
         }
         stillServes();
+    }
+
+    /** An activator whose bodies may go {@link #BODY_TIMEOUT} without a byte, far less than its functions' timeouts. */
+    private static int patientFunctionsImpatientWithBodies(Vertx vertx, SimpleMeterRegistry registry, long retryBufferBytes,
+            FunctionRoute... routes) {
+        ActivatorConfig config = ActivatorConfig.defaults().withPort(0).withRouting("round-robin", 1).withRetryBuffer(retryBufferBytes)
+                .withBodyTimeout(BODY_TIMEOUT);
+        return await(Activator.start(vertx, config, new StaticEndpointSource(List.of(routes)), MetricSink.NONE, DemandSignal.NONE,
+                registry, Clock.systemUTC())).port();
+    }
+
+    private static List<String> codes(SimpleMeterRegistry registry) {
+        return registry.find("mu.requests").counters().stream().map(c -> c.getId().getTag("code")).toList();
+    }
+
+    @Test
+    void aBodyThatStopsArrivingGets408AfterTheBodyTimeoutNotTheFunctionsAndTheConnectionCloses(Vertx vertx) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int activator = patientFunctionsImpatientWithBodies(vertx, registry, 1000,
+                new FunctionRoute(ECHO, 0, Duration.ofSeconds(300), List.of(pod(vertx, "echo-1", 1))));
+        try (RawClient client = new RawClient(activator)) { // the RawClient gives up reading after 10 s, the function's timeout is 300 s
+            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc").read();
+            assertThat(answer.status()).isEqualTo(408);
+            assertThat(answer.body()).contains("stopped arriving");
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        assertThat(codes(registry)).containsExactly("408");
+    }
+
+    @Test
+    void aBodyThatKeepsComingSlowerThanTheBodyTimeoutInAllIsServed(Vertx vertx) throws InterruptedException {
+        int activator = patientFunctionsImpatientWithBodies(vertx, new SimpleMeterRegistry(), 1000,
+                new FunctionRoute(ECHO, 0, Duration.ofSeconds(30), List.of(pod(vertx, "echo-1", 1))));
+        try (RawClient client = new RawClient(activator)) {
+            client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n");
+            for (char c : "trickled".toCharArray()) {
+                Thread.sleep(BODY_TIMEOUT.toMillis() / 3); // the client's pace, not a wait for the server
+                client.send(String.valueOf(c));
+            }
+            Answer answer = client.read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("trickled");
+        }
+    }
+
+    @Test
+    void aStreamedBodyThatStopsArrivingGets408AndTheFunctionNeverTakesWhatCameForTheWholeBody(Vertx vertx) {
+        HeldFunction function = new HeldFunction();
+        await(vertx.deployVerticle(function));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int activator = patientFunctionsImpatientWithBodies(vertx, registry, 100,
+                new FunctionRoute(ECHO, 0, Duration.ofSeconds(300), List.of(podInFrontOf(vertx, "held-1", function.port()))));
+        try (RawClient client = new RawClient(activator)) {
+            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                    + "x".repeat(5000)).read();
+            assertThat(answer.status()).isEqualTo(408);
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        assertThat(function.maxHeld()).isEqualTo(1); // the body was streaming to the function
+        assertThat(function.bodies()).isEmpty();
+        assertThat(codes(registry)).containsExactly("408");
+    }
+
+    @Test
+    void aStreamedBodyWaitingForAPodIsNotTheClientsDelay(Vertx vertx) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Duration timeout = BODY_TIMEOUT.multipliedBy(4);
+        int activator = patientFunctionsImpatientWithBodies(vertx, registry, 100, new FunctionRoute(ECHO, 0, timeout, List.of()));
+        try (RawClient client = new RawClient(activator)) {
+            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                    + "x".repeat(5000)).read();
+            assertThat(answer.status()).isEqualTo(504); // held for a pod until the function's timeout, never read meanwhile
+            assertThat(answer.body()).contains("no pod of demo/echo was ready");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> codes(registry).equals(List.of("504"))); // counted just after the answer is out
     }
 
     @Test
