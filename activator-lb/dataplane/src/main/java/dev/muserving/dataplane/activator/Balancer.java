@@ -288,7 +288,7 @@ final class Balancer extends AbstractVerticle {
             call.replayable = true; // HTTP/1 framing: without Content-Length or chunking there is no body
         } else {
             call.incoming = incoming(call);
-            bodyRead = call.incoming.whole((int) declared).map(body -> {
+            bodyRead = call.incoming.whole(declared).map(body -> {
                 call.body = body;
                 call.replayable = true;
                 return null;

@@ -32,6 +32,8 @@ final class LimitedBody implements ReadStream<Buffer> {
         }
     }
 
+    static final int FIRST_ROOM = 64 * 1024;
+
     private final ReadStream<Buffer> source;
     private final long limit;
     private final Runnable onTooLarge;
@@ -62,10 +64,14 @@ final class LimitedBody implements ReadStream<Buffer> {
         });
     }
 
-    /** The whole body, read now; fails when the client breaks it off. */
-    Future<Buffer> whole(int expectedBytes) {
+    /**
+     * The whole body, read now; fails when the client breaks it off. Room for at most
+     * {@link #FIRST_ROOM} is taken before bytes come: a client that declares a large body and sends
+     * nothing does not get to take the memory it declared.
+     */
+    Future<Buffer> whole(long declaredBytes) {
         Promise<Buffer> read = Promise.promise();
-        Buffer body = Buffer.buffer(expectedBytes);
+        Buffer body = Buffer.buffer((int) Math.min(declaredBytes, FIRST_ROOM));
         exceptionHandler(read::tryFail);
         endHandler(v -> read.tryComplete(body));
         handler(body::appendBuffer);
