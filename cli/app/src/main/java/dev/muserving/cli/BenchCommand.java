@@ -142,6 +142,9 @@ final class BenchCommand implements Callable<Integer> {
         if (realTime && !(replaySeconds > 0)) {
             throw new BadInputException("--replay-seconds must be above zero, got " + replaySeconds);
         }
+        if (this.out != null) {
+            OutputDirectory.create("--out", this.out); // before the run, not after a family's minutes of work
+        }
         boolean family = workload.family != null;
         List<String> names = systems != null ? systems
                 : realTime ? List.of(Systems.KNATIVE, Systems.MU) : family ? FAMILY_SYSTEMS : Systems.names();

@@ -98,9 +98,17 @@ final class LocalCommand implements Callable<Integer> {
         if (functions.isEmpty()) {
             throw new BadInputException("no Function to run in " + inputs + " (see the lines above)");
         }
-        Path logDir = logs != null ? logs : Files.createTempDirectory("mu-local-");
         LocalPolicies policies = LocalPolicies.named(this.system, seed);
-        LocalSystem system = LocalSystem.start(policies, address, port, metricsPort, emulated, logDir, functions, this::say);
+        Path logDir = logs != null ? OutputDirectory.create("--logs", logs) : Files.createTempDirectory("mu-local-");
+        LocalSystem system;
+        try {
+            system = LocalSystem.start(policies, address, port, metricsPort, emulated, logDir, functions, this::say);
+        } catch (Exception e) {
+            if (logs == null) {
+                Files.deleteIfExists(logDir); // nothing was logged yet: no empty directory left behind
+            }
+            throw e;
+        }
         watcher.onChange(system::apply);
         watcher.start(Duration.ofSeconds(1));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -74,6 +74,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void anOutThatCannotBeADirectoryIsRefusedBeforeTheRun() throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "");
+        for (Path bad : List.of(file, file.resolve("sub"))) {
+            assertThat(mu("bench", "--quick", "--no-progress", "--out", bad.toString())).as("%s", bad).isEqualTo(2);
+        }
+        assertThat(err.toString()).contains("mu: --out " + file + ": cannot write there (it is a file, not a directory)");
+        assertThat(out.toString()).as("nothing ran").doesNotContain("knative");
+    }
+
+    @Test
     void aBadScenarioExitsWithTwoAndNamesTheLine() throws IOException {
         Path scenario = dir.resolve("bad.yaml");
         Files.writeString(scenario, "name: x\ndurationSeconds: 10\ncluster:\n  podStartupSeconds: {median: 1, p99: 2}\n  nodes: []\n");

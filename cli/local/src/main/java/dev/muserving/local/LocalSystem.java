@@ -15,11 +15,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.BindException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -64,6 +66,10 @@ public final class LocalSystem implements AutoCloseable {
     /** @param policies Mu's, or Knative's defaults */
     public static LocalSystem start(LocalPolicies policies, String address, int port, int metricsPort, List<LocalNode> nodes, Path logs,
             List<LocalFunction> functions, Consumer<String> log) throws Exception {
+        if (port != 0 && port == metricsPort) {
+            // two servers of one Vert.x instance on one port share its socket and take turns at connections
+            throw new BadInputException("--port and --metrics-port are both " + port + ": give them different ports (or 0 for any free one)");
+        }
         Clock clock = Clock.systemUTC();
         Vertx vertx = Vertx.vertx();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -94,9 +100,16 @@ public final class LocalSystem implements AutoCloseable {
         try {
             return started.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof BindException) {
+            if (e.getCause() instanceof UnknownHostException) {
+                throw new BadInputException("--address " + address + ": not an address (" + e.getCause().getMessage() + ")", e.getCause());
+            }
+            if (e.getCause() instanceof BindException bind) {
+                if (!String.valueOf(bind.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
+                    throw new BadInputException("--address " + address + ": cannot listen there (" + bind.getMessage()
+                            + "); give an address of this machine, 127.0.0.1 or 0.0.0.0", bind);
+                }
                 throw new BadInputException(option + " " + port + ": " + address + ":" + port + " is already in use (another mu local?); "
-                        + "pick another port, or 0 for any free one", e.getCause());
+                        + "pick another port, or 0 for any free one", bind);
             }
             throw e;
         }

@@ -146,4 +146,21 @@ class FunctionFilesTest {
         assertThat(FunctionFiles.parse("nospec.yaml", HEAD + "metadata: {name: bare}\n").problems())
                 .singleElement().asString().startsWith("nospec.yaml:1: spec: missing");
     }
+
+    @Test
+    void anUnknownPolicyAnnotationIsReportedAtItsLineAndTheGoodFunctionsStay() {
+        // the annotation's name holds dots; its path was once split on them, and mu local crashed
+        String good = HEAD + "metadata: {name: good}\nspec:\n" + IMAGE + "  local: {command: [mu-emulated-function]}\n";
+        FunctionFiles.Result result = FunctionFiles.parse("annotated.yaml", good + "---\n" + HEAD + """
+                metadata:
+                  name: annot
+                  annotations: {autoscaling.muserving.dev/class: fastest}
+                spec:
+                  image: r.example/x:1
+                  local: {command: [mu-emulated-function]}
+                """);
+        assertThat(result.functions()).extracting(f -> f.key().name()).containsExactly("good");
+        assertThat(result.problems()).singleElement().asString()
+                .startsWith("annotated.yaml:12: metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'");
+    }
 }

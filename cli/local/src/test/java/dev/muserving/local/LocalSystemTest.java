@@ -186,4 +186,16 @@ class LocalSystemTest {
                     .hasMessageStartingWith("--port " + port + ": 127.0.0.1:" + port + " is already in use");
         }
     }
+
+    @Test
+    void oneListenerPortForBothServersOrAnAddressNotOfThisMachineIsBadInput() {
+        List<LocalNode> node = LocalNode.parse("amd64=1", 2000, 4096, LocalNode.DEFAULT_SPEED);
+        // one Vert.x shares a port among its servers: requests would go to the metrics server by turns
+        assertThatThrownBy(() -> LocalSystem.start("127.0.0.1", 18_080, 18_080, node, logs, List.of(), log::add))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("--port and --metrics-port are both 18080");
+        assertThatThrownBy(() -> LocalSystem.start("192.0.2.1", 0, 0, node, logs, List.of(), log::add)) // TEST-NET-1, never local
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("--address 192.0.2.1: cannot listen there");
+        assertThatThrownBy(() -> LocalSystem.start("999.1.1.1", 0, 0, node, logs, List.of(), log::add))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("--address 999.1.1.1: not an address");
+    }
 }

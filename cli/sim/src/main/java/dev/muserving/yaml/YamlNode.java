@@ -152,26 +152,57 @@ public final class YamlNode {
 
     /**
      * The node at a field path below this one ({@code spec.scale.min}, {@code spec.env[0].name},
-     * {@code spec.images.amd64}), or the deepest node on the way that exists: where a complaint
-     * about that field should point.
+     * {@code spec.images.amd64}, {@code metadata.annotations[autoscaling.muserving.dev/class]}: a
+     * bracket holds an index, or a key that may contain dots), or the deepest node on the way that
+     * exists: where a complaint about that field should point.
      */
     public YamlNode at(String fieldPath) {
         YamlNode current = this;
-        for (String step : fieldPath.split("\\.")) {
-            String key = step.contains("[") ? step.substring(0, step.indexOf('[')) : step;
-            if (!current.isMapping() || !current.fields().containsKey(key)) {
-                return current;
+        int i = 0;
+        while (i < fieldPath.length()) {
+            char c = fieldPath.charAt(i);
+            if (c == '.') {
+                i++;
+                continue;
             }
-            current = current.fields().get(key);
-            if (step.contains("[")) {
-                int index = Integer.parseInt(step.substring(step.indexOf('[') + 1, step.indexOf(']')));
-                if (!(current.node instanceof SequenceNode seq) || index >= seq.getValue().size()) {
+            String step;
+            boolean bracketed = c == '[';
+            if (bracketed) {
+                int close = fieldPath.indexOf(']', i);
+                if (close < 0) {
                     return current;
                 }
-                current = current.items().get(index);
+                step = fieldPath.substring(i + 1, close);
+                i = close + 1;
+            } else {
+                int end = i;
+                while (end < fieldPath.length() && fieldPath.charAt(end) != '.' && fieldPath.charAt(end) != '[') {
+                    end++;
+                }
+                step = fieldPath.substring(i, end);
+                i = end;
             }
+            YamlNode next = bracketed && current.node instanceof SequenceNode ? current.item(step) : current.field(step);
+            if (next == null) {
+                return current;
+            }
+            current = next;
         }
         return current;
+    }
+
+    private YamlNode field(String key) {
+        return isMapping() ? fields().get(key) : null;
+    }
+
+    private YamlNode item(String index) {
+        try {
+            int n = Integer.parseInt(index);
+            List<YamlNode> items = items();
+            return n >= 0 && n < items.size() ? items.get(n) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /**

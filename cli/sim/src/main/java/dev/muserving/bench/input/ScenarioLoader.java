@@ -48,6 +48,8 @@ public final class ScenarioLoader {
     private static final Set<String> DISTRIBUTION = Set.of("median", "p99");
     private static final double MAX_RPS = 1e7;
     private static final int MAX_COUNT = 100_000;
+    /** Each function keeps latency histograms per system (about 0.3 MB): 10,000 fill 3.4 GB of heap. */
+    private static final int MAX_FUNCTIONS = 10_000;
 
     private final StrictMode strict;
     private final Consumer<String> warnings;
@@ -174,7 +176,9 @@ public final class ScenarioLoader {
     private Set<Arch> architectures(YamlNode node) {
         Set<Arch> archs = EnumSet.noneOf(Arch.class);
         for (YamlNode item : node.items()) {
-            archs.add(item.arch());
+            if (!archs.add(item.arch())) {
+                throw item.error("names " + item.arch() + " twice");
+            }
         }
         if (archs.isEmpty()) {
             throw node.error("must name at least one architecture");
@@ -248,17 +252,30 @@ public final class ScenarioLoader {
     private static SyntheticOptions synthetic(YamlNode node, long scenarioSeed) {
         node.allowOnly(SyntheticOptions.FIELDS);
         SyntheticOptions d = SyntheticOptions.defaults(scenarioSeed);
-        return new SyntheticOptions(
-                node.get("functions").integer(1, MAX_COUNT),
+        int functions = node.get("functions").integer(1, MAX_FUNCTIONS);
+        double armSlowdownMin = node.numberOr("armSlowdownMin", d.armSlowdownMin(), 0.1, 10);
+        double armSlowdownMax = node.numberOr("armSlowdownMax", Math.max(d.armSlowdownMax(), armSlowdownMin), 0.1, 10);
+        if (armSlowdownMax < armSlowdownMin) {
+            throw node.at("armSlowdownMax").error("must be at least armSlowdownMin (" + armSlowdownMin + "), got " + armSlowdownMax);
+        }
+        // the defaults give way to what was set: a cap no set of functions can meet, or a range upside down, only when set so
+        SyntheticOptions options = new SyntheticOptions(
+                functions,
                 node.get("totalRps").number(0.001, MAX_RPS),
                 node.find("seed").map(YamlNode::longValue).orElse(d.seed()),
                 node.numberOr("rateSpread", d.rateSpread(), 0, 10),
                 node.numberOr("durationMedianMs", d.durationMedianMs(), 0.01, 3_600_000),
                 node.numberOr("durationSpread", d.durationSpread(), 0, 10),
-                node.numberOr("armSlowdownMin", d.armSlowdownMin(), 0.1, 10),
-                node.numberOr("armSlowdownMax", d.armSlowdownMax(), 0.1, 10),
+                armSlowdownMin,
+                armSlowdownMax,
                 node.numberOr("sloFactor", d.sloFactor(), 1, 100),
-                node.numberOr("maxFunctionShare", d.maxFunctionShare(), 0.001, 1));
+                node.numberOr("maxFunctionShare", functions * d.maxFunctionShare() >= 1 ? d.maxFunctionShare() : 1, 0.001, 1));
+        if (options.functions() * options.maxFunctionShare() < 1) {
+            throw node.at("maxFunctionShare").error(String.format(java.util.Locale.ROOT,
+                    "%d functions with at most %s of totalRps each cannot carry all of it; raise it to at least %.4f",
+                    options.functions(), options.maxFunctionShare(), 1.0 / options.functions()));
+        }
+        return options;
     }
 
     private static AzureTraceOptions azureTrace(YamlNode node, long scenarioSeed, Path base) {
@@ -271,7 +288,7 @@ public final class ScenarioLoader {
         return new AzureTraceOptions(
                 dir,
                 node.integerOr("day", d.day(), 1, 14),
-                node.get("functions").integer(1, MAX_COUNT),
+                node.get("functions").integer(1, MAX_FUNCTIONS),
                 node.integerOr("startMinute", d.startMinute(), 0, 1439),
                 node.integerOr("minutes", d.minutes(), 1, 1440),
                 node.find("seed").map(YamlNode::longValue).orElse(d.seed()),

@@ -230,7 +230,7 @@ public final class AzureTraceReader {
      */
     private void readTable(Path file, List<String> leading, int columns, Consumer<String[]> handler) {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            requireHeader(file, reader.readLine(), leading, columns);
+            requireHeader(file, withoutByteOrderMark(reader.readLine()), leading, columns);
             int lineNumber = 1;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
@@ -253,6 +253,11 @@ public final class AzureTraceReader {
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /** Excel and PowerShell start a UTF-8 file with a byte-order mark, which is no part of the first column's name. */
+    private static String withoutByteOrderMark(String line) {
+        return line != null && line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
     private static void requireHeader(Path file, String header, List<String> leading, int columns) {

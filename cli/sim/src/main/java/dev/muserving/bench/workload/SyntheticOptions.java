@@ -30,7 +30,7 @@ public record SyntheticOptions(
 
     public SyntheticOptions {
         if (armSlowdownMax < armSlowdownMin) {
-            throw new IllegalArgumentException("armSlowdownMax must be at least armSlowdownMin");
+            throw new IllegalArgumentException("armSlowdownMax must be at least armSlowdownMin"); // the scenario file's check names the line
         }
     }
 

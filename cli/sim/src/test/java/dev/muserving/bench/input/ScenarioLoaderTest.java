@@ -82,6 +82,8 @@ class ScenarioLoaderTest {
             name not a DNS label             | 'name: echo'                | 'name: Echo_Fn'             | tiny.yaml:10: functions[0].name: must be a DNS label
             not a number                     | 'sloP99Ms: 100'             | 'sloP99Ms: fast'            | tiny.yaml:18: functions[0].sloP99Ms: must be a number, got 'fast'
             concurrency out of range         | 'containerConcurrency: 4'   | 'containerConcurrency: -1'  | tiny.yaml:17: functions[0].containerConcurrency: must be between 0 and 1000, got -1
+            architecture twice               | 'memoryMiB: 128'            | 'memoryMiB: 128\n    architectures: [amd64, amd64]' | tiny.yaml:17: functions[0].architectures[1]: names amd64 twice
+            empty name                       | 'name: echo'                | 'name: ""'                  | tiny.yaml:10: functions[0].name: must be a DNS label
             parallelism of zero              | 'memoryMiB: 128'            | 'memoryMiB: 128\n    architectures: [amd64, arm64]\n    parallelism: 0' | tiny.yaml:18: functions[0].parallelism: must be between 1 and
             """)
     void badInputNamesTheFileLineAndField(String why, String from, String to, String message) {
@@ -91,6 +93,20 @@ class ScenarioLoaderTest {
                 .as(why)
                 .isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void syntheticOptionsThatCannotHoldTogetherAreBadInputNotACrash() {
+        String base = VALID.substring(0, VALID.indexOf("functions:"));
+        assertThatThrownBy(() -> loader.parse("syn.yaml", base + "synthetic: {functions: 3, totalRps: 30, armSlowdownMin: 2.0, armSlowdownMax: 1.2}\n"))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("syn.yaml:9: synthetic.armSlowdownMax: must be at least armSlowdownMin");
+        assertThatThrownBy(() -> loader.parse("syn.yaml", base + "synthetic: {functions: 3, totalRps: 30, maxFunctionShare: 0.1}\n"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("syn.yaml:9: synthetic.maxFunctionShare: 3 functions with at most 0.1 of totalRps each cannot carry all of it");
+        assertThatThrownBy(() -> loader.parse("syn.yaml", base + "synthetic: {functions: 100000, totalRps: 30}\n"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("synthetic.functions: must be between 1 and 10000");
+        // the defaults give way: no cap below 5 functions, a slowdown range that starts above 2
+        assertThat(loader.parse("syn.yaml", base + "synthetic: {functions: 3, totalRps: 30, armSlowdownMin: 3}\n").functions()).hasSize(3);
     }
 
     @Test

@@ -134,6 +134,16 @@ class AzureTraceReaderTest {
     }
 
     @Test
+    void filesThatStartWithAByteOrderMarkAreReadAsWithout() throws IOException {
+        List<FunctionModel> plain = new AzureTraceReader(false, warnings::add).read(options(5));
+        for (String name : List.of(AzureTraceReader.invocationsFile(3), AzureTraceReader.durationsFile(3), AzureTraceReader.memoryFile(3))) {
+            Path file = dir.resolve(name);
+            Files.writeString(file, "\uFEFF" + Files.readString(file)); // as Excel and PowerShell write UTF-8
+        }
+        assertThat(new AzureTraceReader(false, warnings::add).read(options(5))).isEqualTo(plain);
+    }
+
+    @Test
     void aMissingMemoryFileFallsBackWithAWarning() throws IOException {
         Files.delete(dir.resolve(AzureTraceReader.memoryFile(3)));
         List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(2));
