@@ -103,6 +103,10 @@ final class LocalControlPlane implements AutoCloseable {
             }
             next.forEach((name, fn) -> {
                 if (!functions.containsKey(name)) {
+                    if (nodes.stream().noneMatch(node -> node.info().couldHold(fn.spec()))) {
+                        log.accept(name + " (" + NodeInfo.asks(fn.spec()) + ") fits no emulated node (--nodes, --node-cpu, "
+                                + "--node-memory-mib): no pod of it can start, so its requests wait and time out");
+                    }
                     functions.put(name, fn);
                     int initial = fn.spec().startingReplicas();
                     targets.put(name, new ScalingDecision(initial, initial, "initial scale " + initial));

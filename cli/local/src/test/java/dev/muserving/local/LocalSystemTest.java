@@ -188,6 +188,15 @@ class LocalSystemTest {
     }
 
     @Test
+    void aFunctionThatFitsNoEmulatedNodeIsSaidToAtOnce() throws Exception {
+        List<LocalFunction> webhook = new FunctionWatcher(List.of(Repository.path("examples", "burst.yaml")), fns -> { }, log::add).load();
+        // the webhook may run anywhere but its nodes are arm64 of 1 MiB; it starts at zero, so nothing is launched
+        system = LocalSystem.start("127.0.0.1", 0, 0, LocalNode.parse("arm64=1", 2000, 1, LocalNode.DEFAULT_SPEED), logs, webhook, log::add);
+        await("the warning").atMost(Duration.ofSeconds(10)) // the control loop applies Functions on its own thread
+                .until(() -> List.copyOf(log).stream().anyMatch(line -> line.startsWith("demo/webhook (") && line.contains("fits no emulated node")));
+    }
+
+    @Test
     void oneListenerPortForBothServersOrAnAddressNotOfThisMachineIsBadInput() {
         List<LocalNode> node = LocalNode.parse("amd64=1", 2000, 4096, LocalNode.DEFAULT_SPEED);
         // one Vert.x shares a port among its servers: requests would go to the metrics server by turns

@@ -3,6 +3,7 @@ package dev.muserving.bench.input;
 import dev.muserving.api.Arch;
 import dev.muserving.api.BadInputException;
 import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.NodeInfo;
 import dev.muserving.bench.scenario.ArrivalSpec;
 import dev.muserving.bench.scenario.ClusterModel;
 import dev.muserving.bench.scenario.FunctionModel;
@@ -102,8 +103,17 @@ public final class ScenarioLoader {
             if (!names.add(fn.name())) {
                 throw root.error("two functions are named '" + fn.name() + "'");
             }
+            warnIfItFitsNoNode(source, fn, cluster);
         }
         return new Scenario(name, duration, seed, cluster, functions);
+    }
+
+    /** As a Pod that no node can take stays Pending on Kubernetes: run, but said, since every request to it is dropped. */
+    private void warnIfItFitsNoNode(String source, FunctionModel fn, ClusterModel cluster) {
+        if (cluster.nodes().stream().noneMatch(node -> node.couldHold(fn.spec()))) {
+            warnings.accept(source + ": function '" + fn.name() + "' (" + NodeInfo.asks(fn.spec())
+                    + ") fits no node of the cluster: no pod of it can start, and every request to it is dropped");
+        }
     }
 
     private ClusterModel cluster(YamlNode node) {

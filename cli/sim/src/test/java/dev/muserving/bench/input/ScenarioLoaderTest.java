@@ -110,6 +110,19 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aFunctionThatFitsNoNodeRunsButIsWarnedAbout() {
+        loader.parse("tiny.yaml", VALID.replace("cpu: 250m", "cpu: 64"));
+        assertThat(warnings).singleElement().asString()
+                .startsWith("tiny.yaml: function 'echo' (64000 m CPU, 128 MiB, on amd64 or arm64) fits no node of the cluster");
+        warnings.clear();
+        loader.parse("tiny.yaml", VALID.replace("memoryMiB: 128", "memoryMiB: 4096\n    architectures: [arm64]"));
+        assertThat(warnings).as("arm64's one node has 2048 MiB").singleElement().asString().contains("fits no node");
+        warnings.clear();
+        loader.parse("tiny.yaml", VALID);
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void anArchitectureWithoutServiceTimeIsRejected() {
         String yaml = VALID.replace("      arm64: {median: 15, p99: 60}\n", "")
                 .replace("memoryMiB: 128\n", "memoryMiB: 128\n    architectures: [amd64, arm64]\n");
