@@ -45,6 +45,8 @@ final class LocalControlPlane implements AutoCloseable {
     static final Duration TICK = Duration.ofSeconds(2);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** A pod whose process exits sooner than this after it was ready is crash-looping: it is replaced after a backoff. */
+    static final Duration STEADY = Duration.ofSeconds(30);
 
     private final List<LocalNode> nodes;
     private final Map<String, LocalNode> nodesByName = new HashMap<>();
@@ -173,6 +175,10 @@ final class LocalControlPlane implements AutoCloseable {
         for (LocalFunction fn : functions.values()) {
             ScalingDecision target = targets.get(fn.spec().name());
             Backoff backoff = backoffs.get(fn.spec().name());
+            if (backoff != null && !now.isBefore(backoff.until()) && hasSteadyPod(fn, now)) {
+                backoffs.remove(fn.spec().name());
+                backoff = null;
+            }
             if (backoff != null && now.isBefore(backoff.until())) {
                 int alive = (int) pods.values().stream().filter(p -> p.function == fn && p.phase != PodPhase.TERMINATING).count();
                 int keep = Math.min(alive, target.desiredReplicas());
@@ -208,11 +214,7 @@ final class LocalControlPlane implements AutoCloseable {
                 runner.stop(pod);
                 onControl(() -> {
                     pods.remove(pod.name);
-                    Backoff previous = backoffs.get(fn.spec().name());
-                    Duration wait = previous == null ? FIRST_BACKOFF : previous.next();
-                    Duration after = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
-                    backoffs.put(fn.spec().name(), new Backoff(Instant.now(clock).plus(wait), after));
-                    log.accept(pod.name + ": could not start: " + e.getMessage() + " (next try in " + wait.toSeconds() + " s)");
+                    log.accept(pod.name + ": could not start: " + e.getMessage() + " (next try in " + backOff(fn).toSeconds() + " s)");
                 });
                 return;
             }
@@ -222,7 +224,6 @@ final class LocalControlPlane implements AutoCloseable {
                     return;
                 }
                 pod.phase = PodPhase.READY;
-                backoffs.remove(fn.spec().name());
                 log.accept(pod + ": ready");
                 publish();
                 // out of the balancers the moment its process dies, not at the next tick
@@ -236,7 +237,19 @@ final class LocalControlPlane implements AutoCloseable {
         if (pod.phase != PodPhase.READY || closed) {
             return; // stopped on purpose
         }
-        log.accept(pod.name + ": the function process exited (" + pod.process.exitDescription() + "); replacing it");
+        Duration up = pod.readyAt == null ? Duration.ZERO : Duration.between(pod.readyAt, Instant.now(clock));
+        if (up.compareTo(STEADY) >= 0) {
+            backoffs.remove(pod.functionName()); // it ran steadily: this is no crash loop
+            log.accept(pod.name + ": the function process exited (" + pod.process.exitDescription() + "); replacing it");
+        } else if (!backoffs.containsKey(pod.functionName())) {
+            backoffs.put(pod.functionName(), new Backoff(Instant.now(clock), FIRST_BACKOFF)); // the first restart is at once, as the kubelet's
+            log.accept(pod.name + ": the function process exited (" + pod.process.exitDescription() + ") " + up.toSeconds()
+                    + " s after it was ready; replacing it (if it does that again, after a backoff)");
+        } else {
+            // as Kubernetes' CrashLoopBackOff: a process that dies soon after it is ready is not restarted at once, forever
+            log.accept(pod.name + ": the function process exited (" + pod.process.exitDescription() + ") " + up.toSeconds()
+                    + " s after it was ready; replacing it in " + backOff(pod.function).toSeconds() + " s");
+        }
         pod.phase = PodPhase.TERMINATING;
         publish();
         podWork.execute(() -> {
@@ -268,6 +281,24 @@ final class LocalControlPlane implements AutoCloseable {
     private void stopAndForget(LocalPod pod) {
         runner.stop(pod);
         onControl(() -> pods.remove(pod.name));
+    }
+
+    /**
+     * Holds the function's pod count where it is for a while after a pod failed to start or crashed
+     * soon after it was ready; the wait doubles with each failure up to a minute, and starts again
+     * at 2 s once a pod has stayed up for {@link #STEADY}.
+     */
+    private Duration backOff(LocalFunction fn) {
+        Backoff previous = backoffs.get(fn.spec().name());
+        Duration wait = previous == null ? FIRST_BACKOFF : previous.next();
+        Duration after = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
+        backoffs.put(fn.spec().name(), new Backoff(Instant.now(clock).plus(wait), after));
+        return wait;
+    }
+
+    private boolean hasSteadyPod(LocalFunction fn, Instant now) {
+        return pods.values().stream().anyMatch(p -> p.function == fn && p.phase == PodPhase.READY && p.readyAt != null
+                && Duration.between(p.readyAt, now).compareTo(STEADY) >= 0);
     }
 
     /** Runs on the control thread; once closed, the pods are close()'s to stop. */

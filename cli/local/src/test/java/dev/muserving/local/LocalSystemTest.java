@@ -188,6 +188,32 @@ class LocalSystemTest {
     }
 
     @Test
+    void aFunctionThatCrashesSoonAfterItIsReadyIsRestartedAfterAGrowingBackoff() throws Exception {
+        String crashing = """
+                apiVersion: muserving.dev/v1alpha1
+                kind: Function
+                metadata: {name: dies, namespace: demo}
+                spec:
+                  image: r.example/dies:1
+                  resources: {cpu: 100m, memory: 32Mi}
+                  scale: {min: 1}
+                  local:
+                    command: [python3, -c, "import os, socket, time; s = socket.socket(); s.bind(('127.0.0.1', int(os.environ['PORT']))); s.listen(); time.sleep(0.5); os._exit(3)"]
+                """;
+        FunctionFiles.Result parsed = FunctionFiles.parse("dies.yaml", crashing);
+        assertThat(parsed.problems()).isEmpty();
+        system = LocalSystem.start("127.0.0.1", 0, 0, LocalNode.parse("amd64=1", 2000, 4096, LocalNode.DEFAULT_SPEED), logs,
+                parsed.functions(), log::add);
+        // the first restart is at once, the next after 2 s, then 4 s: before, every 2 s or so, for ever
+        await("a doubled backoff").atMost(Duration.ofSeconds(45)).until(() -> List.copyOf(log).stream()
+                .anyMatch(line -> line.contains("s after it was ready; replacing it in 4 s")));
+        List<String> lines = List.copyOf(log);
+        assertThat(lines).anyMatch(line -> line.contains("replacing it (if it does that again, after a backoff)"))
+                .anyMatch(line -> line.contains("replacing it in 2 s"));
+        assertThat(lines.stream().filter(line -> line.contains("the function process exited"))).hasSize(3);
+    }
+
+    @Test
     void aFunctionThatFitsNoEmulatedNodeIsSaidToAtOnce() throws Exception {
         List<LocalFunction> webhook = new FunctionWatcher(List.of(Repository.path("examples", "burst.yaml")), fns -> { }, log::add).load();
         // the webhook may run anywhere but its nodes are arm64 of 1 MiB; it starts at zero, so nothing is launched
