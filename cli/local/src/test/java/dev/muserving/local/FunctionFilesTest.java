@@ -143,6 +143,8 @@ class FunctionFilesTest {
                         + "starting with a letter)");
         assertThat(FunctionFiles.parse("digit.yaml", HEAD + "metadata: {name: 9lives}\nspec: {image: r/e:1}\n").problems())
                 .singleElement().asString().contains("'9lives' is not a DNS label");
+        assertThat(FunctionFiles.parse("ns.yaml", HEAD + "metadata: {name: fn, namespace: Demo_NS}\nspec: {image: r/e:1}\n").problems())
+                .singleElement().asString().startsWith("ns.yaml:3: metadata.namespace: 'Demo_NS' is not a namespace name");
         assertThat(FunctionFiles.parse("nospec.yaml", HEAD + "metadata: {name: bare}\n").problems())
                 .singleElement().asString().startsWith("nospec.yaml:1: spec: missing");
     }

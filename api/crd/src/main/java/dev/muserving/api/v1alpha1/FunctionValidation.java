@@ -30,6 +30,8 @@ public final class FunctionValidation {
     }
 
     private static final Pattern NAME = Pattern.compile(FunctionSchema.NAME);
+    /** Kubernetes' namespace names (RFC 1123 labels): the API server never has another, mu local's files may. */
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern IMAGE = Pattern.compile(FunctionSchema.IMAGE);
     private static final Pattern DURATION = Pattern.compile(FunctionSchema.DURATION);
     private static final Pattern CPU = Pattern.compile(FunctionSchema.CPU);
@@ -57,6 +59,11 @@ public final class FunctionValidation {
         String name = function.getMetadata() == null ? null : function.getMetadata().getName();
         if (name == null || name.length() > FunctionSchema.NAME_MAX || !NAME.matcher(name).matches()) {
             add("metadata.name", "'" + name + "' is not a DNS label (" + FunctionSchema.NAME_FORM + ")");
+        }
+        String namespace = function.getMetadata() == null ? null : function.getMetadata().getNamespace();
+        if (namespace != null && !NAMESPACE.matcher(namespace).matches()) {
+            add("metadata.namespace", "'" + namespace + "' is not a namespace name (at most 63 lower-case letters, digits and '-', "
+                    + "starting and ending with a letter or digit)");
         }
         Map<String, String> annotations = function.getMetadata() == null ? null : function.getMetadata().getAnnotations();
         if (annotations != null) {

@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.muserving.bench.Systems;
+import dev.muserving.bench.input.ScenarioLoader;
 import dev.muserving.api.Arch;
 import dev.muserving.api.PodHeaderState;
 import dev.muserving.bench.report.BenchSummary;
@@ -305,7 +306,10 @@ class SimulatorTest {
     void requestsThatNeverFindAPodTimeOut() {
         String noRoom = MD1.replace("cpu: 1\n", "cpu: 8\n").replace("durationSeconds: 4000", "durationSeconds: 100")
                 .replace("cluster:\n", "cluster:\n  requestTimeoutSeconds: 30\n");
-        FunctionStats stats = only(run(scenario(noRoom), knative()));
+        List<String> warnings = new ArrayList<>();
+        Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, warnings::add).parse("test.yaml", noRoom);
+        assertThat(warnings).singleElement().asString().contains("fits no node of the cluster");
+        FunctionStats stats = only(run(scenario, knative()));
         assertThat(stats.completed()).isZero();
         assertThat(stats.dropped()).isEqualTo(stats.requests()).isPositive();
         assertThat(stats.sloViolations()).isEqualTo(stats.requests());
