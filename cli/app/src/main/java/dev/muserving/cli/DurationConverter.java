@@ -25,14 +25,18 @@ final class DurationConverter implements ITypeConverter<Duration> {
             unitSeconds = 3600;
             number = s.substring(0, s.length() - 1);
         }
+        double amount;
         try {
-            double amount = Double.parseDouble(number);
-            if (!(amount > 0) || Double.isInfinite(amount)) {
-                throw new NumberFormatException();
-            }
-            return Duration.ofNanos(Math.round(amount * unitSeconds * 1e9));
+            amount = Double.parseDouble(number);
         } catch (NumberFormatException e) {
+            amount = Double.NaN;
+        }
+        if (Double.isNaN(amount) || Double.isInfinite(amount)) {
             throw new TypeConversionException("'" + value + "' is not a duration; use e.g. 500ms, 20s, 1.5m or 2h");
         }
+        if (!(amount > 0)) {
+            throw new TypeConversionException("'" + value + "': a duration must be above zero");
+        }
+        return Duration.ofNanos(Math.round(amount * unitSeconds * 1e9));
     }
 }

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -59,17 +60,26 @@ final class LoadCommand implements Callable<Integer> {
         }
         int[] second = {0};
         LoadGenerator.Window total;
+        Map<String, Long> failures;
         try (LoadGenerator load = new LoadGenerator()) {
             total = load.run(target, rate, duration, timeout, body, seed,
                     window -> out.println(String.format(Locale.ROOT, "%4d s  %s", ++second[0], describe(window))));
+            failures = load.failures();
         }
-        out.println(String.format(Locale.ROOT, "total   %s, p50 %.1f ms", describe(total), total.p50Millis()));
+        out.println("total   " + describe(total) + ", p50 " + millis(total.latencyMicros().getTotalCount(), total.p50Millis()));
+        failures.forEach((reason, n) -> out.println(String.format(Locale.ROOT, "no answer: %d × %s", n, reason)));
         return total.errors() + total.dropped() > 0 || total.ok() < total.sent() ? 1 : 0;
     }
 
     private static String describe(LoadGenerator.Window w) {
         String codes = w.byStatus().entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).collect(Collectors.joining(" "));
-        return String.format(Locale.ROOT, "sent %d  %s%s%s  p99 %.1f ms", w.sent(), codes.isEmpty() ? "-" : codes,
-                w.errors() > 0 ? "  failed " + w.errors() : "", w.dropped() > 0 ? "  dropped " + w.dropped() : "", w.p99Millis());
+        return String.format(Locale.ROOT, "sent %d  %s%s%s  p99 %s", w.sent(), codes.isEmpty() ? "-" : codes,
+                w.errors() > 0 ? "  failed " + w.errors() : "", w.dropped() > 0 ? "  dropped " + w.dropped() : "",
+                millis(w.latencyMicros().getTotalCount(), w.p99Millis()));
+    }
+
+    /** A latency, or "-" when no answer came to measure one (rather than a 0.0 ms nothing took). */
+    private static String millis(long answers, double value) {
+        return answers == 0 ? "-" : String.format(Locale.ROOT, "%.1f ms", value);
     }
 }

@@ -75,6 +75,7 @@ final class LocalCommand implements Callable<Integer> {
     private final boolean terminal;
     private final Deque<String> recent = new ArrayDeque<>();
     private String header = "";
+    private int linesSaid;
 
     LocalCommand() {
         this(System.out, System.console() != null);
@@ -96,7 +97,8 @@ final class LocalCommand implements Callable<Integer> {
         FunctionWatcher watcher = new FunctionWatcher(inputs, null, this::say);
         List<LocalFunction> functions = watcher.load();
         if (functions.isEmpty()) {
-            throw new BadInputException("no Function to run in " + inputs + " (see the lines above)");
+            throw new BadInputException("no Function to run in " + inputs + (linesSaid > 0 ? " (see the lines above)"
+                    : ": no file there holds a kind: Function (a directory means its *.yaml and *.yml files)"));
         }
         LocalPolicies policies = LocalPolicies.named(this.system, seed);
         Path logDir = logs != null ? OutputDirectory.create("--logs", logs) : Files.createTempDirectory("mu-local-");
@@ -168,6 +170,7 @@ final class LocalCommand implements Callable<Integer> {
     }
 
     private synchronized void say(String line) {
+        linesSaid++;
         String stamped = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line;
         if (terminal && !noView) {
             recent.addLast(stamped);

@@ -183,6 +183,8 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--family 0: give between 1 and");
         assertThat(mu("bench", "--family", "2", "--systems", "mu")).isEqualTo(2);
         assertThat(err.toString()).contains("add it to --systems");
+        assertThat(mu("bench", "--family", "2", "--systems", "knative")).isEqualTo(2);
+        assertThat(err.toString()).contains("name at least one more in --systems");
         assertThat(mu("bench", "--family", "2", "--seeds", "1..3")).isEqualTo(2);
         assertThat(err.toString()).contains("--family runs the simulator on one family seed");
         assertThat(mu("bench", "--family", "2", "--mode", "emulate")).isEqualTo(2);

@@ -24,7 +24,11 @@ class DurationConverterTest {
     void refusesWhatIsNotAPositiveDuration() {
         assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(TypeConversionException.class)
                 .hasMessage("'soon' is not a duration; use e.g. 500ms, 20s, 1.5m or 2h");
-        assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(TypeConversionException.class);
-        assertThatThrownBy(() -> converter.convert("-3s")).isInstanceOf(TypeConversionException.class);
+        assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(TypeConversionException.class)
+                .hasMessage("'0s': a duration must be above zero");
+        assertThatThrownBy(() -> converter.convert("-3s")).isInstanceOf(TypeConversionException.class)
+                .hasMessage("'-3s': a duration must be above zero");
+        assertThatThrownBy(() -> converter.convert("infinity")).isInstanceOf(TypeConversionException.class)
+                .hasMessageContaining("is not a duration");
     }
 }

@@ -7,6 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +43,7 @@ public final class AsyncRequests implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient client;
     private final AtomicLong inFlight = new AtomicLong();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
 
     /** @param threadName names the client's threads */
     public AsyncRequests(String threadName) {
@@ -74,9 +79,38 @@ public final class AsyncRequests implements AutoCloseable {
             if (failure == null) {
                 answer.answered(response.statusCode(), nanos, response.headers());
             } else {
+                failures.computeIfAbsent(reason(failure), r -> new LongAdder()).increment();
                 answer.answered(NO_ANSWER, nanos, NO_HEADERS);
             }
         });
+    }
+
+    /** Why requests got no answer, and how many each: {@code "ConnectException: Connection refused" -> 9}. */
+    public Map<String, Long> failures() {
+        Map<String, Long> counts = new TreeMap<>();
+        failures.forEach((reason, n) -> counts.put(reason, n.sum()));
+        return counts;
+    }
+
+    /**
+     * The failure under the client's CompletionException, with its innermost cause when that is
+     * another: "ConnectException (UnresolvedAddressException)", "HttpTimeoutException: request timed out".
+     */
+    static String reason(Throwable failure) {
+        Throwable named = failure;
+        while (named instanceof CompletionException && named.getCause() != null) {
+            named = named.getCause();
+        }
+        Throwable root = named;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return describe(named) + (root == named ? "" : " (" + describe(root) + ")");
+    }
+
+    private static String describe(Throwable t) {
+        String name = t.getClass().getSimpleName();
+        return t.getMessage() == null || t.getMessage().isBlank() ? name : name + ": " + t.getMessage();
     }
 
     public long inFlight() {

@@ -114,6 +114,11 @@ public final class LoadGenerator implements AutoCloseable {
         return out;
     }
 
+    /** Why requests got no answer, over every run so far ({@link AsyncRequests#failures}). */
+    public Map<String, Long> failures() {
+        return requests.failures();
+    }
+
     @Override
     public void close() {
         requests.close();

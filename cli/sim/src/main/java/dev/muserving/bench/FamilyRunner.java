@@ -50,6 +50,9 @@ public final class FamilyRunner {
         if (systems.stream().noneMatch(s -> s.name().equals(baseline))) {
             throw new BadInputException("--family compares every system with " + baseline + "; add it to --systems");
         }
+        if (systems.size() < 2) {
+            throw new BadInputException("--family compares other systems with " + baseline + "; name at least one more in --systems");
+        }
         List<FamilySummary.ScenarioResult> results = new ArrayList<>();
         for (ScenarioFamily.Member member : ScenarioFamily.generate(familySeed, count)) {
             Scenario drawn = member.scenario();

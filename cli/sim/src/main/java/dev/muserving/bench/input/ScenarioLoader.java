@@ -105,7 +105,21 @@ public final class ScenarioLoader {
             }
             warnIfItFitsNoNode(source, fn, cluster);
         }
+        warnIfCountsEndEarly(source, functions, duration);
         return new Scenario(name, duration, seed, cluster, functions);
+    }
+
+    /** Per-minute counts (a trace's, or perMinute's) shorter than the run leave it idle at the end: said once. */
+    private void warnIfCountsEndEarly(String source, List<FunctionModel> functions, double duration) {
+        List<ArrivalSpec.PerMinute> ending = functions.stream().map(FunctionModel::arrival)
+                .filter(a -> a instanceof ArrivalSpec.PerMinute counts && counts.coveredSeconds() < duration)
+                .map(ArrivalSpec.PerMinute.class::cast).toList();
+        if (!ending.isEmpty()) {
+            double longest = ending.stream().mapToDouble(ArrivalSpec.PerMinute::coveredSeconds).max().orElse(0);
+            warnings.accept(String.format(java.util.Locale.ROOT,
+                    "%s: the per-minute counts of %d function(s) cover at most %.0f s of the %.0f s run; nothing arrives for them after that",
+                    source, ending.size(), longest, duration));
+        }
     }
 
     /** As a Pod that no node can take stays Pending on Kubernetes: run, but said, since every request to it is dropped. */

@@ -85,6 +85,20 @@ public sealed interface ArrivalSpec {
             return counts.isEmpty() ? 0 : counts.stream().mapToLong(Integer::longValue).sum() / (60.0 * counts.size());
         }
 
+        /** Seconds the counts cover. */
+        public double coveredSeconds() {
+            return 60.0 * counts.size();
+        }
+
+        /** The mean rate over a run of {@code seconds}: minutes past the counts have no arrivals, counts past the run are not sent. */
+        public double meanRpsOver(double seconds) {
+            double sent = 0;
+            for (int m = 0; m < counts.size() && m * 60.0 < seconds; m++) {
+                sent += counts.get(m) * Math.min(1, (seconds - m * 60.0) / 60);
+            }
+            return sent / seconds;
+        }
+
         /** Each minute's count scaled and rounded to the nearest whole request. */
         @Override
         public PerMinute scaled(double factor) {

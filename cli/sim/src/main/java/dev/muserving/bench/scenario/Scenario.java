@@ -13,7 +13,9 @@ public record Scenario(String name, double durationSeconds, long seed, ClusterMo
         return new Scenario(name, durationSeconds, newSeed, cluster, functions);
     }
 
+    /** Requests a second over the whole run. */
     public double offeredRps() {
-        return functions.stream().mapToDouble(f -> f.arrival().meanRps()).sum();
+        return functions.stream().mapToDouble(f -> f.arrival() instanceof ArrivalSpec.PerMinute counts
+                ? counts.meanRpsOver(durationSeconds) : f.arrival().meanRps()).sum();
     }
 }

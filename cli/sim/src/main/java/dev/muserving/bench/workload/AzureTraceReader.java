@@ -51,6 +51,10 @@ public final class AzureTraceReader {
     static final int MINUTES_PER_DAY = 1440;
     /** Memory of an app the memory file does not list (or when there is no memory file). */
     static final double DEFAULT_MEMORY_MB = 128;
+    /** The limits a scenario file's own functions have (ScenarioLoader): a trace value past them is a bad line. */
+    static final double MAX_DURATION_MS = 3_600_000;
+    static final double MAX_MEMORY_MB = 1024 * 1024;
+    static final int MAX_COUNT_PER_MINUTE = 100_000_000;
 
     private final boolean strict;
     private final Consumer<String> warnings;
@@ -85,6 +89,11 @@ public final class AzureTraceReader {
 
         List<Activity> active = readActivity(invocations, options, durationByFunction.keySet(), null);
         List<Activity> chosen = stratifiedSample(active, options.functions(), new SplittableRandom(options.seed()));
+        if (chosen.isEmpty()) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "%s: no function has invocations in minutes %d-%d and a row in %s; nothing to replay",
+                    invocations, options.startMinute(), options.startMinute() + options.minutes() - 1, durations.getFileName()));
+        }
         if (chosen.size() < options.functions()) {
             warnings.accept(String.format(Locale.ROOT,
                     "%s: only %d functions have invocations in minutes %d-%d and a duration row; using all of them",
@@ -151,6 +160,7 @@ public final class AzureTraceReader {
      */
     private List<Activity> readActivity(Path file, AzureTraceOptions options, Set<String> keep, Map<String, Activity> withCounts) {
         List<Activity> active = new ArrayList<>();
+        // the second pass (withCounts) meets the first pass's bad lines again: they are reported once
         readTable(file, INVOCATION_KEYS, INVOCATION_KEYS.size() + MINUTES_PER_DAY, cells -> {
             String key = cells[0] + "/" + cells[1] + "/" + cells[2];
             if (!keep.contains(key)) {
@@ -159,7 +169,7 @@ public final class AzureTraceReader {
             int[] counts = new int[options.minutes()];
             long total = 0;
             for (int m = 0; m < counts.length; m++) {
-                counts[m] = count(cells[INVOCATION_KEYS.size() + options.startMinute() + m], options.startMinute() + m + 1);
+                counts[m] = count(cells[INVOCATION_KEYS.size() + options.startMinute() + m], options.startMinute() + m);
                 total += counts[m];
             }
             if (total > 0) {
@@ -170,20 +180,22 @@ public final class AzureTraceReader {
                     withCounts.put(key, activity);
                 }
             }
-        });
+        }, withCounts == null);
         return active;
     }
 
+    /** @param minute counted from 0, as startMinute is; the file's column for it is named minute + 1 */
     private static int count(String cell, int minute) {
         String value = cell.trim();
+        String where = " in minute " + minute + " (column '" + (minute + 1) + "')";
         try {
             int count = Integer.parseInt(value);
-            if (count < 0) {
-                throw new BadLine("negative count " + value + " in minute " + minute);
+            if (count < 0 || count > MAX_COUNT_PER_MINUTE) {
+                throw new BadLine("count " + value + where + " is not between 0 and " + MAX_COUNT_PER_MINUTE);
             }
             return count;
         } catch (NumberFormatException e) {
-            throw new BadLine("count '" + value + "' in minute " + minute + " is not a whole number");
+            throw new BadLine("count '" + value + "'" + where + " is not a whole number");
         }
     }
 
@@ -192,8 +204,8 @@ public final class AzureTraceReader {
         readTable(file, DURATION_COLUMNS, DURATION_COLUMNS.size(), cells -> {
             double p50 = Double.parseDouble(cells[10]);
             double p99 = Double.parseDouble(cells[12]);
-            if (!(p50 >= 0) || !(p99 >= 0) || Double.isInfinite(p50) || Double.isInfinite(p99)) {
-                throw new NumberFormatException("percentiles must be non-negative numbers");
+            if (!(p50 >= 0) || !(p99 >= 0) || p50 > MAX_DURATION_MS || p99 > MAX_DURATION_MS) {
+                throw new BadLine("duration percentiles must be between 0 and " + (long) MAX_DURATION_MS + " ms, got " + p50 + " and " + p99);
             }
             durations.put(cells[0] + "/" + cells[1] + "/" + cells[2], new Durations(p50, p99));
         });
@@ -208,8 +220,8 @@ public final class AzureTraceReader {
         }
         readTable(file, MEMORY_COLUMNS, MEMORY_COLUMNS.size(), cells -> {
             double p99 = Double.parseDouble(cells[10]);
-            if (!(p99 >= 0) || Double.isInfinite(p99)) {
-                throw new NumberFormatException("memory must be a non-negative number");
+            if (!(p99 >= 0) || p99 > MAX_MEMORY_MB) {
+                throw new BadLine("memory must be between 0 and " + (long) MAX_MEMORY_MB + " MB, got " + p99);
             }
             memory.put(cells[0] + "/" + cells[1], p99);
         });
@@ -229,6 +241,11 @@ public final class AzureTraceReader {
      * and those the handler rejects.
      */
     private void readTable(Path file, List<String> leading, int columns, Consumer<String[]> handler) {
+        readTable(file, leading, columns, handler, true);
+    }
+
+    /** @param reportBadLines false on a second pass over a file, whose bad lines the first pass reported */
+    private void readTable(Path file, List<String> leading, int columns, Consumer<String[]> handler, boolean reportBadLines) {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             requireHeader(file, withoutByteOrderMark(reader.readLine()), leading, columns);
             int lineNumber = 1;
@@ -239,15 +256,15 @@ public final class AzureTraceReader {
                 }
                 String[] cells = line.split(",", -1);
                 if (cells.length != columns) {
-                    bad(file, lineNumber, "expected " + columns + " columns, got " + cells.length);
+                    bad(reportBadLines, file, lineNumber, "expected " + columns + " columns, got " + cells.length);
                     continue;
                 }
                 try {
                     handler.accept(cells);
                 } catch (BadLine e) {
-                    bad(file, lineNumber, e.getMessage());
+                    bad(reportBadLines, file, lineNumber, e.getMessage());
                 } catch (NumberFormatException e) {
-                    bad(file, lineNumber, "not a number where one is expected (" + e.getMessage() + ")");
+                    bad(reportBadLines, file, lineNumber, "not a number where one is expected (" + e.getMessage() + ")");
                 }
             }
         } catch (IOException e) {
@@ -274,7 +291,10 @@ public final class AzureTraceReader {
         }
     }
 
-    private void bad(Path file, int lineNumber, String problem) {
+    private void bad(boolean report, Path file, int lineNumber, String problem) {
+        if (!report) {
+            return;
+        }
         String message = file + ":" + lineNumber + ": " + problem;
         if (strict) {
             throw new BadInputException(message + " (--strict)");

@@ -2,6 +2,7 @@ package dev.muserving.bench.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.BadInputException;
@@ -107,6 +108,15 @@ class ScenarioLoaderTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("synthetic.functions: must be between 1 and 10000");
         // the defaults give way: no cap below 5 functions, a slowdown range that starts above 2
         assertThat(loader.parse("syn.yaml", base + "synthetic: {functions: 3, totalRps: 30, armSlowdownMin: 3}\n").functions()).hasSize(3);
+    }
+
+    @Test
+    void countsShorterThanTheRunAreSaidAndTheOfferedRateIsOverTheWholeRun() {
+        Scenario scenario = loader.parse("tiny.yaml", VALID.replace("durationSeconds: 60", "durationSeconds: 600")
+                .replace("arrival: {type: poisson, rps: 10}", "arrival: {type: perMinute, counts: [60, 120]}"));
+        assertThat(warnings).singleElement().asString()
+                .isEqualTo("tiny.yaml: the per-minute counts of 1 function(s) cover at most 120 s of the 600 s run; nothing arrives for them after that");
+        assertThat(scenario.offeredRps()).isCloseTo(180.0 / 600, within(1e-9)); // not 1.5, the rate of the two minutes
     }
 
     @Test

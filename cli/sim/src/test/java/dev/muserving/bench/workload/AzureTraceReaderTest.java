@@ -111,9 +111,37 @@ class AzureTraceReaderTest {
 
         List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(100));
 
-        assertThat(warnings).anyMatch(w -> w.contains(file + ":4: count 'abc' in minute 4 is not a whole number; line skipped"));
+        assertThat(warnings).anyMatch(w -> w.contains(file + ":4: count 'abc' in minute 3 (column '4') is not a whole number; line skipped"));
         assertThat(warnings).anyMatch(w -> w.contains(file + ":5: expected 1444 columns, got 6; line skipped"));
+        assertThat(warnings.stream().filter(w -> w.contains(file + ":4:") || w.contains(file + ":5:"))).as("reported once each, though read twice")
+                .hasSize(2);
         assertThat(functions).hasSize(10);
+    }
+
+    @Test
+    void aTraceWithNothingToReplayIsBadInputThatSaysSo() throws IOException {
+        Path invocations = dir.resolve(AzureTraceReader.invocationsFile(3));
+        Files.writeString(invocations, Files.readAllLines(invocations).get(0) + "\n"); // the header only
+        assertThatThrownBy(() -> new AzureTraceReader(false, warnings::add).read(options(3)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage(invocations + ": no function has invocations in minutes 3-5 and a row in " + AzureTraceReader.durationsFile(3)
+                        + "; nothing to replay");
+    }
+
+    @Test
+    void traceValuesPastTheLimitsOfAScenariosOwnFunctionsAreBadLines() throws IOException {
+        Path durations = dir.resolve(AzureTraceReader.durationsFile(3));
+        Files.writeString(durations, Files.readString(durations).replace("00abcdef0123456789,120,100,1,900,5,10,60,50,150,400,900",
+                "00abcdef0123456789,120,100,1,900,5,10,60,1e300,150,1e301,900"));
+        Path memory = dir.resolve(AzureTraceReader.memoryFile(3));
+        Files.writeString(memory, Files.readString(memory).replace("owner1,app1,100,150,10,20,30,40,50,60,301,200",
+                "owner1,app1,100,150,10,20,30,40,50,60,1e12,200"));
+        List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(100));
+        assertThat(warnings).anyMatch(w -> w.contains(durations + ":2: duration percentiles must be between 0 and 3600000 ms"))
+                .anyMatch(w -> w.contains(memory + ":3: memory must be between 0 and 1048576 MB"));
+        assertThat(functions).noneMatch(f -> f.name().contains("00abcdef")); // no duration row left for it
+        assertThat(functions).filteredOn(f -> f.name().contains("01abcdef")).singleElement()
+                .satisfies(f -> assertThat(f.spec().memoryMiB()).isEqualTo(128));
     }
 
     @Test
