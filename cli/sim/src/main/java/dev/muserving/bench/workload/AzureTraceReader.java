@@ -162,6 +162,12 @@ public final class AzureTraceReader {
         List<Activity> active = new ArrayList<>();
         // the second pass (withCounts) meets the first pass's bad lines again: they are reported once
         readTable(file, INVOCATION_KEYS, INVOCATION_KEYS.size() + MINUTES_PER_DAY, cells -> {
+            if (strict && withCounts == null) {
+                // --strict vouches for the whole file, not only the minutes replayed: every count is read once
+                for (int m = 0; m < MINUTES_PER_DAY; m++) {
+                    count(cells[INVOCATION_KEYS.size() + m], m);
+                }
+            }
             String key = cells[0] + "/" + cells[1] + "/" + cells[2];
             if (!keep.contains(key)) {
                 return;

@@ -154,6 +154,18 @@ class AzureTraceReaderTest {
     }
 
     @Test
+    void strictModeChecksCountsOutsideTheMinutesReplayedToo() throws IOException {
+        Path file = dir.resolve(AzureTraceReader.invocationsFile(3));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(1, lines.get(1).replaceFirst(",http,0,", ",http,abc,")); // minute 0; minutes 3-5 are replayed
+        Files.write(file, lines);
+        assertThat(new AzureTraceReader(false, warnings::add).read(options(3))).hasSize(3);
+        assertThatThrownBy(() -> new AzureTraceReader(true, warnings::add).read(options(3)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":2: count 'abc' in minute 0 (column '1') is not a whole number (--strict)");
+    }
+
+    @Test
     void aFileThatIsNotTheTraceIsRejectedByItsHeader() throws IOException {
         Files.writeString(dir.resolve(AzureTraceReader.durationsFile(3)), "name,mean\nx,1\n");
         assertThatThrownBy(() -> new AzureTraceReader(false, warnings::add).read(options(3)))
