@@ -16,6 +16,12 @@ public final class FunctionDuration {
 
     /** The CRD's schema pattern (a constant, so annotations can name it). */
     public static final String PATTERN = "^[0-9]{1,6}(ms|s|m|h)$";
+    /**
+     * For a duration that must be above zero (a timeout, an SLO): no leading zero. A request timeout of
+     * 0 would answer every request 504 at once; Knative reads timeoutSeconds 0 as "the default",
+     * which a Function says by leaving the field out.
+     */
+    public static final String POSITIVE_PATTERN = "^[1-9][0-9]{0,5}(ms|s|m|h)$";
     private static final Pattern FORM = Pattern.compile("([0-9]{1,6})(ms|s|m|h)");
 
     private FunctionDuration() {}

@@ -80,8 +80,8 @@ public class FunctionResourceSpec {
     public Double weight;
 
     @JsonPropertyDescription("The longest one request may take, e.g. 30s or 500ms; pods also drain for this long "
-            + "when they stop. Default: 300s (Knative's).")
-    @Pattern(FunctionSchema.DURATION)
+            + "when they stop; above zero. Default: 300s (Knative's).")
+    @Pattern(FunctionSchema.POSITIVE_DURATION)
     @Default("\"" + FunctionDefaults.TIMEOUT + "\"")
     public String timeout;
 
@@ -146,9 +146,9 @@ public class FunctionResourceSpec {
     /** What the autoscaler aims at. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Slo {
-        @JsonPropertyDescription("The 99th percentile of latency to aim at, e.g. 300ms or 2s.")
+        @JsonPropertyDescription("The 99th percentile of latency to aim at, e.g. 300ms or 2s; above zero.")
         @Required
-        @Pattern(FunctionSchema.DURATION)
+        @Pattern(FunctionSchema.POSITIVE_DURATION)
         public String p99;
     }
 

@@ -12,6 +12,7 @@ final class FunctionSchema {
     static final String IMAGE = "^[^\\s]+$";
     /** A duration as Knative writes them: 500ms, 30s, 5m, 1h. */
     static final String DURATION = FunctionDuration.PATTERN;
+    static final String POSITIVE_DURATION = FunctionDuration.POSITIVE_PATTERN;
     static final String CPU = "^([0-9]+m|[0-9]+(\\.[0-9]+)?)$";
     static final String MEMORY = "^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$";
     static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";

@@ -34,6 +34,7 @@ public final class FunctionValidation {
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern IMAGE = Pattern.compile(FunctionSchema.IMAGE);
     private static final Pattern DURATION = Pattern.compile(FunctionSchema.DURATION);
+    private static final Pattern POSITIVE_DURATION = Pattern.compile(FunctionSchema.POSITIVE_DURATION);
     private static final Pattern CPU = Pattern.compile(FunctionSchema.CPU);
     private static final Pattern MEMORY = Pattern.compile(FunctionSchema.MEMORY);
     private static final Pattern ENV_NAME = Pattern.compile(FunctionSchema.ENV_NAME);
@@ -105,14 +106,14 @@ public final class FunctionValidation {
             if (spec.slo.p99 == null) {
                 add("spec.slo.p99", "required when spec.slo is given");
             }
-            duration("spec.slo.p99", spec.slo.p99);
+            positiveDuration("spec.slo.p99", spec.slo.p99);
         }
         if (spec.weight != null && !(spec.weight > 0)) {
             add("spec.weight", FunctionSchema.WEIGHT_RULE);
         } else if (spec.weight != null && spec.weight > FunctionSchema.WEIGHT_MAX) {
             add("spec.weight", "must be at most " + FunctionSchema.WEIGHT_MAX + ", got " + spec.weight);
         }
-        duration("spec.timeout", spec.timeout);
+        positiveDuration("spec.timeout", spec.timeout);
         if (spec.local != null && (spec.local.command == null || spec.local.command.isEmpty())) {
             add("spec.local.command", "must name a program");
         }
@@ -192,6 +193,14 @@ public final class FunctionValidation {
     private void duration(String field, String value) {
         if (value != null && (!DURATION.matcher(value).matches() || FunctionDuration.parse(value).isEmpty())) {
             add(field, "must be a duration of at most six digits and ms, s, m or h (500ms, 30s, 5m, 1h), got '" + value + "'");
+        }
+    }
+
+    private void positiveDuration(String field, String value) {
+        int before = problems.size();
+        duration(field, value);
+        if (problems.size() == before && value != null && !POSITIVE_DURATION.matcher(value).matches()) {
+            add(field, "must be above zero, written without a leading zero (leave the field out for the default), got '" + value + "'");
         }
     }
 

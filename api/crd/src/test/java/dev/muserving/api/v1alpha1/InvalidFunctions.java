@@ -49,6 +49,8 @@ public final class InvalidFunctions {
                         "spec.scale.initial must not be above spec.scale.max"),
                 new Case("bad-timeout", image + resources + "  timeout: 30 seconds\n", "spec.timeout"),
                 new Case("timeout-too-long", image + resources + "  timeout: 1000000ms\n", "spec.timeout"),
+                new Case("zero-timeout", image + resources + "  timeout: 0s\n", "spec.timeout"),
+                new Case("zero-slo", image + resources + "  slo: {p99: 0ms}\n", "spec.slo.p99"),
                 new Case("zero-weight", image + resources + "  weight: 0\n", "spec.weight must be above 0"),
                 new Case("bad-env-name", image + resources + "  env: [{name: 1BAD, value: x}]\n", "spec.env[0].name"),
                 new Case("bad-slo", image + resources + "  slo: {p99: fast}\n", "spec.slo.p99"),
