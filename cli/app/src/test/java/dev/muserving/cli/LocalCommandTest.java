@@ -97,6 +97,22 @@ class LocalCommandTest {
     }
 
     @Test
+    void aLogsPathThatIsAFileOrAnInputWithoutFunctionsExits2SayingWhy() throws Exception {
+        Path functions = Files.createDirectories(dir.resolve("functions"));
+        Files.copy(Repository.path("examples", "echo.yaml"), functions.resolve("echo.yaml"));
+        Path file = Files.writeString(dir.resolve("afile"), "");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = Mu.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        assertThat(cli.execute("local", "-f", functions.toString(), "--logs", file.toString(), "--port", "0", "--metrics-port", "0",
+                "--no-view")).as(err.toString()).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("mu: --logs " + file + ": cannot write there (it is a file, not a directory)");
+        assertThat(cli.execute("local", "-f", empty.toString(), "--no-view")).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("no file there holds a kind: Function").doesNotContain("see the lines above");
+    }
+
+    @Test
     void aBrokenEditIsReportedWhileEverythingServesAndCtrlCLeavesNoProcessBehind() throws Exception {
         Path examples = Repository.path("examples");
         Files.copy(examples.resolve("echo.yaml"), dir.resolve("echo.yaml"));
