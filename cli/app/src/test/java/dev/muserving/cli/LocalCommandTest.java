@@ -123,7 +123,9 @@ class LocalCommandTest {
         Files.writeString(resize, Files.readString(resize).replace("memory: 128Mi", "memory: plenty"));
         await("the error").atMost(Duration.ofSeconds(30)).until(() -> output.stream()
                 .anyMatch(l -> l.contains("error: " + resize + ":12: spec.resources.memory: must be a quantity")));
-        assertThat(output).anyMatch(l -> l.contains(resize + ": not applied; its previous version keeps running"));
+        // the next line may still be on its way from mu local's output to this test's reader
+        await("the note that follows it").atMost(Duration.ofSeconds(10)).until(() -> List.copyOf(output).stream()
+                .anyMatch(l -> l.contains(resize + ": not applied; its previous version keeps running")));
         assertThat(status(port, "resize")).isEqualTo(200);
         assertThat(status(port, "echo")).isEqualTo(200);
 
@@ -131,7 +133,8 @@ class LocalCommandTest {
         assertThat(children).as("function processes").hasSizeGreaterThanOrEqualTo(2);
         new ProcessBuilder("kill", "-INT", Long.toString(mu.pid())).start().waitFor();
         await("mu local exits").atMost(Duration.ofSeconds(60)).until(() -> !mu.isAlive());
-        assertThat(output).anyMatch(l -> l.endsWith("mu local: stopped"));
+        await("its last line read").atMost(Duration.ofSeconds(10))
+                .until(() -> List.copyOf(output).stream().anyMatch(l -> l.endsWith("mu local: stopped")));
         assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as("pid %d", child.pid()).isFalse());
     }
 
