@@ -85,7 +85,7 @@ public final class AsyncRequests implements AutoCloseable {
         });
     }
 
-    /** Why requests got no answer, and how many each: {@code "ConnectException: Connection refused" -> 9}. */
+    /** Why requests got no answer, and how many each: {@code "ConnectException (ClosedChannelException)" -> 9} for a refused connection. */
     public Map<String, Long> failures() {
         Map<String, Long> counts = new TreeMap<>();
         failures.forEach((reason, n) -> counts.put(reason, n.sum()));
