@@ -9,12 +9,15 @@ import dev.muserving.bench.Systems;
 import dev.muserving.bench.input.ScenarioLoader;
 import dev.muserving.bench.report.BenchSummary;
 import dev.muserving.bench.report.ComparisonTable;
+import dev.muserving.bench.report.DecisionsCsv;
 import dev.muserving.bench.report.FamilySummary;
 import dev.muserving.bench.report.Measures;
 import dev.muserving.bench.report.SeedsSummary;
 import dev.muserving.bench.report.Summaries;
 import dev.muserving.bench.report.SummaryFiles;
+import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.Scenario;
+import dev.muserving.bench.sim.ProgressListener;
 import dev.muserving.bench.sim.SystemUnderTest;
 import dev.muserving.clusterbench.ClusterBench;
 import dev.muserving.emulate.Emulator;
@@ -30,11 +33,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,6 +124,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --mode cluster: the emulated function's image (default: ${DEFAULT-VALUE}).")
     String image;
 
+    @Option(names = "--trace", split = ",", paramLabel = "FUNCTION",
+            description = {"With --out, in the simulator, for one scenario: write every tick's decision for these functions",
+                    "(or 'all') and every system to decisions.csv: desired and required pods, pods, ready, unplaced, requests, the reason."})
+    List<String> trace;
+
     @Option(names = "--strict", description = "Stop at the first bad trace line instead of skipping it.")
     boolean strict;
 
@@ -146,6 +157,10 @@ final class BenchCommand implements Callable<Integer> {
             OutputDirectory.create("--out", this.out); // before the run, not after a family's minutes of work
         }
         boolean family = workload.family != null;
+        if (trace != null && (this.out == null || realTime || family || seeds != null)) {
+            throw new BadInputException("--trace follows one scenario in the simulator and writes decisions.csv: give --out DIR"
+                    + (realTime ? " and drop --mode " + mode : family ? " and drop --family" : seeds != null ? " and drop --seeds" : ""));
+        }
         List<String> names = systems != null ? systems
                 : realTime ? List.of(Systems.KNATIVE, Systems.MU) : family ? FAMILY_SYSTEMS : Systems.names();
         List<SystemUnderTest> chosen = Systems.resolve(names);
@@ -182,19 +197,39 @@ final class BenchCommand implements Callable<Integer> {
             summary = onTheCluster(scenario, names, err);
         } else {
             boolean terminal = System.console() != null;
-            BenchRunner runner = new BenchRunner(System::nanoTime, system -> noProgress
-                    ? dev.muserving.bench.sim.ProgressListener.NONE
-                    : new ProgressBar(err, system.name(), terminal, System::nanoTime));
-            summary = runner.run(scenario, chosen);
+            Function<SystemUnderTest, ProgressListener> progress = system -> noProgress
+                    ? ProgressListener.NONE
+                    : new ProgressBar(err, system.name(), terminal, System::nanoTime);
+            summary = trace == null
+                    ? new BenchRunner(System::nanoTime, progress).run(scenario, chosen)
+                    : traced(scenario, chosen, progress);
         }
         out.print(ComparisonTable.render(summary));
         out.printf(Locale.ROOT, "(%.1f s of wall time)%n", summary.wallSeconds());
         if (this.out != null) {
             SummaryFiles.write(this.out, summary);
-            out.println("wrote " + this.out.resolve(SummaryFiles.SUMMARY) + " and " + this.out.resolve(SummaryFiles.FUNCTIONS_CSV));
+            out.println("wrote " + this.out.resolve(SummaryFiles.SUMMARY) + (trace != null ? ", " : " and ")
+                    + this.out.resolve(SummaryFiles.FUNCTIONS_CSV)
+                    + (trace != null ? " and " + this.out.resolve(SummaryFiles.DECISIONS_CSV) : ""));
         }
         out.flush();
         return 0;
+    }
+
+    /** The run, with the decisions of the functions named by --trace written to decisions.csv. */
+    private BenchSummary traced(Scenario scenario, List<SystemUnderTest> chosen, Function<SystemUnderTest, ProgressListener> progress) {
+        List<String> names = scenario.functions().stream().map(FunctionModel::name).toList();
+        Set<String> traced = new LinkedHashSet<>(trace.equals(List.of("all")) ? names : trace);
+        List<String> unknown = traced.stream().filter(name -> !names.contains(name)).toList();
+        if (!unknown.isEmpty()) {
+            throw new BadInputException("--trace: " + scenario.name() + " has no function " + String.join(", ", unknown)
+                    + "; its functions are " + String.join(", ", names) + " (or give 'all')");
+        }
+        try (DecisionsCsv csv = new DecisionsCsv(this.out, traced)) {
+            return new BenchRunner(System::nanoTime, progress, csv).run(scenario, chosen);
+        } catch (IOException e) {
+            throw new BadInputException("--out: cannot write " + this.out.resolve(SummaryFiles.DECISIONS_CSV) + ": " + e.getMessage(), e);
+        }
     }
 
     private int family(ScenarioLoader loader, List<SystemUnderTest> chosen, PrintWriter err, PrintWriter out) {
@@ -207,7 +242,7 @@ final class BenchCommand implements Callable<Integer> {
                 chosen.stream().map(SystemUnderTest::name).toList());
         err.flush();
         long started = System.nanoTime();
-        BenchRunner runner = new BenchRunner(System::nanoTime, system -> dev.muserving.bench.sim.ProgressListener.NONE);
+        BenchRunner runner = new BenchRunner(System::nanoTime, system -> ProgressListener.NONE);
         FamilySummary summary = new FamilyRunner(runner, loader, this.out, (done, total, member, result) -> {
             if (!noProgress) {
                 BenchSummary.SystemSummary knative = result.systems().get(Systems.KNATIVE);
@@ -234,7 +269,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private int manySeeds(Scenario base, List<SystemUnderTest> chosen, List<Long> seedList, PrintWriter err, PrintWriter out) {
         List<BenchSummary> runs = new ArrayList<>();
-        BenchRunner runner = new BenchRunner(System::nanoTime, system -> dev.muserving.bench.sim.ProgressListener.NONE);
+        BenchRunner runner = new BenchRunner(System::nanoTime, system -> ProgressListener.NONE);
         for (long s : seedList) {
             Scenario scenario = base.withSeed(s);
             err.printf(Locale.ROOT, "mu bench: %s, seed %d (%d of %d)%n", scenario.name(), s, runs.size() + 1, seedList.size());

@@ -120,6 +120,37 @@ class BenchCommandTest {
     }
 
     @Test
+    void aTraceHoldsEveryTickOfTheChosenFunctionForEverySystemWithItsReason() throws IOException {
+        assertThat(mu("bench", "--quick", "--systems", "knative,mu", "--trace", "echo", "--no-progress", "--out", dir.toString()))
+                .isZero();
+        assertThat(out.toString()).contains("decisions.csv");
+        List<String> lines = Files.readAllLines(dir.resolve(SummaryFiles.DECISIONS_CSV));
+        assertThat(lines.get(0)).isEqualTo("system,second,function,desiredReplicas,requiredReplicas,pods,readyPods,unplacedPods,"
+                + "requestsInSystem,reason");
+        List<String[]> rows = lines.subList(1, lines.size()).stream().map(line -> line.split(",", 10)).toList();
+        assertThat(rows).allMatch(row -> row[2].equals("echo") && row[9].startsWith("\"") && row[9].endsWith("\""));
+        for (String system : List.of("knative", "mu")) {
+            List<Integer> seconds = rows.stream().filter(row -> row[0].equals(system)).map(row -> Integer.parseInt(row[1])).toList();
+            // one decision per autoscaler tick (every 2 s) over the 300 s scenario, which ends with nothing left to drain
+            assertThat(seconds).hasSize(150).startsWith(2, 4).endsWith(300);
+        }
+        assertThat(rows).filteredOn(row -> row[0].equals("mu")).anyMatch(row -> row[9].contains("p99 model"));
+        assertThat(rows).filteredOn(row -> row[0].equals("knative")).anyMatch(row -> row[9].contains("stable"));
+        assertThat(rows).anyMatch(row -> Integer.parseInt(row[5]) > 0 && Integer.parseInt(row[8]) > 0);
+    }
+
+    @Test
+    void aTraceNeedsAnOutOneSimulatedScenarioAndFunctionsItHas() {
+        assertThat(mu("bench", "--quick", "--trace", "echo")).isEqualTo(2);
+        assertThat(err.toString()).contains("--trace follows one scenario in the simulator and writes decisions.csv: give --out DIR");
+        assertThat(mu("bench", "--family", "2", "--trace", "echo", "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("drop --family");
+        assertThat(mu("bench", "--quick", "--trace", "echo,thumbnail", "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--trace: quick has no function thumbnail; its functions are echo, resize, transcode, report");
+        assertThat(dir.resolve(SummaryFiles.SUMMARY)).doesNotExist();
+    }
+
+    @Test
     void severalSeedsGiveMediansIntervalsAndRatiosAndKeepEachSeedsFiles() throws IOException {
         assertThat(mu("bench", "--quick", "--seeds", "1..3", "--systems", "knative,mu", "--out", dir.toString())).isZero();
 

@@ -327,18 +327,40 @@ class MuPlacementTest {
 
     @Test
     void aFunctionShortOfItsKeepUpShareByLessThanAQuarterTakesNoRunningPod() {
-        NodeInfo node = new NodeInfo("n", Arch.AMD64, 8000, 16384);
-        FunctionSpec roomy = fn("roomy", 1000, 128, 1, Arch.AMD64);
-        FunctionSpec lacking = fn("short", 1000, 128, 1, Arch.AMD64);
         // roomy keeps up with one of its pods; short needs four to keep up
-        List<FunctionDemand> demands = List.of(new FunctionDemand(roomy, 8, 1, Map.of()), new FunctionDemand(lacking, 4, 4, Map.of()));
-        PlacementPlan threeOfFour = placement.plan(new ClusterSnapshot(List.of(node), podsOf(roomy, 5, lacking, 3, node)), demands, T0);
+        FunctionDemand roomy = new FunctionDemand(fn("roomy", 1000, 128, 1, Arch.AMD64), 8, 1, Map.of());
+        FunctionDemand lacking = new FunctionDemand(fn("short", 1000, 128, 1, Arch.AMD64), 4, 4, Map.of());
+        PlacementPlan threeOfFour = planOnOneNode(roomy, 5, lacking, 3);
         assertThat(threeOfFour.stops()).as("3 of 4: one more pod is not worth a cold start").isEmpty();
         assertThat(threeOfFour.unplaced()).containsEntry("short", 1);
 
-        PlacementPlan twoOfFour = new MuPlacement().plan(new ClusterSnapshot(List.of(node), podsOf(roomy, 6, lacking, 2, node)), demands, T0);
+        PlacementPlan twoOfFour = planOnOneNode(roomy, 6, lacking, 2);
         assertThat(twoOfFour.stops()).as("2 of 4 is far short: roomy gives one, up to 3 of 4").hasSize(1)
                 .allMatch(p -> p.startsWith("roomy-"));
+    }
+
+    @Test
+    void aFunctionFarShortOfKeepingUpTakesAPodFromOneThatStaysFarBetterServedThoughItCannotSpareIt() {
+        FunctionSpec holder = fn("holder", 1000, 128, 1, Arch.AMD64);
+        // bursty holds 1 of the 4 pods it needs to keep up
+        FunctionDemand bursty = new FunctionDemand(fn("bursty", 1000, 128, 1, Arch.AMD64), 4, 4, Map.of());
+        PlacementPlan plan = planOnOneNode(new FunctionDemand(holder, 7, 7, Map.of()), 7, bursty, 1);
+        // holder needs all 7 to keep up, but 6/7 after is ahead of bursty's 2/4 by more than the gap;
+        // a second would leave 5/7 against 3/4
+        assertThat(plan.stops()).hasSize(1).allMatch(p -> p.startsWith("holder-"));
+
+        PlacementPlan within = planOnOneNode(new FunctionDemand(holder, 8, 8, Map.of()), 7, bursty, 1);
+        assertThat(within.stops()).as("holder short itself: 6/8 after is within the gap of bursty's 2/4").isEmpty();
+    }
+
+    /**
+     * A fresh placement's plan for one 8-core node holding {@code a} ready pods of the first demand's
+     * function and {@code b} of the second's.
+     */
+    private static PlacementPlan planOnOneNode(FunctionDemand first, int a, FunctionDemand second, int b) {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 8000, 16384);
+        return new MuPlacement().plan(new ClusterSnapshot(List.of(node), podsOf(first.function(), a, second.function(), b, node)),
+                List.of(first, second), T0);
     }
 
     /** {@code a} ready pods of the first function and {@code b} of the second, all on {@code node}. */

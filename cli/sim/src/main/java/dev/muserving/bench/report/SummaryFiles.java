@@ -18,6 +18,8 @@ public final class SummaryFiles {
     public static final String SEEDS = "seeds.json";
     public static final String FAMILY = "family.json";
     public static final String FAMILY_CHART = "family.svg";
+    /** Written by {@code --trace} only, by {@link DecisionsCsv}. */
+    public static final String DECISIONS_CSV = "decisions.csv";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

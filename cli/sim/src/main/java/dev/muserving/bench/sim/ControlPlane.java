@@ -103,6 +103,12 @@ final class ControlPlane {
             follow(fn, decisions.get(fn.name()));
         }
         applyPlacement(now, false);
+        if (sim.decisions != DecisionListener.NONE) { // a record per function and tick only for --trace
+            for (SimFunction fn : sim.functions) {
+                sim.decisions.decided(new DecisionListener.Decision(sim.systemName, now, fn.name(), fn.desired, fn.required,
+                        fn.active.size(), fn.ready.size(), fn.unplaced, fn.inSystem, decisions.get(fn.name()).reason()));
+            }
+        }
     }
 
     /**

@@ -45,14 +45,20 @@ public final class Simulator {
     final SimFunction[] functions;
     final EventQueue events = new EventQueue();
     final RequestTable requests = new RequestTable();
-    private final String systemName;
+    final String systemName;
     private final ControlPlane controlPlane;
     private final ProgressListener progress;
+    final DecisionListener decisions;
     private final double timeout;
     double now;
 
     public Simulator(Scenario scenario, SystemUnderTest system, ProgressListener progress) {
+        this(scenario, system, progress, DecisionListener.NONE);
+    }
+
+    public Simulator(Scenario scenario, SystemUnderTest system, ProgressListener progress, DecisionListener decisions) {
         this.scenario = scenario;
+        this.decisions = decisions;
         this.end = scenario.durationSeconds();
         this.balancers = scenario.cluster().loadBalancers();
         this.timeout = scenario.cluster().requestTimeoutSeconds();
