@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +64,7 @@ public final class ChildProcess implements AutoCloseable {
     /** Starts a command and waits for its first line of output. */
     public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log, Duration startTimeout)
             throws IOException {
-        Process process = builder(command, env, log).start();
+        Process process = spawn(builder(command, env, log));
         CompletableFuture<String> firstLine = new CompletableFuture<>();
         Thread reader = new Thread(() -> copyOutput(process, log, firstLine), "mu-child-" + name);
         reader.setDaemon(true);
@@ -83,7 +85,7 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess launch(String name, List<String> command, Map<String, String> env, Path log) throws IOException {
         ProcessBuilder builder = builder(command, env, log).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return new ChildProcess(name, builder.start(), "");
+        return new ChildProcess(name, spawn(builder), "");
     }
 
     /**
@@ -93,8 +95,42 @@ public final class ChildProcess implements AutoCloseable {
      */
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
+    /**
+     * util-linux's setpriv: the child gets SIGKILL when the thread that started it ends, so a child
+     * never outlives this process, even one killed with SIGKILL (as a node's pods go with the node).
+     * It execs in place too, and the signal setting survives the exec.
+     */
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    /**
+     * Linux sends the parent-death signal when the starting <em>thread</em> ends, not the process:
+     * children started from a pool thread that retires would be killed with it. So every child is
+     * started from this one thread, which lives as long as the JVM.
+     */
+    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "mu-child-spawner");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private static Process spawn(ProcessBuilder builder) throws IOException {
+        try {
+            return SPAWNER.submit(builder::start).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("cannot start " + builder.command() + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + builder.command(), e);
+        }
+    }
+
     private static ProcessBuilder builder(List<String> command, Map<String, String> env, Path log) {
         List<String> own = new ArrayList<>();
+        if (Files.isExecutable(SETPRIV)) {
+            own.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL"));
+        }
         if (Files.isExecutable(SETSID)) {
             own.add(SETSID.toString());
         }

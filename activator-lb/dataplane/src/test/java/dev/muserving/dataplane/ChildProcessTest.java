@@ -1,6 +1,7 @@
 package dev.muserving.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,18 @@ class ChildProcessTest {
         } finally {
             shell.kill();
         }
+    }
+
+    @Test
+    void aChildDiesWithTheProcessThatStartedItEvenWhenThatOneIsKilled(@TempDir Path dir) throws Exception {
+        ChildProcess parent = ChildProcess.java("parent", ParentOfASleeperMain.class.getName(), ChildProcess.QUICK_START,
+                Map.of("SLEEPER_LOG", dir.resolve("sleeper.log").toString()), dir.resolve("parent.log"), Duration.ofSeconds(30));
+        ProcessHandle sleeper = ProcessHandle.of(Long.parseLong(parent.firstLine().replaceAll("\\D", ""))).orElseThrow();
+        assertThat(sleeper.isAlive()).isTrue();
+
+        ProcessHandle.of(parent.pid()).orElseThrow().destroyForcibly(); // SIGKILL to the parent alone, as `kill -9` of mu local
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sleeper.isAlive());
     }
 
     /** Field 5 of /proc/PID/stat, after the command in parentheses. */
