@@ -219,7 +219,10 @@ final class BenchCommand implements Callable<Integer> {
     /** The run, with the decisions of the functions named by --trace written to decisions.csv. */
     private BenchSummary traced(Scenario scenario, List<SystemUnderTest> chosen, Function<SystemUnderTest, ProgressListener> progress) {
         List<String> names = scenario.functions().stream().map(FunctionModel::name).toList();
-        Set<String> traced = new LinkedHashSet<>(trace.equals(List.of("all")) ? names : trace);
+        Set<String> traced = new LinkedHashSet<>(trace.contains("all") ? names : trace);
+        if (traced.stream().anyMatch(String::isBlank)) {
+            throw new BadInputException("--trace: give function names separated by commas, or 'all'; got '" + String.join(",", trace) + "'");
+        }
         List<String> unknown = traced.stream().filter(name -> !names.contains(name)).toList();
         if (!unknown.isEmpty()) {
             throw new BadInputException("--trace: " + scenario.name() + " has no function " + String.join(", ", unknown)

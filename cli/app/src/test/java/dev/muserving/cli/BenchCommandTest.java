@@ -147,6 +147,8 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("drop --family");
         assertThat(mu("bench", "--quick", "--trace", "echo,thumbnail", "--out", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("--trace: quick has no function thumbnail; its functions are echo, resize, transcode, report");
+        assertThat(mu("bench", "--quick", "--trace", "", "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--trace: give function names separated by commas, or 'all'; got ''");
         assertThat(dir.resolve(SummaryFiles.SUMMARY)).doesNotExist();
     }
 
