@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +107,8 @@ public final class ChildProcess implements AutoCloseable {
      * children started from a pool thread that retires would be killed with it. So every child is
      * started from this one thread, which lives as long as the JVM.
      */
+    /** How long an interrupted caller waits for a start already under way, to stop what it started. */
+    private static final long START_WAIT_SECONDS = 10;
     private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "mu-child-spawner");
         thread.setDaemon(true);
@@ -113,15 +116,23 @@ public final class ChildProcess implements AutoCloseable {
     });
 
     private static Process spawn(ProcessBuilder builder) throws IOException {
+        Future<Process> started = SPAWNER.submit(builder::start);
         try {
-            return SPAWNER.submit(builder::start).get();
+            return started.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
             throw new IllegalStateException("cannot start " + builder.command() + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!started.cancel(false)) { // under way or done: nobody would own the process, so it goes now
+                try {
+                    started.get(START_WAIT_SECONDS, TimeUnit.SECONDS).destroyForcibly();
+                } catch (Exception notStarted) {
+                    // it failed to start, or is still starting after the wait and dies with this JVM
+                }
+            }
+            Thread.currentThread().interrupt(); // after the wait above, which the flag would cut short
             throw new IOException("interrupted while starting " + builder.command(), e);
         }
     }

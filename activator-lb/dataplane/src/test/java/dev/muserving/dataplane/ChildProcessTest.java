@@ -1,8 +1,10 @@
 package dev.muserving.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,20 @@ class ChildProcessTest {
         ProcessHandle.of(parent.pid()).orElseThrow().destroyForcibly(); // SIGKILL to the parent alone, as `kill -9` of mu local
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !sleeper.isAlive());
+    }
+
+    @Test
+    void aStartInterruptedLeavesNoProcessAndTheInterruptStands(@TempDir Path dir) {
+        Thread.currentThread().interrupt(); // as mu local's shutdown interrupts a pod that is starting
+        try {
+            assertThatThrownBy(() -> ChildProcess.launch("interrupted", List.of("sleep", "301"), Map.of(), dir.resolve("i.log")))
+                    .isInstanceOf(IOException.class).hasMessageContaining("interrupted while starting");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.current().children()
+                .noneMatch(p -> p.isAlive() && p.info().arguments().map(a -> List.of(a).contains("301")).orElse(false)));
     }
 
     /** Field 5 of /proc/PID/stat, after the command in parentheses. */
