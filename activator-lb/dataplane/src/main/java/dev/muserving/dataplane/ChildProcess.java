@@ -125,12 +125,12 @@ public final class ChildProcess implements AutoCloseable {
             }
             throw new IllegalStateException("cannot start " + builder.command() + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
-            if (!started.cancel(false)) { // under way or done: nobody would own the process, so it goes now
-                try {
-                    started.get(START_WAIT_SECONDS, TimeUnit.SECONDS).destroyForcibly();
-                } catch (Exception notStarted) {
-                    // it failed to start, or is still starting after the wait and dies with this JVM
-                }
+            // The start cannot be called off once the spawner has taken it (a cancelled Future
+            // still runs, its result lost), so wait for it: nobody would own the process, so it goes.
+            try {
+                started.get(START_WAIT_SECONDS, TimeUnit.SECONDS).destroyForcibly();
+            } catch (Exception notStarted) {
+                // it failed to start, or is still starting after the wait and dies with this JVM
             }
             Thread.currentThread().interrupt(); // after the wait above, which the flag would cut short
             throw new IOException("interrupted while starting " + builder.command(), e);
