@@ -107,13 +107,14 @@ public final class ChildProcess implements AutoCloseable {
      * children started from a pool thread that retires would be killed with it. So every child is
      * started from this one thread, which lives as long as the JVM.
      */
-    /** How long an interrupted caller waits for a start already under way, to stop what it started. */
-    private static final long START_WAIT_SECONDS = 10;
     private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "mu-child-spawner");
         thread.setDaemon(true);
         return thread;
     });
+
+    /** How long an interrupted caller waits for a start already under way, to stop what it started. */
+    private static final long START_WAIT_SECONDS = 10;
 
     private static Process spawn(ProcessBuilder builder) throws IOException {
         Future<Process> started = SPAWNER.submit(builder::start);

@@ -53,10 +53,10 @@ public final class MuPlacement implements PlacementPolicy {
      * A function far short of keeping up takes a pod from a donor that cannot keep up without it only
      * while the donor stays this much more satisfied (of its own keep-up share) afterwards; one that
      * holds nothing also has the rule of {@link #PREEMPTION_GAP}. Without it, whoever held the room
-     * under overload kept it while a bursty
-     * function waited behind a standing backlog (webhook-4 of family1-038: 1 pod of the 24 it needed
-     * to keep up, for the whole run). 0.2 to 0.5 were measured on family seeds 1 and 4 (docs/policies.md,
-     * "Preemption"): smaller gaps drop fewer requests for more pod starts.
+     * under overload kept it while a bursty function waited behind a standing backlog (webhook-4 of
+     * family1-038: 1 pod of the 24 it needed to keep up, for the whole run). 0.2 to 0.5 were measured
+     * on family seeds 1 and 4 (docs/policies.md, "Preemption"): smaller gaps drop fewer requests for
+     * more pod starts.
      */
     static final double FAIR_SHARE_GAP = 0.3;
     /**

@@ -26,6 +26,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -116,7 +117,7 @@ public final class ScenarioLoader {
                 .map(ArrivalSpec.PerMinute.class::cast).toList();
         if (!ending.isEmpty()) {
             double longest = ending.stream().mapToDouble(ArrivalSpec.PerMinute::coveredSeconds).max().orElse(0);
-            warnings.accept(String.format(java.util.Locale.ROOT,
+            warnings.accept(String.format(Locale.ROOT,
                     "%s: the per-minute counts of %d function(s) cover at most %.0f s of the %.0f s run; nothing arrives for them after that",
                     source, ending.size(), longest, duration));
         }
@@ -265,7 +266,7 @@ public final class ScenarioLoader {
             throw burstNode.error("must be at least the mean rps (" + rps + "), got " + burstRps);
         }
         if (bursty.quietRps() < 0) {
-            throw burstNode.error(String.format(java.util.Locale.ROOT,
+            throw burstNode.error(String.format(Locale.ROOT,
                     "bursts of %.1f rps for %.1f s in every %.1f s already exceed the mean of %.1f rps;"
                             + " lower burstRps or burstSeconds, or raise quietSeconds",
                     burstRps, burstSeconds, burstSeconds + quietSeconds, rps));
@@ -295,7 +296,7 @@ public final class ScenarioLoader {
                 node.numberOr("sloFactor", d.sloFactor(), 1, 100),
                 node.numberOr("maxFunctionShare", functions * d.maxFunctionShare() >= 1 ? d.maxFunctionShare() : 1, 0.001, 1));
         if (options.functions() * options.maxFunctionShare() < 1) {
-            throw node.at("maxFunctionShare").error(String.format(java.util.Locale.ROOT,
+            throw node.at("maxFunctionShare").error(String.format(Locale.ROOT,
                     "%d functions with at most %s of totalRps each cannot carry all of it; raise it to at least %.4f",
                     options.functions(), options.maxFunctionShare(), 1.0 / options.functions()));
         }

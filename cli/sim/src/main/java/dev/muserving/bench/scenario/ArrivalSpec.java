@@ -8,6 +8,11 @@ public sealed interface ArrivalSpec {
     /** The long-run mean rate, requests per second. */
     double meanRps();
 
+    /** The mean rate over a run of {@code seconds}: {@link #meanRps()} unless the arrivals end before the run. */
+    default double meanRpsOver(double seconds) {
+        return meanRps();
+    }
+
     /** The same shape at {@code factor} times the rate: bursts, peaks and spacing scale alike. */
     ArrivalSpec scaled(double factor);
 
@@ -90,7 +95,8 @@ public sealed interface ArrivalSpec {
             return 60.0 * counts.size();
         }
 
-        /** The mean rate over a run of {@code seconds}: minutes past the counts have no arrivals, counts past the run are not sent. */
+        /** Minutes past the counts have no arrivals, and counts past the run are not sent. */
+        @Override
         public double meanRpsOver(double seconds) {
             double sent = 0;
             for (int m = 0; m < counts.size() && m * 60.0 < seconds; m++) {

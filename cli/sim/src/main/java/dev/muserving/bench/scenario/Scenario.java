@@ -15,7 +15,6 @@ public record Scenario(String name, double durationSeconds, long seed, ClusterMo
 
     /** Requests a second over the whole run. */
     public double offeredRps() {
-        return functions.stream().mapToDouble(f -> f.arrival() instanceof ArrivalSpec.PerMinute counts
-                ? counts.meanRpsOver(durationSeconds) : f.arrival().meanRps()).sum();
+        return functions.stream().mapToDouble(f -> f.arrival().meanRpsOver(durationSeconds)).sum();
     }
 }
