@@ -28,7 +28,7 @@ import java.util.Locale;
  *       p99 (Erlang-C waiting quantile plus the service tail) is within the SLO's headroom and whose
  *       utilisation stays under the cap.
  *   <li>Scale up at once; scale down only to the highest need of the last scale-down delay
- *       (hysteresis); scale to zero once no request came for the idle time.
+ *       (hysteresis); scale to zero once no request arrived or was in progress for the idle time.
  * </ol>
  * Until a pod has reported a service rate, it sizes on concurrency as the KPA does.
  */
@@ -90,7 +90,9 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         if (lastArrival == null) {
             lastArrival = snapshot.at().minus(snapshot.interval()); // idle time counts from the first interval
         }
-        if (snapshot.arrivals() > 0 || snapshot.bufferedRequests() > 0) {
+        // a request still being served is traffic too: a function whose requests outlast the idle
+        // time would otherwise go to zero under them, its last pods draining while nothing is ready
+        if (snapshot.arrivals() > 0 || snapshot.bufferedRequests() > 0 || snapshot.averageConcurrency() > 0) {
             trafficAt(snapshot.at());
         }
         buffered = snapshot.bufferedRequests();

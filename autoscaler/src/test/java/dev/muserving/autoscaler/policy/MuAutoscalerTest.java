@@ -151,6 +151,28 @@ class MuAutoscalerTest {
     }
 
     @Test
+    void aFunctionWithRequestsInProgressIsNotIdleThoughNoneArriveForLongerThanTheIdleTime() {
+        // requests of 100 s, one per pod: 20 of them in progress, then no new ones for two minutes
+        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 400_000, 0), CONFIG);
+        List<PodMetrics> slow = List.of(new PodMetrics("a", Arch.AMD64, 1, 0.01));
+        for (int i = 0; i < 20; i++) {
+            clock++;
+            autoscaler.record(new MetricSnapshot("f", now(), Duration.ofSeconds(1), 1, 0, i + 1, 0, slow));
+        }
+        for (int i = 0; i < 120; i++) {
+            clock++;
+            autoscaler.record(new MetricSnapshot("f", now(), Duration.ofSeconds(1), 0, 0, 20, 0, slow));
+        }
+        assertThat(decide(autoscaler).desiredReplicas()).isPositive();
+
+        // every request answered: the idle time counts from the last second one was in progress
+        feed(autoscaler, 59, 0, slow, 0);
+        assertThat(decide(autoscaler).desiredReplicas()).isPositive();
+        feed(autoscaler, 1, 0, slow, 0);
+        assertThat(decide(autoscaler).reason()).isEqualTo("no request for 60s → 0");
+    }
+
+    @Test
     void theFunctionsOwnScaleToZeroDelayAndInitialScaleApply() {
         FunctionSpec quick = new FunctionSpec("f", 4, 500, 256, Set.of(Arch.AMD64), 300, 1, 0, 0, 3, Duration.ofSeconds(20));
         MuAutoscaler autoscaler = new MuAutoscaler(quick, CONFIG);
