@@ -21,7 +21,11 @@ public final class FunctionDefaults {
     public static final int SCALE_MAX = 0;
     /** Knative's initial-scale. */
     public static final int SCALE_INITIAL = 1;
-    public static final String SCALE_TO_ZERO_AFTER = "60s";
+    /**
+     * As long as Knative's defaults keep a revision's last pod after its last request: the KPA's
+     * 60 s stable window, then its 30 s scale-to-zero grace period (docs/policies.md).
+     */
+    public static final String SCALE_TO_ZERO_AFTER = "90s";
     public static final double WEIGHT = 1;
     /**
      * What policies aim at, and reports count violations against, for a Function that sets no

@@ -140,36 +140,40 @@ class MuAutoscalerTest {
 
     @Test
     void scalesToZeroOnlyAfterTheIdleTime() {
-        MuAutoscaler autoscaler = new MuAutoscaler(function(4, 300, 0), CONFIG);
+        FunctionSpec spec = function(4, 300, 0);
+        int idle = (int) spec.scaleToZeroAfter().toSeconds();
+        MuAutoscaler autoscaler = new MuAutoscaler(spec, CONFIG);
         feed(autoscaler, 30, 5, pods(40, 20), 0);
-        feed(autoscaler, 59, 0, pods(40, 20), 0);
+        feed(autoscaler, idle - 1, 0, pods(40, 20), 0);
         assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(1);
         feed(autoscaler, 1, 0, pods(40, 20), 0);
         ScalingDecision zero = decide(autoscaler);
         assertThat(zero.desiredReplicas()).isZero();
-        assertThat(zero.reason()).isEqualTo("no request for 60s → 0");
+        assertThat(zero.reason()).isEqualTo("no request for " + idle + "s → 0");
     }
 
     @Test
     void aFunctionWithRequestsInProgressIsNotIdleThoughNoneArriveForLongerThanTheIdleTime() {
-        // requests of 100 s, one per pod: 20 of them in progress, then no new ones for two minutes
-        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 400_000, 0), CONFIG);
+        // requests of 100 s, one per pod: 20 of them in progress, then no new ones for twice the idle time
+        FunctionSpec spec = function(1, 400_000, 0);
+        int idle = (int) spec.scaleToZeroAfter().toSeconds();
+        MuAutoscaler autoscaler = new MuAutoscaler(spec, CONFIG);
         List<PodMetrics> slow = List.of(new PodMetrics("a", Arch.AMD64, 1, 0.01));
         for (int i = 0; i < 20; i++) {
             clock++;
             autoscaler.record(new MetricSnapshot("f", now(), Duration.ofSeconds(1), 1, 0, i + 1, 0, slow));
         }
-        for (int i = 0; i < 120; i++) {
+        for (int i = 0; i < 2 * idle; i++) {
             clock++;
             autoscaler.record(new MetricSnapshot("f", now(), Duration.ofSeconds(1), 0, 0, 20, 0, slow));
         }
         assertThat(decide(autoscaler).desiredReplicas()).isPositive();
 
         // every request answered: the idle time counts from the last second one was in progress
-        feed(autoscaler, 59, 0, slow, 0);
+        feed(autoscaler, idle - 1, 0, slow, 0);
         assertThat(decide(autoscaler).desiredReplicas()).isPositive();
         feed(autoscaler, 1, 0, slow, 0);
-        assertThat(decide(autoscaler).reason()).isEqualTo("no request for 60s → 0");
+        assertThat(decide(autoscaler).reason()).isEqualTo("no request for " + idle + "s → 0");
     }
 
     @Test

@@ -90,7 +90,7 @@ class FunctionFilesTest {
         assertThat(fn.spec().cpuMillis()).isEqualTo(100);
         assertThat(fn.spec().memoryMiB()).isEqualTo(128);
         assertThat(fn.spec().sloP99Ms()).isEqualTo(1000);
-        assertThat(fn.spec().scaleToZeroAfter()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(fn.spec().scaleToZeroAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(fn.timeout()).isEqualTo(Duration.ofSeconds(300));
     }
 

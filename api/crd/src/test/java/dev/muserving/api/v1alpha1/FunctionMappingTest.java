@@ -61,7 +61,7 @@ class FunctionMappingTest {
         assertThat(spec.sloP99Ms()).as("no SLO: the fallback").isEqualTo(1000);
         assertThat(spec.weight()).isEqualTo(1);
         assertThat(List.of(spec.minScale(), spec.maxScale(), spec.initialScale())).containsExactly(0, 0, 1);
-        assertThat(spec.scaleToZeroAfter()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(spec.scaleToZeroAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(resolved.images()).containsExactly(entry(Arch.AMD64, "r.example/echo:1"), entry(Arch.ARM64, "r.example/echo:1"));
         assertThat(resolved.port()).isEqualTo(8080);
         assertThat(resolved.timeout()).isEqualTo(Duration.ofSeconds(300));

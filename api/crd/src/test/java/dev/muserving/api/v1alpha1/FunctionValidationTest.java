@@ -70,7 +70,7 @@ class FunctionValidationTest {
 
         cluster.kubectl("apply", "-f", function("scaled", VALID_SPEC + "  scale: {max: 5}\n").toString());
         assertThat(cluster.kubectl("-n", NAMESPACE, "get", "fn", "scaled", "-o", "jsonpath={.spec.scale.min} {.spec.scale.initial} {.spec.scale.scaleToZeroAfter}"))
-                .isEqualTo("0 1 60s");
+                .isEqualTo("0 1 90s");
         cluster.kubectl("-n", NAMESPACE, "scale", "fn", "scaled", "--replicas=2");
         assertThat(cluster.kubectl("-n", NAMESPACE, "get", "fn", "scaled", "-o", "jsonpath={.spec.scale.min}")).isEqualTo("2");
     }
