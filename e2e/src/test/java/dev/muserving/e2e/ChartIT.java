@@ -109,7 +109,7 @@ class ChartIT {
     @Test
     void valuesReachTheAppsAsTheirOwnSettings() {
         List<GenericKubernetesResource> docs = render("domain=fn.example.org", "controller.autoscaler=knative", "activator.routing=linucb",
-                "activator.replicas=3", "activator.bodyTimeoutSeconds=20", "image.tag=1.2.3");
+                "activator.replicas=3", "activator.bodyTimeoutSeconds=20", "activator.bodyMinRate=2000", "image.tag=1.2.3");
         Deployment controller = one(docs, "Deployment", "mu-controller", Deployment.class);
         Map<String, String> controllerEnv = env(controller.getSpec().getTemplate().getSpec().getContainers().get(0));
         assertThat(controllerEnv).containsEntry("MU_OPERATOR_AUTOSCALER", "knative").containsEntry("MU_OPERATOR_DOMAIN", "fn.example.org")
@@ -119,7 +119,7 @@ class ChartIT {
         assertThat(activator.getSpec().getReplicas()).isEqualTo(3);
         assertThat(env(activator.getSpec().getTemplate().getSpec().getContainers().get(0))).containsEntry("MU_ROUTING", "linucb")
                 .containsEntry("MU_DOMAIN", "fn.example.org").containsEntry("MU_CONTROLLER", "ws://mu-controller.mu-system.svc:8080")
-                .containsEntry("MU_BODY_TIMEOUT_SECONDS", "20");
+                .containsEntry("MU_BODY_TIMEOUT_SECONDS", "20").containsEntry("MU_BODY_MIN_RATE", "2000");
         // the metric stream's Service selects the leader only
         assertThat(one(docs, "Service", "mu-controller", io.fabric8.kubernetes.api.model.Service.class).getSpec().getSelector())
                 .containsEntry("muserving.dev/leader", "true");

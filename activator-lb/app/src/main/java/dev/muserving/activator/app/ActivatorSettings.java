@@ -60,6 +60,13 @@ public interface ActivatorSettings {
     @WithDefault("60")
     double bodyTimeoutSeconds();
 
+    /**
+     * Bytes a second a body streamed to a pod must keep up on average once the body timeout has
+     * passed, or it gets 408 (Apache's MinRate); 0 asks for none.
+     */
+    @WithDefault("500")
+    String bodyMinRate();
+
     @WithDefault("3")
     int maxAttempts();
 
@@ -99,7 +106,8 @@ public interface ActivatorSettings {
         return new ActivatorConfig(bindAddress(), port(), domain(), routing(),
                 balancers().orElse(Runtime.getRuntime().availableProcessors()), bodyBytes, retryBytes, holdLimit(),
                 Duration.ofMillis(Math.round(defaultTimeoutSeconds() * 1000)), Duration.ofMillis(Math.round(headerTimeoutSeconds() * 1000)),
-                Duration.ofMillis(Math.round(idleTimeoutSeconds() * 1000)), Duration.ofMillis(Math.round(bodyTimeoutSeconds() * 1000)), maxAttempts(), defaults.unreachableCooldown(),
+                Duration.ofMillis(Math.round(idleTimeoutSeconds() * 1000)), Duration.ofMillis(Math.round(bodyTimeoutSeconds() * 1000)),
+                Settings.bytes("mu.body-min-rate", bodyMinRate()), maxAttempts(), defaults.unreachableCooldown(),
                 Duration.ofMillis(Math.round(drainSeconds() * 1000)), defaults.recheckInterval(), seed().orElse(0L));
     }
 }

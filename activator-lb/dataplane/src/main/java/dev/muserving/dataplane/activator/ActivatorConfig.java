@@ -20,6 +20,8 @@ import java.util.Map;
  * @param idleTimeout a client connection without a request in progress this long is closed (0: never)
  * @param bodyTimeout a request whose body the activator reads and of which no byte came this long
  *     gets 408 and its connection is closed (0: only the function's timeout bounds it)
+ * @param bodyMinRate bytes a second a body streamed to a pod must keep up, on average, once the body
+ *     timeout has passed, or it gets 408 (0: no rate asked for)
  * @param retryBufferBytes request bodies up to this size are read whole before they are sent, so
  *     that the request can go to another pod when the first did not pass it to the function (larger
  *     ones stream, and are retried only when no connection could be made)
@@ -43,6 +45,7 @@ public record ActivatorConfig(
         Duration headerTimeout,
         Duration idleTimeout,
         Duration bodyTimeout,
+        long bodyMinRate,
         int maxAttempts,
         Duration unreachableCooldown,
         Duration drainTimeout,
@@ -61,6 +64,7 @@ public record ActivatorConfig(
     public static final String HEADER_TIMEOUT = "MU_HEADER_TIMEOUT_SECONDS";
     public static final String IDLE_TIMEOUT = "MU_IDLE_TIMEOUT_SECONDS";
     public static final String BODY_TIMEOUT = "MU_BODY_TIMEOUT_SECONDS";
+    public static final String BODY_MIN_RATE = "MU_BODY_MIN_RATE";
     public static final String MAX_ATTEMPTS = "MU_MAX_ATTEMPTS";
     public static final String DRAIN_TIMEOUT = "MU_DRAIN_SECONDS";
     public static final String ENDPOINTS_FILE = "MU_ENDPOINTS_FILE";
@@ -72,8 +76,8 @@ public record ActivatorConfig(
         if (headerTimeout.isNegative() || idleTimeout.isNegative() || bodyTimeout.isNegative()) {
             throw new ConfigException("headerTimeout, idleTimeout and bodyTimeout must be at least 0");
         }
-        if (balancers < 1 || holdLimit < 0 || maxAttempts < 1 || maxBodyBytes < 0 || retryBufferBytes < 0) {
-            throw new ConfigException("balancers and maxAttempts must be at least 1, holdLimit, maxBodyBytes and retryBufferBytes at least 0");
+        if (balancers < 1 || holdLimit < 0 || maxAttempts < 1 || maxBodyBytes < 0 || retryBufferBytes < 0 || bodyMinRate < 0) {
+            throw new ConfigException("balancers and maxAttempts must be at least 1, holdLimit, maxBodyBytes, retryBufferBytes and bodyMinRate at least 0");
         }
     }
 
@@ -83,6 +87,12 @@ public record ActivatorConfig(
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
     /** nginx's client_body_timeout: the longest wait for the next byte of a body, not for all of it. */
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Apache's mod_reqtimeout {@code MinRate}: a body streamed to a pod holds one of the function's
+     * slots, so one that trickles in (a byte now and then, never a body timeout apart) is cut once
+     * it falls this far behind, where nginx would have read it whole, off the function, first.
+     */
+    public static final long DEFAULT_BODY_MIN_RATE = 500;
 
     /** Envoy's default buffer limit; bodies of functions are mostly far smaller. */
     public static final long DEFAULT_RETRY_BUFFER_BYTES = 1024 * 1024;
@@ -106,6 +116,7 @@ public record ActivatorConfig(
                 s.seconds(HEADER_TIMEOUT, DEFAULT_HEADER_TIMEOUT),
                 s.seconds(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
                 s.seconds(BODY_TIMEOUT, DEFAULT_BODY_TIMEOUT),
+                s.bytes(BODY_MIN_RATE, DEFAULT_BODY_MIN_RATE),
                 s.integer(MAX_ATTEMPTS, 3, 1, 10),
                 Duration.ofSeconds(5),
                 s.seconds(DRAIN_TIMEOUT, Duration.ofSeconds(30)),
@@ -115,31 +126,36 @@ public record ActivatorConfig(
 
     public ActivatorConfig withPort(int newPort) {
         return new ActivatorConfig(bindAddress, newPort, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
-                headerTimeout, idleTimeout, bodyTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                headerTimeout, idleTimeout, bodyTimeout, bodyMinRate, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withRouting(String policy, int balancerCount) {
         return new ActivatorConfig(bindAddress, port, domain, policy, balancerCount, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
-                headerTimeout, idleTimeout, bodyTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                headerTimeout, idleTimeout, bodyTimeout, bodyMinRate, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withLimits(long bodyBytes, int held) {
         return new ActivatorConfig(bindAddress, port, domain, routing, balancers, bodyBytes, retryBufferBytes, held, defaultTimeout,
-                headerTimeout, idleTimeout, bodyTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                headerTimeout, idleTimeout, bodyTimeout, bodyMinRate, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withRetryBuffer(long bytes) {
         return new ActivatorConfig(bindAddress, port, domain, routing, balancers, maxBodyBytes, bytes, holdLimit, defaultTimeout,
-                headerTimeout, idleTimeout, bodyTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                headerTimeout, idleTimeout, bodyTimeout, bodyMinRate, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withClientTimeouts(Duration header, Duration idle) {
         return new ActivatorConfig(bindAddress, port, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
-                header, idle, bodyTimeout, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                header, idle, bodyTimeout, bodyMinRate, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 
     public ActivatorConfig withBodyTimeout(Duration body) {
         return new ActivatorConfig(bindAddress, port, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
-                headerTimeout, idleTimeout, body, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+                headerTimeout, idleTimeout, body, bodyMinRate, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
+    }
+
+    public ActivatorConfig withBodyMinRate(long bytesPerSecond) {
+        return new ActivatorConfig(bindAddress, port, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
+                headerTimeout, idleTimeout, bodyTimeout, bytesPerSecond, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
 }

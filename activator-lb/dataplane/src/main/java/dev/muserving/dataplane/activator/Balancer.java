@@ -83,6 +83,8 @@ final class Balancer extends AbstractVerticle {
     private final SplittableRandom random;
     private HttpServer server;
     private HttpClient client;
+    /** How stalled and slow bodies are looked for; null without a body timeout. */
+    private BodyTimeoutSweep bodySweep;
     private Drain drain;
     private ClientConnections connections;
 
@@ -108,8 +110,8 @@ final class Balancer extends AbstractVerticle {
                 .build();
         vertx.setPeriodic(config.recheckInterval().toMillis(), id -> recheck());
         if (!config.bodyTimeout().isZero()) {
-            BodyTimeoutSweep sweep = BodyTimeoutSweep.of(config.bodyTimeout());
-            vertx.setPeriodic(sweep.periodMillis(), id -> sweepStalledBodies(sweep.periods()));
+            bodySweep = BodyTimeoutSweep.of(config.bodyTimeout());
+            vertx.setPeriodic(bodySweep.periodMillis(), id -> sweepStalledBodies(bodySweep.periods()));
         }
         connections = new ClientConnections(context, config.headerTimeout(), config.idleTimeout());
         // No cleartext HTTP/2: the pods speak HTTP/1.1, so h2c would end at this hop (gRPC could not
@@ -284,6 +286,10 @@ final class Balancer extends AbstractVerticle {
         if (chunked || declared > config.retryBufferBytes()) {
             request.pause();
             call.incoming = call.stream = incoming(call);
+            if (bodySweep != null) {
+                // it holds a slot of the function while it streams: it must keep coming, not only not stop
+                call.stream.requireRate(config.bodyMinRate() * bodySweep.periodMillis() / 1000.0);
+            }
         } else if (declared <= 0) {
             call.replayable = true; // HTTP/1 framing: without Content-Length or chunking there is no body
         } else {
@@ -353,14 +359,22 @@ final class Balancer extends AbstractVerticle {
     /** Bodies the activator waits for that have not sent a byte for the body timeout get 408, as nginx's client_body_timeout. */
     private void sweepStalledBodies(int periods) {
         List<Call> stalled = new ArrayList<>();
+        List<Call> slow = new ArrayList<>();
         for (Call call : open) {
             if (call.incoming != null && call.incoming.stalled(periods)) {
                 stalled.add(call);
+            } else if (call.incoming != null && call.incoming.tooSlow(periods)) {
+                slow.add(call);
             }
         }
         for (Call call : stalled) {
             giveUp(call, 408, String.format(Locale.ROOT, "mu: the request body stopped arriving (nothing came for %s)%n",
                     seconds(config.bodyTimeout())));
+        }
+        for (Call call : slow) {
+            giveUp(call, 408, String.format(Locale.ROOT,
+                    "mu: the request body came too slowly (%d bytes; after the first %s, %d bytes a second on average are needed)%n",
+                    call.incoming.bytesSeen(), seconds(config.bodyTimeout()), config.bodyMinRate()));
         }
     }
 

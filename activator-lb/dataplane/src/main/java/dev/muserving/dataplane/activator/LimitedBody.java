@@ -19,7 +19,8 @@ import io.vertx.core.streams.ReadStream;
  *
  * <p>A body that stops arriving is found by {@link #stalled}, which the balancer asks on a period:
  * only while the activator wants bytes, so a body paused because it waits for a pod, or because
- * the pod reads slowly (the pipe's back-pressure), is not the client's delay.
+ * the pod reads slowly (the pipe's back-pressure), is not the client's delay. One that keeps
+ * arriving too slowly is found by {@link #tooSlow}, once a rate is asked of it ({@link #requireRate}).
  */
 final class LimitedBody implements ReadStream<Buffer> {
 
@@ -45,6 +46,10 @@ final class LimitedBody implements ReadStream<Buffer> {
     private boolean awaited;
     /** Periods since a byte came (or reading resumed), while awaited. */
     private int quietPeriods;
+    /** Periods this body was awaited in all. */
+    private long awaitedPeriods;
+    /** Bytes per period asked of this body on average; 0 asks for none. */
+    private double bytesPerPeriod;
 
     /** {@code source} must be paused, or read at once by {@link #whole}. */
     LimitedBody(ReadStream<Buffer> source, long limit, Runnable onTooLarge, Runnable onMalformed) {
@@ -89,7 +94,29 @@ final class LimitedBody implements ReadStream<Buffer> {
      * awaited and no byte of it came.
      */
     boolean stalled(int periods) {
-        return awaited && ++quietPeriods >= periods;
+        if (!awaited) {
+            return false;
+        }
+        awaitedPeriods++;
+        return ++quietPeriods >= periods;
+    }
+
+    /** From now on, {@link #tooSlow} holds this body to {@code bytesPerPeriod} on average. */
+    void requireRate(double bytesPerPeriod) {
+        this.bytesPerPeriod = bytesPerPeriod;
+    }
+
+    /**
+     * Whether the body, awaited for longer than {@code periods} plus a period for each
+     * {@link #requireRate rate's} worth of bytes it sent, is behind that rate (Apache's
+     * {@code MinRate}): a byte now and then resets {@link #stalled}, not this.
+     */
+    boolean tooSlow(int periods) {
+        return awaited && bytesPerPeriod > 0 && awaitedPeriods > periods + seen / bytesPerPeriod;
+    }
+
+    long bytesSeen() {
+        return seen;
     }
 
     private void awaitBytes() {

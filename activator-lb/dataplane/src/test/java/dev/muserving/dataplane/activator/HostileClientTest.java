@@ -19,6 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -286,22 +289,52 @@ class HostileClientTest {
         }
     }
 
+    /** An activator impatient with bodies in front of {@code function}, to which bodies over 100 bytes stream. */
+    private static int streamingTo(Vertx vertx, HeldFunction function, SimpleMeterRegistry registry) {
+        await(vertx.deployVerticle(function));
+        return patientFunctionsImpatientWithBodies(vertx, registry, 100,
+                new FunctionRoute(ECHO, 0, Duration.ofSeconds(300), List.of(podInFrontOf(vertx, "held-1", function.port()))));
+    }
+
+    private static void assertCutOffOnItsWay(HeldFunction function, SimpleMeterRegistry registry) {
+        assertThat(function.maxHeld()).isEqualTo(1); // the body was streaming to the function
+        assertThat(function.bodies()).isEmpty();
+        assertThat(codes(registry)).containsExactly("408");
+    }
+
     @Test
     void aStreamedBodyThatStopsArrivingGets408AndTheFunctionNeverTakesWhatCameForTheWholeBody(Vertx vertx) {
         HeldFunction function = new HeldFunction();
-        await(vertx.deployVerticle(function));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        int activator = patientFunctionsImpatientWithBodies(vertx, registry, 100,
-                new FunctionRoute(ECHO, 0, Duration.ofSeconds(300), List.of(podInFrontOf(vertx, "held-1", function.port()))));
+        int activator = streamingTo(vertx, function, registry);
         try (RawClient client = new RawClient(activator)) {
             Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
                     + "x".repeat(5000)).read();
             assertThat(answer.status()).isEqualTo(408);
             await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
         }
-        assertThat(function.maxHeld()).isEqualTo(1); // the body was streaming to the function
-        assertThat(function.bodies()).isEmpty();
-        assertThat(codes(registry)).containsExactly("408");
+        assertCutOffOnItsWay(function, registry);
+    }
+
+    @Test
+    void aStreamedBodyThatTricklesGets408OnceBehindTheMinimumRateThoughItNeverStops(Vertx vertx) throws Exception {
+        HeldFunction function = new HeldFunction();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int activator = streamingTo(vertx, function, registry);
+        try (RawClient client = new RawClient(activator)) {
+            client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(200));
+            // a byte every quarter of the body timeout: never quiet for it, far below 500 bytes a second
+            ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+            try {
+                trickle.scheduleAtFixedRate(() -> client.send("x"), 0, BODY_TIMEOUT.toMillis() / 4, TimeUnit.MILLISECONDS);
+                Answer answer = client.read();
+                assertThat(answer.status()).isEqualTo(408);
+                assertThat(answer.body()).contains("came too slowly", "500 bytes a second");
+            } finally {
+                trickle.shutdownNow();
+            }
+        }
+        assertCutOffOnItsWay(function, registry);
     }
 
     @Test

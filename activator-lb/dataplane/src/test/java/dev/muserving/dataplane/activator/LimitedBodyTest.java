@@ -62,6 +62,14 @@ class LimitedBodyTest {
         return new LimitedBody(incoming, 1_000_000, () -> { }, () -> { });
     }
 
+    /** A body the pipe to a pod reads now. */
+    private static LimitedBody beingStreamed(Incoming incoming) {
+        LimitedBody body = limited(incoming);
+        body.handler(chunk -> { });
+        body.resume();
+        return body;
+    }
+
     @Test
     void aBodyReadWholeIsStalledOnlyAfterThePeriodsInARowWithoutAByte() {
         Incoming incoming = new Incoming();
@@ -93,6 +101,36 @@ class LimitedBodyTest {
         body.resume();
         assertThat(body.stalled(2)).isFalse();
         assertThat(body.stalled(2)).isTrue();
+    }
+
+    @Test
+    void aBodyHeldToARateIsTooSlowOnceItsAwaitedPeriodsPassTheGraceAndAPeriodPerRatesWorthOfBytes() {
+        Incoming incoming = new Incoming();
+        LimitedBody body = beingStreamed(incoming);
+        body.requireRate(10); // 10 bytes a period, after a grace of 2 periods
+        incoming.send("x".repeat(20)); // two periods' worth: 4 periods awaited in all before it is behind
+        for (int period = 1; period <= 4; period++) {
+            incoming.send("x"); // a byte each period: never stalled
+            assertThat(body.stalled(2)).isFalse();
+            assertThat(body.tooSlow(2)).as("period %d", period).isFalse();
+        }
+        body.pause(); // the pod's back-pressure is not the client's delay
+        assertThat(body.stalled(2)).isFalse();
+        assertThat(body.tooSlow(2)).isFalse();
+        body.resume();
+        assertThat(body.stalled(2)).isFalse();
+        assertThat(body.tooSlow(2)).as("5 periods awaited, 24 bytes: 2 + 2.4 periods allowed").isTrue();
+    }
+
+    @Test
+    void aBodyAskedForNoRateIsNeverTooSlow() {
+        Incoming incoming = new Incoming();
+        LimitedBody body = beingStreamed(incoming);
+        for (int period = 0; period < 100; period++) {
+            incoming.send("x");
+            body.stalled(2);
+        }
+        assertThat(body.tooSlow(2)).isFalse();
     }
 
     @Test
