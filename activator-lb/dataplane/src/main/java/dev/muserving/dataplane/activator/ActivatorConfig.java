@@ -153,9 +153,4 @@ public record ActivatorConfig(
         return new ActivatorConfig(bindAddress, port, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
                 headerTimeout, idleTimeout, body, bodyMinRate, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
     }
-
-    public ActivatorConfig withBodyMinRate(long bytesPerSecond) {
-        return new ActivatorConfig(bindAddress, port, domain, routing, balancers, maxBodyBytes, retryBufferBytes, holdLimit, defaultTimeout,
-                headerTimeout, idleTimeout, bodyTimeout, bytesPerSecond, maxAttempts, unreachableCooldown, drainTimeout, recheckInterval, seed);
-    }
 }

@@ -356,7 +356,10 @@ final class Balancer extends AbstractVerticle {
         }
     }
 
-    /** Bodies the activator waits for that have not sent a byte for the body timeout get 408, as nginx's client_body_timeout. */
+    /**
+     * Bodies the activator waits for that have not sent a byte for the body timeout get 408, as
+     * nginx's client_body_timeout; so do streamed ones behind the minimum rate, as Apache's MinRate.
+     */
     private void sweepStalledBodies(int periods) {
         List<Call> stalled = new ArrayList<>();
         List<Call> slow = new ArrayList<>();
