@@ -330,6 +330,7 @@ class HostileClientTest {
                 Answer answer = client.read();
                 assertThat(answer.status()).isEqualTo(408);
                 assertThat(answer.body()).contains("came too slowly", "500 bytes a second");
+                await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
             } finally {
                 trickle.shutdownNow();
             }
