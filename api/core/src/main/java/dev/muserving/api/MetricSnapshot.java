@@ -39,6 +39,11 @@ public record MetricSnapshot(
         Objects.requireNonNull(latency, "latency");
     }
 
+    /** Whether a request arrived in the interval or was in the system at some time during it. */
+    public boolean sawRequests() {
+        return arrivals > 0 || averageConcurrency > 0;
+    }
+
     /** A snapshot without latencies. */
     public MetricSnapshot(String function, Instant at, Duration interval, long arrivals, long completions, double averageConcurrency,
             int bufferedRequests, List<PodMetrics> pods) {

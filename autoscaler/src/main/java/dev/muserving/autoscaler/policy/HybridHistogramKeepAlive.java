@@ -59,7 +59,7 @@ public final class HybridHistogramKeepAlive implements AutoscalingPolicy {
     @Override
     public void record(MetricSnapshot snapshot) {
         sizing.record(snapshot);
-        boolean busy = snapshot.arrivals() > 0 || snapshot.averageConcurrency() > 0;
+        boolean busy = snapshot.sawRequests();
         if (busy) {
             busy(snapshot.at().minus(snapshot.interval()), snapshot.at());
         } else if (lastBusy != null) {

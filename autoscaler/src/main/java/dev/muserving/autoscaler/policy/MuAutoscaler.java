@@ -92,7 +92,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         }
         // a request still being served is traffic too: a function whose requests outlast the idle
         // time would otherwise go to zero under them, its last pods draining while nothing is ready
-        if (snapshot.arrivals() > 0 || snapshot.bufferedRequests() > 0 || snapshot.averageConcurrency() > 0) {
+        if (snapshot.sawRequests() || snapshot.bufferedRequests() > 0) {
             trafficAt(snapshot.at());
         }
         buffered = snapshot.bufferedRequests();

@@ -288,7 +288,7 @@ final class Balancer extends AbstractVerticle {
             call.incoming = call.stream = incoming(call);
             if (bodySweep != null) {
                 // it holds a slot of the function while it streams: it must keep coming, not only not stop
-                call.stream.requireRate(config.bodyMinRate() * bodySweep.periodMillis() / 1000.0);
+                call.stream.requireRate(bodySweep.bytesPerPeriod(config.bodyMinRate()));
             }
         } else if (declared <= 0) {
             call.replayable = true; // HTTP/1 framing: without Content-Length or chunking there is no body
@@ -364,9 +364,12 @@ final class Balancer extends AbstractVerticle {
         List<Call> stalled = new ArrayList<>();
         List<Call> slow = new ArrayList<>();
         for (Call call : open) {
-            if (call.incoming != null && call.incoming.stalled(periods)) {
+            if (call.incoming == null) {
+                continue;
+            }
+            if (call.incoming.stalled(periods)) {
                 stalled.add(call);
-            } else if (call.incoming != null && call.incoming.tooSlow(periods)) {
+            } else if (call.incoming.tooSlow(periods)) {
                 slow.add(call);
             }
         }

@@ -19,4 +19,9 @@ record BodyTimeoutSweep(long periodMillis, int periods) {
         // the first look may come just after the last byte: one look more than the timeout holds
         return new BodyTimeoutSweep(period, (int) ((millis + period - 1) / period) + 1);
     }
+
+    /** A rate in bytes a second as bytes a period. */
+    double bytesPerPeriod(long bytesPerSecond) {
+        return bytesPerSecond * periodMillis / 1000.0;
+    }
 }

@@ -46,7 +46,7 @@ final class LimitedBody implements ReadStream<Buffer> {
     private boolean awaited;
     /** Periods since a byte came (or reading resumed), while awaited. */
     private int quietPeriods;
-    /** Periods this body was awaited in all. */
+    /** Periods this body was awaited in all, as {@link #stalled} counts them. */
     private long awaitedPeriods;
     /** Bytes per period asked of this body on average; 0 asks for none. */
     private double bytesPerPeriod;
@@ -109,7 +109,8 @@ final class LimitedBody implements ReadStream<Buffer> {
     /**
      * Whether the body, awaited for longer than {@code periods} plus a period for each
      * {@link #requireRate rate's} worth of bytes it sent, is behind that rate (Apache's
-     * {@code MinRate}): a byte now and then resets {@link #stalled}, not this.
+     * {@code MinRate}): a byte now and then resets {@link #stalled}, not this. Asked after
+     * {@link #stalled} in each period, which counts the period.
      */
     boolean tooSlow(int periods) {
         return awaited && bytesPerPeriod > 0 && awaitedPeriods > periods + seen / bytesPerPeriod;
