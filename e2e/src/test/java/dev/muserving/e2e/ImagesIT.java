@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muserving.api.testing.KubernetesControlPlane;
 import dev.muserving.api.testing.Programs;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,9 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +48,7 @@ import org.junit.jupiter.api.Test;
 class ImagesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
     private static final Path ROOT = KubernetesControlPlane.repositoryRoot();
     private static final String TAG = "offline-check";
     private static final List<String> IMAGES = List.of("controller", "activator-lb", "queue-proxy", "emulated-function",
@@ -192,6 +198,25 @@ class ImagesIT {
         } finally {
             function.destroyForcibly();
         }
+    }
+
+    /** What the README's install applies: examples/images.sh's output must name only images the build pushed. */
+    @Test
+    @SuppressWarnings("unchecked") // a Function's spec as the YAML gives it
+    void theExamplesPointedAtTheRegistryByImagesShNameOnlyImagesTheBuildPushed() {
+        String applied = Programs.run(List.of("bash", ROOT.resolve("examples/images.sh").toString(), host + "/muserving/", TAG), 30);
+        List<GenericKubernetesResource> documents = Arrays.stream(applied.split("(?m)^---$"))
+                .map(doc -> YAML.unmarshal(doc, GenericKubernetesResource.class)).toList();
+        assertThat(documents).extracting(GenericKubernetesResource::getKind).containsOnly("Namespace", "Function").contains("Function");
+        Set<String> images = new TreeSet<>();
+        for (GenericKubernetesResource function : documents.stream().filter(d -> d.getKind().equals("Function")).toList()) {
+            Map<String, Object> spec = function.get("spec");
+            Optional.ofNullable((String) spec.get("image")).ifPresent(images::add);
+            Optional.ofNullable((Map<String, String>) spec.get("images")).ifPresent(byArch -> images.addAll(byArch.values()));
+        }
+        assertThat(images).as("every example's image, in the registry the build pushed to")
+                .containsExactlyInAnyOrder(image("examples/echo"), image("examples/resize"), image("examples/webhook"));
+        images.forEach(image -> assertThat(crane("digest", image)).as(image).startsWith("sha256:"));
     }
 
     private static List<String> texts(JsonNode array) {
