@@ -39,7 +39,7 @@ public class FunctionResourceSpec {
     public List<String> architectures;
 
     @JsonPropertyDescription("The port the function's container listens on; it is also given to the container as "
-            + "the PORT environment variable. Default: 8080.")
+            + "the PORT environment variable. Default: " + FunctionDefaults.PORT + ".")
     @Min(FunctionSchema.PORT_MIN)
     @Max(FunctionSchema.PORT_MAX)
     @Default("" + FunctionDefaults.PORT)
@@ -50,14 +50,14 @@ public class FunctionResourceSpec {
     public List<EnvVar> env;
 
     @JsonPropertyDescription("The most requests one pod serves at once; the queue-proxy holds the others. "
-            + "0 means no limit (Knative's meaning). Default: 0.")
+            + "0 means no limit (Knative's meaning). Default: " + FunctionDefaults.CONTAINER_CONCURRENCY + ".")
     @Min(0)
     @Max(FunctionSchema.CONCURRENCY_MAX)
     @Default("" + FunctionDefaults.CONTAINER_CONCURRENCY)
     public Integer containerConcurrency;
 
     @JsonPropertyDescription("What one pod of the function requests (the queue-proxy's own requests are added). "
-            + "Default: cpu 100m, memory 128Mi.")
+            + "Default: cpu " + FunctionDefaults.CPU + ", memory " + FunctionDefaults.MEMORY + ".")
     @Default("{\"cpu\": \"" + FunctionDefaults.CPU + "\", \"memory\": \"" + FunctionDefaults.MEMORY + "\"}")
     public Resources resources;
 
@@ -80,7 +80,7 @@ public class FunctionResourceSpec {
     public Double weight;
 
     @JsonPropertyDescription("The longest one request may take, e.g. 30s or 500ms; pods also drain for this long "
-            + "when they stop; above zero. Default: 300s (Knative's).")
+            + "when they stop; above zero. Default: " + FunctionDefaults.TIMEOUT + " (Knative's).")
     @Pattern(FunctionSchema.POSITIVE_DURATION)
     @Default("\"" + FunctionDefaults.TIMEOUT + "\"")
     public String timeout;
@@ -102,12 +102,12 @@ public class FunctionResourceSpec {
     /** The requests of one pod (the queue-proxy's are added by the operator). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Resources {
-        @JsonPropertyDescription("CPU, in cores (0.5) or millicores (500m). Default: 100m.")
+        @JsonPropertyDescription("CPU, in cores (0.5) or millicores (500m). Default: " + FunctionDefaults.CPU + ".")
         @Pattern(FunctionSchema.CPU)
         @Default("\"" + FunctionDefaults.CPU + "\"")
         public String cpu;
         @JsonPropertyDescription("Memory, in bytes or with a suffix (128Mi, 1Gi); also the container's memory limit. "
-                + "Default: 128Mi.")
+                + "Default: " + FunctionDefaults.MEMORY + ".")
         @Pattern(FunctionSchema.MEMORY)
         @Default("\"" + FunctionDefaults.MEMORY + "\"")
         public String memory;
@@ -120,24 +120,28 @@ public class FunctionResourceSpec {
     @ValidationRule(value = "self.max == 0 || self.initial <= self.max", message = FunctionSchema.SCALE_INITIAL_RULE)
     public static class Scale {
         /** The scale subresource's replicas: {@code kubectl scale fn f --replicas=3} keeps at least 3. */
-        @JsonPropertyDescription("The fewest pods; 0 lets the function scale to zero. kubectl scale sets it. Default: 0.")
+        @JsonPropertyDescription("The fewest pods; 0 lets the function scale to zero. kubectl scale sets it. Default: "
+                + FunctionDefaults.SCALE_MIN + ".")
         @SpecReplicas
         @Min(0)
         @Max(FunctionSchema.SCALE_MAX)
         @Default("" + FunctionDefaults.SCALE_MIN)
         public Integer min;
-        @JsonPropertyDescription("The most pods; 0 means no limit. Default: 0.")
+        @JsonPropertyDescription("The most pods; 0 means no limit. Default: " + FunctionDefaults.SCALE_MAX + ".")
         @Min(0)
         @Max(FunctionSchema.SCALE_MAX)
         @Default("" + FunctionDefaults.SCALE_MAX)
         public Integer max;
-        @JsonPropertyDescription("The pods a new function starts with (min applies when it is higher). Default: 1.")
+        @JsonPropertyDescription("The pods a new function starts with (min applies when it is higher). Default: "
+                + FunctionDefaults.SCALE_INITIAL + ".")
         @Min(0)
         @Max(FunctionSchema.SCALE_MAX)
         @Default("" + FunctionDefaults.SCALE_INITIAL)
         public Integer initial;
-        @JsonPropertyDescription("How long the function must be idle before its last pod goes (when min is 0), "
-                + "e.g. 60s or 5m. Default: 60s.")
+        @JsonPropertyDescription("How long the function must be idle (no request arriving or in progress) before its "
+                + "last pod goes (when min is 0), e.g. 90s or 5m. The mu and mu-burst autoscaler classes read it; knative "
+                + "keeps Knative's own timing (a 60s stable window, then a 30s grace period) and the -hist classes "
+                + "decide by their idle-time histogram. Default: " + FunctionDefaults.SCALE_TO_ZERO_AFTER + ".")
         @Pattern(FunctionSchema.DURATION)
         @Default("\"" + FunctionDefaults.SCALE_TO_ZERO_AFTER + "\"")
         public String scaleToZeroAfter;

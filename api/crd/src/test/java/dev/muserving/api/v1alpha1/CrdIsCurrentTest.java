@@ -2,11 +2,18 @@ package dev.muserving.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.muserving.api.testing.KubernetesControlPlane;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +31,30 @@ class CrdIsCurrentTest {
         String generated = Files.readString(Path.of("target/classes/META-INF/fabric8", FILE));
         assertThat(Files.readString(root.resolve("deploy/crds").resolve(FILE))).isEqualTo(generated);
         assertThat(Files.readString(root.resolve("charts/mu/crds").resolve(FILE))).isEqualTo(generated);
+    }
+
+    /**
+     * kubectl explain shows a field's description, not its schema default, so a description that
+     * names a default must name the one the API server fills in (one said 60s after it became 90s).
+     */
+    @Test
+    void everyDefaultADescriptionNamesIsTheSchemasDefault() throws IOException {
+        JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(Path.of("target/classes/META-INF/fabric8", FILE).toFile());
+        JsonNode spec = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+        List<String> checked = new ArrayList<>();
+        checkDefaults("spec", spec, checked);
+        assertThat(checked).as("fields whose description names their default").contains("spec.port", "spec.scale.scaleToZeroAfter",
+                "spec.timeout", "spec.resources.cpu");
+    }
+
+    private static void checkDefaults(String path, JsonNode schema, List<String> checked) {
+        Matcher named = Pattern.compile("Default: ([^ ]+?)\\.?( \\(.*\\))?\\.?$").matcher(schema.path("description").asText());
+        if (named.find() && schema.has("default") && schema.path("default").isValueNode()) {
+            assertThat(named.group(1)).as(path + ": the default its description names").isEqualTo(schema.path("default").asText()
+                    .replaceAll("\\.0$", ""));
+            checked.add(path);
+        }
+        schema.path("properties").fields().forEachRemaining(field -> checkDefaults(path + "." + field.getKey(), field.getValue(), checked));
     }
 
     @Test
