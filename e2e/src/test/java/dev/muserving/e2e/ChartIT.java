@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -73,6 +74,21 @@ class ChartIT {
                 .map(doc -> YAML.unmarshal(doc, GenericKubernetesResource.class)).toList();
     }
 
+    /** Who the NetworkPolicy lets reach {@code port}, one line per peer. */
+    private static List<String> peers(List<GenericKubernetesResource> docs, String policy, String port) {
+        return one(docs, "NetworkPolicy", policy, NetworkPolicy.class).getSpec().getIngress().stream()
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> port.equals(p.getPort().getStrVal())))
+                .flatMap(rule -> rule.getFrom().stream())
+                .map(peer -> peer.getNamespaceSelector() != null ? "namespaces " + labels(peer.getNamespaceSelector().getMatchLabels())
+                        : "pods " + labels(peer.getPodSelector().getMatchLabels()))
+                .toList();
+    }
+
+    private static String labels(Map<String, String> labels) {
+        return labels == null || labels.isEmpty() ? "(all)"
+                : labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
     private static Map<String, String> env(Container container) {
         return container.getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
     }
@@ -130,6 +146,17 @@ class ChartIT {
         assertThat(one(optional, "Ingress", "mu-activator-lb", Ingress.class).getSpec().getRules()).extracting(r -> r.getHost())
                 .containsExactly("*.example.com", "example.com");
         assertThat(optional.stream().filter(d -> "NetworkPolicy".equals(d.getKind()))).hasSize(2);
+        assertThat(peers(optional, "mu-controller", "http")).as("the controller: the activator-lb only")
+                .containsExactly("pods app.kubernetes.io/name=mu-activator-lb");
+        assertThat(peers(optional, "mu-activator-lb", "admin")).as("the admin port: this namespace only").containsExactly("pods (all)");
+
+        List<GenericKubernetesResource> scraped = render(List.of("--set-json",
+                "networkPolicy.metricsFrom=[{\"namespaceSelector\":{\"matchLabels\":{\"kubernetes.io/metadata.name\":\"monitoring\"}}}]"),
+                "networkPolicy.enabled=true");
+        String monitoring = "namespaces kubernetes.io/metadata.name=monitoring";
+        assertThat(peers(scraped, "mu-controller", "http")).as("a Prometheus elsewhere reaches /q/metrics")
+                .containsExactly("pods app.kubernetes.io/name=mu-activator-lb", monitoring);
+        assertThat(peers(scraped, "mu-activator-lb", "admin")).containsExactly("pods (all)", monitoring);
         assertThat(docs).as("no Prometheus Operator CRDs, no monitors or rules").noneMatch(d -> List.of("PrometheusRule", "PodMonitor")
                 .contains(d.getKind()));
     }

@@ -44,7 +44,7 @@ public class OperatorBeans {
         PlacementPolicy policy = PlacementPolicies.byName(config.placement()).orElseThrow(() -> new IllegalArgumentException(
                 "mu.operator.placement must be one of " + PlacementPolicies.names() + ", got '" + config.placement() + "'"))
                 .create(RandomGeneratorFactory.of("L64X128MixRandom").create(1));
-        return new MuScheduler(client, policy, fn -> autoscaler.desire(fn).replicas(), clock, identity.name());
+        return new MuScheduler(client, policy, autoscaler::placementDemand, clock, identity.name());
     }
 
     /**

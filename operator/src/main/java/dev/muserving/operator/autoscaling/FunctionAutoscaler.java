@@ -15,6 +15,7 @@ import dev.muserving.autoscaler.loop.ScalingLoop;
 import dev.muserving.autoscaler.policy.AutoscalingPolicies;
 import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
 import dev.muserving.operator.model.DesiredReplicas;
+import dev.muserving.operator.model.PlacementDemand;
 import dev.muserving.operator.model.Serving;
 import dev.muserving.operator.model.SpecReplicas;
 import java.time.Duration;
@@ -181,6 +182,18 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         return new Desire(spec.replicas(), spec.reason() + " " + UNDECIDED);
     }
 
+    /**
+     * What placement gets: the replicas of {@link #desire}, the share of them the latest decision
+     * needs to keep up, and the pods' measured service rates. Before the autoscaler has decided,
+     * all of the spec's count is required.
+     */
+    public PlacementDemand placementDemand(Function function) {
+        String key = FunctionNames.key(function).toString();
+        int replicas = desire(function).replicas();
+        ScalingDecision latest = decided.get(key);
+        return new PlacementDemand(replicas, latest != null ? latest.requiredReplicas() : replicas, loop.serviceRates(key));
+    }
+
     public Optional<ScalingDecision> lastDecision(FunctionKey function) {
         return Optional.ofNullable(decided.get(function.toString()));
     }
@@ -221,12 +234,14 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     }
 
     private void scaled(String function, ScalingDecision decision, Instant at) {
-        decided.put(function, decision);
+        ScalingDecision latest = decided.put(function, decision);
         ScalingDecision before = changed.get(function);
         if (before == null || before.desiredReplicas() != decision.desiredReplicas()) {
             changed.put(function, decision);
             countChanged.run();
             statusChanged.accept(FunctionKey.parse(function));
+        } else if (latest == null || latest.requiredReplicas() != decision.requiredReplicas()) {
+            countChanged.run(); // what placement serves first changed
         }
     }
 }

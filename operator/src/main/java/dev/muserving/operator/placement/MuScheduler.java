@@ -7,6 +7,7 @@ import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionValidation;
+import dev.muserving.operator.model.PlacementDemand;
 import dev.muserving.placement.policy.PlacementPolicy;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -45,7 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
-import java.util.function.ToIntFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -83,7 +83,7 @@ public final class MuScheduler implements AutoCloseable {
     /** Bindings go through a client of their own, so a burst of them and the controller's other requests never share a queue. */
     private final KubernetesClient binder;
     private final SchedulingRound round;
-    private final ToIntFunction<Function> desired;
+    private final java.util.function.Function<Function, PlacementDemand> demand;
     private final Clock clock;
     private final String identity;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -121,14 +121,15 @@ public final class MuScheduler implements AutoCloseable {
     private static final Duration RETELL = Duration.ofSeconds(10);
 
     /**
-     * @param desired the replicas a Function wants now: the autoscaler's decision
+     * @param demand what a Function asks of placement now: the autoscaler's decision and its pods' service rates
      */
-    public MuScheduler(KubernetesClient client, PlacementPolicy policy, ToIntFunction<Function> desired, Clock clock, String identity) {
+    public MuScheduler(KubernetesClient client, PlacementPolicy policy, java.util.function.Function<Function, PlacementDemand> demand,
+            Clock clock, String identity) {
         this.client = client;
         this.binder = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withMaxConcurrentRequests(BIND_CONCURRENCY).withMaxConcurrentRequestsPerHost(BIND_CONCURRENCY).build()).build();
         this.round = new SchedulingRound(NAME, policy);
-        this.desired = desired;
+        this.demand = demand;
         this.clock = clock;
         this.identity = identity;
     }
@@ -277,7 +278,7 @@ public final class MuScheduler implements AutoCloseable {
                 FunctionSpec spec = FunctionMapping.resolve(function).spec();
                 // a Function on its way out keeps the room its pods hold until they go, and claims no more
                 wanted.put(FunctionNames.key(function),
-                        new SchedulingRound.Wanted(spec, deleting(function) ? 0 : desired.applyAsInt(function)));
+                        new SchedulingRound.Wanted(spec, deleting(function) ? PlacementDemand.of(0) : demand.apply(function)));
             }
         }
         Map<String, String> assumedNodes = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import dev.muserving.api.FunctionSpec;
 import dev.muserving.api.NodeInfo;
 import dev.muserving.api.PodPhase;
 import dev.muserving.api.PodPlacement;
+import dev.muserving.operator.model.PlacementDemand;
 import dev.muserving.placement.policy.PlacementPlan;
 import dev.muserving.placement.policy.PlacementPolicy;
 import io.fabric8.kubernetes.api.model.Node;
@@ -46,8 +47,8 @@ final class SchedulingRound {
     static final String WEIGHT_ANNOTATION = "muserving.dev/weight";
     private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024);
 
-    /** A Function the policy should place, with the replicas wanted now and its pods' requests. */
-    record Wanted(FunctionSpec spec, int desired) {}
+    /** A Function the policy should place, with what it asks of placement now. */
+    record Wanted(FunctionSpec spec, PlacementDemand demand) {}
 
     record Bind(String namespace, String pod, String uid, String node) {}
 
@@ -97,6 +98,7 @@ final class SchedulingRound {
         // specs and demands: a Function's own, else one made from its pods
         Map<String, FunctionSpec> specs = new LinkedHashMap<>();
         Map<String, Integer> desired = new LinkedHashMap<>();
+        Map<String, PlacementDemand> demanded = new LinkedHashMap<>();
         groups.forEach((group, members) -> {
             Wanted wanted = functions.get(key(group));
             FunctionSpec spec = wanted != null ? wanted.spec() : specFromPods(group, members);
@@ -108,7 +110,10 @@ final class SchedulingRound {
                 spec = spec.withName(group);
             }
             specs.put(group, spec);
-            desired.put(group, wanted != null ? wanted.desired() : (int) members.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count());
+            PlacementDemand demand = wanted != null ? wanted.demand()
+                    : PlacementDemand.of((int) members.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count());
+            demanded.put(group, demand);
+            desired.put(group, demand.desired());
         });
 
         // the nodes, less what pods outside these groups hold on them
@@ -147,8 +152,9 @@ final class SchedulingRound {
         }
         List<FunctionDemand> demands = new ArrayList<>();
         specs.forEach((group, spec) -> {
-            int d = spec.clampReplicas(desired.get(group));
-            demands.add(new FunctionDemand(spec, d, d, Map.of()));
+            PlacementDemand demand = demanded.get(group);
+            int d = spec.clampReplicas(demand.desired());
+            demands.add(new FunctionDemand(spec, d, Math.min(d, demand.required()), demand.serviceRates()));
         });
         PlacementPlan plan = policy.plan(new ClusterSnapshot(nodeInfos, placements), demands, now);
 

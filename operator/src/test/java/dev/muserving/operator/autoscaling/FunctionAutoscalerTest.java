@@ -3,17 +3,21 @@ package dev.muserving.operator.autoscaling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.LatencyHistogram;
 import dev.muserving.api.MetricSnapshot;
+import dev.muserving.api.PodMetrics;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.operator.model.PlacementDemand;
 import dev.muserving.operator.model.Serving;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +80,28 @@ class FunctionAutoscalerTest {
         autoscaler.tick(T.plusSeconds(2));
         assertThat(autoscaler.lastDecision(ECHO).orElseThrow().reason()).doesNotStartWith("no metrics in the stable window");
         assertThat(told).last().isEqualTo("demo/echo: autoscaled by mu, SLO p99 1000 ms, min 0, max unlimited (its settings changed)");
+    }
+
+    @Test
+    void placementGetsTheShareToKeepUpAndThePodsMeasuredRates() {
+        Function echo = function("", "min: 0, initial: 3");
+        functions.add(echo);
+        assertThat(autoscaler.placementDemand(echo)).as("before any decision: all of the spec's count")
+                .isEqualTo(new PlacementDemand(3, 3, Map.of()));
+
+        autoscaler.tick(T);
+        assertThat(autoscaler.placementDemand(echo)).as("an initial scale held without traffic is not required")
+                .isEqualTo(new PlacementDemand(3, 0, Map.of()));
+
+        int asked = placementsAsked.get();
+        autoscaler.record(new MetricSnapshot(ECHO.toString(), T.plusSeconds(1), Duration.ofSeconds(1), 200, 200, 2, 0,
+                List.of(new PodMetrics("echo-amd64-1", Arch.AMD64, 0, 40), new PodMetrics("echo-arm64-1", Arch.ARM64, 0, 20))));
+        autoscaler.tick(T.plusSeconds(2));
+        PlacementDemand inUse = autoscaler.placementDemand(echo);
+        assertThat(inUse.required()).as("in use: pods to keep up with 200 rps at 40 a pod").isGreaterThanOrEqualTo(5);
+        assertThat(inUse.desired()).isGreaterThanOrEqualTo(inUse.required());
+        assertThat(inUse.serviceRates()).isEqualTo(Map.of(Arch.AMD64, 40.0, Arch.ARM64, 20.0));
+        assertThat(placementsAsked.get()).as("placement runs again").isGreaterThan(asked);
     }
 
     @Test

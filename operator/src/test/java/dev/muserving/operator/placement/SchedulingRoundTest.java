@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.FunctionSpec;
+import dev.muserving.operator.model.PlacementDemand;
 import dev.muserving.placement.policy.KubeSchedulerPlacement;
 import dev.muserving.placement.policy.MuPlacement;
 import io.fabric8.kubernetes.api.model.Node;
@@ -51,7 +52,12 @@ class SchedulingRoundTest {
     }
 
     private static SchedulingRound.Wanted wanted(String name, int desired, double weight, Set<Arch> archs) {
-        return new SchedulingRound.Wanted(new FunctionSpec("demo/" + name, 0, 1000, 128, archs, 1000, weight, 0, 0), desired);
+        return new SchedulingRound.Wanted(new FunctionSpec("demo/" + name, 0, 1000, 128, archs, 1000, weight, 0, 0),
+                PlacementDemand.of(desired));
+    }
+
+    private static SchedulingRound.Wanted wanted(String name, PlacementDemand demand, Set<Arch> archs) {
+        return new SchedulingRound.Wanted(new FunctionSpec("demo/" + name, 0, 1000, 128, archs, 1000, 1, 0, 0), demand);
     }
 
     @Test
@@ -85,6 +91,47 @@ class SchedulingRoundTest {
         String why = result.pendingWhy().get("a-amd64-5");
         assertThat(why).startsWith("0/2 nodes are available: 2 Insufficient cpu. placed 2 of 6");
         assertThat(result.pendingWhy()).hasSize(4);
+    }
+
+    /**
+     * The share a function needs to keep up is served before anyone's headroom, as in the simulator:
+     * pods held only for an initial scale (required 0) give way to a function in use.
+     */
+    @Test
+    void underContentionTheRequiredShareComesBeforeReplicasHeldWithoutLoad() {
+        List<Node> nodes = List.of(node("n1", "amd64", "4", true));
+        List<Pod> pods = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pods.add(pod("a", i, "amd64", "1"));
+            pods.add(pod("b", i, "amd64", "1"));
+        }
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(
+                new FunctionKey("demo", "a"), wanted("a", new PlacementDemand(4, 0, Map.of()), Set.of(Arch.AMD64)),
+                new FunctionKey("demo", "b"), wanted("b", new PlacementDemand(4, 4, Map.of()), Set.of(Arch.AMD64)));
+
+        SchedulingRound.Result result = round.run(nodes, pods, Map.of(), functions, NOW);
+
+        assertThat(result.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 4);
+        assertThat(result.allocations().get("demo/a").unplaced()).isEqualTo(4);
+        assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).allMatch(pod -> pod.startsWith("b-"));
+    }
+
+    /** Measured rates reach placement: a pod of half the speed counts as half a pod, so twice as many are placed. */
+    @Test
+    void aSlowerArchitecturesPodsCountForTheirMeasuredServiceRate() {
+        List<Node> nodes = List.of(node("a1", "arm64", "8", true));
+        List<Pod> pods = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            pods.add(pod("c", i, "arm64", "1"));
+        }
+        PlacementDemand measured = new PlacementDemand(2, 2, Map.of(Arch.AMD64, 40.0, Arch.ARM64, 20.0));
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(
+                new FunctionKey("demo", "c"), wanted("c", measured, Set.of(Arch.AMD64, Arch.ARM64)));
+
+        SchedulingRound.Result result = round.run(nodes, pods, Map.of(), functions, NOW);
+
+        assertThat(result.allocations().get("demo/c").byArch()).containsEntry(Arch.ARM64, 4);
+        assertThat(result.binds()).hasSize(4);
     }
 
     /** Found by a flaky FunctionOperatorIT: after {@code architectures: [arm64]}, arm64 got 0 replicas while amd64's pods lived. */
