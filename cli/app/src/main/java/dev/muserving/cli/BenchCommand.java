@@ -153,13 +153,23 @@ final class BenchCommand implements Callable<Integer> {
         if (realTime && !(replaySeconds > 0)) {
             throw new BadInputException("--replay-seconds must be above zero, got " + replaySeconds);
         }
-        if (this.out != null) {
-            OutputDirectory.create("--out", this.out); // before the run, not after a family's minutes of work
-        }
         boolean family = workload.family != null;
         if (trace != null && (this.out == null || realTime || family || seeds != null)) {
             throw new BadInputException("--trace follows one scenario in the simulator and writes decisions.csv: give --out DIR"
                     + (realTime ? " and drop --mode " + mode : family ? " and drop --family" : seeds != null ? " and drop --seeds" : ""));
+        }
+        if (family && (workload.family < 1 || workload.family > MAX_FAMILY)) {
+            throw new BadInputException("--family " + workload.family + ": give between 1 and " + MAX_FAMILY + " scenarios");
+        }
+        if (family && (realTime || seeds != null)) {
+            throw new BadInputException("--family runs the simulator on one family seed: drop "
+                    + (realTime ? "--mode " + mode : "--seeds") + " and give the family with --seed");
+        }
+        if (seed != null && seeds != null) {
+            throw new BadInputException("--seed and --seeds exclude each other");
+        }
+        if (seeds != null && realTime) {
+            throw new BadInputException("--seeds runs the simulator only; give --mode " + mode + " one --seed at a time");
         }
         List<String> names = systems != null ? systems
                 : realTime ? List.of(Systems.KNATIVE, Systems.MU) : family ? FAMILY_SYSTEMS : Systems.names();
@@ -168,21 +178,20 @@ final class BenchCommand implements Callable<Integer> {
                 strict ? ScenarioLoader.StrictMode.STRICT : ScenarioLoader.StrictMode.LENIENT,
                 warning -> err.println("mu: warning: " + warning));
         if (family) {
-            if (realTime || seeds != null) {
-                throw new BadInputException("--family runs the simulator on one family seed: drop "
-                        + (realTime ? "--mode " + mode : "--seeds") + " and give the family with --seed");
-            }
+            FamilyRunner.requireComparable(chosen, Systems.KNATIVE);
+        }
+        Scenario scenario = family ? null : workload.quick ? quickScenario(loader) : loader.load(workload.scenario);
+        Set<String> traced = trace == null ? Set.of() : tracedFunctions(scenario);
+        List<Long> seedList = seeds == null ? null : SeedList.parse(seeds);
+        if (this.out != null) {
+            // every input checked first: a refused run leaves nothing behind; then before the run, not after minutes of work
+            OutputDirectory.create("--out", this.out);
+        }
+        if (family) {
             return family(loader, chosen, err, out);
         }
-        Scenario scenario = workload.quick ? quickScenario(loader) : loader.load(workload.scenario);
-        if (seed != null && seeds != null) {
-            throw new BadInputException("--seed and --seeds exclude each other");
-        }
-        if (seeds != null) {
-            if (realTime) {
-                throw new BadInputException("--seeds runs the simulator only; give --mode " + mode + " one --seed at a time");
-            }
-            return manySeeds(scenario, chosen, SeedList.parse(seeds), err, out);
+        if (seedList != null) {
+            return manySeeds(scenario, chosen, seedList, err, out);
         }
         if (seed != null) {
             scenario = scenario.withSeed(seed);
@@ -202,7 +211,7 @@ final class BenchCommand implements Callable<Integer> {
                     : new ProgressBar(err, system.name(), terminal, System::nanoTime);
             summary = trace == null
                     ? new BenchRunner(System::nanoTime, progress).run(scenario, chosen)
-                    : traced(scenario, chosen, progress);
+                    : traced(scenario, traced, chosen, progress);
         }
         out.print(ComparisonTable.render(summary));
         out.printf(Locale.ROOT, "(%.1f s of wall time)%n", summary.wallSeconds());
@@ -216,8 +225,8 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The run, with the decisions of the functions named by --trace written to decisions.csv. */
-    private BenchSummary traced(Scenario scenario, List<SystemUnderTest> chosen, Function<SystemUnderTest, ProgressListener> progress) {
+    /** The functions --trace names, each checked against the scenario's. */
+    private Set<String> tracedFunctions(Scenario scenario) {
         List<String> names = scenario.functions().stream().map(FunctionModel::name).toList();
         Set<String> traced = new LinkedHashSet<>(trace.contains("all") ? names : trace);
         if (traced.stream().anyMatch(String::isBlank)) {
@@ -228,6 +237,12 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--trace: " + scenario.name() + " has no function " + String.join(", ", unknown)
                     + "; its functions are " + String.join(", ", names) + " (or give 'all')");
         }
+        return traced;
+    }
+
+    /** The run, with the decisions of the traced functions written to decisions.csv. */
+    private BenchSummary traced(Scenario scenario, Set<String> traced, List<SystemUnderTest> chosen,
+            Function<SystemUnderTest, ProgressListener> progress) {
         try (DecisionsCsv csv = new DecisionsCsv(this.out, traced)) {
             return new BenchRunner(System::nanoTime, progress, csv).run(scenario, chosen);
         } catch (IOException e) {
@@ -237,9 +252,6 @@ final class BenchCommand implements Callable<Integer> {
 
     private int family(ScenarioLoader loader, List<SystemUnderTest> chosen, PrintWriter err, PrintWriter out) {
         int count = workload.family;
-        if (count < 1 || count > MAX_FAMILY) {
-            throw new BadInputException("--family " + count + ": give between 1 and " + MAX_FAMILY + " scenarios");
-        }
         long familySeed = seed != null ? seed : 1;
         err.printf(Locale.ROOT, "mu bench: family %d, %d scenarios, systems %s%n", familySeed, count,
                 chosen.stream().map(SystemUnderTest::name).toList());

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "load",
         description = {"Send open-loop load to a URL: Poisson arrivals at a fixed rate, whatever the answers do.",
-                "Prints each second and a summary; exit code 1 when any request failed."},
+                "Prints each second and a summary; exit code 3 when any request failed or went unanswered."},
         mixinStandardHelpOptions = true)
 final class LoadCommand implements Callable<Integer> {
 
@@ -68,7 +68,7 @@ final class LoadCommand implements Callable<Integer> {
         }
         out.println("total   " + describe(total) + ", p50 " + millis(total.latencyMicros().getTotalCount(), total.p50Millis()));
         failures.forEach((reason, n) -> out.println(String.format(Locale.ROOT, "no answer: %d × %s", n, reason)));
-        return total.errors() + total.dropped() > 0 || total.ok() < total.sent() ? 1 : 0;
+        return total.errors() + total.dropped() > 0 || total.ok() < total.sent() ? Mu.EXIT_REQUESTS_FAILED : 0;
     }
 
     private static String describe(LoadGenerator.Window w) {

@@ -12,10 +12,13 @@ import picocli.CommandLine.Command;
         description = "Mu Serving: serverless functions on small heterogeneous clusters.",
         subcommands = {LocalCommand.class, LoadCommand.class, BenchCommand.class, LbBenchCommand.class, SoakCommand.class, PlacementBenchCommand.class, SimBenchmarkCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:an internal error (a bug: please report it)", "2:bad input: a scenario, a trace or an option"})
+        exitCodeList = {"0:success", "1:an internal error (a bug: please report it)", "2:bad input: a scenario, a trace or an option",
+                "3:mu load: some requests failed or went unanswered"})
 public final class Mu {
 
     public static final int EXIT_BAD_INPUT = 2;
+    /** mu load's answer when requests failed: not a bug (1) nor bad input (2), so that a script can tell. */
+    public static final int EXIT_REQUESTS_FAILED = 3;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

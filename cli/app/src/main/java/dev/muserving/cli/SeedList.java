@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** The seeds of {@code --seeds}: a range {@code 1..5} or a list {@code 1,4,9}, each seed once. */
 final class SeedList {
 
-    private static final Pattern RANGE = Pattern.compile("(\\d+)\\.\\.(\\d+)");
+    private static final Pattern RANGE = Pattern.compile("([^,]*?)\\.\\.([^,]*)"); // each end checked by number()
     /** Enough for any interval of the median; a guard against a typo like 1..100000. */
     static final int MAX_SEEDS = 1000;
 
@@ -22,8 +22,8 @@ final class SeedList {
         Matcher range = RANGE.matcher(given);
         List<Long> seeds = new ArrayList<>();
         if (range.matches()) {
-            long from = number(range.group(1), text);
-            long to = number(range.group(2), text);
+            long from = number(range.group(1).strip(), text);
+            long to = number(range.group(2).strip(), text);
             if (to < from) {
                 throw new BadInputException("--seeds " + text + ": the range ends before it starts");
             }

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +180,8 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--seeds 5..1: the range ends before it starts");
         assertThat(mu("bench", "--quick", "--seeds", "1,x")).isEqualTo(2);
         assertThat(err.toString()).contains("'x' is not a seed");
+        assertThat(mu("bench", "--quick", "--seeds", "1..x")).isEqualTo(2);
+        assertThat(err.toString()).contains("--seeds 1..x: 'x' is not a seed");
         assertThat(mu("bench", "--quick", "--seeds", "3,3")).isEqualTo(2);
         assertThat(mu("bench", "--quick", "--seeds", "7")).isEqualTo(2);
         assertThat(mu("bench", "--quick", "--seed", "1", "--seeds", "1..2")).isEqualTo(2);
@@ -208,6 +211,28 @@ class BenchCommandTest {
                 "--no-progress", "--out", replay.toString())).isZero();
         assertThat(withoutWallTime(replay.resolve("summary.json")))
                 .isEqualTo(withoutWallTime(dir.resolve("scenarios/family5-001/summary.json")));
+    }
+
+    /** Found by an outside probe: each of these was refused, but only after --out was made. */
+    @Test
+    void aRefusedRunLeavesNoOutputDirectoryBehind() {
+        List<List<String>> refused = List.of(
+                List.of("--quick", "--trace", "nosuch"),
+                List.of("--quick", "--seeds", "1..3", "--trace", "echo"),
+                List.of("--family", "2", "--trace", "echo"),
+                List.of("--family", "0"),
+                List.of("--family", "2", "--systems", "mu"),
+                List.of("--quick", "--seeds", "1..x"),
+                List.of("--scenario", dir.resolve("missing.yaml").toString()));
+        for (List<String> args : refused) {
+            Path out = dir.resolve("out-" + refused.indexOf(args));
+            List<String> command = new ArrayList<>(List.of("bench"));
+            command.addAll(args);
+            command.addAll(List.of("--out", out.toString()));
+            assertThat(mu(command.toArray(String[]::new))).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(out).as(String.join(" ", args)).doesNotExist();
+        }
+        assertThat(err.toString()).doesNotContain("mu bench: quick"); // refused before the run's banner
     }
 
     @Test

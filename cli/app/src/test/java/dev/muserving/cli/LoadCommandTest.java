@@ -23,7 +23,7 @@ class LoadCommandTest {
         int exit = new CommandLine(new LoadCommand(new PrintStream(bytes, true, StandardCharsets.UTF_8)))
                 .execute("--rate", "20", "--duration", "1s", "--timeout", "5s", "http://127.0.0.1:" + closed + "/");
         String out = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(out).isEqualTo(1);
+        assertThat(exit).as(out).isEqualTo(Mu.EXIT_REQUESTS_FAILED);
         assertThat(out).contains("total   sent ").contains("p99 -, p50 -").containsPattern("no answer: \\d+ × ConnectException");
         assertThat(out).doesNotContain("0.0 ms");
     }

@@ -46,13 +46,18 @@ public final class FamilyRunner {
         this.listener = listener;
     }
 
-    public FamilySummary run(long familySeed, int count, List<SystemUnderTest> systems, String baseline) {
+    /** A family compares systems with the baseline: it must be among them, with at least one more. */
+    public static void requireComparable(List<SystemUnderTest> systems, String baseline) {
         if (systems.stream().noneMatch(s -> s.name().equals(baseline))) {
             throw new BadInputException("--family compares every system with " + baseline + "; add it to --systems");
         }
         if (systems.size() < 2) {
             throw new BadInputException("--family compares other systems with " + baseline + "; name at least one more in --systems");
         }
+    }
+
+    public FamilySummary run(long familySeed, int count, List<SystemUnderTest> systems, String baseline) {
+        requireComparable(systems, baseline);
         List<FamilySummary.ScenarioResult> results = new ArrayList<>();
         for (ScenarioFamily.Member member : ScenarioFamily.generate(familySeed, count)) {
             Scenario drawn = member.scenario();

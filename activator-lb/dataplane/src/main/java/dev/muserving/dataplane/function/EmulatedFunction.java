@@ -2,6 +2,7 @@ package dev.muserving.dataplane.function;
 
 import dev.muserving.api.Arch;
 import dev.muserving.dataplane.Drain;
+import dev.muserving.dataplane.HeadLimits;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -78,7 +79,8 @@ public final class EmulatedFunction extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+        // it takes what the queue-proxy passes on, as a function behind Mu must (a large cookie or token)
+        vertx.createHttpServer(HeadLimits.behindIngress(new HttpServerOptions()).setHost("127.0.0.1").setPort(port))
                 .requestHandler(this::handle)
                 .listen()
                 .onSuccess(s -> {

@@ -4,6 +4,7 @@ import static dev.muserving.dataplane.testing.Http.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muserving.api.Arch;
+import dev.muserving.dataplane.HeadLimits;
 import dev.muserving.dataplane.testing.Http;
 import dev.muserving.dataplane.testing.Http.Response;
 import io.vertx.core.Vertx;
@@ -64,6 +65,16 @@ class EmulatedFunctionTest {
         Http http = new Http(vertx);
         assertThat(Http.await(http.get(told.port(), "/", Map.of())).header(EmulatedFunction.ARCH_HEADER)).isEqualTo("arm64");
         assertThat(Http.await(http.get(notTold.port(), "/", Map.of())).header(EmulatedFunction.ARCH_HEADER)).isNull();
+    }
+
+    /** Netty's default of 8 KiB of header fields refused a 9 KB cookie the activator-lb and the queue-proxy pass on. */
+    @Test
+    void itTakesTheHeadsTheQueueProxyPassesOn(Vertx vertx) {
+        EmulatedFunction fn = new EmulatedFunction("cookies", 0, ServiceTime.fixed(1), 0, 1);
+        await(vertx.deployVerticle(fn));
+        Http http = new Http(vertx);
+        assertThat(Http.await(http.get(fn.port(), "/", Map.of("Cookie", "c".repeat(HeadLimits.HEADER_BYTES - 1024)))).status())
+                .isEqualTo(200);
     }
 
     @Test

@@ -66,6 +66,9 @@ public final class ScenarioLoader {
     }
 
     public Scenario load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(file + ": a directory; give a scenario file (e.g. deploy/scenarios/edge-contention.yaml)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no such scenario file");
         }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -179,5 +180,11 @@ class ScenarioLoaderTest {
         assertThatThrownBy(() -> loader.load(Path.of("does-not-exist.yaml")))
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("does-not-exist.yaml: no such scenario file");
+    }
+
+    @Test
+    void aDirectoryIsBadInputThatSaysSo(@TempDir Path dir) {
+        assertThatThrownBy(() -> loader.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessage(dir + ": a directory; give a scenario file (e.g. deploy/scenarios/edge-contention.yaml)");
     }
 }
