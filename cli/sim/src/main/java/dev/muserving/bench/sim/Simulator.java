@@ -179,15 +179,21 @@ public final class Simulator {
         pod.running--;
         pod.balancerInFlight[lb]--;
         double latency = now - requests.arrival[r];
-        fn.stats.recordLatency(latency, fn.sloSeconds);
-        fn.stats.recordServedOn(pod.arch);
         fn.intervalCompletions++;
         fn.changeInSystem(now, -1);
         double serviceSeconds = requests.serviceSeconds[r];
         pod.observeServiceTime(serviceSeconds);
-        pod.lastReport[lb] = new PodHeaderState(pod.name, pod.arch, pod.inPod(), pod.serviceRate(), Math.round(now * 1000));
-        if (pod.readyIndex >= 0) {
-            fn.routing[lb].onResponse(fn.views[lb], pod.readyIndex, latency * 1000, instant(now));
+        if (latency > timeout) {
+            // the balancer answered 504 at the timeout, which counts from arrival to the answer, as the
+            // activator-lb's and Knative's activator's do; the pod did the work all the same
+            fn.stats.recordDrop();
+        } else {
+            fn.stats.recordLatency(latency, fn.sloSeconds);
+            fn.stats.recordServedOn(pod.arch);
+            pod.lastReport[lb] = new PodHeaderState(pod.name, pod.arch, pod.inPod(), pod.serviceRate(), Math.round(now * 1000));
+            if (pod.readyIndex >= 0) {
+                fn.routing[lb].onResponse(fn.views[lb], pod.readyIndex, latency * 1000, instant(now));
+            }
         }
         requests.release(r);
         startWaiting(pod);
@@ -258,7 +264,7 @@ public final class Simulator {
     }
 
     private void drop(SimFunction fn, int r) {
-        fn.stats.dropped++;
+        fn.stats.recordDrop();
         fn.changeInSystem(now, -1);
         requests.release(r);
     }
