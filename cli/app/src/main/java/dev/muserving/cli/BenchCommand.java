@@ -154,23 +154,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--replay-seconds must be above zero, got " + replaySeconds);
         }
         boolean family = workload.family != null;
-        if (trace != null && (this.out == null || realTime || family || seeds != null)) {
-            throw new BadInputException("--trace follows one scenario in the simulator and writes decisions.csv: give --out DIR"
-                    + (realTime ? " and drop --mode " + mode : family ? " and drop --family" : seeds != null ? " and drop --seeds" : ""));
-        }
-        if (family && (workload.family < 1 || workload.family > MAX_FAMILY)) {
-            throw new BadInputException("--family " + workload.family + ": give between 1 and " + MAX_FAMILY + " scenarios");
-        }
-        if (family && (realTime || seeds != null)) {
-            throw new BadInputException("--family runs the simulator on one family seed: drop "
-                    + (realTime ? "--mode " + mode : "--seeds") + " and give the family with --seed");
-        }
-        if (seed != null && seeds != null) {
-            throw new BadInputException("--seed and --seeds exclude each other");
-        }
-        if (seeds != null && realTime) {
-            throw new BadInputException("--seeds runs the simulator only; give --mode " + mode + " one --seed at a time");
-        }
+        refuseConflictingOptions(realTime, family);
         List<String> names = systems != null ? systems
                 : realTime ? List.of(Systems.KNATIVE, Systems.MU) : family ? FAMILY_SYSTEMS : Systems.names();
         List<SystemUnderTest> chosen = Systems.resolve(names);
@@ -223,6 +207,27 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The options that exclude each other or are out of range, refused before anything is read or written. */
+    private void refuseConflictingOptions(boolean realTime, boolean family) {
+        if (trace != null && (this.out == null || realTime || family || seeds != null)) {
+            throw new BadInputException("--trace follows one scenario in the simulator and writes decisions.csv: give --out DIR"
+                    + (realTime ? " and drop --mode " + mode : family ? " and drop --family" : seeds != null ? " and drop --seeds" : ""));
+        }
+        if (family && (workload.family < 1 || workload.family > MAX_FAMILY)) {
+            throw new BadInputException("--family " + workload.family + ": give between 1 and " + MAX_FAMILY + " scenarios");
+        }
+        if (family && (realTime || seeds != null)) {
+            throw new BadInputException("--family runs the simulator on one family seed: drop "
+                    + (realTime ? "--mode " + mode : "--seeds") + " and give the family with --seed");
+        }
+        if (seed != null && seeds != null) {
+            throw new BadInputException("--seed and --seeds exclude each other");
+        }
+        if (seeds != null && realTime) {
+            throw new BadInputException("--seeds runs the simulator only; give --mode " + mode + " one --seed at a time");
+        }
     }
 
     /** The functions --trace names, each checked against the scenario's. */
