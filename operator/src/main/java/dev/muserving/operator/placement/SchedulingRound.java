@@ -64,7 +64,7 @@ final class SchedulingRound {
 
     /**
      * @param assumed pod uid → node, for bindings sent that the informer does not show yet
-     * @param functions the Functions whose pods this scheduler places, by key; their desired replicas
+     * @param functions the Functions whose pods this scheduler places, by key, with what each asks of placement
      */
     Result run(List<Node> nodes, List<Pod> pods, Map<String, String> assumed, Map<FunctionKey, Wanted> functions, Instant now) {
         Map<String, Node> byName = new LinkedHashMap<>();
@@ -97,7 +97,6 @@ final class SchedulingRound {
 
         // specs and demands: a Function's own, else one made from its pods
         Map<String, FunctionSpec> specs = new LinkedHashMap<>();
-        Map<String, Integer> desired = new LinkedHashMap<>();
         Map<String, PlacementDemand> demanded = new LinkedHashMap<>();
         groups.forEach((group, members) -> {
             Wanted wanted = functions.get(key(group));
@@ -113,7 +112,6 @@ final class SchedulingRound {
             PlacementDemand demand = wanted != null ? wanted.demand()
                     : PlacementDemand.of((int) members.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count());
             demanded.put(group, demand);
-            desired.put(group, demand.desired());
         });
 
         // the nodes, less what pods outside these groups hold on them
@@ -205,8 +203,8 @@ final class SchedulingRound {
             }
             starts.getOrDefault(group, Map.of()).forEach((arch, n) -> byArch.merge(arch, n, Integer::sum));
             int unplaced = plan.unplaced().getOrDefault(group, 0);
-            int wanted = specs.get(group).clampReplicas(desired.get(group));
-            allocations.put(group, new Allocation(wanted, byArch, unplaced, reason(group, wanted, byArch, unplaced, specs, desired, plan)));
+            int wanted = specs.get(group).clampReplicas(demanded.get(group).desired());
+            allocations.put(group, new Allocation(wanted, byArch, unplaced, reason(group, wanted, byArch, unplaced, specs, demanded, plan)));
         });
 
         // why the rest waits: worked out once per function (its pods share one template), said for each pod
@@ -292,15 +290,16 @@ final class SchedulingRound {
     }
 
     private static String reason(String group, int wanted, Map<Arch, Integer> byArch, int unplaced, Map<String, FunctionSpec> specs,
-            Map<String, Integer> desired, PlacementPlan plan) {
+            Map<String, PlacementDemand> demanded, PlacementPlan plan) {
         String split = byArch.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((a, b) -> a + ", " + b).orElse("none");
         if (unplaced == 0) {
             return "placed " + wanted + " (" + split + ")";
         }
         StringBuilder others = new StringBuilder();
         specs.forEach((other, spec) -> {
-            if (!other.equals(group) && desired.get(other) > 0) {
-                int d = spec.clampReplicas(desired.get(other));
+            int desired = demanded.get(other).desired();
+            if (!other.equals(group) && desired > 0) {
+                int d = spec.clampReplicas(desired);
                 int missing = plan.unplaced().getOrDefault(other, 0);
                 others.append(others.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %d of %d (weight %s)",
                         other, d - missing, d, trim(spec.weight())));
