@@ -101,7 +101,8 @@ class FunctionFilesTest {
         List<Case> cases = List.of(
                 new Case(IMAGE + "  resources: {cpu: lots, memory: 64Mi}\n  local: {command: [x]}\n",
                         "bad.yaml:13: spec.resources.cpu: must be cores (2, 0.5) or millicores (500m), got 'lots'"),
-                new Case(IMAGE, "bad.yaml:12: spec.local.command: missing: mu local runs a local program for default/bad"),
+                new Case("  local: {command: [x]}\n", "bad.yaml:11: spec: spec.image (a multi-arch image) or spec.images"),
+                new Case(IMAGE, "bad.yaml:11: spec.local.command: missing: mu local runs a local program for default/bad"),
                 new Case(IMAGE + "  scale: {min: 5, max: 2}\n  local: {command: [x]}\n",
                         "bad.yaml:13: spec.scale.min: spec.scale.min must not be above spec.scale.max"),
                 new Case(IMAGE + "  containerConcurency: 4\n  local: {command: [x]}\n",

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -39,11 +40,18 @@ public final class YamlNode {
     private final String source;
     private final String path;
     private final Node node;
+    /** Where a complaint about this node points: a field's key, since a mapping's value starts on the line below it. */
+    private final Mark mark;
 
     private YamlNode(String source, String path, Node node) {
+        this(source, path, node, node.getStartMark());
+    }
+
+    private YamlNode(String source, String path, Node node, Mark mark) {
         this.source = source;
         this.path = path;
         this.node = node;
+        this.mark = mark;
     }
 
     /** The one document of a file (a scenario), refusing an empty file or several documents. */
@@ -86,7 +94,7 @@ public final class YamlNode {
     }
 
     public int line() {
-        return node.getStartMark().getLine() + 1;
+        return mark.getLine() + 1;
     }
 
     public BadInputException error(String message) {
@@ -348,7 +356,7 @@ public final class YamlNode {
                 throw new YamlNode(source, path, tuple.getKeyNode()).error("field names must be plain text");
             }
             String childPath = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
-            YamlNode child = new YamlNode(source, childPath, tuple.getValueNode());
+            YamlNode child = new YamlNode(source, childPath, tuple.getValueNode(), key.getStartMark());
             if (fields.put(key.getValue(), child) != null) {
                 throw new YamlNode(source, childPath, key).error("is given twice");
             }
