@@ -1,32 +1,27 @@
 package dev.muserving.dataplane;
 
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vertx.core.Context;
+import io.vertx.core.impl.ContextInternal;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The data plane's per-request and per-connection time limits, on one hashed timing wheel (Netty's)
- * for the whole process instead of a Vert.x timer each. The proxies set and cancel one or two per
- * request, and almost all are cancelled; a Vert.x timer is a task in the event loop's scheduled
- * queue plus an entry in a concurrent map, and they took 5.7 % of the activator-lb's event-loop
- * samples under lb-bench, these 1.3 % (docs/dataplane.md, "Per-request time limits"). Setting
- * or cancelling a deadline here is a lock-free enqueue. A deadline fires at most one tick ({@value #TICK_MILLIS} ms)
- * late, on the Vert.x context that set it.
+ * The data plane's per-request and per-connection time limits, as tasks in the scheduled queue of
+ * the Netty event loop that runs the context, instead of Vert.x timers. The proxies set and cancel
+ * one or two per request, and almost all are cancelled; a Vert.x timer adds an entry in a
+ * concurrent map and a handler object to that task, and they took 5.7 % of the activator-lb's
+ * event-loop samples under lb-bench (docs/dataplane.md, "Per-request time limits"). Set and
+ * cancelled on the event loop's own thread, a limit is an insertion into and a removal from its
+ * priority queue. Unlike a timing wheel it needs no thread of its own that ticks while the process
+ * is idle, which every queue-proxy on an edge node would pay, and it fires on time.
  */
 public final class Deadlines {
-
-    static final long TICK_MILLIS = 10;
-
-    private static final HashedWheelTimer WHEEL =
-            new HashedWheelTimer(new DefaultThreadFactory("mu-deadlines", true), TICK_MILLIS, TimeUnit.MILLISECONDS, 512);
 
     private Deadlines() {}
 
     /** A time limit that runs its action once, unless cancelled first. Confined to the context that set it. */
     public static final class Deadline {
-        private Timeout timeout;
+        private ScheduledFuture<?> task;
         private boolean done;
 
         private Deadline() {}
@@ -35,16 +30,18 @@ public final class Deadlines {
         public void cancel() {
             if (!done) {
                 done = true;
-                timeout.cancel();
+                task.cancel(false);
             }
         }
     }
 
     /** Runs {@code action} on {@code context} after {@code millis}, unless {@link Deadline#cancel} comes first there. */
     public static Deadline after(Context context, long millis, Runnable action) {
+        ContextInternal internal = (ContextInternal) context;
         Deadline deadline = new Deadline();
-        deadline.timeout = WHEEL.newTimeout(timeout -> context.runOnContext(v -> {
-            if (!deadline.done) { // cancelled on the context after the wheel fired but before this ran: nothing to do
+        // emit runs it at once on an event-loop context's own thread; a worker context hands it to its worker
+        deadline.task = internal.nettyEventLoop().schedule(() -> internal.emit(v -> {
+            if (!deadline.done) { // cancelled on a worker context after the task was taken but before this ran: nothing to do
                 deadline.done = true;
                 action.run();
             }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,5 +56,20 @@ class DeadlinesTest {
         });
         await().until(() -> fired.size() == 2);
         assertThat(fired).containsExactly("fired", "cancelled after");
+    }
+
+    @Test
+    void onAWorkerContextItFiresOnThatContextToo(Vertx vertx) {
+        Context worker = ((VertxInternal) vertx).createWorkerContext();
+        AtomicReference<Context> firedOn = new AtomicReference<>();
+        AtomicReference<String> thread = new AtomicReference<>();
+        worker.runOnContext(v -> Deadlines.after(worker, 5, () -> {
+            thread.set(Thread.currentThread().getName());
+            firedOn.set(Vertx.currentContext());
+        }));
+        await().until(() -> firedOn.get() != null);
+        assertThat(firedOn.get()).isSameAs(worker);
+        assertThat(thread.get()).startsWith("vert.x-worker-thread");
+        assertThat(worker.isWorkerContext()).isTrue();
     }
 }
