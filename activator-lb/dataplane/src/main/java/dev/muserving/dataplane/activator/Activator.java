@@ -85,7 +85,8 @@ public final class Activator {
 
     /**
      * Merges the balancers' counts: arrivals, completions and concurrency add up; each pod's state is
-     * the freshest any balancer received.
+     * the freshest any balancer received. A function no longer listed is in them until its last
+     * request finished.
      */
     private void publishSnapshots(Duration interval) {
         List<Future<Map<FunctionKey, FunctionLane.Stats>>> parts = new ArrayList<>();
@@ -98,7 +99,9 @@ public final class Activator {
             byFunction.forEach((key, stats) -> {
                 MetricSnapshot snapshot = merge(key, stats, interval);
                 metrics.observe(key, snapshot, stats.stream().mapToInt(FunctionLane.Stats::inFlight).sum());
-                sink.publish(snapshot);
+                if (!stats.stream().allMatch(FunctionLane.Stats::removed)) {
+                    sink.publish(snapshot); // a removed function's last requests show on /metrics, not to the autoscaler
+                }
             });
         });
     }

@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.activator;
 
+import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.MuHeaderParser;
 import dev.muserving.api.MuHeaders;
@@ -33,13 +34,11 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,13 +135,14 @@ final class Balancer extends AbstractVerticle {
     Future<Void> update(List<FunctionRoute> routes) {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
-            Map<FunctionKey, FunctionRoute> byKey = new HashMap<>();
-            routes.forEach(r -> byKey.put(r.key(), r));
+            Set<FunctionKey> listed = new HashSet<>();
             for (FunctionRoute route : routes) {
+                listed.add(route.key());
                 FunctionLane lane = lanes.get(route.key());
                 if (lane == null) {
                     lane = new FunctionLane(route, policyFor(route));
                     lanes.put(route.key(), lane);
+                    metrics.laneOpened(route.key());
                 } else if (!lane.route.spec().equals(route.spec()) || !lane.route.routing().equals(route.routing())) {
                     lane.policy = policyFor(route); // new settings take effect with the next request
                 }
@@ -151,23 +151,41 @@ final class Balancer extends AbstractVerticle {
                 lane.pods.update(route.endpoints());
                 dispatchHeld(lane);
             }
-            for (Iterator<FunctionLane> it = lanes.values().iterator(); it.hasNext(); ) {
-                FunctionLane lane = it.next();
-                if (!byKey.containsKey(lane.key)) {
-                    lane.removed = true;
-                    while (!lane.held.isEmpty()) {
-                        Call call = lane.held.pollFirst();
-                        answer(call, 503, "mu: function " + lane.key + " was removed while this request waited for a pod\n");
-                    }
-                    lane.pods.update(List.of());
-                    if (lane.idle()) {
-                        it.remove();
-                    }
+            // collected first: answering a removed function's last request drops its lane from the map
+            List<FunctionLane> gone = new ArrayList<>();
+            for (FunctionLane lane : lanes.values()) {
+                if (!listed.contains(lane.key)) {
+                    gone.add(lane);
                 }
             }
+            gone.forEach(this::removed);
             done.complete();
         });
         return done.future();
+    }
+
+    /**
+     * The function is no longer listed: its held requests get 503, its pods no new request, and the
+     * lane goes as soon as no request of its own is left (those at pods may finish).
+     */
+    private void removed(FunctionLane lane) {
+        lane.removed = true;
+        lane.pods.update(List.of()); // before the 503s: each answer offers the held requests left to the pods
+        while (!lane.held.isEmpty()) {
+            answer(lane.held.pollFirst(), 503, removedWhileWaiting(lane));
+        }
+        dropIfDone(lane);
+    }
+
+    private static String removedWhileWaiting(FunctionLane lane) {
+        return "mu: function " + lane.key + " was removed while this request waited for a pod\n";
+    }
+
+    /** Forgets a removed function's lane once it has no request left; the function's meters go with its last lane. */
+    private void dropIfDone(FunctionLane lane) {
+        if (lane.removed && lane.idle() && lanes.remove(lane.key, lane)) {
+            metrics.laneClosed(lane.key);
+        }
     }
 
     /** The function's own routing policy when it names one this activator has, else the activator's. */
@@ -182,11 +200,8 @@ final class Balancer extends AbstractVerticle {
         context.runOnContext(v -> {
             long now = System.nanoTime();
             Map<FunctionKey, FunctionLane.Stats> stats = new HashMap<>();
-            lanes.forEach((key, lane) -> {
-                if (!lane.removed) {
-                    stats.put(key, lane.takeStats(now));
-                }
-            });
+            // removed lanes too: the gauges of a removed function show its last requests finishing
+            lanes.forEach((key, lane) -> stats.put(key, lane.takeStats(now)));
             done.complete(stats);
         });
         return done.future();
@@ -401,6 +416,7 @@ final class Balancer extends AbstractVerticle {
     private static void release(Call call) {
         if (call.pod != null) {
             call.pod.inFlight--;
+            call.lane.inFlight--;
             call.pod = null;
             call.toPod = null;
         }
@@ -418,6 +434,11 @@ final class Balancer extends AbstractVerticle {
 
     private void hold(Call call) {
         FunctionLane lane = call.lane;
+        if (lane.removed) {
+            // removed while its body was read, or while a pod of the function had it: no pod will come
+            answer(call, 503, removedWhileWaiting(lane));
+            return;
+        }
         if (lane.held.size() >= config.holdLimit()) {
             call.request.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
             answer(call, 503, String.format(Locale.ROOT,
@@ -446,6 +467,7 @@ final class Balancer extends AbstractVerticle {
         call.pod = pod;
         call.attempts++;
         pod.inFlight++;
+        call.lane.inFlight++;
         HttpServerRequest request = call.request;
         client.request(new RequestOptions().setServer(pod.address).setMethod(request.method()).setURI(call.uri))
                 .onComplete(connected -> {
@@ -603,7 +625,7 @@ final class Balancer extends AbstractVerticle {
 
     /** "30 s", "0.4 s". */
     private static String seconds(Duration duration) {
-        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+        return FunctionDuration.seconds(duration) + " s";
     }
 
     private void answer(Call call, int status, String message) {
@@ -650,9 +672,7 @@ final class Balancer extends AbstractVerticle {
         FunctionLane lane = call.lane;
         lane.finished(now, now - call.arrivedNanos);
         metrics.finished(lane.key, status, now - call.arrivedNanos);
-        if (lane.removed && lane.idle()) {
-            lanes.remove(lane.key, lane); // its last request finished after the function was removed
-        }
+        dropIfDone(lane); // its last request may have finished after the function was removed
         dispatchHeld(lane);
         checkDrained();
     }

@@ -12,9 +12,13 @@ import java.util.List;
 /** One function in one balancer: its routing policy, its pods, what it holds and what it counted. */
 final class FunctionLane {
 
-    /** What a lane counted since the last snapshot, for the metric stream. */
+    /**
+     * What a lane counted since the last snapshot, for the metric stream.
+     *
+     * @param removed the function is no longer listed; the lane stays while requests of its own finish
+     */
     record Stats(long arrivals, long completions, double concurrencySeconds, int held, int inFlight, List<PodHeaderState> pods,
-            LatencyHistogram latency) {}
+            LatencyHistogram latency, boolean removed) {}
 
     final FunctionKey key;
     /** Replaced when the function's settings change. */
@@ -24,6 +28,8 @@ final class FunctionLane {
     FunctionRoute route;
     boolean removed;
     long lastDemandNanos;
+    /** Requests sent to a pod and not answered yet, counted here too as their pod may no longer be listed. */
+    int inFlight;
 
     private long arrivals;
     private long completions;
@@ -84,7 +90,8 @@ final class FunctionLane {
         for (PodTable.Pod pod : pods.routablePods()) {
             reports.add(pod.report);
         }
-        Stats stats = new Stats(arrivals, completions, concurrencyNanos / 1e9, held.size(), pods.inFlightTotal(), reports, latency.take());
+        Stats stats = new Stats(arrivals, completions, concurrencyNanos / 1e9, held.size(), inFlight, reports, latency.take(),
+                removed);
         arrivals = 0;
         completions = 0;
         concurrencyNanos = 0;

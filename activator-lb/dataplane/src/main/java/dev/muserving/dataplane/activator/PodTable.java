@@ -110,14 +110,6 @@ final class PodTable implements PodSet {
         return List.of(routable);
     }
 
-    int inFlightTotal() {
-        int total = 0;
-        for (Pod pod : pods.values()) {
-            total += pod.inFlight;
-        }
-        return total;
-    }
-
     @Override
     public int size() {
         return routable.length;
