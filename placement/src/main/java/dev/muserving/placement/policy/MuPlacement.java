@@ -155,6 +155,7 @@ public final class MuPlacement implements PlacementPolicy {
             long mem = share.spec.memoryMiB();
             if (reservation.stoppedPods().stream().anyMatch(present::contains)) {
                 share.promised += share.bestValue(); // still draining: counted, so that it preempts no more for it
+                share.podsComing++;
                 if (node >= 0) {
                     pool.take(node, Math.min(cpu, pool.freeCpu[node]), Math.min(mem, pool.freeMem[node]));
                 }
@@ -164,6 +165,7 @@ public final class MuPlacement implements PlacementPolicy {
             if (node >= 0 && pool.freeCpu[node] >= cpu && pool.freeMem[node] >= mem) {
                 pool.take(node, cpu, mem);
                 share.allocated += share.value(pool.nodes.get(node).arch());
+                share.podsComing++;
                 starts.add(new PlacementPlan.PodStart(share.name(), pool.nodes.get(node).name()));
             }
         }
@@ -173,6 +175,9 @@ public final class MuPlacement implements PlacementPolicy {
     private Map<Arch, Double> values(FunctionDemand demand) {
         Map<Arch, Double> rates = knownRates.computeIfAbsent(demand.function().name(), f -> new EnumMap<>(Arch.class));
         rates.putAll(demand.serviceRatePerPod());
+        // only the architectures it may run on now: a rate remembered from one it dropped made every
+        // pod it has left count as slow, and so as a fraction of a pod
+        rates.keySet().retainAll(demand.function().architectures());
         double fastest = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         Map<Arch, Double> values = new EnumMap<>(Arch.class);
         for (Arch arch : demand.function().architectures()) {
@@ -213,7 +218,8 @@ public final class MuPlacement implements PlacementPolicy {
                 .thenComparing(PodPlacement::pod));
         while (!share.pods.isEmpty()) {
             PodPlacement victim = share.pods.get(0);
-            if (share.allocated - share.value(victim.arch()) < share.desired - 1e-9) {
+            boolean overMax = share.spec.maxScale() > 0 && share.pods.size() > share.spec.maxScale();
+            if (!overMax && share.allocated - share.value(victim.arch()) < share.desired - 1e-9) {
                 return;
             }
             share.remove(victim);
@@ -297,6 +303,7 @@ public final class MuPlacement implements PlacementPolicy {
         if (best >= 0) {
             pool.take(best, fn.cpuMillis(), fn.memoryMiB());
             share.allocated += bestValue;
+            share.podsComing++;
         }
         return best;
     }
@@ -335,6 +342,7 @@ public final class MuPlacement implements PlacementPolicy {
                 }
                 reservations.add(new Reservation(starving.name(), victims.get(0).node(), stopped));
                 starving.promised += starving.bestValue();
+                starving.podsComing++;
                 preempted++;
             }
         }
@@ -457,6 +465,8 @@ public final class MuPlacement implements PlacementPolicy {
         final List<PodPlacement> pods = new ArrayList<>();
         double allocated;
         double promised;
+        /** Pods started or promised in this plan, beside {@link #pods}: with them, never more than the Function's max. */
+        int podsComing;
 
         Share(FunctionDemand demand, Map<Arch, Double> values) {
             this.spec = demand.function();
@@ -494,7 +504,9 @@ public final class MuPlacement implements PlacementPolicy {
         }
 
         boolean wantsMore() {
-            return allocated + promised < target - 1e-9;
+            // target and allocation are in pods of the fastest architecture, so slower pods make more of them; max caps the pods
+            boolean underMax = spec.maxScale() == 0 || pods.size() + podsComing < spec.maxScale();
+            return underMax && allocated + promised < target - 1e-9;
         }
 
         double weightedSatisfaction() {

@@ -388,6 +388,38 @@ class MuPlacementTest {
     }
 
     @Test
+    void aRateRememberedFromAnArchitectureTheFunctionDroppedNoLongerMakesItsPodsCountAsSlow() {
+        NodeInfo amd = new NodeInfo("amd", Arch.AMD64, 8000, 16384);
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 8000, 16384);
+        placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of()),
+                List.of(want(fn("f", 1000, 128, 1, Arch.AMD64, Arch.ARM64), 0, Map.of(Arch.AMD64, 20.0, Arch.ARM64, 5.0))), T0);
+        PlacementPlan armOnly = placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of()),
+                List.of(want(fn("f", 1000, 128, 1, Arch.ARM64), 2, Map.of())), T0);
+        assertThat(armOnly.starts()).extracting(PlacementPlan.PodStart::node).containsExactly("arm", "arm");
+    }
+
+    @Test
+    void slowPodsNeverMakeMoreThanTheFunctionsMaxAndPodsAboveItAreStopped() {
+        NodeInfo arm = new NodeInfo("arm", Arch.ARM64, 16000, 16384);
+        NodeInfo amd = new NodeInfo("amd", Arch.AMD64, 1000, 4096);
+        FunctionSpec capped = new FunctionSpec("f", 4, 1000, 128, EnumSet.of(Arch.AMD64, Arch.ARM64), 100, 1, 0, 3);
+        // 3 pods of the fastest architecture's worth would be 12 arm64 pods; max says 3 pods
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(amd, arm), List.of(pod("f-0", capped, amd, PodPhase.READY, 0))),
+                List.of(want(capped, 3, Map.of(Arch.AMD64, 20.0, Arch.ARM64, 5.0))), T0);
+        assertThat(plan.starts()).hasSize(2);
+        assertThat(plan.unplaced()).containsKey("f"); // it asked for more than max lets it have on these nodes: said, not hidden
+
+        List<PodPlacement> five = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(pod("f-" + i, capped, arm, PodPhase.READY, i));
+        }
+        PlacementPlan over = placement.plan(new ClusterSnapshot(List.of(amd, arm), five),
+                List.of(want(capped, 3, Map.of(Arch.ARM64, 5.0))), T0);
+        assertThat(over.stops()).hasSize(2);
+        assertThat(over.starts()).isEmpty();
+    }
+
+    @Test
     void placesFiftyThousandPodsOnFiveThousandNodes() {
         List<NodeInfo> nodes = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
