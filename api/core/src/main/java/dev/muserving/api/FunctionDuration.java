@@ -1,5 +1,6 @@
 package dev.muserving.api;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -25,6 +26,11 @@ public final class FunctionDuration {
     private static final Pattern FORM = Pattern.compile("([0-9]{1,6})(ms|s|m|h)");
 
     private FunctionDuration() {}
+
+    /** Seconds as a plain decimal, to the millisecond: {@code 300}, {@code 1.5}, {@code 0.25}. */
+    public static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
+    }
 
     /** The duration, or empty for anything else (including one too long to hold). */
     public static Optional<Duration> parse(String text) {

@@ -93,6 +93,12 @@ public record FunctionSpec(
         }
     }
 
+    /** The same function starting from {@code replicas} (an autoscaler taking over a function that already runs). */
+    public FunctionSpec withInitialScale(int replicas) {
+        return new FunctionSpec(name, containerConcurrency, cpuMillis, memoryMiB, architectures, sloP99Ms, weight, minScale,
+                maxScale, replicas, scaleToZeroAfter);
+    }
+
     /** The same function under another name (as {@code mu local} names a scenario's functions). */
     public FunctionSpec withName(String newName) {
         return new FunctionSpec(newName, containerConcurrency, cpuMillis, memoryMiB, architectures, sloP99Ms, weight, minScale,

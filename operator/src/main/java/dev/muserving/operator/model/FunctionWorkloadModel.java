@@ -1,6 +1,7 @@
 package dev.muserving.operator.model;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.QueueProxyContract;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionMapping;
@@ -141,7 +142,7 @@ public final class FunctionWorkloadModel {
                         env(QueueProxyContract.USER_PORT, Integer.toString(function.port())),
                         env(QueueProxyContract.CONTAINER_CONCURRENCY, Integer.toString(function.containerConcurrency())),
                         env(QueueProxyContract.ARCH, arch.label()),
-                        env(QueueProxyContract.REQUEST_TIMEOUT_SECONDS, Long.toString(Math.max(1, function.timeout().toSeconds()))),
+                        env(QueueProxyContract.REQUEST_TIMEOUT_SECONDS, FunctionDuration.seconds(function.timeout())),
                         new EnvVarBuilder().withName(QueueProxyContract.POD_NAME).withNewValueFrom().withNewFieldRef()
                                 .withFieldPath("metadata.name").endFieldRef().endValueFrom().build())
                 .withNewReadinessProbe()

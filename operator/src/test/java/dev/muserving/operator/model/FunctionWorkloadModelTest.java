@@ -134,6 +134,16 @@ class FunctionWorkloadModelTest {
     }
 
     @Test
+    void aTimeoutUnderASecondOrNotInWholeSecondsReachesTheQueueProxyExactly() {
+        Function fn = function("resize");
+        for (String[] timeout : new String[][] {{"1500ms", "1.5"}, {"500ms", "0.5"}, {"2m", "120"}}) {
+            fn.getSpec().timeout = timeout[0];
+            Container queueProxy = model.toDeployment(fn, Arch.AMD64, 1).getSpec().getTemplate().getSpec().getContainers().get(1);
+            assertThat(env(queueProxy)).as(timeout[0]).containsEntry("MU_REQUEST_TIMEOUT_SECONDS", timeout[1]);
+        }
+    }
+
+    @Test
     void aFunctionStoredWithoutResourcesOrTimeoutGetsTheCrdsDefaults() {
         Function fn = function("resize");
         fn.getSpec().resources = null; // as the API server would fill it, or an object stored before it did

@@ -1,5 +1,6 @@
 package dev.muserving.activator.kubernetes;
 
+import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionNames;
@@ -149,9 +150,9 @@ public final class KubernetesEndpointSource implements EndpointSource {
         saidProblems = now;
         Map<FunctionKey, String> applied = new HashMap<>();
         for (FunctionRoute route : routes) {
-            String described = String.format(Locale.ROOT, "routed by %s, SLO p99 %.0f ms, containerConcurrency %d, timeout %d s",
+            String described = String.format(Locale.ROOT, "routed by %s, SLO p99 %.0f ms, containerConcurrency %d, timeout %s s",
                     route.routing().orElse("this activator's policy"), route.spec().sloP99Ms(), route.containerConcurrency(),
-                    route.timeout().toSeconds());
+                    FunctionDuration.seconds(route.timeout()));
             applied.put(route.key(), described);
             if (!described.equals(settings.get(route.key()))) {
                 told.accept(route.key() + ": " + described);

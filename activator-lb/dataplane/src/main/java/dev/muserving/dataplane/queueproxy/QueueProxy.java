@@ -1,5 +1,6 @@
 package dev.muserving.dataplane.queueproxy;
 
+import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.MuHeaders;
 import dev.muserving.api.QueueProxyContract;
 import dev.muserving.api.ServiceRateMeter;
@@ -268,7 +269,7 @@ public final class QueueProxy extends AbstractVerticle {
             completed(exchange, 499);
         } else if (exchange.timedOut) {
             reply(exchange, 504, String.format(Locale.ROOT,
-                    "mu queue-proxy: the function did not answer within %d s%n", config.requestTimeout().toSeconds()));
+                    "mu queue-proxy: the function did not answer within %s s%n", FunctionDuration.seconds(config.requestTimeout())));
         } else if (exchange.toUser == null) {
             exchange.notDelivered = MuHeaders.FUNCTION_UNREACHABLE;
             LOG.log(System.Logger.Level.WARNING, "cannot reach the function on port {0}: {1}", config.userPort(), cause.getMessage());

@@ -136,7 +136,7 @@ class QueueProxyTest {
 
         Response r = await(http.get(qp.port(), "/slow", Map.of()));
         assertThat(r.status()).isEqualTo(504);
-        assertThat(r.body()).contains("did not answer within");
+        assertThat(r.body()).contains("did not answer within 0.3 s");
         assertThat(r.header(MuHeaders.QUEUE_LENGTH)).isEqualTo("0");
         // The slot is free again: the next request is admitted and answered.
         CompletableFuture<Response> next = http.get(qp.port(), "/next", Map.of());

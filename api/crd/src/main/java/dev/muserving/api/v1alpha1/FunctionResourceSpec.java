@@ -3,6 +3,7 @@ package dev.muserving.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.muserving.api.FunctionDefaults;
+import dev.muserving.api.QueueProxyContract;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -39,14 +40,20 @@ public class FunctionResourceSpec {
     public List<String> architectures;
 
     @JsonPropertyDescription("The port the function's container listens on; it is also given to the container as "
-            + "the PORT environment variable. Default: " + FunctionDefaults.PORT + ".")
+            + "the PORT environment variable. Not " + QueueProxyContract.DEFAULT_PORT + " or " + QueueProxyContract.DEFAULT_ADMIN_PORT
+            + " (the queue-proxy's). Default: " + FunctionDefaults.PORT + ".")
     @Min(FunctionSchema.PORT_MIN)
     @Max(FunctionSchema.PORT_MAX)
+    @ValidationRule(value = "self != " + QueueProxyContract.DEFAULT_PORT + " && self != " + QueueProxyContract.DEFAULT_ADMIN_PORT,
+            message = FunctionSchema.PORT_RULE)
     @Default("" + FunctionDefaults.PORT)
     public Integer port;
 
-    @JsonPropertyDescription("Environment variables of the function's container (at most 100).")
+    @JsonPropertyDescription("Environment variables of the function's container (at most 100, each named once; "
+            + "not PORT, which Mu sets to spec.port).")
     @Size(max = FunctionSchema.ENV_MAX)
+    @ValidationRule(value = "self.all(e, e.name != '" + FunctionSchema.RESERVED_ENV + "')", message = FunctionSchema.ENV_RESERVED_RULE)
+    @ValidationRule(value = "self.all(x, self.exists_one(y, y.name == x.name))", message = FunctionSchema.ENV_TWICE_RULE)
     public List<EnvVar> env;
 
     @JsonPropertyDescription("The most requests one pod serves at once; the queue-proxy holds the others. "
@@ -80,8 +87,11 @@ public class FunctionResourceSpec {
     public Double weight;
 
     @JsonPropertyDescription("The longest one request may take, e.g. 30s or 500ms; pods also drain for this long "
-            + "when they stop; above zero. Default: " + FunctionDefaults.TIMEOUT + " (Knative's).")
+            + "when they stop; above zero, at most " + FunctionSchema.TIMEOUT_MAX + ". Default: " + FunctionDefaults.TIMEOUT + " (Knative's).")
     @Pattern(FunctionSchema.POSITIVE_DURATION)
+    // guarded by the pattern: duration() fails on anything else, and the pattern's own message says what is wrong
+    @ValidationRule(value = "!self.matches('" + FunctionSchema.POSITIVE_DURATION + "') || duration(self) <= duration('"
+            + FunctionSchema.TIMEOUT_MAX + "')", message = FunctionSchema.TIMEOUT_RULE)
     @Default("\"" + FunctionDefaults.TIMEOUT + "\"")
     public String timeout;
 
@@ -94,6 +104,7 @@ public class FunctionResourceSpec {
         @JsonPropertyDescription("The variable's name: letters, digits and _, not starting with a digit.")
         @Required
         @Pattern(FunctionSchema.ENV_NAME)
+        @Size(max = FunctionSchema.ENV_NAME_MAX)
         public String name;
         @JsonPropertyDescription("The variable's value. Default: empty.")
         public String value;

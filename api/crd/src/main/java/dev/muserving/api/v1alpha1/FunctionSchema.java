@@ -1,6 +1,7 @@
 package dev.muserving.api.v1alpha1;
 
 import dev.muserving.api.FunctionDuration;
+import dev.muserving.api.QueueProxyContract;
 
 /**
  * The Function's rules as constants, so that the CRD's annotations (what kube-apiserver checks)
@@ -39,6 +40,17 @@ final class FunctionSchema {
     static final String SCALE_MIN_RULE = "spec.scale.min must not be above spec.scale.max";
     static final String SCALE_INITIAL_RULE = "spec.scale.initial must not be above spec.scale.max";
     static final String WEIGHT_RULE = "spec.weight must be above 0";
+    /** The longest request timeout: what the queue-proxy and the activator-lb take (a day). */
+    static final String TIMEOUT_MAX = "24h";
+    static final String TIMEOUT_RULE = "spec.timeout must be at most " + TIMEOUT_MAX;
+    static final String PORT_RULE = "spec.port must not be " + QueueProxyContract.DEFAULT_PORT + " or "
+            + QueueProxyContract.DEFAULT_ADMIN_PORT + ": the queue-proxy listens there";
+    /** Mu sets it to spec.port, as Knative does (which refuses it too). */
+    static final String RESERVED_ENV = "PORT";
+    static final String ENV_RESERVED_RULE = "spec.env must not set " + RESERVED_ENV + ": Mu sets it to spec.port";
+    static final String ENV_TWICE_RULE = "spec.env must not name a variable twice";
+    /** Bounds the CEL rules' cost over env names (kube-apiserver refuses a rule whose worst case is unbounded). */
+    static final int ENV_NAME_MAX = 253;
 
     private FunctionSchema() {}
 }

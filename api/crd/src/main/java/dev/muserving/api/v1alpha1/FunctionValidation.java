@@ -3,6 +3,7 @@ package dev.muserving.api.v1alpha1;
 import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.PolicySets;
+import dev.muserving.api.QueueProxyContract;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -95,6 +96,9 @@ public final class FunctionValidation {
             add("spec", FunctionSchema.IMAGES_COVER_RULE);
         }
         range("spec.port", spec.port, FunctionSchema.PORT_MIN, FunctionSchema.PORT_MAX);
+        if (spec.port != null && (spec.port == QueueProxyContract.DEFAULT_PORT || spec.port == QueueProxyContract.DEFAULT_ADMIN_PORT)) {
+            add("spec.port", FunctionSchema.PORT_RULE);
+        }
         env(spec.env);
         range("spec.containerConcurrency", spec.containerConcurrency, 0, FunctionSchema.CONCURRENCY_MAX);
         if (spec.resources != null) {
@@ -114,6 +118,8 @@ public final class FunctionValidation {
             add("spec.weight", "must be at most " + FunctionSchema.WEIGHT_MAX + ", got " + spec.weight);
         }
         positiveDuration("spec.timeout", spec.timeout);
+        FunctionDuration.parse(spec.timeout).filter(t -> t.compareTo(FunctionDuration.parse(FunctionSchema.TIMEOUT_MAX).orElseThrow()) > 0)
+                .ifPresent(t -> add("spec.timeout", FunctionSchema.TIMEOUT_RULE));
         if (spec.local != null && (spec.local.command == null || spec.local.command.isEmpty())) {
             add("spec.local.command", "must name a program");
         }
@@ -151,12 +157,22 @@ public final class FunctionValidation {
         if (env.size() > FunctionSchema.ENV_MAX) {
             add("spec.env", "must have at most " + FunctionSchema.ENV_MAX + " variables, got " + env.size());
         }
+        Set<String> named = new HashSet<>();
         for (int i = 0; i < env.size(); i++) {
             FunctionResourceSpec.EnvVar variable = env.get(i);
             if (variable == null || variable.name == null) {
                 add("spec.env[" + i + "].name", "required");
-            } else {
-                pattern("spec.env[" + i + "].name", variable.name, ENV_NAME, "a variable name (letters, digits, _; not starting with a digit)");
+                continue;
+            }
+            pattern("spec.env[" + i + "].name", variable.name, ENV_NAME, "a variable name (letters, digits, _; not starting with a digit)");
+            if (variable.name.length() > FunctionSchema.ENV_NAME_MAX) {
+                add("spec.env[" + i + "].name", "must be at most " + FunctionSchema.ENV_NAME_MAX + " characters");
+            }
+            if (FunctionSchema.RESERVED_ENV.equals(variable.name)) {
+                add("spec.env", FunctionSchema.ENV_RESERVED_RULE);
+            }
+            if (!named.add(variable.name)) {
+                add("spec.env", FunctionSchema.ENV_TWICE_RULE);
             }
         }
     }
