@@ -28,6 +28,8 @@ import java.util.Set;
 final class PodFacts {
 
     static final String ARCH_LABEL = "kubernetes.io/arch";
+    /** The label a Deployment's ReplicaSet puts on its pods: which revision of the pod template they run. */
+    static final String TEMPLATE_HASH_LABEL = "pod-template-hash";
     private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024);
 
     private PodFacts() {}
@@ -50,6 +52,26 @@ final class PodFacts {
     private static BigDecimal amount(Quantity quantity) {
         return quantity == null ? BigDecimal.ZERO : quantity.getNumericalAmount();
     }
+
+    /**
+     * The Deployment a pod belongs to and the revision of its template, read from the ReplicaSet
+     * that owns it ({@code <deployment>-<pod-template-hash>}); empty for a pod no Deployment made.
+     */
+    static Optional<Revision> revision(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String hash = labels == null ? null : labels.get(TEMPLATE_HASH_LABEL);
+        if (hash == null || pod.getMetadata().getOwnerReferences() == null) {
+            return Optional.empty();
+        }
+        return pod.getMetadata().getOwnerReferences().stream()
+                .filter(o -> "ReplicaSet".equals(o.getKind()) && o.getName().endsWith("-" + hash))
+                .findFirst()
+                .map(o -> new Revision(pod.getMetadata().getNamespace() + "/" + o.getName().substring(0, o.getName().length() - hash.length() - 1),
+                        hash));
+    }
+
+    /** @param deployment {@code <namespace>/<name>} */
+    record Revision(String deployment, String templateHash) {}
 
     /** The architectures the pod's node selector and required node affinity allow (both when they say nothing). */
     static Set<Arch> architectures(Pod pod) {

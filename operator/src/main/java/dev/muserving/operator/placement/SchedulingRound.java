@@ -114,6 +114,8 @@ final class SchedulingRound {
             demanded.put(group, demand);
         });
 
+        Set<String> outdated = outdated(groups.values());
+
         // the nodes, less what pods outside these groups hold on them
         List<NodeInfo> nodeInfos = new ArrayList<>();
         Map<String, long[]> ownUse = new HashMap<>();
@@ -124,9 +126,10 @@ final class SchedulingRound {
                 if (node != null && holding.containsKey(node)) {
                     FunctionSpec spec = specs.get(group);
                     Arch arch = PodFacts.arch(holding.get(node)).orElseThrow();
-                    if (!spec.architectures().contains(arch)) {
-                        // an architecture the Function dropped: its pods are on their way out; they hold room (they stay
-                        // in `used`) but serve nothing, so they must not make the Function look served
+                    if (!spec.architectures().contains(arch) || outdated.contains(pod.getMetadata().getUid())) {
+                        // an architecture the Function dropped, or a template a rollout replaces: these pods are on their
+                        // way out; they hold room (they stay in `used`), but placement must start their successors, or a
+                        // rolling update whose surge pod is never bound would keep them for good
                         continue;
                     }
                     long[] sum = ownUse.computeIfAbsent(node, n -> new long[2]);
@@ -204,7 +207,12 @@ final class SchedulingRound {
             starts.getOrDefault(group, Map.of()).forEach((arch, n) -> byArch.merge(arch, n, Integer::sum));
             int unplaced = plan.unplaced().getOrDefault(group, 0);
             int wanted = specs.get(group).clampReplicas(demanded.get(group).desired());
-            allocations.put(group, new Allocation(wanted, byArch, unplaced, reason(group, wanted, byArch, unplaced, specs, demanded, plan)));
+            String reason = unplaced > 0 && !fitsAnEmptyNode(specs.get(group), byName.values())
+                    ? String.format(Locale.ROOT, "placed %d of %d: a pod asks for %dm CPU and %d MiB (its queue-proxy included), more than "
+                            + "any %s node can hold", wanted - unplaced, wanted, specs.get(group).cpuMillis(), specs.get(group).memoryMiB(),
+                            String.join(" or ", specs.get(group).architectures().stream().map(Arch::label).toList()))
+                    : reason(group, wanted, byArch, unplaced, specs, demanded, plan);
+            allocations.put(group, new Allocation(wanted, byArch, unplaced, reason));
         });
 
         // why the rest waits: worked out once per function (its pods share one template), said for each pod
@@ -216,6 +224,43 @@ final class SchedulingRound {
             }
         });
         return new Result(allocations, binds, pendingWhy);
+    }
+
+    /**
+     * The pods of a Deployment's earlier templates while a newer one has pods: the Deployment
+     * controller removes them as the new ones become ready. A rollback makes new pods of an old
+     * template, which is then the newest again.
+     */
+    private static Set<String> outdated(Collection<List<Pod>> groups) {
+        Map<String, Pod> newest = new HashMap<>();
+        for (List<Pod> members : groups) {
+            for (Pod pod : members) {
+                PodFacts.revision(pod).ifPresent(r -> newest.merge(r.deployment(), pod,
+                        (a, b) -> createdOrEpoch(b).isAfter(createdOrEpoch(a)) ? b : a));
+            }
+        }
+        Set<String> outdated = new HashSet<>();
+        for (List<Pod> members : groups) {
+            for (Pod pod : members) {
+                PodFacts.revision(pod).ifPresent(r -> {
+                    if (!PodFacts.revision(newest.get(r.deployment())).orElseThrow().equals(r)) {
+                        outdated.add(pod.getMetadata().getUid());
+                    }
+                });
+            }
+        }
+        return outdated;
+    }
+
+    private static Instant createdOrEpoch(Pod pod) {
+        Instant at = PodFacts.created(pod);
+        return at == null ? Instant.EPOCH : at;
+    }
+
+    /** Whether one pod of the function fits on some node of its architectures that holds nothing else. */
+    private static boolean fitsAnEmptyNode(FunctionSpec spec, Collection<Node> nodes) {
+        return nodes.stream().anyMatch(n -> PodFacts.arch(n).filter(spec.architectures()::contains).isPresent()
+                && allocatable(n, "cpu", true) >= spec.cpuMillis() && allocatable(n, "memory", false) >= spec.memoryMiB());
     }
 
     /** A pod for this scheduler, unless scheduling gates still hold it back (as kube-scheduler waits for them). */

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -173,6 +174,17 @@ class FunctionOperatorIT {
                     .equals(List.of("registry.example/resize:2-arm64", "registry.example/resize:2-arm64", "registry.example/resize:2-arm64")));
             assertThat(events(ns, "resize")).extracting(Event::getMessage)
                     .contains("Deleted Deployment/resize-amd64: its architecture is no longer allowed", "Rolling out generation 2");
+
+            // a change of the pod template alone rolls: the Deployment's surge pod is placed beside the
+            // pods it replaces (mu-placement holding the function to its allocation would keep them for good)
+            cluster.kubectl("-n", ns, "patch", "fn", "resize", "--type=merge", "-p", "{\"spec\":{\"env\":[{\"name\":\"MODE\",\"value\":\"fast\"}]}}");
+            awaitFunction(ns, "resize", f -> readyAtItsGeneration(f) && f.getStatus().observedGeneration == 3);
+            await("rolled").atMost(CONVERGE).until(() -> {
+                List<Pod> pods = client.pods().inNamespace(ns).list().getItems().stream()
+                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+                return pods.size() == 3 && pods.stream().allMatch(p -> p.getSpec().getNodeName() != null
+                        && p.getSpec().getContainers().get(0).getEnv().stream().anyMatch(e -> "MODE".equals(e.getName())));
+            });
 
             // the scale subresource sets the minimum
             cluster.kubectl("-n", ns, "scale", "fn", "resize", "--replicas=5");

@@ -152,6 +152,47 @@ class SchedulingRoundTest {
     }
 
     @Test
+    void aPodLargerThanAnyNodeIsSaidToBeSoNotBlamedOnTheFairShare() {
+        List<Node> nodes = List.of(node("n1", "amd64", "4", true), node("a1", "arm64", "8", true));
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "huge"), wanted("huge", 1, 1, Set.of(Arch.AMD64)));
+
+        SchedulingRound.Result result = round.run(nodes, List.of(pod("huge", 0, "amd64", "1000")), Map.of(), functions, NOW);
+
+        assertThat(result.allocations().get("demo/huge").reason())
+                .isEqualTo("placed 0 of 1: a pod asks for 1000000m CPU and 128 MiB (its queue-proxy included), more than any amd64 node can hold");
+    }
+
+    /** A pod of Deployment a-amd64's ReplicaSet for template {@code hash}, made at {@code created}. */
+    private static Pod revisionPod(int i, String hash, String created) {
+        return new PodBuilder(pod("a", i, "amd64", "1")).editMetadata().addToLabels(PodFacts.TEMPLATE_HASH_LABEL, hash)
+                .withCreationTimestamp(created)
+                .addNewOwnerReference().withKind("ReplicaSet").withName("a-amd64-" + hash).withUid("rs-" + hash).endOwnerReference()
+                .endMetadata().build();
+    }
+
+    @Test
+    void aRollingUpdatesSurgePodIsPlacedWhileThePodItReplacesStillRuns() {
+        List<Node> nodes = List.of(node("n1", "amd64", "8", true));
+        Pod old = new PodBuilder(revisionPod(0, "old1", "2026-12-01T23:00:00Z")).editSpec().withNodeName("n1").endSpec()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+        Pod surge = revisionPod(1, "new2", "2026-12-01T23:59:00Z");
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64)));
+
+        SchedulingRound.Result result = round.run(nodes, List.of(old, surge), Map.of(), functions, NOW);
+
+        // the Deployment adds a pod of the new template before it removes the old one; holding the
+        // function to its one pod would keep both forever
+        assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).containsExactly(surge.getMetadata().getName());
+        assertThat(result.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 1);
+
+        // the rollout done, a rollback makes pods of the old template again: then those are the ones to place
+        Pod back = revisionPod(2, "old1", "2026-12-02T00:00:00Z");
+        Pod boundSurge = new PodBuilder(surge).editSpec().withNodeName("n1").endSpec().withNewStatus().withPhase("Running").endStatus().build();
+        result = round.run(nodes, List.of(boundSurge, back), Map.of(), functions, NOW);
+        assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).containsExactly(back.getMetadata().getName());
+    }
+
+    @Test
     void podsGoOnlyWhereTheirArchitectureTaintsAndReadinessAllow() {
         Node tainted = new NodeBuilder(node("tainted", "amd64", "8", true)).editSpec().addNewTaint().withKey("dedicated").withValue("gpu")
                 .withEffect("NoSchedule").endTaint().endSpec().build();
