@@ -7,6 +7,7 @@ import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.api.v1alpha1.FunctionValidation;
@@ -64,6 +65,14 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     /** The decision that last changed each function's count: what the status says and why. */
     private final Map<String, ScalingDecision> changed = new ConcurrentHashMap<>();
     private final SpecReplicas beforeAnyDecision = new SpecReplicas();
+    /**
+     * The replicas a function that already ran had when its policy was (re)made here: after a
+     * controller restart, the count its status kept; after a change of its spec or policy, the count
+     * decided before it. The new policy starts from them, as Knative keeps a revision's scale while
+     * its autoscaler has no data: initial scale is for a new function only. Without it, a restart
+     * started a pod for every function at zero.
+     */
+    private final Map<String, Integer> resumeAt = new ConcurrentHashMap<>();
     private final Map<String, Deque<Measured>> latencies = new ConcurrentHashMap<>();
     /** Each function's last SLO verdict (within, missed, unmeasured): a change is told to {@link #onStatusChange}. */
     private final Map<String, String> verdicts = new ConcurrentHashMap<>();
@@ -89,7 +98,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         this.countChanged = countChanged;
         this.told = told;
         this.loop = new ScalingLoop(spec -> factory(known.get(spec.name()).policy()).create(spec),
-                name -> Optional.ofNullable(known.get(name)).map(Known::spec),
+                name -> Optional.ofNullable(known.get(name)).map(k -> startingFrom(name, k.spec())),
                 name -> replicas.apply(FunctionKey.parse(name)), this::scaled);
     }
 
@@ -178,8 +187,27 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         if (decision != null) {
             return new Desire(decision.desiredReplicas(), decision.reason());
         }
+        Optional<Integer> running = runningCount(function, null);
+        if (running.isPresent()) {
+            int replicas = FunctionMapping.resolve(function).spec().clampReplicas(running.get());
+            return new Desire(replicas, replicas + " replica(s), the count its status holds, kept " + UNDECIDED);
+        }
         Desire spec = beforeAnyDecision.desire(function);
         return new Desire(spec.replicas(), spec.reason() + " " + UNDECIDED);
+    }
+
+    private FunctionSpec startingFrom(String key, FunctionSpec spec) {
+        Integer resumed = resumeAt.get(key);
+        return resumed == null ? spec : spec.withInitialScale(resumed); // min and max still apply over it
+    }
+
+    /** The count a function runs with now, if it ran before its policy is made here: see {@link #resumeAt}. */
+    private static Optional<Integer> runningCount(Function function, ScalingDecision lastChange) {
+        if (lastChange != null) {
+            return Optional.of(lastChange.desiredReplicas());
+        }
+        FunctionResourceStatus status = function.getStatus();
+        return status == null || status.replicas == null ? Optional.empty() : Optional.ofNullable(status.replicas.desired);
     }
 
     /**
@@ -209,7 +237,11 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
             String key = resolved.key().toString();
             present.add(key);
             Known now = new Known(resolved.spec(), resolved.autoscaling().orElse(defaultPolicy));
-            Known before = known.put(key, now);
+            Known before = known.get(key);
+            if (before == null || !before.equals(now)) {
+                runningCount(function, changed.get(key)).ifPresent(count -> resumeAt.put(key, count));
+            }
+            known.put(key, now);
             if (before != null && !before.equals(now)) {
                 loop.forget(key);
             }
@@ -223,6 +255,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         for (String key : Set.copyOf(known.keySet())) {
             if (!present.contains(key)) {
                 known.remove(key);
+                resumeAt.remove(key);
                 decided.remove(key);
                 changed.remove(key);
                 latencies.remove(key);

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds a Function's status from what its children say (Keycloak's status aggregator): the
@@ -43,6 +44,8 @@ public final class FunctionStatusAggregator {
     public static final String RECONCILE_FAILED = "ReconcileFailed";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Ready's reasons that are only pods on their way: the same template, more or fewer of them. */
+    private static final Set<String> STARTING_PODS = Set.of("Scaling", "Unavailable");
 
     private final FunctionWorkloadModel model;
 
@@ -88,7 +91,7 @@ public final class FunctionStatusAggregator {
             status.replicas.ready += ready;
         }
         List<Condition> conditions = new ArrayList<>(List.of(
-                condition(previous, READY, readiness(function, plan, byName), generation, now),
+                condition(previous, READY, readiness(function, plan, byName, live, previous, generation), generation, now),
                 condition(previous, SCHEDULED, plan.total() < plan.desired()
                         ? new Verdict(false, "Contention", plan.reason()) : scheduling(live, plan.total()), generation, now)));
         if (function.getSpec().slo != null) {
@@ -132,7 +135,34 @@ public final class FunctionStatusAggregator {
         return serving.p99Ms() <= sloMs ? new Verdict(true, "WithinSLO", measured) : new Verdict(false, "SLOMissed", measured);
     }
 
-    private static Verdict readiness(Function function, ReplicaPlan plan, Map<String, Deployment> byName) {
+    /**
+     * Ready until its pods of this generation have served once; after that, only a new template, a
+     * dropped architecture or a pod that fails takes it away. Pods still starting while the function
+     * scales do not: Ready went False on every scale-up, which made {@code kubectl wait} and alerts
+     * on it flap, where Knative keeps a revision Ready while it scales.
+     */
+    private static Verdict readiness(Function function, ReplicaPlan plan, Map<String, Deployment> byName, List<Pod> pods,
+            FunctionResourceStatus previous, long generation) {
+        Verdict verdict = rollout(function, plan, byName);
+        Optional<String> failing = PodTrouble.first(pods);
+        if (failing.isPresent() && !verdict.ok()) {
+            return new Verdict(false, STARTING_PODS.contains(verdict.reason()) ? "Unavailable" : verdict.reason(),
+                    verdict.message() + "; " + failing.get());
+        }
+        boolean servedThisGeneration = Optional.ofNullable(previous.conditions).orElse(List.of()).stream()
+                .anyMatch(c -> READY.equals(c.getType()) && "True".equals(c.getStatus()) && Long.valueOf(generation).equals(c.getObservedGeneration()));
+        if (!verdict.ok() && STARTING_PODS.contains(verdict.reason()) && servedThisGeneration) {
+            return new Verdict(true, "Ready", readyCount(byName, plan) + " of " + plan.desired() + " replicas are ready; "
+                    + verdict.message());
+        }
+        return verdict;
+    }
+
+    private static int readyCount(Map<String, Deployment> byName, ReplicaPlan plan) {
+        return byName.values().stream().mapToInt(d -> count(d.getStatus(), DeploymentStatus::getAvailableReplicas)).sum();
+    }
+
+    private static Verdict rollout(Function function, ReplicaPlan plan, Map<String, Deployment> byName) {
         List<Verdict> gaps = new ArrayList<>();
         for (Arch arch : plan.architectures()) {
             String name = FunctionNames.deployment(function, arch);

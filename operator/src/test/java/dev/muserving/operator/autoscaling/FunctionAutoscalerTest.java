@@ -10,6 +10,7 @@ import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.PodMetrics;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import dev.muserving.operator.model.PlacementDemand;
 import dev.muserving.operator.model.Serving;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -108,9 +109,39 @@ class FunctionAutoscalerTest {
     void aNewMinimumTakesEffectWithoutARestart() {
         functions.add(function("", "min: 0, initial: 1"));
         autoscaler.tick(T);
-        functions.set(0, function("", "min: 3, initial: 3"));
+        functions.set(0, function("", "min: 3, initial: 1"));
         autoscaler.tick(T.plusSeconds(2));
         assertThat(autoscaler.desire(functions.get(0)).replicas()).isGreaterThanOrEqualTo(3);
+        assertThat(autoscaler.desire(functions.get(0)).reason()).contains("min 3");
+    }
+
+    @Test
+    void aControllerTakingOverAFunctionAtZeroKeepsItThereRatherThanStartingItsInitialScale() {
+        Function echo = function("", "initial: 1");
+        echo.setStatus(new FunctionResourceStatus());
+        echo.getStatus().replicas = new FunctionResourceStatus.Replicas();
+        echo.getStatus().replicas.desired = 0; // what the controller before this one had decided
+        functions.add(echo);
+        assertThat(autoscaler.desire(echo).replicas()).isZero();
+        assertThat(autoscaler.desire(echo).reason()).contains("the count its status holds");
+
+        autoscaler.tick(T);
+        assertThat(autoscaler.desire(echo).replicas()).isZero();
+    }
+
+    @Test
+    void aFunctionInUseKeepsItsCountWhenItsSettingsChangeUntilItsNewPolicyHasData() {
+        functions.add(function("", "initial: 1"));
+        autoscaler.tick(T);
+        autoscaler.record(new MetricSnapshot(ECHO.toString(), T.plusSeconds(1), Duration.ofSeconds(1), 200, 200, 2, 0,
+                List.of(new PodMetrics("echo-amd64-1", Arch.AMD64, 0, 40))));
+        autoscaler.tick(T.plusSeconds(2));
+        int inUse = autoscaler.desire(functions.get(0)).replicas();
+        assertThat(inUse).isGreaterThanOrEqualTo(5);
+
+        functions.set(0, function("", "initial: 1, max: 50"));
+        autoscaler.tick(T.plusSeconds(4));
+        assertThat(autoscaler.desire(functions.get(0)).replicas()).as("not back to its initial scale").isEqualTo(inUse);
     }
 
     @Test

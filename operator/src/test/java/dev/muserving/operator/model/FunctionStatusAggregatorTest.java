@@ -9,6 +9,7 @@ import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import java.time.Duration;
@@ -99,15 +100,39 @@ class FunctionStatusAggregatorTest {
 
         assertThat(FunctionStatusAggregator.same(first, later)).isTrue();
         fn.setStatus(later);
+        List<Pod> crashing = placed(3);
+        crashing.get(1).setStatus(new PodStatusBuilder().addNewContainerStatus().withName("function").withNewState().withNewWaiting()
+                .withReason("CrashLoopBackOff").withMessage("back-off 40s restarting failed container").endWaiting().endState()
+                .endContainerStatus().build());
         FunctionResourceStatus degraded = aggregator.aggregate(fn, plan,
-                List.of(deployment(fn, Arch.AMD64, 2, 2, 1), deployment(fn, Arch.ARM64, 1, 1, 1)), placed(3), T0.plusSeconds(120));
+                List.of(deployment(fn, Arch.AMD64, 2, 2, 1), deployment(fn, Arch.ARM64, 1, 1, 1)), crashing, T0.plusSeconds(120));
         assertThat(FunctionStatusAggregator.same(later, degraded)).isFalse();
         Condition ready = condition(degraded, "Ready");
         assertThat(ready.getStatus()).isEqualTo("False");
         assertThat(ready.getReason()).isEqualTo("Unavailable");
-        assertThat(ready.getMessage()).isEqualTo("resize-amd64: 1 of 2 replicas available");
+        assertThat(ready.getMessage()).isEqualTo("resize-amd64: 1 of 2 replicas available; "
+                + "pod p1, container function: CrashLoopBackOff: back-off 40s restarting failed container");
         assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-23T10:02:00Z");
         assertThat(condition(degraded, "Scheduled").getLastTransitionTime()).isEqualTo("2026-11-23T10:00:00Z");
+    }
+
+    @Test
+    void aFunctionThatServedStaysReadyWhileItScalesAndItsNewPodsStart() {
+        Function fn = function();
+        fn.setStatus(aggregator.aggregate(fn, plan, List.of(deployment(fn, Arch.AMD64, 2, 2, 2), deployment(fn, Arch.ARM64, 1, 1, 1)),
+                placed(3), T0));
+        ReplicaPlan more = new ReplicaPlan(Map.of(Arch.AMD64, 4, Arch.ARM64, 1), "load");
+        List<Deployment> scalingUp = List.of(deployment(fn, Arch.AMD64, 4, 4, 2), deployment(fn, Arch.ARM64, 1, 1, 1));
+
+        Condition ready = condition(aggregator.aggregate(fn, more, scalingUp, placed(5), T0.plusSeconds(10)), "Ready");
+        assertThat(ready.getStatus()).isEqualTo("True");
+        assertThat(ready.getMessage()).isEqualTo("3 of 5 replicas are ready; resize-amd64: 2 of 4 replicas available");
+        assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-23T10:00:00Z");
+
+        // a new generation must serve once before it is Ready
+        fn.getMetadata().setGeneration(5L);
+        assertThat(condition(aggregator.aggregate(fn, more, scalingUp, placed(5), T0.plusSeconds(20)), "Ready").getStatus())
+                .isEqualTo("False");
     }
 
     @Test
