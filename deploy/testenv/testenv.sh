@@ -384,6 +384,8 @@ PY
 env_line() {
   [ -f "$RUN/kubeconfig" ] || die "no control plane has been started (run: $0 up)"
   echo "export KUBECONFIG=$RUN/kubeconfig"
+  # the kubectl of the control plane's version first: a machine's own may be older, or a wrapper
+  echo "export PATH=$BIN:\$PATH"
   if [ -s "$RUN/ingress-ports" ]; then
     echo "export MU_INGRESS=http://127.0.0.1:$(head -1 "$RUN/ingress-ports")"
     echo "export MU_INGRESSES=\"$(sed 's|^|http://127.0.0.1:|' "$RUN/ingress-ports" | tr '\n' ' ' | sed 's/ $//')\""
