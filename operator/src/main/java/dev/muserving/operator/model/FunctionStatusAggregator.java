@@ -42,6 +42,8 @@ public final class FunctionStatusAggregator {
     public static final String INVALID_SPEC = "InvalidSpec";
     /** Ready's reason when reconciling failed and the retries are spent. */
     public static final String RECONCILE_FAILED = "ReconcileFailed";
+    /** Ready's reason when a child's name is held by an object the Function does not own (Knative's word). */
+    public static final String NOT_OWNED = "NotOwned";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Ready's reasons that are only pods on their way: the same template, more or fewer of them. */

@@ -20,6 +20,7 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -114,7 +115,7 @@ final class SchedulingRound {
             demanded.put(group, demand);
         });
 
-        Set<String> outdated = outdated(groups.values());
+        Set<String> outdated = outdated(groups.values(), assumed);
 
         // the nodes, less what pods outside these groups hold on them
         List<NodeInfo> nodeInfos = new ArrayList<>();
@@ -228,22 +229,26 @@ final class SchedulingRound {
 
     /**
      * The pods of a Deployment's earlier templates while a newer one has pods: the Deployment
-     * controller removes them as the new ones become ready. A rollback makes new pods of an old
-     * template, which is then the newest again.
+     * controller removes them as the new ones become ready. The current template is the one whose
+     * pods wait to be placed (only the ReplicaSet a rollout grows makes pods), else the one of the
+     * latest pod: creation times have whole seconds, and a rollout begun in the second the last
+     * rollout's pods were made tied with them (FunctionOperatorIT saw it). A rollback makes new pods
+     * of an old template, which is then current again.
      */
-    private static Set<String> outdated(Collection<List<Pod>> groups) {
-        Map<String, Pod> newest = new HashMap<>();
+    private static Set<String> outdated(Collection<List<Pod>> groups, Map<String, String> assumed) {
+        Map<String, Pod> current = new HashMap<>();
+        Comparator<Pod> newer = Comparator.comparing((Pod p) -> nodeOf(p, assumed) == null && p.getMetadata().getDeletionTimestamp() == null)
+                .thenComparing(SchedulingRound::createdOrEpoch);
         for (List<Pod> members : groups) {
             for (Pod pod : members) {
-                PodFacts.revision(pod).ifPresent(r -> newest.merge(r.deployment(), pod,
-                        (a, b) -> createdOrEpoch(b).isAfter(createdOrEpoch(a)) ? b : a));
+                PodFacts.revision(pod).ifPresent(r -> current.merge(r.deployment(), pod, (a, b) -> newer.compare(b, a) > 0 ? b : a));
             }
         }
         Set<String> outdated = new HashSet<>();
         for (List<Pod> members : groups) {
             for (Pod pod : members) {
                 PodFacts.revision(pod).ifPresent(r -> {
-                    if (!PodFacts.revision(newest.get(r.deployment())).orElseThrow().equals(r)) {
+                    if (!PodFacts.revision(current.get(r.deployment())).orElseThrow().equals(r)) {
                         outdated.add(pod.getMetadata().getUid());
                     }
                 });

@@ -1,7 +1,9 @@
 package dev.muserving.operator.reconciler;
 
+import dev.muserving.api.Arch;
 import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.v1alpha1.Function;
+import dev.muserving.api.v1alpha1.FunctionMapping;
 import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import dev.muserving.api.v1alpha1.FunctionValidation;
@@ -13,10 +15,12 @@ import dev.muserving.operator.model.ReplicaPlan;
 import dev.muserving.operator.model.ReplicaSource;
 import dev.muserving.operator.model.Serving;
 import dev.muserving.operator.placement.MuScheduler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -31,6 +35,8 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +56,8 @@ import java.util.stream.Stream;
 public class FunctionReconciler implements Reconciler<Function> {
 
     public static final String NAME = "function";
+    /** How often a Function whose child's name is taken looks again. */
+    static final Duration NOT_OWNED_RECHECK = Duration.ofSeconds(10);
 
     private final FunctionWorkloadModel model;
     private final ReplicaSource replicas;
@@ -114,6 +122,17 @@ public class FunctionReconciler implements Reconciler<Function> {
      */
     @Override
     public ErrorStatusUpdateControl<Function> updateErrorStatus(Function function, Context<Function> context, Exception e) {
+        Optional<String> taken = notOwned(function, context.getClient());
+        if (taken.isPresent()) {
+            // no retry can mend it, and the user should hear at once; looked at again until the name is free
+            FunctionResourceStatus next = FunctionStatusAggregator.notActedOn(function, FunctionStatusAggregator.NOT_OWNED,
+                    taken.get() + " exists and is not this Function's: Mu does not take over what it did not create; delete or rename it",
+                    clock.instant());
+            events.record(function, FunctionEvents.between(Set.of(), Set.of(), function.getStatus(), next));
+            ErrorStatusUpdateControl<Function> control = FunctionStatusAggregator.same(function.getStatus(), next)
+                    ? ErrorStatusUpdateControl.noStatusUpdate() : ErrorStatusUpdateControl.patchStatus(statusPatch(function, next));
+            return control.withNoRetry().rescheduleAfter(NOT_OWNED_RECHECK);
+        }
         if (context.getRetryInfo().map(retry -> !retry.isLastAttempt()).orElse(false)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
@@ -122,6 +141,30 @@ public class FunctionReconciler implements Reconciler<Function> {
         events.record(function, FunctionEvents.between(Set.of(), Set.of(), function.getStatus(), next));
         return FunctionStatusAggregator.same(function.getStatus(), next) ? ErrorStatusUpdateControl.noStatusUpdate()
                 : ErrorStatusUpdateControl.patchStatus(statusPatch(function, next));
+    }
+
+    /**
+     * The first child name (Knative's {@code NotOwned}) held by an object this Function does not own:
+     * the Deployment or Service was there before it, or belongs to something else. Looked up only
+     * when reconciling failed, since the informers see only what the operator made.
+     */
+    private static Optional<String> notOwned(Function function, KubernetesClient client) {
+        if (!FunctionValidation.problems(function).isEmpty()) {
+            return Optional.empty();
+        }
+        String ns = function.getMetadata().getNamespace();
+        List<HasMetadata> existing = new ArrayList<>();
+        for (Arch arch : FunctionMapping.resolve(function).spec().architectures()) {
+            Optional.ofNullable(client.apps().deployments().inNamespace(ns).withName(FunctionNames.deployment(function, arch)).get())
+                    .ifPresent(existing::add);
+        }
+        Optional.ofNullable(client.services().inNamespace(ns).withName(FunctionNames.service(function)).get()).ifPresent(existing::add);
+        String uid = function.getMetadata().getUid();
+        return existing.stream()
+                .filter(child -> child.getMetadata().getOwnerReferences() == null
+                        || child.getMetadata().getOwnerReferences().stream().noneMatch(o -> uid.equals(o.getUid())))
+                .findFirst()
+                .map(child -> child.getKind() + " " + ns + "/" + child.getMetadata().getName());
     }
 
     /** The innermost message: JOSDK wraps the client's error in an aggregate. */

@@ -274,6 +274,16 @@ class FunctionOperatorIT {
             await().atMost(CONVERGE).until(() -> events(quotaNs, "refused").stream()
                     .anyMatch(e -> "Warning".equals(e.getType()) && "ReconcileFailed".equals(e.getReason())));
 
+            // a name already taken by a Service the Function does not own: said at once, and the Service is left alone
+            cluster.kubectl("-n", ns, "create", "service", "clusterip", "clash", "--tcp=80:8080");
+            cluster.kubectl("apply", "-f", yaml("clash", functionYaml(ns, "clash", TWO_IMAGES)).toString());
+            Function clash = awaitFunction(ns, "clash", fn -> condition(fn, "Ready") != null && "NotOwned".equals(condition(fn, "Ready").getReason()));
+            assertThat(condition(clash, "Ready").getMessage()).startsWith("Service " + ns + "/clash exists and is not this Function's");
+            assertThat(client.services().inNamespace(ns).withName("clash").get().getMetadata().getOwnerReferences()).isNullOrEmpty();
+            // once the name is free, it is served without a change to the Function
+            cluster.kubectl("-n", ns, "delete", "service", "clash");
+            awaitFunction(ns, "clash", FunctionOperatorIT::readyAtItsGeneration);
+
             // and the operator goes on serving others
             createFunction(ns, "after", 1);
             awaitFunction(ns, "after", FunctionOperatorIT::readyAtItsGeneration);

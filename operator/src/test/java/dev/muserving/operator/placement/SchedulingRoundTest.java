@@ -185,6 +185,11 @@ class SchedulingRoundTest {
         assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).containsExactly(surge.getMetadata().getName());
         assertThat(result.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 1);
 
+        // begun in the second the running pod was made: the pod waiting to be placed is of the current template
+        Pod sameSecond = revisionPod(3, "new2", "2026-12-01T23:00:00Z");
+        result = round.run(nodes, List.of(old, sameSecond), Map.of(), functions, NOW);
+        assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).containsExactly(sameSecond.getMetadata().getName());
+
         // the rollout done, a rollback makes pods of the old template again: then those are the ones to place
         Pod back = revisionPod(2, "old1", "2026-12-02T00:00:00Z");
         Pod boundSurge = new PodBuilder(surge).editSpec().withNodeName("n1").endSpec().withNewStatus().withPhase("Running").endStatus().build();
