@@ -20,7 +20,8 @@ public final class FunctionEvents {
     /** Scheduled's reason when placement gives the function fewer pods than it wants: each new split warns. */
     public static final String CONTENTION = "Contention";
     /** Ready's reasons that say the operator could not act: each new one warns, under its own reason. */
-    private static final Set<String> NOT_ACTED_ON = Set.of(FunctionStatusAggregator.INVALID_SPEC, FunctionStatusAggregator.RECONCILE_FAILED);
+    private static final Set<String> NOT_ACTED_ON = Set.of(FunctionStatusAggregator.INVALID_SPEC, FunctionStatusAggregator.RECONCILE_FAILED,
+            FunctionStatusAggregator.NOT_OWNED);
 
     private FunctionEvents() {}
 

@@ -48,6 +48,7 @@ public final class FunctionStatusAggregator {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Ready's reasons that are only pods on their way: the same template, more or fewer of them. */
     private static final Set<String> STARTING_PODS = Set.of("Scaling", "Unavailable");
+    private static final String CREATING = "Creating";
 
     private final FunctionWorkloadModel model;
 
@@ -138,10 +139,12 @@ public final class FunctionStatusAggregator {
     }
 
     /**
-     * Ready until its pods of this generation have served once; after that, only a new template, a
-     * dropped architecture or a pod that fails takes it away. Pods still starting while the function
-     * scales do not: Ready went False on every scale-up, which made {@code kubectl wait} and alerts
-     * on it flap, where Knative keeps a revision Ready while it scales.
+     * Not Ready until its pods of this generation have served once; after that, only a new
+     * generation, a missing Deployment or a pod that fails takes it away. The Deployments' template
+     * follows from the Function's generation alone, so at the same generation every other gap is the
+     * function scaling: a new {@code spec.replicas} that the deployment controller has not seen yet,
+     * pods not ready yet. Ready went False on every scale-up, from zero too, which made
+     * {@code kubectl wait} and alerts on it flap, where Knative keeps a revision Ready while it scales.
      */
     private static Verdict readiness(Function function, ReplicaPlan plan, Map<String, Deployment> byName, List<Pod> pods,
             FunctionResourceStatus previous, long generation) {
@@ -153,7 +156,7 @@ public final class FunctionStatusAggregator {
         }
         boolean servedThisGeneration = Optional.ofNullable(previous.conditions).orElse(List.of()).stream()
                 .anyMatch(c -> READY.equals(c.getType()) && "True".equals(c.getStatus()) && Long.valueOf(generation).equals(c.getObservedGeneration()));
-        if (!verdict.ok() && STARTING_PODS.contains(verdict.reason()) && servedThisGeneration) {
+        if (!verdict.ok() && !CREATING.equals(verdict.reason()) && servedThisGeneration) {
             return new Verdict(true, "Ready", readyCount(byName, plan) + " of " + plan.desired() + " replicas are ready; "
                     + verdict.message());
         }
@@ -170,7 +173,7 @@ public final class FunctionStatusAggregator {
             String name = FunctionNames.deployment(function, arch);
             Deployment d = byName.get(name);
             if (d == null) {
-                return new Verdict(false, "Creating", "Deployment " + name + " is not created yet");
+                return new Verdict(false, CREATING, "Deployment " + name + " is not created yet");
             }
             rolloutGap(d, plan.replicas(arch)).ifPresent(gaps::add);
         }

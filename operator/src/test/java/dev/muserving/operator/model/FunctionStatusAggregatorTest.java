@@ -129,6 +129,15 @@ class FunctionStatusAggregatorTest {
         assertThat(ready.getMessage()).isEqualTo("3 of 5 replicas are ready; resize-amd64: 2 of 4 replicas available");
         assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-23T10:00:00Z");
 
+        // the new count not yet seen by the deployment controller, then its new pods not all created: still scaling
+        Deployment unseen = deployment(fn, Arch.AMD64, 4, 2, 2);
+        unseen.getMetadata().setGeneration(3L);
+        Deployment creating = deployment(fn, Arch.AMD64, 4, 3, 2);
+        for (Deployment amd : List.of(unseen, creating)) {
+            assertThat(condition(aggregator.aggregate(fn, more, List.of(amd, deployment(fn, Arch.ARM64, 1, 1, 1)), placed(5),
+                    T0.plusSeconds(12)), "Ready").getStatus()).isEqualTo("True");
+        }
+
         // a new generation must serve once before it is Ready
         fn.getMetadata().setGeneration(5L);
         assertThat(condition(aggregator.aggregate(fn, more, scalingUp, placed(5), T0.plusSeconds(20)), "Ready").getStatus())
