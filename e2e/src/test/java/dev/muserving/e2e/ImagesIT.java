@@ -158,6 +158,8 @@ class ImagesIT {
             }
         }
         assertThat(config("examples/echo").path("Env").toString()).contains("MU_SERVICE_MS=2").contains("MU_FUNCTION_NAME=echo");
+        // one queue-proxy JVM runs in every pod: its heap is bounded, not a quarter of the node's memory
+        assertThat(texts(config("queue-proxy").path("Entrypoint"))).contains("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData");
     }
 
     @Test
