@@ -157,13 +157,13 @@ public final class FunctionStatusAggregator {
         boolean servedThisGeneration = Optional.ofNullable(previous.conditions).orElse(List.of()).stream()
                 .anyMatch(c -> READY.equals(c.getType()) && "True".equals(c.getStatus()) && Long.valueOf(generation).equals(c.getObservedGeneration()));
         if (!verdict.ok() && !CREATING.equals(verdict.reason()) && servedThisGeneration) {
-            return new Verdict(true, "Ready", readyCount(byName, plan) + " of " + plan.desired() + " replicas are ready; "
+            return new Verdict(true, "Ready", readyCount(byName) + " of " + plan.desired() + " replicas are ready; "
                     + verdict.message());
         }
         return verdict;
     }
 
-    private static int readyCount(Map<String, Deployment> byName, ReplicaPlan plan) {
+    private static int readyCount(Map<String, Deployment> byName) {
         return byName.values().stream().mapToInt(d -> count(d.getStatus(), DeploymentStatus::getAvailableReplicas)).sum();
     }
 

@@ -238,7 +238,7 @@ final class SchedulingRound {
     private static Set<String> outdated(Collection<List<Pod>> groups, Map<String, String> assumed) {
         Map<String, Pod> current = new HashMap<>();
         Comparator<Pod> newer = Comparator.comparing((Pod p) -> nodeOf(p, assumed) == null && p.getMetadata().getDeletionTimestamp() == null)
-                .thenComparing(SchedulingRound::createdOrEpoch);
+                .thenComparing(p -> created(p, Instant.EPOCH));
         for (List<Pod> members : groups) {
             for (Pod pod : members) {
                 PodFacts.revision(pod).ifPresent(r -> current.merge(r.deployment(), pod, (a, b) -> newer.compare(b, a) > 0 ? b : a));
@@ -255,11 +255,6 @@ final class SchedulingRound {
             }
         }
         return outdated;
-    }
-
-    private static Instant createdOrEpoch(Pod pod) {
-        Instant at = PodFacts.created(pod);
-        return at == null ? Instant.EPOCH : at;
     }
 
     /** Whether one pod of the function fits on some node of its architectures that holds nothing else. */

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -154,11 +155,15 @@ public class FunctionReconciler implements Reconciler<Function> {
         }
         String ns = function.getMetadata().getNamespace();
         List<HasMetadata> existing = new ArrayList<>();
-        for (Arch arch : FunctionMapping.resolve(function).spec().architectures()) {
-            Optional.ofNullable(client.apps().deployments().inNamespace(ns).withName(FunctionNames.deployment(function, arch)).get())
-                    .ifPresent(existing::add);
+        try {
+            for (Arch arch : FunctionMapping.resolve(function).spec().architectures()) {
+                Optional.ofNullable(client.apps().deployments().inNamespace(ns).withName(FunctionNames.deployment(function, arch)).get())
+                        .ifPresent(existing::add);
+            }
+            Optional.ofNullable(client.services().inNamespace(ns).withName(FunctionNames.service(function)).get()).ifPresent(existing::add);
+        } catch (KubernetesClientException e) {
+            return Optional.empty(); // the API server cannot say: the failure is reported as it is
         }
-        Optional.ofNullable(client.services().inNamespace(ns).withName(FunctionNames.service(function)).get()).ifPresent(existing::add);
         String uid = function.getMetadata().getUid();
         return existing.stream()
                 .filter(child -> child.getMetadata().getOwnerReferences() == null
