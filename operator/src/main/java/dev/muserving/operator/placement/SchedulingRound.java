@@ -209,9 +209,7 @@ final class SchedulingRound {
             int unplaced = plan.unplaced().getOrDefault(group, 0);
             int wanted = specs.get(group).clampReplicas(demanded.get(group).desired());
             String reason = unplaced > 0 && !fitsAnEmptyNode(specs.get(group), byName.values())
-                    ? String.format(Locale.ROOT, "placed %d of %d: a pod asks for %dm CPU and %d MiB (its queue-proxy included), more than "
-                            + "any %s node can hold", wanted - unplaced, wanted, specs.get(group).cpuMillis(), specs.get(group).memoryMiB(),
-                            String.join(" or ", specs.get(group).architectures().stream().map(Arch::label).toList()))
+                    ? tooLargeForAnyNode(specs.get(group), wanted, unplaced)
                     : reason(group, wanted, byArch, unplaced, specs, demanded, plan);
             allocations.put(group, new Allocation(wanted, byArch, unplaced, reason));
         });
@@ -236,25 +234,31 @@ final class SchedulingRound {
      * of an old template, which is then current again.
      */
     private static Set<String> outdated(Collection<List<Pod>> groups, Map<String, String> assumed) {
-        Map<String, Pod> current = new HashMap<>();
         Comparator<Pod> newer = Comparator.comparing((Pod p) -> nodeOf(p, assumed) == null && p.getMetadata().getDeletionTimestamp() == null)
                 .thenComparing(p -> created(p, Instant.EPOCH));
-        for (List<Pod> members : groups) {
-            for (Pod pod : members) {
-                PodFacts.revision(pod).ifPresent(r -> current.merge(r.deployment(), pod, (a, b) -> newer.compare(b, a) > 0 ? b : a));
-            }
-        }
-        Set<String> outdated = new HashSet<>();
+        Map<Pod, PodFacts.Revision> revisions = new HashMap<>();
+        Map<String, Pod> current = new HashMap<>(); // by Deployment
         for (List<Pod> members : groups) {
             for (Pod pod : members) {
                 PodFacts.revision(pod).ifPresent(r -> {
-                    if (!PodFacts.revision(current.get(r.deployment())).orElseThrow().equals(r)) {
-                        outdated.add(pod.getMetadata().getUid());
-                    }
+                    revisions.put(pod, r);
+                    current.merge(r.deployment(), pod, (a, b) -> newer.compare(b, a) > 0 ? b : a);
                 });
             }
         }
+        Set<String> outdated = new HashSet<>();
+        revisions.forEach((pod, r) -> {
+            if (!revisions.get(current.get(r.deployment())).equals(r)) {
+                outdated.add(pod.getMetadata().getUid());
+            }
+        });
         return outdated;
+    }
+
+    private static String tooLargeForAnyNode(FunctionSpec spec, int wanted, int unplaced) {
+        return String.format(Locale.ROOT, "placed %d of %d: a pod asks for %dm CPU and %d MiB (its queue-proxy included), more than any %s "
+                + "node can hold", wanted - unplaced, wanted, spec.cpuMillis(), spec.memoryMiB(),
+                String.join(" or ", spec.architectures().stream().map(Arch::label).toList()));
     }
 
     /** Whether one pod of the function fits on some node of its architectures that holds nothing else. */

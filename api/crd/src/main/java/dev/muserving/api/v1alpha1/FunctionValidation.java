@@ -5,6 +5,7 @@ import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.PolicySets;
 import dev.muserving.api.QueueProxyContract;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class FunctionValidation {
     private static final Pattern CPU = Pattern.compile(FunctionSchema.CPU);
     private static final Pattern MEMORY = Pattern.compile(FunctionSchema.MEMORY);
     private static final Pattern ENV_NAME = Pattern.compile(FunctionSchema.ENV_NAME);
+    private static final Duration LONGEST_TIMEOUT = FunctionDuration.parse(FunctionSchema.TIMEOUT_MAX).orElseThrow();
 
     private final List<Problem> problems = new ArrayList<>();
 
@@ -118,7 +120,7 @@ public final class FunctionValidation {
             add("spec.weight", "must be at most " + FunctionSchema.WEIGHT_MAX + ", got " + spec.weight);
         }
         positiveDuration("spec.timeout", spec.timeout);
-        FunctionDuration.parse(spec.timeout).filter(t -> t.compareTo(FunctionDuration.parse(FunctionSchema.TIMEOUT_MAX).orElseThrow()) > 0)
+        FunctionDuration.parse(spec.timeout).filter(t -> t.compareTo(LONGEST_TIMEOUT) > 0)
                 .ifPresent(t -> add("spec.timeout", FunctionSchema.TIMEOUT_RULE));
         if (spec.local != null && (spec.local.command == null || spec.local.command.isEmpty())) {
             add("spec.local.command", "must name a program");
