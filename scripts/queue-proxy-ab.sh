@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # A/B of two builds of the queue-proxy: both in front of one emulated function (1 ms per request),
 # loaded in turn by wrk (closed loop, 64 connections), so that the machine's drift hits both alike.
-# Prints each round's throughput, p50/p99 and the queue-proxy process's CPU time per request; with
+# Prints each round's throughput, p50/p99 and the queue-proxy process's CPU time per request, then
+# each one's resident memory; with
 # SYSCALLS=1, then each side's system calls per request under strace (slowed, but counts are counts).
 #
-# Usage: [SYSCALLS=1] scripts/queue-proxy-ab.sh A.jar B.jar [rounds]   (e.g. a mu.jar built from main and one from a branch)
+# Usage: [SYSCALLS=1] [A_JVM=flags] [B_JVM=flags] scripts/queue-proxy-ab.sh A.jar B.jar [rounds]
+#   (e.g. a mu.jar built from main and one from a branch; or one jar twice, each side with its own JVM
+#   flags, the images' flags against a change to them)
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 A.jar B.jar [rounds]" >&2; exit 2; }
 A=$(realpath "$1"); B=$(realpath "$2"); ROUNDS=${3:-8}
@@ -12,6 +15,7 @@ command -v wrk > /dev/null || { echo "needs wrk (sudo apt-get install wrk)" >&2;
 WORK=$(mktemp -d); PIDS=()
 trap 'kill -9 "${PIDS[@]}" 2> /dev/null || true; rm -rf "$WORK"' EXIT
 JAVA=(java -Xms64m -Xmx512m -XX:+UseParallelGC)
+read -r -a A_FLAGS <<< "${A_JVM:-${JAVA[*]:1}}"; read -r -a B_FLAGS <<< "${B_JVM:-${JAVA[*]:1}}"
 
 first_line() { for _ in $(seq 100); do [ -s "$1" ] && { head -1 "$1"; return; }; sleep 0.1; done; echo "no output in $1" >&2; exit 1; }
 PORT=0 MU_FUNCTION_NAME=bench MU_SERVICE_MS=1 "${JAVA[@]}" -cp "$B" dev.muserving.dataplane.function.EmulatedFunctionMain > "$WORK/fn.out" 2>&1 &
@@ -20,8 +24,9 @@ FN_PORT=$(first_line "$WORK/fn.out" | sed 's/.*:\([0-9]*\)$/\1/')
 declare -A PORT_OF PID_OF
 for side in A B; do
   jar=$([ $side = A ] && echo "$A" || echo "$B")
+  if [ $side = A ]; then flags=("${A_FLAGS[@]}"); else flags=("${B_FLAGS[@]}"); fi
   MU_PORT=0 MU_ADMIN_PORT=0 MU_BIND_ADDRESS=127.0.0.1 MU_USER_PORT=$FN_PORT MU_POD_NAME=$side \
-    "${JAVA[@]}" -cp "$jar" dev.muserving.dataplane.queueproxy.QueueProxyMain > "$WORK/$side.out" 2>&1 &
+    java "${flags[@]}" -cp "$jar" dev.muserving.dataplane.queueproxy.QueueProxyMain > "$WORK/$side.out" 2>&1 &
   PIDS+=($!); PID_OF[$side]=$!
   PORT_OF[$side]=$(first_line "$WORK/$side.out" | sed 's/.*listening on [^:]*:\([0-9]*\).*/\1/')
 done
@@ -41,6 +46,9 @@ for round in $(seq "$ROUNDS"); do
       "cpu-us/req $(awk -v t=$((after - before)) -v n="$requests" -v hz="$ticks_per_second" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')" \
       "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
   done
+done
+for side in A B; do
+  echo "memory $side after the rounds: $(grep -E '^(VmRSS|RssAnon|RssFile)' "/proc/${PID_OF[$side]}/status" | tr -s ' \t\n' ' ')"
 done
 
 if [ "${SYSCALLS:-0}" = 1 ]; then

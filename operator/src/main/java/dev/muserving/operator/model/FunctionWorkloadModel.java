@@ -40,8 +40,13 @@ public final class FunctionWorkloadModel {
     public static final int ADMIN_PORT = QueueProxyContract.DEFAULT_ADMIN_PORT;
     /** The queue-proxy's port in the pod, which the Service targets. */
     private static final String QUEUE_PORT_NAME = "http";
-    /** What the sidecar itself asks for: it forwards, it does not compute. */
-    static final Map<String, Quantity> QUEUE_PROXY_REQUESTS = Map.of("cpu", new Quantity("25m"), "memory", new Quantity("48Mi"));
+    /**
+     * What the sidecar itself asks for: little CPU, since it forwards and does not compute; the memory its
+     * JVM holds once it has served (about 75 MiB of its own, besides the JVM's shared files;
+     * scripts/queue-proxy-ab.sh, docs/dataplane.md "What a queue-proxy holds"), so that placement does not
+     * overcommit a node by 30 MiB a pod.
+     */
+    static final Map<String, Quantity> QUEUE_PROXY_REQUESTS = Map.of("cpu", new Quantity("25m"), "memory", new Quantity("80Mi"));
     /** The non-root user the containers run as unless their image says otherwise. */
     static final long NON_ROOT_USER = 65532;
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
@@ -81,6 +82,10 @@ class FunctionWorkloadModelTest {
         });
         assertThat(sidecar.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
         assertThat(sidecar.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+        // placement adds it to the pod's: at least what the sidecar's JVM holds once it has served (dataplane.md)
+        assertThat(sidecar.getResources().getRequests()).containsEntry("cpu", new Quantity("25m"))
+                .containsEntry("memory", new Quantity("80Mi"));
+        assertThat(sidecar.getResources().getLimits()).isNullOrEmpty();
     }
 
     @Test
