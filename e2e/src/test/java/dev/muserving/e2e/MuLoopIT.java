@@ -21,6 +21,8 @@ import dev.muserving.bench.sim.RunResult;
 import dev.muserving.clusterbench.ClusterBench;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,6 +45,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -257,6 +260,47 @@ class MuLoopIT {
 
     @Test
     @Order(5)
+    void droppingTheArchitectureAFunctionRunsOnHandsItsTrafficOverWithoutAGap() throws Exception {
+        // echo keeps one pod (min 1) on one of the two architectures; it is told to run on the other only
+        await("echo ready").atMost(CONVERGE).until(() -> readyPods("echo").size() >= 1);
+        String from = readyPods("echo").get(0).getMetadata().getLabels().get("muserving.dev/arch");
+        String to = "amd64".equals(from) ? "arm64" : "amd64";
+        AtomicInteger fewestReady = new AtomicInteger(Integer.MAX_VALUE);
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        List<OpenLoop.Outcome> outcomes;
+        try (OpenLoop load = new OpenLoop(); Closeable restore = () -> mu.cluster.tryKubectl("-n", "demo", "patch", "fn", "echo",
+                "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/spec/architectures\"}]")) {
+            CompletableFuture<List<OpenLoop.Outcome>> done = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(URI.create(mu.ingress() + "/fn/demo/echo/"), List.of(new OpenLoop.Phase(20, Duration.ofSeconds(30))));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+            sampler.scheduleAtFixedRate(() -> fewestReady.accumulateAndGet(readyPods("echo").size(), Math::min), 0, 100, TimeUnit.MILLISECONDS);
+            mu.cluster.kubectl("-n", "demo", "patch", "fn", "echo", "--type=merge", "-p", "{\"spec\":{\"architectures\":[\"" + to + "\"]}}");
+            await("echo-" + from + " gone").atMost(CONVERGE).until(() ->
+                    mu.client.apps().deployments().inNamespace("demo").withName("echo-" + from).get() == null);
+            outcomes = done.get(120, TimeUnit.SECONDS);
+            sampler.shutdownNow();
+            double slowest = outcomes.stream().mapToDouble(OpenLoop.Outcome::millis).max().orElse(0);
+            System.out.println("architecture switch " + from + " → " + to + ": " + outcomes.size() + " requests, slowest " + slowest
+                    + " ms, fewest ready pods " + fewestReady.get());
+            assertThat(readyPods("echo")).isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry("muserving.dev/arch", to));
+            // until 2026-12-05 echo-<from> went at once, and the requests waited in the activator-lb for the new pod's cold start
+            assertThat(fewestReady.get()).as("ready pods of echo at the worst moment of the switch").isPositive();
+            assertThat(OpenLoop.failures(outcomes)).as("requests that did not get a 200").isEmpty();
+        } finally {
+            sampler.shutdownNow();
+        }
+        await("echo on both architectures again").atMost(CONVERGE).until(() -> condition(mu.function("demo", "echo"), "Ready")
+                .map(c -> "True".equals(c.getStatus())).orElse(false) && mu.function("demo", "echo").getStatus().byArchitecture.size() == 2);
+    }
+
+    @Test
+    @Order(6)
     void newSettingsOnALiveFunctionApplyWithoutARestartAndABadOneIsReportedByName() throws Exception {
         mu.cluster.kubectl("-n", "demo", "annotate", "--overwrite", "fn", "echo", "routing.muserving.dev/class=knative",
                 "autoscaling.muserving.dev/class=knative");
@@ -284,7 +328,7 @@ class MuLoopIT {
      * weights 1 and 3, heavy gets all it wants and light the rest; every placed pod serves.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void twoFunctionsContendingForTheNodeGetTheWeightedSplitAndServe() throws Exception {
         mu.cluster.kubectl("create", "namespace", "share");
         try {
@@ -333,7 +377,7 @@ class MuLoopIT {
 
     /** {@code mu bench --mode cluster}'s engine: a small scenario replayed through this cluster into the simulator's result. */
     @Test
-    @Order(7)
+    @Order(8)
     void aScenarioReplayedThroughTheClusterIsMeasuredLikeTheSimulatorsAndLeavesNothingBehind() {
         Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, warning -> { }).parse("cluster-tiny", """
                 name: cluster-tiny
@@ -396,7 +440,7 @@ class MuLoopIT {
      * rules evaluate (a recording rule has data; no alert fires on a healthy loop).
      */
     @Test
-    @Order(8)
+    @Order(9)
     void everyDashboardQueryReturnsDataFromALivePrometheusScrapingTheComponents() throws Exception {
         Assumptions.assumeTrue(Programs.onPath("prometheus"), "prometheus is not installed (Debian: apt-get install prometheus)");
         Path root = MuOnTheCluster.repository();
@@ -439,6 +483,14 @@ class MuLoopIT {
     private static int allocated(Function fn) {
         return fn == null || fn.getStatus() == null || fn.getStatus().replicas == null || fn.getStatus().replicas.allocated == null ? -1
                 : fn.getStatus().replicas.allocated;
+    }
+
+    /** The function's pods that are ready and not on their way out. */
+    private static List<Pod> readyPods(String function) {
+        return mu.client.pods().inNamespace("demo").withLabel("muserving.dev/function", function).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null && p.getStatus().getConditions() != null
+                        && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .toList();
     }
 
     private static int readyOf(Function fn) {

@@ -180,6 +180,13 @@ public final class FunctionStatusAggregator {
         List<String> leftovers = byName.keySet().stream()
                 .filter(name -> plan.architectures().stream().noneMatch(a -> FunctionNames.deployment(function, a).equals(name)))
                 .toList();
+        List<String> handingOver = plan.handingOver().stream().map(arch -> FunctionNames.deployment(function, arch))
+                .filter(leftovers::contains).sorted().toList();
+        if (!handingOver.isEmpty()) {
+            String allowed = String.join(", ", plan.architectures().stream().map(Arch::label).toList());
+            return new Verdict(false, "RemovingArchitecture", "Deployment " + String.join(", ", handingOver)
+                    + " serves until " + allowed + " has ready pods to take over");
+        }
         if (!leftovers.isEmpty()) {
             return new Verdict(false, "RemovingArchitecture", "Deployment " + String.join(", ", leftovers) + " is being removed");
         }

@@ -1,5 +1,6 @@
 package dev.muserving.operator.reconciler;
 
+import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionNames;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -16,7 +17,9 @@ import java.util.stream.Collectors;
 
 /**
  * One Deployment per architecture in the replica plan (a bulk dependent): a new architecture gets
- * one, a dropped one loses its own, the others roll when the spec changes.
+ * one, the others roll when the spec changes, and a dropped one loses its own once the allowed ones
+ * have taken over ({@code ReplicaPlan.handingOver}): until then it is left as it is, neither deleted
+ * nor rewritten to a template its architecture no longer has.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = FunctionNames.MANAGED_SELECTOR))
 public class ArchDeploymentsDependent extends KubernetesDependentResource<Deployment, Function>
@@ -33,5 +36,17 @@ public class ArchDeploymentsDependent extends KubernetesDependentResource<Deploy
         return inputs.plan().architectures().stream()
                 .map(arch -> inputs.model().toDeployment(function, arch, inputs.plan().replicas(arch)))
                 .collect(Collectors.toMap(ResourceID::fromResource, d -> d));
+    }
+
+    @Override
+    public void deleteTargetResource(Function function, Deployment deployment, ResourceID id, Context<Function> context) {
+        boolean handingOver = context.managedWorkflowAndDependentResourceContext().get(ReconcileInputs.KEY, ReconcileInputs.class)
+                .filter(inputs -> function.getMetadata().getDeletionTimestamp() == null)
+                .flatMap(inputs -> Arch.fromLabel(deployment.getMetadata().getLabels().get(FunctionNames.ARCH_LABEL))
+                        .filter(inputs.plan().handingOver()::contains))
+                .isPresent();
+        if (!handingOver) {
+            super.deleteTargetResource(function, deployment, id, context);
+        }
     }
 }

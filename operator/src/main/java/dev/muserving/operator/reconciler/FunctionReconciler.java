@@ -8,6 +8,7 @@ import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionResourceStatus;
 import dev.muserving.api.v1alpha1.FunctionValidation;
 import dev.muserving.operator.autoscaling.FunctionAutoscaler;
+import dev.muserving.operator.model.ArchitectureHandover;
 import dev.muserving.operator.model.FunctionEvents;
 import dev.muserving.operator.model.FunctionStatusAggregator;
 import dev.muserving.operator.model.FunctionWorkloadModel;
@@ -101,10 +102,11 @@ public class FunctionReconciler implements Reconciler<Function> {
                     : UpdateControl.patchStatus(statusPatch(function, next));
         }
         ReplicaPlan plan = replicas.plan(function);
+        plan = plan.handingOver(ArchitectureHandover.stillServing(plan, context.getSecondaryResources(Deployment.class)));
         new ReconcileInputs(model, plan).putInto(context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
 
-        Set<String> wanted = FunctionNames.children(function, plan.architectures());
+        Set<String> wanted = FunctionNames.children(function, plan.deployed());
         FunctionResourceStatus next = aggregator.aggregate(function, plan, context.getSecondaryResources(Deployment.class),
                 context.getSecondaryResources(Pod.class),
                 serving.serving(FunctionNames.key(function)), clock.instant());

@@ -11,7 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
  */
 record ReconcileInputs(FunctionWorkloadModel model, ReplicaPlan plan) {
 
-    private static final String KEY = ReconcileInputs.class.getName();
+    static final String KEY = ReconcileInputs.class.getName();
 
     void putInto(Context<Function> context) {
         context.managedWorkflowAndDependentResourceContext().put(KEY, this);

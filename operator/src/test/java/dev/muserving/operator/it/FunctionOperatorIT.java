@@ -159,10 +159,24 @@ class FunctionOperatorIT {
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> function(ns, "resize").getMetadata().getResourceVersion().equals(settled));
 
-            // arm64 only, with a new image: amd64's Deployment goes, arm64's rolls
+            // arm64 only, in pods larger than any node: amd64's Deployment serves on as it was, since
+            // nothing can take over (Knative routes to the last ready revision the same way)
             cluster.kubectl("-n", ns, "patch", "fn", "resize", "--type=merge", "-p",
-                    "{\"spec\":{\"architectures\":[\"arm64\"],\"images\":{\"arm64\":\"registry.example/resize:2-arm64\"}}}");
-            fn = awaitFunction(ns, "resize", f -> readyAtItsGeneration(f) && f.getStatus().observedGeneration == 2
+                    "{\"spec\":{\"architectures\":[\"arm64\"],\"resources\":{\"cpu\":\"8\"}}}");
+            fn = awaitFunction(ns, "resize", f -> f.getStatus().observedGeneration == 2
+                    && "RemovingArchitecture".equals(condition(f, "Ready").getReason()));
+            assertThat(condition(fn, "Ready").getMessage()).startsWith("Deployment resize-amd64 serves until arm64 has ready pods to take over");
+            String amd64Version = deployments(ns).get("resize-amd64").getMetadata().getResourceVersion();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> {
+                Deployment amd = deployments(ns).get("resize-amd64");
+                return amd != null && amd.getMetadata().getResourceVersion().equals(amd64Version)
+                        && Integer.valueOf(3).equals(amd.getStatus().getReadyReplicas());
+            });
+
+            // pods that fit, with a new image: arm64's pods take over, then amd64's Deployment goes
+            cluster.kubectl("-n", ns, "patch", "fn", "resize", "--type=merge", "-p",
+                    "{\"spec\":{\"resources\":{\"cpu\":\"100m\"},\"images\":{\"arm64\":\"registry.example/resize:2-arm64\"}}}");
+            fn = awaitFunction(ns, "resize", f -> readyAtItsGeneration(f) && f.getStatus().observedGeneration == 3
                     && !deployments(ns).containsKey("resize-amd64"));
             Deployment arm = deployments(ns).get("resize-arm64");
             assertThat(image(arm)).isEqualTo("registry.example/resize:2-arm64");
@@ -173,12 +187,12 @@ class FunctionOperatorIT {
                     .map(p -> p.getSpec().getContainers().get(0).getImage()).toList()
                     .equals(List.of("registry.example/resize:2-arm64", "registry.example/resize:2-arm64", "registry.example/resize:2-arm64")));
             assertThat(events(ns, "resize")).extracting(Event::getMessage)
-                    .contains("Deleted Deployment/resize-amd64: its architecture is no longer allowed", "Rolling out generation 2");
+                    .contains("Deleted Deployment/resize-amd64: its architecture is no longer allowed", "Rolling out generation 3");
 
             // a change of the pod template alone rolls: the Deployment's surge pod is placed beside the
             // pods it replaces (mu-placement holding the function to its allocation would keep them for good)
             cluster.kubectl("-n", ns, "patch", "fn", "resize", "--type=merge", "-p", "{\"spec\":{\"env\":[{\"name\":\"MODE\",\"value\":\"fast\"}]}}");
-            awaitFunction(ns, "resize", f -> readyAtItsGeneration(f) && f.getStatus().observedGeneration == 3);
+            awaitFunction(ns, "resize", f -> readyAtItsGeneration(f) && f.getStatus().observedGeneration == 4);
             await("rolled").atMost(CONVERGE).until(() -> {
                 List<Pod> pods = client.pods().inNamespace(ns).list().getItems().stream()
                         .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();

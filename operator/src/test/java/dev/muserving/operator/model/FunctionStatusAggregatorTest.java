@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FunctionStatusAggregatorTest {
@@ -172,9 +173,17 @@ class FunctionStatusAggregatorTest {
         Condition ready = condition(aggregator.aggregate(fn, armOnly,
                 List.of(deployment(fn, Arch.AMD64, 2, 2, 2), deployment(fn, Arch.ARM64, 1, 1, 1)), placed(3), T0), "Ready");
         assertThat(ready.getReason()).isEqualTo("RemovingArchitecture");
-        assertThat(ready.getMessage()).contains("resize-amd64");
+        assertThat(ready.getMessage()).isEqualTo("Deployment resize-amd64 is being removed");
         assertThat(aggregator.aggregate(fn, armOnly, List.of(deployment(fn, Arch.ARM64, 1, 1, 1)), placed(1), T0).byArchitecture)
                 .containsOnlyKeys("arm64");
+
+        // kept while arm64 has nothing ready: said so, and its pods are not arm64's
+        FunctionResourceStatus handingOver = aggregator.aggregate(fn, armOnly.handingOver(Set.of(Arch.AMD64)),
+                List.of(deployment(fn, Arch.AMD64, 2, 2, 2), deployment(fn, Arch.ARM64, 1, 1, 0)), placed(2), T0);
+        assertThat(condition(handingOver, "Ready").getMessage())
+                .isEqualTo("Deployment resize-amd64 serves until arm64 has ready pods to take over");
+        assertThat(handingOver.byArchitecture).containsOnlyKeys("arm64");
+        assertThat(handingOver.replicas.ready).isZero();
     }
 
     @Test
