@@ -321,6 +321,21 @@ class MuLoopIT {
         // what serves goes on serving, on its last valid settings
         assertThat(call("echo", "still").statusCode()).isEqualTo(200);
         assertThat(mu.activator.log()).contains("demo/echo keeps its last valid settings");
+
+        // one that never was valid exists all the same: its callers are told why, not 404 "no function"
+        mu.client.resource(mu.client.getKubernetesSerialization().unmarshal("""
+                apiVersion: muserving.dev/v1alpha1
+                kind: Function
+                metadata: {name: typo, namespace: demo, annotations: {autoscaling.muserving.dev/class: fastest}}
+                spec: {image: ghcr.io/muserving/examples/echo:0.1.0}
+                """, Function.class)).create();
+        try {
+            await("the activator-lb knows it").atMost(CONVERGE).until(() -> call("typo", null).statusCode() == 503);
+            assertThat(call("typo", null).body()).startsWith("mu: demo/typo is not served: its spec is not valid (")
+                    .contains("unknown policy 'fastest'");
+        } finally {
+            mu.cluster.tryKubectl("-n", "demo", "delete", "fn", "typo");
+        }
     }
 
     /**

@@ -150,6 +150,9 @@ public final class KubernetesEndpointSource implements EndpointSource {
         saidProblems = now;
         Map<FunctionKey, String> applied = new HashMap<>();
         for (FunctionRoute route : routes) {
+            if (route.notServed().isPresent()) {
+                continue; // said among the problems
+            }
             String described = String.format(Locale.ROOT, "routed by %s, SLO p99 %.0f ms, containerConcurrency %d, timeout %s s",
                     route.routing().orElse("this activator's policy"), route.spec().sloP99Ms(), route.containerConcurrency(),
                     FunctionDuration.seconds(route.timeout()));

@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * activator does, only ready endpoints take requests: a terminating one is left out (its requests
  * in flight finish; it gets no new ones), and so is one not ready yet. A Function changed into one
  * that is not valid keeps its last valid settings, as the operator keeps its pods: a typo does not
- * take a serving function off the air. The informers' stores come in, routes go out; the last valid
- * settings are all it remembers.
+ * take a serving function off the air; one that was never valid is listed as not served, so that its
+ * callers get a 503 that says why instead of a 404 as if it did not exist. The informers' stores come
+ * in, routes go out; the last valid settings are all it remembers.
  */
 public final class RouteTable {
 
@@ -78,6 +79,8 @@ public final class RouteTable {
                 problems.accept(name + " keeps its last valid settings: " + invalid.get(0));
             } else {
                 problems.accept(name + " is not served: " + invalid.get(0));
+                routes.add(FunctionRoute.notServed(FunctionNames.key(function),
+                        "its spec is not valid (" + invalid.get(0) + "); kubectl describe fn says more"));
                 continue;
             }
             valid.put(uid, resolved);

@@ -107,13 +107,17 @@ class RouteTableTest {
     }
 
     @Test
-    void anInvalidFunctionOrAnEndpointOnAnUnknownNodeIsLeftOutAndSaidWhy() {
+    void anInvalidFunctionIsNotServedAndAnEndpointOnAnUnknownNodeIsLeftOutAndEachIsSaidWhy() {
         Function bad = function("demo", "bad", "  annotations: {autoscaling.muserving.dev/class: fastest}");
         List<FunctionRoute> routes = new RouteTable().routes(List.of(bad, function("demo", "echo", "")),
                 List.of(slice("demo", "echo", endpoint("echo-x", "10.244.0.5", "gone", true, false))), List.of(), problems::add);
 
-        assertThat(routes).extracting(FunctionRoute::key).containsExactly(new FunctionKey("demo", "echo"));
-        assertThat(routes.get(0).endpoints()).isEmpty();
+        assertThat(routes).extracting(FunctionRoute::key).containsExactly(new FunctionKey("demo", "bad"), new FunctionKey("demo", "echo"));
+        assertThat(routes.get(0).notServed()).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("its spec is not valid (metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'")
+                .endsWith("); kubectl describe fn says more"));
+        assertThat(routes.get(1).notServed()).isEmpty();
+        assertThat(routes.get(1).endpoints()).isEmpty();
         assertThat(problems).containsExactly(
                 "demo/bad is not served: metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'; one of knative, mu, mu-burst, knative-hist, mu-hist",
                 "demo/echo: pod echo-x is on node gone, whose architecture is not known; it gets no requests until it is");

@@ -77,6 +77,8 @@ final class Balancer extends AbstractVerticle {
     private final DemandSignal demand;
     private final int port;
     private final Map<FunctionKey, FunctionLane> lanes = new HashMap<>();
+    /** Functions that exist and are not served, and why: answered 503 with the reason, not 404. */
+    private final Map<FunctionKey, String> notServed = new HashMap<>();
     /** Every call not finished yet, so that a drain that runs out of time can still answer each. */
     private final Set<Call> open = new HashSet<>();
     private final SplittableRandom random;
@@ -136,7 +138,12 @@ final class Balancer extends AbstractVerticle {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             Set<FunctionKey> listed = new HashSet<>();
+            notServed.clear();
             for (FunctionRoute route : routes) {
+                if (route.notServed().isPresent()) {
+                    notServed.put(route.key(), route.notServed().get());
+                    continue;
+                }
                 listed.add(route.key());
                 FunctionLane lane = lanes.get(route.key());
                 if (lane == null) {
@@ -276,7 +283,10 @@ final class Balancer extends AbstractVerticle {
         }
         FunctionLane lane = lanes.get(address.function());
         if (lane == null || lane.removed) {
-            reply(request, 404, "mu: no function " + address.function() + "\n", false);
+            String why = notServed.get(address.function());
+            reply(request, why == null ? 404 : 503,
+                    why == null ? "mu: no function " + address.function() + "\n" : "mu: " + address.function() + " is not served: " + why + "\n",
+                    false);
             return;
         }
         long declared = declaredLength(request);

@@ -15,8 +15,11 @@ import java.util.Optional;
  * @param spec named {@code <namespace>/<name>}, as {@link FunctionKey#toString()}
  * @param timeout from arrival at the activator until the response headers, waiting for a pod included
  * @param routing the routing policy the function asks for by name; empty for the activator's own
+ * @param notServed why a function that exists is not served (a Function whose spec was never valid):
+ *     its requests are answered 503 with that reason, rather than 404 as if it did not exist
  */
-public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout, List<Endpoint> endpoints, Optional<String> routing) {
+public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout, List<Endpoint> endpoints, Optional<String> routing,
+        Optional<String> notServed) {
 
     public FunctionRoute {
         Objects.requireNonNull(key, "key");
@@ -27,6 +30,17 @@ public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout
         }
         endpoints = List.copyOf(endpoints);
         Objects.requireNonNull(routing, "routing");
+        Objects.requireNonNull(notServed, "notServed");
+    }
+
+    public FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout, List<Endpoint> endpoints, Optional<String> routing) {
+        this(key, spec, timeout, endpoints, routing, Optional.empty());
+    }
+
+    /** A function that exists and is not served, and why. */
+    public static FunctionRoute notServed(FunctionKey key, String why) {
+        return new FunctionRoute(key, FunctionSpec.withDefaults(key.toString(), 0), Duration.ZERO, List.of(), Optional.empty(),
+                Optional.of(why));
     }
 
     /** A function routed by the activator's own policy. */
@@ -45,6 +59,6 @@ public record FunctionRoute(FunctionKey key, FunctionSpec spec, Duration timeout
     }
 
     public FunctionRoute withEndpoints(List<Endpoint> newEndpoints) {
-        return new FunctionRoute(key, spec, timeout, newEndpoints, routing);
+        return new FunctionRoute(key, spec, timeout, newEndpoints, routing, notServed);
     }
 }

@@ -152,12 +152,20 @@ class ActivatorTest {
     }
 
     @Test
-    void unknownFunctionsAndUnaddressedRequestsGet404WithAReason(Vertx vertx) {
-        Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofSeconds(1)))));
+    void unknownFunctionsAndUnaddressedRequestsGet404AndAFunctionNotServed503WithAReason(Vertx vertx) {
+        StaticEndpointSource source = new StaticEndpointSource(List.of(route(Duration.ofSeconds(1)),
+                FunctionRoute.notServed(new FunctionKey("demo", "bad"), "its spec is not valid (x)")));
+        Activator activator = activator(vertx, config(), source);
         Http http = new Http(vertx);
         Response unknown = await(http.get(activator.port(), "/fn/demo/missing/", Map.of()));
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body()).isEqualTo("mu: no function demo/missing\n");
+        Response bad = await(http.get(activator.port(), "/fn/demo/bad/", Map.of()));
+        assertThat(bad.status()).isEqualTo(503);
+        assertThat(bad.body()).isEqualTo("mu: demo/bad is not served: its spec is not valid (x)\n");
+        // once it is gone, it is unknown again
+        source.set(List.of(route(Duration.ofSeconds(1))));
+        await().untilAsserted(() -> assertThat(await(http.get(activator.port(), "/fn/demo/bad/", Map.of())).status()).isEqualTo(404));
         Response nowhere = await(http.get(activator.port(), "/", Map.of("Host", "localhost")));
         assertThat(nowhere.status()).isEqualTo(404);
         assertThat(nowhere.body()).contains("call /fn/<namespace>/<function>/");
