@@ -39,6 +39,8 @@ final class FunctionDocument {
         for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float)) {
             MAPPER.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         }
+        // Jackson would cut 1.9 down to 1 without a word
+        MAPPER.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         for (CoercionInputShape scalar : List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
             MAPPER.coercionConfigFor(LogicalType.Textual).setCoercion(scalar, CoercionAction.Fail);
         }

@@ -41,7 +41,8 @@ public final class FunctionFiles {
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
                 try (Stream<Path> listed = Files.list(input)) {
-                    listed.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    // a folder named like a file is not one, as kubectl apply -f DIR passes it by
+                    listed.filter(p -> (p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")) && !Files.isDirectory(p))
                             .sorted().forEach(files::add);
                 }
             } else if (Files.isRegularFile(input)) {

@@ -3,6 +3,8 @@ package dev.muserving.local;
 import dev.muserving.api.BadInputException;
 import dev.muserving.api.FunctionKey;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,6 +52,10 @@ public final class FunctionWatcher implements AutoCloseable {
 
     /** Symbolic links among the inputs that point nowhere, as of the last read. */
     private Set<Path> dangling = Set.of();
+    /** Files that could not be read (not UTF-8, say), as of the last read: each said once. */
+    private Set<Path> unreadable = Set.of();
+    /** The last error a poll said, so that one that lasts is said once, not every second. */
+    private String lastError;
 
     /** Reads every file once and returns what to run now; the errors and notes are said. */
     public synchronized List<LocalFunction> load() throws IOException {
@@ -85,17 +91,29 @@ public final class FunctionWatcher implements AutoCloseable {
             if (target != null) {
                 target.accept(current());
             }
+            lastError = null;
         } catch (IOException | BadInputException e) {
-            say.accept("error: " + e.getMessage());
+            sayOnce("error: " + e.getMessage());
         } catch (RuntimeException e) {
-            say.accept("error: watching " + inputs + ": " + e);
+            sayOnce("error: watching " + inputs + ": " + e);
+        }
+    }
+
+    private void sayOnce(String error) {
+        if (!error.equals(lastError)) {
+            say.accept(error + " (said once while it lasts)");
+            lastError = error;
         }
     }
 
     private void update(Map<Path, String> now) {
+        Map<FunctionKey, LocalFunction> running = byKey(duplicate -> { });
         for (Path gone : contents.keySet()) {
             if (!now.containsKey(gone)) {
-                say.accept(gone + ": removed; its Functions stop");
+                List<String> stopping = good.getOrDefault(gone, List.of()).stream().filter(fn -> running.get(fn.key()) == fn)
+                        .map(fn -> fn.key().toString()).toList();
+                say.accept(gone + ": removed" + (stopping.isEmpty() ? "; none of its Functions was running"
+                        : "; its Functions stop: " + String.join(", ", stopping)));
                 good.remove(gone);
             }
         }
@@ -122,24 +140,40 @@ public final class FunctionWatcher implements AutoCloseable {
 
     /** The good Functions of every file; a Function defined in two files runs from the first. */
     private List<LocalFunction> current() {
+        return new ArrayList<>(byKey(say).values());
+    }
+
+    private Map<FunctionKey, LocalFunction> byKey(Consumer<String> duplicates) {
         Map<FunctionKey, LocalFunction> byKey = new LinkedHashMap<>();
         for (List<LocalFunction> functions : good.values()) {
             for (LocalFunction fn : functions) {
                 LocalFunction first = byKey.putIfAbsent(fn.key(), fn);
                 if (first != null) {
-                    say.accept("error: " + fn.source() + ": function " + fn.key() + " is defined twice (first in " + first.source() + ")");
+                    duplicates.accept("error: " + fn.source() + ": function " + fn.key() + " is defined twice (first in " + first.source() + ")");
                 }
             }
         }
-        return new ArrayList<>(byKey.values());
+        return byKey;
     }
 
     private Map<Path, String> read(List<Path> files) throws IOException {
         Map<Path, String> texts = new TreeMap<>();
         Set<Path> broken = new HashSet<>();
+        Set<Path> cannotRead = new HashSet<>();
         for (Path file : files) {
             try {
                 texts.put(file, Files.readString(file));
+            } catch (CharacterCodingException | AccessDeniedException e) {
+                // one file that cannot be read must not stop the others: skipped, or its last version kept
+                cannotRead.add(file);
+                String previous = contents.get(file);
+                if (previous != null) {
+                    texts.put(file, previous);
+                }
+                if (!unreadable.contains(file)) {
+                    say.accept("error: " + file + (e instanceof CharacterCodingException ? ": not UTF-8 text" : ": cannot be read (permission denied)")
+                            + (previous != null ? "; its previous version keeps running" : "; skipped until it can be read"));
+                }
             } catch (NoSuchFileException e) {
                 if (Files.isSymbolicLink(file)) {
                     broken.add(file);
@@ -152,6 +186,7 @@ public final class FunctionWatcher implements AutoCloseable {
             }
         }
         dangling = broken;
+        unreadable = cannotRead;
         return texts;
     }
 

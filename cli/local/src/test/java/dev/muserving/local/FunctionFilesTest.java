@@ -112,6 +112,10 @@ class FunctionFilesTest {
                 new Case(IMAGE + "  slo: {p99: fast}\n  local: {command: [x]}\n",
                         "bad.yaml:13: spec.slo.p99: must be a duration of at most six digits"),
                 new Case(IMAGE + "  port: \"8080\"\n  local: {command: [x]}\n", "bad.yaml:13: spec.port: has the wrong type: must be a whole number"),
+                new Case(IMAGE + "  containerConcurrency: 1.9\n  local: {command: [x]}\n",
+                        "bad.yaml:13: spec.containerConcurrency: has the wrong type: must be a whole number"),
+                new Case(IMAGE + "  scale: {min: 1, max: 1.5}\n  local: {command: [x]}\n",
+                        "bad.yaml:13: spec.scale.max: has the wrong type: must be a whole number"),
                 new Case(IMAGE + "  env: {MODE: fast}\n  local: {command: [x]}\n", "bad.yaml:13: spec.env: has the wrong type: must be a list"),
                 new Case(IMAGE + "  local: {command: [mu-emulated-function, --cpu=4]}\n",
                         "bad.yaml:13: spec.local.command: mu-emulated-function takes --service-ms=N and --cpu-ms=N"));
@@ -148,6 +152,8 @@ class FunctionFilesTest {
                 .singleElement().asString().startsWith("ns.yaml:3: metadata.namespace: 'Demo_NS' is not a namespace name");
         assertThat(FunctionFiles.parse("nospec.yaml", HEAD + "metadata: {name: bare}\n").problems())
                 .singleElement().asString().startsWith("nospec.yaml:1: spec: missing");
+        assertThat(FunctionFiles.parse("noname.yaml", HEAD + "spec: {image: r/e:1}\n").problems())
+                .singleElement().asString().contains("metadata.name: missing; a Function is named by it");
     }
 
     @Test

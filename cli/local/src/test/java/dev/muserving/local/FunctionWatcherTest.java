@@ -3,6 +3,7 @@ package dev.muserving.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class FunctionWatcherTest {
             Files.delete(dir.resolve("b.yml"));
             Files.writeString(dir.resolve("c.yaml"), function("gamma", "three") + "---\n" + function("alpha", "again"));
             await().atMost(Duration.ofSeconds(10)).until(() -> names(applied.get()).equals(List.of("alpha", "gamma")));
-            assertThat(said).contains(dir.resolve("b.yml") + ": removed; its Functions stop")
+            assertThat(said).contains(dir.resolve("b.yml") + ": removed; its Functions stop: default/beta")
                     .anyMatch(line -> line.contains("function default/alpha is defined twice (first in " + a));
         }
     }
@@ -67,6 +68,52 @@ class FunctionWatcherTest {
             Files.writeString(target, function("linked", "one"));
             await().atMost(Duration.ofSeconds(10)).until(() -> applied.get() != null && names(applied.get()).equals(List.of("linked")));
             assertThat(said).filteredOn(line -> line.contains("symbolic link")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsSkippedOrKeptAndTheOthersServe(@TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("a.yaml"), function("alpha", "one"));
+        Path latin1 = Files.write(dir.resolve("b.yaml"), ("# caf\u00e9\n" + function("beta", "two")).getBytes(StandardCharsets.ISO_8859_1));
+        Files.createDirectory(dir.resolve("folder.yaml"));
+        AtomicReference<List<LocalFunction>> applied = new AtomicReference<>();
+        List<String> said = Collections.synchronizedList(new ArrayList<>());
+        try (FunctionWatcher watcher = new FunctionWatcher(List.of(dir), applied::set, said::add)) {
+            assertThat(names(watcher.load())).containsExactly("alpha");
+            assertThat(said).containsExactly("error: " + latin1 + ": not UTF-8 text; skipped until it can be read");
+            watcher.start(Duration.ofMillis(50));
+
+            // a good file saved in another encoding keeps its last version running; the rest goes on
+            Files.write(good, ("# caf\u00e9\n" + function("alpha", "two")).getBytes(StandardCharsets.ISO_8859_1));
+            Files.writeString(dir.resolve("c.yaml"), function("gamma", "three"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.get() != null && names(applied.get()).equals(List.of("alpha", "gamma")));
+            assertThat(applied.get().get(0).launch()).isEqualTo(new LocalFunction.Command(List.of("one")));
+            assertThat(said).contains("error: " + good + ": not UTF-8 text; its previous version keeps running");
+
+            Files.writeString(latin1, function("beta", "two"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> names(applied.get()).containsAll(List.of("alpha", "beta", "gamma")));
+            assertThat(said).filteredOn(line -> line.contains("not UTF-8")).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRemovedFileWhoseFunctionsNeverRanSaysSoAndALastingErrorIsSaidOnce(@TempDir Path dir) throws Exception {
+        Path watched = Files.createDirectory(dir.resolve("functions"));
+        Files.writeString(watched.resolve("a.yaml"), function("alpha", "one"));
+        Path twin = Files.writeString(watched.resolve("b.yaml"), function("alpha", "two"));
+        AtomicReference<List<LocalFunction>> applied = new AtomicReference<>();
+        List<String> said = Collections.synchronizedList(new ArrayList<>());
+        try (FunctionWatcher watcher = new FunctionWatcher(List.of(watched), applied::set, said::add)) {
+            assertThat(names(watcher.load())).containsExactly("alpha");
+            watcher.start(Duration.ofMillis(50));
+            Files.delete(twin);
+            await().atMost(Duration.ofSeconds(10)).until(() -> said.contains(twin + ": removed; none of its Functions was running"));
+
+            Files.delete(watched.resolve("a.yaml"));
+            Files.delete(watched);
+            await().atMost(Duration.ofSeconds(10)).until(() -> said.stream().anyMatch(line -> line.contains("no such file or directory")));
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            assertThat(said).filteredOn(line -> line.contains("no such file or directory")).hasSize(1);
         }
     }
 }
