@@ -102,11 +102,15 @@ public final class KnativeKpa implements AutoscalingPolicy {
             why = String.format(Locale.ROOT, "stable: %.1f concurrent over %ds / target %.2f wants %d (ready %d)",
                     stableConcurrency, config.stableWindow().toSeconds(), target, (int) stableWanted, replicas.ready());
         }
-        return scaleToZeroGate(function.clampReplicas(desired), why, now);
+        return scaleToZeroGate(function.clampReplicas(desired), current, why, now);
     }
 
-    /** Holds the last pod through the grace period once the windows say no traffic. */
-    private ScalingDecision scaleToZeroGate(int desired, String why, Instant now) {
+    /**
+     * Holds the last pod through the grace period once the windows say no traffic. A function already
+     * at zero stays there: Knative's KPA leaves an inactive revision at zero until a request comes, where
+     * this gate once started a pod for the grace period of a function created with {@code initial: 0}.
+     */
+    private ScalingDecision scaleToZeroGate(int desired, int current, String why, Instant now) {
         if (desired > 0) {
             zeroWantedSince = null;
             return new ScalingDecision(desired, why + " → " + desired);
@@ -114,10 +118,13 @@ public final class KnativeKpa implements AutoscalingPolicy {
         if (zeroWantedSince == null) {
             zeroWantedSince = now;
         }
+        if (current == 0) {
+            return new ScalingDecision(0, "no traffic in the stable window, and no pod to keep → 0");
+        }
         Duration waited = Duration.between(zeroWantedSince, now);
         if (waited.compareTo(config.scaleToZeroGracePeriod()) < 0) {
             return new ScalingDecision(1, String.format(Locale.ROOT,
-                    "no traffic for %ds; scale to zero after the %ds grace period (%ds left) → 1",
+                    "no traffic in the %ds stable window; scale to zero after the %ds grace period (%ds left) → 1",
                     config.stableWindow().toSeconds(), config.scaleToZeroGracePeriod().toSeconds(),
                     config.scaleToZeroGracePeriod().minus(waited).toSeconds()));
         }

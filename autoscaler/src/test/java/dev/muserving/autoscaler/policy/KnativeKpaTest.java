@@ -133,6 +133,17 @@ class KnativeKpaTest {
     }
 
     @Test
+    void aFunctionAtZeroWithoutTrafficStaysAtZero() {
+        // created with initial: 0, say: snapshots of no traffic come, and no pod is started for a grace period
+        feed(kpa, 10, 0);
+        ScalingDecision atZero = decide(kpa, 0);
+        assertThat(atZero.desiredReplicas()).isZero();
+        assertThat(atZero.reason()).contains("no pod to keep");
+        feed(kpa, 1, 2);
+        assertThat(decide(kpa, 0).desiredReplicas()).as("its first request").isEqualTo(1);
+    }
+
+    @Test
     void trafficDuringTheGracePeriodCancelsScaleToZero() {
         feed(kpa, 10, 3.5);
         feed(kpa, 60, 0);
