@@ -62,6 +62,12 @@ import java.util.concurrent.TimeoutException;
 final class Balancer extends AbstractVerticle {
 
     private static final long DEMAND_INTERVAL_NANOS = 500_000_000L;
+    /**
+     * A request whose function died with it goes to one more pod, not to every pod it may try: one that
+     * kills the function it reaches (a query of death) took down three pods in a row under {@code mu local},
+     * and the requests behind it then met none ready.
+     */
+    static final int MAX_FUNCTION_DEATHS = 2;
     /** RFC 9110's idempotent methods: sent again after a failure once sent, as nginx does. */
     private static final Set<HttpMethod> IDEMPOTENT =
             Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
@@ -536,7 +542,7 @@ final class Balancer extends AbstractVerticle {
             sendAgain(call, notDelivered);
             return;
         }
-        if (response.getHeader(MuHeaders.FUNCTION_FAILED) != null && mayRunAgain(call)) {
+        if (response.getHeader(MuHeaders.FUNCTION_FAILED) != null && ++call.functionDeaths < MAX_FUNCTION_DEATHS && mayRunAgain(call)) {
             // the function took it and died or dropped the connection: as if the pod had not answered
             release(call);
             coolDown(call, pod);

@@ -27,6 +27,8 @@ final class Call {
     PodTable.Pod pod;
     HttpClientRequest toPod;
     int attempts;
+    /** Functions that took this request and died with it. */
+    int functionDeaths;
     /** Set when the call is accepted. */
     Deadlines.Deadline deadline;
     /** The request can be sent again: its body is read whole, or it has none. */

@@ -148,6 +148,15 @@ class RetryTest {
             assertThat(await(http.get(withAnother, PATH, Map.of())).status()).isEqualTo(200);
         }
         assertThat(retries(Balancer.RETRY_IDEMPOTENT)).as("the GET that met the dying function went again").isEqualTo(1);
+
+        // a GET that every function dies of reaches two of them, not all: then the client gets the 502
+        seen.set(0);
+        int allDying = activator(vertx, ActivatorConfig.defaults().withPort(0), pod(vertx, "echo-d1", dies.actualPort()).endpoint(),
+                pod(vertx, "echo-d2", dies.actualPort()).endpoint(), pod(vertx, "echo-d3", dies.actualPort()).endpoint());
+        Response deadly = await(http.get(allDying, PATH, Map.of()));
+        assertThat(deadly.status()).isEqualTo(502);
+        assertThat(deadly.body()).isEqualTo("mu queue-proxy: the function failed before answering\n");
+        assertThat(seen.get()).as("functions the GET reached").isEqualTo(Balancer.MAX_FUNCTION_DEATHS);
     }
 
     @Test
