@@ -2,12 +2,19 @@ package dev.muserving.cli;
 
 import dev.muserving.api.BadInputException;
 import dev.muserving.load.LoadGenerator;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,8 +41,14 @@ final class LoadCommand implements Callable<Integer> {
             description = "Per request (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--body", description = "POST this body (default: GET).")
+    @Option(names = "--body", description = "POST this body, or with @FILE the text of that file, as curl's -d @FILE (default: GET).")
     String body;
+
+    /** How long Ctrl-C waits for the totals: the answers in flight get {@code LoadGenerator.STOPPED_WAIT} of it. */
+    private static final Duration SUMMARY_WAIT = Duration.ofSeconds(5);
+
+    /** Bodies are held in memory and sent over and over: a file larger than this is a mistake, not a load. */
+    static final long MAX_BODY_FILE_BYTES = 16L << 20;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the arrival times (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -58,17 +71,63 @@ final class LoadCommand implements Callable<Integer> {
         if (target.getScheme() == null || !target.getScheme().startsWith("http")) {
             throw new BadInputException("URL must be http:// or https://, got '" + target + "'");
         }
+        String text = body();
         int[] second = {0};
         LoadGenerator.Window total;
         Map<String, Long> failures;
+        CountDownLatch summarized = new CountDownLatch(1);
         try (LoadGenerator load = new LoadGenerator()) {
-            total = load.run(target, rate, duration, timeout, body, seed,
-                    window -> out.println(String.format(Locale.ROOT, "%4d s  %s", ++second[0], describe(window))));
-            failures = load.failures();
+            // Ctrl-C ends the run early and still prints its totals, as vegeta and wrk do
+            Thread interrupted = new Thread(() -> {
+                load.stop();
+                try {
+                    summarized.await(SUMMARY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "mu-load-interrupted");
+            Runtime.getRuntime().addShutdownHook(interrupted);
+            try {
+                total = load.run(target, rate, duration, timeout, text, seed,
+                        window -> out.println(String.format(Locale.ROOT, "%4d s  %s", ++second[0], describe(window))));
+                failures = load.failures();
+                out.println("total   " + describe(total) + ", p50 " + millis(total.latencyMicros().getTotalCount(), total.p50Millis()));
+                failures.forEach((reason, n) -> out.println(String.format(Locale.ROOT, "no answer: %d × %s", n, reason)));
+                out.flush();
+            } finally {
+                summarized.countDown();
+                removeHook(interrupted);
+            }
         }
-        out.println("total   " + describe(total) + ", p50 " + millis(total.latencyMicros().getTotalCount(), total.p50Millis()));
-        failures.forEach((reason, n) -> out.println(String.format(Locale.ROOT, "no answer: %d × %s", n, reason)));
         return total.errors() + total.dropped() > 0 || total.ok() < total.sent() ? Mu.EXIT_REQUESTS_FAILED : 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook is running
+        }
+    }
+
+    /** The body to send: {@code --body} as given, or the file it names after an {@code @}. */
+    String body() {
+        if (body == null || !body.startsWith("@")) {
+            return body;
+        }
+        Path file = Path.of(body.substring(1));
+        try {
+            if (Files.size(file) > MAX_BODY_FILE_BYTES) {
+                throw new BadInputException("--body " + body + ": " + Files.size(file) + " bytes, over the " + MAX_BODY_FILE_BYTES + " mu load sends");
+            }
+            return Files.readString(file);
+        } catch (CharacterCodingException e) {
+            throw new BadInputException("--body " + body + ": not UTF-8 text; mu load sends text bodies only");
+        } catch (NoSuchFileException e) {
+            throw new BadInputException("--body " + body + ": no such file");
+        } catch (IOException e) {
+            throw new BadInputException("--body " + body + ": cannot be read: " + e.getMessage());
+        }
     }
 
     private static String describe(LoadGenerator.Window w) {

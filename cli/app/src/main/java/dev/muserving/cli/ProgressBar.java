@@ -55,7 +55,7 @@ final class ProgressBar implements ProgressListener {
             if (quarter > lastQuarter) {
                 lastQuarter = quarter;
                 err.printf(Locale.ROOT, "%s: %d %% (%,.0f / %,.0f s simulated, %.1f s)%n",
-                        label, quarter * 25, simulatedSeconds, totalSeconds, (now - started) / 1e9);
+                        label, (int) (fraction * 100), simulatedSeconds, totalSeconds, (now - started) / 1e9);
                 err.flush();
                 shown = !done;
             }

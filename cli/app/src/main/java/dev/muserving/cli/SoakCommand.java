@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
                 + "that scales to zero between bursts), sends mixed open-loop load (GET and POST, bodies up to 2 MiB) and kills a "
                 + "function process every --kill-every. Reads mu local's heap after a full GC, resident memory and file descriptors "
                 + "before and after, with the system quiet. Writes soak.json; details in docs/dataplane.md.",
-                "Exit code 1 when a target is missed: an error other than a request held by a killed pod, the heap after GC "
-                        + "over 110 % of its start, or more file descriptors than at the start."})
+                "Exit code 4 when a target is missed: an error other than a request held by a killed pod, the heap after GC "
+                        + "over 110 %% of its start, or more file descriptors than at the start."})
 final class SoakCommand implements Callable<Integer> {
 
     @Spec
@@ -72,7 +72,7 @@ final class SoakCommand implements Callable<Integer> {
         stdout.println(summary(result.json()));
         stdout.println("wrote " + result.file());
         stdout.flush();
-        return result.passed() ? 0 : 1;
+        return result.passed() ? 0 : Mu.EXIT_TARGET_MISSED;
     }
 
     /** This very CLI, run again in a JVM of its own. */

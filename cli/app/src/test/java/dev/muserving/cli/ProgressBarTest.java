@@ -50,4 +50,12 @@ class ProgressBarTest {
                 .first().asString().startsWith("knative: 25 % (25 / 100 s simulated");
         assertThat(err.toString()).doesNotContain("\r");
     }
+
+    @Test
+    void aLineSaysHowFarItIsNotWhichQuarterItPassed() {
+        ProgressBar bar = bar(false);
+        nanos = 3_000_000_000L;
+        bar.progress(255, 600);
+        assertThat(err.toString()).startsWith("knative: 42 % (255 / 600 s simulated");
+    }
 }

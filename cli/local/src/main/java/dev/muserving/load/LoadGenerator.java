@@ -40,6 +40,19 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     private final AsyncRequests requests = new AsyncRequests("mu-load");
+    /** How long a stopped run still waits for the answers in flight. */
+    static final Duration STOPPED_WAIT = Duration.ofSeconds(2);
+    private volatile boolean stopping;
+    private volatile Thread sender;
+
+    /** Ends the run early (Ctrl-C): no more requests, the answers in flight awaited briefly, the totals returned. */
+    public void stop() {
+        stopping = true;
+        Thread running = sender;
+        if (running != null) {
+            LockSupport.unpark(running);
+        }
+    }
 
     /**
      * Sends Poisson arrivals at {@code rate} per second for {@code duration}, then waits for the
@@ -68,11 +81,15 @@ public final class LoadGenerator implements AutoCloseable {
         long end = start + duration.toNanos();
         long nextSecond = start + 1_000_000_000L;
         double next = start;
-        while (true) {
+        sender = Thread.currentThread();
+        while (!stopping) {
             next += -Math.log(1 - random.nextDouble()) / rate * 1e9;
             long at = (long) next;
-            while (nextSecond <= Math.min(at, end)) {
-                LockSupport.parkNanos(nextSecond - System.nanoTime());
+            while (nextSecond <= Math.min(at, end) && !stopping) {
+                parkUntil(nextSecond);
+                if (stopping) {
+                    break;
+                }
                 Histogram second = latency.getIntervalHistogram();
                 total.add(second);
                 perSecond.accept(new Window(secondSent, drain(secondStatus), secondErrors.getAndSet(0), secondDropped, second));
@@ -83,7 +100,10 @@ public final class LoadGenerator implements AutoCloseable {
             if (at >= end) {
                 break;
             }
-            LockSupport.parkNanos(at - System.nanoTime());
+            parkUntil(at);
+            if (stopping) {
+                break;
+            }
             if (requests.inFlight() >= MAX_IN_FLIGHT) {
                 dropped++;
                 secondDropped++;
@@ -102,9 +122,18 @@ public final class LoadGenerator implements AutoCloseable {
                 secondStatus.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
             });
         }
-        long unanswered = requests.awaitAnswers(timeout);
+        sender = null;
+        long unanswered = requests.awaitAnswers(stopping && timeout.compareTo(STOPPED_WAIT) > 0 ? STOPPED_WAIT : timeout);
         total.add(latency.getIntervalHistogram());
         return new Window(sent, drain(status), errors.get() + unanswered, dropped, total);
+    }
+
+    /** Sleeps until {@code nanoTime}, or until {@link #stop} wakes it. */
+    private void parkUntil(long nanoTime) {
+        long left;
+        while (!stopping && (left = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
     }
 
     private static Map<Integer, Long> drain(Map<Integer, AtomicLong> counts) {
