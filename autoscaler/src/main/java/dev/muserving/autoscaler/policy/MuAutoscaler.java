@@ -128,9 +128,10 @@ public final class MuAutoscaler implements AutoscalingPolicy {
             // unused for scaleToZeroAfter, rather than going at the first tick with no traffic; none
             // of it is required, so under contention placement gives the room to functions in use.
             int start = function.startingReplicas();
-            String from = function.minScale() > function.initialScale() ? "min " + start : "initial " + start;
-            return new ScalingDecision(start, function.minScale(), String.format(Locale.ROOT,
-                    "no request yet: %s held until %ds without one", from, function.scaleToZeroAfter().toSeconds()));
+            String why = function.minScale() >= start ? "no request yet: min " + start
+                    : String.format(Locale.ROOT, "no request yet: initial %d held until %ds without one (then min %d)", start,
+                            function.scaleToZeroAfter().toSeconds(), function.minScale());
+            return new ScalingDecision(start, function.minScale(), why);
         }
         if (isIdle(now)) {
             recentNeeds.clear();

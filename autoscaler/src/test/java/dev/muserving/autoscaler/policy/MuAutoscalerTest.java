@@ -257,11 +257,15 @@ class MuAutoscalerTest {
         ScalingDecision first = decide(autoscaler);
         assertThat(first.desiredReplicas()).isEqualTo(3);
         assertThat(first.requiredReplicas()).isZero(); // placement may give the room to functions in use
-        assertThat(first.reason()).isEqualTo("no request yet: initial 3 held until 30s without one");
+        assertThat(first.reason()).isEqualTo("no request yet: initial 3 held until 30s without one (then min 0)");
         feed(autoscaler, 29, 0, List.of(), 0);
         assertThat(decide(autoscaler).desiredReplicas()).isEqualTo(3);
         feed(autoscaler, 1, 0, List.of(), 0);
         assertThat(decide(autoscaler).desiredReplicas()).isZero();
+
+        // with min 1 and initial 1 nothing is held that will go: the reason says only the minimum
+        FunctionSpec minOne = new FunctionSpec("g", 1, 500, 256, Set.of(Arch.AMD64), 300, 1, 1, 0, 1, Duration.ofSeconds(30));
+        assertThat(decide(new MuAutoscaler(minOne, CONFIG)).reason()).isEqualTo("no request yet: min 1");
     }
 
     @Test

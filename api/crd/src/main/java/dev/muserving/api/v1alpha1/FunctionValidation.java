@@ -61,7 +61,9 @@ public final class FunctionValidation {
 
     private void metadata(Function function) {
         String name = function.getMetadata() == null ? null : function.getMetadata().getName();
-        if (name == null || name.length() > FunctionSchema.NAME_MAX || !NAME.matcher(name).matches()) {
+        if (name == null) {
+            add("metadata.name", "missing; a Function is named by it (" + FunctionSchema.NAME_FORM + ")");
+        } else if (name.length() > FunctionSchema.NAME_MAX || !NAME.matcher(name).matches()) {
             add("metadata.name", "'" + name + "' is not a DNS label (" + FunctionSchema.NAME_FORM + ")");
         }
         String namespace = function.getMetadata() == null ? null : function.getMetadata().getNamespace();
