@@ -150,8 +150,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--mode must be simulate, emulate or cluster, got '" + mode + "'");
         }
         boolean realTime = !mode.equals("simulate");
-        if (realTime && !(replaySeconds > 0)) {
+        if (!(replaySeconds > 0)) {
             throw new BadInputException("--replay-seconds must be above zero, got " + replaySeconds);
+        }
+        if (seed != null && seed < 0) {
+            throw new BadInputException("--seed must be a whole number ≥ 0, got " + seed);
         }
         boolean family = workload.family != null;
         refuseConflictingOptions(realTime, family);

@@ -2,6 +2,7 @@ package dev.muserving.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.muserving.api.BadInputException;
 import dev.muserving.bench.SimulatorBenchmark;
 import dev.muserving.bench.Systems;
 import dev.muserving.bench.input.ScenarioLoader;
@@ -52,11 +53,18 @@ final class SimBenchmarkCommand implements Callable<Integer> {
     public Integer call() {
         var err = spec.commandLine().getErr();
         var stdout = spec.commandLine().getOut();
+        if (warmups < 0 || repeats < 1) {
+            throw new BadInputException("--warmups must be at least 0 and --repeats at least 1, got " + warmups + " and " + repeats);
+        }
+        lengths.stream().filter(factor -> !(factor > 0)).findFirst().ifPresent(factor -> {
+            throw new BadInputException("--lengths must be above zero, got " + factor);
+        });
+        var chosen = Systems.get(system); // an unknown name is refused before anything is printed
         Scenario loaded = new ScenarioLoader(ScenarioLoader.StrictMode.LENIENT, w -> err.println("mu: warning: " + w)).load(scenario);
         err.printf(Locale.ROOT, "mu sim-benchmark: %s under %s, %d warm-ups, %d runs, lengths %s%n",
                 loaded.name(), system, warmups, repeats, lengths);
         SimulatorBenchmark.Result result = new SimulatorBenchmark(System::nanoTime)
-                .run(loaded, Systems.get(system), warmups, repeats, lengths);
+                .run(loaded, chosen, warmups, repeats, lengths);
         for (SimulatorBenchmark.Run run : result.runs()) {
             stdout.printf(Locale.ROOT, "  %,d requests in %.3f s: %,.0f requests/s%n", run.requests(), run.wallSeconds(), run.requestsPerSecond());
         }

@@ -109,6 +109,10 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("unknown system 'mu-fast'");
         assertThat(mu("bench", "--quick", "--mode", "emulate", "--emulate-seconds", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--replay-seconds must be above zero");
+        // the simulator ignores it, and still refuses nonsense rather than taking it silently
+        assertThat(mu("bench", "--quick", "--replay-seconds", "-5")).isEqualTo(2);
+        assertThat(mu("bench", "--quick", "--seed", "-3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--seed must be a whole number ≥ 0, got -3");
     }
 
     @Test

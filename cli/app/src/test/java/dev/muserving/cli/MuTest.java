@@ -37,4 +37,15 @@ class MuTest {
         assertThat(run("soak", "--help").out()).contains("Exit code 4 when a target is missed", "over 110 % of its start");
         assertThat(run("--help").out()).contains("4   mu soak: a target was missed");
     }
+
+    @Test
+    void simBenchmarkRefusesNonsenseBeforeItStarts() {
+        Run noRuns = run("sim-benchmark", "--scenario", "../../deploy/scenarios/edge-contention.yaml", "--repeats", "0");
+        assertThat(noRuns.exit()).isEqualTo(2);
+        assertThat(noRuns.err()).isEqualTo("mu: --warmups must be at least 0 and --repeats at least 1, got 2 and 0\n");
+        assertThat(run("sim-benchmark", "--lengths=-2").err()).isEqualTo("mu: --lengths must be above zero, got -2.0\n");
+        Run bogus = run("sim-benchmark", "--system", "bogus");
+        assertThat(bogus.exit()).isEqualTo(2);
+        assertThat(bogus.err()).startsWith("mu: unknown system 'bogus'");
+    }
 }

@@ -16,6 +16,7 @@ import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.yaml.YamlNode;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -31,6 +32,8 @@ final class FunctionDocument {
      * Strict as the API server: a quoted "8080" is not a port, nor 1.5 a replica count. A plain
      * mapper: the Kubernetes client's own puts a value of the wrong type aside instead of refusing it.
      */
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
@@ -98,7 +101,12 @@ final class FunctionDocument {
                     field.append('[').append(step.getIndex()).append(']');
                 }
             }
-            return document.at(field.toString()).error("has the wrong type: " + expected(mapping));
+            YamlNode value = document.at(field.toString());
+            String expected = expected(mapping);
+            if (expected.equals("must be text") && !value.isMapping() && !value.isSequence() && NUMBER.matcher(value.text()).matches()) {
+                expected += " (quote the number: Kubernetes quantities such as cpu: \"2\" are strings)"; // Knative users write cpu: 2
+            }
+            return value.error("has the wrong type: " + expected);
         }
         return document.error("cannot be read as a Function: " + e.getMessage());
     }

@@ -112,6 +112,8 @@ class FunctionFilesTest {
                 new Case(IMAGE + "  slo: {p99: fast}\n  local: {command: [x]}\n",
                         "bad.yaml:13: spec.slo.p99: must be a duration of at most six digits"),
                 new Case(IMAGE + "  port: \"8080\"\n  local: {command: [x]}\n", "bad.yaml:13: spec.port: has the wrong type: must be a whole number"),
+                new Case(IMAGE + "  resources: {cpu: 100}\n  local: {command: [x]}\n",
+                        "bad.yaml:13: spec.resources.cpu: has the wrong type: must be text (quote the number: Kubernetes quantities such as cpu: \"2\" are strings)"),
                 new Case(IMAGE + "  containerConcurrency: 1.9\n  local: {command: [x]}\n",
                         "bad.yaml:13: spec.containerConcurrency: has the wrong type: must be a whole number"),
                 new Case(IMAGE + "  scale: {min: 1, max: 1.5}\n  local: {command: [x]}\n",
