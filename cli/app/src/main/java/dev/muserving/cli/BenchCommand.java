@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +42,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -173,6 +175,7 @@ final class BenchCommand implements Callable<Integer> {
         if (this.out != null) {
             // every input checked first: a refused run leaves nothing behind; then before the run, not after minutes of work
             OutputDirectory.create("--out", this.out);
+            clearEarlierRun(family, !traced.isEmpty(), err);
         }
         if (family) {
             return family(loader, chosen, err, out);
@@ -246,6 +249,44 @@ final class BenchCommand implements Callable<Integer> {
                     + "; its functions are " + String.join(", ", names) + " (or give 'all')");
         }
         return traced;
+    }
+
+    /**
+     * What an earlier run wrote to the same --out and this one would not write over goes, so that the
+     * directory holds one run: a decisions.csv beside a summary that has other systems, a family's
+     * scenarios/ of another seed or size. Only the files mu bench writes by name; said when done.
+     */
+    private void clearEarlierRun(boolean family, boolean tracing, PrintWriter err) {
+        List<Path> stale = new ArrayList<>();
+        Path decisions = this.out.resolve(SummaryFiles.DECISIONS_CSV);
+        if (!tracing && Files.isRegularFile(decisions)) {
+            stale.add(decisions);
+        }
+        Path scenarios = this.out.resolve("scenarios");
+        if (family && Files.isDirectory(scenarios)) {
+            try (Stream<Path> earlier = Files.list(scenarios)) {
+                earlier.filter(p -> p.getFileName().toString().startsWith("family")).forEach(stale::add);
+            } catch (IOException e) {
+                throw new BadInputException("--out: cannot read " + scenarios + ": " + e.getMessage(), e);
+            }
+        }
+        for (Path path : stale) {
+            deleteTree(path);
+        }
+        if (!stale.isEmpty()) {
+            err.println("mu bench: removed what an earlier run left in " + this.out + " and this one does not write: "
+                    + (stale.size() == 1 ? stale.get(0).getFileName() : stale.size() + " files and scenarios"));
+        }
+    }
+
+    private static void deleteTree(Path path) {
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new BadInputException("--out: cannot remove " + path + " left by an earlier run: " + e.getMessage(), e);
+        }
     }
 
     /** The run, with the decisions of the traced functions written to decisions.csv. */

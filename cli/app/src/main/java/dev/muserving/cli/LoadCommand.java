@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "load",
         description = {"Send open-loop load to a URL: Poisson arrivals at a fixed rate, whatever the answers do.",
-                "Prints each second and a summary; exit code 3 when any request failed or went unanswered."},
+                "Prints each second (the requests sent in it, and the answers and failures that came in it, whichever"
+                        + " second they were sent in) and a summary; exit code 3 when any request failed or went unanswered."},
         mixinStandardHelpOptions = true)
 final class LoadCommand implements Callable<Integer> {
 

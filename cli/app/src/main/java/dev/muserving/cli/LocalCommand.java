@@ -88,6 +88,7 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LogLines.sayInstead(this::say); // what the data plane logs, said like every other line
         checkPort("--port", port);
         checkPort("--metrics-port", metricsPort);
         if (!(nodeCpu > 0) || nodeMemoryMiB < 1) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -142,6 +143,11 @@ class BenchCommandTest {
         assertThat(rows).filteredOn(row -> row[0].equals("mu")).anyMatch(row -> row[9].contains("p99 model"));
         assertThat(rows).filteredOn(row -> row[0].equals("knative")).anyMatch(row -> row[9].contains("stable"));
         assertThat(rows).anyMatch(row -> Integer.parseInt(row[5]) > 0 && Integer.parseInt(row[8]) > 0);
+
+        // a run without --trace into the same --out leaves no decisions.csv of another run beside its summary
+        assertThat(mu("bench", "--quick", "--systems", "mu", "--no-progress", "--out", dir.toString())).isZero();
+        assertThat(dir.resolve(SummaryFiles.DECISIONS_CSV)).doesNotExist();
+        assertThat(err.toString()).contains("removed what an earlier run left in " + dir + " and this one does not write: decisions.csv");
     }
 
     @Test
@@ -215,6 +221,13 @@ class BenchCommandTest {
                 "--no-progress", "--out", replay.toString())).isZero();
         assertThat(withoutWallTime(replay.resolve("summary.json")))
                 .isEqualTo(withoutWallTime(dir.resolve("scenarios/family5-001/summary.json")));
+
+        // the same --out again, another family: the first one's scenarios go, none is taken for this run's
+        assertThat(mu("bench", "--family", "1", "--seed", "6", "--systems", "knative,mu", "--no-progress", "--out", dir.toString())).isZero();
+        try (Stream<Path> scenarios = Files.list(dir.resolve("scenarios"))) {
+            assertThat(scenarios.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("family6-000", "family6-000.yaml");
+        }
+        assertThat(err.toString()).contains("removed what an earlier run left in " + dir);
     }
 
     /** Found by an outside probe: each of these was refused, but only after --out was made. */

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Starts and stops the parts of a pod: the function as a local process (the built-in emulated
@@ -78,7 +79,7 @@ final class PodRunner {
             Map<String, String> env = new HashMap<>(fn.env());
             env.put("PORT", Integer.toString(userPort));
             pod.process = ChildProcess.launch(pod.name, command.argv(), env, log);
-            awaitListening(pod, userPort);
+            awaitListening(pod, userPort, log);
         }
         QueueProxyConfig config = new QueueProxyConfig("127.0.0.1", 0, 0, userPort, fn.spec().containerConcurrency(),
                 QueueProxyConfig.defaultQueueDepth(fn.spec().containerConcurrency()), pod.name, pod.node.arch(), fn.timeout(), fn.timeout(),
@@ -124,12 +125,12 @@ final class PodRunner {
         }
     }
 
-    private static void awaitListening(LocalPod pod, int port) throws IOException {
+    private static void awaitListening(LocalPod pod, int port, Path log) throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!pod.process.isAlive()) {
                 throw new IOException(pod.name + ": " + String.join(" ", ((LocalFunction.Command) pod.function.launch()).argv())
-                        + " exited before it listened on port " + port);
+                        + " exited before it listened on port " + port + lastLine(log));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -144,6 +145,17 @@ final class PodRunner {
             }
         }
         throw new IOException(pod.name + ": nothing listened on port " + port + " within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    /** The end of a process's log, so that why it stopped is said where it is noticed (setsid: failed to execute …). */
+    static String lastLine(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> !line.isBlank()).reduce((first, second) -> second)
+                    .map(line -> "; " + log + " ends: " + (line.length() > 300 ? line.substring(0, 300) + "…" : line))
+                    .orElse("; " + log + " is empty");
+        } catch (IOException | UncheckedIOException e) {
+            return "; its log " + log + " cannot be read";
+        }
     }
 
     private static int freePort() throws IOException {
