@@ -117,9 +117,18 @@ public final class ChildProcess implements AutoCloseable {
     private static final long START_WAIT_SECONDS = 10;
 
     private static Process spawn(ProcessBuilder builder) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IOException("interrupted while starting " + builder.command() + ": not started");
+        }
         Future<Process> started = SPAWNER.submit(builder::start);
         try {
-            return started.get();
+            Process process = started.get();
+            if (Thread.currentThread().isInterrupted()) {
+                // a start that finished before get() looked does not see the interrupt: the same outcome
+                process.destroyForcibly();
+                throw new IOException("interrupted while starting " + builder.command());
+            }
+            return process;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
