@@ -118,8 +118,9 @@ final class LoadCommand implements Callable<Integer> {
         }
         Path file = Path.of(body.substring(1));
         try {
-            if (Files.size(file) > MAX_BODY_FILE_BYTES) {
-                throw new BadInputException("--body " + body + ": " + Files.size(file) + " bytes, over the " + MAX_BODY_FILE_BYTES + " mu load sends");
+            long size = Files.size(file);
+            if (size > MAX_BODY_FILE_BYTES) {
+                throw new BadInputException("--body " + body + ": " + size + " bytes, over the " + MAX_BODY_FILE_BYTES + " mu load sends");
             }
             return Files.readString(file);
         } catch (CharacterCodingException e) {

@@ -44,6 +44,11 @@ public final class ArchitectureHandover {
         return serving;
     }
 
+    /** Whether {@code deployment} is one of those the plan keeps serving ({@link ReplicaPlan#handingOver}). */
+    public static boolean keeps(ReplicaPlan plan, Deployment deployment) {
+        return arch(deployment).filter(plan.handingOver()::contains).isPresent();
+    }
+
     private static Optional<Arch> arch(Deployment d) {
         return Optional.ofNullable(d.getMetadata().getLabels()).map(labels -> labels.get(FunctionNames.ARCH_LABEL)).flatMap(Arch::fromLabel);
     }

@@ -1,8 +1,8 @@
 package dev.muserving.operator.reconciler;
 
-import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionNames;
+import dev.muserving.operator.model.ArchitectureHandover;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -40,11 +40,8 @@ public class ArchDeploymentsDependent extends KubernetesDependentResource<Deploy
 
     @Override
     public void deleteTargetResource(Function function, Deployment deployment, ResourceID id, Context<Function> context) {
-        boolean handingOver = context.managedWorkflowAndDependentResourceContext().get(ReconcileInputs.KEY, ReconcileInputs.class)
-                .filter(inputs -> function.getMetadata().getDeletionTimestamp() == null)
-                .flatMap(inputs -> Arch.fromLabel(deployment.getMetadata().getLabels().get(FunctionNames.ARCH_LABEL))
-                        .filter(inputs.plan().handingOver()::contains))
-                .isPresent();
+        boolean handingOver = function.getMetadata().getDeletionTimestamp() == null
+                && ReconcileInputs.find(context).filter(inputs -> ArchitectureHandover.keeps(inputs.plan(), deployment)).isPresent();
         if (!handingOver) {
             super.deleteTargetResource(function, deployment, id, context);
         }

@@ -4,6 +4,7 @@ import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.operator.model.FunctionWorkloadModel;
 import dev.muserving.operator.model.ReplicaPlan;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Optional;
 
 /**
  * What the reconciler hands its dependents for one reconciliation: the model and the replica plan,
@@ -11,7 +12,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
  */
 record ReconcileInputs(FunctionWorkloadModel model, ReplicaPlan plan) {
 
-    static final String KEY = ReconcileInputs.class.getName();
+    private static final String KEY = ReconcileInputs.class.getName();
 
     void putInto(Context<Function> context) {
         context.managedWorkflowAndDependentResourceContext().put(KEY, this);
@@ -19,5 +20,10 @@ record ReconcileInputs(FunctionWorkloadModel model, ReplicaPlan plan) {
 
     static ReconcileInputs of(Context<Function> context) {
         return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, ReconcileInputs.class);
+    }
+
+    /** Empty outside a reconciliation (a cleanup, say). */
+    static Optional<ReconcileInputs> find(Context<Function> context) {
+        return context.managedWorkflowAndDependentResourceContext().get(KEY, ReconcileInputs.class);
     }
 }

@@ -62,5 +62,8 @@ class ArchitectureHandoverTest {
         assertThat(both.handingOver(ArchitectureHandover.stillServing(both, List.of())).deployed())
                 .containsExactlyInAnyOrder(Arch.AMD64, Arch.ARM64);
         assertThat(armOnly.handingOver(Set.of(Arch.AMD64)).deployed()).containsExactlyInAnyOrder(Arch.AMD64, Arch.ARM64);
+        // what the Deployments' dependent asks before it deletes one
+        assertThat(ArchitectureHandover.keeps(armOnly.handingOver(Set.of(Arch.AMD64)), deployment(Arch.AMD64, 3))).isTrue();
+        assertThat(ArchitectureHandover.keeps(armOnly, deployment(Arch.AMD64, 3))).isFalse();
     }
 }

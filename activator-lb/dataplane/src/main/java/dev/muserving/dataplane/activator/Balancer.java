@@ -290,9 +290,11 @@ final class Balancer extends AbstractVerticle {
         FunctionLane lane = lanes.get(address.function());
         if (lane == null || lane.removed) {
             String why = notServed.get(address.function());
-            reply(request, why == null ? 404 : 503,
-                    why == null ? "mu: no function " + address.function() + "\n" : "mu: " + address.function() + " is not served: " + why + "\n",
-                    false);
+            if (why == null) {
+                reply(request, 404, "mu: no function " + address.function() + "\n", false);
+            } else {
+                reply(request, 503, "mu: " + address.function() + " is not served: " + why + "\n", false);
+            }
             return;
         }
         long declared = declaredLength(request);
