@@ -2,6 +2,7 @@ package dev.muserving.soak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.muserving.dataplane.ServerVertx;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public final class Soak {
     public Result run() throws IOException, InterruptedException {
         Path work = Files.createDirectories(out.resolve("work"));
         Path functions = SoakFunctions.write(work.resolve("functions"));
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(ServerVertx.options());
         Process mu = startMuLocal(functions, work);
         try {
             int port = awaitServing(mu);

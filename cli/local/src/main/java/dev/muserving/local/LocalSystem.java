@@ -5,6 +5,7 @@ import dev.muserving.api.BadInputException;
 import dev.muserving.api.PodPhase;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.dataplane.AdminEndpoints;
+import dev.muserving.dataplane.ServerVertx;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import dev.muserving.dataplane.activator.StaticEndpointSource;
@@ -71,7 +72,7 @@ public final class LocalSystem implements AutoCloseable {
             throw new BadInputException("--port and --metrics-port are both " + port + ": give them different ports (or 0 for any free one)");
         }
         Clock clock = Clock.systemUTC();
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(ServerVertx.options());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StaticEndpointSource endpoints = new StaticEndpointSource(List.of());
         LocalControlPlane controlPlane = new LocalControlPlane(nodes, policies.placement(), policies.autoscaler(),

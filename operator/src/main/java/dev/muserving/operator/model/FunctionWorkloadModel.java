@@ -131,6 +131,7 @@ public final class FunctionWorkloadModel {
                 .withNewLifecycle().withNewPreStop().withNewHttpGet().withPath(QueueProxyContract.WAIT_FOR_DRAIN_PATH)
                     .withPort(new IntOrString(ADMIN_PORT)).endHttpGet().endPreStop().endLifecycle()
                 .withNewResources().withRequests(requests).withLimits(Map.of("memory", requests.get("memory"))).endResources()
+                // the function's image may expect to write where it runs; Knative leaves that to the user too
                 .withSecurityContext(restricted())
                 .build();
     }
@@ -155,7 +156,8 @@ public final class FunctionWorkloadModel {
                     .withPeriodSeconds(1).withFailureThreshold(3)
                 .endReadinessProbe()
                 .withNewResources().withRequests(QUEUE_PROXY_REQUESTS).endResources()
-                .withSecurityContext(restricted())
+                // it writes nothing (no Vert.x file cache, no JVM perf data), as Knative's queue-proxy
+                .withSecurityContext(new SecurityContextBuilder(restricted()).withReadOnlyRootFilesystem(true).build())
                 .build();
     }
 

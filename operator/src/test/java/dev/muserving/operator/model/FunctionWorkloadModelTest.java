@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.muserving.api.Arch;
 import dev.muserving.api.v1alpha1.Function;
 import dev.muserving.api.v1alpha1.FunctionMapping;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import dev.muserving.api.v1alpha1.FunctionResourceSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -106,6 +107,11 @@ class FunctionWorkloadModelTest {
             assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
             assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         });
+        // Mu's own container writes nothing; the function's may, as on Knative
+        assertThat(pod.getContainers()).filteredOn(c -> c.getName().equals(FunctionNames.QUEUE_PROXY_CONTAINER))
+                .singleElement().satisfies(c -> assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue());
+        assertThat(pod.getContainers()).filteredOn(c -> c.getName().equals(FunctionNames.USER_CONTAINER))
+                .singleElement().satisfies(c -> assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isNull());
         Service service = model.toService(fn);
         for (var owners : List.of(deployment.getMetadata().getOwnerReferences(), service.getMetadata().getOwnerReferences())) {
             assertThat(owners).singleElement().satisfies(o -> {

@@ -3,11 +3,11 @@ package dev.muserving.dataplane.activator;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.JvmMetrics;
+import dev.muserving.dataplane.ServerVertx;
 import dev.muserving.dataplane.Settings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,7 +55,7 @@ public final class ActivatorMain {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.balancers() + 1));
+        Vertx vertx = Vertx.vertx(ServerVertx.options(config.balancers() + 1));
         PrometheusMeterRegistry registry = JvmMetrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Activator activator = Activator.start(vertx, config, source, MetricSink.NONE, DemandSignal.NONE, registry, Clock.systemUTC())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

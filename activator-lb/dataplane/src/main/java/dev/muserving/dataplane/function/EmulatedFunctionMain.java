@@ -2,9 +2,9 @@ package dev.muserving.dataplane.function;
 
 import dev.muserving.api.Arch;
 import dev.muserving.dataplane.ConfigException;
+import dev.muserving.dataplane.ServerVertx;
 import dev.muserving.dataplane.Settings;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +57,7 @@ public final class EmulatedFunctionMain {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        Vertx vertx = Vertx.vertx(ServerVertx.options(1));
         vertx.deployVerticle(function).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.println("mu function: listening on 127.0.0.1:" + function.port());
         System.out.flush();

@@ -1,8 +1,8 @@
 package dev.muserving.dataplane.queueproxy;
 
 import dev.muserving.dataplane.ConfigException;
+import dev.muserving.dataplane.ServerVertx;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +24,7 @@ public final class QueueProxyMain {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        Vertx vertx = Vertx.vertx(ServerVertx.options(1));
         QueueProxy proxy = new QueueProxy(config, Clock.systemUTC());
         proxy.bindJvmMetrics();
         try {
