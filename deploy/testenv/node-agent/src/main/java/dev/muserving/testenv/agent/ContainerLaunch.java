@@ -21,21 +21,34 @@ import java.util.regex.Pattern;
  *
  * @param argv the full command line, run inside the pod's network namespace
  * @param user the uid to run as (the pod's or container's runAsUser, else the image's)
+ * @param readOnlyRoot the container's {@code readOnlyRootFilesystem}: every filesystem but its
+ *     writable volumes, /proc, /sys and /dev is read-only to it, as a container runtime leaves its
+ *     image's root (on a process node the root is this machine's own)
  */
-record ContainerLaunch(List<String> argv, Map<String, String> env, long user, long group, List<PodVolumes.Mount> mounts) {
+record ContainerLaunch(List<String> argv, Map<String, String> env, long user, long group, List<PodVolumes.Mount> mounts,
+        boolean readOnlyRoot) {
 
     /**
      * Runs first inside the pod's mount namespace (which {@code ip netns exec} makes private), as
-     * root: each mount as (source, target, ro|rw), then {@code --}, then the command it execs.
+     * root: each mount as (source, target, ro|rw), then {@code --}, then {@code ro} or {@code rw} for
+     * the root, then the command it execs.
      */
     private static final String MOUNT_SCRIPT = """
+            writable=" "
             while [ "$1" != -- ]; do
               if [ -d "$1" ]; then mkdir -p "$2"; else mkdir -p "$(dirname "$2")" && { [ -e "$2" ] || : >"$2"; }; fi
               mount --bind "$1" "$2" || exit 125
-              [ "$3" = rw ] || mount -o remount,bind,ro "$2" || exit 125
+              if [ "$3" = rw ]; then writable="$writable$2 "; else mount -o remount,bind,ro "$2" || exit 125; fi
               shift 3
             done
-            shift
+            if [ "$2" = ro ]; then
+              for m in $(awk '{print $2}' /proc/self/mounts); do
+                case "$m" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*) continue ;; esac
+                case "$writable" in *" $m "*) continue ;; esac
+                mount -o remount,bind,ro "$m" || exit 125
+              done
+            fi
+            shift 2
             exec "$@"
             """;
 
@@ -100,18 +113,19 @@ record ContainerLaunch(List<String> argv, Map<String, String> env, long user, lo
         if (nonRoot && user == 0) {
             throw new NotRunnable("CreateContainerConfigError", "container has runAsNonRoot and its image will run as root");
         }
-        return new ContainerLaunch(List.copyOf(argv), env, user, group, List.copyOf(mounts));
+        boolean readOnlyRoot = own != null && Boolean.TRUE.equals(own.getReadOnlyRootFilesystem());
+        return new ContainerLaunch(List.copyOf(argv), env, user, group, List.copyOf(mounts), readOnlyRoot);
     }
 
     /** The command line to start, inside the pod's namespaces, with its volumes mounted, as the pod's user. */
     List<String> commandLine(String netns) {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns));
-        if (!mounts.isEmpty()) {
+        if (!mounts.isEmpty() || readOnlyRoot) {
             command.addAll(List.of("sh", "-c", MOUNT_SCRIPT, "mount-volumes"));
             for (PodVolumes.Mount mount : mounts) {
                 command.addAll(List.of(mount.source().toString(), mount.target(), mount.readOnly() ? "ro" : "rw"));
             }
-            command.add("--");
+            command.addAll(List.of("--", readOnlyRoot ? "ro" : "rw"));
         }
         if (user != 0) {
             command.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + group, "--clear-groups", "--"));

@@ -269,7 +269,8 @@ class NodeAgentIT {
     /**
      * What in-cluster programs count on, from inside a pod: its ConfigMap and emptyDir volumes, the
      * service-account token that authenticates it to the API server at KUBERNETES_SERVICE_HOST
-     * (a ClusterIP, through kube-proxy), Service names (CoreDNS), and restartPolicy Never ending
+     * (a ClusterIP, through kube-proxy), Service names (CoreDNS), a read-only root filesystem
+     * where its writable volume still takes writes, and restartPolicy Never ending
      * the pod Succeeded or Failed with its status kept.
      */
     @Test
@@ -295,12 +296,15 @@ class NodeAgentIT {
                           set -e;
                           cat /config/text; echo;
                           echo scratch > /scratch/file;
+                          if touch /tmp/mu-read-only-root-check 2>/dev/null; then echo "root writable"; exit 9; fi;
+                          echo "root read-only";
                           sa=/var/run/secrets/kubernetes.io/serviceaccount;
                           echo "namespace $(cat $sa/namespace)";
                           getent hosts kubernetes.default.svc;
                           curl -sS --cacert $sa/ca.crt -H "Authorization: Bearer $(cat $sa/token)"
                           https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat $sa/namespace)/pods/inside
                           -o /scratch/self -w 'api %{http_code}\\n'
+                      securityContext: {readOnlyRootFilesystem: true}
                       volumeMounts:
                         - {name: config, mountPath: /config, readOnly: true}
                         - {name: scratch, mountPath: /scratch}
@@ -324,7 +328,7 @@ class NodeAgentIT {
         Path logs = cluster.kubeconfig().resolveSibling("agent/logs");
         String log = Files.readString(logs.resolve(ns + "_inside_check.log"));
         assertThat(client.pods().inNamespace(ns).withName("inside").get().getStatus().getPhase()).as(log).isEqualTo("Succeeded");
-        assertThat(log).contains("hello from a configmap", "namespace " + ns, "kubernetes.default.svc")
+        assertThat(log).contains("hello from a configmap", "namespace " + ns, "kubernetes.default.svc", "root read-only")
                 // the default service account may read nothing: the API server knew the token (403, not 401)
                 .contains("api 403");
         Pod failing = client.pods().inNamespace(ns).withName("failing").get();
