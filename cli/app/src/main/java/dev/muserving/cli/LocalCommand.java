@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 final class LocalCommand implements Callable<Integer> {
 
     @Option(names = {"-f", "--filename"}, paramLabel = "FILE_OR_DIR", defaultValue = "examples",
-            description = "Function YAMLs, the files kubectl apply takes; a directory means its *.yaml (default: ${DEFAULT-VALUE}).")
+            description = "Function YAMLs, the files kubectl apply takes; a directory means its *.yaml and *.yml (default: ${DEFAULT-VALUE}).")
     List<Path> inputs;
 
     @Option(names = "--port", defaultValue = "8080", description = "The activator-lb's port; 0 for any (default: ${DEFAULT-VALUE}).")

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final List<String> MODULES = List.of("api/core", "api/crd", "activator-lb/routing", "activator-lb/dataplane",
-            "activator-lb/app", "autoscaler", "placement", "operator", "cli/sim", "cli/local", "cli/lbbench", "cli/placementbench", "cli/app");
+            "activator-lb/app", "autoscaler", "placement", "operator", "cli/sim", "cli/local", "cli/lbbench", "cli/placementbench", "cli/clusterbench", "cli/app");
     private static JavaClasses product;
 
     @BeforeAll
@@ -37,6 +37,8 @@ class ArchitectureTest {
         assertThat(product.containPackage("dev.muserving.operator.reconciler")).isTrue();
         assertThat(product.containPackage("dev.muserving.activator.app")).isTrue();
         assertThat(product.containPackage("dev.muserving.bench.sim")).isTrue();
+        assertThat(product.containPackage("dev.muserving.clusterbench")).isTrue();
+        assertThat(product.containPackage("dev.muserving.soak")).isTrue();
     }
 
     @Test

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Function's desired children, built from its spec alone (DESIGN.md rule 3): one Deployment per
+ * A Function's desired children, built from its spec alone (docs/architecture.md, rule 3): one Deployment per
  * allowed architecture with the queue-proxy injected, and one Service in front of all its pods.
  * Pure: no client, no clock; the JOSDK dependents only call it. Replica counts are inputs (from the
  * spec now, from the autoscaler and placement later), never guessed here.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.opentest4j.TestAbortedException;
 
 /**
- * A real Kubernetes control plane for tests (DESIGN.md, testing layer 4), started once per test run
+ * A real Kubernetes control plane for tests (docs/development.md), started once per test run
  * and stopped when the JVM exits:
  * <ol>
  *   <li>the cluster of {@code MU_TEST_KUBECONFIG}, when it is set (any cluster, k3s included);

@@ -8,7 +8,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
 
 /**
- * The layering of DESIGN.md as rules over a root package ({@code dev.muserving} for the product, a
+ * The layering of docs/architecture.md as rules over a root package ({@code dev.muserving} for the product, a
  * fixture's root in the test that shows each rule can fail):
  * <ul>
  *   <li>no cycles between packages;
@@ -40,19 +40,21 @@ public final class Layering {
                 .layer("policies").definedBy(root + ".routing.policy..", root + ".autoscaler.policy..", root + ".placement.policy..")
                 .layer("adapters").definedBy(root + ".autoscaler.loop..", root + ".dataplane..", root + ".bench..", root + ".yaml..",
                         root + ".local..", root + ".load..", root + ".emulate..", root + ".lbbench..", root + ".placementbench..",
+                        root + ".soak..", root + ".clusterbench..",
                         root + ".operator.model..", root + ".operator.reconciler..", root + ".operator.placement..", root + ".operator.autoscaling..",
                         root + ".activator.kubernetes..")
                 .layer("apps").definedBy(root + ".cli..", root + ".operator.app..", root + ".activator.app..")
                 .whereLayer("apps").mayNotBeAccessedByAnyLayer()
                 .whereLayer("adapters").mayOnlyBeAccessedByLayers("adapters", "apps")
                 .whereLayer("policies").mayOnlyBeAccessedByLayers("policies", "adapters", "apps")
-                .because("policies are pure, adapters translate the world for them, apps wire both (DESIGN.md)");
+                .because("policies are pure, adapters translate the world for them, apps wire both (docs/architecture.md)");
     }
 
     public static ArchRule dataPlaneIsNotTheControllerOrTheCli(String root) {
         return noClasses().that().resideInAPackage(root + ".dataplane..")
                 .should().dependOnClassesThat().resideInAnyPackage(root + ".operator..", root + ".cli..", root + ".bench..",
-                        root + ".local..", root + ".lbbench..", root + ".placementbench..", root + ".emulate..", root + ".load..")
+                        root + ".local..", root + ".lbbench..", root + ".placementbench..", root + ".emulate..", root + ".load..",
+                        root + ".soak..", root + ".clusterbench..")
                 .because("every invocation crosses the data plane; it must not carry the controller or the CLI");
     }
 

@@ -9,13 +9,13 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * DESIGN.md rule 1 as code: a policy sees only the JDK, the api records and other policies, so the
+ * Rule 1 of docs/architecture.md as code: a policy sees only the JDK, the api records and other policies, so the
  * same class runs in the simulator, in local mode and on Kubernetes. Each module that holds policies
  * checks its own classes with {@link #check(String)}.
  */
 public final class PolicyPurity {
 
-    /** Frameworks named in DESIGN.md; the whitelist below also keeps out anything not named here. */
+    /** Frameworks named in docs/architecture.md; the whitelist below also keeps out anything not named here. */
     static final String[] FRAMEWORKS = {
         "io.fabric8..", "io.vertx..", "io.quarkus..", "io.javaoperatorsdk..", "io.micrometer..",
         "io.smallrye..", "io.netty..", "jakarta.."
@@ -26,14 +26,14 @@ public final class PolicyPurity {
     public static ArchRule noFrameworks() {
         return noClasses().that().resideInAPackage("..policy..")
                 .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS)
-                .because("policies are pure (DESIGN.md rule 1)");
+                .because("policies are pure (docs/architecture.md, rule 1)");
     }
 
     public static ArchRule onlyJdkAndApi() {
         return classes().that().resideInAPackage("..policy..")
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage("java..", "dev.muserving.api..", "..policy..")
-                .because("policies take time and randomness as parameters and see only api records (DESIGN.md rule 1)");
+                .because("policies take time and randomness as parameters and see only api records (docs/architecture.md, rule 1)");
     }
 
     public static JavaClasses importProductionClasses(String basePackage) {

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md testing layer 2: on the shipped scenarios, seed 1, Mu against Knative by the measures
+ * The simulator as a test: on the shipped scenarios, seed 1, Mu against Knative by the measures
  * of docs/bench.md ("Measuring honestly"), at the margins it reaches on seeds 1–3, weaknesses
  * included; a regression in any policy shows up here. The shipped scenarios are what the policies
  * were tuned on: they guard against regressions, they do not show that Mu generalises.
