@@ -87,7 +87,7 @@ public final class FunctionFiles {
                 }
                 ResolvedFunction resolved = FunctionMapping.resolve(function);
                 functions.add(new LocalFunction(resolved.key(), source + ":" + doc.line(), resolved.spec(), launch(resolved, doc),
-                        resolved.env(), resolved.timeout()));
+                        resolved.env(), resolved.timeout(), new LocalFunction.Policies(resolved.autoscaling(), resolved.routing())));
             } catch (BadInputException e) {
                 problems.add(e.getMessage());
             }

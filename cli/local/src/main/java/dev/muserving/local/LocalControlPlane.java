@@ -3,12 +3,14 @@ package dev.muserving.local;
 import dev.muserving.api.ClusterSnapshot;
 import dev.muserving.api.FunctionDemand;
 import dev.muserving.api.FunctionKey;
+import dev.muserving.api.FunctionSpec;
 import dev.muserving.api.MetricSnapshot;
 import dev.muserving.api.NodeInfo;
 import dev.muserving.api.PodPhase;
 import dev.muserving.api.ReplicaCounts;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.autoscaler.loop.ScalingLoop;
+import dev.muserving.autoscaler.policy.AutoscalingPolicies;
 import dev.muserving.autoscaler.policy.AutoscalingPolicyFactory;
 import dev.muserving.dataplane.activator.Endpoint;
 import dev.muserving.dataplane.activator.FunctionRoute;
@@ -61,6 +63,12 @@ final class LocalControlPlane implements AutoCloseable {
 
     /** Everything below is touched on the control thread only, except where the field says otherwise. */
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    /**
+     * The policies each function's annotations chose, and the count a function whose autoscaling
+     * policy changed resumes at; both also read by the scaling loop from the activator's threads.
+     */
+    private final Map<String, LocalFunction.Policies> policies = new ConcurrentHashMap<>();
+    private final Map<String, Integer> resumeAt = new ConcurrentHashMap<>();
     private final Map<String, ScalingDecision> targets = new HashMap<>();
     private final Map<String, Integer> unplaced = new HashMap<>();
     private final Map<String, Backoff> backoffs = new HashMap<>();
@@ -83,7 +91,8 @@ final class LocalControlPlane implements AutoCloseable {
         this.endpoints = endpoints;
         this.clock = clock;
         this.log = log;
-        this.scaling = new ScalingLoop(autoscalers, name -> Optional.ofNullable(functions.get(name)).map(LocalFunction::spec),
+        this.scaling = new ScalingLoop(spec -> autoscalerOf(spec.name(), autoscalers).create(spec),
+                name -> Optional.ofNullable(functions.get(name)).map(fn -> startingFrom(name, fn.spec())),
                 this::replicas, (function, decision, at) -> targets.put(function, decision));
     }
 
@@ -101,6 +110,15 @@ final class LocalControlPlane implements AutoCloseable {
                 if (!current.runsLike(next.get(name))) {
                     log.accept(name + (next.containsKey(name) ? ": changed, replacing its pods" : ": removed"));
                     remove(name);
+                } else if (!next.get(name).policies().equals(policies.get(name))) {
+                    // as on a cluster: a fresh policy from the count the old one reached, the pods kept
+                    ScalingDecision target = targets.get(name);
+                    if (target != null) {
+                        resumeAt.put(name, target.desiredReplicas());
+                    }
+                    policies.put(name, next.get(name).policies());
+                    scaling.forget(name);
+                    log.accept(name + ": now " + next.get(name).policies());
                 }
             }
             next.forEach((name, fn) -> {
@@ -110,6 +128,10 @@ final class LocalControlPlane implements AutoCloseable {
                                 + "--node-memory-mib): no pod of it can start, so its requests wait and time out");
                     }
                     functions.put(name, fn);
+                    policies.put(name, fn.policies());
+                    if (!fn.policies().equals(LocalFunction.Policies.SYSTEM)) {
+                        log.accept(name + ": " + fn.policies() + " (its annotations)");
+                    }
                     int initial = fn.spec().startingReplicas();
                     targets.put(name, new ScalingDecision(initial, initial, "initial scale " + initial));
                 }
@@ -312,6 +334,8 @@ final class LocalControlPlane implements AutoCloseable {
 
     private void remove(String function) {
         functions.remove(function);
+        policies.remove(function);
+        resumeAt.remove(function);
         targets.remove(function);
         backoffs.remove(function);
         scaling.forget(function);
@@ -336,6 +360,17 @@ final class LocalControlPlane implements AutoCloseable {
         return new ReplicaCounts(ready, starting, unplaced.getOrDefault(function, 0), startup.mean());
     }
 
+    /** The autoscaler a function's annotation chose (checked when its file was read), else {@code --system}'s. */
+    private AutoscalingPolicyFactory autoscalerOf(String function, AutoscalingPolicyFactory system) {
+        return Optional.ofNullable(policies.get(function)).flatMap(LocalFunction.Policies::autoscaling)
+                .map(name -> AutoscalingPolicies.byName(name).orElseThrow()).orElse(system);
+    }
+
+    private FunctionSpec startingFrom(String function, FunctionSpec spec) {
+        Integer resumed = resumeAt.remove(function);
+        return resumed == null ? spec : spec.withInitialScale(resumed); // min and max still apply over it
+    }
+
     /** The activator's view: every function, with its ready pods. */
     private void publish() {
         List<FunctionRoute> routes = new ArrayList<>();
@@ -343,7 +378,8 @@ final class LocalControlPlane implements AutoCloseable {
             List<Endpoint> ready = pods.values().stream()
                     .filter(p -> p.function == fn && p.phase == PodPhase.READY && p.endpoint != null)
                     .map(p -> p.endpoint).toList();
-            routes.add(new FunctionRoute(fn.key(), fn.spec(), fn.timeout(), ready));
+            routes.add(new FunctionRoute(fn.key(), fn.spec(), fn.timeout(), ready,
+                    policies.getOrDefault(fn.spec().name(), LocalFunction.Policies.SYSTEM).routing()));
         }
         endpoints.set(routes);
     }

@@ -7,12 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Function as {@code mu local} runs it: what the policies see ({@link #spec()}, named
- * {@code <namespace>/<name>} as the activator names it), how to start one of its pods, and where it
- * was read from.
- *
+ * {@code <namespace>/<name>} as the activator names it), how to start one of its pods, where it
+ * was read from, and the policies its annotations choose.
  */
 public record LocalFunction(
         FunctionKey key,
@@ -20,15 +20,38 @@ public record LocalFunction(
         FunctionSpec spec,
         Launch launch,
         Map<String, String> env,
-        Duration timeout) {
+        Duration timeout,
+        Policies policies) {
 
     public LocalFunction {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(launch, "launch");
+        Objects.requireNonNull(policies, "policies");
         env = Map.copyOf(env);
     }
 
-    /** Whether the two run the same way (where each was read, such as a moved line, does not matter). */
+    /** One that leaves the policies to {@code mu local --system}. */
+    public LocalFunction(FunctionKey key, String source, FunctionSpec spec, Launch launch, Map<String, String> env, Duration timeout) {
+        this(key, source, spec, launch, env, timeout, Policies.SYSTEM);
+    }
+
+    /**
+     * The autoscaling and routing policies by name, as {@code autoscaling.muserving.dev/class} and
+     * {@code routing.muserving.dev/class} choose them; empty: {@code --system}'s.
+     */
+    public record Policies(Optional<String> autoscaling, Optional<String> routing) {
+        public static final Policies SYSTEM = new Policies(Optional.empty(), Optional.empty());
+
+        @Override
+        public String toString() {
+            return "autoscaled by " + autoscaling.orElse("--system's policy") + ", routed by " + routing.orElse("--system's policy");
+        }
+    }
+
+    /**
+     * Whether the two run the same pods (where each was read, such as a moved line, does not matter,
+     * nor do the policies: a new one takes over from the count the old one reached).
+     */
     public boolean runsLike(LocalFunction other) {
         return other != null && key.equals(other.key) && spec.equals(other.spec) && launch.equals(other.launch) && env.equals(other.env)
                 && timeout.equals(other.timeout);
