@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,8 @@ final class LocalControlPlane implements AutoCloseable {
     private final ExecutorService podWork = Executors.newFixedThreadPool(4, r -> thread(r, "mu-local-pods"));
 
     /** Everything below is touched on the control thread only, except where the field says otherwise. */
-    private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    /** Changed on the control thread only; the scaling loop also looks one up from the activator's threads. */
+    private final Map<String, LocalFunction> functions = Collections.synchronizedMap(new LinkedHashMap<>());
     /**
      * The policies each function's annotations chose, and the count a function whose autoscaling
      * policy changed resumes at; both also read by the scaling loop from the activator's threads.
