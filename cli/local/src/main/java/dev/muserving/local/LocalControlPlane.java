@@ -62,7 +62,7 @@ final class LocalControlPlane implements AutoCloseable {
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "mu-local-control"));
     private final ExecutorService podWork = Executors.newFixedThreadPool(4, r -> thread(r, "mu-local-pods"));
 
-    /** Everything below is touched on the control thread only, except where the field says otherwise. */
+    // Everything below is touched on the control thread only, except where the field says otherwise.
     /** Changed on the control thread only; the scaling loop also looks one up from the activator's threads. */
     private final Map<String, LocalFunction> functions = Collections.synchronizedMap(new LinkedHashMap<>());
     /**
