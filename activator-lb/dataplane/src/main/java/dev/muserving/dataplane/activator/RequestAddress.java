@@ -25,12 +25,12 @@ public record RequestAddress(FunctionKey function, String uri) {
         if (nsEnd < 0) {
             return null;
         }
-        String namespace = uri.substring(PATH_PREFIX.length(), nsEnd);
+        String namespace = decodeUnreserved(uri.substring(PATH_PREFIX.length(), nsEnd));
         int nameEnd = nsEnd + 1;
         while (nameEnd < uri.length() && uri.charAt(nameEnd) != '/' && uri.charAt(nameEnd) != '?') {
             nameEnd++;
         }
-        String name = uri.substring(nsEnd + 1, nameEnd);
+        String name = decodeUnreserved(uri.substring(nsEnd + 1, nameEnd));
         if (!isLabel(namespace) || !isLabel(name)) {
             return null;
         }
@@ -65,6 +65,37 @@ public record RequestAddress(FunctionKey function, String uri) {
         String name = labels.substring(0, dot);
         String namespace = labels.substring(dot + 1);
         return isLabel(name) && isLabel(namespace) ? new RequestAddress(new FunctionKey(namespace, name), uri) : null;
+    }
+
+    /**
+     * The segment with its percent-encoded unreserved characters decoded, as RFC 3986 §6.2.2.2 says
+     * a URI means the same with or without them: {@code /fn/demo/%65cho} is {@code /fn/demo/echo}
+     * (it was a 404 naming no function). Any other encoding (such as {@code %2F}) is left as it is,
+     * so the segment is no label and names no function.
+     */
+    static String decodeUnreserved(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        StringBuilder out = new StringBuilder(segment.length());
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            int value = c == '%' && i + 2 < segment.length() ? hexByte(segment.charAt(i + 1), segment.charAt(i + 2)) : -1;
+            boolean unreserved = value >= 0 && (Character.isLetterOrDigit(value) && value < 0x80 || "-._~".indexOf(value) >= 0);
+            if (unreserved) {
+                out.append((char) value);
+                i += 2;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static int hexByte(char high, char low) {
+        int h = Character.digit(high, 16);
+        int l = Character.digit(low, 16);
+        return h < 0 || l < 0 ? -1 : h * 16 + l;
     }
 
     /** A DNS-1123 label, as Kubernetes names and namespaces are. */

@@ -17,6 +17,17 @@ class RequestAddressTest {
     }
 
     @Test
+    void percentEncodedUnreservedCharactersInThePathFormMeanThemselves() {
+        assertThat(RequestAddress.of(null, "/fn/demo/%65cho/a%2Fb", "example.com")).isEqualTo(new RequestAddress(ECHO, "/a%2Fb"));
+        assertThat(RequestAddress.of(null, "/fn/%64emo/ech%6F", "example.com")).isEqualTo(new RequestAddress(ECHO, "/"));
+        // anything else encoded is no DNS label, so it names no function
+        assertThat(RequestAddress.of(null, "/fn/demo/ec%2Fho", "example.com")).isNull();
+        assertThat(RequestAddress.of(null, "/fn/demo/echo%", "example.com")).isNull();
+        assertThat(RequestAddress.of(null, "/fn/demo/%6", "example.com")).isNull();
+        assertThat(RequestAddress.of(null, "/fn/demo/%45CHO", "example.com")).as("an upper-case name is still no label").isNull();
+    }
+
+    @Test
     void theHostFormKeepsTheUriAndIgnoresThePortAndCase() {
         assertThat(RequestAddress.of("Echo.Demo.example.com:8080", "/p", "example.com")).isEqualTo(new RequestAddress(ECHO, "/p"));
         assertThat(RequestAddress.of("echo.demo.mu.local", "/", "mu.local")).isEqualTo(new RequestAddress(ECHO, "/"));
