@@ -5,9 +5,9 @@ import io.vertx.core.file.FileSystemOptions;
 
 /**
  * Vert.x options for Mu's own processes. None of them serves files, so Vert.x's classpath file
- * cache is off. With it on, each process made a {@code vertx-cache-*} folder in /tmp at start. A
- * killed process left its folder behind (hundreds after a day of tests). The queue-proxy could not
- * run with a read-only root filesystem, as Knative's does.
+ * cache is off. With it on, each process made a {@code vertx-cache-*} folder in /tmp at start: a
+ * killed process left its folder behind (hundreds after a day of tests), and the queue-proxy needed
+ * a writable root filesystem, where Knative's runs read-only.
  */
 public final class ServerVertx {
 
