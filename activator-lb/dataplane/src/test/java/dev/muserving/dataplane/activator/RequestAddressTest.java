@@ -28,6 +28,13 @@ class RequestAddressTest {
     }
 
     @Test
+    void dotSegmentsAreNotResolvedSoAPathCannotClimbOutOfItsFunction() {
+        assertThat(RequestAddress.of(null, "/fn/demo/../demo/echo", "example.com")).isNull();
+        assertThat(RequestAddress.of(null, "/fn/demo/echo/../../other/fn", "example.com"))
+                .isEqualTo(new RequestAddress(ECHO, "/../../other/fn"));
+    }
+
+    @Test
     void theHostFormKeepsTheUriAndIgnoresThePortAndCase() {
         assertThat(RequestAddress.of("Echo.Demo.example.com:8080", "/p", "example.com")).isEqualTo(new RequestAddress(ECHO, "/p"));
         assertThat(RequestAddress.of("echo.demo.mu.local", "/", "mu.local")).isEqualTo(new RequestAddress(ECHO, "/"));
