@@ -3,7 +3,7 @@
 #   - Debian's promtool (the metrics lint), wrk (the lb-bench test) and nftables (kube-proxy on process
 #     nodes), when this runs as root with apt;
 #   - the local Kubernetes control plane, built from its Go modules once and cached outside the work
-#     tree (about 10 minutes cold, seconds after that; docs/development.md).
+#     tree (about 25 minutes cold on 2 cores, seconds after that; docs/development.md).
 # What cannot be had here (not root, no Go) is said in one line, and the tests that need it skip
 # with their reason; everything else still builds and runs. CI runs exactly this (.ci/run).
 # Arguments go to Maven: ./test.sh -pl operator -am

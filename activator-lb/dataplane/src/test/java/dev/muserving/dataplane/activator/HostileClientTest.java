@@ -202,6 +202,41 @@ class HostileClientTest {
     }
 
     @Test
+    void transferEncodingInHttp10Is400AndTheConnectionCloses() {
+        // HTTP/1.0 has no transfer codings (RFC 9112 §6.1): a front proxy would frame this body otherwise
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n").read();
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body()).contains("Transfer-Encoding");
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        stillServes();
+    }
+
+    @Test
+    void chunkedWithAContentLengthIsFramedByItsChunksAndTheConnectionIsKept() {
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\n\r\n").read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("hello");
+            Answer next = client.send(post("again")).read();
+            assertThat(next.status()).as("the same connection serves on").isEqualTo(200);
+            assertThat(next.body()).isEqualTo("again");
+        }
+    }
+
+    @Test
+    void aRequestLineOver8KiBIs414AndTheConnectionCloses() {
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send("GET /fn/demo/echo/" + "a".repeat(9 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(answer.status()).isEqualTo(414);
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+        }
+        stillServes();
+    }
+
+    @Test
     void aClientThatResetsItsConnectionMidUploadIsCountedAsGoneNotAsAFailingPod(Vertx vertx) {
         // a body over the retry buffer streams to the pod as it arrives: the reset fails that send first
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
