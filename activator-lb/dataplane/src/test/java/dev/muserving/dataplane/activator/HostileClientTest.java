@@ -78,6 +78,16 @@ class HostileClientTest {
                 + "\r\n" + body;
     }
 
+    /** Sends one request on a fresh connection: it gets {@code status} and the activator closes the connection. */
+    private Answer refusedAndClosed(String request, int status) {
+        try (RawClient client = new RawClient(port)) {
+            Answer answer = client.send(request).read();
+            assertThat(answer.status()).as(request.lines().findFirst().orElse("")).isEqualTo(status);
+            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
+            return answer;
+        }
+    }
+
     /** The activator still serves: a fresh connection gets its echo. */
     private void stillServes() {
         try (RawClient client = new RawClient(port)) {
@@ -177,12 +187,8 @@ class HostileClientTest {
                 "Transfer-Encoding: identity\r\n", 400,
                 "Transfer-Encoding: xchunked\r\nContent-Length: 15\r\n", 400);
         framings.forEach((framing, status) -> {
-            try (RawClient client = new RawClient(port)) {
-                Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n5\r\nhello\r\n0\r\n\r\n").read();
-                assertThat(answer.status()).as(framing).isEqualTo(status);
-                assertThat(answer.body()).as(framing).contains("Transfer-Encoding");
-                await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
-            }
+            Answer answer = refusedAndClosed("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n5\r\nhello\r\n0\r\n\r\n", status);
+            assertThat(answer.body()).as(framing).contains("Transfer-Encoding");
         });
         stillServes();
     }
@@ -191,25 +197,17 @@ class HostileClientTest {
     void aRequestFramedBothWaysIsRefusedSoThatNoRequestCanBeSmuggledBehindIt() {
         // framed by Content-Length here (the codec does not decode the coding), by the coding at a
         // front proxy that does: one side would read the rest as a second request
-        try (RawClient client = new RawClient(port)) {
-            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 6\r\n\r\n"
-                    + "0\r\n\r\nGET /fn/demo/slow/ HTTP/1.1\r\nHost: x\r\n\r\n").read();
-            assertThat(answer.status()).isEqualTo(400);
-            assertThat(answer.body()).isEqualTo("mu: a request may not have both Content-Length and Transfer-Encoding\n");
-            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
-        }
+        Answer answer = refusedAndClosed("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 6\r\n\r\n"
+                + "0\r\n\r\nGET /fn/demo/slow/ HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertThat(answer.body()).isEqualTo("mu: a request may not have both Content-Length and Transfer-Encoding\n");
         stillServes();
     }
 
     @Test
     void transferEncodingInHttp10Is400AndTheConnectionCloses() {
         // HTTP/1.0 has no transfer codings (RFC 9112 §6.1): a front proxy would frame this body otherwise
-        try (RawClient client = new RawClient(port)) {
-            Answer answer = client.send("POST /fn/demo/echo/ HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n").read();
-            assertThat(answer.status()).isEqualTo(400);
-            assertThat(answer.body()).contains("Transfer-Encoding");
-            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
-        }
+        Answer answer = refusedAndClosed("POST /fn/demo/echo/ HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400);
+        assertThat(answer.body()).contains("Transfer-Encoding");
         stillServes();
     }
 
@@ -228,11 +226,7 @@ class HostileClientTest {
 
     @Test
     void aRequestLineOver8KiBIs414AndTheConnectionCloses() {
-        try (RawClient client = new RawClient(port)) {
-            Answer answer = client.send("GET /fn/demo/echo/" + "a".repeat(9 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n").read();
-            assertThat(answer.status()).isEqualTo(414);
-            await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
-        }
+        refusedAndClosed("GET /fn/demo/echo/" + "a".repeat(9 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
         stillServes();
     }
 
@@ -259,11 +253,7 @@ class HostileClientTest {
     void twoHostHeadersOrNoneAre400AndTheConnectionCloses() {
         for (String head : List.of("GET /fn/demo/echo/ HTTP/1.1\r\nHost: a\r\nHost: echo.demo.example.com\r\n\r\n",
                 "GET /fn/demo/echo/ HTTP/1.1\r\n\r\n")) {
-            try (RawClient client = new RawClient(port)) {
-                Answer answer = client.send(head).read();
-                assertThat(answer.status()).as(head).isEqualTo(400);
-                await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
-            }
+            refusedAndClosed(head, 400);
         }
         try (RawClient http10 = new RawClient(port)) { // HTTP/1.0 has no Host requirement
             assertThat(http10.send("GET /fn/demo/echo/ HTTP/1.0\r\n\r\n").read().status()).isEqualTo(200);
