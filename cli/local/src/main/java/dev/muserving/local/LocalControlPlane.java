@@ -66,8 +66,10 @@ final class LocalControlPlane implements AutoCloseable {
     /** Changed on the control thread only; the scaling loop also looks one up from the activator's threads. */
     private final Map<String, LocalFunction> functions = Collections.synchronizedMap(new LinkedHashMap<>());
     /**
-     * The policies each function's annotations chose, and the count a function whose autoscaling
-     * policy changed resumes at; both also read by the scaling loop from the activator's threads.
+     * The policies each function's annotations choose now, and the count a function whose autoscaling
+     * policy changed resumes at; both also read by the scaling loop from the activator's threads. A
+     * policy-only change keeps the running {@link LocalFunction} (its pods are matched to it by
+     * identity), so its own {@code policies()} are those it started with; this map is what applies.
      */
     private final Map<String, LocalFunction.Policies> policies = new ConcurrentHashMap<>();
     private final Map<String, Integer> resumeAt = new ConcurrentHashMap<>();
