@@ -54,6 +54,9 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     private Instant firstDecision;
     private int buffered;
     private double concurrency;
+    /** The newest snapshot's time, and a waiting request reported since: one the snapshots do not count yet. */
+    private Instant snapshotAt;
+    private Instant activationAt;
     /** The function's pods' mean start-up time, once one was seen starting. */
     private Duration measuredStartup;
 
@@ -97,6 +100,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         }
         buffered = snapshot.bufferedRequests();
         concurrency = snapshot.averageConcurrency();
+        snapshotAt = snapshot.at();
         // an architecture's rate is kept while it has no pod that measured one
         PodMetrics.meanServiceRates(snapshot.pods()).forEach((arch, measured) -> serviceRate[arch.ordinal()] = measured);
     }
@@ -105,6 +109,7 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     @Override
     public void recordActivation(Instant at) {
         trafficAt(at);
+        activationAt = at;
     }
 
     /** Snapshots arrive a second late, so an activation report may be newer than the snapshot after it. */
@@ -141,7 +146,13 @@ public final class MuAutoscaler implements AutoscalingPolicy {
         }
         Sizing sizing = size();
         int need = function.clampReplicas(sizing.pods);
-        int required = Math.min(need, function.clampReplicas(sizing.keepUp));
+        // A keep-up share above the pods held is a claim on others' room (placement's first round, and
+        // preemption): only as far as the requests present would fill, not for a forecast alone.
+        double requestsPresent = concurrency + buffered + (waitingUncounted() ? 1 : 0);
+        int present = (int) Math.ceil(requestsPresent / slots - 1e-9);
+        int claimable = Math.max(replicas.ready() + replicas.starting(), present);
+        int forecastShare = Math.min(need, function.clampReplicas(sizing.keepUp));
+        int required = Math.min(forecastShare, function.clampReplicas(claimable));
         recentNeeds.addLast(new Need(now, need));
         Instant horizon = now.minus(config.scaleDownDelay());
         while (!recentNeeds.isEmpty() && recentNeeds.peekFirst().at().isBefore(horizon)) {
@@ -152,7 +163,14 @@ public final class MuAutoscaler implements AutoscalingPolicy {
                 ? String.format(Locale.ROOT, "; holding %d for the %ds scale-down delay", desired, config.scaleDownDelay().toSeconds())
                 : "";
         return new ScalingDecision(desired, Math.min(required, desired),
-                sizing.reason + held + " → " + desired + " (" + required + " to keep up)");
+                sizing.reason + held + " → " + desired + " (" + required + " to keep up"
+                        + (required < forecastShare ? String.format(Locale.ROOT, ", %d forecast: %.0f requests present", forecastShare,
+                                requestsPresent) : "") + ")");
+    }
+
+    /** A request reported waiting (scale from zero) that no snapshot has counted yet: snapshots arrive a second late. */
+    private boolean waitingUncounted() {
+        return activationAt != null && (snapshotAt == null || activationAt.isAfter(snapshotAt));
     }
 
     /** The rate to keep room for: a share of the highest recent rate, Poisson noise discounted. */

@@ -219,6 +219,43 @@ class MuAutoscalerTest {
     }
 
     @Test
+    void theKeepUpShareClaimsPodsBeyondThoseHeldOnlyForRequestsPresent() {
+        // A slow function (one slot, 10 s a request) that saw two arrivals in one second: the rate
+        // forecast asks several pods, but two requests fill only the two pods it holds. Another
+        // function's running pod is not worth stopping for the forecast (family4-067: such a function
+        // preempted an ML pod that could run nowhere else, docs/policies.md).
+        List<PodMetrics> slow = List.of(new PodMetrics("a", Arch.AMD64, 1, 0.1));
+        MuAutoscaler spike = new MuAutoscaler(function(1, 60_000, 0), CONFIG);
+        MuAutoscaler backlog = new MuAutoscaler(function(1, 60_000, 0), CONFIG);
+        for (int second = 1; second <= 30; second++) {
+            long arrivals = second == 30 ? 2 : 0;
+            spike.record(new MetricSnapshot("f", T0.plusSeconds(second), Duration.ofSeconds(1), arrivals, 0,
+                    second == 30 ? 2 : 0, 0, slow));
+            backlog.record(new MetricSnapshot("f", T0.plusSeconds(second), Duration.ofSeconds(1), arrivals, 0,
+                    second == 30 ? 2 : 0, second == 30 ? 4 : 0, slow));
+        }
+        ReplicaCounts twoHeld = new ReplicaCounts(2, 0, 0);
+        ScalingDecision forecastOnly = spike.decide(twoHeld, T0.plusSeconds(30));
+        assertThat(forecastOnly.desiredReplicas()).as("the forecast still sizes desired").isGreaterThan(2);
+        assertThat(forecastOnly.requiredReplicas()).isEqualTo(2);
+        assertThat(forecastOnly.reason()).containsPattern("\\(2 to keep up, \\d+ forecast: 2 requests present\\)$");
+        // four more waiting in the balancers: six requests fill six pods, and the share claims them
+        ScalingDecision waiting = backlog.decide(twoHeld, T0.plusSeconds(30));
+        assertThat(waiting.requiredReplicas()).isEqualTo(Math.min(6, waiting.desiredReplicas())).isGreaterThan(2);
+    }
+
+    @Test
+    void aRequestWaitingForAFirstPodIsPresentBeforeAnySnapshotCountsIt() {
+        // scale from zero: the balancer reports the waiting request at once, its snapshot a second later
+        MuAutoscaler autoscaler = new MuAutoscaler(function(1, 1000, 0), CONFIG);
+        autoscaler.record(new MetricSnapshot("f", T0.plusSeconds(1), Duration.ofSeconds(1), 0, 0, 0, 0, List.of()));
+        autoscaler.recordActivation(T0.plusMillis(1_300));
+        ScalingDecision first = autoscaler.decide(ReplicaCounts.NONE, T0.plusMillis(1_300));
+        assertThat(first.desiredReplicas()).isEqualTo(1);
+        assertThat(first.requiredReplicas()).as("claims its pod at once, under contention too").isEqualTo(1);
+    }
+
+    @Test
     void theDefaultsAreTheDocumentedOnes() {
         MuAutoscalerConfig d = MuAutoscalerConfig.DEFAULTS;
         assertThat(d.sloHeadroom()).isEqualTo(1.0);

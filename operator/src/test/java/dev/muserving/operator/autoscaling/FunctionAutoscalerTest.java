@@ -95,7 +95,8 @@ class FunctionAutoscalerTest {
                 .isEqualTo(new PlacementDemand(3, 0, Map.of()));
 
         int asked = placementsAsked.get();
-        autoscaler.record(new MetricSnapshot(ECHO.toString(), T.plusSeconds(1), Duration.ofSeconds(1), 200, 200, 2, 0,
+        // 200 rps at 40 a pod: 200 in its two pods' 100 slots each, 300 more waiting for pods
+        autoscaler.record(new MetricSnapshot(ECHO.toString(), T.plusSeconds(1), Duration.ofSeconds(1), 200, 200, 200, 300,
                 List.of(new PodMetrics("echo-amd64-1", Arch.AMD64, 0, 40), new PodMetrics("echo-arm64-1", Arch.ARM64, 0, 20))));
         autoscaler.tick(T.plusSeconds(2));
         PlacementDemand inUse = autoscaler.placementDemand(echo);

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class DecisionsCsv implements DecisionListener, AutoCloseable {
 
-    static final String HEADER = "system,second,function,desiredReplicas,requiredReplicas,pods,readyPods,unplacedPods,"
+    static final String HEADER = "system,second,function,desiredReplicas,requiredReplicas,pods,arm64Pods,readyPods,unplacedPods,"
             + "requestsInSystem,reason";
 
     private final Set<String> functions;
@@ -35,8 +35,8 @@ public final class DecisionsCsv implements DecisionListener, AutoCloseable {
             return;
         }
         try {
-            out.write(String.format(Locale.ROOT, "%s,%.0f,%s,%d,%d,%d,%d,%d,%d,%s", d.system(), d.second(), d.function(),
-                    d.desiredReplicas(), d.requiredReplicas(), d.pods(), d.readyPods(), d.unplacedPods(), d.requestsInSystem(),
+            out.write(String.format(Locale.ROOT, "%s,%.0f,%s,%d,%d,%d,%d,%d,%d,%d,%s", d.system(), d.second(), d.function(),
+                    d.desiredReplicas(), d.requiredReplicas(), d.pods(), d.arm64Pods(), d.readyPods(), d.unplacedPods(), d.requestsInSystem(),
                     quoted(d.reason())));
             out.newLine();
         } catch (IOException e) {

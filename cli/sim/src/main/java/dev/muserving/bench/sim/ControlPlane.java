@@ -1,5 +1,6 @@
 package dev.muserving.bench.sim;
 
+import dev.muserving.api.Arch;
 import dev.muserving.api.ClusterSnapshot;
 import dev.muserving.api.FunctionDemand;
 import dev.muserving.api.MetricSnapshot;
@@ -106,7 +107,8 @@ final class ControlPlane {
         if (sim.decisions != DecisionListener.NONE) { // a record per function and tick only for --trace
             for (SimFunction fn : sim.functions) {
                 sim.decisions.decided(new DecisionListener.Decision(sim.systemName, now, fn.name(), fn.desired, fn.required,
-                        fn.active.size(), fn.ready.size(), fn.unplaced, fn.inSystem, decisions.get(fn.name()).reason()));
+                        fn.active.size(), (int) fn.active.stream().filter(pod -> pod.arch == Arch.ARM64).count(),
+                        fn.ready.size(), fn.unplaced, fn.inSystem, decisions.get(fn.name()).reason()));
             }
         }
     }

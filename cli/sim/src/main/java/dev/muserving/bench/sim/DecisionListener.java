@@ -14,9 +14,10 @@ public interface DecisionListener {
     /**
      * One function at one tick: the autoscaler's decision, then the pods after placement.
      *
+     * @param arm64Pods pods (starting and ready) on arm64 nodes; the rest of {@code pods} are on amd64
      * @param unplacedPods pods wanted that placement found no room for
      * @param requestsInSystem requests held in the balancers or being served
      */
     record Decision(String system, double second, String function, int desiredReplicas, int requiredReplicas,
-            int pods, int readyPods, int unplacedPods, int requestsInSystem, String reason) {}
+            int pods, int arm64Pods, int readyPods, int unplacedPods, int requestsInSystem, String reason) {}
 }

@@ -18,10 +18,10 @@ class DecisionsCsvTest {
     @Test
     void writesOnlyTheChosenFunctionsWithTheReasonAsOneQuotedField() throws IOException {
         try (DecisionsCsv csv = new DecisionsCsv(dir, Set.of("echo"))) {
-            csv.decided(new Decision("mu", 2, "echo", 3, 2, 3, 1, 0, 17, "predicted 9.0 rps, \"burst\" → 3 (2 to keep up)"));
-            csv.decided(new Decision("mu", 2, "resize", 1, 1, 1, 1, 0, 0, "not traced"));
+            csv.decided(new Decision("mu", 2, "echo", 3, 2, 3, 2, 1, 0, 17, "predicted 9.0 rps, \"burst\" → 3 (2 to keep up)"));
+            csv.decided(new Decision("mu", 2, "resize", 1, 1, 1, 0, 1, 0, 0, "not traced"));
         }
         assertThat(Files.readAllLines(dir.resolve(SummaryFiles.DECISIONS_CSV))).containsExactly(DecisionsCsv.HEADER,
-                "mu,2,echo,3,2,3,1,0,17,\"predicted 9.0 rps, \"\"burst\"\" → 3 (2 to keep up)\"");
+                "mu,2,echo,3,2,3,2,1,0,17,\"predicted 9.0 rps, \"\"burst\"\" → 3 (2 to keep up)\"");
     }
 }
