@@ -102,7 +102,7 @@ class PoliciesByAnnotationTest {
 
     /** Mu's autoscaler's reasons, which the KPA's never read like. */
     private static boolean mus(String reason) {
-        return reason.startsWith("no request yet") || reason.contains("to keep up)");
+        return reason.startsWith("no request yet") || reason.matches(".* \\(\\d+ to keep up[,)].*");
     }
 
     private Optional<String> reason(String function) {
