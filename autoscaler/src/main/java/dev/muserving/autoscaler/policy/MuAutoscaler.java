@@ -54,8 +54,9 @@ public final class MuAutoscaler implements AutoscalingPolicy {
     private Instant firstDecision;
     private int buffered;
     private double concurrency;
-    /** The newest snapshot's time, and a waiting request reported since: one the snapshots do not count yet. */
+    /** When the newest snapshot was taken. */
     private Instant snapshotAt;
+    /** When the balancer last reported a request waiting for a pod (scale from zero). */
     private Instant activationAt;
     /** The function's pods' mean start-up time, once one was seen starting. */
     private Duration measuredStartup;
