@@ -284,6 +284,21 @@ class MuPlacementTest {
     }
 
     @Test
+    void aLargeFunctionWithNoPodStopsAsManyQuarterCorePodsAsItsPodNeeds() {
+        NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
+        FunctionSpec webhook = fn("webhook", 250, 128, 1, Arch.AMD64, Arch.ARM64);
+        FunctionSpec ml = fn("ml", 1500, 1024, 1, Arch.AMD64);
+        List<PodPlacement> pods = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            pods.add(pod("webhook-" + i, webhook, node, PodPhase.READY, i));
+        }
+        PlacementPlan plan = placement.plan(new ClusterSnapshot(List.of(node), pods),
+                List.of(new FunctionDemand(webhook, 16, 4, Map.of()), new FunctionDemand(ml, 1, 1, Map.of())), T0);
+        // the webhook keeps up with 4 of its 16: six of them make room for the one 1.5-core pod
+        assertThat(plan.stops()).hasSize(6).allMatch(p -> p.startsWith("webhook-"));
+    }
+
+    @Test
     void noSmallPodStopsForALargeFunctionWhenItsOwnFunctionNeedsThemAll() {
         NodeInfo node = new NodeInfo("n", Arch.AMD64, 4000, 8192);
         FunctionSpec small = fn("small", 500, 128, 1, Arch.AMD64);
