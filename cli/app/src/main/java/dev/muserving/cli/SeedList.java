@@ -27,12 +27,14 @@ final class SeedList {
             if (to < from) {
                 throw new BadInputException("--seeds " + text + ": the range ends before it starts");
             }
-            if (to - from + 1 > MAX_SEEDS) {
+            // to - from, not to - from + 1, which overflows for 0..Long.MAX_VALUE
+            if (to - from >= MAX_SEEDS) {
                 throw new BadInputException("--seeds " + text + ": at most " + MAX_SEEDS + " seeds");
             }
-            for (long s = from; s <= to; s++) {
+            for (long s = from; s != to; s++) { // s <= to never ends when to is Long.MAX_VALUE
                 seeds.add(s);
             }
+            seeds.add(to);
         } else {
             Set<Long> unique = new LinkedHashSet<>();
             for (String part : given.split(",")) {

@@ -5,6 +5,7 @@ import dev.muserving.api.FunctionKey;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -162,18 +163,10 @@ public final class FunctionWatcher implements AutoCloseable {
         Set<Path> cannotRead = new HashSet<>();
         for (Path file : files) {
             try {
+                if (Files.exists(file) && !Files.isRegularFile(file)) {
+                    throw new FileSystemException(file.toString(), null, "not a regular file");
+                }
                 texts.put(file, Files.readString(file));
-            } catch (CharacterCodingException | AccessDeniedException e) {
-                // one file that cannot be read must not stop the others: skipped, or its last version kept
-                cannotRead.add(file);
-                String previous = contents.get(file);
-                if (previous != null) {
-                    texts.put(file, previous);
-                }
-                if (!unreadable.contains(file)) {
-                    say.accept("error: " + file + (e instanceof CharacterCodingException ? ": not UTF-8 text" : ": cannot be read (permission denied)")
-                            + (previous != null ? "; its previous version keeps running" : "; skipped until it can be read"));
-                }
             } catch (NoSuchFileException e) {
                 if (Files.isSymbolicLink(file)) {
                     broken.add(file);
@@ -183,11 +176,34 @@ public final class FunctionWatcher implements AutoCloseable {
                     }
                 }
                 // else deleted between listing and reading: gone on this round
+            } catch (IOException e) {
+                // one file that cannot be read must not stop the others (a symbolic link loop did,
+                // and a named pipe hung the read): skipped, or its last version kept
+                cannotRead.add(file);
+                String previous = contents.get(file);
+                if (previous != null) {
+                    texts.put(file, previous);
+                }
+                if (!unreadable.contains(file)) {
+                    say.accept("error: " + file + ": " + whyUnreadable(e)
+                            + (previous != null ? "; its previous version keeps running" : "; skipped until it can be read"));
+                }
             }
         }
         dangling = broken;
         unreadable = cannotRead;
         return texts;
+    }
+
+    private static String whyUnreadable(IOException e) {
+        if (e instanceof CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "cannot be read (permission denied)";
+        }
+        return e instanceof FileSystemException fs && fs.getReason() != null ? "cannot be read (" + fs.getReason() + ")"
+                : "cannot be read (" + e.getMessage() + ")";
     }
 
     @Override

@@ -81,6 +81,20 @@ class FunctionFilesTest {
         assertThat(fn.spec().initialScale()).isEqualTo(1);
     }
 
+    /** Found by an outside probe: kubectl skips empty documents, and generated manifests often end in one. */
+    @Test
+    void emptyDocumentsAreSkippedAsKubectlSkipsThem() {
+        String hello = HEAD + """
+                metadata: {name: hello}
+                spec:
+                  image: r.example/hello:1
+                  local: {command: [python3, handler.py]}
+                """;
+        FunctionFiles.Result result = FunctionFiles.parse("trailing.yaml", "---\n" + hello + "---\n---\n" + hello.replace("hello", "again") + "---\n");
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.functions()).extracting(fn -> fn.key().name()).containsExactly("hello", "again");
+    }
+
     @Test
     void whatIsLeftOutTakesTheCrdsDefaults() {
         FunctionFiles.Result result = FunctionFiles.parse("min.yaml", HEAD + "metadata: {name: small}\nspec:\n" + IMAGE

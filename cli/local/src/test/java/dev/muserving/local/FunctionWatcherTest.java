@@ -96,6 +96,33 @@ class FunctionWatcherTest {
         }
     }
 
+    /**
+     * Found by an outside probe: a symbolic link loop failed the whole read, so no edit to any other
+     * file was applied while it lasted; a named pipe hung it.
+     */
+    @Test
+    void aLinkLoopOrAPipeAmongTheFilesIsSkippedAndEditsToTheOthersStillApply(@TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("a.yaml"), function("alpha", "one"));
+        Path loop = Files.createSymbolicLink(dir.resolve("loop.yaml"), dir.resolve("loop.yaml"));
+        Path pipe = dir.resolve("pipe.yaml");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        AtomicReference<List<LocalFunction>> applied = new AtomicReference<>();
+        List<String> said = Collections.synchronizedList(new ArrayList<>());
+        try (FunctionWatcher watcher = new FunctionWatcher(List.of(dir), applied::set, said::add)) {
+            assertThat(names(watcher.load())).containsExactly("alpha");
+            assertThat(said).hasSize(2)
+                    .contains("error: " + pipe + ": cannot be read (not a regular file); skipped until it can be read")
+                    .anyMatch(line -> line.startsWith("error: " + loop + ": cannot be read (Too many levels of symbolic links")
+                            && line.endsWith("; skipped until it can be read"));
+            watcher.start(Duration.ofMillis(50));
+
+            Files.writeString(good, function("alpha", "two"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.get() != null
+                    && applied.get().get(0).launch().equals(new LocalFunction.Command(List.of("two"))));
+            assertThat(said).hasSize(3).last().isEqualTo(good + ": changed; applying 1 Function(s)");
+        }
+    }
+
     @Test
     void aRemovedFileWhoseFunctionsNeverRanSaysSoAndALastingErrorIsSaidOnce(@TempDir Path dir) throws Exception {
         Path watched = Files.createDirectory(dir.resolve("functions"));

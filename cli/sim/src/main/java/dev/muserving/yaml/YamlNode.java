@@ -74,7 +74,9 @@ public final class YamlNode {
         List<YamlNode> documents = new ArrayList<>();
         try (reader) {
             for (Node root : new Yaml(options).composeAll(reader)) {
-                if (root != null) {
+                // a document with nothing in it (a trailing or doubled ---) composes as a null scalar
+                boolean empty = root == null || root instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
+                if (!empty) {
                     YamlNode node = new YamlNode(source, "", root);
                     node.requireMapping();
                     documents.add(node);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Reads the public Azure Functions 2019 trace (AzureFunctionsDataset2019.md): invocations per
@@ -55,6 +56,7 @@ public final class AzureTraceReader {
     static final double MAX_DURATION_MS = 3_600_000;
     static final double MAX_MEMORY_MB = 1024 * 1024;
     static final int MAX_COUNT_PER_MINUTE = 100_000_000;
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?\\d+");
 
     private final boolean strict;
     private final Consumer<String> warnings;
@@ -160,15 +162,19 @@ public final class AzureTraceReader {
      */
     private List<Activity> readActivity(Path file, AzureTraceOptions options, Set<String> keep, Map<String, Activity> withCounts) {
         List<Activity> active = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         // the second pass (withCounts) meets the first pass's bad lines again: they are reported once
         readTable(file, INVOCATION_KEYS, INVOCATION_KEYS.size() + MINUTES_PER_DAY, cells -> {
+            String key = cells[0] + "/" + cells[1] + "/" + cells[2];
+            if (!seen.add(key)) { // replayed twice, its traffic would double
+                throw new BadLine("function " + key + " is listed twice; its first line counts");
+            }
             if (strict && withCounts == null) {
                 // --strict vouches for the whole file, not only the minutes replayed: every count is read once
                 for (int m = 0; m < MINUTES_PER_DAY; m++) {
                     count(cells[INVOCATION_KEYS.size() + m], m);
                 }
             }
-            String key = cells[0] + "/" + cells[1] + "/" + cells[2];
             if (!keep.contains(key)) {
                 return;
             }
@@ -194,15 +200,19 @@ public final class AzureTraceReader {
     private static int count(String cell, int minute) {
         String value = cell.trim();
         String where = " in minute " + minute + " (column '" + (minute + 1) + "')";
-        try {
-            int count = Integer.parseInt(value);
-            if (count < 0 || count > MAX_COUNT_PER_MINUTE) {
-                throw new BadLine("count " + value + where + " is not between 0 and " + MAX_COUNT_PER_MINUTE);
-            }
-            return count;
-        } catch (NumberFormatException e) {
+        if (!WHOLE_NUMBER.matcher(value).matches()) {
             throw new BadLine("count '" + value + "'" + where + " is not a whole number");
         }
+        long count;
+        try {
+            count = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            count = Long.MAX_VALUE; // digits too many for a long: out of range, not "not a whole number"
+        }
+        if (count < 0 || count > MAX_COUNT_PER_MINUTE) {
+            throw new BadLine("count " + value + where + " is not between 0 and " + MAX_COUNT_PER_MINUTE);
+        }
+        return (int) count;
     }
 
     private Map<String, Durations> readDurations(Path file) {
@@ -213,7 +223,13 @@ public final class AzureTraceReader {
             if (!(p50 >= 0) || !(p99 >= 0) || p50 > MAX_DURATION_MS || p99 > MAX_DURATION_MS) {
                 throw new BadLine("duration percentiles must be between 0 and " + (long) MAX_DURATION_MS + " ms, got " + p50 + " and " + p99);
             }
-            durations.put(cells[0] + "/" + cells[1] + "/" + cells[2], new Durations(p50, p99));
+            if (p99 < p50) { // a scenario file refuses the same
+                throw new BadLine("the 99th duration percentile (" + p99 + " ms) is below the median (" + p50 + " ms)");
+            }
+            String key = cells[0] + "/" + cells[1] + "/" + cells[2];
+            if (durations.putIfAbsent(key, new Durations(p50, p99)) != null) {
+                throw new BadLine("function " + key + " is listed twice; its first line counts");
+            }
         });
         return durations;
     }

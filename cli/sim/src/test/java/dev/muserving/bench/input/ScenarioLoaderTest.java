@@ -158,12 +158,20 @@ class ScenarioLoaderTest {
         assertThatThrownBy(() -> loader.parse("tiny.yaml", field)).hasMessageContaining("tiny.yaml:4: seed: is given twice");
     }
 
+    /** Found by an outside probe: a trailing --- (as generated manifests often have) was a second, invalid document. */
+    @Test
+    void emptyDocumentsAroundTheScenarioAreSkipped() {
+        assertThat(loader.parse("trailing.yaml", "---\n" + VALID + "---\n").name())
+                .isEqualTo(loader.parse("tiny.yaml", VALID).name());
+    }
+
     @Test
     void syntaxErrorsAndEmptyFilesAreReportedWithTheirLine() {
         assertThatThrownBy(() -> loader.parse("bad.yaml", "name: x\ncluster: [unclosed\n"))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith("bad.yaml:3: not valid YAML");
         assertThatThrownBy(() -> loader.parse("empty.yaml", "")).hasMessage("empty.yaml: the file is empty");
+        assertThatThrownBy(() -> loader.parse("dashes.yaml", "---\n---\n")).hasMessage("dashes.yaml: the file is empty");
         assertThatThrownBy(() -> loader.parse("list.yaml", "- a\n- b\n"))
                 .hasMessage("list.yaml:1: (top level): must be a mapping of fields");
     }

@@ -118,6 +118,34 @@ class AzureTraceReaderTest {
         assertThat(functions).hasSize(10);
     }
 
+    /** Found by an outside probe: a repeated row was replayed as a second function, a p99 under the median went through. */
+    @Test
+    void repeatedFunctionsPercentilesOutOfOrderAndHugeCountsAreBadLines() throws IOException {
+        Path invocations = dir.resolve(AzureTraceReader.invocationsFile(3));
+        List<String> lines = new ArrayList<>(Files.readAllLines(invocations));
+        lines.add(lines.get(1)); // fn00 again, as line 14
+        lines.set(3, lines.get(3).replace(",http,0,0,0,", ",http,0,0,0,999999999999,")); // fn02, line 4
+        lines.set(3, lines.get(3).substring(0, lines.get(3).lastIndexOf(',')));
+        Files.write(invocations, lines);
+        Path durations = dir.resolve(AzureTraceReader.durationsFile(3));
+        List<String> rows = new ArrayList<>(Files.readAllLines(durations));
+        rows.set(2, rows.get(2).replace(",51,150,401,", ",51,150,10,")); // fn01: p99 10 ms under its median of 51
+        rows.add(rows.get(4)); // fn03 again, as line 14
+        Files.write(durations, rows);
+
+        List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(100));
+
+        assertThat(warnings).anyMatch(w -> w.equals(invocations + ":14: function owner0/app0/00abcdef0123456789 is listed twice;"
+                        + " its first line counts; line skipped"))
+                .anyMatch(w -> w.equals(invocations + ":4: count 999999999999 in minute 3 (column '4') is not between 0 and 100000000;"
+                        + " line skipped"))
+                .anyMatch(w -> w.equals(durations + ":3: the 99th duration percentile (10.0 ms) is below the median (51.0 ms); line skipped"))
+                .anyMatch(w -> w.startsWith(durations + ":14: function owner3/app3/03abcdef0123456789 is listed twice"));
+        assertThat(functions).extracting(f -> f.name().substring("az-000-".length())).doesNotHaveDuplicates()
+                .noneMatch(name -> name.contains("01abcdef") || name.contains("02abcdef"))
+                .anyMatch(name -> name.contains("00abcdef")).anyMatch(name -> name.contains("03abcdef"));
+    }
+
     @Test
     void aTraceWithNothingToReplayIsBadInputThatSaysSo() throws IOException {
         Path invocations = dir.resolve(AzureTraceReader.invocationsFile(3));
