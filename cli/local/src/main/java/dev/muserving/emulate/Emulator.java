@@ -66,7 +66,10 @@ public final class Emulator {
                 functions, line -> { })) {
             ReplayTarget target = new LocalTarget(local);
             Map<FunctionKey, Integer> warm = new LinkedHashMap<>();
-            functions.forEach(f -> warm.put(f.key(), f.spec().startingReplicas()));
+            // a function no node can hold gets no pod, as in the simulator (which warns of it when the
+            // scenario is read); waiting for one would only end in the timeout
+            functions.forEach(f -> warm.put(f.key(), scenario.cluster().nodes().stream().anyMatch(n -> n.couldHold(f.spec()))
+                    ? f.spec().startingReplicas() : 0));
             replay.awaitWarm(target, warm, Duration.ofSeconds(120), "pod logs are in " + logs);
             return replay.run(target, functions.stream().map(LocalFunction::key).toList());
         }

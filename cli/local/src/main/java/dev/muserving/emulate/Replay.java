@@ -23,6 +23,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 
 /**
  * A scenario's arrivals sent in real time to a {@link ReplayTarget} and measured into the same
@@ -52,15 +53,20 @@ public final class Replay {
     public void awaitWarm(ReplayTarget target, Map<FunctionKey, Integer> warm, Duration within, String whereToLook) {
         long deadline = System.nanoTime() + within.toNanos();
         log.accept("replay: waiting for " + warm.size() + " functions' first pods");
+        List<String> notReady = List.of();
         while (System.nanoTime() < deadline) {
             Map<FunctionKey, ReplayTarget.Pods> now = target.pods();
-            if (warm.entrySet().stream().allMatch(w -> w.getValue() == 0
-                    || now.containsKey(w.getKey()) && now.get(w.getKey()).readyTotal() >= w.getValue())) {
+            notReady = warm.entrySet().stream().filter(w -> w.getValue() > 0).flatMap(w -> {
+                int ready = now.containsKey(w.getKey()) ? now.get(w.getKey()).readyTotal() : 0;
+                return ready >= w.getValue() ? Stream.<String>empty() : Stream.of(w.getKey() + " (" + ready + " of " + w.getValue() + " ready)");
+            }).toList();
+            if (notReady.isEmpty()) {
                 return;
             }
             LockSupport.parkNanos(100_000_000L);
         }
-        throw new IllegalStateException("the functions' first pods were not ready within " + within.toSeconds() + " s; " + whereToLook);
+        throw new IllegalStateException("the first pods of " + String.join(", ", notReady) + " were not ready within "
+                + within.toSeconds() + " s (does the cluster hold them all?); " + whereToLook);
     }
 
     /** Replays {@code functions}, the scenario's in order, against {@code target}. */

@@ -84,6 +84,23 @@ class EmulatorTest {
                 .isEqualTo(simulated.functions().stream().map(f -> f.name() + " " + f.requests()).toList());
     }
 
+    /** Found by an outside probe: emulation waited 120 s for its first pod and failed, where the simulator drops its requests. */
+    @Test
+    void aFunctionNoNodeCanHoldIsReplayedWithItsRequestsDroppedAsInTheSimulator(@TempDir Path logs) throws Exception {
+        List<String> warnings = new ArrayList<>();
+        Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.LENIENT, warnings::add).parse("tiny.yaml",
+                SCENARIO.replace("cpu: 500m", "cpu: 5000m"));
+        assertThat(warnings).singleElement().asString().contains("function 'slow' (5000 m CPU, 128 MiB, on amd64) fits no node");
+        RunResult run = new Emulator(scenario, "mu", 3, logs, line -> { }).run();
+
+        FunctionStats echo = run.functions().get(0).stats();
+        FunctionStats slow = run.functions().get(1).stats();
+        assertThat(echo.dropped()).isZero();
+        assertThat(echo.completed()).isEqualTo(echo.requests()).isPositive();
+        assertThat(slow.requests()).isPositive();
+        assertThat(slow.completed()).isZero();
+    }
+
     @Test
     void anUnknownSystemIsBadInputBeforeAnythingStarts(@TempDir Path logs) {
         Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, w -> { }).parse("tiny.yaml", SCENARIO);
