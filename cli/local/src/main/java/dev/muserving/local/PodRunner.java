@@ -144,7 +144,10 @@ final class PodRunner {
                 }
             }
         }
-        throw new IOException(pod.name + ": nothing listened on port " + port + " within " + START_TIMEOUT.toSeconds() + " s");
+        // a command that listens on a port of its own choosing runs on a cluster (its Service names the
+        // port) and never answers here: say what mu local expects of it
+        throw new IOException(pod.name + ": nothing listened on port " + port + " within " + START_TIMEOUT.toSeconds()
+                + " s; mu local gives each pod its port in $PORT, and the command must serve HTTP there");
     }
 
     /** The end of a process's log, so that why it stopped is said where it is noticed (setsid: failed to execute …). */
