@@ -11,6 +11,9 @@ final class OutputDirectory {
     private OutputDirectory() {}
 
     static Path create(String option, Path dir) {
+        if (dir.toString().isBlank()) { // Path.of("") is the working directory: files would land there unasked
+            throw new BadInputException(option + ": empty; give a directory");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

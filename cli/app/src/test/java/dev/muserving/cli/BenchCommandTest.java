@@ -82,6 +82,8 @@ class BenchCommandTest {
             assertThat(mu("bench", "--quick", "--no-progress", "--out", bad.toString())).as("%s", bad).isEqualTo(2);
         }
         assertThat(err.toString()).contains("mu: --out " + file + ": cannot write there (it is a file, not a directory)");
+        assertThat(mu("bench", "--quick", "--no-progress", "--out", "")).as("the working directory, unasked").isEqualTo(2);
+        assertThat(err.toString()).contains("mu: --out: empty; give a directory");
         assertThat(out.toString()).as("nothing ran").doesNotContain("knative");
     }
 

@@ -5,6 +5,7 @@ import dev.muserving.api.BadInputException;
 import dev.muserving.api.FunctionDuration;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,9 +87,19 @@ public final class YamlNode {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             throw new BadInputException(source + ":" + line + ": not valid YAML: " + e.getProblem());
         } catch (YAMLException | IOException e) {
-            throw new BadInputException(source + ": cannot read: " + e.getMessage(), e);
+            throw new BadInputException(source + ": cannot read: " + (notUtf8(e) ? "not UTF-8 text" : e.getMessage()), e);
         }
         return documents;
+    }
+
+    /** SnakeYAML wraps the decoder's error: a file in another encoding is said so, not by the exception's name. */
+    private static boolean notUtf8(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CharacterCodingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public String path() {

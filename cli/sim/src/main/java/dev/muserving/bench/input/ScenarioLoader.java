@@ -70,7 +70,7 @@ public final class ScenarioLoader {
             throw new BadInputException(file + ": a directory; give a scenario file (e.g. deploy/scenarios/edge-contention.yaml)");
         }
         if (!Files.isRegularFile(file)) {
-            throw new BadInputException(file + ": no such scenario file");
+            throw new BadInputException(file + (Files.exists(file) ? ": not a regular file; give a scenario file" : ": no such scenario file"));
         }
         Reader reader;
         try {

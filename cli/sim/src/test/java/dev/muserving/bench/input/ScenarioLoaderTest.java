@@ -10,6 +10,8 @@ import dev.muserving.api.testing.Repository;
 import dev.muserving.bench.scenario.ClusterModel;
 import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.Scenario;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,6 +190,17 @@ class ScenarioLoaderTest {
         assertThatThrownBy(() -> loader.load(Path.of("does-not-exist.yaml")))
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("does-not-exist.yaml: no such scenario file");
+    }
+
+    /** Found by an outside probe: these named an exception, or a file that was there. */
+    @Test
+    void aFileInAnotherEncodingOrNotARegularFileIsBadInputThatSaysSo(@TempDir Path dir) throws Exception {
+        Path latin1 = Files.write(dir.resolve("latin1.yaml"),
+                ("# caf\u00e9\n" + VALID).getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> loader.load(latin1)).isInstanceOf(BadInputException.class)
+                .hasMessage(latin1 + ": cannot read: not UTF-8 text");
+        assertThatThrownBy(() -> loader.load(Path.of("/dev/null"))).isInstanceOf(BadInputException.class)
+                .hasMessage("/dev/null: not a regular file; give a scenario file");
     }
 
     @Test
