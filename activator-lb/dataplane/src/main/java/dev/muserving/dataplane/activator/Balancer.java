@@ -627,7 +627,7 @@ final class Balancer extends AbstractVerticle {
         call.timedOut = true;
         if (call.lane.held.remove(call)) {
             String why = call.lane.pods.size() == 0
-                    ? "no pod of %s was ready within %s (scale from zero did not finish in time)%n"
+                    ? "no pod of %s was ready within %s (none started, or none became ready, in time)%n"
                     : "every pod of %s stayed busy for %s%n";
             answer(call, 504, "mu: " + String.format(Locale.ROOT, why, call.lane.key, seconds(call)));
         } else if (call.pod == null) { // neither held nor at a pod: its body is still being read

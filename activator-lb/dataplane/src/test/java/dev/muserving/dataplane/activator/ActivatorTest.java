@@ -237,7 +237,7 @@ class ActivatorTest {
         Activator activator = activator(vertx, config(), new StaticEndpointSource(List.of(route(Duration.ofMillis(300)))));
         Response r = await(new Http(vertx).get(activator.port(), "/fn/demo/echo/", Map.of()));
         assertThat(r.status()).isEqualTo(504);
-        assertThat(r.body()).isEqualTo("mu: no pod of demo/echo was ready within 0.3 s (scale from zero did not finish in time)\n");
+        assertThat(r.body()).isEqualTo("mu: no pod of demo/echo was ready within 0.3 s (none started, or none became ready, in time)\n");
     }
 
     @Test
