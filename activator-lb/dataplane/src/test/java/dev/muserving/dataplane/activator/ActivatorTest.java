@@ -13,6 +13,7 @@ import dev.muserving.dataplane.function.EmulatedFunction;
 import dev.muserving.dataplane.queueproxy.QueueProxy;
 import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
 import dev.muserving.dataplane.testing.HeldFunction;
+import dev.muserving.dataplane.testing.ClosedPort;
 import dev.muserving.dataplane.testing.Http;
 import dev.muserving.dataplane.testing.ManualClock;
 import dev.muserving.dataplane.testing.RawClient;
@@ -25,7 +26,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -304,11 +304,7 @@ class ActivatorTest {
 
     @Test
     void aPodThatRefusesConnectionsIsSkippedAndNoRequestIsLost(Vertx vertx) throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        Endpoint dead = new Endpoint("echo-dead", "127.0.0.1", closedPort, Arch.AMD64);
+        Endpoint dead = new Endpoint("echo-dead", "127.0.0.1", ClosedPort.find(), Arch.AMD64);
         Activator activator = activator(vertx, config().withRouting("round-robin", 1),
                 new StaticEndpointSource(List.of(route(Duration.ofSeconds(30), dead, emulatedPod(vertx, "echo-1", 1)))));
         Http http = new Http(vertx);

@@ -9,6 +9,7 @@ import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.function.EmulatedFunction;
 import dev.muserving.dataplane.queueproxy.QueueProxy;
 import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
+import dev.muserving.dataplane.testing.ClosedPort;
 import dev.muserving.dataplane.testing.Http;
 import dev.muserving.dataplane.testing.Http.Response;
 import io.micrometer.core.instrument.Counter;
@@ -19,7 +20,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.NetServer;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -91,7 +91,7 @@ class RetryTest {
 
     @Test
     void aRequestWhoseFunctionIsGoneGoesToAnotherPod(Vertx vertx) throws IOException {
-        Pod orphan = pod(vertx, "echo-orphan", closedPort());
+        Pod orphan = pod(vertx, "echo-orphan", ClosedPort.find());
         Pod healthy = pod(vertx, "echo-healthy", 0);
         int port = activator(vertx, ActivatorConfig.defaults().withPort(0), orphan.endpoint(), healthy.endpoint());
         Http http = new Http(vertx);
@@ -170,11 +170,5 @@ class RetryTest {
         assertThat(r.header("Retry-After")).isEqualTo("1");
         assertThat(r.headers().names()).noneMatch(MuHeaders::isInternal);
         assertThat(retries(MuHeaders.DRAINING)).isZero();
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
