@@ -68,8 +68,7 @@ public final class Emulator {
             Map<FunctionKey, Integer> warm = new LinkedHashMap<>();
             // a function no node can hold gets no pod, as in the simulator (which warns of it when the
             // scenario is read); waiting for one would only end in the timeout
-            functions.forEach(f -> warm.put(f.key(), scenario.cluster().nodes().stream().anyMatch(n -> n.couldHold(f.spec()))
-                    ? f.spec().startingReplicas() : 0));
+            functions.forEach(f -> warm.put(f.key(), scenario.cluster().couldHold(f.spec()) ? f.spec().startingReplicas() : 0));
             replay.awaitWarm(target, warm, Duration.ofSeconds(120), "pod logs are in " + logs);
             return replay.run(target, functions.stream().map(LocalFunction::key).toList());
         }

@@ -128,7 +128,7 @@ public final class ScenarioLoader {
 
     /** As a Pod that no node can take stays Pending on Kubernetes: run, but said, since every request to it is dropped. */
     private void warnIfItFitsNoNode(String source, FunctionModel fn, ClusterModel cluster) {
-        if (cluster.nodes().stream().noneMatch(node -> node.couldHold(fn.spec()))) {
+        if (!cluster.couldHold(fn.spec())) {
             warnings.accept(source + ": function '" + fn.name() + "' (" + NodeInfo.asks(fn.spec())
                     + ") fits no node of the cluster: no pod of it can start, and every request to it is dropped");
         }

@@ -1,6 +1,7 @@
 package dev.muserving.bench.scenario;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.FunctionSpec;
 import dev.muserving.api.NodeInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,11 @@ public record ClusterModel(
     }
 
     /** Every node, named {@code <arch>-<n>} in the order of the groups. */
+    /** Whether some node could hold a pod of the function: one that no node holds gets no pod at all. */
+    public boolean couldHold(FunctionSpec function) {
+        return nodes().stream().anyMatch(node -> node.couldHold(function));
+    }
+
     public List<NodeInfo> nodes() {
         List<NodeInfo> nodes = new ArrayList<>();
         int[] perArch = new int[Arch.values().length];

@@ -165,9 +165,9 @@ public final class AzureTraceReader {
         Set<String> seen = new HashSet<>();
         // the second pass (withCounts) meets the first pass's bad lines again: they are reported once
         readTable(file, INVOCATION_KEYS, INVOCATION_KEYS.size() + MINUTES_PER_DAY, cells -> {
-            String key = cells[0] + "/" + cells[1] + "/" + cells[2];
+            String key = functionKey(cells);
             if (!seen.add(key)) { // replayed twice, its traffic would double
-                throw new BadLine("function " + key + " is listed twice; its first line counts");
+                throw listedTwice(key);
             }
             if (strict && withCounts == null) {
                 // --strict vouches for the whole file, not only the minutes replayed: every count is read once
@@ -194,6 +194,15 @@ public final class AzureTraceReader {
             }
         }, withCounts == null);
         return active;
+    }
+
+    /** HashOwner/HashApp/HashFunction: the first three columns of the invocations and durations files. */
+    private static String functionKey(String[] cells) {
+        return cells[0] + "/" + cells[1] + "/" + cells[2];
+    }
+
+    private static BadLine listedTwice(String key) {
+        return new BadLine("function " + key + " is listed twice; its first line counts");
     }
 
     /** @param minute counted from 0, as startMinute is; the file's column for it is named minute + 1 */
@@ -226,9 +235,9 @@ public final class AzureTraceReader {
             if (p99 < p50) { // a scenario file refuses the same
                 throw new BadLine("the 99th duration percentile (" + p99 + " ms) is below the median (" + p50 + " ms)");
             }
-            String key = cells[0] + "/" + cells[1] + "/" + cells[2];
+            String key = functionKey(cells);
             if (durations.putIfAbsent(key, new Durations(p50, p99)) != null) {
-                throw new BadLine("function " + key + " is listed twice; its first line counts");
+                throw listedTwice(key);
             }
         });
         return durations;
