@@ -5,7 +5,7 @@
 # The files name ghcr.io/muserving/examples/<name>:0.1.0, where nothing is published yet. -Pimages
 # pushes <registry>/examples/<name>:<tag>, one image for amd64 and arm64, so resize's per-architecture
 # images both become that one. mu local runs the files as they are (spec.local.command), no image.
-# Usage: examples/images.sh REGISTRY [TAG]   (TAG: the project's version, as -Pimages uses by default)
+# Usage: examples/images.sh REGISTRY [TAG]   (TAG: the pom's mu.image.tag, as -Pimages uses by default)
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ $# -lt 1 ] || [ $# -gt 2 ] || [ -z "$1" ]; then
@@ -13,9 +13,9 @@ if [ $# -lt 1 ] || [ $# -gt 2 ] || [ -z "$1" ]; then
   exit 2
 fi
 registry="${1%/}"
-tag="${2:-$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$dir/../pom.xml" | head -1)}"
+tag="${2:-$(sed -n 's:^ *<mu.image.tag>\(.*\)</mu.image.tag>$:\1:p' "$dir/../pom.xml" | head -1)}"
 if [ -z "$tag" ]; then
-  echo "examples/images.sh: no TAG given and no <version> found in $dir/../pom.xml" >&2
+  echo "examples/images.sh: no TAG given and no <mu.image.tag> found in $dir/../pom.xml" >&2
   exit 2
 fi
 first=1

@@ -23,6 +23,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,6 +162,17 @@ class ChartIT {
         assertThat(peers(scraped, "mu-activator-lb", "admin")).containsExactly("pods (all)", monitoring);
         assertThat(docs).as("no Prometheus Operator CRDs, no monitors or rules").noneMatch(d -> List.of("PrometheusRule", "PodMonitor")
                 .contains(d.getKind()));
+    }
+
+    @Test
+    void byDefaultEveryImageHasTheTagTheImagesProfilePushes() throws IOException {
+        Matcher pushed = Pattern.compile("<mu\\.image\\.tag>([^<]+)</mu\\.image\\.tag>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertThat(pushed.find()).as("pom.xml sets mu.image.tag").isTrue();
+        String rendered = helm.ok("template", "mu", Helm.CHART.toString(), "--namespace", "mu-system", "--kube-version", KUBE_VERSION);
+        // an install without --set image.tag once pulled the appVersion's tag, which -Pimages never pushed
+        List<String> images = Pattern.compile("ghcr\\.io/muserving/[^\\s\"]+").matcher(rendered).results().map(MatchResult::group).toList();
+        assertThat(images).as("every controller, activator-lb, queue-proxy and test image").hasSizeGreaterThanOrEqualTo(4)
+                .allSatisfy(image -> assertThat(image).endsWith(":" + pushed.group(1)));
     }
 
     @Test

@@ -109,15 +109,14 @@ public final class FunctionWatcher implements AutoCloseable {
 
     private void update(Map<Path, String> now) {
         Map<FunctionKey, LocalFunction> running = byKey(duplicate -> { });
+        Map<Path, List<LocalFunction>> removed = new LinkedHashMap<>();
         for (Path gone : contents.keySet()) {
             if (!now.containsKey(gone)) {
-                List<String> stopping = good.getOrDefault(gone, List.of()).stream().filter(fn -> running.get(fn.key()) == fn)
-                        .map(fn -> fn.key().toString()).toList();
-                say.accept(gone + ": removed" + (stopping.isEmpty() ? "; none of its Functions was running"
-                        : "; its Functions stop: " + String.join(", ", stopping)));
+                removed.put(gone, good.getOrDefault(gone, List.of()).stream().filter(fn -> running.get(fn.key()) == fn).toList());
                 good.remove(gone);
             }
         }
+        removed.forEach((gone, wereRunning) -> say.accept(gone + ": removed" + whatBecomesOf(wereRunning, byKey(duplicate -> { }))));
         now.forEach((file, text) -> {
             if (text.equals(contents.get(file))) {
                 return;
@@ -137,6 +136,28 @@ public final class FunctionWatcher implements AutoCloseable {
             }
         });
         contents = now;
+    }
+
+    /**
+     * A removed file's running Functions stop, but one that another file defines too runs as that
+     * file says from now on: said, since the two may differ (a probe found it silent).
+     */
+    private static String whatBecomesOf(List<LocalFunction> wereRunning, Map<FunctionKey, LocalFunction> left) {
+        if (wereRunning.isEmpty()) {
+            return "; none of its Functions was running";
+        }
+        List<String> stopping = new ArrayList<>();
+        List<String> movingOn = new ArrayList<>();
+        for (LocalFunction fn : wereRunning) {
+            LocalFunction other = left.get(fn.key());
+            if (other == null) {
+                stopping.add(fn.key().toString());
+            } else {
+                movingOn.add(fn.key() + " now runs as " + other.source() + " defines it");
+            }
+        }
+        return (stopping.isEmpty() ? "" : "; its Functions stop: " + String.join(", ", stopping))
+                + (movingOn.isEmpty() ? "" : "; " + String.join("; ", movingOn));
     }
 
     /** The good Functions of every file; a Function defined in two files runs from the first. */

@@ -124,6 +124,23 @@ class FunctionWatcherTest {
     }
 
     @Test
+    void whenTheFileAFunctionRunsFromIsRemovedItsTwinTakesOverAndThatIsSaid(@TempDir Path dir) throws Exception {
+        Path first = Files.writeString(dir.resolve("a.yaml"), function("alpha", "one") + "---\n" + function("beta", "b"));
+        Path twin = Files.writeString(dir.resolve("b.yaml"), function("alpha", "two"));
+        AtomicReference<List<LocalFunction>> applied = new AtomicReference<>();
+        List<String> said = Collections.synchronizedList(new ArrayList<>());
+        try (FunctionWatcher watcher = new FunctionWatcher(List.of(dir), applied::set, said::add)) {
+            assertThat(watcher.load()).extracting(LocalFunction::launch).first().isEqualTo(new LocalFunction.Command(List.of("one")));
+            watcher.start(Duration.ofMillis(50));
+            Files.delete(first);
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.get() != null);
+            assertThat(applied.get()).singleElement().extracting(LocalFunction::launch).isEqualTo(new LocalFunction.Command(List.of("two")));
+            assertThat(said).filteredOn(line -> line.startsWith(first + ": removed")).singleElement().asString()
+                    .isEqualTo(first + ": removed; its Functions stop: default/beta; default/alpha now runs as " + twin + ":1 defines it");
+        }
+    }
+
+    @Test
     void aRemovedFileWhoseFunctionsNeverRanSaysSoAndALastingErrorIsSaidOnce(@TempDir Path dir) throws Exception {
         Path watched = Files.createDirectory(dir.resolve("functions"));
         Files.writeString(watched.resolve("a.yaml"), function("alpha", "one"));

@@ -2,6 +2,7 @@ package dev.muserving.yaml;
 
 import dev.muserving.api.Arch;
 import dev.muserving.api.BadInputException;
+import dev.muserving.api.CpuQuantity;
 import dev.muserving.api.FunctionDuration;
 import java.io.IOException;
 import java.io.Reader;
@@ -16,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -36,7 +35,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class YamlNode {
 
-    private static final Pattern MEMORY = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?");
 
     private final String source;
     private final String path;
@@ -285,11 +283,15 @@ public final class YamlNode {
     }
 
     public int integer(int min, int max) {
+        return (int) wholeNumber(min, max);
+    }
+
+    public long wholeNumber(long min, long max) {
         long value = longValue();
         if (value < min || value > max) {
             throw error("must be between " + min + " and " + max + ", got " + value);
         }
-        return (int) value;
+        return value;
     }
 
     public long longValue() {
@@ -313,46 +315,14 @@ public final class YamlNode {
         return Arch.fromLabel(text()).orElseThrow(() -> error("must be amd64 or arm64, got '" + text() + "'"));
     }
 
-    /** CPU as Kubernetes writes it: cores ({@code 2}, {@code 0.5}) or millicores ({@code 500m}). */
+    /** CPU as the Function CRD takes it: cores ({@code 2}, {@code 0.5}) or whole millicores ({@code 500m}). */
     public int cpuMillis() {
         String raw = text();
-        double millis;
-        try {
-            millis = raw.endsWith("m")
-                    ? Double.parseDouble(raw.substring(0, raw.length() - 1))
-                    : Double.parseDouble(raw) * 1000;
-        } catch (NumberFormatException e) {
-            throw error("must be cores (2, 0.5) or millicores (500m), got '" + raw + "'");
+        long millis = CpuQuantity.millis(raw).orElseThrow(() -> error("must be " + CpuQuantity.FORM + ", got '" + raw + "'"));
+        if (millis < 1 || millis > 1_000_000_000) {
+            throw error("must be between 1m and 1000000 cores, got '" + raw + "'");
         }
-        if (!(millis >= 1 && millis <= 1_000_000_000)) {
-            throw error("must be at least 1m, got '" + raw + "'");
-        }
-        return (int) Math.round(millis);
-    }
-
-    /** Memory as Kubernetes writes it ({@code 128Mi}, {@code 1Gi}, {@code 512M}, bytes), in MiB, rounded up. */
-    public int memoryMiB() {
-        String raw = text();
-        Matcher m = MEMORY.matcher(raw);
-        if (!m.matches()) {
-            throw error("must be a quantity such as 128Mi, 1Gi or 512M, got '" + raw + "'");
-        }
-        double bytes = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
-            case "Ki" -> 1024.0;
-            case "Mi" -> 1024.0 * 1024;
-            case "Gi" -> 1024.0 * 1024 * 1024;
-            case "Ti" -> 1024.0 * 1024 * 1024 * 1024;
-            case "k" -> 1e3;
-            case "M" -> 1e6;
-            case "G" -> 1e9;
-            case "T" -> 1e12;
-            default -> 1.0;
-        };
-        long mib = (long) Math.ceil(bytes / (1024 * 1024));
-        if (mib < 1 || mib > Integer.MAX_VALUE) {
-            throw error("must be between 1Mi and 2Pi, got '" + raw + "'");
-        }
-        return (int) mib;
+        return (int) millis;
     }
 
     /** A duration as the Function CRD writes it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */

@@ -1,6 +1,7 @@
 package dev.muserving.api.v1alpha1;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.CpuQuantity;
 import dev.muserving.api.FunctionDefaults;
 import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.FunctionKey;
@@ -113,8 +114,8 @@ public final class FunctionMapping {
 
     /** A request of 0 is legal on Kubernetes; placement counts it as the least it can, 1m. */
     private static int cpuMillis(String cpu) {
-        BigDecimal millis = new Quantity(cpu).getNumericalAmount().movePointRight(3).setScale(0, RoundingMode.CEILING);
-        return millis.max(BigDecimal.ONE).min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValueExact();
+        long millis = CpuQuantity.millis(cpu).orElseThrow(); // FunctionValidation refused anything else
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
     }
 
     /** In MiB, rounded up; at least 1 for the same reason as {@link #cpuMillis}. */

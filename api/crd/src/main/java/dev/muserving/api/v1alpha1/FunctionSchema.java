@@ -1,5 +1,6 @@
 package dev.muserving.api.v1alpha1;
 
+import dev.muserving.api.CpuQuantity;
 import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.QueueProxyContract;
 
@@ -14,7 +15,7 @@ final class FunctionSchema {
     /** A duration as Knative writes them: 500ms, 30s, 5m, 1h. */
     static final String DURATION = FunctionDuration.PATTERN;
     static final String POSITIVE_DURATION = FunctionDuration.POSITIVE_PATTERN;
-    static final String CPU = "^([0-9]+m|[0-9]+(\\.[0-9]+)?)$";
+    static final String CPU = CpuQuantity.PATTERN;
     static final String MEMORY = "^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$";
     static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
     /** A DNS-1035 label: the name becomes a Service's name, a label value and a host name's first label. */

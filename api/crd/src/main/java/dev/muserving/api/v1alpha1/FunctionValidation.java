@@ -1,6 +1,7 @@
 package dev.muserving.api.v1alpha1;
 
 import dev.muserving.api.Arch;
+import dev.muserving.api.CpuQuantity;
 import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.PolicySets;
 import dev.muserving.api.QueueProxyContract;
@@ -106,7 +107,7 @@ public final class FunctionValidation {
         env(spec.env);
         range("spec.containerConcurrency", spec.containerConcurrency, 0, FunctionSchema.CONCURRENCY_MAX);
         if (spec.resources != null) {
-            quantity("spec.resources.cpu", spec.resources.cpu, CPU, "cores (2, 0.5) or millicores (500m)");
+            pattern("spec.resources.cpu", spec.resources.cpu, CPU, CpuQuantity.FORM);
             quantity("spec.resources.memory", spec.resources.memory, MEMORY, "a quantity such as 128Mi, 1Gi or 512M");
         }
         scale(spec.scale);

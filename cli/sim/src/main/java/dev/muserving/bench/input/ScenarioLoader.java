@@ -90,8 +90,9 @@ public final class ScenarioLoader {
         YamlNode root = YamlNode.parse(source, reader);
         root.allowOnly(TOP);
         String name = root.get("name").text();
-        double duration = root.get("durationSeconds").number(1, 7 * 24 * 3600);
-        long seed = root.find("seed").map(YamlNode::longValue).orElse(1L);
+        // whole seconds: the simulator runs whole ticks, and 30.5 ran 31 s
+        double duration = root.get("durationSeconds").wholeNumber(1, 7 * 24 * 3600);
+        long seed = root.find("seed").map(ScenarioLoader::seed).orElse(1L);
         ClusterModel cluster = cluster(root.get("cluster"));
 
         List<FunctionModel> functions = new ArrayList<>();
@@ -290,7 +291,7 @@ public final class ScenarioLoader {
         SyntheticOptions options = new SyntheticOptions(
                 functions,
                 node.get("totalRps").number(0.001, MAX_RPS),
-                node.find("seed").map(YamlNode::longValue).orElse(d.seed()),
+                node.find("seed").map(ScenarioLoader::seed).orElse(d.seed()),
                 node.numberOr("rateSpread", d.rateSpread(), 0, 10),
                 node.numberOr("durationMedianMs", d.durationMedianMs(), 0.01, 3_600_000),
                 node.numberOr("durationSpread", d.durationSpread(), 0, 10),
@@ -319,9 +320,18 @@ public final class ScenarioLoader {
                 node.get("functions").integer(1, MAX_FUNCTIONS),
                 node.integerOr("startMinute", d.startMinute(), 0, 1439),
                 node.integerOr("minutes", d.minutes(), 1, 1440),
-                node.find("seed").map(YamlNode::longValue).orElse(d.seed()),
+                node.find("seed").map(ScenarioLoader::seed).orElse(d.seed()),
                 node.numberOr("armSlowdown", d.armSlowdown(), 0.1, 10),
                 node.numberOr("sloFactor", d.sloFactor(), 1, 100),
                 node.numberOr("rateScale", d.rateScale(), 1e-9, 1e6));
+    }
+
+    /** What {@code --seed} takes, so that a scenario's seed can be given there too. */
+    private static long seed(YamlNode node) {
+        long seed = node.longValue();
+        if (seed < 0) {
+            throw node.error("must be 0 or more, as --seed, got " + seed);
+        }
+        return seed;
     }
 }

@@ -88,6 +88,9 @@ class ScenarioLoaderTest {
             concurrency out of range         | 'containerConcurrency: 4'   | 'containerConcurrency: -1'  | tiny.yaml:17: functions[0].containerConcurrency: must be between 0 and 1000, got -1
             architecture twice               | 'memoryMiB: 128'            | 'memoryMiB: 128\n    architectures: [amd64, amd64]' | tiny.yaml:17: functions[0].architectures[1]: names amd64 twice
             empty name                       | 'name: echo'                | 'name: ""'                  | tiny.yaml:10: functions[0].name: must be a DNS label
+            fraction of a millicore          | 'cpu: 250m'                 | 'cpu: 1.5m'                 | tiny.yaml:15: functions[0].cpu: must be cores (2, 0.5) or millicores (500m), got '1.5m'
+            fraction of a second             | 'durationSeconds: 60'       | 'durationSeconds: 30.5'     | tiny.yaml:2: durationSeconds: must be a whole number, got '30.5'
+            negative seed                    | 'seed: 9'                   | 'seed: -1'                  | tiny.yaml:3: seed: must be 0 or more, as --seed, got -1
             parallelism of zero              | 'memoryMiB: 128'            | 'memoryMiB: 128\n    architectures: [amd64, arm64]\n    parallelism: 0' | tiny.yaml:18: functions[0].parallelism: must be between 1 and
             """)
     void badInputNamesTheFileLineAndField(String why, String from, String to, String message) {
