@@ -134,6 +134,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Stop at the first bad trace line instead of skipping it.")
     boolean strict;
 
+    private static final double SIMULATED_REQUESTS_PER_SECOND = 2_000_000;
+    private static final double LONG_RUN_SECONDS = 600;
+
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     boolean noProgress;
 
@@ -189,6 +192,9 @@ final class BenchCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "mu bench: %s, %d functions, %.0f rps offered, %.0f s, seed %d, systems %s%n",
                 scenario.name(), scenario.functions().size(), scenario.offeredRps(), scenario.durationSeconds(),
                 scenario.seed(), chosen.stream().map(SystemUnderTest::name).toList());
+        if (mode.equals("simulate")) {
+            warnIfLong(scenario, chosen.size(), err);
+        }
         BenchSummary summary;
         if (mode.equals("emulate")) {
             summary = emulate(scenario, chosen, err);
@@ -400,6 +406,22 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return realTimeSummary(scenario, seconds, started, results);
+    }
+
+    /**
+     * A scenario the simulator needs hours for is said before it starts, not at its first quarter:
+     * a week at 10 million rps was accepted in silence. The pace is sim-benchmark's on a 2-core VM
+     * (docs/bench.md, "The simulator's own speed and memory").
+     */
+    static void warnIfLong(Scenario scenario, int systems, PrintWriter err) {
+        double requests = scenario.offeredRps() * scenario.durationSeconds();
+        double seconds = requests / SIMULATED_REQUESTS_PER_SECOND;
+        if (seconds * systems >= LONG_RUN_SECONDS) {
+            err.printf(Locale.ROOT, "mu: warning: about %,.0f requests a system; at the simulator's pace of about 2 million a second"
+                    + " that is about %s a system%s (lower rates or a shorter durationSeconds run quicker)%n",
+                    requests, ProgressBar.roughly(seconds),
+                    systems > 1 ? ", " + ProgressBar.roughly(seconds * systems) + " for " + systems : "");
+        }
     }
 
     /** A real-time replay's lines on stderr, unless --no-progress. */

@@ -46,7 +46,7 @@ final class ProgressBar implements ProgressListener {
                 int filled = (int) Math.round(fraction * WIDTH);
                 err.printf(Locale.ROOT, "\r%-12s [%s%s] %3.0f %%  %,.0f / %,.0f s simulated, %.1f s%s",
                         label, "#".repeat(filled), " ".repeat(WIDTH - filled), fraction * 100,
-                        simulatedSeconds, totalSeconds, (now - started) / 1e9, done ? "\n" : "");
+                        simulatedSeconds, totalSeconds, (now - started) / 1e9, done ? "\n" : left(now, fraction) + "   ");
                 err.flush();
                 shown = !done;
             }
@@ -54,11 +54,32 @@ final class ProgressBar implements ProgressListener {
             int quarter = (int) (fraction * 4);
             if (quarter > lastQuarter) {
                 lastQuarter = quarter;
-                err.printf(Locale.ROOT, "%s: %d %% (%,.0f / %,.0f s simulated, %.1f s)%n",
-                        label, (int) (fraction * 100), simulatedSeconds, totalSeconds, (now - started) / 1e9);
+                err.printf(Locale.ROOT, "%s: %d %% (%,.0f / %,.0f s simulated, %.1f s%s)%n",
+                        label, (int) (fraction * 100), simulatedSeconds, totalSeconds, (now - started) / 1e9,
+                        done ? "" : left(now, fraction));
                 err.flush();
                 shown = !done;
             }
         }
+    }
+
+    /** What is left at the pace so far: a run's pace hardly changes, as every simulated second costs about the same. */
+    private String left(long now, double fraction) {
+        return fraction <= 0 ? "" : ", about " + roughly((now - started) / 1e9 * (1 - fraction) / fraction) + " left";
+    }
+
+    /** A wall-clock span as a person reads it: 42 s, 12 min, 3 h 20 min, 35 days. */
+    static String roughly(double seconds) {
+        if (seconds < 90) {
+            return Math.round(seconds) + " s";
+        }
+        if (seconds < 90 * 60) {
+            return Math.round(seconds / 60) + " min";
+        }
+        if (seconds < 48 * 3600) {
+            long minutes = Math.round(seconds / 60);
+            return minutes / 60 + " h " + minutes % 60 + " min";
+        }
+        return Math.round(seconds / 86_400) + " days";
     }
 }

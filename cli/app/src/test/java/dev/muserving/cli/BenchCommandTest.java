@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.muserving.bench.Systems;
+import dev.muserving.bench.input.ScenarioLoader;
 import dev.muserving.bench.report.BenchSummary;
 import dev.muserving.bench.report.SummaryFiles;
 import java.io.IOException;
@@ -270,5 +271,28 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--family runs the simulator on one family seed");
         assertThat(mu("bench", "--family", "2", "--mode", "emulate")).isEqualTo(2);
         assertThat(mu("bench", "--family", "2", "--quick")).isEqualTo(2);
+    }
+
+    @Test
+    void aScenarioTheSimulatorNeedsHoursForIsSaidBeforeItStarts() {
+        String week = """
+                name: week
+                durationSeconds: 604800
+                cluster:
+                  podStartupSeconds: {median: 1, p99: 4}
+                  nodes: [{count: 1, arch: amd64, cpu: 4, memoryMiB: 8192}]
+                functions:
+                  - {name: f, arrival: {type: poisson, rps: 10000000}, serviceTimeMs: {amd64: {median: 10, p99: 40}}, cpu: 1, memoryMiB: 128, sloP99Ms: 100}
+                """;
+        ScenarioLoader loader = new ScenarioLoader(ScenarioLoader.StrictMode.LENIENT, warning -> { });
+        PrintWriter said = new PrintWriter(err, true);
+        BenchCommand.warnIfLong(loader.parse("week.yaml", week), 2, said);
+        assertThat(err.toString()).isEqualTo("mu: warning: about 6,048,000,000,000 requests a system; at the simulator's pace of"
+                + " about 2 million a second that is about 35 days a system, 70 days for 2 (lower rates or a shorter durationSeconds"
+                + " run quicker)\n");
+
+        err.getBuffer().setLength(0);
+        BenchCommand.warnIfLong(loader.parse("minute.yaml", week.replace("604800", "60").replace("10000000", "1000")), 6, said);
+        assertThat(err.toString()).isEmpty();
     }
 }

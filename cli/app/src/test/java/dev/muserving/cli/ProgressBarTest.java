@@ -58,4 +58,26 @@ class ProgressBarTest {
         bar.progress(255, 600);
         assertThat(err.toString()).startsWith("knative: 42 % (255 / 600 s simulated");
     }
+
+    @Test
+    void aLineSaysHowLongIsLeftAtThePaceSoFar() {
+        ProgressBar bar = bar(false);
+        nanos = 3_000_000_000L;
+        bar.progress(0, 100);
+        nanos = 40_000_000_000L;
+        bar.progress(25, 100); // 25 % in 40 s: 120 s to go
+        nanos = 160_000_000_000L;
+        bar.progress(100, 100);
+        assertThat(err.toString().lines()).containsExactly(
+                "knative: 25 % (25 / 100 s simulated, 40.0 s, about 2 min left)",
+                "knative: 100 % (100 / 100 s simulated, 160.0 s)");
+    }
+
+    @Test
+    void spansReadAsAPersonReadsThem() {
+        assertThat(ProgressBar.roughly(42.4)).isEqualTo("42 s");
+        assertThat(ProgressBar.roughly(12 * 60)).isEqualTo("12 min");
+        assertThat(ProgressBar.roughly(3 * 3600 + 20 * 60)).isEqualTo("3 h 20 min");
+        assertThat(ProgressBar.roughly(35 * 86_400)).isEqualTo("35 days");
+    }
 }
