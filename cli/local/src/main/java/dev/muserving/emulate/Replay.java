@@ -15,6 +15,7 @@ import dev.muserving.load.AsyncRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +37,8 @@ public final class Replay {
 
     /** How long one request may take before it counts as dropped. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Three of mu local's placement periods: long enough that a pod still to be placed would have been. */
+    static final Duration SETTLED = Duration.ofSeconds(6);
 
     private final Scenario scenario;
     private final String system;
@@ -49,11 +52,18 @@ public final class Replay {
         this.log = log;
     }
 
-    /** Waits until each function has {@code warm} ready pods (the autoscaler's initial scale). */
+    /**
+     * Waits until each function has {@code warm} ready pods (the autoscaler's initial scale), or
+     * until the cluster has settled short of that: some pod ready, none starting, nothing changed for
+     * {@link #SETTLED}. A {@code minScale} above what the nodes hold then replays with the pods that
+     * fit, as the simulator does, where it once waited out the timeout (found by an outside probe).
+     */
     public void awaitWarm(ReplayTarget target, Map<FunctionKey, Integer> warm, Duration within, String whereToLook) {
         long deadline = System.nanoTime() + within.toNanos();
         log.accept("replay: waiting for " + warm.size() + " functions' first pods");
         List<String> notReady = List.of();
+        Map<FunctionKey, List<Integer>> seen = Map.of();
+        long unchangedSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
             Map<FunctionKey, ReplayTarget.Pods> now = target.pods();
             notReady = warm.entrySet().stream().filter(w -> w.getValue() > 0).flatMap(w -> {
@@ -61,6 +71,17 @@ public final class Replay {
                 return ready >= w.getValue() ? Stream.<String>empty() : Stream.of(w.getKey() + " (" + ready + " of " + w.getValue() + " ready)");
             }).toList();
             if (notReady.isEmpty()) {
+                return;
+            }
+            Map<FunctionKey, List<Integer>> counts = new HashMap<>();
+            now.forEach((key, pods) -> counts.put(key, List.of(pods.readyTotal(), pods.starting())));
+            if (!counts.equals(seen)) {
+                seen = counts;
+                unchangedSince = System.nanoTime();
+            } else if (System.nanoTime() - unchangedSince >= SETTLED.toNanos()
+                    && now.values().stream().allMatch(p -> p.starting() == 0) && now.values().stream().anyMatch(p -> p.readyTotal() > 0)) {
+                log.accept("replay: the cluster holds no more first pods of " + String.join(", ", notReady)
+                        + "; replaying with the pods that run, as the simulator does");
                 return;
             }
             LockSupport.parkNanos(100_000_000L);

@@ -101,6 +101,22 @@ class EmulatorTest {
         assertThat(slow.completed()).isZero();
     }
 
+    /** Found by an outside probe: a minScale above what the nodes hold waited out the first-pods timeout. */
+    @Test
+    void aMinScaleAboveWhatTheNodesHoldIsReplayedWithThePodsThatFit(@TempDir Path logs) throws Exception {
+        Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, w -> { }).parse("tiny.yaml",
+                SCENARIO.replace("architectures: [amd64]", "architectures: [amd64]\n    minScale: 12"));
+        assertThat(scenario.functions().get(1).spec().startingReplicas()).as("12 pods of 500m on one 4-core amd64 node").isEqualTo(12);
+        List<String> progress = Collections.synchronizedList(new ArrayList<>());
+        RunResult run = new Emulator(scenario, "mu", 3, logs, progress::add).run();
+
+        assertThat(progress).anyMatch(line -> line.startsWith("replay: the cluster holds no more first pods of bench/slow (")
+                && line.contains(" of 12 ready)")
+                && line.endsWith("; replaying with the pods that run, as the simulator does"));
+        FunctionStats slow = run.functions().get(1).stats();
+        assertThat(slow.completed()).isEqualTo(slow.requests()).isPositive();
+    }
+
     @Test
     void anUnknownSystemIsBadInputBeforeAnythingStarts(@TempDir Path logs) {
         Scenario scenario = new ScenarioLoader(ScenarioLoader.StrictMode.STRICT, w -> { }).parse("tiny.yaml", SCENARIO);
