@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +35,13 @@ final class PodRunner {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    private static final Duration LOOK_ELSEWHERE_EVERY = Duration.ofMillis(500);
+    /**
+     * How long a command may listen on other ports before {@code $PORT} (an admin port opened
+     * first, say) before it is taken to serve elsewhere, which it says at once instead of after
+     * {@link #START_TIMEOUT}.
+     */
+    private static final Duration ELSEWHERE_GRACE = Duration.ofSeconds(3);
     /**
      * The activator runs in this process and drops a pod from its endpoints before the pod stops,
      * so only requests already on their way can reach a stopping pod: a short linger answers them.
@@ -127,6 +136,8 @@ final class PodRunner {
 
     private static void awaitListening(LocalPod pod, int port, Path log) throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long nextLook = System.nanoTime();
+        long elsewhereSince = Long.MAX_VALUE;
         while (System.nanoTime() < deadline) {
             if (!pod.process.isAlive()) {
                 throw new IOException(pod.name + ": " + String.join(" ", ((LocalFunction.Command) pod.function.launch()).argv())
@@ -136,6 +147,20 @@ final class PodRunner {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;
             } catch (IOException notYet) {
+                if (System.nanoTime() >= nextLook) {
+                    nextLook = System.nanoTime() + LOOK_ELSEWHERE_EVERY.toNanos();
+                    SortedSet<Integer> elsewhere = ListeningPorts.of(pod.process.pid());
+                    elsewhere.remove(port);
+                    if (elsewhere.isEmpty()) {
+                        elsewhereSince = Long.MAX_VALUE;
+                    } else if (elsewhereSince == Long.MAX_VALUE) {
+                        elsewhereSince = System.nanoTime();
+                    } else if (System.nanoTime() - elsewhereSince >= ELSEWHERE_GRACE.toNanos()) {
+                        throw new IOException(pod.name + ": " + String.join(" ", ((LocalFunction.Command) pod.function.launch()).argv())
+                                + " listens on port " + elsewhere.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                                + ", not on " + port + "; mu local gives each pod its port in $PORT, and the command must serve HTTP there");
+                    }
+                }
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {

@@ -214,6 +214,28 @@ class LocalSystemTest {
     }
 
     @Test
+    void aCommandThatServesOnAPortOfItsOwnIsSaidToBeforeTheStartTimeout() throws Exception {
+        String ownPort = """
+                apiVersion: muserving.dev/v1alpha1
+                kind: Function
+                metadata: {name: own-port, namespace: demo}
+                spec:
+                  image: r.example/own-port:1
+                  resources: {cpu: 100m, memory: 32Mi}
+                  scale: {min: 1}
+                  local:
+                    command: [python3, -c, "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(600)"]
+                """;
+        FunctionFiles.Result parsed = FunctionFiles.parse("own-port.yaml", ownPort);
+        assertThat(parsed.problems()).isEmpty();
+        system = LocalSystem.start("127.0.0.1", 0, 0, LocalNode.parse("amd64=1", 2000, 4096, LocalNode.DEFAULT_SPEED), logs,
+                parsed.functions(), log::add);
+        // before, "nothing listened on port …" came only after the 60-s start timeout
+        await("the port it serves on, named").atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(log).stream()
+                .anyMatch(line -> line.contains(" listens on port ") && line.contains("mu local gives each pod its port in $PORT")));
+    }
+
+    @Test
     void aFunctionThatFitsNoEmulatedNodeIsSaidToAtOnce() throws Exception {
         List<LocalFunction> webhook = new FunctionWatcher(List.of(Repository.path("examples", "burst.yaml")), fns -> { }, log::add).load();
         // the webhook may run anywhere but its nodes are arm64 of 1 MiB; it starts at zero, so nothing is launched
