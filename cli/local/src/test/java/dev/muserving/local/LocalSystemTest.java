@@ -187,23 +187,29 @@ class LocalSystemTest {
         }
     }
 
-    @Test
-    void aFunctionThatCrashesSoonAfterItIsReadyIsRestartedAfterAGrowingBackoff() throws Exception {
-        String crashing = """
+    /** Starts mu local on one amd64 node with a Function {@code demo/name} of min 1 whose pods run {@code command}. */
+    private void startOneFunction(String name, String command) throws Exception {
+        String yaml = """
                 apiVersion: muserving.dev/v1alpha1
                 kind: Function
-                metadata: {name: dies, namespace: demo}
+                metadata: {name: %s, namespace: demo}
                 spec:
-                  image: r.example/dies:1
+                  image: r.example/%s:1
                   resources: {cpu: 100m, memory: 32Mi}
                   scale: {min: 1}
                   local:
-                    command: [python3, -c, "import os, socket, time; s = socket.socket(); s.bind(('127.0.0.1', int(os.environ['PORT']))); s.listen(); time.sleep(0.5); os._exit(3)"]
-                """;
-        FunctionFiles.Result parsed = FunctionFiles.parse("dies.yaml", crashing);
+                    command: %s
+                """.formatted(name, name, command);
+        FunctionFiles.Result parsed = FunctionFiles.parse(name + ".yaml", yaml);
         assertThat(parsed.problems()).isEmpty();
         system = LocalSystem.start("127.0.0.1", 0, 0, LocalNode.parse("amd64=1", 2000, 4096, LocalNode.DEFAULT_SPEED), logs,
                 parsed.functions(), log::add);
+    }
+
+    @Test
+    void aFunctionThatCrashesSoonAfterItIsReadyIsRestartedAfterAGrowingBackoff() throws Exception {
+        startOneFunction("dies", "[python3, -c, \"import os, socket, time; s = socket.socket(); "
+                + "s.bind(('127.0.0.1', int(os.environ['PORT']))); s.listen(); time.sleep(0.5); os._exit(3)\"]");
         // the first restart is at once, the next after 2 s, then 4 s: before, every 2 s or so, for ever
         await("a doubled backoff").atMost(Duration.ofSeconds(45)).until(() -> List.copyOf(log).stream()
                 .anyMatch(line -> line.contains("s after it was ready; replacing it in 4 s")));
@@ -215,21 +221,8 @@ class LocalSystemTest {
 
     @Test
     void aCommandThatServesOnAPortOfItsOwnIsSaidToBeforeTheStartTimeout() throws Exception {
-        String ownPort = """
-                apiVersion: muserving.dev/v1alpha1
-                kind: Function
-                metadata: {name: own-port, namespace: demo}
-                spec:
-                  image: r.example/own-port:1
-                  resources: {cpu: 100m, memory: 32Mi}
-                  scale: {min: 1}
-                  local:
-                    command: [python3, -c, "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(600)"]
-                """;
-        FunctionFiles.Result parsed = FunctionFiles.parse("own-port.yaml", ownPort);
-        assertThat(parsed.problems()).isEmpty();
-        system = LocalSystem.start("127.0.0.1", 0, 0, LocalNode.parse("amd64=1", 2000, 4096, LocalNode.DEFAULT_SPEED), logs,
-                parsed.functions(), log::add);
+        startOneFunction("own-port", "[python3, -c, \"import socket, time; s = socket.socket(); s.bind(('127.0.0.1', 0)); "
+                + "s.listen(); time.sleep(600)\"]");
         // before, "nothing listened on port …" came only after the 60-s start timeout
         await("the port it serves on, named").atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(log).stream()
                 .anyMatch(line -> line.contains(" listens on port ") && line.contains("mu local gives each pod its port in $PORT")));
