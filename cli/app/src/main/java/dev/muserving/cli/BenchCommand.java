@@ -83,6 +83,9 @@ final class BenchCommand implements Callable<Integer> {
     /** Systems a family run compares unless --systems says otherwise. */
     static final List<String> FAMILY_SYSTEMS = List.of(Systems.KNATIVE, "knative+hist", Systems.MU);
     static final int MAX_FAMILY = 10_000;
+    /** sim-benchmark's pace on a 2-core VM, for {@link #warnIfLong}. */
+    private static final double SIMULATED_REQUESTS_PER_SECOND = 2_000_000;
+    private static final double LONG_RUN_SECONDS = 600;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed to use instead of the scenario's; with --family, the family's seed (default 1).")
     Long seed;
@@ -133,9 +136,6 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--strict", description = "Stop at the first bad trace line instead of skipping it.")
     boolean strict;
-
-    private static final double SIMULATED_REQUESTS_PER_SECOND = 2_000_000;
-    private static final double LONG_RUN_SECONDS = 600;
 
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     boolean noProgress;
