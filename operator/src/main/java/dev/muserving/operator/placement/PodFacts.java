@@ -45,8 +45,16 @@ final class PodFacts {
                 memory = memory.add(amount(requests.get("memory")));
             }
         }
-        return new int[] {Math.max(1, cpu.movePointRight(3).setScale(0, RoundingMode.CEILING).intValue()),
-                Math.max(1, memory.divide(MIB, 0, RoundingMode.CEILING).intValue())};
+        return new int[] {(int) Math.max(1, atMost(cpu.movePointRight(3).setScale(0, RoundingMode.CEILING), Integer.MAX_VALUE)),
+                (int) Math.max(1, atMost(memory.divide(MIB, 0, RoundingMode.CEILING), Integer.MAX_VALUE))};
+    }
+
+    /**
+     * A whole amount held in a long, no more than {@code max}: BigDecimal's intValue wraps round, and
+     * a pod asking for 10^16 cores once counted as a small one and was bound to a 4-core node.
+     */
+    static long atMost(BigDecimal whole, long max) {
+        return whole.min(BigDecimal.valueOf(max)).longValue();
     }
 
     private static BigDecimal amount(Quantity quantity) {

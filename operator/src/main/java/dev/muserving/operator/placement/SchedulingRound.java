@@ -334,8 +334,8 @@ final class SchedulingRound {
             return 0;
         }
         BigDecimal amount = q.getNumericalAmount();
-        return millis ? amount.movePointRight(3).setScale(0, RoundingMode.FLOOR).longValue()
-                : amount.divide(MIB, 0, RoundingMode.FLOOR).longValue();
+        return PodFacts.atMost(millis ? amount.movePointRight(3).setScale(0, RoundingMode.FLOOR) : amount.divide(MIB, 0, RoundingMode.FLOOR),
+                Long.MAX_VALUE);
     }
 
     private static String reason(String group, int wanted, Map<Arch, Integer> byArch, int unplaced, Map<String, FunctionSpec> specs,

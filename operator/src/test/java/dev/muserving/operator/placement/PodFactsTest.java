@@ -41,6 +41,18 @@ class PodFactsTest {
                 .endCondition().endStatus().build())).isTrue();
     }
 
+    @Test
+    void requestsTooLargeForAnIntCountAsTheLargestNotAsAWrappedSmallOne() {
+        Pod huge = new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec()
+                .addNewContainer().withName("fn").withNewResources()
+                .withRequests(Map.of("cpu", new Quantity("10000000000000000"), "memory", new Quantity("99999999999999999999999Ti")))
+                .endResources().endContainer()
+                .addNewContainer().withName("queue-proxy").withNewResources()
+                .withRequests(Map.of("cpu", new Quantity("25m"), "memory", new Quantity("64Mi"))).endResources().endContainer()
+                .endSpec().build();
+        assertThat(PodFacts.requests(huge)).containsExactly(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
     private static Pod pod(String created, String readyStatus, String since) {
         return new PodBuilder().withNewMetadata().withName("p").withCreationTimestamp(created).endMetadata()
                 .withNewStatus().addNewCondition().withType("Ready").withStatus(readyStatus).withLastTransitionTime(since).endCondition()
