@@ -285,6 +285,8 @@ public final class MuScheduler implements AutoCloseable {
         assumed.forEach((uid, a) -> assumedNodes.put(uid, a.node()));
         SchedulingRound.Result result = round.run(nodes.getStore().list(), all, assumedNodes, wanted, now);
 
+        // before any Deployment shrinks: its ReplicaSet must find the pods placement stopped marked
+        result.deleteFirst().forEach(this::markToDeleteFirst);
         Map<String, Allocation> before = allocations;
         allocations = Map.copyOf(result.allocations());
         result.allocations().forEach((group, allocation) -> {
@@ -351,6 +353,17 @@ public final class MuScheduler implements AutoCloseable {
                 soon();
             }
         });
+    }
+
+    /** A merge patch of the pod's deletion cost; one that fails leaves the ReplicaSet its own choice, and is tried next round. */
+    private void markToDeleteFirst(SchedulingRound.PodRef pod) {
+        try {
+            client.pods().inNamespace(pod.namespace()).withName(pod.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("annotations",
+                            Map.of(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST)))));
+        } catch (RuntimeException e) {
+            LOG.debugf("could not mark %s/%s to be removed first: %s", pod.namespace(), pod.name(), e.getMessage());
+        }
     }
 
     private void unschedulable(Pod pod, String why, Instant now) {

@@ -53,7 +53,24 @@ final class SchedulingRound {
 
     record Bind(String namespace, String pod, String uid, String node) {}
 
-    record Result(Map<String, Allocation> allocations, List<Bind> binds, Map<String, String> pendingWhy) {}
+    record PodRef(String namespace, String name) {}
+
+    /**
+     * @param deleteFirst pods placement stopped that are not marked yet to be the ones their
+     *     ReplicaSet removes as its Deployment shrinks ({@link #DELETE_FIRST})
+     */
+    record Result(Map<String, Allocation> allocations, List<Bind> binds, Map<String, String> pendingWhy, List<PodRef> deleteFirst) {}
+
+    /**
+     * Kubernetes' pod-deletion-cost: a ReplicaSet that shrinks removes the pods of the lowest cost
+     * first. Placement stops particular pods (a preemption frees room on one node for one function),
+     * but a Deployment can only shrink; without the mark its ReplicaSet removed pods of its own
+     * choosing, the room promised was never freed, and the function it was freed for kept losing
+     * its pending pods as its allocation went from 0 to the promised pods and back (an outside probe
+     * saw an amd64-only Function get none in minutes, its Deployment resized 0 ↔ 6 every ~10 s).
+     */
+    static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+    static final String DELETE_FIRST = Integer.toString(Integer.MIN_VALUE);
 
     private final String schedulerName;
     private final PlacementPolicy policy;
@@ -194,8 +211,23 @@ final class SchedulingRound {
         }
 
         // stops are placement's choice of pods to give back (scale-down, or a fairer split): the
-        // Deployment shrinks by them, and the ReplicaSet removes pods of its own choosing
+        // Deployment shrinks by them, and the ReplicaSet removes them first, as they are marked so
         Set<String> stopped = new HashSet<>(plan.stops());
+        List<PodRef> deleteFirst = new ArrayList<>();
+        groups.values().forEach(members -> members.stream()
+                .filter(p -> stopped.contains(p.getMetadata().getName()) && p.getMetadata().getDeletionTimestamp() == null
+                        && !DELETE_FIRST.equals(annotation(p, DELETION_COST)))
+                .forEach(p -> deleteFirst.add(new PodRef(p.getMetadata().getNamespace(), p.getMetadata().getName()))));
+        // a pod promised on a node whose room is still being freed counts as placed: its Deployment
+        // holds a pending pod for it, bound as soon as the room is free
+        Map<String, Map<Arch, Integer>> promised = new HashMap<>();
+        for (PlacementPlan.PodStart promise : plan.promised()) {
+            Node node = holding.get(promise.node());
+            if (node != null) {
+                promised.computeIfAbsent(promise.function(), g -> new EnumMap<>(Arch.class))
+                        .merge(PodFacts.arch(node).orElseThrow(), 1, Integer::sum);
+            }
+        }
         Map<String, Allocation> allocations = new LinkedHashMap<>();
         groups.forEach((group, members) -> {
             Map<Arch, Integer> byArch = new EnumMap<>(Arch.class);
@@ -206,6 +238,7 @@ final class SchedulingRound {
                 }
             }
             starts.getOrDefault(group, Map.of()).forEach((arch, n) -> byArch.merge(arch, n, Integer::sum));
+            promised.getOrDefault(group, Map.of()).forEach((arch, n) -> byArch.merge(arch, n, Integer::sum));
             int unplaced = plan.unplaced().getOrDefault(group, 0);
             int wanted = specs.get(group).clampReplicas(demanded.get(group).desired());
             String reason = unplaced > 0 && !fitsAnEmptyNode(specs.get(group), byName.values())
@@ -222,7 +255,7 @@ final class SchedulingRound {
                 left.forEach(pod -> pendingWhy.put(pod.getMetadata().getUid(), why));
             }
         });
-        return new Result(allocations, binds, pendingWhy);
+        return new Result(allocations, binds, pendingWhy, deleteFirst);
     }
 
     /**
@@ -295,6 +328,11 @@ final class SchedulingRound {
         return ns + "/" + (owners == null || owners.isEmpty() ? pod.getMetadata().getName() : owners.get(0).getName());
     }
 
+    private static String annotation(Pod pod, String key) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+
     private static FunctionKey key(String group) {
         int slash = group.indexOf('/');
         return new FunctionKey(group.substring(0, slash), group.substring(slash + 1));
@@ -302,7 +340,7 @@ final class SchedulingRound {
 
     private static FunctionSpec specFromPods(String group, List<Pod> pods) {
         Set<Arch> archs = PodFacts.architectures(pods.get(0));
-        String weight = pods.get(0).getMetadata().getAnnotations() == null ? null : pods.get(0).getMetadata().getAnnotations().get(WEIGHT_ANNOTATION);
+        String weight = annotation(pods.get(0), WEIGHT_ANNOTATION);
         double w;
         try {
             w = weight == null ? 1 : Double.parseDouble(weight);

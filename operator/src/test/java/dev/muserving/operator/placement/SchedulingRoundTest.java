@@ -170,6 +170,59 @@ class SchedulingRoundTest {
                 .endMetadata().build();
     }
 
+    private static Pod runningOn(Pod pod, String node) {
+        return new PodBuilder(pod).editSpec().withNodeName(node).endSpec().withNewStatus().withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+    }
+
+    /**
+     * Found by an outside probe on a real control plane: the Deployment of a function that room was
+     * being freed for was sized without the promised pods (to 0, then to them once the room was free,
+     * then to 0 again as other pods took it), and the ReplicaSets shrunk for the preemption removed
+     * pods of their own choosing, not the ones stopped. Now the promised pods count in its allocation,
+     * and the stopped pods are the ones marked to go first.
+     */
+    @Test
+    void aPreemptionMarksItsVictimsToGoFirstAndTheFunctionKeepsThePodsPromisedToIt() {
+        List<Node> nodes = List.of(node("n1", "amd64", "4", true));
+        List<Pod> running = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            running.add(runningOn(pod("a", i, "amd64", "1"), "n1"));
+        }
+        List<Pod> waiting = List.of(pod("b", 0, "amd64", "1"), pod("b", 1, "amd64", "1"));
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(
+                new FunctionKey("demo", "a"), wanted("a", new PlacementDemand(4, 1, Map.of()), Set.of(Arch.AMD64)),
+                new FunctionKey("demo", "b"), wanted("b", new PlacementDemand(2, 2, Map.of()), Set.of(Arch.AMD64)));
+        List<Pod> all = new ArrayList<>(running);
+        all.addAll(waiting);
+
+        SchedulingRound.Result first = round.run(nodes, all, Map.of(), functions, NOW);
+
+        assertThat(first.deleteFirst()).hasSize(2).allMatch(ref -> ref.namespace().equals("demo") && ref.name().startsWith("a-"));
+        assertThat(first.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 2);
+        assertThat(first.allocations().get("demo/b").byArch()).as("the two pods whose room is being freed").containsEntry(Arch.AMD64, 2);
+        assertThat(first.allocations().get("demo/b").reason()).isEqualTo("placed 2 (2 amd64)");
+        assertThat(first.binds()).isEmpty();
+
+        // the ReplicaSet removes the marked pods: while they drain, b keeps its pending pods and nothing is marked again
+        Set<String> victims = first.deleteFirst().stream().map(SchedulingRound.PodRef::name).collect(Collectors.toSet());
+        List<Pod> draining = new ArrayList<>(waiting);
+        running.forEach(p -> draining.add(!victims.contains(p.getMetadata().getName()) ? p : new PodBuilder(p).editMetadata()
+                .withDeletionTimestamp("2026-12-02T00:00:01Z").addToAnnotations(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST)
+                .endMetadata().build()));
+        SchedulingRound.Result second = round.run(nodes, draining, Map.of(), functions, NOW.plusSeconds(2));
+        assertThat(second.deleteFirst()).isEmpty();
+        assertThat(second.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 2);
+        assertThat(second.binds()).isEmpty();
+
+        // gone: b's pending pods are bound to the room freed for them
+        List<Pod> gone = new ArrayList<>(waiting);
+        running.stream().filter(p -> !victims.contains(p.getMetadata().getName())).forEach(gone::add);
+        SchedulingRound.Result third = round.run(nodes, gone, Map.of(), functions, NOW.plusSeconds(4));
+        assertThat(third.binds()).extracting(SchedulingRound.Bind::pod).containsExactlyInAnyOrder("b-amd64-0", "b-amd64-1");
+        assertThat(third.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 2);
+    }
+
     @Test
     void aRollingUpdatesSurgePodIsPlacedWhileThePodItReplacesStillRuns() {
         List<Node> nodes = List.of(node("n1", "amd64", "8", true));

@@ -131,7 +131,9 @@ public final class MuPlacement implements PlacementPolicy {
                 unplaced.put(share.name(), missing);
             }
         }
-        return new PlacementPlan(starts, stops, unplaced);
+        List<PlacementPlan.PodStart> promised = reservations.stream()
+                .map(r -> new PlacementPlan.PodStart(r.function(), r.node())).toList();
+        return new PlacementPlan(starts, stops, unplaced, promised);
     }
 
     /**
