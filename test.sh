@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test, after setting up what some tests need:
-#   - Debian's promtool (the metrics lint), wrk (the lb-bench test) and nftables (kube-proxy on process
-#     nodes), when this runs as root with apt;
+#   - Debian's promtool (the metrics lint), wrk and nginx (the lb-bench tests) and nftables (kube-proxy on
+#     process nodes), when this runs as root with apt;
 #   - the local Kubernetes control plane, built from its Go modules once and cached outside the work
 #     tree (about 25 minutes cold on 2 cores, seconds after that; docs/development.md).
 # What cannot be had here (not root, no Go) is said in one line, and the tests that need it skip
@@ -15,6 +15,8 @@ say() { echo "test.sh: $*" >&2; }
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+# lb-bench's nginx target: that SIGTERM stops its workers too
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 # kube-proxy's nftables mode drives nft (process nodes' Services)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
 if [ ${#missing[@]} -gt 0 ]; then

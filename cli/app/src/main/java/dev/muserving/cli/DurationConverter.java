@@ -37,6 +37,14 @@ final class DurationConverter implements ITypeConverter<Duration> {
         if (!(amount > 0)) {
             throw new TypeConversionException("'" + value + "': a duration must be above zero");
         }
+        if (amount * unitSeconds > LONGEST.toSeconds()) {
+            // beyond what a long holds in nanoseconds (292 years), deadlines wrapped round: mu load with
+            // --duration 2600000h sent nothing and exited 0
+            throw new TypeConversionException("'" + value + "': at most " + LONGEST.toHours() + "h (a year)");
+        }
         return Duration.ofNanos(Math.round(amount * unitSeconds * 1e9));
     }
+
+    /** Longer than any run or time limit a command takes. */
+    static final Duration LONGEST = Duration.ofDays(366);
 }

@@ -6,7 +6,6 @@ import dev.muserving.lbbench.FixedRateGenerator;
 import dev.muserving.lbbench.LbBench;
 import dev.muserving.lbbench.LbBenchOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -108,6 +107,9 @@ final class LbBenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench-out/lb", description = "Directory for lb-bench.json and the logs (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    /** Enough for every target to stop within its own grace (5 s), the backends after them. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
     @Override
     public Integer call() {
         CpuPinning pinning = balancerCpus == null ? CpuPinning.NONE : CpuPinning.balancersOn(balancerCpus);
@@ -120,8 +122,10 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
         LbBench.Result figures;
         Path file;
-        try {
-            Files.createDirectories(out);
+        OutputDirectory.create("--out", out);
+        Thread running = Thread.currentThread();
+        // SIGTERM or Ctrl-C: the run is interrupted and stops what it started (nginx's workers included) before the JVM goes
+        try (OnShutdown stop = new OnShutdown("mu-lb-bench-stop", running::interrupt, STOP_GRACE)) {
             figures = bench.run();
             file = bench.write(figures);
         } catch (IOException e) {

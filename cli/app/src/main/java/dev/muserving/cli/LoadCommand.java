@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,39 +74,17 @@ final class LoadCommand implements Callable<Integer> {
         int[] second = {0};
         LoadGenerator.Window total;
         Map<String, Long> failures;
-        CountDownLatch summarized = new CountDownLatch(1);
-        try (LoadGenerator load = new LoadGenerator()) {
-            // Ctrl-C ends the run early and still prints its totals, as vegeta and wrk do
-            Thread interrupted = new Thread(() -> {
-                load.stop();
-                try {
-                    summarized.await(SUMMARY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "mu-load-interrupted");
-            Runtime.getRuntime().addShutdownHook(interrupted);
-            try {
-                total = load.run(target, rate, duration, timeout, text, seed,
-                        window -> out.println(String.format(Locale.ROOT, "%4d s  %s", ++second[0], describe(window))));
-                failures = load.failures();
-                out.println("total   " + describe(total) + ", p50 " + millis(total.latencyMicros().getTotalCount(), total.p50Millis()));
-                failures.forEach((reason, n) -> out.println(String.format(Locale.ROOT, "no answer: %d × %s", n, reason)));
-                out.flush();
-            } finally {
-                summarized.countDown();
-                removeHook(interrupted);
-            }
+        try (LoadGenerator load = new LoadGenerator();
+                // Ctrl-C ends the run early and still prints its totals, as vegeta and wrk do
+                OnShutdown stop = new OnShutdown("mu-load-interrupted", load::stop, SUMMARY_WAIT)) {
+            total = load.run(target, rate, duration, timeout, text, seed,
+                    window -> out.println(String.format(Locale.ROOT, "%4d s  %s", ++second[0], describe(window))));
+            failures = load.failures();
+            out.println("total   " + describe(total) + ", p50 " + millis(total.latencyMicros().getTotalCount(), total.p50Millis()));
+            failures.forEach((reason, n) -> out.println(String.format(Locale.ROOT, "no answer: %d × %s", n, reason)));
+            out.flush();
         }
         return total.errors() + total.dropped() > 0 || total.ok() < total.sent() ? Mu.EXIT_REQUESTS_FAILED : 0;
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down: the hook is running
-        }
     }
 
     /** The body to send: {@code --body} as given, or the file it names after an {@code @}. */

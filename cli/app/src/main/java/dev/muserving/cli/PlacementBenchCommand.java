@@ -55,6 +55,7 @@ final class PlacementBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputDirectory.create("--out", out);
         new PlacementBench(new PlacementBench.Options(nodes, pods, functions, overload, seed, settle, out,
                 schedulers == null ? PlacementBench.SCHEDULERS : schedulers, kubeSchedulerQps), spec.commandLine().getErr()).run();
         return 0;

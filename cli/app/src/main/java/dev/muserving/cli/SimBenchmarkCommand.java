@@ -56,6 +56,9 @@ final class SimBenchmarkCommand implements Callable<Integer> {
         if (warmups < 0 || repeats < 1) {
             throw new BadInputException("--warmups must be at least 0 and --repeats at least 1, got " + warmups + " and " + repeats);
         }
+        if (out != null) {
+            OutputDirectory.create("--out", out); // before the runs, not after them
+        }
         lengths.stream().filter(factor -> !(factor > 0)).findFirst().ifPresent(factor -> {
             throw new BadInputException("--lengths must be above zero, got " + factor);
         });

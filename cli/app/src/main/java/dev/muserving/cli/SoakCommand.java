@@ -4,7 +4,6 @@ import dev.muserving.soak.Soak;
 import dev.muserving.soak.SoakOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +64,7 @@ final class SoakCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         SoakOptions options = new SoakOptions(duration, killEvery, rate, seed, warmUp, quiet, settleLimit, Duration.ofSeconds(60));
-        Files.createDirectories(out);
+        OutputDirectory.create("--out", out);
         PrintWriter progress = spec.commandLine().getErr();
         Soak.Result result = new Soak(options, muCommand(), out, progress).run();
         PrintWriter stdout = spec.commandLine().getOut();

@@ -31,4 +31,14 @@ class DurationConverterTest {
         assertThatThrownBy(() -> converter.convert("infinity")).isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("is not a duration");
     }
+
+    /** Found by an outside probe: mu load --duration 2600000h sent nothing and exited 0 (its deadline wrapped round). */
+    @Test
+    void refusesWhatNoRunLastsRatherThanWrapRound() {
+        assertThat(converter.convert("8784h")).isEqualTo(Duration.ofDays(366));
+        assertThatThrownBy(() -> converter.convert("2600000h")).isInstanceOf(TypeConversionException.class)
+                .hasMessage("'2600000h': at most 8784h (a year)");
+        assertThatThrownBy(() -> converter.convert("99999999999h")).isInstanceOf(TypeConversionException.class)
+                .hasMessage("'99999999999h': at most 8784h (a year)");
+    }
 }

@@ -3,6 +3,7 @@ package dev.muserving.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -147,5 +151,47 @@ class LbBenchCommandTest {
         Run run = lbBench("lb-bench", "--balancer-cpus", "4095");
         assertThat(run.exit()).isEqualTo(Mu.EXIT_BAD_INPUT);
         assertThat(run.stderr()).contains("--balancer-cpus 4095: this process may run on CPUs ");
+    }
+
+    /** Found by an outside probe: each was a backend that "did not start within 60 s", an endless start, or a bare path. */
+    @Test
+    void settingsNoBackendCanRunAndAnOutputThatIsAFileAreBadInputBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        Run run = lbBench("lb-bench", "--service-ms", "-1");
+        assertThat(run.exit()).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(run.stderr()).contains("--service-ms -1.0: from 0 to 3600000 ms");
+        run = lbBench("lb-bench", "--container-concurrency", "-1");
+        assertThat(run.stderr()).contains("--container-concurrency -1: from 0 (no limit) to 1000");
+        run = lbBench("lb-bench", "--backends", "100000");
+        assertThat(run.exit()).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(run.stderr()).contains("--backends 100000: at most 64");
+        Path file = Files.writeString(dir.resolve("afile"), "");
+        run = lbBench("lb-bench", "--targets", "direct", "--out", file.toString());
+        assertThat(run.exit()).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(run.stderr()).contains("--out " + file + ": cannot write there (it is a file, not a directory)");
+    }
+
+    /** Found by an outside probe: stopped by SIGTERM, lb-bench left nginx's workers running, holding their port. */
+    @Test
+    void stoppedBySigtermItLeavesNoBalancerRunning(@TempDir Path out) throws Exception {
+        assumeWrk();
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed (Debian: apt-get install nginx)");
+        Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Mu.class.getName(), "lb-bench", "--targets", "nginx", "--backends", "1",
+                "--duration", "60s", "--rounds", "1", "--warmup", "1s", "--warmup-limit", "60s", "--fixed-rate", "none", "--out", out.toString())
+                .redirectErrorStream(true).redirectOutput(out.resolve("output.txt").toFile()).start();
+        try {
+            await("nginx's master and workers").atMost(Duration.ofSeconds(60)).until(() -> nginxOf(bench).size() >= 2);
+            List<ProcessHandle> nginx = nginxOf(bench);
+            bench.destroy(); // SIGTERM
+            assertThat(bench.waitFor(40, TimeUnit.SECONDS)).as("lb-bench ends").isTrue();
+            await("every nginx process gone").atMost(Duration.ofSeconds(10)).until(() -> nginx.stream().noneMatch(ProcessHandle::isAlive));
+        } finally {
+            bench.descendants().forEach(ProcessHandle::destroyForcibly);
+            bench.destroyForcibly();
+        }
+    }
+
+    private static List<ProcessHandle> nginxOf(Process bench) {
+        return bench.descendants().filter(p -> p.info().command().orElse("").endsWith("/nginx")).toList();
     }
 }

@@ -44,10 +44,31 @@ public record LbBenchOptions(
         FixedRateGenerator.Kind loadGenerator) {
 
     public static final List<String> ALL_TARGETS = List.of("direct", "mu", "mu-round-robin", "netty-floor", "nginx", "haproxy");
+    static final int MAX_BACKENDS = 64;
+    static final int MAX_CONTAINER_CONCURRENCY = 1000;
+    /** What the emulated function takes for a service or CPU time: up to an hour. */
+    static final double MAX_MILLIS = 3_600_000;
+
+    /** Checked here, where the option is named, not in a backend that exits at start (it said only that it did not start). */
+    private static void millis(String option, double value) {
+        if (!(value >= 0 && value <= MAX_MILLIS)) {
+            throw new BadInputException(option + " " + value + ": from 0 to " + (long) MAX_MILLIS + " ms");
+        }
+    }
 
     public LbBenchOptions {
         if (backends < 1 || connections < 1 || threads < 1 || rounds < 1 || balancers < 1 || fixedRateRounds < 1) {
             throw new BadInputException("--backends, --connections, --threads, --rounds, --balancers and --fixed-rate-rounds must be at least 1");
+        }
+        if (backends > MAX_BACKENDS) {
+            throw new BadInputException("--backends " + backends + ": at most " + MAX_BACKENDS
+                    + " (each is a function process and a queue-proxy process, some 200 MB together)");
+        }
+        millis("--service-ms", serviceMillis);
+        millis("--cpu-ms", cpuMillis);
+        if (containerConcurrency < 0 || containerConcurrency > MAX_CONTAINER_CONCURRENCY) {
+            throw new BadInputException("--container-concurrency " + containerConcurrency + ": from 0 (no limit) to "
+                    + MAX_CONTAINER_CONCURRENCY + ", as a Function's containerConcurrency");
         }
         if (threads > connections) {
             throw new BadInputException("--threads (" + threads + ") must not exceed --connections (" + connections + "): wrk needs a connection per thread");

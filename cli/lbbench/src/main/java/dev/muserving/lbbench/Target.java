@@ -212,8 +212,17 @@ final class Target implements AutoCloseable {
         return ready(new Target("haproxy", port, process));
     }
 
-    /** Waits until the target answers a request through to a backend. */
+    /** Waits until the target answers a request through to a backend; stops it when it never does, or the wait is interrupted. */
     private static Target ready(Target target) throws IOException {
+        try {
+            return answering(target);
+        } catch (IOException | RuntimeException e) {
+            target.close(); // not yet among the targets the caller stops
+            throw e;
+        }
+    }
+
+    private static Target answering(Target target) throws IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String last = "no answer";
@@ -241,7 +250,6 @@ final class Target implements AutoCloseable {
                 throw new IOException("interrupted while waiting for " + target.name, e);
             }
         }
-        target.close();
         throw new IOException(target.name + " did not answer within 30 s (" + last + ")");
     }
 
