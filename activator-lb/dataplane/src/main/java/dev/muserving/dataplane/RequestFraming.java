@@ -1,6 +1,7 @@
 package dev.muserving.dataplane;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
@@ -26,6 +27,17 @@ public final class RequestFraming {
 
     /** Null when the request may be passed on as it is. */
     public static Refusal refusal(HttpServerRequest request) {
+        if (request.method() == HttpMethod.CONNECT) {
+            // passed on, the function's codec failed on it and the pod was blamed (an outside probe)
+            return new Refusal(501, "CONNECT is not supported: this is a reverse proxy for functions, not a tunnel");
+        }
+        String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+        if (upgrade != null && request.version() == HttpVersion.HTTP_1_1 && !upgrade.trim().equalsIgnoreCase("h2c")
+                && connectionOptions(request).contains("upgrade")) {
+            // the hop-by-hop headers are not passed on, so the function answered a plain request and the
+            // client took a 200 for its WebSocket; h2c is left to the client's fallback, as RFC 9113 allows
+            return new Refusal(501, "protocol upgrades are not supported (Upgrade: " + upgrade + "): WebSockets do not pass through Mu");
+        }
         if (request.version() == HttpVersion.HTTP_2 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null) {
             return null; // frames, not headers, delimit an HTTP/2 body; most requests have no coding to look at
         }
@@ -42,6 +54,9 @@ public final class RequestFraming {
         if (!codings.get(codings.size() - 1).equals("chunked")) {
             return new Refusal(400, "chunked must be the last transfer coding, got Transfer-Encoding: " + String.join(", ", codings));
         }
+        if (codings.stream().filter("chunked"::equals).count() > 1) {
+            return new Refusal(400, "chunked may be applied once (RFC 9112 §6.1), got Transfer-Encoding: " + String.join(", ", codings));
+        }
         if (codings.size() > 1) {
             return new Refusal(501, "only the chunked transfer coding is supported, got Transfer-Encoding: " + String.join(", ", codings)
                     + " (use Content-Encoding for compression)");
@@ -57,7 +72,11 @@ public final class RequestFraming {
         return request.version() == HttpVersion.HTTP_1_1 && request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true);
     }
 
-    /** The codings of every Transfer-Encoding field, in order, lower-cased; empty elements dropped. */
+    private static List<String> connectionOptions(HttpServerRequest request) {
+        return codings(request.headers().getAll(HttpHeaders.CONNECTION));
+    }
+
+    /** The elements of every field of a comma-separated list, in order, lower-cased; empty elements dropped. */
     private static List<String> codings(List<String> fields) {
         List<String> codings = new ArrayList<>();
         for (String field : fields) {

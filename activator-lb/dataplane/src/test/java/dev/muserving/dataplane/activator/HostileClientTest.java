@@ -193,6 +193,27 @@ class HostileClientTest {
         stillServes();
     }
 
+    /** Found by an outside probe: each was passed on and answered 502 (the pod blamed) or 200 (a WebSocket downgraded unsaid). */
+    @Test
+    void aTunnelAWebSocketOrATwiceChunkedBodyIsRefusedSayingWhyAndTheConnectionCloses() {
+        Answer connect = refusedAndClosed("CONNECT echo.demo.example.com:80 HTTP/1.1\r\nHost: echo.demo.example.com:80\r\n\r\n", 501);
+        assertThat(connect.body()).isEqualTo("mu: CONNECT is not supported: this is a reverse proxy for functions, not a tunnel\n");
+        Answer webSocket = refusedAndClosed("GET /fn/demo/echo/ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\n"
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", 501);
+        assertThat(webSocket.body()).contains("Upgrade: websocket", "WebSockets do not pass through Mu");
+        Answer twice = refusedAndClosed("POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400);
+        assertThat(twice.body()).contains("chunked may be applied once");
+        stillServes();
+        // an h2c upgrade is the client's to fall back from: answered over HTTP/1.1
+        try (RawClient client = new RawClient(port)) {
+            Answer h2c = client.send(post("plain", "Connection: Upgrade, HTTP2-Settings\r\n", "Upgrade: h2c\r\n",
+                    "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n")).read();
+            assertThat(h2c.status()).isEqualTo(200);
+            assertThat(h2c.body()).isEqualTo("plain");
+        }
+    }
+
     @Test
     void aRequestFramedBothWaysIsRefusedSoThatNoRequestCanBeSmuggledBehindIt() {
         // framed by Content-Length here (the codec does not decode the coding), by the coding at a
