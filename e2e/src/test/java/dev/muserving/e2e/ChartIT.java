@@ -215,6 +215,11 @@ class ChartIT {
         Outcome badPolicy = helm.run("template", "mu", Helm.CHART.toString(), "--set", "controller.autoscaler=fastest");
         assertThat(badPolicy.exitCode()).isNotZero();
         assertThat(badPolicy.output()).contains("autoscaler");
+        // a tick of zero crashed the controller once it led (an outside probe)
+        Outcome noTick = helm.run("template", "mu", Helm.CHART.toString(), "--kube-version", KUBE_VERSION,
+                "--set", "controller.autoscalerTick=0s");
+        assertThat(noTick.exitCode()).isNotZero();
+        assertThat(noTick.output()).contains("autoscalerTick");
     }
 
     @Test

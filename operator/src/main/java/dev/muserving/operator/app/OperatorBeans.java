@@ -94,6 +94,8 @@ public class OperatorBeans {
     LeaderElectionConfiguration leaderElection(OperatorConfig config, Identity identity, KubernetesClient client, LeaseLoss leaseLoss,
             MuScheduler scheduler, AutoscalerRunner autoscaler, MetricStreamEndpoint stream) {
         OperatorConfig.LeaderElection lease = config.leaderElection();
+        SettingsCheck.leaderElection(lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod());
+        SettingsCheck.autoscalerTick(config.autoscalerTick());
         LeaderLabel leaderLabel = new LeaderLabel(client, System.getenv());
         String namespace = lease.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
         return new LeaderElectionConfiguration(lease.leaseName(), namespace,
