@@ -8,6 +8,7 @@ import dev.muserving.dataplane.Deadlines;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.HeadLimits;
 import dev.muserving.dataplane.HeaderCopy;
+import dev.muserving.dataplane.InvalidRequests;
 import dev.muserving.dataplane.RequestBodyRelay;
 import dev.muserving.dataplane.RequestFraming;
 import dev.muserving.dataplane.ResponseRelay;
@@ -126,6 +127,7 @@ final class Balancer extends AbstractVerticle {
         vertx.createHttpServer(HeadLimits.ingress(new HttpServerOptions().setHost(config.bindAddress()).setPort(port))
                         .setHttp2ClearTextEnabled(false))
                 .connectionHandler(connections::opened)
+                .invalidRequestHandler(InvalidRequests::answer)
                 .requestHandler(this::accept)
                 .listen()
                 .onSuccess(s -> {

@@ -8,6 +8,7 @@ import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.Deadlines;
 import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.HeadLimits;
+import dev.muserving.dataplane.InvalidRequests;
 import dev.muserving.dataplane.HeaderCopy;
 import dev.muserving.dataplane.RequestBodyRelay;
 import dev.muserving.dataplane.RequestFraming;
@@ -108,7 +109,7 @@ public final class QueueProxy extends AbstractVerticle {
                 .build();
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress());
         Future<HttpServer> trafficUp = vertx.createHttpServer(HeadLimits.behindIngress(new HttpServerOptions(options)).setPort(config.port()))
-                .requestHandler(this::accept).listen();
+                .invalidRequestHandler(InvalidRequests::answer).requestHandler(this::accept).listen();
         Future<HttpServer> adminUp = vertx.createHttpServer(new HttpServerOptions(options).setPort(config.adminPort()))
                 .requestHandler(adminHandler()).listen();
         Future.all(trafficUp, adminUp).onSuccess(all -> {

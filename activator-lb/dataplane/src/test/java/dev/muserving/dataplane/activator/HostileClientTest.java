@@ -214,6 +214,17 @@ class HostileClientTest {
         }
     }
 
+    /** Found by an outside probe: these got an empty 400, or a closed connection, and no word of why. */
+    @Test
+    void aHeadTheCodecCannotReadGets400SayingWhyAndTheConnectionCloses() {
+        for (String head : List.of("GET /fn/demo/echo/ HTTP/1.1\r\nHost : x\r\n\r\n",
+                "POST /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")) {
+            Answer answer = refusedAndClosed(head, 400);
+            assertThat(answer.body()).as(head).startsWith("mu: the request head is not valid HTTP/1.1 (");
+        }
+        stillServes();
+    }
+
     @Test
     void aRequestFramedBothWaysIsRefusedSoThatNoRequestCanBeSmuggledBehindIt() {
         // framed by Content-Length here (the codec does not decode the coding), by the coding at a
@@ -247,7 +258,8 @@ class HostileClientTest {
 
     @Test
     void aRequestLineOver8KiBIs414AndTheConnectionCloses() {
-        refusedAndClosed("GET /fn/demo/echo/" + "a".repeat(9 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+        Answer answer = refusedAndClosed("GET /fn/demo/echo/" + "a".repeat(9 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+        assertThat(answer.body()).isEqualTo("mu: the request line is longer than 8192 bytes\n");
         stillServes();
     }
 

@@ -80,7 +80,12 @@ public final class RawClient implements AutoCloseable {
     public boolean closedByServer() {
         try {
             socket.setSoTimeout(200);
-            return in.read() == -1;
+            // what the server wrote before it closed (an answer to bytes that followed the refused request) is skipped
+            while (true) {
+                if (in.read() == -1) {
+                    return true;
+                }
+            }
         } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException e) {
