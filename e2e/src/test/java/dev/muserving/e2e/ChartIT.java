@@ -220,6 +220,17 @@ class ChartIT {
                 "--set", "controller.autoscalerTick=0s");
         assertThat(noTick.exitCode()).isNotZero();
         assertThat(noTick.output()).contains("autoscalerTick");
+        // found by the same probe: each rendered, and broke at install or at a node's drain
+        for (String set : List.of("image.registry=ghcr.io/x/", "queueProxy.image=a b", "activator.podDisruptionBudget.minAvailable=abc")) {
+            Outcome refused = helm.run("template", "mu", Helm.CHART.toString(), "--kube-version", KUBE_VERSION, "--set", set);
+            assertThat(refused.exitCode()).as(set).isNotZero();
+            assertThat(refused.output()).as(set).contains(set.substring(set.lastIndexOf('.', set.indexOf('=')) + 1, set.indexOf('=')));
+        }
+        Outcome blocksDrains = helm.run("template", "mu", Helm.CHART.toString(), "--kube-version", KUBE_VERSION,
+                "--set", "activator.replicas=1");
+        assertThat(blocksDrains.exitCode()).isNotZero();
+        assertThat(blocksDrains.output()).contains("activator.podDisruptionBudget.minAvailable (1) must be below activator.replicas (1)");
+        assertThat(render("activator.replicas=1", "activator.podDisruptionBudget.enabled=false")).noneMatch(d -> "PodDisruptionBudget".equals(d.getKind()));
     }
 
     @Test
