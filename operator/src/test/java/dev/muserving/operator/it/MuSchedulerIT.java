@@ -233,4 +233,46 @@ class MuSchedulerIT {
             deleteAndAwaitGone(ns);
         }
     }
+
+    /**
+     * Found by an outside probe: the ReplicaSet of a function that gave pods for another removed pods
+     * of its own choosing, so the room promised was never freed, and the Deployment of the function it
+     * was freed for went 0 → 6 → 0 every ten seconds while it got no pod. The stopped pods now carry
+     * the lowest pod-deletion-cost, and the promised pods count in their function's allocation.
+     */
+    @Test
+    void thePodsAPreemptionStopsAreTheOnesTheirReplicaSetRemoves(Cluster cluster) {
+        String ns = namespace("preempt");
+        Map<String, String> deletedWithCost = new java.util.concurrent.ConcurrentHashMap<>();
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "sched-preempt", Map.of()).awaitLeading()) {
+            client.resource(function(ns, "holder", 8, 1, "[amd64]")).create(); // the two amd64 nodes' 8 CPUs
+            await("the holder fills amd64").atMost(CONVERGE).until(() -> pods(ns, MuSchedulerIT::bound).size() == 8);
+            try (io.fabric8.kubernetes.client.Watch watch = client.pods().inNamespace(ns).watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Pod pod) {
+                    if (action == Action.DELETED) {
+                        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+                        deletedWithCost.put(pod.getMetadata().getName(),
+                                annotations == null ? "none" : annotations.getOrDefault("controller.kubernetes.io/pod-deletion-cost", "none"));
+                    }
+                }
+
+                @Override
+                public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                }
+            })) {
+                client.resource(function(ns, "newcomer", 2, 1, "[amd64]")).create();
+                await("the newcomer's pods run on the room freed for them").atMost(CONVERGE).until(() -> pods(ns,
+                        p -> bound(p) && p.getMetadata().getName().startsWith("newcomer-")).size() == 2);
+                assertThat(deletedWithCost).as("every pod the holder's ReplicaSet removed is one placement stopped").isNotEmpty()
+                        .allSatisfy((pod, cost) -> assertThat(cost).as(pod).isEqualTo(Integer.toString(Integer.MIN_VALUE)));
+            }
+            assertThat(client.v1().events().inNamespace(ns).list().getItems()).as("the newcomer's Deployment never shrank")
+                    .noneMatch(e -> e.getInvolvedObject().getName().startsWith("newcomer-") && e.getMessage() != null
+                            && e.getMessage().startsWith("Scaled down"));
+            assertNoNodeOverbooked();
+        } finally {
+            deleteAndAwaitGone(ns);
+        }
+    }
 }
