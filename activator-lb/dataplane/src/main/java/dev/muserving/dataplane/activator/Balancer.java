@@ -285,8 +285,8 @@ final class Balancer extends AbstractVerticle {
         RequestTarget target = RequestTarget.of(request.uri(), hostHeader == null ? null : hostHeader.toString());
         RequestAddress address = RequestAddress.of(target.authority(), target.uri(), config.domain());
         if (address == null) {
-            reply(request, 404, "mu: this request names no function; call /fn/<namespace>/<function>/... "
-                    + "or send Host: <function>.<namespace>." + config.domain() + "\n", false);
+            reply(request, 404, "mu: this request names no function" + RequestAddress.whyNoFunction(target.uri()).map(why -> " (" + why + ")")
+                    .orElse("") + "; call /fn/<namespace>/<function>/... or send Host: <function>.<namespace>." + config.domain() + "\n", false);
             return;
         }
         FunctionLane lane = lanes.get(address.function());

@@ -2,6 +2,7 @@ package dev.muserving.dataplane.activator;
 
 import dev.muserving.api.FunctionKey;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Which function a request is for, and the URI to send it: {@code Host: <fn>.<ns>.<domain>} keeps
@@ -20,25 +21,52 @@ public record RequestAddress(FunctionKey function, String uri) {
         return fromHost(hostHeader, uri == null || uri.isEmpty() ? "/" : uri, domain);
     }
 
+    /**
+     * Why a {@code /fn/} path names no function, for the 404: the segment that is no DNS label
+     * ({@code /fn/demo/HDR} got the same words as a request with no function at all). Empty for
+     * anything else.
+     */
+    public static Optional<String> whyNoFunction(String uri) {
+        if (uri == null || !uri.startsWith(PATH_PREFIX)) {
+            return Optional.empty();
+        }
+        Segments segments = Segments.of(uri);
+        if (segments == null) {
+            return Optional.of("the path has no function after its namespace");
+        }
+        String bad = !isLabel(segments.namespace()) ? "namespace '" + segments.namespace() + "'"
+                : !isLabel(segments.name()) ? "function name '" + segments.name() + "'" : null;
+        return Optional.ofNullable(bad).map(b -> "the " + b + " is no DNS label (at most 63 lower-case letters, digits and '-')");
+    }
+
     private static RequestAddress fromPath(String uri) {
-        int nsEnd = uri.indexOf('/', PATH_PREFIX.length());
-        if (nsEnd < 0) {
+        Segments segments = Segments.of(uri);
+        if (segments == null || !isLabel(segments.namespace()) || !isLabel(segments.name())) {
             return null;
         }
-        String namespace = decodeUnreserved(uri.substring(PATH_PREFIX.length(), nsEnd));
-        int nameEnd = nsEnd + 1;
-        while (nameEnd < uri.length() && uri.charAt(nameEnd) != '/' && uri.charAt(nameEnd) != '?') {
-            nameEnd++;
-        }
-        String name = decodeUnreserved(uri.substring(nsEnd + 1, nameEnd));
-        if (!isLabel(namespace) || !isLabel(name)) {
-            return null;
-        }
-        String rest = uri.substring(nameEnd);
+        String rest = uri.substring(segments.nameEnd());
         if (rest.isEmpty() || rest.charAt(0) == '?') {
             rest = "/" + rest;
         }
-        return new RequestAddress(new FunctionKey(namespace, name), rest);
+        return new RequestAddress(new FunctionKey(segments.namespace(), segments.name()), rest);
+    }
+
+    /** A {@code /fn/} path's namespace and name, decoded, and where the name ends in it. */
+    private record Segments(String namespace, String name, int nameEnd) {
+
+        /** Null when there is no name segment. */
+        static Segments of(String uri) {
+            int nsEnd = uri.indexOf('/', PATH_PREFIX.length());
+            if (nsEnd < 0) {
+                return null;
+            }
+            int nameEnd = nsEnd + 1;
+            while (nameEnd < uri.length() && uri.charAt(nameEnd) != '/' && uri.charAt(nameEnd) != '?') {
+                nameEnd++;
+            }
+            return new Segments(decodeUnreserved(uri.substring(PATH_PREFIX.length(), nsEnd)),
+                    decodeUnreserved(uri.substring(nsEnd + 1, nameEnd)), nameEnd);
+        }
     }
 
     private static RequestAddress fromHost(String hostHeader, String uri, String domain) {

@@ -27,6 +27,17 @@ class RequestAddressTest {
         assertThat(RequestAddress.of(null, "/fn/demo/%45CHO", "example.com")).as("an upper-case name is still no label").isNull();
     }
 
+    /** Found by an outside probe: /fn/demo/HDR got the words of a request that names nothing. */
+    @Test
+    void aPathWhoseNameIsNoLabelSaysWhichSegmentIsWrong() {
+        assertThat(RequestAddress.whyNoFunction("/fn/demo/HDR/x")).contains("the function name 'HDR' is no DNS label"
+                + " (at most 63 lower-case letters, digits and '-')");
+        assertThat(RequestAddress.whyNoFunction("/fn/My_Ns/echo")).hasValueSatisfying(why -> assertThat(why).startsWith("the namespace 'My_Ns'"));
+        assertThat(RequestAddress.whyNoFunction("/fn/demo")).contains("the path has no function after its namespace");
+        assertThat(RequestAddress.whyNoFunction("/fn/demo/echo/")).isEmpty();
+        assertThat(RequestAddress.whyNoFunction("/other")).isEmpty();
+    }
+
     @Test
     void dotSegmentsAreNotResolvedSoAPathCannotClimbOutOfItsFunction() {
         assertThat(RequestAddress.of(null, "/fn/demo/../demo/echo", "example.com")).isNull();
