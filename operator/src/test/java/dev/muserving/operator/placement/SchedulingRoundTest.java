@@ -204,8 +204,17 @@ class SchedulingRoundTest {
         assertThat(first.allocations().get("demo/b").reason()).isEqualTo("placed 2 (2 amd64)");
         assertThat(first.binds()).isEmpty();
 
-        // the ReplicaSet removes the marked pods: while they drain, b keeps its pending pods and nothing is marked again
+        // marked, before the Deployment has shrunk: the stop holds (counted again, the allocation went back to 4 and the stop was lost)
         Set<String> victims = first.deleteFirst().stream().map(SchedulingRound.PodRef::name).collect(Collectors.toSet());
+        List<Pod> marked = new ArrayList<>(waiting);
+        running.forEach(p -> marked.add(!victims.contains(p.getMetadata().getName()) ? p : new PodBuilder(p).editMetadata()
+                .addToAnnotations(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST).endMetadata().build()));
+        SchedulingRound.Result markedRound = round.run(nodes, marked, Map.of(), functions, NOW.plusSeconds(1));
+        assertThat(markedRound.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 2);
+        assertThat(markedRound.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 2);
+        assertThat(markedRound.deleteFirst()).isEmpty();
+
+        // the ReplicaSet removes the marked pods: while they drain, b keeps its pending pods and nothing is marked again
         List<Pod> draining = new ArrayList<>(waiting);
         running.forEach(p -> draining.add(!victims.contains(p.getMetadata().getName()) ? p : new PodBuilder(p).editMetadata()
                 .withDeletionTimestamp("2026-12-02T00:00:01Z").addToAnnotations(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST)
