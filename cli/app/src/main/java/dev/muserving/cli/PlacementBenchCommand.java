@@ -56,8 +56,24 @@ final class PlacementBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OutputDirectory.create("--out", out);
+        Thread running = Thread.currentThread();
+        // SIGTERM or Ctrl-C: the run is interrupted and takes its control plane down before the JVM goes
+        try (OnShutdown stop = new OnShutdown("mu-placement-bench-stop", running::interrupt, STOP_GRACE)) {
+            runBench();
+        } catch (InterruptedException e) {
+            spec.commandLine().getErr().println("mu placement-bench: stopped before it finished; its control plane is down");
+            return EXIT_STOPPED;
+        }
+        return 0;
+    }
+
+    /** As a shell reports a command ended by a signal (128 + SIGTERM's 15; Ctrl-C is 130 but arrives as the same interrupt). */
+    private static final int EXIT_STOPPED = 143;
+    /** testenv.sh down stops etcd, kube-apiserver and the rest in a few seconds. */
+    private static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(30);
+
+    private void runBench() throws Exception {
         new PlacementBench(new PlacementBench.Options(nodes, pods, functions, overload, seed, settle, out,
                 schedulers == null ? PlacementBench.SCHEDULERS : schedulers, kubeSchedulerQps), spec.commandLine().getErr()).run();
-        return 0;
     }
 }

@@ -97,7 +97,15 @@ public final class PlacementBench {
                 say(String.format(Locale.ROOT, "%s: %d of %d pods bound in %.1f s", scheduler, m.bound(), m.pods(), m.seconds()));
             }
         } finally {
-            testenv(run, "down");
+            // also when interrupted (Ctrl-C, SIGTERM): etcd and kube-apiserver run on their own, and nothing else stops them
+            boolean interrupted = Thread.interrupted();
+            try {
+                testenv(run, "down");
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         write(workload, results);
         return results;
@@ -269,8 +277,16 @@ public final class PlacementBench {
         return kubeconfig;
     }
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private String testenv(Path run, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(root.resolve("deploy/testenv/testenv.sh").toString()));
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // a session of its own: a signal to this process's group (timeout(1) sends one) must not stop it half way
+            // through "down", which left etcd and kube-apiserver running
+            command.add(SETSID.toString());
+        }
+        command.add(root.resolve("deploy/testenv/testenv.sh").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("MU_TESTENV_RUN", run.toString());
