@@ -27,6 +27,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +53,13 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     private record Measured(Instant at, LatencyHistogram latency) {}
 
     /** What a function's policy was made from: a change to either makes a new one. */
-    private record Known(FunctionSpec spec, String policy) {}
+    /** @param uid which object: one deleted and made again under its name starts afresh, as a new Knative revision does */
+    private record Known(FunctionSpec spec, String policy, String uid) {
+
+        boolean sameSettings(Known other) {
+            return other != null && spec.equals(other.spec) && policy.equals(other.policy);
+        }
+    }
 
     private final String defaultPolicy;
     private final Supplier<Collection<Function>> functions;
@@ -182,8 +189,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     /** The replicas wanted now, and the reason of the decision that last changed their number. */
     @Override
     public Desire desire(Function function) {
-        String key = FunctionNames.key(function).toString();
-        ScalingDecision decision = changed.get(key);
+        ScalingDecision decision = ofThisObject(function, changed);
         if (decision != null) {
             return new Desire(decision.desiredReplicas(), decision.reason());
         }
@@ -194,6 +200,13 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         }
         Desire spec = beforeAnyDecision.desire(function);
         return new Desire(spec.replicas(), spec.reason() + " " + UNDECIDED);
+    }
+
+    /** The decision kept for the function's name, unless it was made for an object of that name deleted since. */
+    private ScalingDecision ofThisObject(Function function, Map<String, ScalingDecision> decisions) {
+        String key = FunctionNames.key(function).toString();
+        Known settings = known.get(key);
+        return settings != null && !Objects.equals(settings.uid(), function.getMetadata().getUid()) ? null : decisions.get(key);
     }
 
     private FunctionSpec startingFrom(String key, FunctionSpec spec) {
@@ -218,7 +231,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     public PlacementDemand placementDemand(Function function) {
         String key = FunctionNames.key(function).toString();
         int replicas = desire(function).replicas();
-        ScalingDecision latest = decided.get(key);
+        ScalingDecision latest = ofThisObject(function, decided);
         return new PlacementDemand(replicas, latest != null ? latest.requiredReplicas() : replicas, loop.serviceRates(key));
     }
 
@@ -236,16 +249,22 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
             ResolvedFunction resolved = FunctionMapping.resolve(function);
             String key = resolved.key().toString();
             present.add(key);
-            Known now = new Known(resolved.spec(), resolved.autoscaling().orElse(defaultPolicy));
+            Known now = new Known(resolved.spec(), resolved.autoscaling().orElse(defaultPolicy), function.getMetadata().getUid());
             Known before = known.get(key);
-            if (before == null || !before.equals(now)) {
+            if (before != null && !Objects.equals(before.uid(), now.uid())) {
+                // deleted and made again between two looks: the old object's counts and decisions are not this one's
+                // (a recreated Function with min 1 was held at the deleted one's 5)
+                forget(key);
+                before = null;
+            }
+            if (!now.sameSettings(before)) {
                 runningCount(function, changed.get(key)).ifPresent(count -> resumeAt.put(key, count));
             }
             known.put(key, now);
-            if (before != null && !before.equals(now)) {
+            if (before != null && !now.sameSettings(before)) {
                 loop.forget(key);
             }
-            if (before == null || !before.equals(now)) {
+            if (!now.sameSettings(before)) {
                 loop.initialReplicas(key); // makes its policy: a function nobody calls is decided on too
                 told.accept(String.format(Locale.ROOT, "%s: autoscaled by %s, SLO p99 %.0f ms, min %d, max %s%s", key, now.policy(),
                         now.spec().sloP99Ms(), now.spec().minScale(), now.spec().maxScale() == 0 ? "unlimited" : now.spec().maxScale(),
@@ -254,16 +273,20 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         }
         for (String key : Set.copyOf(known.keySet())) {
             if (!present.contains(key)) {
-                known.remove(key);
-                resumeAt.remove(key);
-                decided.remove(key);
-                changed.remove(key);
-                latencies.remove(key);
-                verdicts.remove(key);
-                loop.forget(key);
-                removed.accept(FunctionKey.parse(key));
+                forget(key);
             }
         }
+    }
+
+    private void forget(String key) {
+        known.remove(key);
+        resumeAt.remove(key);
+        decided.remove(key);
+        changed.remove(key);
+        latencies.remove(key);
+        verdicts.remove(key);
+        loop.forget(key);
+        removed.accept(FunctionKey.parse(key));
     }
 
     private void scaled(String function, ScalingDecision decision, Instant at) {

@@ -156,6 +156,24 @@ class FunctionAutoscalerTest {
         assertThat(autoscaler.demand(ECHO, T.plusSeconds(3))).isEmpty();
     }
 
+    /** Found by an outside probe: the new object was held at the deleted one's 5 pods (clamped to its max of 2) for 90 s. */
+    @Test
+    void aFunctionDeletedAndMadeAgainUnderItsNameStartsAfresh() {
+        Function old = function("", "min: 5, max: 8");
+        old.getMetadata().setUid("old-uid");
+        functions.add(old);
+        autoscaler.tick(T);
+        assertThat(autoscaler.desire(old).replicas()).isEqualTo(5);
+
+        Function again = function("", "max: 2");
+        again.getMetadata().setUid("new-uid");
+        functions.set(0, again);
+        assertThat(autoscaler.desire(again).replicas()).as("before the next look, not the old object's decision").isEqualTo(1);
+        autoscaler.tick(T.plusSeconds(2));
+        assertThat(autoscaler.desire(again).replicas()).isEqualTo(1);
+        assertThat(autoscaler.desire(again).reason()).doesNotContain("min 5");
+    }
+
     @Test
     void anUnknownDefaultPolicyIsRefusedByName() {
         assertThatThrownBy(() -> new FunctionAutoscaler("fastest", List::of, key -> ReplicaCounts.NONE, () -> { }, line -> { }))
