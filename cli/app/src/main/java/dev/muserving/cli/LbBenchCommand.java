@@ -123,9 +123,8 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBench.Result figures;
         Path file;
         OutputDirectory.create("--out", out);
-        Thread running = Thread.currentThread();
         // SIGTERM or Ctrl-C: the run is interrupted and stops what it started (nginx's workers included) before the JVM goes
-        try (OnShutdown stop = new OnShutdown("mu-lb-bench-stop", running::interrupt, STOP_GRACE)) {
+        try (OnShutdown stop = OnShutdown.interrupting("mu-lb-bench-stop", STOP_GRACE)) {
             figures = bench.run();
             file = bench.write(figures);
         } catch (IOException e) {

@@ -28,6 +28,11 @@ final class OnShutdown implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
+    /** A stop interrupts the calling thread, whose run then stops what it started within {@code grace}. */
+    static OnShutdown interrupting(String name, Duration grace) {
+        return new OnShutdown(name, Thread.currentThread()::interrupt, grace);
+    }
+
     /** The command has finished: a stop from now on has nothing to wait for. */
     @Override
     public void close() {

@@ -20,6 +20,11 @@ import picocli.CommandLine.Spec;
                 + "fairness, fragmentation and wrong-architecture bindings. Writes placement-bench.json and prints a table (docs/placement.md).")
 final class PlacementBenchCommand implements Callable<Integer> {
 
+    /** As a shell reports a command ended by a signal (128 + SIGTERM's 15; Ctrl-C is 130 but arrives as the same interrupt). */
+    private static final int EXIT_STOPPED = 143;
+    /** testenv.sh down stops etcd, kube-apiserver and the rest in a few seconds. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
     @Spec
     CommandSpec spec;
 
@@ -56,9 +61,8 @@ final class PlacementBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OutputDirectory.create("--out", out);
-        Thread running = Thread.currentThread();
         // SIGTERM or Ctrl-C: the run is interrupted and takes its control plane down before the JVM goes
-        try (OnShutdown stop = new OnShutdown("mu-placement-bench-stop", running::interrupt, STOP_GRACE)) {
+        try (OnShutdown stop = OnShutdown.interrupting("mu-placement-bench-stop", STOP_GRACE)) {
             runBench();
         } catch (InterruptedException e) {
             spec.commandLine().getErr().println("mu placement-bench: stopped before it finished; its control plane is down");
@@ -66,11 +70,6 @@ final class PlacementBenchCommand implements Callable<Integer> {
         }
         return 0;
     }
-
-    /** As a shell reports a command ended by a signal (128 + SIGTERM's 15; Ctrl-C is 130 but arrives as the same interrupt). */
-    private static final int EXIT_STOPPED = 143;
-    /** testenv.sh down stops etcd, kube-apiserver and the rest in a few seconds. */
-    private static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(30);
 
     private void runBench() throws Exception {
         new PlacementBench(new PlacementBench.Options(nodes, pods, functions, overload, seed, settle, out,

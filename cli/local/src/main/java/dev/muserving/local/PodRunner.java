@@ -35,6 +35,7 @@ final class PodRunner {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    private static final String SERVE_ON_PORT = "; mu local gives each pod its port in $PORT, and the command must serve HTTP there";
     private static final Duration LOOK_ELSEWHERE_EVERY = Duration.ofMillis(500);
     /**
      * How long a command may listen on other ports before {@code $PORT} (an admin port opened
@@ -140,8 +141,7 @@ final class PodRunner {
         long elsewhereSince = Long.MAX_VALUE;
         while (System.nanoTime() < deadline) {
             if (!pod.process.isAlive()) {
-                throw new IOException(pod.name + ": " + String.join(" ", ((LocalFunction.Command) pod.function.launch()).argv())
-                        + " exited before it listened on port " + port + lastLine(log));
+                throw new IOException(pod.name + ": " + commandLine(pod) + " exited before it listened on port " + port + lastLine(log));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -156,9 +156,8 @@ final class PodRunner {
                     } else if (elsewhereSince == Long.MAX_VALUE) {
                         elsewhereSince = System.nanoTime();
                     } else if (System.nanoTime() - elsewhereSince >= ELSEWHERE_GRACE.toNanos()) {
-                        throw new IOException(pod.name + ": " + String.join(" ", ((LocalFunction.Command) pod.function.launch()).argv())
-                                + " listens on port " + elsewhere.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                                + ", not on " + port + "; mu local gives each pod its port in $PORT, and the command must serve HTTP there");
+                        throw new IOException(pod.name + ": " + commandLine(pod) + " listens on port "
+                                + elsewhere.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ", not on " + port + SERVE_ON_PORT);
                     }
                 }
                 try {
@@ -171,8 +170,11 @@ final class PodRunner {
         }
         // a command that listens on a port of its own choosing runs on a cluster (its Service names the
         // port) and never answers here: say what mu local expects of it
-        throw new IOException(pod.name + ": nothing listened on port " + port + " within " + START_TIMEOUT.toSeconds()
-                + " s; mu local gives each pod its port in $PORT, and the command must serve HTTP there");
+        throw new IOException(pod.name + ": nothing listened on port " + port + " within " + START_TIMEOUT.toSeconds() + " s" + SERVE_ON_PORT);
+    }
+
+    private static String commandLine(LocalPod pod) {
+        return String.join(" ", ((LocalFunction.Command) pod.function.launch()).argv());
     }
 
     /** The end of a process's log, so that why it stopped is said where it is noticed (setsid: failed to execute …). */
