@@ -193,20 +193,20 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         if (decision != null) {
             return new Desire(decision.desiredReplicas(), decision.reason());
         }
-        Optional<Integer> running = runningCount(function, null);
+        Optional<Integer> running = Optional.ofNullable(ofThisObject(function, resumeAt)).or(() -> runningCount(function, null));
         if (running.isPresent()) {
             int replicas = FunctionMapping.resolve(function).spec().clampReplicas(running.get());
-            return new Desire(replicas, replicas + " replica(s), the count its status holds, kept " + UNDECIDED);
+            return new Desire(replicas, replicas + " replica(s), the count it runs with, kept " + UNDECIDED);
         }
         Desire spec = beforeAnyDecision.desire(function);
         return new Desire(spec.replicas(), spec.reason() + " " + UNDECIDED);
     }
 
-    /** The decision kept for the function's name, unless it was made for an object of that name deleted since. */
-    private ScalingDecision ofThisObject(Function function, Map<String, ScalingDecision> decisions) {
+    /** What is kept for the function's name, unless it was kept for an object of that name deleted since. */
+    private <T> T ofThisObject(Function function, Map<String, T> kept) {
         String key = FunctionNames.key(function).toString();
         Known settings = known.get(key);
-        return settings != null && !Objects.equals(settings.uid(), function.getMetadata().getUid()) ? null : decisions.get(key);
+        return settings != null && !Objects.equals(settings.uid(), function.getMetadata().getUid()) ? null : kept.get(key);
     }
 
     private FunctionSpec startingFrom(String key, FunctionSpec spec) {
@@ -259,6 +259,9 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
             }
             if (!now.sameSettings(before)) {
                 runningCount(function, changed.get(key)).ifPresent(count -> resumeAt.put(key, count));
+                // the new policy's first decision is what the status says next, even at the same count: the old
+                // reason named the old settings (a lowered min showed "min 4" until the count next changed)
+                changed.remove(key);
             }
             known.put(key, now);
             if (before != null && !now.sameSettings(before)) {

@@ -116,6 +116,25 @@ class FunctionAutoscalerTest {
         assertThat(autoscaler.desire(functions.get(0)).reason()).contains("min 3");
     }
 
+    /** Found by an outside probe: a lowered min showed the old min as the reason until the count next changed. */
+    @Test
+    void aChangedSettingGivesANewReasonEvenWhenTheCountStaysTheSame() {
+        functions.add(function("", "min: 4"));
+        autoscaler.tick(T);
+        assertThat(autoscaler.desire(functions.get(0)).reason()).contains("min 4");
+        List<FunctionKey> changed = new ArrayList<>();
+        autoscaler.onStatusChange(changed::add);
+
+        functions.set(0, function("", "min: 1"));
+        autoscaler.record(new MetricSnapshot(ECHO.toString(), T.plusSeconds(1), Duration.ofSeconds(1), 0, 0, 0, 0, List.of()));
+        assertThat(autoscaler.desire(functions.get(0)).replicas()).as("seen, not decided on yet: the count it runs with").isEqualTo(4);
+        autoscaler.tick(T.plusSeconds(2));
+
+        assertThat(autoscaler.desire(functions.get(0)).replicas()).as("held until it has gone unused").isEqualTo(4);
+        assertThat(autoscaler.desire(functions.get(0)).reason()).doesNotContain("min 4").contains("min 1");
+        assertThat(changed).as("the status is told of the new reason").contains(ECHO);
+    }
+
     @Test
     void aControllerTakingOverAFunctionAtZeroKeepsItThereRatherThanStartingItsInitialScale() {
         Function echo = function("", "initial: 1");
@@ -124,7 +143,7 @@ class FunctionAutoscalerTest {
         echo.getStatus().replicas.desired = 0; // what the controller before this one had decided
         functions.add(echo);
         assertThat(autoscaler.desire(echo).replicas()).isZero();
-        assertThat(autoscaler.desire(echo).reason()).contains("the count its status holds");
+        assertThat(autoscaler.desire(echo).reason()).contains("the count it runs with");
 
         autoscaler.tick(T);
         assertThat(autoscaler.desire(echo).replicas()).isZero();
