@@ -14,11 +14,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,15 +65,7 @@ public final class ClusterBench {
         } catch (KubernetesClientException e) {
             throw new BadInputException("cannot reach the cluster at " + client.getMasterUrl() + ": " + e.getMessage(), e);
         }
-        try {
-            HttpClient.newHttpClient().send(HttpRequest.newBuilder(ingress).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
-            throw new BadInputException("the ingress " + ingress + " does not answer (" + e + "); pass --ingress or set MU_INGRESS", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        IngressCheck.requireActivator(ingress);
         for (PolicySet system : systems) {
             Namespace existing = client.namespaces().withName(namespaceOf(system)).get();
             if (existing != null && (existing.getMetadata().getLabels() == null || !existing.getMetadata().getLabels().containsKey(BENCH_LABEL))) {
