@@ -217,7 +217,10 @@ final class LocalControlPlane implements AutoCloseable {
         List<NodeInfo> nodeInfos = nodes.stream().map(LocalNode::info).toList();
         PlacementPlan plan = placement.plan(new ClusterSnapshot(nodeInfos, pods.values().stream().map(LocalPod::placement).toList()),
                 demands, now);
-        plan.stops().forEach(name -> Optional.ofNullable(pods.get(name)).ifPresent(this::stop));
+        plan.stops().forEach(name -> Optional.ofNullable(pods.get(name)).ifPresent(pod -> {
+            log.accept(pod.name + ": stopping (" + whyStopped(pod) + ")");
+            stop(pod);
+        }));
         for (PlacementPlan.PodStart start : plan.starts()) {
             LocalFunction fn = functions.get(start.function());
             LocalNode node = nodesByName.get(start.node());
@@ -227,6 +230,17 @@ final class LocalControlPlane implements AutoCloseable {
         }
         unplaced.clear();
         unplaced.putAll(plan.unplaced());
+    }
+
+    /** Said when placement stops a pod: the function scales down, or another function gets its room. */
+    private String whyStopped(LocalPod pod) {
+        ScalingDecision target = targets.get(pod.functionName());
+        long alive = pods.values().stream().filter(p -> p.function == pod.function && p.phase != PodPhase.TERMINATING).count();
+        if (target == null || alive <= target.desiredReplicas()) {
+            return "its room goes to another function under the fair share";
+        }
+        return pod.functionName() + " scales down to " + target.desiredReplicas()
+                + (target.desiredReplicas() == 0 ? ": " + target.reason() : "");
     }
 
     private void start(LocalFunction fn, LocalNode node, Instant now) {

@@ -69,6 +69,8 @@ class LocalScalingTest {
 
         await("scale to zero after idle").atMost(Duration.ofSeconds(90)).until(() -> !system.podCounts().containsKey("demo/webhook"));
         assertThat(system.processIds()).isEmpty();
+        assertThat(log).as("each pod stopped is said, with why").anyMatch(line -> line.matches("webhook-\\w+-\\d+: stopping "
+                + "\\(demo/webhook scales down to 0: no request for \\d+s → 0\\)"));
     }
 
     @Test

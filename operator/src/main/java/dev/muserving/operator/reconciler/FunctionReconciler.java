@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -44,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Reconciles a Function: asks the replica source for its plan, lets the dependents make the
@@ -58,6 +60,7 @@ import java.util.stream.Stream;
 public class FunctionReconciler implements Reconciler<Function> {
 
     public static final String NAME = "function";
+    private static final Logger LOG = Logger.getLogger(FunctionReconciler.class);
     /** How often a Function whose child's name is taken looks again. */
     static final Duration NOT_OWNED_RECHECK = Duration.ofSeconds(10);
 
@@ -104,7 +107,15 @@ public class FunctionReconciler implements Reconciler<Function> {
         ReplicaPlan plan = replicas.plan(function);
         plan = plan.handingOver(ArchitectureHandover.stillServing(plan, context.getSecondaryResources(Deployment.class)));
         new ReconcileInputs(model, plan).putInto(context);
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+        try {
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+        } catch (AggregatedOperatorException e) {
+            if (NamespaceTerminating.explains(e)) {
+                LOG.debugf("%s: its namespace is being deleted, and the Function with it; nothing to reconcile", FunctionNames.key(function));
+                return UpdateControl.noUpdate();
+            }
+            throw e;
+        }
 
         Set<String> wanted = FunctionNames.children(function, plan.deployed());
         FunctionResourceStatus next = aggregator.aggregate(function, plan, context.getSecondaryResources(Deployment.class),

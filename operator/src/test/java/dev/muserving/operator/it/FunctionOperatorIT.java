@@ -343,6 +343,24 @@ class FunctionOperatorIT {
         }
     }
 
+    /** Found by an outside probe: a namespace of 30 Functions going away gave 45 warnings with stack traces. */
+    @Test
+    void aNamespaceGoingAwayWithItsFunctionsLeavesNoWarningsInTheLog(Cluster cluster) {
+        String ns = namespace("gone");
+        int functions = 6;
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "op-gone", Map.of()).awaitLeading()) {
+            IntStream.range(0, functions).forEach(i -> createFunction(ns, "f" + i, 1));
+            await("all ready").atMost(CONVERGE).until(() -> client.resources(Function.class).inNamespace(ns).list()
+                    .getItems().stream().filter(FunctionOperatorIT::readyAtItsGeneration).count() == functions);
+
+            dropNamespace(ns);
+            await("the namespace gone").atMost(Duration.ofMinutes(2)).until(() -> client.namespaces().withName(ns).get() == null);
+
+            assertThat(operator.log().lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")
+                    || line.startsWith("\tat ")).toList()).as("warnings, errors and stack traces in the operator's log").isEmpty();
+        }
+    }
+
     @Test
     void ofTwoOperatorsOnlyTheLeaderWritesAndTheOtherTakesOverWhenItDies(Cluster cluster) {
         String ns = namespace("leader");

@@ -1,0 +1,39 @@
+package dev.muserving.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether a failed reconciliation failed only because the Function's namespace is being deleted:
+ * the API server then refuses to create children ({@code 403}, cause {@code NamespaceTerminating})
+ * while the namespace controller deletes the Function itself. Nothing is wrong and no retry can
+ * help, yet each attempt logged a warning with a stack trace (45 for a namespace of 30 Functions).
+ */
+final class NamespaceTerminating {
+
+    static final String CAUSE = "NamespaceTerminating";
+
+    private NamespaceTerminating() {}
+
+    static boolean explains(Exception failure) {
+        Collection<Exception> failures = failure instanceof AggregatedOperatorException aggregated
+                ? aggregated.getAggregatedExceptions().values() : List.of(failure);
+        return !failures.isEmpty() && failures.stream().allMatch(NamespaceTerminating::refusedForIt);
+    }
+
+    private static boolean refusedForIt(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException client && Optional.ofNullable(client.getStatus()).map(Status::getDetails)
+                    .map(StatusDetails::getCauses).orElse(List.of()).stream().map(StatusCause::getReason).anyMatch(CAUSE::equals)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
