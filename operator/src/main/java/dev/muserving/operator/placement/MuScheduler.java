@@ -35,12 +35,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -78,6 +81,8 @@ public final class MuScheduler implements AutoCloseable {
      * renewal) queue behind them: at 500 nodes and 5,000 pods the lease was lost that way.
      */
     private static final int BIND_CONCURRENCY = 32;
+    /** How long a round waits for its pods' deletion-cost marks before the Deployments may shrink. */
+    private static final Duration MARKED_WITHIN = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
     /** Bindings go through a client of their own, so a burst of them and the controller's other requests never share a queue. */
@@ -286,7 +291,7 @@ public final class MuScheduler implements AutoCloseable {
         SchedulingRound.Result result = round.run(nodes.getStore().list(), all, assumedNodes, wanted, now);
 
         // before any Deployment shrinks: its ReplicaSet must find the pods placement stopped marked
-        result.deleteFirst().forEach(this::markToDeleteFirst);
+        markToDeleteFirst(result.deleteFirst());
         Map<String, Allocation> before = allocations;
         allocations = Map.copyOf(result.allocations());
         result.allocations().forEach((group, allocation) -> {
@@ -355,14 +360,34 @@ public final class MuScheduler implements AutoCloseable {
         });
     }
 
-    /** A merge patch of the pod's deletion cost; one that fails leaves the ReplicaSet its own choice, and is tried next round. */
-    private void markToDeleteFirst(SchedulingRound.PodRef pod) {
+    /**
+     * Merge patches of the pods' deletion cost, all sent at once and awaited (a round stopping a
+     * hundred pods sent them one after another); one that fails leaves the ReplicaSet its own choice,
+     * and is tried next round.
+     */
+    private void markToDeleteFirst(List<SchedulingRound.PodRef> pods) {
+        if (pods.isEmpty()) {
+            return;
+        }
+        String patch = client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("annotations",
+                Map.of(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST))));
+        String api = client.getMasterUrl().toString().replaceAll("/$", "");
+        CompletableFuture<?>[] marks = pods.stream().map(pod -> binder.getHttpClient()
+                .sendAsync(binder.getHttpClient().newHttpRequestBuilder()
+                        .uri(api + "/api/v1/namespaces/" + pod.namespace() + "/pods/" + pod.name())
+                        .patch(PatchType.JSON_MERGE.getContentType(), patch).build(), String.class)
+                .whenComplete((response, error) -> {
+                    if (error != null || response.code() >= 300) {
+                        LOG.debugf("could not mark %s/%s to be removed first: %s", pod.namespace(), pod.name(),
+                                error != null ? error.getMessage() : response.code() + " " + response.body());
+                    }
+                })).toArray(CompletableFuture[]::new);
         try {
-            client.pods().inNamespace(pod.namespace()).withName(pod.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("annotations",
-                            Map.of(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST)))));
-        } catch (RuntimeException e) {
-            LOG.debugf("could not mark %s/%s to be removed first: %s", pod.namespace(), pod.name(), e.getMessage());
+            CompletableFuture.allOf(marks).get(MARKED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debugf("marking %d pod(s) to be removed first: %s", pods.size(), e.getMessage());
         }
     }
 
