@@ -69,8 +69,8 @@ public final class Settings {
         try {
             double value = Double.parseDouble(raw.trim());
             if (!(zeroAllowed ? value >= 0 : value > 0) || value > max) {
-                throw new ConfigException(String.format(Locale.ROOT, "%s must be a number of %s %s 0 and %.0f, got %s",
-                        name, unit, zeroAllowed ? "from" : "between", max, raw));
+                throw new ConfigException(String.format(Locale.ROOT, zeroAllowed ? "%s must be a number of %s from 0 to %.0f, got %s"
+                        : "%s must be a number of %s above 0 and at most %.0f, got %s", name, unit, max, raw));
             }
             return value;
         } catch (NumberFormatException e) {

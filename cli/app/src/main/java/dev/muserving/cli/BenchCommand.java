@@ -75,8 +75,9 @@ final class BenchCommand implements Callable<Integer> {
         boolean quick;
 
         @Option(names = "--family", paramLabel = "N",
-                description = "Generate N scenarios of the kinds Mu is for (family --seed, default 1), run every system on each and"
-                        + " report each figure's ratio to Knative's over them; --out gets family.json, family.svg and scenarios/.")
+                description = "Generate N scenarios of the kinds Mu is for (family --seed, default 1), run the systems (default"
+                        + " knative, knative+hist and mu) on each and report each figure's ratio to Knative's over them; --out gets"
+                        + " family.json, family.svg and scenarios/.")
         Integer family;
     }
 
@@ -96,7 +97,8 @@ final class BenchCommand implements Callable<Integer> {
     String seeds;
 
     @Option(names = "--systems", split = ",", paramLabel = "NAME",
-            description = "Systems to compare, comma-separated (default: all). Known: ${COMPLETION-CANDIDATES}",
+            description = "Systems to compare, comma-separated (default: all; with --family: knative, knative+hist, mu;"
+                    + " with --mode emulate or cluster: knative, mu). Known: ${COMPLETION-CANDIDATES}",
             completionCandidates = SystemNames.class)
     List<String> systems;
 

@@ -42,7 +42,8 @@ final class LocalCommand implements Callable<Integer> {
     String address;
 
     @Option(names = "--metrics-port", defaultValue = "9090",
-            description = "Prometheus /metrics (the activator-lb's and mu local's); 0 for any (default: ${DEFAULT-VALUE}).")
+            description = "Prometheus /metrics: the activator-lb's mu_* series (the controller's mu_function_* series are a"
+                    + " cluster's only); 0 for any (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Option(names = "--nodes", defaultValue = "amd64=2,arm64=2", description = "Emulated nodes (default: ${DEFAULT-VALUE}).")

@@ -254,7 +254,11 @@ final class LocalControlPlane implements AutoCloseable {
                 runner.stop(pod);
                 onControl(() -> {
                     pods.remove(pod.name);
-                    log.accept(pod.name + ": could not start: " + e.getMessage() + " (next try in " + backOff(fn).toSeconds() + " s)");
+                    if (pod.phase == PodPhase.TERMINATING) {
+                        log.accept(pod.name + ": stopped before it was ready");
+                    } else {
+                        log.accept(pod.name + ": could not start: " + e.getMessage() + " (next try in " + backOff(fn).toSeconds() + " s)");
+                    }
                 });
                 return;
             }

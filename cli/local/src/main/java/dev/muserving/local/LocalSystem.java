@@ -5,6 +5,7 @@ import dev.muserving.api.BadInputException;
 import dev.muserving.api.PodPhase;
 import dev.muserving.api.ScalingDecision;
 import dev.muserving.dataplane.AdminEndpoints;
+import dev.muserving.dataplane.CannotListen;
 import dev.muserving.dataplane.ServerVertx;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
@@ -15,14 +16,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.net.BindException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -101,18 +99,8 @@ public final class LocalSystem implements AutoCloseable {
         try {
             return started.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownHostException) {
-                throw new BadInputException("--address " + address + ": not an address (" + e.getCause().getMessage() + ")", e.getCause());
-            }
-            if (e.getCause() instanceof BindException bind) {
-                if (!String.valueOf(bind.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
-                    throw new BadInputException("--address " + address + ": cannot listen there (" + bind.getMessage()
-                            + "); give an address of this machine, 127.0.0.1 or 0.0.0.0", bind);
-                }
-                throw new BadInputException(option + " " + port + ": " + address + ":" + port + " is already in use (another mu local?); "
-                        + "pick another port, or 0 for any free one", bind);
-            }
-            throw e;
+            throw new BadInputException(CannotListen.why(e.getCause(), "--address " + address, option + " " + port).orElseThrow(() -> e),
+                    e.getCause());
         }
     }
 

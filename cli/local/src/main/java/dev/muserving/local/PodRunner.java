@@ -1,5 +1,6 @@
 package dev.muserving.local;
 
+import dev.muserving.api.PodPhase;
 import dev.muserving.dataplane.ChildProcess;
 import dev.muserving.dataplane.activator.Endpoint;
 import dev.muserving.dataplane.function.EmulatedFunctionMain;
@@ -140,6 +141,9 @@ final class PodRunner {
         long nextLook = System.nanoTime();
         long elsewhereSince = Long.MAX_VALUE;
         while (System.nanoTime() < deadline) {
+            if (pod.phase == PodPhase.TERMINATING) {
+                throw new IOException(pod.name + ": stopped before it was ready"); // its function was removed or changed: no need to wait for the port
+            }
             if (!pod.process.isAlive()) {
                 throw new IOException(pod.name + ": " + commandLine(pod) + " exited before it listened on port " + port + lastLine(log));
             }

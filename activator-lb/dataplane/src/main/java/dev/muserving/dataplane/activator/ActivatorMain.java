@@ -1,18 +1,21 @@
 package dev.muserving.dataplane.activator;
 
 import dev.muserving.dataplane.AdminEndpoints;
+import dev.muserving.dataplane.CannotListen;
 import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.JvmMetrics;
 import dev.muserving.dataplane.ServerVertx;
 import dev.muserving.dataplane.Settings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,10 +60,11 @@ public final class ActivatorMain {
         }
         Vertx vertx = Vertx.vertx(ServerVertx.options(config.balancers() + 1));
         PrometheusMeterRegistry registry = JvmMetrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        Activator activator = Activator.start(vertx, config, source, MetricSink.NONE, DemandSignal.NONE, registry, Clock.systemUTC())
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        HttpServer admin = AdminEndpoints.serve(vertx, config.bindAddress(), adminPort, "mu activator-lb", registry::scrape)
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        String address = ActivatorConfig.BIND_ADDRESS + " " + config.bindAddress();
+        Activator activator = listening(vertx, Activator.start(vertx, config, source, MetricSink.NONE, DemandSignal.NONE, registry,
+                Clock.systemUTC()), address, ActivatorConfig.PORT + " " + config.port());
+        HttpServer admin = listening(vertx, AdminEndpoints.serve(vertx, config.bindAddress(), adminPort, "mu activator-lb", registry::scrape),
+                address, ADMIN_PORT + " " + adminPort);
         System.out.printf("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, endpoints %s%n",
                 config.bindAddress(), activator.port(), config.routing(), config.balancers(), admin.actualPort(), endpoints);
         System.out.flush();
@@ -72,5 +76,18 @@ public final class ActivatorMain {
                 System.err.println("mu activator-lb: shutdown: " + e);
             }
         }, "mu-activator-drain"));
+    }
+
+    /** What started, or the process ends: its event loops would keep a failed start running for good. */
+    private static <T> T listening(Vertx vertx, Future<T> started, String address, String port) {
+        try {
+            return started.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Optional<String> setting = CannotListen.why(e, address, port);
+            System.err.println("mu activator-lb: cannot listen: " + setting.orElse(String.valueOf(e.getMessage())));
+            vertx.close();
+            System.exit(setting.isPresent() ? 2 : 1);
+            throw new IllegalStateException(e);
+        }
     }
 }

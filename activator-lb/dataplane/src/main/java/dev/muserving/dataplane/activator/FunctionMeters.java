@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One function's meters, each registered when first needed, all removed together when the function
- * is gone ({@link ActivatorMetrics} says when). Counters and the timer are made and counted on the
+ * One function's meters, registered when the function is known (a code not expected when first
+ * answered), all removed together when the function is gone ({@link ActivatorMetrics} says when). Counters and the timer are made and counted on the
  * balancers' event loops; the gauges are set once a second from the merged snapshot.
  */
 final class FunctionMeters {
@@ -28,13 +28,16 @@ final class FunctionMeters {
     /** A pod's two gauges and their values. */
     private record PodGauges(double[] values, List<Meter> meters) {}
 
+    /** The codes a function's requests are counted under from the start: success, the function's error, the activator's own. */
+    private static final List<Integer> EXPECTED_CODES = List.of(200, 500, 502, 503, 504);
+
     private final MeterRegistry registry;
     private final Tags tags;
     private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
-    private volatile Timer duration;
-    /** buffered, in flight, ready pods; null until the first snapshot. Guarded by this, as the rest below. */
-    private double[] gauges;
+    private final Timer duration;
+    /** buffered, in flight, ready pods. Guarded by this, as the rest below. */
+    private final double[] gauges = new double[3];
     private final List<Meter> gaugeMeters = new ArrayList<>();
     private final Map<String, PodGauges> pods = new HashMap<>();
     private boolean removed;
@@ -42,24 +45,35 @@ final class FunctionMeters {
     FunctionMeters(MeterRegistry registry, FunctionKey function) {
         this.registry = registry;
         this.tags = Tags.of("namespace", function.namespace(), "function", function.name());
+        // at zero from the moment the function is known: a series that first shows up already at N
+        // has no increase in Prometheus, so a cold start's slowest requests and a first burst of
+        // errors were invisible to rate() and to the rules (found by an outside probe)
+        EXPECTED_CODES.forEach(code -> requests.put(code, requestCounter(code)));
+        duration = Timer.builder("mu.request.duration")
+                .description("Time from arrival at the activator to the response headers, waiting for a pod included")
+                .tags(tags)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+        double[] v = gauges;
+        gaugeMeters.add(Gauge.builder("mu.buffered.requests", v, a -> a[0]).description("Requests held in the activator, waiting for a pod")
+                .tags(tags).register(registry));
+        gaugeMeters.add(Gauge.builder("mu.inflight.requests", v, a -> a[1]).description("Requests sent to pods and not answered yet")
+                .tags(tags).register(registry));
+        gaugeMeters.add(Gauge.builder("mu.ready.pods", v, a -> a[2]).description("Pods the activator routes to")
+                .tags(tags).register(registry));
+    }
+
+    private Counter requestCounter(int code) {
+        return Counter.builder("mu.requests")
+                .description("Requests answered by the activator, by function and HTTP status")
+                .tags(tags).tag("code", Integer.toString(code))
+                .register(registry);
     }
 
     void finished(int status, long nanos) {
-        requests.computeIfAbsent(status, code -> Counter.builder("mu.requests")
-                .description("Requests answered by the activator, by function and HTTP status")
-                .tags(tags).tag("code", Integer.toString(code))
-                .register(registry)).increment();
-        Timer timer = duration;
-        if (timer == null) {
-            // two balancers may get here at once: the registry hands both the same timer
-            timer = duration = Timer.builder("mu.request.duration")
-                    .description("Time from arrival at the activator to the response headers, waiting for a pod included")
-                    .tags(tags)
-                    .publishPercentileHistogram()
-                    .maximumExpectedValue(Duration.ofMinutes(5))
-                    .register(registry);
-        }
-        timer.record(Duration.ofNanos(nanos));
+        requests.computeIfAbsent(status, this::requestCounter).increment();
+        duration.record(Duration.ofNanos(nanos));
     }
 
     void retried(String reason) {
@@ -72,15 +86,6 @@ final class FunctionMeters {
     synchronized void observe(MetricSnapshot snapshot, int inFlight) {
         if (removed) {
             return; // registering now would put the series back for good
-        }
-        if (gauges == null) {
-            double[] v = gauges = new double[3];
-            gaugeMeters.add(Gauge.builder("mu.buffered.requests", v, a -> a[0]).description("Requests held in the activator, waiting for a pod")
-                    .tags(tags).register(registry));
-            gaugeMeters.add(Gauge.builder("mu.inflight.requests", v, a -> a[1]).description("Requests sent to pods and not answered yet")
-                    .tags(tags).register(registry));
-            gaugeMeters.add(Gauge.builder("mu.ready.pods", v, a -> a[2]).description("Pods the activator routes to")
-                    .tags(tags).register(registry));
         }
         gauges[0] = snapshot.bufferedRequests();
         gauges[1] = inFlight;
@@ -117,9 +122,7 @@ final class FunctionMeters {
         removed = true;
         requests.values().forEach(registry::remove);
         retries.values().forEach(registry::remove);
-        if (duration != null) {
-            registry.remove(duration);
-        }
+        registry.remove(duration);
         gaugeMeters.forEach(registry::remove);
         pods.values().forEach(pod -> pod.meters().forEach(registry::remove));
     }

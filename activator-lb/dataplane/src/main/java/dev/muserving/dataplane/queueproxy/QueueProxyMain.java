@@ -1,9 +1,15 @@
 package dev.muserving.dataplane.queueproxy;
 
+import static dev.muserving.api.QueueProxyContract.ADMIN_PORT;
+import static dev.muserving.api.QueueProxyContract.BIND_ADDRESS;
+import static dev.muserving.api.QueueProxyContract.PORT;
+
+import dev.muserving.dataplane.CannotListen;
 import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.ServerVertx;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,8 +36,10 @@ public final class QueueProxyMain {
         try {
             vertx.deployVerticle(proxy).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            System.err.println("mu queue-proxy: cannot listen: " + e.getMessage());
-            System.exit(1);
+            Optional<String> setting = CannotListen.why(e, BIND_ADDRESS + " " + config.bindAddress(),
+                    PORT + " " + config.port() + " or " + ADMIN_PORT + " " + config.adminPort());
+            System.err.println("mu queue-proxy: cannot listen: " + setting.orElse(String.valueOf(e.getMessage())));
+            System.exit(setting.isPresent() ? 2 : 1);
         }
         System.out.printf("mu queue-proxy: pod %s (%s) listening on %s:%d, admin %d, forwarding to 127.0.0.1:%d, containerConcurrency %d%n",
                 config.podName(), config.arch().label(), config.bindAddress(), proxy.port(), proxy.adminPort(),

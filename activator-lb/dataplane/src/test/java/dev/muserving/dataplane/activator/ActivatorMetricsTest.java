@@ -116,6 +116,20 @@ class ActivatorMetricsTest {
                 "mu_requests_total{code=\"200\",function=\"held\",namespace=\"demo\"} 1.0", "mu_ready_pods" + SERIES + " 1.0"));
     }
 
+    /** Found by an outside probe: series that first showed up at N had no increase in Prometheus. */
+    @Test
+    void aKnownFunctionsSeriesStartAtZeroBeforeItsFirstRequest() {
+        ActivatorMetrics metrics = new ActivatorMetrics(registry);
+        metrics.laneOpened(HELD);
+        assertThat(registry.scrape()).contains(
+                "mu_requests_total{code=\"200\",function=\"held\",namespace=\"demo\"} 0.0",
+                "mu_requests_total{code=\"503\",function=\"held\",namespace=\"demo\"} 0.0",
+                "mu_request_duration_seconds_count" + SERIES + " 0",
+                "mu_buffered_requests" + SERIES + " 0.0", "mu_ready_pods" + SERIES + " 0.0");
+        metrics.finished(HELD, 418, 1_000_000);
+        assertThat(registry.find("mu.requests").tag("function", "held").tag("code", "418").counter().count()).isEqualTo(1);
+    }
+
     @Test
     void aFunctionsMetersStayWhileAnyBalancerHasALaneForIt() {
         ActivatorMetrics metrics = new ActivatorMetrics(registry);
@@ -123,7 +137,7 @@ class ActivatorMetricsTest {
         metrics.laneOpened(HELD);
         metrics.finished(HELD, 200, 1_000_000);
         metrics.laneClosed(HELD);
-        assertThat(registry.find("mu.requests").tag("function", "held").counter().count()).isEqualTo(1);
+        assertThat(registry.find("mu.requests").tag("function", "held").tag("code", "200").counter().count()).isEqualTo(1);
 
         metrics.laneClosed(HELD);
         assertThat(registry.find("mu.requests").tag("function", "held").counters()).isEmpty();
@@ -131,6 +145,6 @@ class ActivatorMetricsTest {
 
         metrics.laneOpened(HELD);
         metrics.finished(HELD, 200, 1_000_000);
-        assertThat(registry.find("mu.requests").tag("function", "held").counter().count()).isEqualTo(1);
+        assertThat(registry.find("mu.requests").tag("function", "held").tag("code", "200").counter().count()).isEqualTo(1);
     }
 }

@@ -279,7 +279,7 @@ class HostileClientTest {
         client.reset();
         await().atMost(Duration.ofSeconds(10)).until(() -> registry.find("mu.requests").counters().stream()
                 .mapToDouble(c -> c.count()).sum() == 1);
-        assertThat(registry.find("mu.requests").counters()).extracting(c -> c.getId().getTag("code")).containsExactly("499");
+        assertThat(codes(registry)).containsExactly("499");
     }
 
     @Test
@@ -313,8 +313,9 @@ class HostileClientTest {
                 registry, Clock.systemUTC())).port();
     }
 
+    /** The codes requests were answered with (a known function's common codes are registered at 0 beforehand). */
     private static List<String> codes(SimpleMeterRegistry registry) {
-        return registry.find("mu.requests").counters().stream().map(c -> c.getId().getTag("code")).toList();
+        return registry.find("mu.requests").counters().stream().filter(c -> c.count() > 0).map(c -> c.getId().getTag("code")).toList();
     }
 
     @Test

@@ -31,7 +31,12 @@ class QueueProxyConfigTest {
         assertThatThrownBy(() -> QueueProxyConfig.fromEnvironment(Map.of("MU_PORT", "8080")))
                 .hasMessageContaining("MU_PORT (8080) must differ from MU_ADMIN_PORT and MU_USER_PORT");
         assertThatThrownBy(() -> QueueProxyConfig.fromEnvironment(Map.of("MU_REQUEST_TIMEOUT_SECONDS", "-1")))
-                .hasMessageContaining("MU_REQUEST_TIMEOUT_SECONDS must be a number of seconds between 0 and 86400");
+                .hasMessageContaining("MU_REQUEST_TIMEOUT_SECONDS must be a number of seconds above 0 and at most 86400");
+        // found by an outside probe: 0 was refused by a text that said it was allowed
+        assertThatThrownBy(() -> QueueProxyConfig.fromEnvironment(Map.of("MU_DRAIN_SECONDS", "0")))
+                .hasMessage("MU_DRAIN_SECONDS must be a number of seconds above 0 and at most 86400, got 0");
+        assertThatThrownBy(() -> QueueProxyConfig.fromEnvironment(Map.of("MU_DRAIN_LINGER_SECONDS", "-1")))
+                .hasMessage("MU_DRAIN_LINGER_SECONDS must be a number of seconds from 0 to 86400, got -1");
         assertThatThrownBy(() -> QueueProxyConfig.fromEnvironment(Map.of("MU_USER_PORT", "70000")))
                 .hasMessage("MU_USER_PORT must be between 1 and 65535, got 70000");
     }
