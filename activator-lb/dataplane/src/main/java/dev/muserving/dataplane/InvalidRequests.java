@@ -14,7 +14,17 @@ public final class InvalidRequests {
 
     private InvalidRequests() {}
 
-    public static void answer(HttpServerRequest request) {
+    /** For the activator-lb, which clients call. */
+    public static void answerAtTheIngress(HttpServerRequest request) {
+        answer(request, HeadLimits.HEADER_BYTES);
+    }
+
+    /** For the queue-proxy, which takes what the activator-lb adds on top. */
+    public static void answerBehindTheIngress(HttpServerRequest request) {
+        answer(request, HeadLimits.HEADER_BYTES + HeadLimits.FORWARDING_MARGIN_BYTES);
+    }
+
+    private static void answer(HttpServerRequest request, int headerBytes) {
         Throwable cause = request.decoderResult().cause();
         String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
         int status;
@@ -24,7 +34,7 @@ public final class InvalidRequests {
             why = "the request line is longer than " + HeadLimits.REQUEST_LINE_BYTES + " bytes";
         } else if (cause instanceof TooLongFrameException && message.startsWith("HTTP header is larger than")) {
             status = 431;
-            why = "the request's header fields are larger than the limit (" + HeadLimits.HEADER_BYTES + " bytes in all at the ingress)";
+            why = "the request's header fields are larger than the limit (" + headerBytes + " bytes in all)";
         } else {
             status = 400;
             why = "the request head is not valid HTTP/1.1" + (message.isEmpty() ? "" : " (" + firstLine(message) + ")");

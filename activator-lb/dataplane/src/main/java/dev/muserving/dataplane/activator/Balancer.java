@@ -127,7 +127,7 @@ final class Balancer extends AbstractVerticle {
         vertx.createHttpServer(HeadLimits.ingress(new HttpServerOptions().setHost(config.bindAddress()).setPort(port))
                         .setHttp2ClearTextEnabled(false))
                 .connectionHandler(connections::opened)
-                .invalidRequestHandler(InvalidRequests::answer)
+                .invalidRequestHandler(InvalidRequests::answerAtTheIngress)
                 .requestHandler(this::accept)
                 .listen()
                 .onSuccess(s -> {

@@ -109,7 +109,7 @@ public final class QueueProxy extends AbstractVerticle {
                 .build();
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress());
         Future<HttpServer> trafficUp = vertx.createHttpServer(HeadLimits.behindIngress(new HttpServerOptions(options)).setPort(config.port()))
-                .invalidRequestHandler(InvalidRequests::answer).requestHandler(this::accept).listen();
+                .invalidRequestHandler(InvalidRequests::answerBehindTheIngress).requestHandler(this::accept).listen();
         Future<HttpServer> adminUp = vertx.createHttpServer(new HttpServerOptions(options).setPort(config.adminPort()))
                 .requestHandler(adminHandler()).listen();
         Future.all(trafficUp, adminUp).onSuccess(all -> {

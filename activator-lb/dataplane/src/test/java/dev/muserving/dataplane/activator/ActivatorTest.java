@@ -145,8 +145,10 @@ class ActivatorTest {
             assertThat(fn.requestHeaders().get(0).get("Cookie")).hasSize(20_000);
         }
         try (RawClient client = new RawClient(activator.port())) {
-            assertThat(client.send("GET /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nCookie: " + "c".repeat(40_000) + "\r\n\r\n")
-                    .read().status()).isEqualTo(431);
+            RawClient.Answer tooLarge = client.send("GET /fn/demo/echo/ HTTP/1.1\r\nHost: x\r\nCookie: " + "c".repeat(40_000) + "\r\n\r\n")
+                    .read();
+            assertThat(tooLarge.status()).isEqualTo(431);
+            assertThat(tooLarge.body()).contains("(" + 32 * 1024 + " bytes in all)");
             await().atMost(Duration.ofSeconds(5)).until(client::closedByServer);
         }
     }

@@ -174,6 +174,19 @@ class QueueProxyTest {
         assertThat(fn.requestHeaders()).isEmpty();
     }
 
+    /** Found by an outside probe: the queue-proxy's 431 gave the ingress's limit, not its own. */
+    @Test
+    void headerFieldsOverItsLimitAre431NamingItsOwnLimit(Vertx vertx) {
+        HeldFunction fn = new HeldFunction();
+        await(vertx.deployVerticle(fn));
+        QueueProxy qp = queueProxy(vertx, config(fn.port(), 1, 5, Duration.ofSeconds(5)));
+        try (RawClient client = new RawClient(qp.port())) {
+            RawClient.Answer answer = client.send("GET / HTTP/1.1\r\nHost: echo\r\nCookie: " + "c".repeat(40_000) + "\r\n\r\n").read();
+            assertThat(answer.status()).isEqualTo(431);
+            assertThat(answer.body()).contains("(" + (32 * 1024 + 4 * 1024) + " bytes in all)");
+        }
+    }
+
     /**
      * A function that dies resets the connections whose bytes it had not read (the request never
      * reached it: marked not delivered, so the balancer may send it on), and closes cleanly those
