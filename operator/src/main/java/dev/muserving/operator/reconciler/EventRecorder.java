@@ -54,7 +54,7 @@ public class EventRecorder {
             try {
                 client.v1().events().inNamespace(function.getMetadata().getNamespace()).resource(toEvent(function, event)).create();
             } catch (KubernetesClientException e) {
-                if (namespaceTerminating(e)) {
+                if (NamespaceTerminating.explains(e)) { // nobody would read them
                     LOG.debugf("no event %s on function %s/%s: its namespace is being deleted", event.reason(),
                             function.getMetadata().getNamespace(), function.getMetadata().getName());
                 } else {
@@ -74,12 +74,6 @@ public class EventRecorder {
         }
         lastFollowingLoad.put(key, now);
         return false;
-    }
-
-    /** Events cannot be written in a namespace being deleted; nobody would read them. */
-    private static boolean namespaceTerminating(KubernetesClientException e) {
-        return e.getStatus() != null && e.getStatus().getDetails() != null && e.getStatus().getDetails().getCauses() != null
-                && e.getStatus().getDetails().getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 
     private Event toEvent(Function function, FunctionEvent event) {

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether a failed reconciliation failed only because the Function's namespace is being deleted:
- * the API server then refuses to create children ({@code 403}, cause {@code NamespaceTerminating})
+ * Whether a write failed only because the Function's namespace is being deleted: the API server
+ * then refuses new objects ({@code 403}, cause {@code NamespaceTerminating}), children and Events,
  * while the namespace controller deletes the Function itself. Nothing is wrong and no retry can
- * help, yet each attempt logged a warning with a stack trace (45 for a namespace of 30 Functions).
+ * help, yet each reconciliation logged a warning with a stack trace (45 for a namespace of 30 Functions).
  */
 final class NamespaceTerminating {
 
