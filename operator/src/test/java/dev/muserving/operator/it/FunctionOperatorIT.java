@@ -385,6 +385,23 @@ class FunctionOperatorIT {
         }
     }
 
+    /** Found by an outside probe: a controller rollout left no leader for the lease's duration (scale from zero took 22 s). */
+    @Test
+    void aLeaderStoppedOnPurposeHandsItsLeaseOverAtOnce(Cluster cluster) {
+        Map<String, String> longLease = Map.of("mu.operator.leader-election.lease-duration", "60s",
+                "mu.operator.leader-election.renew-deadline", "40s", "mu.operator.leader-election.retry-period", "1s");
+        try (OperatorProcess a = OperatorProcess.start(cluster, "op-stop-a", longLease).awaitLeading();
+                OperatorProcess b = OperatorProcess.start(cluster, "op-stop-b", longLease)) {
+            await("op-stop-b sees op-stop-a lead").atMost(CONVERGE).until(() -> b.log().contains("New leader with identity: op-stop-a"));
+
+            a.close(); // SIGTERM, as a rollout stops a pod
+            await("op-stop-b leads long before the 60-s lease would run out").atMost(Duration.ofSeconds(20))
+                    .until(() -> "op-stop-b".equals(leaseHolder()));
+            b.awaitLeading();
+            assertThat(a.log()).contains("op-stop-a: handed the leader lease");
+        }
+    }
+
     @Test
     void theShippedRbacIsEnoughToServeAFunction(Cluster cluster) throws IOException {
         Path rbac = KubernetesControlPlane.repositoryRoot().resolve("deploy/operator/rbac.yaml");
