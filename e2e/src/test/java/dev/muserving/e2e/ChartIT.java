@@ -7,6 +7,7 @@ import dev.muserving.api.testing.KubernetesControlPlane.Outcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -148,6 +149,14 @@ class ChartIT {
         List<GenericKubernetesResource> optional = render("activator.ingress.enabled=true", "networkPolicy.enabled=true");
         assertThat(one(optional, "Ingress", "mu-activator-lb", Ingress.class).getSpec().getRules()).extracting(r -> r.getHost())
                 .containsExactly("*.example.com", "example.com");
+        // found by an outside probe: an Ingress wildcard matches one label, and <function>.<namespace>.<domain> has two
+        assertThat(one(render("activator.ingress.enabled=true", "activator.ingress.namespaces={demo,shop}"), "Ingress", "mu-activator-lb",
+                Ingress.class).getSpec().getRules()).extracting(r -> r.getHost())
+                .containsExactly("*.example.com", "example.com", "*.demo.example.com", "*.shop.example.com");
+        // and Kubernetes' own form of a pull secret, {name: ...}, beside a bare name
+        List<GenericKubernetesResource> pulling = render(List.of("--set-json", "image.pullSecrets=[{\"name\":\"regcred\"},\"other\"]"));
+        assertThat(one(pulling, "Deployment", "mu-controller", Deployment.class).getSpec().getTemplate().getSpec().getImagePullSecrets())
+                .extracting(LocalObjectReference::getName).containsExactly("regcred", "other");
         assertThat(optional.stream().filter(d -> "NetworkPolicy".equals(d.getKind()))).hasSize(2);
         assertThat(peers(optional, "mu-controller", "http")).as("the controller: the activator-lb only")
                 .containsExactly("pods app.kubernetes.io/name=mu-activator-lb");
