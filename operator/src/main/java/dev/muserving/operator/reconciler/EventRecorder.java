@@ -11,13 +11,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,52 +28,53 @@ public class EventRecorder {
 
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
 
-    /**
-     * A function's Scaled and Contention events, which follow the load, are written at most this
-     * often each: a load that swings does not flood the namespace.
-     */
+    /** A function's Scaled and Contention events, which follow the load, are written at most this often each ({@link EventPacing}). */
     static final Duration FOLLOWING_LOAD_INTERVAL = Duration.ofSeconds(10);
     private static final Set<String> FOLLOWING_LOAD = Set.of(FunctionEvents.SCALED, FunctionEvents.CONTENTION);
+    /** How often held events are looked at: one is written at most this long after its interval. */
+    private static final Duration HELD_LOOK = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
     private final Clock clock;
     private final String identity;
-    private final Map<String, Instant> lastFollowingLoad = new ConcurrentHashMap<>();
+    private final EventPacing pacing = new EventPacing(FOLLOWING_LOAD_INTERVAL);
+    private final ScheduledExecutorService heldWriter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mu-held-events");
+        t.setDaemon(true);
+        return t;
+    });
 
     public EventRecorder(KubernetesClient client, Clock clock, String identity) {
         this.client = client;
         this.clock = clock;
         this.identity = identity;
+        heldWriter.scheduleWithFixedDelay(() -> pacing.due(clock.instant()).forEach(due -> write(due.function(), due.event())),
+                HELD_LOOK.toMillis(), HELD_LOOK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public void record(Function function, List<FunctionEvent> events) {
         for (FunctionEvent event : events) {
-            if (FOLLOWING_LOAD.contains(event.reason()) && tooSoon(function, event.reason())) {
-                continue;
-            }
-            try {
-                client.v1().events().inNamespace(function.getMetadata().getNamespace()).resource(toEvent(function, event)).create();
-            } catch (KubernetesClientException e) {
-                if (NamespaceTerminating.explains(e)) { // nobody would read them
-                    LOG.debugf("no event %s on function %s/%s: its namespace is being deleted", event.reason(),
-                            function.getMetadata().getNamespace(), function.getMetadata().getName());
-                } else {
-                    LOG.warnf("could not record event %s on function %s/%s: %s", event.reason(),
-                            function.getMetadata().getNamespace(), function.getMetadata().getName(), e.getMessage());
-                }
+            if (!FOLLOWING_LOAD.contains(event.reason()) || pacing.offer(function, event, clock.instant())) {
+                write(function, event);
             }
         }
     }
 
-    private boolean tooSoon(Function function, String reason) {
-        Instant now = clock.instant();
-        String key = function.getMetadata().getUid() + "/" + reason;
-        Instant last = lastFollowingLoad.get(key);
-        if (last != null && last.plus(FOLLOWING_LOAD_INTERVAL).isAfter(now)) {
-            return true;
+    private void write(Function function, FunctionEvent event) {
+        try {
+            client.v1().events().inNamespace(function.getMetadata().getNamespace()).resource(toEvent(function, event)).create();
+        } catch (KubernetesClientException e) {
+            if (NamespaceTerminating.explains(e)) { // nobody would read them
+                LOG.debugf("no event %s on function %s/%s: its namespace is being deleted", event.reason(),
+                        function.getMetadata().getNamespace(), function.getMetadata().getName());
+            } else {
+                LOG.warnf("could not record event %s on function %s/%s: %s", event.reason(),
+                        function.getMetadata().getNamespace(), function.getMetadata().getName(), e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not record event %s on function %s/%s: %s", event.reason(),
+                    function.getMetadata().getNamespace(), function.getMetadata().getName(), e);
         }
-        lastFollowingLoad.put(key, now);
-        return false;
     }
 
     private Event toEvent(Function function, FunctionEvent event) {
