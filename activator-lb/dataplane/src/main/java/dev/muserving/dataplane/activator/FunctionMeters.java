@@ -19,9 +19,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One function's meters, registered when the function is known (a code not expected when first
- * answered), all removed together when the function is gone ({@link ActivatorMetrics} says when). Counters and the timer are made and counted on the
- * balancers' event loops; the gauges are set once a second from the merged snapshot.
+ * One function's meters, registered when the function is known (a status code not expected, when
+ * first answered), all removed together when the function is gone ({@link ActivatorMetrics} says
+ * when). Counters and the timer are counted on the balancers' event loops; the gauges are set once a
+ * second from the merged snapshot.
  */
 final class FunctionMeters {
 
@@ -55,12 +56,11 @@ final class FunctionMeters {
                 .publishPercentileHistogram()
                 .maximumExpectedValue(Duration.ofMinutes(5))
                 .register(registry);
-        double[] v = gauges;
-        gaugeMeters.add(Gauge.builder("mu.buffered.requests", v, a -> a[0]).description("Requests held in the activator, waiting for a pod")
+        gaugeMeters.add(Gauge.builder("mu.buffered.requests", gauges, a -> a[0]).description("Requests held in the activator, waiting for a pod")
                 .tags(tags).register(registry));
-        gaugeMeters.add(Gauge.builder("mu.inflight.requests", v, a -> a[1]).description("Requests sent to pods and not answered yet")
+        gaugeMeters.add(Gauge.builder("mu.inflight.requests", gauges, a -> a[1]).description("Requests sent to pods and not answered yet")
                 .tags(tags).register(registry));
-        gaugeMeters.add(Gauge.builder("mu.ready.pods", v, a -> a[2]).description("Pods the activator routes to")
+        gaugeMeters.add(Gauge.builder("mu.ready.pods", gauges, a -> a[2]).description("Pods the activator routes to")
                 .tags(tags).register(registry));
     }
 
