@@ -37,3 +37,10 @@ imagePullSecrets:
 {{- define "mu.controllerStream" -}}
 {{- printf "ws://mu-controller.%s.svc:8080" .Release.Namespace -}}
 {{- end -}}
+
+{{/* A duration of the chart's one form (a whole number and ms, s, m or h; the schema checks it) in milliseconds. */}}
+{{- define "mu.millis" -}}
+{{- $n := regexFind "^[0-9]+" . -}}
+{{- $unit := trimPrefix $n . -}}
+{{- mul (int64 $n) (get (dict "ms" 1 "s" 1000 "m" 60000 "h" 3600000) $unit) -}}
+{{- end -}}

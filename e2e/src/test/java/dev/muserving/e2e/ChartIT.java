@@ -240,6 +240,13 @@ class ChartIT {
         assertThat(blocksDrains.exitCode()).isNotZero();
         assertThat(blocksDrains.output()).contains("activator.podDisruptionBudget.minAvailable (1) must be below activator.replicas (1)");
         assertThat(render("activator.replicas=1", "activator.podDisruptionBudget.enabled=false")).noneMatch(d -> "PodDisruptionBudget".equals(d.getKind()));
+        // found by an outside probe: lease timings out of order rendered, and the controller then refused to start
+        Outcome outOfOrder = helm.run("template", "mu", Helm.CHART.toString(), "--kube-version", KUBE_VERSION,
+                "--set", "controller.leaderElection.leaseDuration=1s");
+        assertThat(outOfOrder.exitCode()).isNotZero();
+        assertThat(outOfOrder.output()).contains("leaseDuration (1s) must be longer than renewDeadline (10s)");
+        assertThat(render("controller.leaderElection.leaseDuration=2m", "controller.leaderElection.renewDeadline=90s",
+                "controller.leaderElection.retryPeriod=500ms")).anyMatch(d -> "Deployment".equals(d.getKind()));
     }
 
     @Test
