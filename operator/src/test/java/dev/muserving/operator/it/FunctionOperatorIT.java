@@ -346,6 +346,9 @@ class FunctionOperatorIT {
     /** Found by an outside probe: a namespace of 30 Functions going away gave 45 warnings with stack traces. */
     @Test
     void aNamespaceGoingAwayWithItsFunctionsLeavesNoWarningsInTheLog(Cluster cluster) {
+        // the other tests' namespaces, dropped without waiting, go away first: this log is about this one's
+        await("earlier tests' namespaces gone").atMost(Duration.ofMinutes(2)).until(() -> client.namespaces().list().getItems().stream()
+                .noneMatch(n -> n.getMetadata().getName().startsWith("mu-op-")));
         String ns = namespace("gone");
         int functions = 6;
         try (OperatorProcess operator = OperatorProcess.start(cluster, "op-gone", Map.of()).awaitLeading()) {

@@ -26,6 +26,17 @@ class NamespaceTerminatingTest {
                 "service", new RuntimeException("wrapped", refused(403, NamespaceTerminating.CAUSE)))))).isTrue();
     }
 
+    /** Seen in CI: a Function of a namespace already deleted, before the informers said the Function went with it. */
+    @Test
+    void childrenRefusedBecauseTheNamespaceIsGoneAreNoFailureEither() {
+        Status gone = new StatusBuilder().withCode(404).withReason("NotFound").withNewDetails().withKind("namespaces").withName("demo")
+                .endDetails().build();
+        assertThat(NamespaceTerminating.explains(workflow(Map.of("deployments", new KubernetesClientException(gone))))).isTrue();
+        Status deploymentGone = new StatusBuilder().withCode(404).withReason("NotFound").withNewDetails().withKind("deployments")
+                .endDetails().build();
+        assertThat(NamespaceTerminating.explains(workflow(Map.of("deployments", new KubernetesClientException(deploymentGone))))).isFalse();
+    }
+
     @Test
     void anyOtherFailureBesideItIsOne() {
         assertThat(NamespaceTerminating.explains(workflow(Map.of("deployments", refused(403, NamespaceTerminating.CAUSE),
