@@ -1,6 +1,7 @@
 package dev.muserving.clusterbench;
 
 import dev.muserving.api.BadInputException;
+import dev.muserving.dataplane.activator.Activator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,6 @@ final class IngressCheck {
 
     /** A function no one makes: the namespace is no bench namespace and the name is reserved to this check. */
     static final String PROBE_PATH = "/fn/mu-bench-ingress-check/no-such-function/";
-    private static final String ACTIVATOR_ANSWER = "mu: no function";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private IngressCheck() {}
@@ -36,11 +36,11 @@ final class IngressCheck {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        if (answer.statusCode() != 404 || !answer.body().startsWith(ACTIVATOR_ANSWER)) {
+        if (answer.statusCode() != 404 || !answer.body().startsWith(Activator.NO_FUNCTION)) {
             String body = answer.body().strip();
             throw new BadInputException("the ingress " + ingress + " is not Mu's activator-lb: GET " + PROBE_PATH + " answered "
                     + answer.statusCode() + (body.isEmpty() ? "" : " '" + (body.length() > 80 ? body.substring(0, 80) + "…" : body) + "'")
-                    + ", where the activator-lb says 404 '" + ACTIVATOR_ANSWER + " …'; pass --ingress or set MU_INGRESS");
+                    + ", where the activator-lb says 404 '" + Activator.NO_FUNCTION + " …'; pass --ingress or set MU_INGRESS");
         }
     }
 }

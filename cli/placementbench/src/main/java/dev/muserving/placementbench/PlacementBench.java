@@ -45,6 +45,9 @@ public final class PlacementBench {
     /** kube-scheduler's own default client limit (--kube-api-qps; its burst is twice that). */
     public static final int KUBE_SCHEDULER_QPS = 50;
 
+    /** Runs testenv.sh in a session of its own, where it is installed. */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     /** @param kubeSchedulerQps the requests per second kube-scheduler may send the API server (its bindings among them) */
     public record Options(int nodes, int pods, int functions, double overload, long seed, Duration settle, Path out, List<String> schedulers,
             int kubeSchedulerQps) {
@@ -276,8 +279,6 @@ public final class PlacementBench {
         apply.waitFor();
         return kubeconfig;
     }
-
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private String testenv(Path run, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();

@@ -257,22 +257,21 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
                 forget(key);
                 before = null;
             }
-            if (!now.sameSettings(before)) {
-                runningCount(function, changed.get(key)).ifPresent(count -> resumeAt.put(key, count));
-                // the new policy's first decision is what the status says next, even at the same count: the old
-                // reason named the old settings (a lowered min showed "min 4" until the count next changed)
-                changed.remove(key);
-            }
             known.put(key, now);
-            if (before != null && !now.sameSettings(before)) {
+            if (now.sameSettings(before)) {
+                continue;
+            }
+            runningCount(function, changed.get(key)).ifPresent(count -> resumeAt.put(key, count));
+            // the new policy's first decision is what the status says next, even at the same count: the old
+            // reason named the old settings (a lowered min showed "min 4" until the count next changed)
+            changed.remove(key);
+            if (before != null) {
                 loop.forget(key);
             }
-            if (!now.sameSettings(before)) {
-                loop.initialReplicas(key); // makes its policy: a function nobody calls is decided on too
-                told.accept(String.format(Locale.ROOT, "%s: autoscaled by %s, SLO p99 %.0f ms, min %d, max %s%s", key, now.policy(),
-                        now.spec().sloP99Ms(), now.spec().minScale(), now.spec().maxScale() == 0 ? "unlimited" : now.spec().maxScale(),
-                        before == null ? "" : " (its settings changed)"));
-            }
+            loop.initialReplicas(key); // makes its policy (from the settings just kept): a function nobody calls is decided on too
+            told.accept(String.format(Locale.ROOT, "%s: autoscaled by %s, SLO p99 %.0f ms, min %d, max %s%s", key, now.policy(),
+                    now.spec().sloP99Ms(), now.spec().minScale(), now.spec().maxScale() == 0 ? "unlimited" : now.spec().maxScale(),
+                    before == null ? "" : " (its settings changed)"));
         }
         for (String key : Set.copyOf(known.keySet())) {
             if (!present.contains(key)) {

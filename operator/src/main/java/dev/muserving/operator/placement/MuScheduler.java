@@ -337,14 +337,18 @@ public final class MuScheduler implements AutoCloseable {
         }
     }
 
+    /** A pod's address on the API server, for the requests the binder's client sends itself. */
+    private String podUri(String namespace, String pod) {
+        return client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace + "/pods/" + pod;
+    }
+
     /** POST pods/{name}/binding, as kube-scheduler binds; a refusal drops the assumption and the next round retries. */
     private void bind(SchedulingRound.Bind bind) {
         String body = client.getKubernetesSerialization().asJson(Map.of("apiVersion", "v1", "kind", "Binding",
                 "metadata", Map.of("name", bind.pod(), "namespace", bind.namespace(), "uid", bind.uid()),
                 "target", Map.of("apiVersion", "v1", "kind", "Node", "name", bind.node())));
         HttpRequest request = binder.getHttpClient().newHttpRequestBuilder()
-                .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + bind.namespace() + "/pods/" + bind.pod()
-                        + "/binding")
+                .uri(podUri(bind.namespace(), bind.pod()) + "/binding")
                 .post("application/json", body).build();
         binder.getHttpClient().sendAsync(request, String.class).whenComplete((HttpResponse<String> response, Throwable error) -> {
             binding.decrementAndGet();
@@ -371,10 +375,9 @@ public final class MuScheduler implements AutoCloseable {
         }
         String patch = client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("annotations",
                 Map.of(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST))));
-        String api = client.getMasterUrl().toString().replaceAll("/$", "");
         CompletableFuture<?>[] marks = pods.stream().map(pod -> binder.getHttpClient()
                 .sendAsync(binder.getHttpClient().newHttpRequestBuilder()
-                        .uri(api + "/api/v1/namespaces/" + pod.namespace() + "/pods/" + pod.name())
+                        .uri(podUri(pod.namespace(), pod.name()))
                         .patch(PatchType.JSON_MERGE.getContentType(), patch).build(), String.class)
                 .whenComplete((response, error) -> {
                     if (error != null || response.code() >= 300) {

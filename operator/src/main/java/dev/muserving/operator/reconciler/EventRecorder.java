@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
@@ -63,7 +62,7 @@ public class EventRecorder {
     private void write(Function function, FunctionEvent event) {
         try {
             client.v1().events().inNamespace(function.getMetadata().getNamespace()).resource(toEvent(function, event)).create();
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) { // never fatal, and the held events' writer must not die of one (a client closed at shutdown)
             if (NamespaceTerminating.explains(e)) { // nobody would read them
                 LOG.debugf("no event %s on function %s/%s: its namespace is being deleted", event.reason(),
                         function.getMetadata().getNamespace(), function.getMetadata().getName());
@@ -71,9 +70,6 @@ public class EventRecorder {
                 LOG.warnf("could not record event %s on function %s/%s: %s", event.reason(),
                         function.getMetadata().getNamespace(), function.getMetadata().getName(), e.getMessage());
             }
-        } catch (RuntimeException e) {
-            LOG.warnf("could not record event %s on function %s/%s: %s", event.reason(),
-                    function.getMetadata().getNamespace(), function.getMetadata().getName(), e);
         }
     }
 

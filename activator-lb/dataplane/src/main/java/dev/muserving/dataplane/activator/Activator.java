@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Activator {
 
+    /** How the 404 for a function that does not exist begins: {@code mu bench --mode cluster} knows the ingress by it. */
+    public static final String NO_FUNCTION = "mu: no function";
+
     private final Vertx vertx;
     private final ActivatorConfig config;
     private final List<Balancer> balancers;

@@ -293,7 +293,7 @@ final class Balancer extends AbstractVerticle {
         if (lane == null || lane.removed) {
             String why = notServed.get(address.function());
             if (why == null) {
-                reply(request, 404, "mu: no function " + address.function() + "\n", false);
+                reply(request, 404, Activator.NO_FUNCTION + " " + address.function() + "\n", false);
             } else {
                 reply(request, 503, "mu: " + address.function() + " is not served: " + why + "\n", false);
             }
