@@ -41,7 +41,7 @@ public class OperatorBeans {
     @Produces
     @Singleton
     MuScheduler scheduler(KubernetesClient client, OperatorConfig config, Clock clock, Identity identity, FunctionAutoscaler autoscaler) {
-        PlacementPolicy policy = PlacementPolicies.byName(config.placement()).orElseThrow(() -> new IllegalArgumentException(
+        PlacementPolicy policy = PlacementPolicies.byName(config.placement()).orElseThrow(() -> SettingsCheck.refused(
                 "mu.operator.placement must be one of " + PlacementPolicies.names() + ", got '" + config.placement() + "'"))
                 .create(RandomGeneratorFactory.of("L64X128MixRandom").create(1));
         return new MuScheduler(client, policy, autoscaler::placementDemand, clock, identity.name());
@@ -57,7 +57,7 @@ public class OperatorBeans {
         try {
             FunctionAutoscaler.factory(config.autoscaler());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mu.operator.autoscaler: " + e.getMessage());
+            throw SettingsCheck.refused("mu.operator.autoscaler: " + e.getMessage());
         }
         return new FunctionAutoscaler(config.autoscaler(), () -> scheduler.get().functions(), key -> scheduler.get().replicas(key),
                 () -> scheduler.get().reschedule(), LOG::info);

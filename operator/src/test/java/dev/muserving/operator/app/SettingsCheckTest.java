@@ -3,6 +3,7 @@ package dev.muserving.operator.app;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class SettingsCheckTest {
 
     @Test
     void aTickOfZeroIsRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> SettingsCheck.autoscalerTick(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> SettingsCheck.autoscalerTick(Duration.ZERO)).isInstanceOf(ConfigurationException.class)
                 .hasMessage("mu.operator.autoscaler-tick must be above zero, got PT0S");
         assertThatCode(() -> SettingsCheck.autoscalerTick(Duration.ofMillis(500))).doesNotThrowAnyException();
     }
@@ -18,11 +19,11 @@ class SettingsCheckTest {
     @Test
     void leaseTimingsOutOfOrderAreRefusedNamingAllThree() {
         assertThatThrownBy(() -> SettingsCheck.leaderElection(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2)))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("mu.operator.leader-election: lease-duration (PT1S) must be longer than renew-deadline (PT10S), which must be"
                         + " longer than retry-period (PT2S), above zero");
         assertThatThrownBy(() -> SettingsCheck.leaderElection(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(ConfigurationException.class);
         assertThatCode(() -> SettingsCheck.leaderElection(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)))
                 .doesNotThrowAnyException();
     }

@@ -405,6 +405,16 @@ class FunctionOperatorIT {
         }
     }
 
+    /** Found by an outside probe: the refusal was one line inside Quarkus' 65-line stack trace. */
+    @Test
+    void aSettingThatCannotRunStopsTheOperatorWithOneLineNamingIt(Cluster cluster) {
+        try (OperatorProcess operator = OperatorProcess.start(cluster, "op-bad-setting", Map.of("mu.operator.placement", "fastest"))) {
+            await("the operator stops").atMost(CONVERGE).until(() -> !operator.isAlive());
+            assertThat(operator.log()).contains("mu.operator.placement must be one of [mu, knative], got 'fastest'")
+                    .doesNotContain("\tat ").doesNotContain("Exception");
+        }
+    }
+
     @Test
     void theShippedRbacIsEnoughToServeAFunction(Cluster cluster) throws IOException {
         Path rbac = KubernetesControlPlane.repositoryRoot().resolve("deploy/operator/rbac.yaml");
