@@ -14,8 +14,10 @@ import java.util.Locale;
  * averages of concurrency over the per-pod target, clamped by the scale-up and scale-down rates;
  * panic starts when the panic window wants at least twice the ready pods, never lets the count
  * fall while it lasts, and ends after a full stable window below the threshold. Scale to zero
- * (the KPA reconciler's part) happens only after the stable window saw no traffic and then the grace
- * period passed.
+ * (the KPA reconciler's part, pkg/reconciler/autoscaling/kpa/scaler.go {@code handleScaleToZero})
+ * happens only once the revision has been active (had a ready pod) for a stable window, then
+ * inactive for the grace period: a new revision's initial pod, whose windows see no traffic after
+ * two seconds, stays 90 s, not 32.
  */
 public final class KnativeKpa implements AutoscalingPolicy {
 
@@ -29,6 +31,7 @@ public final class KnativeKpa implements AutoscalingPolicy {
     private Instant panicSince;
     private int maxPanicPods;
     private Instant zeroWantedSince;
+    private Instant activeSince;
 
     public KnativeKpa(FunctionSpec function, KpaConfig config) {
         this.function = function;
@@ -67,6 +70,11 @@ public final class KnativeKpa implements AutoscalingPolicy {
     @Override
     public ScalingDecision decide(ReplicaCounts replicas, Instant now) {
         int current = replicas.total();
+        if (replicas.ready() == 0) {
+            activeSince = null;
+        } else if (activeSince == null) {
+            activeSince = now;
+        }
         if (!stable.hasData(now)) {
             // Knative's ErrNoData: without a metric in the window there is nothing to decide on.
             return new ScalingDecision(function.clampReplicas(current), "no metrics in the stable window: keep " + current);
@@ -106,9 +114,11 @@ public final class KnativeKpa implements AutoscalingPolicy {
     }
 
     /**
-     * Holds the last pod through the grace period once the windows say no traffic. A function already
-     * at zero stays there: Knative's KPA leaves an inactive revision at zero until a request comes, where
-     * this gate once started a pod for the grace period of a function created with {@code initial: 0}.
+     * Holds the last pod once the windows say no traffic: the revision turns inactive when it has been
+     * active for a stable window, and its last pod goes after the grace period from then. A function
+     * already at zero stays there: Knative's KPA leaves an inactive revision at zero until a request
+     * comes, where this gate once started a pod for the grace period of a function created with
+     * {@code initial: 0}.
      */
     private ScalingDecision scaleToZeroGate(int desired, int current, String why, Instant now) {
         if (desired > 0) {
@@ -121,12 +131,15 @@ public final class KnativeKpa implements AutoscalingPolicy {
         if (current == 0) {
             return new ScalingDecision(0, "no traffic in the stable window, and no pod to keep → 0");
         }
-        Duration waited = Duration.between(zeroWantedSince, now);
-        if (waited.compareTo(config.scaleToZeroGracePeriod()) < 0) {
+        Instant activeForAStableWindow = activeSince == null ? now : activeSince.plus(config.stableWindow());
+        Instant inactive = zeroWantedSince.isAfter(activeForAStableWindow) ? zeroWantedSince : activeForAStableWindow;
+        Instant zeroAt = inactive.plus(config.scaleToZeroGracePeriod());
+        if (now.isBefore(zeroAt)) {
             return new ScalingDecision(1, String.format(Locale.ROOT,
-                    "no traffic in the %ds stable window; scale to zero after the %ds grace period (%ds left) → 1",
-                    config.stableWindow().toSeconds(), config.scaleToZeroGracePeriod().toSeconds(),
-                    config.scaleToZeroGracePeriod().minus(waited).toSeconds()));
+                    "no traffic in the %ds stable window; scale to zero once active for %ds and then after the %ds grace period"
+                            + " (%ds left) → 1",
+                    config.stableWindow().toSeconds(), config.stableWindow().toSeconds(), config.scaleToZeroGracePeriod().toSeconds(),
+                    Duration.between(now, zeroAt).toSeconds()));
         }
         return new ScalingDecision(0, "no traffic for the stable window and the grace period → 0");
     }

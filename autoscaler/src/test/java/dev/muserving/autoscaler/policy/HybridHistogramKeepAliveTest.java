@@ -49,13 +49,37 @@ class HybridHistogramKeepAliveTest {
     }
 
     @Test
-    void withFewIdleTimesTheFixedTenMinuteKeepAliveHolds() {
+    void withFewIdleTimesTheStandardKeepAliveHoldsForTheHistogramsRange() {
         HybridHistogramKeepAlive policy = new HybridHistogramKeepAlive(ZERO);
         policy.record(second(T0, 3));
         policy.record(second(T0.plusSeconds(1), 0));
         assertThat(policy.window().fromHistogram()).isFalse();
-        assertThat(desired(policy, T0.plus(Duration.ofMinutes(9)))).isEqualTo(1);
-        assertThat(desired(policy, T0.plus(Duration.ofMinutes(11)))).isZero();
+        assertThat(policy.window().preWarm()).isZero();
+        assertThat(desired(policy, T0.plus(Duration.ofMinutes(11)))).isEqualTo(1);
+        assertThat(desired(policy, T0.plus(Duration.ofHours(4)).minusSeconds(1))).isEqualTo(1);
+        assertThat(desired(policy, T0.plus(Duration.ofHours(4)))).isZero();
+    }
+
+    /**
+     * Found by an outside probe: the quiet second before a cold start's request arrives after the
+     * activator's report of it, and each cold start put an idle time of 0 into the histogram, so a
+     * function called every five minutes was never unloaded.
+     */
+    @Test
+    void aColdStartsLateQuietSecondAddsNoIdleTime() {
+        HybridHistogramKeepAlive policy = new HybridHistogramKeepAlive(ZERO);
+        policy.record(second(T0, 1));
+        Instant at = T0;
+        for (int call = 0; call < 12; call++) {
+            policy.record(second(at.plusSeconds(2), 0)); // quiet from here
+            at = at.plus(Duration.ofMinutes(5));
+            policy.recordActivation(at.plusMillis(300));
+            policy.record(second(at, 0)); // the second before the request, reported late
+            policy.record(second(at.plusSeconds(1), 1));
+        }
+        HybridHistogramKeepAlive.Window window = policy.window();
+        assertThat(window.fromHistogram()).isTrue();
+        assertThat(window.preWarm()).as("every idle time in the 4-minute bin").isEqualTo(Duration.ofSeconds(4 * 60 * 9 / 10));
     }
 
     @Test
@@ -105,8 +129,8 @@ class HybridHistogramKeepAliveTest {
             }
         }
         assertThat(atFiveMinutes.get(mu)).as("Mu alone: gone after its 60 s without a request").isZero();
-        assertThat(atFiveMinutes.get(muHist)).as("too few idle times for a histogram: the fixed 10-minute keep-alive").isEqualTo(1);
-        assertThat(muHist.decide(new ReplicaCounts(1, 0, 0), T0.plus(Duration.ofMinutes(11))).desiredReplicas()).isZero();
+        assertThat(atFiveMinutes.get(muHist)).as("too few idle times for a histogram: the standard keep-alive").isEqualTo(1);
+        assertThat(muHist.decide(new ReplicaCounts(1, 0, 0), T0.plus(Duration.ofHours(5))).desiredReplicas()).isZero();
     }
 
     @Test

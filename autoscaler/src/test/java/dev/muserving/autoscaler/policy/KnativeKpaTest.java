@@ -132,6 +132,20 @@ class KnativeKpaTest {
         assertThat(decide(kpa, 1).desiredReplicas()).isZero();
     }
 
+    /** Found by an outside probe: the windows of a new revision average two seconds of zeros, and its pod went at 32 s. */
+    @Test
+    void aNewRevisionsInitialPodStaysTheStableWindowAndTheGracePeriod() {
+        assertThat(decide(kpa, 1).desiredReplicas()).as("active from its first ready pod").isEqualTo(1);
+        feed(kpa, 2, 0);
+        ScalingDecision held = decide(kpa, 1);
+        assertThat(held.desiredReplicas()).isEqualTo(1);
+        assertThat(held.reason()).contains("once active for 60s").contains("(88s left)");
+        feed(kpa, 87, 0);
+        assertThat(decide(kpa, 1).desiredReplicas()).isEqualTo(1);
+        feed(kpa, 1, 0);
+        assertThat(decide(kpa, 1).desiredReplicas()).as("active for 60 s, then inactive for 30 s").isZero();
+    }
+
     @Test
     void aFunctionAtZeroWithoutTrafficStaysAtZero() {
         // created with initial: 0, say: snapshots of no traffic come, and no pod is started for a grace period
@@ -158,6 +172,7 @@ class KnativeKpaTest {
     @Test
     void theActivatorsReportOfAWaitingRequestKeepsAPodUntilTheSnapshotThatCoversItReplacesIt() {
         feed(kpa, 10, 3.5);
+        decide(kpa, 1); // active from here
         feed(kpa, 60, 0);
         decide(kpa, 1); // the grace period starts
         feed(kpa, 30, 0);

@@ -34,6 +34,7 @@ public final class MuRouting implements RoutingPolicy {
 
     private final int slots;
     private final int holdAt;
+    private final BalancerPosition position;
     private final RandomGenerator random;
     private final double[] archRate = new double[Arch.values().length];
     private int lastChoice;
@@ -42,6 +43,7 @@ public final class MuRouting implements RoutingPolicy {
         PodSlots podSlots = PodSlots.of(function);
         this.slots = podSlots.slots();
         this.holdAt = podSlots.holdAt();
+        this.position = position;
         this.random = random;
     }
 
@@ -56,8 +58,9 @@ public final class MuRouting implements RoutingPolicy {
         double bestTime = Double.POSITIVE_INFINITY;
         double bestQueue = Double.POSITIVE_INFINITY;
         int candidates = n <= FULL_SCAN_LIMIT ? n : SAMPLES + 1;
+        int start = n * position.index() / position.count();
         for (int c = 0; c < candidates; c++) {
-            int i = n <= FULL_SCAN_LIMIT ? c : (c == 0 ? Math.min(lastChoice, n - 1) : random.nextInt(n));
+            int i = n <= FULL_SCAN_LIMIT ? (start + c) % n : (c == 0 ? Math.min(lastChoice, n - 1) : random.nextInt(n));
             double rate = rate(pods, i);
             double queue = estimatedQueue(pods, i, rate, nowMillis);
             if (queue >= holdAt) {
