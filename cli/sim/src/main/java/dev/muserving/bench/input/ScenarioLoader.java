@@ -111,6 +111,7 @@ public final class ScenarioLoader {
             warnIfItFitsNoNode(source, fn, cluster);
         }
         warnIfCountsEndEarly(source, functions, duration);
+        warnIfCountsOutlastTheRun(source, functions, duration);
         return new Scenario(name, duration, seed, cluster, functions);
     }
 
@@ -125,6 +126,36 @@ public final class ScenarioLoader {
                     "%s: the per-minute counts of %d function(s) cover at most %.0f s of the %.0f s run; nothing arrives for them after that",
                     source, ending.size(), longest, duration));
         }
+    }
+
+    /** Per-minute counts longer than the run: the requests past its end are not sent, which changes the totals; said once. */
+    private void warnIfCountsOutlastTheRun(String source, List<FunctionModel> functions, double duration) {
+        long inCounts = 0;
+        long sent = 0;
+        double longest = 0;
+        for (FunctionModel fn : functions) {
+            if (fn.arrival() instanceof ArrivalSpec.PerMinute perMinute && countsPast(perMinute, duration)) {
+                longest = Math.max(longest, perMinute.coveredSeconds());
+                inCounts += perMinute.counts().stream().mapToLong(Integer::longValue).sum();
+                sent += Math.round(perMinute.meanRpsOver(duration) * duration);
+            }
+        }
+        if (longest > 0) {
+            warnings.accept(String.format(Locale.ROOT,
+                    "%s: per-minute counts cover up to %.0f s, but the run lasts %.0f s (durationSeconds): about %d of their %d requests"
+                            + " are sent, none after the end", source, longest, duration, sent, inCounts));
+        }
+    }
+
+    /** Whether a minute that ends after the run has requests in it. */
+    private static boolean countsPast(ArrivalSpec.PerMinute perMinute, double duration) {
+        List<Integer> counts = perMinute.counts();
+        for (int m = (int) Math.floor(duration / 60); m < counts.size(); m++) {
+            if ((m + 1) * 60.0 > duration && counts.get(m) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** As a Pod that no node can take stays Pending on Kubernetes: run, but said, since every request to it is dropped. */

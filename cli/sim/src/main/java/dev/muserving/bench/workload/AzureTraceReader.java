@@ -8,6 +8,8 @@ import dev.muserving.bench.scenario.FunctionModel;
 import dev.muserving.bench.scenario.LatencyDistribution;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +91,9 @@ public final class AzureTraceReader {
         Map<String, Durations> durationByFunction = readDurations(durations);
         Map<String, Double> memoryByApp = readMemory(options.directory().resolve(memoryFile(options.day())));
 
-        List<Activity> active = readActivity(invocations, options, durationByFunction.keySet(), null);
+        LeftOut withoutDurations = new LeftOut();
+        List<Activity> active = readActivity(invocations, options, durationByFunction.keySet(), null, withoutDurations);
+        withoutDurations.report(invocations, options, active, durations);
         List<Activity> chosen = stratifiedSample(active, options.functions(), new SplittableRandom(options.seed()));
         if (chosen.isEmpty()) {
             throw new BadInputException(String.format(Locale.ROOT,
@@ -104,24 +108,77 @@ public final class AzureTraceReader {
         Set<String> chosenKeys = new HashSet<>();
         chosen.forEach(a -> chosenKeys.add(a.key));
         Map<String, Activity> withCounts = new HashMap<>();
-        readActivity(invocations, options, chosenKeys, withCounts);
+        readActivity(invocations, options, chosenKeys, withCounts, null);
 
         SplittableRandom rounding = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         List<FunctionModel> functions = new ArrayList<>();
+        List<String> withoutMemory = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
             Activity activity = withCounts.get(chosen.get(i).key);
+            Double memoryMb = memoryByApp.get(activity.appKey);
+            if (memoryMb == null && !memoryByApp.isEmpty()) {
+                withoutMemory.add(activity.appKey);
+            }
             functions.add(function(i, activity, durationByFunction.get(activity.key),
-                    memoryByApp.getOrDefault(activity.appKey, DEFAULT_MEMORY_MB), options, rounding));
+                    memoryMb == null ? DEFAULT_MEMORY_MB : memoryMb, options, rounding));
         }
+        if (!withoutMemory.isEmpty()) {
+            warnings.accept(String.format(Locale.ROOT, "%s: %d of the %d functions replayed belong to apps it does not list (%s);"
+                    + " they get %d MB", options.directory().resolve(memoryFile(options.day())), withoutMemory.size(), functions.size(),
+                    examples(withoutMemory), (int) DEFAULT_MEMORY_MB));
+        }
+        requireSomeRequests(functions, options, invocations);
         return functions;
+    }
+
+    /** A rateScale that rounds every count to 0 leaves a run with nothing in it. */
+    private static void requireSomeRequests(List<FunctionModel> functions, AzureTraceOptions options, Path invocations) {
+        boolean any = functions.stream().map(f -> (ArrivalSpec.PerMinute) f.arrival())
+                .anyMatch(counts -> counts.counts().stream().anyMatch(c -> c > 0));
+        if (!any) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "%s: rateScale %s rounds every count of the %d functions chosen to 0 in minutes %d-%d; nothing to replay (raise rateScale)",
+                    invocations, options.rateScale(), functions.size(), options.startMinute(), options.startMinute() + options.minutes() - 1));
+        }
+    }
+
+    private static String examples(List<String> names) {
+        return names.size() <= 3 ? String.join(", ", names) : String.join(", ", names.subList(0, 3)) + ", …";
+    }
+
+    /** Functions with invocations in the minutes replayed that the durations file does not list: said once, with their share. */
+    private final class LeftOut {
+        private final List<String> keys = new ArrayList<>();
+        private long invocations;
+
+        void add(String key, long total) {
+            keys.add(key);
+            invocations += total;
+        }
+
+        void report(Path file, AzureTraceOptions options, List<Activity> kept, Path durations) {
+            if (keys.isEmpty()) {
+                return;
+            }
+            long all = invocations + kept.stream().mapToLong(a -> a.total).sum();
+            warnings.accept(String.format(Locale.ROOT,
+                    "%s: %d functions with invocations in minutes %d-%d (%.1f %% of them) have no row in %s and are left out (%s)",
+                    file, keys.size(), options.startMinute(), options.startMinute() + options.minutes() - 1,
+                    100.0 * invocations / all, durations.getFileName(), examples(keys)));
+        }
     }
 
     private FunctionModel function(int index, Activity activity, Durations durations, double memoryMb,
             AzureTraceOptions options, SplittableRandom rounding) {
         List<Integer> counts = new ArrayList<>();
-        for (int c : activity.counts) {
-            double scaled = c * options.rateScale();
-            counts.add((int) Math.floor(scaled + rounding.nextDouble()));
+        for (int m = 0; m < activity.counts.length; m++) {
+            double scaled = Math.floor(activity.counts[m] * options.rateScale() + rounding.nextDouble());
+            if (scaled > MAX_COUNT_PER_MINUTE) {
+                throw new BadInputException(String.format(Locale.ROOT,
+                        "azureTrace: rateScale %s makes function %s's count in minute %d %.0f, above the %d a minute a count may be",
+                        options.rateScale(), activity.key, options.startMinute() + m, scaled, MAX_COUNT_PER_MINUTE));
+            }
+            counts.add((int) scaled);
         }
         double median = Math.max(1, durations.p50);
         LatencyDistribution amd64 = new LatencyDistribution(median, Math.max(median, durations.p99));
@@ -160,13 +217,14 @@ public final class AzureTraceReader {
      * One pass over the invocations file. Collects each function's total in the range when
      * {@code withCounts} is null, else the per-minute counts of the {@code keep} functions.
      */
-    private List<Activity> readActivity(Path file, AzureTraceOptions options, Set<String> keep, Map<String, Activity> withCounts) {
+    private List<Activity> readActivity(Path file, AzureTraceOptions options, Set<String> keep, Map<String, Activity> withCounts,
+            LeftOut leftOut) {
         List<Activity> active = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         // the second pass (withCounts) meets the first pass's bad lines again: they are reported once
         readTable(file, INVOCATION_KEYS, INVOCATION_KEYS.size() + MINUTES_PER_DAY, cells -> {
             String key = functionKey(cells);
-            if (!seen.add(key)) { // replayed twice, its traffic would double
+            if (seen.contains(key)) { // replayed twice, its traffic would double
                 throw listedTwice(key);
             }
             if (strict && withCounts == null) {
@@ -175,7 +233,9 @@ public final class AzureTraceReader {
                     count(cells[INVOCATION_KEYS.size() + m], m);
                 }
             }
-            if (!keep.contains(key)) {
+            boolean kept = keep.contains(key);
+            if (!kept && leftOut == null) {
+                seen.add(key);
                 return;
             }
             int[] counts = new int[options.minutes()];
@@ -183,6 +243,13 @@ public final class AzureTraceReader {
             for (int m = 0; m < counts.length; m++) {
                 counts[m] = count(cells[INVOCATION_KEYS.size() + options.startMinute() + m], options.startMinute() + m);
                 total += counts[m];
+            }
+            seen.add(key); // only once its line was read: a bad line does not make the next one a repeat
+            if (!kept) {
+                if (total > 0) {
+                    leftOut.add(key, total);
+                }
+                return;
             }
             if (total > 0) {
                 Activity activity = new Activity(key, cells[0] + "/" + cells[1], cells[2], cells[3], total,
@@ -254,7 +321,10 @@ public final class AzureTraceReader {
             if (!(p99 >= 0) || p99 > MAX_MEMORY_MB) {
                 throw new BadLine("memory must be between 0 and " + (long) MAX_MEMORY_MB + " MB, got " + p99);
             }
-            memory.put(cells[0] + "/" + cells[1], p99);
+            String app = cells[0] + "/" + cells[1];
+            if (memory.putIfAbsent(app, p99) != null) {
+                throw new BadLine("app " + app + " is listed twice; its first line counts");
+            }
         });
         return memory;
     }
@@ -277,12 +347,19 @@ public final class AzureTraceReader {
 
     /** @param reportBadLines false on a second pass over a file, whose bad lines the first pass reported */
     private void readTable(Path file, List<String> leading, int columns, Consumer<String[]> handler, boolean reportBadLines) {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // bytes that are not UTF-8 become U+FFFD, and their line is reported, not the whole file refused
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
             requireHeader(file, withoutByteOrderMark(reader.readLine()), leading, columns);
             int lineNumber = 1;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
                 if (line.isBlank()) {
+                    continue;
+                }
+                if (line.indexOf('\uFFFD') >= 0) {
+                    bad(reportBadLines, file, lineNumber, "not UTF-8 text");
                     continue;
                 }
                 String[] cells = line.split(",", -1);

@@ -241,6 +241,67 @@ class AzureTraceReaderTest {
         }
     }
 
+    /** The rest found by an outside probe of the reader; each was silent, or fatal, before. */
+    @Test
+    void functionsWithoutADurationRowAreLeftOutWithTheirShareSaid() throws IOException {
+        Path durations = dir.resolve(AzureTraceReader.durationsFile(3));
+        List<String> rows = new ArrayList<>(Files.readAllLines(durations));
+        rows.remove(1); // fn00, the busiest: 2048 + 4 + 2048 + 5 + 2048 + 6 of the invocations in minutes 3-5
+        Files.write(durations, rows);
+        List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(100));
+        assertThat(functions).hasSize(10);
+        assertThat(warnings).anyMatch(w -> w.equals(dir.resolve(AzureTraceReader.invocationsFile(3)) + ": 1 functions with invocations in"
+                + " minutes 3-5 (50.2 % of them) have no row in " + AzureTraceReader.durationsFile(3)
+                + " and are left out (owner0/app0/00abcdef0123456789)"));
+    }
+
+    @Test
+    void anAppListedTwiceInTheMemoryFileKeepsItsFirstLineAndAnAppItDoesNotListIsSaid() throws IOException {
+        Path memory = dir.resolve(AzureTraceReader.memoryFile(3));
+        List<String> rows = new ArrayList<>(Files.readAllLines(memory));
+        rows.add("owner0,app0,100,150,10,20,30,40,50,60,4000,4000"); // fn00's app again, as line 14
+        rows.remove(2); // app1
+        Files.write(memory, rows);
+        List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(100));
+        assertThat(functions.get(0).spec().memoryMiB()).as("300 MB, rounded as the owner would").isEqualTo(304);
+        assertThat(warnings).anyMatch(w -> w.equals(memory + ":13: app owner0/app0 is listed twice; its first line counts; line skipped"))
+                .anyMatch(w -> w.equals(memory + ": 1 of the 11 functions replayed belong to apps it does not list (owner1/app1); they get 128 MB"));
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsSkippedAndTheRestRead() throws IOException {
+        Path invocations = dir.resolve(AzureTraceReader.invocationsFile(3));
+        byte[] text = Files.readAllBytes(invocations);
+        int secondLine = new String(text, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\nowner1") + 1;
+        text[secondLine] = (byte) 0xE9; // 'o' of owner1 as Latin-1's é
+        Files.write(invocations, text);
+        List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(100));
+        assertThat(warnings).anyMatch(w -> w.equals(invocations + ":3: not UTF-8 text; line skipped"));
+        assertThat(functions).hasSize(10);
+    }
+
+    @Test
+    void aBadLineDoesNotMakeTheSameFunctionsNextLineARepeat() throws IOException {
+        Path invocations = dir.resolve(AzureTraceReader.invocationsFile(3));
+        List<String> lines = new ArrayList<>(Files.readAllLines(invocations));
+        lines.add(1, lines.get(1).replace(",http,0,0,0,", ",http,0,0,0,abc,").replaceFirst(",0$", "")); // fn00 broken, then whole
+        Files.write(invocations, lines);
+        List<FunctionModel> functions = new AzureTraceReader(false, warnings::add).read(options(100));
+        assertThat(warnings).anyMatch(w -> w.contains(":2: count 'abc'")).noneMatch(w -> w.contains("listed twice"));
+        assertThat(functions).anyMatch(f -> f.name().contains("00abcdef"));
+    }
+
+    @Test
+    void aRateScaleThatOverflowsACountOrLeavesNothingIsBadInput() {
+        assertThatThrownBy(() -> new AzureTraceReader(false, warnings::add).read(new AzureTraceOptions(dir, 3, 100, 3, 3, 11, 1.5, 3.0, 1e6)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("azureTrace: rateScale 1000000.0 makes function owner0/app0/00abcdef0123456789's count in minute 3")
+                .hasMessageEndingWith("above the 100000000 a minute a count may be");
+        assertThatThrownBy(() -> new AzureTraceReader(false, warnings::add).read(new AzureTraceOptions(dir, 3, 100, 3, 3, 11, 1.5, 3.0, 1e-9)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining(": rateScale 1.0E-9 rounds every count of the 11 functions chosen"
+                        + " to 0 in minutes 3-5; nothing to replay (raise rateScale)");
+    }
+
     private static List<String> names(List<FunctionModel> functions) {
         return functions.stream().map(FunctionModel::name).toList();
     }
