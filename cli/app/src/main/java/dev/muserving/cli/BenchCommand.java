@@ -191,8 +191,8 @@ final class BenchCommand implements Callable<Integer> {
         if (seed != null) {
             scenario = scenario.withSeed(seed);
         }
-        err.printf(Locale.ROOT, "mu bench: %s, %d functions, %.0f rps offered, %.0f s, seed %d, systems %s%n",
-                scenario.name(), scenario.functions().size(), scenario.offeredRps(), scenario.durationSeconds(),
+        err.printf(Locale.ROOT, "mu bench: %s, %d functions, %s rps offered, %.0f s, seed %d, systems %s%n",
+                scenario.name(), scenario.functions().size(), rate(scenario.offeredRps()), scenario.durationSeconds(),
                 scenario.seed(), chosen.stream().map(SystemUnderTest::name).toList());
         if (mode.equals("simulate")) {
             warnIfLong(scenario, chosen.size(), err);
@@ -461,5 +461,10 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInputException("cannot read the built-in scenario: " + e.getMessage(), e);
         }
+    }
+
+    /** Whole requests a second, but a rare function's 0.02 is not printed as 0. */
+    static String rate(double rps) {
+        return String.format(Locale.ROOT, rps >= 10 ? "%.0f" : "%.2g", rps);
     }
 }

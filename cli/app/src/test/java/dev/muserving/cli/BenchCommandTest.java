@@ -40,6 +40,14 @@ class BenchCommandTest {
         return Files.readAllLines(summary).stream().filter(l -> !l.contains("\"wallSeconds\"")).toList();
     }
 
+    /** Found by an outside probe: 3 requests in 180 s were "0 rps offered". */
+    @Test
+    void aSlowOfferedRateIsNotPrintedAsZero() {
+        assertThat(BenchCommand.rate(3 / 180.0)).isEqualTo("0.017");
+        assertThat(BenchCommand.rate(5.5)).isEqualTo("5.5");
+        assertThat(BenchCommand.rate(1234.4)).isEqualTo("1234");
+    }
+
     @Test
     void quickRunPrintsTheTableAndWritesTheSummaryAndCsv() throws IOException {
         assertThat(mu("bench", "--quick", "--no-progress", "--out", dir.toString())).isZero();
