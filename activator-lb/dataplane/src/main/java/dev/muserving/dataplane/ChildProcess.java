@@ -73,6 +73,10 @@ public final class ChildProcess implements AutoCloseable {
         try {
             String line = firstLine.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return new ChildProcess(name, process, line);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + name + " started", e);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IOException(name + " did not start within " + startTimeout.toSeconds() + " s (" + e.getMessage()
@@ -147,16 +151,27 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    private static ProcessBuilder builder(List<String> command, Map<String, String> env, Path log) {
+    /**
+     * {@code command} run so that it gets {@code signal} (e.g. {@code TERM}) when the thread that
+     * starts it ends, which for the main thread is when this process ends, however it ends; as it is
+     * where setpriv is missing.
+     */
+    public static List<String> withParentDeathSignal(String signal, List<String> command) {
         List<String> own = new ArrayList<>();
         if (Files.isExecutable(SETPRIV)) {
-            own.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL"));
+            own.addAll(List.of(SETPRIV.toString(), "--pdeathsig", signal));
         }
+        own.addAll(command);
+        return own;
+    }
+
+    private static ProcessBuilder builder(List<String> command, Map<String, String> env, Path log) {
+        List<String> own = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             own.add(SETSID.toString());
         }
         own.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(own);
+        ProcessBuilder builder = new ProcessBuilder(withParentDeathSignal("KILL", own));
         builder.environment().putAll(env);
         builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder;
@@ -212,7 +227,11 @@ public final class ChildProcess implements AutoCloseable {
         if (process.isAlive()) {
             return "still running";
         }
-        int code = process.exitValue();
+        return describeExit(process.exitValue());
+    }
+
+    /** An exit value as a shell says it: {@code exit code 1}, {@code killed by signal 9}. */
+    public static String describeExit(int code) {
         return code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
     }
 

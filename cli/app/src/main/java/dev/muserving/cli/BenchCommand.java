@@ -47,6 +47,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code mu bench}: replays a workload under several systems and compares them. */
@@ -242,6 +243,17 @@ final class BenchCommand implements Callable<Integer> {
         if (seeds != null && realTime) {
             throw new BadInputException("--seeds runs the simulator only; give --mode " + mode + " one --seed at a time");
         }
+        // options that do not apply were ignored without a word (an outside probe): --replay-seconds 5 ran the simulator's 300 s
+        ParseResult given = spec.commandLine().getParseResult();
+        if (!realTime && given.hasMatchedOption("--replay-seconds")) {
+            throw new BadInputException("--replay-seconds applies to --mode emulate and cluster; the simulator replays the whole scenario"
+                    + " (its durationSeconds)");
+        }
+        for (String clusterOnly : List.of("--kubeconfig", "--ingress", "--namespace", "--image")) {
+            if (!mode.equals("cluster") && given.hasMatchedOption(clusterOnly)) {
+                throw new BadInputException(clusterOnly + " applies to --mode cluster only");
+            }
+        }
     }
 
     /** The functions --trace names, each checked against the scenario's. */
@@ -362,17 +374,24 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Each system in turn through mu local, in real time; pods' logs go to a new temporary directory. */
+    /**
+     * Each system in turn through mu local, in real time. Pods' logs go to OUT/logs, or without --out
+     * to a temporary directory that a run which finished removes (it was left behind in /tmp until an
+     * outside probe found it).
+     */
     private BenchSummary emulate(Scenario scenario, List<SystemUnderTest> chosen, PrintWriter err) {
         long started = System.nanoTime();
         Map<String, BenchSummary.SystemSummary> results = new LinkedHashMap<>();
         double seconds = Math.min(scenario.durationSeconds(), replaySeconds);
         try {
-            Path logs = Files.createTempDirectory("mu-emulate-");
+            Path logs = this.out != null ? Files.createDirectories(this.out.resolve("logs")) : Files.createTempDirectory("mu-emulate-");
             for (SystemUnderTest system : chosen) {
                 err.printf(Locale.ROOT, "mu bench: emulating %s for %.0f s in real time (pod logs in %s)%n", system.name(), seconds, logs);
                 Emulator emulator = new Emulator(scenario, system.name(), replaySeconds, logs.resolve(system.name()), progress(err));
                 results.put(system.name(), Summaries.of(emulator.run()));
+            }
+            if (this.out == null) {
+                deleteTree(logs);
             }
         } catch (BadInputException e) {
             throw e;

@@ -6,6 +6,7 @@ import dev.muserving.lbbench.FixedRateGenerator;
 import dev.muserving.lbbench.LbBench;
 import dev.muserving.lbbench.LbBenchOptions;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -123,6 +124,12 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBench.Result figures;
         Path file;
         OutputDirectory.create("--out", out);
+        try {
+            Files.deleteIfExists(out.resolve(LbBench.RESULT_FILE)); // an earlier run's, which an interrupted one must not seem to have written
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("mu lb-bench: cannot replace " + out.resolve(LbBench.RESULT_FILE) + ": " + e.getMessage());
+            return 1;
+        }
         // SIGTERM or Ctrl-C: the run is interrupted and stops what it started (nginx's workers included) before the JVM goes
         try (OnShutdown stop = OnShutdown.interrupting("mu-lb-bench-stop", STOP_GRACE)) {
             figures = bench.run();

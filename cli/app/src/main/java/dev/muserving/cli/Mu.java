@@ -21,6 +21,8 @@ public final class Mu {
     public static final int EXIT_REQUESTS_FAILED = 3;
     /** mu soak's answer when a target was missed (a leak, an error): a finding, not a bug of mu's own. */
     public static final int EXIT_TARGET_MISSED = 4;
+    /** As a shell reports a command ended by a signal (128 + SIGTERM's 15; Ctrl-C is 130 but arrives as the same interrupt). */
+    public static final int EXIT_STOPPED = 143;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

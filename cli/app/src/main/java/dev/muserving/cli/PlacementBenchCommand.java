@@ -20,8 +20,6 @@ import picocli.CommandLine.Spec;
                 + "fairness, fragmentation and wrong-architecture bindings. Writes placement-bench.json and prints a table (docs/placement.md).")
 final class PlacementBenchCommand implements Callable<Integer> {
 
-    /** As a shell reports a command ended by a signal (128 + SIGTERM's 15; Ctrl-C is 130 but arrives as the same interrupt). */
-    private static final int EXIT_STOPPED = 143;
     /** testenv.sh down stops etcd, kube-apiserver and the rest in a few seconds. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -66,7 +64,7 @@ final class PlacementBenchCommand implements Callable<Integer> {
             runBench();
         } catch (InterruptedException e) {
             spec.commandLine().getErr().println("mu placement-bench: stopped before it finished; its control plane is down");
-            return EXIT_STOPPED;
+            return Mu.EXIT_STOPPED;
         }
         return 0;
     }

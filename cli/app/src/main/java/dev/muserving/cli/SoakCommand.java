@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
                 + "function process every --kill-every. Reads mu local's heap after a full GC, resident memory and file descriptors "
                 + "before and after, with the system quiet. Writes soak.json; details in docs/dataplane.md.",
                 "Exit code 4 when a target is missed: an error other than a request held by a killed pod, the heap after GC "
-                        + "over 110 %% of its start, or more file descriptors than at the start."})
+                        + "over 110 %% of its start, more file descriptors than at the start, or the functions not back at their "
+                        + "minimum scale at a reading. Exit code 1 when mu local stops during the soak; Ctrl-C or SIGTERM stops mu "
+                        + "local and its pods first."})
 final class SoakCommand implements Callable<Integer> {
 
     @Spec
@@ -58,15 +60,30 @@ final class SoakCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration settleLimit;
 
+    /** mu local drains for up to its pods' drain time; the soak waits 60 s for it before it kills what is left. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(70);
+
     @Option(names = "--out", defaultValue = "bench-out/soak", description = "Directory for soak.json and the logs (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() {
         SoakOptions options = new SoakOptions(duration, killEvery, rate, seed, warmUp, quiet, settleLimit, Duration.ofSeconds(60));
         OutputDirectory.create("--out", out);
         PrintWriter progress = spec.commandLine().getErr();
-        Soak.Result result = new Soak(options, muCommand(), out, progress).run();
+        Soak.Result result;
+        // SIGTERM or Ctrl-C: the run is interrupted and stops mu local (which drains and stops its pods) before the JVM goes
+        try (OnShutdown stop = OnShutdown.interrupting("mu-soak-stop", STOP_GRACE)) {
+            result = new Soak(options, muCommand(), out, progress).run();
+        } catch (InterruptedException e) {
+            progress.println("mu soak: interrupted; mu local and its pods are stopped, and no soak.json is written");
+            progress.flush();
+            return Mu.EXIT_STOPPED;
+        } catch (IOException e) {
+            progress.println("mu soak: " + e.getMessage());
+            progress.flush();
+            return 1;
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(summary(result.json()));
         stdout.println("wrote " + result.file());

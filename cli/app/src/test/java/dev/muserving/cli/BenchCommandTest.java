@@ -215,6 +215,17 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--seeds runs the simulator only");
     }
 
+    /** Found by an outside probe: they were ignored, and --replay-seconds 5 ran the simulator's whole 300 s. */
+    @Test
+    void optionsOfAnotherModeAreRefusedNotIgnored() {
+        assertThat(mu("bench", "--quick", "--replay-seconds", "5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--replay-seconds applies to --mode emulate and cluster");
+        assertThat(mu("bench", "--quick", "--mode", "emulate", "--ingress", "http://127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--ingress applies to --mode cluster only");
+        assertThat(mu("bench", "--quick", "--namespace", "x")).isEqualTo(2);
+        assertThat(err.toString()).contains("--namespace applies to --mode cluster only");
+    }
+
     @Test
     void aFamilyRunsEverySystemOnEachScenarioAndKeepsFilesThatReplayIt() throws IOException {
         assertThat(mu("bench", "--family", "2", "--seed", "5", "--systems", "knative,mu", "--out", dir.toString())).isZero();

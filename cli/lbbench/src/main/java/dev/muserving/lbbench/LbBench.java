@@ -26,6 +26,10 @@ import java.util.stream.Collectors;
  */
 public final class LbBench {
 
+    /** Written under --out at the end of a run that finished. */
+    public static final String RESULT_FILE = "lb-bench.json";
+
+
     /** JVM options of the processes under measurement: the full JIT, a fixed heap. */
     static final List<String> BENCH_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC");
     /**
@@ -63,6 +67,9 @@ public final class LbBench {
      *     machine's cores do not blur as much as they blur throughput
      * @param jvm what the balancer's JVM allocated and paused over the same runs (the activator-lb only: null for the others)
      */
+    /** Above this share of errors, a closed-loop run's throughput measures refusals, not capacity. */
+    private static final double MOSTLY_ANSWERED = 0.01;
+
     public record TargetFigures(double rps, double p50Ms, double p99Ms, double maxMs, long errors, long requests,
             Double cpuMicrosPerRequest, JvmUse jvm) {}
 
@@ -228,6 +235,13 @@ public final class LbBench {
         if (!options.fixedRatePercents().isEmpty() && !closedLoop.containsKey("direct")) {
             return "the rates are set from the direct path's throughput, and --targets leaves direct out";
         }
+        TargetFigures direct = closedLoop.get("direct");
+        if (!options.fixedRatePercents().isEmpty() && direct.errors() > MOSTLY_ANSWERED * direct.requests()) {
+            // found by an outside probe: at --container-concurrency 1, 99 % of direct's requests were 503s, and the rates came from them
+            return String.format(Locale.ROOT, "the rates are set from the direct path's throughput, and %,d of its %,d requests were errors"
+                    + " (a full queue answers 503, e.g. at a low --container-concurrency): that is no capacity to take shares of;"
+                    + " ask rates in requests per second with --fixed-rps", direct.errors(), direct.requests());
+        }
         return options.loadGenerator().missing().orElse(null);
     }
 
@@ -255,7 +269,7 @@ public final class LbBench {
                     say("%s%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s  (first %d s: p99 %.2f ms, errors %d)",
                             rate.label(), rounds == 1 ? "" : String.format(Locale.ROOT, "  round %d/%d", round + 1, rounds), target.name(),
                             f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
-                            rate.generatorLimited(f) ? "  (the load generator fell behind)" : "", FIXED_RATE_WARMUP.toSeconds(),
+                            rate.generatorLimited(f) ? "  (below the rate asked: the target or the load generator fell behind)" : "", FIXED_RATE_WARMUP.toSeconds(),
                             run.start().p99Ms(), run.start().errors());
                 }
             }
@@ -389,7 +403,7 @@ public final class LbBench {
         if (result.fixedRateSkipped() != null) {
             root.put("fixedRateSkipped", result.fixedRateSkipped());
         }
-        Path file = out.resolve("lb-bench.json");
+        Path file = out.resolve(RESULT_FILE);
         json.writeValue(file.toFile(), root);
         return file;
     }

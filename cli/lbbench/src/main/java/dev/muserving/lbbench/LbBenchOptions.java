@@ -3,6 +3,7 @@ package dev.muserving.lbbench;
 import dev.muserving.api.BadInputException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How `mu lb-bench` runs.
@@ -79,6 +80,14 @@ public record LbBenchOptions(
         if (duration.toMillis() < rounds * 1000L) {
             throw new BadInputException("--duration " + duration.toSeconds() + "s is too short for " + rounds + " rounds: each run needs at least 1 s");
         }
+        // wrk and the generators run whole seconds: 500ms ran as 1 s, past --warmup-limit, and 2.5s as 2 s (an outside probe)
+        wholeSeconds("--warmup", warmup);
+        wholeSeconds("--warmup-limit", warmupLimit);
+        wholeSeconds("--fixed-rate-duration", fixedRateDuration);
+        if (duration.toMillis() % (rounds * 1000L) != 0) {
+            throw new BadInputException(String.format(Locale.ROOT, "--duration %s over --rounds %d gives %.3f s a run; wrk runs whole seconds:"
+                    + " give a --duration that --rounds divides into whole seconds", DurationText.of(duration), rounds, duration.toMillis() / 1000.0 / rounds));
+        }
         for (String target : targets) {
             if (!ALL_TARGETS.contains(target)) {
                 throw new BadInputException("unknown target '" + target + "'; known targets: " + String.join(", ", ALL_TARGETS));
@@ -101,6 +110,13 @@ public record LbBenchOptions(
         loadGenerator = loadGenerator == null ? FixedRateGenerator.Kind.VEGETA : loadGenerator;
         if ((!fixedRatePercents.isEmpty() || !fixedRps.isEmpty()) && fixedRateDuration.toSeconds() < 1) {
             throw new BadInputException("--fixed-rate-duration must be at least 1s");
+        }
+    }
+
+    private static void wholeSeconds(String option, Duration value) {
+        if (value.toMillis() % 1000 != 0) {
+            throw new BadInputException(option + " must be whole seconds (wrk and the load generators run whole seconds), got "
+                    + DurationText.of(value));
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.Locale;
  */
 final class OpenLoopProcess implements FixedRateGenerator {
 
+    private static final Duration POLL = Duration.ofMillis(20);
+
     private final Process process;
     private final Writer commands;
     private final BufferedReader answers;
@@ -26,7 +28,8 @@ final class OpenLoopProcess implements FixedRateGenerator {
     OpenLoopProcess(CpuPinning pinning, Path dir) throws IOException {
         this.dir = dir;
         List<String> command = pinning.load(ChildProcess.javaCommand(NettyOpenLoop.class.getName(), LbBench.BENCH_JVM));
-        this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("open-loop.log").toFile()))
+        // it dies with the thread that starts it, lb-bench's own, and so with lb-bench however that ends
+        this.process = new ProcessBuilder(ChildProcess.withParentDeathSignal("KILL", command)).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("open-loop.log").toFile()))
                 .start();
         this.commands = process.outputWriter(StandardCharsets.UTF_8);
         this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -49,7 +52,21 @@ final class OpenLoopProcess implements FixedRateGenerator {
         return Vegeta.Results.read(csv).run(warmup);
     }
 
+    /**
+     * Waits for the generator's line without blocking in {@code readLine}, which an interrupt does
+     * not wake: a Ctrl-C during a fixed-rate run waited out lb-bench's whole stop grace, and the
+     * generator went on sending after lb-bench had gone (found by an outside probe).
+     */
     private void expect(String line) throws IOException {
+        while (!answers.ready() && process.isAlive()) {
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the open-loop generator ran", e);
+            }
+        }
         String got = answers.readLine();
         if (!line.equals(got)) {
             throw new IOException("the open-loop generator said " + (got == null ? "nothing (it exited)" : "'" + got + "'") + " instead of '"

@@ -47,6 +47,8 @@ final class MixedLoad {
     private final List<Buffer> bodies;
     private final Duration timeout;
     private final AtomicLong inFlight = new AtomicLong();
+    /** Set when the soak ends early (mu local gone): the run stops sending and waits no more. */
+    private volatile boolean stopped;
 
     MixedLoad(Vertx vertx, int port, List<Kind> kinds, Duration timeout) {
         this.vertx = vertx;
@@ -72,6 +74,9 @@ final class MixedLoad {
      * @param startNanos the soak's time zero, against which bursts are timed
      */
     void run(double rate, Duration duration, long seed, long startNanos, Outcomes outcomes) {
+        if (stopped) {
+            return;
+        }
         RandomGenerator random = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
         double[] cumulative = new double[kinds.size()];
         double sum = 0;
@@ -86,7 +91,7 @@ final class MixedLoad {
             double next = System.nanoTime();
             while (true) {
                 next += -Math.log(1 - random.nextDouble()) / rate * 1e9;
-                if ((long) next >= end) {
+                if ((long) next >= end || stoppedOrInterrupted()) {
                     break;
                 }
                 LockSupport.parkNanos((long) next - System.nanoTime());
@@ -106,13 +111,23 @@ final class MixedLoad {
                 send(client, kind, bodies.get(k), outcomes);
             }
             long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(5);
-            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            while (inFlight.get() > 0 && System.nanoTime() < deadline && !stoppedOrInterrupted()) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             outcomes.unanswered(inFlight.get());
         } finally {
             client.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
+    }
+
+    /** Sending stops for good; a run under way returns soon. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** parkNanos returns at once while the thread is interrupted: without this check the loop would send flat out. */
+    private boolean stoppedOrInterrupted() {
+        return stopped || Thread.currentThread().isInterrupted();
     }
 
     private void send(HttpClient client, Kind kind, Buffer body, Outcomes outcomes) {

@@ -2,7 +2,9 @@ package dev.muserving.soak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.muserving.dataplane.ChildProcess;
 import dev.muserving.dataplane.ServerVertx;
+import dev.muserving.lbbench.DurationText;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -72,31 +74,39 @@ public final class Soak {
 
     public Result run() throws IOException, InterruptedException {
         Path work = Files.createDirectories(out.resolve("work"));
+        Files.deleteIfExists(out.resolve("soak.json")); // an earlier run's, which an interrupted one must not seem to have written
         Path functions = SoakFunctions.write(work.resolve("functions"));
         Vertx vertx = Vertx.vertx(ServerVertx.options());
         Process mu = startMuLocal(functions, work);
+        ScheduledExecutorService side = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "mu-soak");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             int port = awaitServing(mu);
             awaitAnswers(vertx, port);
             ProcessProbe probe = new ProcessProbe(mu.pid(), work);
             long zero = System.nanoTime();
             MixedLoad load = new MixedLoad(vertx, port, SoakFunctions.KINDS, options.requestTimeout());
+            side.scheduleAtFixedRate(() -> {
+                if (!mu.isAlive()) {
+                    load.stop();
+                }
+            }, 1, 1, TimeUnit.SECONDS);
 
             say("warm-up: %d s of load at %.0f requests/s", options.warmUp().toSeconds(), options.rate());
             load.run(options.rate(), options.warmUp(), options.seed() ^ 0x5eed, zero, new Outcomes());
+            requireAlive(mu);
             quiet(options.quiet());
-            boolean restedAtStart = rest(probe);
+            boolean restedAtStart = rest(probe, mu);
             ProcessProbe.Reading start = probe.read();
+            restedAtStart &= start.functionProcesses().equals(SoakFunctions.AT_REST);
             say("start: %s%s", describe(start), restedAtStart ? "" : NOT_AT_REST);
 
             Outcomes outcomes = new Outcomes();
             List<Kill> kills = new CopyOnWriteArrayList<>();
             long soakStart = System.nanoTime();
-            ScheduledExecutorService side = Executors.newScheduledThreadPool(2, r -> {
-                Thread t = new Thread(r, "mu-soak");
-                t.setDaemon(true);
-                return t;
-            });
             RandomGenerator killChoice = RandomGeneratorFactory.of("L64X128MixRandom").create(options.seed() * 31 + 7);
             long every = options.killEvery().toMillis();
             side.scheduleAtFixedRate(() -> kill(probe, killChoice, kills), every, every, TimeUnit.MILLISECONDS);
@@ -104,16 +114,16 @@ public final class Soak {
                     PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             say("soak: %d s of load at %.0f requests/s, a function process killed every %d s", options.duration().toSeconds(), options.rate(),
                     options.killEvery().toSeconds());
-            try {
-                load.run(options.rate(), options.duration(), options.seed(), zero, outcomes);
-            } finally {
-                side.shutdownNow();
-            }
+            load.run(options.rate(), options.duration(), options.seed(), zero, outcomes);
+            side.shutdownNow();
+            requireAlive(mu);
             double soakSeconds = (System.nanoTime() - soakStart) / 1e9;
 
             quiet(options.quiet());
-            boolean restedAtEnd = rest(probe);
+            boolean restedAtEnd = rest(probe, mu);
             ProcessProbe.Reading end = probe.read();
+            // a replacement pod can start between the wait and the reading: what counts is what the reading saw
+            restedAtEnd &= end.functionProcesses().equals(SoakFunctions.AT_REST);
             say("end:   %s%s", describe(end), restedAtEnd ? "" : NOT_AT_REST);
             Map<String, Object> json = report(outcomes, kills, soakStart, soakSeconds, start, end, restedAtStart && restedAtEnd);
             Path file = out.resolve("soak.json");
@@ -122,8 +132,20 @@ public final class Soak {
             Map<String, Boolean> checks = (Map<String, Boolean>) json.get("checks");
             return new Result(json, checks.values().stream().allMatch(Boolean::booleanValue), file);
         } finally {
+            side.shutdownNow();
             stop(mu);
             vertx.close();
+        }
+    }
+
+    /** mu local gone in the middle: nothing after that measures it, and the run says so instead of reading a dead process. */
+    private void requireAlive(Process mu) throws IOException, InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted");
+        }
+        if (!mu.isAlive()) {
+            throw new IOException("mu local exited (" + ChildProcess.describeExit(mu.exitValue()) + ") during the soak; its output is in "
+                    + out.resolve("work").resolve("mu-local.log"));
         }
     }
 
@@ -131,7 +153,8 @@ public final class Soak {
         List<String> command = new ArrayList<>(muCommand);
         command.addAll(List.of("local", "-f", functions.toString(), "--port", "0", "--metrics-port", "0", "--no-view",
                 "--logs", work.resolve("logs").toString()));
-        Process mu = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // mu local stops its pods on SIGTERM, which it also gets if this JVM dies without stopping it
+        Process mu = new ProcessBuilder(ChildProcess.withParentDeathSignal("TERM", command)).redirectErrorStream(true).start();
         Path log = work.resolve("mu-local.log");
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(mu.getInputStream(), StandardCharsets.UTF_8));
@@ -209,9 +232,10 @@ public final class Soak {
      * Waits until every function is back at its minimum scale ({@link SoakFunctions#AT_REST}), so
      * that both readings see the same pods: scale-down, scale to zero and replacements done.
      */
-    private boolean rest(ProcessProbe probe) throws InterruptedException {
+    private boolean rest(ProcessProbe probe, Process mu) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + options.settleLimit().toNanos();
         while (!probe.functionProcesses().equals(SoakFunctions.AT_REST)) {
+            requireAlive(mu);
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -265,8 +289,9 @@ public final class Soak {
         checks.put("functionsAtMinimumScaleAtBothReadings", atRest);
 
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", "mu soak --duration " + options.duration().toSeconds() + "s --kill-every " + options.killEvery().toSeconds()
-                + "s --rate " + options.rate() + " --seed " + options.seed());
+        json.put("command", String.format(Locale.ROOT, "mu soak --duration %s --kill-every %s --rate %s --seed %d --warm-up %s --quiet %s"
+                + " --settle-limit %s", DurationText.of(options.duration()), DurationText.of(options.killEvery()), options.rate(),
+                options.seed(), DurationText.of(options.warmUp()), DurationText.of(options.quiet()), DurationText.of(options.settleLimit())));
         json.put("when", Instant.now().toString());
         json.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "os", System.getProperty("os.name") + " "
                 + System.getProperty("os.arch"), "java", System.getProperty("java.version")));

@@ -24,8 +24,9 @@ public record SoakOptions(Duration duration, Duration killEvery, double rate, lo
         if (duration.isNegative() || duration.isZero()) {
             throw new BadInputException("--duration must be above zero, got " + duration);
         }
-        if (killEvery.isNegative() || killEvery.isZero()) {
-            throw new BadInputException("--kill-every must be above zero, got " + killEvery);
+        if (killEvery.compareTo(Duration.ofSeconds(1)) < 0) {
+            // below a millisecond the scheduler refused it after the warm-up, with a stack trace (an outside probe)
+            throw new BadInputException("--kill-every must be at least 1s (a pod takes about that to start again), got " + killEvery);
         }
         if (!(rate > 0) || rate > 5_000) {
             throw new BadInputException("--rate must be above 0 and at most 5000 (one client, a small machine), got " + rate);

@@ -34,6 +34,13 @@ class LbBenchOptionsTest {
         assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofSeconds(1), Duration.ofSeconds(5),
                 1, 0, 0, 2, List.of("mu"), List.of(50), List.of(), Duration.ofSeconds(5), 0, false, CpuPinning.NONE, null))
                 .hasMessageContaining("--fixed-rate-rounds must be at least 1");
+        // found by an outside probe: wrk runs whole seconds, so 500ms ran as 1 s each, past --warmup-limit, and 20s over 3 rounds as 6 s
+        assertThatThrownBy(() -> new LbBenchOptions(4, Duration.ofSeconds(20), 64, 2, 4, Duration.ofMillis(500), Duration.ofSeconds(1),
+                1, 0, 0, 2, List.of("mu"), List.of(), List.of(), Duration.ZERO, 1, false, CpuPinning.NONE, null))
+                .hasMessage("--warmup must be whole seconds (wrk and the load generators run whole seconds), got 500ms");
+        assertThatThrownBy(() -> options(Duration.ofSeconds(20), 3, 2, List.of("mu")))
+                .hasMessage("--duration 20s over --rounds 3 gives 6.667 s a run; wrk runs whole seconds: give a --duration that --rounds"
+                        + " divides into whole seconds");
         assertThatThrownBy(() -> FixedRateGenerator.Kind.named("wrk2"))
                 .isInstanceOf(BadInputException.class).hasMessage("--load-generator wrk2: known generators: vegeta, netty");
         assertThat(FixedRateGenerator.Kind.named("netty")).isEqualTo(FixedRateGenerator.Kind.NETTY);

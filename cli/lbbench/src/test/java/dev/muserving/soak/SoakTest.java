@@ -1,7 +1,10 @@
 package dev.muserving.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.muserving.api.BadInputException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +12,15 @@ class SoakTest {
 
     private static final List<Soak.Kill> KILLS = List.of(new Soak.Kill(1_000, "work", 42));
     private static final String FAILED = "502 mu queue-proxy: the function failed before answering";
+
+    /** Found by an outside probe: half a millisecond passed, and the scheduler refused it after the warm-up with a stack trace. */
+    @Test
+    void aKillMoreOftenThanOnceASecondIsBadInput() {
+        SoakOptions d = SoakOptions.defaults();
+        assertThatThrownBy(() -> new SoakOptions(d.duration(), Duration.ofNanos(500_000), d.rate(), d.seed(), d.warmUp(), d.quiet(),
+                d.settleLimit(), d.requestTimeout())).isInstanceOf(BadInputException.class)
+                .hasMessage("--kill-every must be at least 1s (a pod takes about that to start again), got PT0.0005S");
+    }
 
     @Test
     void aFailureIsAKilledPodsOnlyWhenItsFunctionLostAProcessWhileTheRequestWasInFlight() {
