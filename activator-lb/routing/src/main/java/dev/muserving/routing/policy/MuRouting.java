@@ -18,6 +18,11 @@ import java.util.random.RandomGenerator;
  * the queue ahead of it drained {@code slots} at a time. A slow ARM pod with an empty queue can
  * lose to a fast x86 pod with a short one.
  *
+ * <p>Pods of the best one's architecture expected to finish within {@link #NEAR_BEST} of it count as
+ * equally good; the least loaded of them goes, and at equal load the first in this balancer's own
+ * scan order, which starts at its share of the pods, so that balancers blind to each other's
+ * requests do not all pick the same pod.
+ *
  * <p>Pods that have not reported a rate use the mean rate this balancer has seen for their
  * architecture. Large pod sets are sampled (power of d choices) so a decision costs O(d). Pods whose
  * queue is already half their slots deep behind the running requests are passed over; when every pod
@@ -31,6 +36,12 @@ public final class MuRouting implements RoutingPolicy {
     static final int SAMPLES = 4;
     /** Weight of a new report in this balancer's per-architecture mean rate. */
     static final double RATE_SMOOTHING = 0.1;
+    /**
+     * Pods expected to finish within this share of the best are taken as equally good: measured rates
+     * carry noise, and balancers that all chased the pod measured fastest sent to the same one,
+     * unseen by each other, while other pods idled.
+     */
+    static final double NEAR_BEST = 0.2;
 
     private final int slots;
     private final int holdAt;
@@ -38,6 +49,10 @@ public final class MuRouting implements RoutingPolicy {
     private final RandomGenerator random;
     private final double[] archRate = new double[Arch.values().length];
     private int lastChoice;
+    /** Scratch for one decision (the policy runs on one balancer's thread): no allocation per request. */
+    private final int[] scanned = new int[FULL_SCAN_LIMIT];
+    private final double[] times = new double[FULL_SCAN_LIMIT];
+    private final double[] queues = new double[FULL_SCAN_LIMIT];
 
     public MuRouting(FunctionSpec function, BalancerPosition position, RandomGenerator random) {
         PodSlots podSlots = PodSlots.of(function);
@@ -54,11 +69,11 @@ public final class MuRouting implements RoutingPolicy {
             return HOLD;
         }
         long nowMillis = now.toEpochMilli();
-        int best = HOLD;
-        double bestTime = Double.POSITIVE_INFINITY;
-        double bestQueue = Double.POSITIVE_INFINITY;
         int candidates = n <= FULL_SCAN_LIMIT ? n : SAMPLES + 1;
         int start = n * position.index() / position.count();
+        int open = 0;
+        double bestTime = Double.POSITIVE_INFINITY;
+        Arch bestArch = null;
         for (int c = 0; c < candidates; c++) {
             int i = n <= FULL_SCAN_LIMIT ? (start + c) % n : (c == 0 ? Math.min(lastChoice, n - 1) : random.nextInt(n));
             double rate = rate(pods, i);
@@ -66,11 +81,22 @@ public final class MuRouting implements RoutingPolicy {
             if (queue >= holdAt) {
                 continue; // a full queue: better to wait in the balancer for whichever pod frees first
             }
-            double time = expectedCompletionSeconds(queue, slots, rate);
-            if (time < bestTime || (time == bestTime && queue < bestQueue)) {
-                best = i;
-                bestTime = time;
-                bestQueue = queue;
+            scanned[open] = i;
+            queues[open] = queue;
+            times[open] = expectedCompletionSeconds(queue, slots, rate);
+            if (times[open] < bestTime) {
+                bestTime = times[open];
+                bestArch = pods.arch(i);
+            }
+            open++;
+        }
+        // among the pods near the best, the least loaded; then the first in this balancer's own scan order
+        int best = HOLD;
+        double bestQueue = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < open; c++) {
+            if (times[c] <= bestTime * (1 + NEAR_BEST) && pods.arch(scanned[c]) == bestArch && queues[c] < bestQueue) {
+                best = scanned[c];
+                bestQueue = queues[c];
             }
         }
         if (best != HOLD) {
