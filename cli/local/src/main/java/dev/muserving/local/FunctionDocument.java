@@ -32,7 +32,9 @@ final class FunctionDocument {
      * Strict as the API server: a quoted "8080" is not a port, nor 1.5 a replica count. A plain
      * mapper: the Kubernetes client's own puts a value of the wrong type aside instead of refusing it.
      */
-    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+    /** Fields whose text is a duration: a number there needs a unit, not quotes. */
+    private static final Set<String> DURATIONS = Set.of("timeout", "p99", "scaleToZeroAfter");
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -70,9 +72,8 @@ final class FunctionDocument {
             }
         } else if (isBean(type) && node.isMapping()) {
             BeanDescription bean = MAPPER.getDeserializationConfig().introspect(type);
-            if (bean.findAnySetterAccessor() != null && !type.getRawClass().getPackageName().startsWith("dev.muserving")) {
-                return; // Kubernetes model classes keep unknown fields aside rather than refuse them
-            }
+            // Kubernetes model classes keep unknown fields aside (an any-setter), but kubectl's strict decoding refuses them,
+            // metadata.labelz included (an outside probe), so their known properties are all that is allowed here too
             List<BeanPropertyDefinition> properties = bean.findProperties();
             Set<String> known = new TreeSet<>();
             properties.forEach(p -> known.add(p.getName()));
@@ -104,7 +105,10 @@ final class FunctionDocument {
             YamlNode value = document.at(field.toString());
             String expected = expected(mapping);
             if (expected.equals("must be text") && !value.isMapping() && !value.isSequence() && NUMBER.matcher(value.text()).matches()) {
-                expected += " (quote the number: Kubernetes quantities such as cpu: \"2\" are strings)"; // Knative users write cpu: 2
+                String name = field.substring(field.lastIndexOf(".") + 1);
+                // Knative users write cpu: 2; a duration needs its unit, and quoting alone only led to the next error (an outside probe)
+                expected += DURATIONS.contains(name) ? " (a duration with its unit, such as 300ms or 30s)"
+                        : " (quote the number: Kubernetes quantities such as cpu: \"2\" are strings)";
             }
             return value.error("has the wrong type: " + expected);
         }
@@ -114,6 +118,9 @@ final class FunctionDocument {
     /** What the field should have been, in the user's terms. */
     private static String expected(JsonMappingException e) {
         Class<?> target = e instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null;
+        if (target == null && e.getOriginalMessage() != null && e.getOriginalMessage().contains("out of range of int")) {
+            return "must be a whole number, and this one is far too large"; // not Jackson's words
+        }
         if (target == null) {
             return e.getOriginalMessage();
         }

@@ -70,6 +70,9 @@ public final class FunctionFiles {
                 if ("Namespace".equals(kind)) {
                     continue; // a cluster needs it before its Functions; on one machine a namespace is only a name
                 }
+                if ("Function".equalsIgnoreCase(kind) && !"Function".equals(kind)) {
+                    throw doc.get("kind").error("must be Function, got '" + kind + "'"); // kubectl refuses it too; a note was missed
+                }
                 if (!"Function".equals(kind)) {
                     notes.add(source + ":" + doc.line() + ": skipped a " + (kind.isEmpty() ? "document without kind" : kind)
                             + "; mu local runs Functions only");

@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -61,6 +62,9 @@ final class LocalControlPlane implements AutoCloseable {
     private final Consumer<String> log;
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "mu-local-control"));
     private final ExecutorService podWork = Executors.newFixedThreadPool(4, r -> thread(r, "mu-local-pods"));
+    /** On close, every pod together gets this long to drain and stop; what is left then is killed. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    private static final int MAX_STOPS_AT_ONCE = 64;
 
     // Everything below is touched on the control thread only, except where the field says otherwise.
     /** Changed on the control thread only; the scaling loop also looks one up from the activator's threads. */
@@ -419,18 +423,30 @@ final class LocalControlPlane implements AutoCloseable {
             log.accept("shutdown: " + e);
         }
         control.shutdownNow();
+        // Starts under way are interrupted first: stops queued behind them on the pod threads each waited out
+        // 30 s in turn, and a folder of 51 functions whose pods never got ready took minutes to stop (an outside probe).
+        podWork.shutdownNow();
+        ExecutorService stoppers = Executors.newFixedThreadPool(Math.max(1, Math.min(pods.size(), MAX_STOPS_AT_ONCE)),
+                r -> thread(r, "mu-local-stop"));
         List<Future<?>> stopping = new ArrayList<>();
-        pods.values().forEach(pod -> stopping.add(podWork.submit(() -> runner.stop(pod))));
+        pods.values().forEach(pod -> stopping.add(stoppers.submit(() -> runner.stop(pod))));
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        int late = 0;
         for (Future<?> f : stopping) {
             try {
-                f.get(30, TimeUnit.SECONDS);
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                late++;
             } catch (Exception e) {
                 log.accept("shutdown: " + e);
             }
         }
-        podWork.shutdownNow();
+        if (late > 0) {
+            log.accept("shutdown: " + late + " pod(s) still stopping after " + STOP_WAIT.toSeconds() + " s; killed");
+        }
+        stoppers.shutdownNow();
         try {
-            podWork.awaitTermination(30, TimeUnit.SECONDS);
+            podWork.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

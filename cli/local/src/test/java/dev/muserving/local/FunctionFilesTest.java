@@ -52,6 +52,42 @@ class FunctionFilesTest {
         assertThat(fn.launch()).isEqualTo(new LocalFunction.Emulated(5, 40));
     }
 
+    /** Found by an outside probe: kubectl refuses each of these, and mu local ran them (or only noted the kind). */
+    @Test
+    void whatTheApiServerRefusesInMetadataAndKindIsRefusedToo() {
+        assertThat(FunctionFiles.parse("k.yaml", HEAD.replace("kind: Function", "kind: function") + "metadata: {name: a}\nspec:\n" + IMAGE)
+                .problems()).singleElement().asString().contains("k.yaml:2").contains("kind: must be Function, got 'function'");
+        assertThat(FunctionFiles.parse("m.yaml", HEAD + "metadata: {name: a, labelz: {x: y}}\nspec:\n" + IMAGE).problems())
+                .singleElement().asString().contains("labelz");
+        assertThat(FunctionFiles.parse("l.yaml", HEAD + "metadata: {name: a, labels: {\"a b\": x}}\nspec:\n" + IMAGE).problems())
+                .singleElement().asString().contains("metadata.labels").contains("'a b' is not a key");
+        assertThat(FunctionFiles.parse("v.yaml", HEAD + "metadata: {name: a, labels: {app: \"-x\"}}\nspec:\n" + IMAGE).problems())
+                .singleElement().asString().contains("'-x' is not a label value");
+        assertThat(FunctionFiles.parse("n.yaml", HEAD + "metadata: {name: a, annotations: {\"Bad_/x\": v}}\nspec:\n" + IMAGE).problems())
+                .singleElement().asString().contains("metadata.annotations").contains("'Bad_/x' is not a key");
+        assertThat(FunctionFiles.parse("ok.yaml", HEAD + "metadata: {name: a, labels: {app.kubernetes.io/name: web, tier: \"\"},"
+                + " annotations: {example.com/owner: Team_A}}\nspec:\n" + IMAGE + "  local: {command: [x]}\n").problems()).isEmpty();
+    }
+
+    /** kubectl reads YAML 1.1 (y is a boolean, 010 is 8, 0x1F90 is 8080); so does mu local now, where they differed. */
+    @Test
+    void unquotedScalarsAreReadAsKubectlReadsThem() {
+        String meta = "metadata: {name: a}\nspec:\n" + IMAGE;
+        assertThat(FunctionFiles.parse("y.yaml", HEAD + meta + "  env: [{name: A, value: y}]\n").problems())
+                .singleElement().asString().contains("spec.env[0].value").contains("must be text");
+        assertThat(FunctionFiles.parse("i.yaml", HEAD + meta + "  env: [{name: A, value: .inf}]\n").problems())
+                .singleElement().asString().contains("must be text");
+        assertThat(FunctionFiles.parse("o.yaml", HEAD + meta + "  scale: {min: 9, max: 010}\n").problems())
+                .singleElement().asString().contains("spec.scale");
+        assertThat(FunctionFiles.parse("x.yaml", HEAD + meta + "  port: 0x1F90\n  local: {command: [x]}\n").problems()).as("8080, as kubectl reads it").isEmpty();
+        assertThat(FunctionFiles.parse("t.yaml", HEAD + meta + "  timeout: 30\n").problems())
+                .singleElement().asString().contains("(a duration with its unit, such as 300ms or 30s)");
+        assertThat(FunctionFiles.parse("c.yaml", HEAD + meta + "  resources: {cpu: 1e3}\n").problems())
+                .singleElement().asString().contains("quote the number");
+        assertThat(FunctionFiles.parse("p.yaml", HEAD + meta + "  port: 99999999999999999999\n").problems())
+                .singleElement().asString().contains("far too large").doesNotContain("Numeric value");
+    }
+
     @Test
     void anyOtherCommandRunsAsItIsAndOtherKindsAreSkipped() {
         FunctionFiles.Result result = FunctionFiles.parse("two.yaml", """

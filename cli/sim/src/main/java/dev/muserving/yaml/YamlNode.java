@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -247,18 +248,53 @@ public final class YamlNode {
         if (Tag.BOOL.equals(tag)) {
             return Boolean.valueOf(value.equalsIgnoreCase("true") || value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("on"));
         }
+        if (Tag.STR.equals(tag) && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN && SHORT_BOOLEAN.contains(value)) {
+            return Boolean.valueOf(value.equalsIgnoreCase("y")); // kubectl's YAML 1.1 reads y and n as booleans; SnakeYAML does not
+        }
         try {
             if (Tag.INT.equals(tag)) {
-                BigInteger number = new BigInteger(value.replace("_", ""));
+                BigInteger number = yaml11Integer(value.replace("_", ""));
                 return number.bitLength() < 64 ? (Object) number.longValue() : number;
             }
             if (Tag.FLOAT.equals(tag)) {
-                return Double.valueOf(value.replace("_", ""));
+                return yaml11Float(value.replace("_", ""));
             }
         } catch (NumberFormatException e) {
-            return value; // 0x1F, .inf: left as written, for the binding to refuse
+            return value; // a sexagesimal 1:30, which kubectl takes as text too
         }
         return value;
+    }
+
+    /** Unquoted y, Y, n and N: booleans to kubectl (YAML 1.1 as go-yaml reads it), so an env value y is refused there. */
+    private static final Set<String> SHORT_BOOLEAN = Set.of("y", "Y", "n", "N");
+
+    /** YAML 1.1's integers as kubectl reads them: 0x1F hexadecimal, 0b101 binary, 010 octal (8, not 10). */
+    private static BigInteger yaml11Integer(String text) {
+        boolean negative = text.startsWith("-");
+        String digits = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
+        BigInteger magnitude;
+        if (digits.startsWith("0x")) {
+            magnitude = new BigInteger(digits.substring(2), 16);
+        } else if (digits.startsWith("0b")) {
+            magnitude = new BigInteger(digits.substring(2), 2);
+        } else if (digits.length() > 1 && digits.startsWith("0")) {
+            magnitude = new BigInteger(digits.substring(1), 8);
+        } else {
+            magnitude = new BigInteger(digits);
+        }
+        return negative ? magnitude.negate() : magnitude;
+    }
+
+    /** YAML's .inf and .nan, which kubectl cannot turn into JSON: infinite or NaN here, refused by any field's bounds. */
+    private static Double yaml11Float(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".inf")) {
+            return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (lower.equals(".nan")) {
+            return Double.NaN;
+        }
+        return Double.valueOf(text);
     }
 
     public String text() {

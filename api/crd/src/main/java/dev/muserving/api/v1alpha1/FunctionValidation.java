@@ -41,6 +41,11 @@ public final class FunctionValidation {
     private static final Pattern CPU = Pattern.compile(FunctionSchema.CPU);
     private static final Pattern MEMORY = Pattern.compile(FunctionSchema.MEMORY);
     private static final Pattern ENV_NAME = Pattern.compile(FunctionSchema.ENV_NAME);
+    /** A label value, and the name part of a label or annotation key (Kubernetes' IsQualifiedName and IsValidLabelValue). */
+    private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
+    private static final int LABEL_VALUE_MAX = 63;
+    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final int PREFIX_MAX = 253;
     private static final Duration LONGEST_TIMEOUT = FunctionDuration.parse(FunctionSchema.TIMEOUT_MAX).orElseThrow();
 
     private final List<Problem> problems = new ArrayList<>();
@@ -72,10 +77,33 @@ public final class FunctionValidation {
             add("metadata.namespace", "'" + namespace + "' is not a namespace name (at most 63 lower-case letters, digits and '-', "
                     + "starting and ending with a letter or digit)");
         }
+        Map<String, String> labels = function.getMetadata() == null ? null : function.getMetadata().getLabels();
+        if (labels != null) {
+            labels.forEach((key, value) -> {
+                qualifiedName("metadata.labels", key);
+                if (value != null && (value.length() > LABEL_VALUE_MAX || !LABEL_VALUE.matcher(value).matches())) {
+                    add("metadata.labels[" + key + "]", "'" + value + "' is not a label value (at most 63 letters, digits, '-', '_' and '.',"
+                            + " starting and ending with a letter or digit)");
+                }
+            });
+        }
         Map<String, String> annotations = function.getMetadata() == null ? null : function.getMetadata().getAnnotations();
         if (annotations != null) {
+            annotations.keySet().forEach(key -> qualifiedName("metadata.annotations", key));
             policy(annotations, FunctionNames.AUTOSCALING_ANNOTATION, PolicySets.autoscalingNames());
             policy(annotations, FunctionNames.ROUTING_ANNOTATION, PolicySets.routingNames());
+        }
+    }
+
+    /** A label or annotation key as the API server checks it: an optional DNS-subdomain prefix and '/', then a name. */
+    private void qualifiedName(String field, String key) {
+        int slash = key.lastIndexOf('/');
+        String prefix = slash < 0 ? null : key.substring(0, slash);
+        String name = key.substring(slash + 1);
+        boolean prefixOk = prefix == null || (prefix.length() <= PREFIX_MAX && SUBDOMAIN.matcher(prefix).matches());
+        if (!prefixOk || name.length() > LABEL_VALUE_MAX || name.isEmpty() || !LABEL_VALUE.matcher(name).matches()) {
+            add(field, "'" + key + "' is not a key: an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_'"
+                    + " and '.', starting and ending with a letter or digit");
         }
     }
 
@@ -127,6 +155,12 @@ public final class FunctionValidation {
                 .ifPresent(t -> add("spec.timeout", FunctionSchema.TIMEOUT_RULE));
         if (spec.local != null && (spec.local.command == null || spec.local.command.isEmpty())) {
             add("spec.local.command", "must name a program");
+        } else if (spec.local != null) {
+            for (int i = 0; i < spec.local.command.size(); i++) {
+                if (spec.local.command.get(i) == null) { // kubectl refuses a null item; mu local stopped with a NullPointerException
+                    add("spec.local.command[" + i + "]", "must be text, got null");
+                }
+            }
         }
     }
 
@@ -150,9 +184,10 @@ public final class FunctionValidation {
         return known;
     }
 
+    /** An image given as null names none: the API server drops such an entry before it validates. */
     private static boolean covers(Map<String, String> images, List<String> architectures) {
         Set<String> wanted = architectures == null ? Set.of("amd64", "arm64") : Set.copyOf(architectures);
-        return images.keySet().containsAll(wanted);
+        return wanted.stream().allMatch(arch -> images.get(arch) != null);
     }
 
     private void env(List<FunctionResourceSpec.EnvVar> env) {

@@ -61,6 +61,10 @@ public final class InvalidFunctions {
                 new Case("bad-env-name", image + resources + "  env: [{name: 1BAD, value: x}]\n", "spec.env[0].name"),
                 new Case("bad-slo", image + resources + "  slo: {p99: fast}\n", "spec.slo.p99"),
                 new Case("empty-local-command", image + resources + "  local: {command: []}\n", "spec.local.command"),
+                // found by an outside probe: mu local took both, and the first stopped it with a NullPointerException
+                new Case("null-in-local-command", image + resources + "  local: {command: [sleep, null]}\n", "spec.local.command[1]"),
+                new Case("image-per-arch-null", resources + "  images: {amd64: r/e:1, arm64: null}\n",
+                        "spec.images must name an image for every architecture"),
                 new Case("unknown-field", image + resources + "  containerConcurency: 4\n", "containerConcurency")));
         List<Case> withoutResources = cases.stream()
                 .filter(c -> c.spec().contains(resources))
