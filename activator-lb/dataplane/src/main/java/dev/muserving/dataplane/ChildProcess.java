@@ -153,8 +153,8 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * {@code command} run so that it gets {@code signal} (e.g. {@code TERM}) when the thread that
-     * starts it ends, which for the main thread is when this process ends, however it ends; as it is
-     * where setpriv is missing.
+     * starts it ends, which for the main thread is when this process ends, however it ends. Where
+     * setpriv is missing, the command runs as it is.
      */
     public static List<String> withParentDeathSignal(String signal, List<String> command) {
         List<String> own = new ArrayList<>();

@@ -28,7 +28,8 @@ public final class LbBench {
 
     /** Written under --out at the end of a run that finished. */
     public static final String RESULT_FILE = "lb-bench.json";
-
+    /** Above this share of errors, a closed-loop run's throughput measures refusals, not capacity. */
+    private static final double MOSTLY_ANSWERED = 0.01;
 
     /** JVM options of the processes under measurement: the full JIT, a fixed heap. */
     static final List<String> BENCH_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC");
@@ -67,9 +68,6 @@ public final class LbBench {
      *     machine's cores do not blur as much as they blur throughput
      * @param jvm what the balancer's JVM allocated and paused over the same runs (the activator-lb only: null for the others)
      */
-    /** Above this share of errors, a closed-loop run's throughput measures refusals, not capacity. */
-    private static final double MOSTLY_ANSWERED = 0.01;
-
     public record TargetFigures(double rps, double p50Ms, double p99Ms, double maxMs, long errors, long requests,
             Double cpuMicrosPerRequest, JvmUse jvm) {}
 
@@ -269,7 +267,8 @@ public final class LbBench {
                     say("%s%s  %-15s achieved %,9.0f rps  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %d%s  (first %d s: p99 %.2f ms, errors %d)",
                             rate.label(), rounds == 1 ? "" : String.format(Locale.ROOT, "  round %d/%d", round + 1, rounds), target.name(),
                             f.achievedRps(), f.p50Ms(), f.p99Ms(), f.p999Ms(), f.errors(),
-                            rate.generatorLimited(f) ? "  (below the rate asked: the target or the load generator fell behind)" : "", FIXED_RATE_WARMUP.toSeconds(),
+                            rate.generatorLimited(f) ? "  (below the rate asked: the target or the load generator fell behind)" : "",
+                            FIXED_RATE_WARMUP.toSeconds(),
                             run.start().p99Ms(), run.start().errors());
                 }
             }

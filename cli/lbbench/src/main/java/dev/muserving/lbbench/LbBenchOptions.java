@@ -85,8 +85,9 @@ public record LbBenchOptions(
         wholeSeconds("--warmup-limit", warmupLimit);
         wholeSeconds("--fixed-rate-duration", fixedRateDuration);
         if (duration.toMillis() % (rounds * 1000L) != 0) {
-            throw new BadInputException(String.format(Locale.ROOT, "--duration %s over --rounds %d gives %.3f s a run; wrk runs whole seconds:"
-                    + " give a --duration that --rounds divides into whole seconds", DurationText.of(duration), rounds, duration.toMillis() / 1000.0 / rounds));
+            throw new BadInputException(String.format(Locale.ROOT, "--duration %s over --rounds %d gives %.3f s a run; wrk runs whole"
+                    + " seconds: give a --duration that --rounds divides into whole seconds", DurationText.of(duration), rounds,
+                    duration.toMillis() / 1000.0 / rounds));
         }
         for (String target : targets) {
             if (!ALL_TARGETS.contains(target)) {

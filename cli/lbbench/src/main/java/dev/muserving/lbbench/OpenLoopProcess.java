@@ -29,8 +29,8 @@ final class OpenLoopProcess implements FixedRateGenerator {
         this.dir = dir;
         List<String> command = pinning.load(ChildProcess.javaCommand(NettyOpenLoop.class.getName(), LbBench.BENCH_JVM));
         // it dies with the thread that starts it, lb-bench's own, and so with lb-bench however that ends
-        this.process = new ProcessBuilder(ChildProcess.withParentDeathSignal("KILL", command)).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("open-loop.log").toFile()))
-                .start();
+        this.process = new ProcessBuilder(ChildProcess.withParentDeathSignal("KILL", command))
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("open-loop.log").toFile())).start();
         this.commands = process.outputWriter(StandardCharsets.UTF_8);
         this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         try {

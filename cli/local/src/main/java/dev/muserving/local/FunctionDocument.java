@@ -73,8 +73,12 @@ final class FunctionDocument {
         } else if (isBean(type) && node.isMapping()) {
             BeanDescription bean = MAPPER.getDeserializationConfig().introspect(type);
             // Kubernetes model classes keep unknown fields aside (an any-setter), but kubectl's strict decoding refuses them,
-            // metadata.labelz included (an outside probe), so their known properties are all that is allowed here too
+            // metadata.labelz included (an outside probe), so their known properties are all that is allowed here too;
+            // a class of nothing but an any-setter is free-form (managedFields' fieldsV1 in a file saved from kubectl get)
             List<BeanPropertyDefinition> properties = bean.findProperties();
+            if (properties.isEmpty() && bean.findAnySetterAccessor() != null) {
+                return;
+            }
             Set<String> known = new TreeSet<>();
             properties.forEach(p -> known.add(p.getName()));
             node.allowOnly(known);

@@ -65,6 +65,9 @@ class FunctionFilesTest {
                 .singleElement().asString().contains("'-x' is not a label value");
         assertThat(FunctionFiles.parse("n.yaml", HEAD + "metadata: {name: a, annotations: {\"Bad_/x\": v}}\nspec:\n" + IMAGE).problems())
                 .singleElement().asString().contains("metadata.annotations").contains("'Bad_/x' is not a key");
+        assertThat(FunctionFiles.parse("saved.yaml", HEAD + "metadata:\n  name: a\n  uid: 5d6f\n  managedFields:\n  - manager: kubectl\n"
+                + "    fieldsV1: {f:spec: {f:image: {}}}\nspec:\n" + IMAGE + "  local: {command: [x]}\n").problems())
+                .as("a file saved from kubectl get, whose fieldsV1 is free-form").isEmpty();
         assertThat(FunctionFiles.parse("ok.yaml", HEAD + "metadata: {name: a, labels: {app.kubernetes.io/name: web, tier: \"\"},"
                 + " annotations: {example.com/owner: Team_A}}\nspec:\n" + IMAGE + "  local: {command: [x]}\n").problems()).isEmpty();
     }
