@@ -31,14 +31,14 @@ class MuAgainstKnativeTest {
 
     /**
      * Seed 1, against the faithful Knative baseline (1 s metric lag, per-revision activators,
-     * topology spreading): Mu is a little fairer (0.988 against 0.967) and serves its worst-off
-     * function better (0.689 against 0.462), with 0.14x the tail, 0.38x the SLO violations, 0.98x
-     * the pod-seconds and 0.85x the pod starts; neither drops a request. The margins are those that
-     * hold on seeds 1–3 (docs/bench.md, "Mu against Knative, three seeds") where they can: one draw
-     * of the requests moves the figures (pod starts 0.80–0.92x, 0.87–1.22x one policy change
-     * earlier), so a margin set on one seed's figure alone would test the draw, not the policies.
-     * Weaknesses: on seed 2 the tail is 0.45x and the worst-off function 0.564 against 0.575, and
-     * seed 3 drops 153 requests.
+     * topology spreading, a new revision's pod kept 90 s): Mu is a little fairer (0.988 against
+     * 0.967) and serves its worst-off function better (0.666 against 0.462), with 0.17x the tail,
+     * 0.46x the SLO violations, 0.98x the pod-seconds and 1.04x the pod starts; neither drops a
+     * request. The margins are those that hold on seeds 1–3 (docs/bench.md, "Mu against Knative,
+     * three seeds") where they can: one draw of the requests moves the figures (pod starts
+     * 0.97–1.08x; 0.87–1.14x before Mu's balancers spread over pods near the best, 2026-12-06), so a
+     * margin set on one seed's figure alone would test the draw, not the policies. Weakness: seed 3
+     * drops 57 requests.
      */
     @Test
     void edgeContentionHasAShorterTailFewerViolationsAndNoMorePodSeconds() {
@@ -51,14 +51,14 @@ class MuAgainstKnativeTest {
         assertThat(mu.podSeconds()).isLessThan(knative.podSeconds());
         assertThat(mu.sloViolationRate()).isLessThan(knative.sloViolationRate() * 0.5);
         assertThat(mu.dropped()).isLessThan(mu.requests() / 10_000);
-        assertThat((double) mu.podStarts()).isLessThan(knative.podStarts());
+        assertThat((double) mu.podStarts()).isLessThan(1.1 * knative.podStarts());
     }
 
     /**
-     * Seed 1: 0.35x the tail, 0.42x the SLO violations, 1,088 drops against Knative's 5,312, the
-     * worst-off function at 0.71 against 0.57, 1.01x the pod-seconds and 0.58x the pod starts;
-     * margins as on seeds 1–3 (on seed 2 Mu starts 1.03x the pods and its worst-off function is
-     * 0.568 against 0.589).
+     * Seed 1: 0.31x the tail, 0.43x the SLO violations, no drops against Knative's 5,393, the
+     * worst-off function at 0.71 against 0.62, 1.01x the pod-seconds and 0.68x the pod starts;
+     * margins as on seeds 1–3 (on seed 2 Mu starts 1.06x the pods and its worst-off function is
+     * 0.569 against 0.560).
      */
     @Test
     void azureSampleHasAFractionOfTheTailAndFewerViolationsAndDrops() {
