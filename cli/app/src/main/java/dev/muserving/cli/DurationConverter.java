@@ -10,6 +10,18 @@ final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
+        return parse(value, false);
+    }
+
+    /** For an option where no time at all makes sense, such as mu soak's --quiet: 0 is taken too. */
+    static final class OrZero implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return parse(value, true);
+        }
+    }
+
+    private static Duration parse(String value, boolean zeroTaken) {
         String s = value.trim().toLowerCase(Locale.ROOT);
         double unitSeconds = 1;
         String number = s;
@@ -34,8 +46,8 @@ final class DurationConverter implements ITypeConverter<Duration> {
         if (Double.isNaN(amount) || Double.isInfinite(amount)) {
             throw new TypeConversionException("'" + value + "' is not a duration; use e.g. 500ms, 20s, 1.5m or 2h");
         }
-        if (!(amount > 0)) {
-            throw new TypeConversionException("'" + value + "': a duration must be above zero");
+        if (!(amount > 0) && !(zeroTaken && amount == 0)) {
+            throw new TypeConversionException("'" + value + "': a duration must be " + (zeroTaken ? "0 or more" : "above zero"));
         }
         if (amount * unitSeconds > LONGEST.toSeconds()) {
             // beyond what a long holds in nanoseconds (292 years), deadlines wrapped round: mu load with

@@ -46,11 +46,11 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seeds arrivals, request kinds and which pod dies (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--warm-up", defaultValue = "30s", converter = DurationConverter.class,
-            description = "Load before the first reading (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warm-up", defaultValue = "30s", converter = DurationConverter.OrZero.class,
+            description = "Load before the first reading; 0 for none (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
 
-    @Option(names = "--quiet", defaultValue = "70s", converter = DurationConverter.class,
+    @Option(names = "--quiet", defaultValue = "70s", converter = DurationConverter.OrZero.class,
             description = "No load for this long before each reading; past the 60 s keep-alive of pooled connections "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration quiet;

@@ -33,6 +33,17 @@ class DurationConverterTest {
     }
 
     /** Found by an outside probe: mu load --duration 2600000h sent nothing and exited 0 (its deadline wrapped round). */
+    /** Found by an outside probe: mu soak's --quiet 0 and --warm-up 0 were refused, though the soak takes them. */
+    @Test
+    void whereNoTimeAtAllMakesSenseZeroIsTaken() {
+        DurationConverter.OrZero orZero = new DurationConverter.OrZero();
+        assertThat(orZero.convert("0")).isZero();
+        assertThat(orZero.convert("0s")).isZero();
+        assertThat(orZero.convert("2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> orZero.convert("-1s")).isInstanceOf(TypeConversionException.class)
+                .hasMessage("'-1s': a duration must be 0 or more");
+    }
+
     @Test
     void refusesWhatNoRunLastsRatherThanWrapRound() {
         assertThat(converter.convert("8784h")).isEqualTo(Duration.ofDays(366));
