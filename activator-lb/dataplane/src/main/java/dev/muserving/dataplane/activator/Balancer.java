@@ -9,6 +9,7 @@ import dev.muserving.dataplane.Drain;
 import dev.muserving.dataplane.HeadLimits;
 import dev.muserving.dataplane.HeaderCopy;
 import dev.muserving.dataplane.InvalidRequests;
+import dev.muserving.dataplane.LingeringClose;
 import dev.muserving.dataplane.RequestBodyRelay;
 import dev.muserving.dataplane.RequestFraming;
 import dev.muserving.dataplane.ResponseRelay;
@@ -265,7 +266,7 @@ final class Balancer extends AbstractVerticle {
     private void accept(HttpServerRequest request) {
         connections.requestStarted(request);
         if (drain != null) {
-            reply(request, 503, "mu: this activator is shutting down; retry\n", true);
+            reply(request, 503, "mu: this activator is shutting down; retry\n", AfterReply.CLOSE);
             return;
         }
         List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
@@ -273,12 +274,12 @@ final class Balancer extends AbstractVerticle {
             // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; guessing which one is meant
             // is how requests get routed past a front proxy's checks
             reply(request, 400, hosts.isEmpty() ? "mu: an HTTP/1.1 request needs a Host header\n"
-                    : "mu: a request may have only one Host header\n", true);
+                    : "mu: a request may have only one Host header\n", AfterReply.CLOSE);
             return;
         }
         RequestFraming.Refusal refusal = RequestFraming.refusal(request);
         if (refusal != null) {
-            reply(request, refusal.status(), "mu: " + refusal.reason() + "\n", true);
+            reply(request, refusal.status(), "mu: " + refusal.reason() + "\n", AfterReply.CLOSE);
             return;
         }
         HostAndPort hostHeader = request.authority();
@@ -286,23 +287,23 @@ final class Balancer extends AbstractVerticle {
         RequestAddress address = RequestAddress.of(target.authority(), target.uri(), config.domain());
         if (address == null) {
             reply(request, 404, "mu: this request names no function" + RequestAddress.whyNoFunction(target.uri()).map(why -> " (" + why + ")")
-                    .orElse("") + "; call /fn/<namespace>/<function>/... or send Host: <function>.<namespace>." + config.domain() + "\n", false);
+                    .orElse("") + "; call /fn/<namespace>/<function>/... or send Host: <function>.<namespace>." + config.domain() + "\n", AfterReply.KEEP_OPEN);
             return;
         }
         FunctionLane lane = lanes.get(address.function());
         if (lane == null || lane.removed) {
             String why = notServed.get(address.function());
             if (why == null) {
-                reply(request, 404, Activator.NO_FUNCTION + " " + address.function() + "\n", false);
+                reply(request, 404, Activator.NO_FUNCTION + " " + address.function() + "\n", AfterReply.KEEP_OPEN);
             } else {
-                reply(request, 503, "mu: " + address.function() + " is not served: " + why + "\n", false);
+                reply(request, 503, "mu: " + address.function() + " is not served: " + why + "\n", AfterReply.KEEP_OPEN);
             }
             return;
         }
         long declared = declaredLength(request);
         if (declared > config.maxBodyBytes()) {
             reply(request, 413, String.format(Locale.ROOT, "mu: the request body (%d bytes) is over the limit of %d bytes%n",
-                    declared, config.maxBodyBytes()), true);
+                    declared, config.maxBodyBytes()), RequestFraming.awaitsContinue(request) ? AfterReply.CLOSE : AfterReply.CLOSE_LINGERING);
             return;
         }
         // the function sees the host its caller named; with none (HTTP/1.0), its own name rather than the pod's address
@@ -426,7 +427,7 @@ final class Balancer extends AbstractVerticle {
     private void giveUp(Call call, int status, String message) {
         HttpClientRequest toPod = call.toPod;
         call.lane.held.remove(call);
-        answer(call, status, message, true);
+        answer(call, status, message, AfterReply.CLOSE);
         if (toPod != null) {
             toPod.reset();
         }
@@ -601,7 +602,7 @@ final class Balancer extends AbstractVerticle {
             sendAgain(call, RETRY_IDEMPOTENT);
         } else if (call.bodyTooLarge) {
             answer(call, 413, String.format(Locale.ROOT, "mu: the request body is over the limit of %d bytes%n",
-                    config.maxBodyBytes()), true);
+                    config.maxBodyBytes()), AfterReply.CLOSE_LINGERING);
         } else {
             answer(call, 502, String.format(Locale.ROOT, "mu: pod %s of %s failed before answering%n", pod.endpoint.pod(), call.lane.key));
         }
@@ -633,7 +634,7 @@ final class Balancer extends AbstractVerticle {
                     : "every pod of %s stayed busy for %s%n";
             answer(call, 504, "mu: " + String.format(Locale.ROOT, why, call.lane.key, seconds(call)));
         } else if (call.pod == null) { // neither held nor at a pod: its body is still being read
-            answer(call, 408, String.format(Locale.ROOT, "mu: the request body did not arrive within %s%n", seconds(call)), true);
+            answer(call, 408, String.format(Locale.ROOT, "mu: the request body did not arrive within %s%n", seconds(call)), AfterReply.CLOSE);
         } else if (call.toPod != null) {
             call.toPod.reset(0, new TimeoutException());
         }
@@ -649,35 +650,45 @@ final class Balancer extends AbstractVerticle {
     }
 
     private void answer(Call call, int status, String message) {
-        answer(call, status, message, false);
+        answer(call, status, message, AfterReply.KEEP_OPEN);
     }
 
     /** Answers the call with the activator's own plain-text reply, and finishes it. */
-    private void answer(Call call, int status, String message, boolean close) {
-        reply(call.request, status, message, close);
+    private void answer(Call call, int status, String message, AfterReply then) {
+        reply(call.request, status, message, then);
         finish(call, status);
     }
 
     /**
      * The activator's own answer: plain text that says what happened. The request's body, if any,
-     * is read and dropped, or with {@code close} the connection is closed once the answer is out.
+     * is read and dropped, unless the connection is to close once the answer is out.
      */
-    private static void reply(HttpServerRequest request, int status, String message, boolean close) {
+    private void reply(HttpServerRequest request, int status, String message, AfterReply then) {
         HttpServerResponse response = request.response();
         if (response.headWritten()) {
             response.reset(); // the pod's answer has begun: it cannot be replaced
             return;
         }
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
-        if (close) {
+        if (then != AfterReply.KEEP_OPEN) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         request.resume();
         response.end(message).onComplete(sent -> {
-            if (close) {
+            if (then == AfterReply.CLOSE_LINGERING) {
+                LingeringClose.close(vertx, request);
+            } else if (then == AfterReply.CLOSE) {
                 request.connection().close();
             }
         });
+    }
+
+    /** What becomes of the client's connection once the activator's own answer is out. */
+    private enum AfterReply {
+        KEEP_OPEN,
+        CLOSE,
+        /** For a body too large that the client may still be sending: see {@link LingeringClose}. */
+        CLOSE_LINGERING
     }
 
     private void finish(Call call, int status) {
