@@ -123,6 +123,7 @@ final class LbBenchCommand implements Callable<Integer> {
         LbBench bench = new LbBench(options, out, spec.commandLine().getErr());
         LbBench.Result figures;
         Path file;
+        bench.requireTools(); // before --out is made: a run that cannot start leaves nothing behind
         OutputDirectory.create("--out", out);
         try {
             Files.deleteIfExists(out.resolve(LbBench.RESULT_FILE)); // an earlier run's, which an interrupted one must not seem to have written

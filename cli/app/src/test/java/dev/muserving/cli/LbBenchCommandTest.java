@@ -170,6 +170,22 @@ class LbBenchCommandTest {
         assertThat(run.stderr()).contains("--out " + file + ": cannot write there (it is a file, not a directory)");
     }
 
+    /** Found by an outside probe: a run that could not start made its --out first. */
+    @Test
+    void aMissingProgramIsNamedWithItsPackageAndNothingIsMade(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("not-made");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Mu.class.getName(), "lb-bench", "--targets", "direct", "--out", out.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("output.txt").toFile());
+        builder.environment().put("PATH", dir.resolve("no-programs").toString()); // wrk is in /usr/bin, which is not searched then
+        Process bench = builder.start();
+        assertThat(bench.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bench.exitValue()).isEqualTo(Mu.EXIT_BAD_INPUT);
+        assertThat(Files.readString(dir.resolve("output.txt")))
+                .contains("lb-bench needs wrk, which is not installed; install with: sudo apt-get install wrk");
+        assertThat(out).doesNotExist();
+    }
+
     /** Found by an outside probe: stopped by SIGTERM, lb-bench left nginx's workers running, holding their port. */
     @Test
     void stoppedBySigtermItLeavesNoBalancerRunning(@TempDir Path out) throws Exception {

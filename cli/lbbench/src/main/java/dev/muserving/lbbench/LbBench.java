@@ -123,14 +123,19 @@ public final class LbBench {
      */
     public record Result(Map<String, TargetFigures> closedLoop, List<FixedRate> fixedRate, String fixedRateSkipped) {}
 
-    public Result run() throws IOException {
+    /** The programs this run needs, by name; a missing one is a {@code BadInputException} naming its package. */
+    public Map<String, Path> requireTools() {
         List<String> programs = new ArrayList<>(List.of("wrk"));
         for (String t : List.of("nginx", "haproxy")) {
             if (options.targets().contains(t)) {
                 programs.add(t);
             }
         }
-        Map<String, Path> tools = Tools.require(programs);
+        return Tools.require(programs);
+    }
+
+    public Result run() throws IOException {
+        Map<String, Path> tools = requireTools();
         Files.createDirectories(dir);
         Wrk wrk = new Wrk(tools.get("wrk"), dir, options.pinning());
         if (options.pinning().pinned()) {
