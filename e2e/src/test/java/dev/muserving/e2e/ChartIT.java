@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muserving.api.testing.KubernetesControlPlane;
 import dev.muserving.api.testing.KubernetesControlPlane.Outcome;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -198,6 +199,11 @@ class ChartIT {
             assertThat(YAML.asYaml(monitor.getAdditionalProperties().get("spec"))).contains("jobLabel: \"app.kubernetes.io/name\"");
             assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
         }
+        // the queue-proxies of the Functions' pods, wherever their namespace, as the operator labels them and names the admin port
+        String functions = YAML.asYaml(one(docs, "PodMonitor", "mu-functions", GenericKubernetesResource.class).getAdditionalProperties().get("spec"));
+        assertThat(functions).contains("any: true", FunctionNames.MANAGED_BY + ": \"" + FunctionNames.OPERATOR + "\"",
+                "port: \"admin\"", "replacement: \"mu-queue-proxy\"",
+                "__meta_kubernetes_pod_label_" + FunctionNames.FUNCTION_LABEL.replaceAll("[^A-Za-z0-9_]", "_"));
         assertThat(render(operator, "monitoring.enabled=false")).noneMatch(d -> List.of("PrometheusRule", "PodMonitor").contains(d.getKind()));
     }
 

@@ -7,6 +7,7 @@ import dev.muserving.api.testing.KubernetesControlPlane;
 import dev.muserving.api.testing.KubernetesControlPlane.Cluster;
 import dev.muserving.api.testing.KubernetesControlPlane.Nodes;
 import dev.muserving.api.testing.Programs;
+import dev.muserving.api.v1alpha1.FunctionNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -123,8 +124,9 @@ class HelmInstallIT {
 
     /**
      * Prometheus scrapes the chart's pods as the PodMonitors describe them (job = the pod's
-     * app.kubernetes.io/name, the activator-lb's admin port, the controller's /q/metrics), and Mu's
-     * rules see the example's traffic. Debian's Prometheus is built without kubernetes_sd_configs,
+     * app.kubernetes.io/name, the activator-lb's admin port, the controller's /q/metrics, and the
+     * queue-proxy's admin port in every Function's pod), and Mu's rules and the example's pod see
+     * its traffic. Debian's Prometheus is built without kubernetes_sd_configs,
      * so the targets come from the API server through a file_sd file this test writes, as that
      * discovery would find them: every pod of the name, at its address and the named port.
      */
@@ -133,18 +135,25 @@ class HelmInstallIT {
     void prometheusScrapesEveryReplicaTheApiServerLists() throws Exception {
         Assumptions.assumeTrue(Programs.onPath("prometheus"), "prometheus is not installed (Debian: apt-get install prometheus)");
         Path targets = Files.createDirectories(Path.of("target/e2e/file-sd"));
-        String scrapes = discovered("mu-activator-lb", "/metrics", "admin", targets) + discovered("mu-controller", "/q/metrics", "http", targets);
         String service = client.services().inNamespace(NAMESPACE).withName("mu-activator-lb").get().getSpec().getClusterIP();
+        URI echo = URI.create("http://" + service + "/fn/demo/echo/");
+        http.send(HttpRequest.newBuilder(echo).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.discarding()); // a pod to list
+        String scrapes = discovered("mu-activator-lb", "/metrics", pods("mu-activator-lb"), "admin", targets)
+                + discovered("mu-controller", "/q/metrics", pods("mu-controller"), "http", targets)
+                + discovered("mu-queue-proxy", "/metrics", client.pods().inAnyNamespace()
+                        .withLabel(FunctionNames.MANAGED_BY, FunctionNames.OPERATOR).list().getItems().stream()
+                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getPodIP() != null).toList(), "admin", targets);
         try (LivePrometheus prometheus = LivePrometheus.start(scrapes, ROOT.resolve("deploy/prometheus/mu-rules.yaml"), Path.of("target/e2e"))) {
             await("Prometheus ready").atMost(Duration.ofSeconds(60)).until(prometheus::ready);
             await("every replica discovered and up").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(prometheus.query("up{job=\"mu-activator-lb\"} == 1")).hasSize(2);
                 assertThat(prometheus.query("up{job=\"mu-controller\"} == 1")).hasSize(2);
+                assertThat(prometheus.query("up{job=\"mu-queue-proxy\"} == 1")).isNotEmpty();
             });
-            await("the example's traffic in Mu's rules").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                http.send(HttpRequest.newBuilder(URI.create("http://" + service + "/fn/demo/echo/")).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.discarding());
+            await("the example's traffic in Mu's rules and at its pod").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                http.send(HttpRequest.newBuilder(echo).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
                 assertThat(prometheus.query("mu:requests:rate1m{function=\"echo\"} > 0")).isNotEmpty();
+                assertThat(prometheus.query("mu_queue_proxy_requests_total{job=\"mu-queue-proxy\",code=\"200\"} > 0")).isNotEmpty();
             });
         }
     }
@@ -194,10 +203,10 @@ class HelmInstallIT {
         assertThat(cluster.kubectl("get", "crd", "functions.muserving.dev", "-o", "name")).contains("functions.muserving.dev");
     }
 
-    /** A scrape job over the chart's pods of one app.kubernetes.io/name, at their port of that name, listed by the API server. */
-    private static String discovered(String name, String path, String portName, Path dir) throws IOException {
-        List<String> addresses = pods(name).stream().map(pod -> pod.getStatus().getPodIP() + ":" + pod.getSpec().getContainers().get(0)
-                .getPorts().stream().filter(p -> portName.equals(p.getName())).findFirst().orElseThrow().getContainerPort()).toList();
+    /** A scrape job over pods the API server lists, at their container port of that name, as a PodMonitor finds them. */
+    private static String discovered(String name, String path, List<Pod> pods, String portName, Path dir) throws IOException {
+        List<String> addresses = pods.stream().map(pod -> pod.getStatus().getPodIP() + ":" + pod.getSpec().getContainers().stream()
+                .flatMap(c -> c.getPorts().stream()).filter(p -> portName.equals(p.getName())).findFirst().orElseThrow().getContainerPort()).toList();
         Path file = Files.writeString(dir.resolve(name + ".json"), "[{\"targets\": [" + addresses.stream().map(a -> "\"" + a + "\"")
                 .collect(Collectors.joining(", ")) + "]}]");
         return """
