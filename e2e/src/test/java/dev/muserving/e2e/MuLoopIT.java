@@ -85,6 +85,16 @@ class MuLoopIT {
         }
     }
 
+    /** A GET of a function through another replica's port. */
+    private HttpResponse<String> callThrough(int port, String function) throws Exception {
+        return get(port, "/fn/demo/" + function + "/");
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> call(String function, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(mu.ingress() + "/fn/demo/" + function + "/"))
                 .timeout(Duration.ofSeconds(60));
@@ -321,6 +331,12 @@ class MuLoopIT {
         // what serves goes on serving, on its last valid settings
         assertThat(call("echo", "still").statusCode()).isEqualTo(200);
         assertThat(mu.activator.log()).contains("demo/echo keeps its last valid settings");
+        // and through a replica started since, which never saw them (found by an outside probe: it answered 503)
+        int latePort = MuOnTheCluster.freePort();
+        try (JavaApp late = mu.startActivator("activator-lb-late", latePort, MuOnTheCluster.freePort())) {
+            assertThat(callThrough(latePort, "echo").statusCode()).isEqualTo(200);
+            assertThat(late.log()).contains("demo/echo is served with its other settings and this activator's own policy");
+        }
 
         // one that never was valid exists all the same: its callers are told why, not 404 "no function"
         mu.client.resource(mu.client.getKubernetesSerialization().unmarshal("""
@@ -496,6 +512,34 @@ class MuLoopIT {
             assertThat(prometheus.query("mu:requests:rate1m{namespace=\"demo\",function=\"resize\"}")).hasSize(1);
             assertThat(prometheus.query("ALERTS{alertstate=\"firing\",alertname=\"MuActivatorDown\"}")).isEmpty();
             assertThat(OpenLoop.failures(traffic.get(60, TimeUnit.SECONDS))).isEmpty();
+        }
+    }
+
+    /**
+     * Found by an outside probe: an activator-lb whose watches broke (the API server unreachable, or
+     * its permission withdrawn) went on routing on a table that no longer changed, without a word.
+     */
+    @Test
+    @Order(10)
+    void anActivatorCutOffFromTheApiServerSaysSoRoutesOnWhatItKnewAndCatchesUpOnceBack() throws Exception {
+        URI api = URI.create(mu.apiServer());
+        int port = MuOnTheCluster.freePort();
+        int admin = MuOnTheCluster.freePort();
+        try (CuttableRelay relay = new CuttableRelay(api.getHost(), api.getPort());
+                JavaApp cut = mu.startActivator("activator-lb-cut", port, admin, "https://" + api.getHost() + ":" + relay.port())) {
+            assertThat(callThrough(port, "echo").statusCode()).isEqualTo(200);
+            relay.cut();
+            await("the watch said to be down").atMost(CONVERGE).until(() -> cut.log().contains("the watch on Functions at"));
+            assertThat(get(admin, "/metrics").body()).contains("mu_kubernetes_watching 0.0");
+            assertThat(callThrough(port, "echo").statusCode()).as("routed on what it knew").isEqualTo(200);
+
+            relay.mend();
+            await("the watch said to be up").atMost(CONVERGE).until(() -> cut.log().contains("the watch on Functions is up again"));
+            mu.cluster.kubectl("-n", "demo", "annotate", "--overwrite", "fn", "resize", "routing.muserving.dev/class=linucb");
+            await("a change made since reaches it").atMost(CONVERGE).until(() -> cut.log().contains("demo/resize: routed by linucb"));
+            assertThat(get(admin, "/metrics").body()).contains("mu_kubernetes_watching 1.0");
+        } finally {
+            mu.cluster.tryKubectl("-n", "demo", "annotate", "fn", "resize", "routing.muserving.dev/class-");
         }
     }
 

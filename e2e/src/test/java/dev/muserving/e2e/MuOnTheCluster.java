@@ -62,7 +62,26 @@ final class MuOnTheCluster implements AutoCloseable {
 
     /** Another activator-lb replica, on ports of its own, its /ready on {@code adminPort}. */
     JavaApp startActivator(String name, int port, int adminPort) {
-        return JavaApp.start(name, ACTIVATOR_JAR, LOGS, activatorKubeconfig, Map.of(
+        return startActivator(name, port, adminPort, activatorKubeconfig);
+    }
+
+    /** The same, reaching the API server at {@code server} ({@code https://127.0.0.1:PORT}), e.g. through a {@link CuttableRelay}. */
+    JavaApp startActivator(String name, int port, int adminPort, String server) {
+        try {
+            String kubeconfig = Files.readString(activatorKubeconfig).replaceFirst("server: \\S+,", "server: " + server + ",");
+            return startActivator(name, port, adminPort, Files.writeString(LOGS.resolve(name + "-kubeconfig"), kubeconfig));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The API server's address, {@code https://host:port}. */
+    String apiServer() {
+        return client.getMasterUrl().toString().replaceFirst("/$", "");
+    }
+
+    private JavaApp startActivator(String name, int port, int adminPort, Path kubeconfig) {
+        return JavaApp.start(name, ACTIVATOR_JAR, LOGS, kubeconfig, Map.of(
                 "mu.port", Integer.toString(port), "mu.admin-port", Integer.toString(adminPort), "mu.bind-address", "127.0.0.1",
                 "mu.domain", DOMAIN, "mu.controller", "ws://127.0.0.1:" + controllerPort, "mu.replica-name", name,
                 "mu.drain-delay", "2S"))

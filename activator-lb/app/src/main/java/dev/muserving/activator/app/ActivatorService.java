@@ -3,6 +3,7 @@ package dev.muserving.activator.app;
 import dev.muserving.activator.kubernetes.KubernetesEndpointSource;
 import dev.muserving.api.InstanceName;
 import dev.muserving.dataplane.AdminEndpoints;
+import dev.muserving.dataplane.CannotListen;
 import dev.muserving.dataplane.JvmMetrics;
 import dev.muserving.dataplane.activator.Activator;
 import dev.muserving.dataplane.activator.ActivatorConfig;
@@ -17,6 +18,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +30,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -52,7 +57,8 @@ public class ActivatorService {
     @Inject
     PrometheusMeterRegistry registry;
 
-    private volatile boolean ready = true;
+    /** Not before the functions are known, nor once stopping. */
+    private volatile boolean ready;
     private Activator activator;
     private HttpServer admin;
     private MetricStreamClient stream;
@@ -82,13 +88,24 @@ public class ActivatorService {
         } else {
             LOG.warn("mu.controller is not set: no controller hears this activator's traffic, so nothing autoscales on it");
         }
-        activator = Activator.start(vertx, config, source, sink, demand, registry, Clock.systemUTC())
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        String address = "mu.bind-address " + config.bindAddress();
+        activator = listening(Activator.start(vertx, config, source, sink, demand, registry, Clock.systemUTC()), 60, address,
+                "mu.port " + config.port());
+        // open before the first list, which may take a while on a large cluster: a liveness probe on
+        // this port must not restart a replica that is only starting; /ready fails until it is done
+        admin = listening(AdminEndpoints.serve(vertx, config.bindAddress(), settings.adminPort(), "mu activator-lb", registry::scrape, () -> ready),
+                30, address, "mu.admin-port " + settings.adminPort());
         if (source instanceof KubernetesEndpointSource kubernetesSource) {
-            kubernetesSource.awaitSynced(Duration.ofSeconds(90)); // not ready before it knows the functions
+            if (settings.defaultTimeoutSeconds().isPresent()) {
+                LOG.warn("mu.default-timeout-seconds is for an endpoints file: on Kubernetes each Function's spec.timeout rules "
+                        + "(300 s when it gives none), as it does for its queue-proxies");
+            }
+            Gauge.builder("mu.kubernetes.watching", kubernetesSource, s -> s.watching() ? 1 : 0)
+                    .description("Whether the watches on Functions, EndpointSlices and Nodes are up (0: routing on what was known)")
+                    .register(registry);
+            kubernetesSource.awaitSynced(Duration.ofSeconds(90));
         }
-        admin = AdminEndpoints.serve(vertx, config.bindAddress(), settings.adminPort(), "mu activator-lb", registry::scrape, () -> ready)
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        ready = true;
         LOG.infof("mu activator-lb: listening on %s:%d (routing %s, %d balancers), admin %d, functions from %s, metric stream to %s",
                 config.bindAddress(), activator.port(), config.routing(), config.balancers(), admin.actualPort(),
                 settings.endpointsFile().map(Object::toString).orElse("the Kubernetes API"),
@@ -107,6 +124,19 @@ public class ActivatorService {
         }
         if (stream != null) {
             stream.close();
+        }
+    }
+
+    /** What started; a port in use or an address that is none is a one-line start-up failure naming the setting. */
+    private static <T> T listening(Future<T> started, int seconds, String address, String port) throws Exception {
+        try {
+            return started.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Optional<String> why = CannotListen.why(e, address, port);
+            if (why.isPresent()) {
+                throw new ConfigurationException("mu activator-lb cannot listen: " + why.get());
+            }
+            throw e;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.muserving.activator.app;
 
+import dev.muserving.dataplane.ConfigException;
 import dev.muserving.dataplane.Settings;
 import dev.muserving.dataplane.activator.ActivatorConfig;
 import io.smallrye.config.ConfigMapping;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -45,8 +47,11 @@ public interface ActivatorSettings {
     @WithDefault("1000")
     int holdLimit();
 
-    @WithDefault("300")
-    double defaultTimeoutSeconds();
+    /**
+     * A function's timeout when its entry in the endpoints file gives none. Not for the Kubernetes
+     * API: there each Function's {@code spec.timeout} (default 300 s) rules, as its queue-proxies' does.
+     */
+    OptionalDouble defaultTimeoutSeconds();
 
     /** A client connection that has not sent a whole request head this long after it opened is closed; 0 never. */
     @WithDefault("30")
@@ -101,11 +106,16 @@ public interface ActivatorSettings {
     /** The core's configuration, through the same checks as the standalone activator's. */
     default ActivatorConfig toConfig() {
         ActivatorConfig defaults = ActivatorConfig.defaults();
+        if (drainDelay().isNegative()) {
+            throw new ConfigException("mu.drain-delay (MU_DRAIN_DELAY) must be at least 0, got " + drainDelay());
+        }
         long bodyBytes = Settings.bytes("mu.max-body-bytes", maxBodyBytes());
         long retryBytes = Settings.bytes("mu.retry-buffer-bytes", retryBufferBytes());
         return new ActivatorConfig(bindAddress(), port(), domain(), routing(),
                 balancers().orElse(Runtime.getRuntime().availableProcessors()), bodyBytes, retryBytes, holdLimit(),
-                Duration.ofMillis(Math.round(defaultTimeoutSeconds() * 1000)), Duration.ofMillis(Math.round(headerTimeoutSeconds() * 1000)),
+                defaultTimeoutSeconds().isPresent() ? Duration.ofMillis(Math.round(defaultTimeoutSeconds().getAsDouble() * 1000))
+                        : defaults.defaultTimeout(),
+                Duration.ofMillis(Math.round(headerTimeoutSeconds() * 1000)),
                 Duration.ofMillis(Math.round(idleTimeoutSeconds() * 1000)), Duration.ofMillis(Math.round(bodyTimeoutSeconds() * 1000)),
                 Settings.bytes("mu.body-min-rate", bodyMinRate()), maxAttempts(), defaults.unreachableCooldown(),
                 Duration.ofMillis(Math.round(drainSeconds() * 1000)), defaults.recheckInterval(), seed().orElse(0L));

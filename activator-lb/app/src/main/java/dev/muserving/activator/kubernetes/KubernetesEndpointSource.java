@@ -49,6 +49,8 @@ public final class KubernetesEndpointSource implements EndpointSource {
         return t;
     });
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+    /** How often the watches are looked at; one down at two looks in a row is said (a watch the API server ends is soon made again). */
+    private static final Duration WATCH_CHECK = Duration.ofSeconds(5);
 
     private final RouteTable table = new RouteTable();
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -59,6 +61,9 @@ public final class KubernetesEndpointSource implements EndpointSource {
     private SharedIndexInformer<EndpointSlice> slices;
     private SharedIndexInformer<Node> nodes;
     private volatile Consumer<List<FunctionRoute>> onChange;
+    /** By informer: looks in a row at which it was not watching. */
+    private final Map<SharedIndexInformer<?>, Integer> downLooks = new HashMap<>();
+    private volatile boolean watching = true;
 
     /**
      * @param problems told once about each Function or endpoint left out, and why
@@ -111,10 +116,12 @@ public final class KubernetesEndpointSource implements EndpointSource {
                 }
                 deliver();
                 synced.complete(null);
+                worker.scheduleWithFixedDelay(this::lookAtWatches, WATCH_CHECK.toMillis(), WATCH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 synced.completeExceptionally(new IllegalStateException("cannot read Functions, EndpointSlices and Nodes from the API server at "
-                        + client.getMasterUrl() + " (is the Function CRD installed, and may this account list them?): "
-                        + (e instanceof ExecutionException ? e.getCause() : e), e));
+                        + client.getMasterUrl() + (unreachable(cause) ? "" : " (is the Function CRD installed, and may this account list them?)")
+                        + ": " + cause, e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -131,6 +138,45 @@ public final class KubernetesEndpointSource implements EndpointSource {
             throw new IllegalStateException("the API server at " + client.getMasterUrl() + " did not list Functions, EndpointSlices and Nodes within "
                     + timeout.toSeconds() + " s");
         }
+    }
+
+    /** The API server was not reached at all: a refused connection, an unknown host, a time-out. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.http.HttpConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether every watch is up, as {@link #lookAtWatches} last found: while one is down, routing goes on with what was known. */
+    public boolean watching() {
+        return watching;
+    }
+
+    /**
+     * Says when a watch goes down and when it is back, as client-go's reflector logs each failed list
+     * or watch: an activator routing on a table that no longer changes looks healthy otherwise (the
+     * API server unreachable, or this account's permission to watch withdrawn).
+     */
+    private void lookAtWatches() {
+        boolean all = true;
+        for (SharedIndexInformer<?> informer : informers) {
+            String what = informer == functions ? "Functions" : informer == slices ? "EndpointSlices" : "Nodes";
+            int before = downLooks.getOrDefault(informer, 0);
+            int now = informer.isWatching() ? 0 : before + 1;
+            downLooks.put(informer, now);
+            if (now == 2) {
+                problems.accept("the watch on " + what + " at " + client.getMasterUrl() + " is down (the API server unreachable, or this "
+                        + "account no longer allowed to watch them): routing goes on with what was known, and it is tried again");
+            } else if (now == 0 && before >= 2) {
+                told.accept("the watch on " + what + " is up again");
+            }
+            all &= now < 2;
+        }
+        watching = all;
     }
 
     private void soon() {

@@ -106,6 +106,34 @@ class RouteTableTest {
                 .startsWith("demo/echo keeps its last valid settings: metadata.annotations[routing.muserving.dev/class]: unknown policy 'knativ'");
     }
 
+    /** Found by an outside probe: every replica started after the typo turned the function away while the old ones served it. */
+    @Test
+    void aReplicaThatNeverSawItValidServesAFunctionWhoseServiceIsThereOnItsOtherSettingsAndItsOwnPolicy() {
+        Function typo = function("demo", "echo", "  uid: u-1\n  annotations: {routing.muserving.dev/class: knativ, autoscaling.muserving.dev/class: knative}");
+        List<Node> nodes = List.of(node("n-amd", "amd64"));
+
+        List<FunctionRoute> routes = new RouteTable().routes(List.of(typo), List.of(slice("demo", "echo",
+                endpoint("echo-amd64-a", "10.244.0.5", "n-amd", true, false))), nodes, problems::add);
+        assertThat(routes).singleElement().satisfies(r -> {
+            assertThat(r.notServed()).isEmpty();
+            assertThat(r.routing()).isEmpty();
+            assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(r.containerConcurrency()).isEqualTo(4);
+            assertThat(r.endpoints()).extracting(Endpoint::pod).containsExactly("echo-amd64-a");
+        });
+        assertThat(problems).singleElement().asString().startsWith("demo/echo is served with its other settings and this activator's own policy")
+                .contains("unknown policy 'knativ'");
+
+        // without its Service it never served: the operator made nothing for it
+        assertThat(new RouteTable().routes(List.of(typo), List.of(), nodes, problems::add)).singleElement()
+                .satisfies(r -> assertThat(r.notServed()).isPresent());
+        // a problem other than a policy leaves nothing to route on
+        Function badTimeout = function("demo", "echo", "  uid: u-1");
+        badTimeout.getSpec().timeout = "soon";
+        assertThat(new RouteTable().routes(List.of(badTimeout), List.of(slice("demo", "echo")), nodes, problems::add)).singleElement()
+                .satisfies(r -> assertThat(r.notServed()).isPresent());
+    }
+
     @Test
     void anInvalidFunctionIsNotServedAndAnEndpointOnAnUnknownNodeIsLeftOutAndEachIsSaidWhy() {
         Function bad = function("demo", "bad", "  annotations: {autoscaling.muserving.dev/class: fastest}");

@@ -76,6 +76,11 @@ public record ActivatorConfig(
         if (headerTimeout.isNegative() || idleTimeout.isNegative() || bodyTimeout.isNegative()) {
             throw new ConfigException("headerTimeout, idleTimeout and bodyTimeout must be at least 0");
         }
+        // as Settings.seconds refuses them in the environment; the Quarkus app builds this record from its own settings
+        if (drainTimeout.toMillis() < 1 || defaultTimeout.toMillis() < 1) {
+            throw new ConfigException(DRAIN_TIMEOUT + " and " + TIMEOUT + " must be more than 0, got "
+                    + drainTimeout.toMillis() / 1000.0 + " s and " + defaultTimeout.toMillis() / 1000.0 + " s");
+        }
         if (balancers < 1 || holdLimit < 0 || maxAttempts < 1 || maxBodyBytes < 0 || retryBufferBytes < 0 || bodyMinRate < 0) {
             throw new ConfigException("balancers and maxAttempts must be at least 1, holdLimit, maxBodyBytes, retryBufferBytes and bodyMinRate at least 0");
         }

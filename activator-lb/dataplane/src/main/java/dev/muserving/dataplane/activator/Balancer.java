@@ -242,7 +242,7 @@ final class Balancer extends AbstractVerticle {
     /** The drain timeout passed: each call still open gets an answer instead of a connection closed on it. */
     private void cutOff() {
         for (Call call : List.copyOf(open)) {
-            giveUp(call, 503, String.format(Locale.ROOT, "mu: this activator shut down before %s answered (it waited %s for it)%n",
+            giveUp(call, 503, String.format(Locale.ROOT, "mu: this activator shut down before %s answered (it gave the requests in progress %s once it began to stop)%n",
                     call.lane.key, seconds(config.drainTimeout())));
         }
     }

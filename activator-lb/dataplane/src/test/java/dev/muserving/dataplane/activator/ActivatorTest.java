@@ -2,6 +2,7 @@ package dev.muserving.dataplane.activator;
 
 import static dev.muserving.dataplane.testing.Http.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.muserving.api.Arch;
@@ -36,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import dev.muserving.dataplane.ConfigException;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
@@ -371,8 +373,26 @@ class ActivatorTest {
             Response r = Http.await(cut);
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("Connection")).isEqualTo("close");
-            assertThat(r.body()).isEqualTo("mu: this activator shut down before demo/echo answered (it waited 0.5 s for it)\n");
+            assertThat(r.body())
+                    .isEqualTo("mu: this activator shut down before demo/echo answered (it gave the requests in progress 0.5 s once it began to stop)\n");
         }
+    }
+
+    /**
+     * Found by an outside probe: the Quarkus app builds the settings itself, and a drain of 0 or less
+     * passed, so that on SIGTERM Vert.x refused the drain's timer and the requests in flight got no answer.
+     */
+    @Test
+    void aDrainOrDefaultTimeoutOfZeroOrLessIsRefusedHoweverTheSettingsAreMade() {
+        ActivatorConfig d = ActivatorConfig.defaults();
+        for (Duration drain : List.of(Duration.ZERO, Duration.ofSeconds(-1))) {
+            assertThatThrownBy(() -> new ActivatorConfig(d.bindAddress(), d.port(), d.domain(), d.routing(), d.balancers(), d.maxBodyBytes(),
+                    d.retryBufferBytes(), d.holdLimit(), d.defaultTimeout(), d.headerTimeout(), d.idleTimeout(), d.bodyTimeout(), d.bodyMinRate(),
+                    d.maxAttempts(), d.unreachableCooldown(), drain, d.recheckInterval(), d.seed()))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("MU_DRAIN_SECONDS and MU_DEFAULT_TIMEOUT_SECONDS must be more than 0");
+        }
+        assertThatThrownBy(() -> ActivatorConfig.fromEnvironment(Map.of(ActivatorConfig.DRAIN_TIMEOUT, "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MU_DRAIN_SECONDS must be a number of seconds above 0");
     }
 
     @Test
