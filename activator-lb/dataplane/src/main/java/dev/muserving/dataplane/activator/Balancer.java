@@ -489,9 +489,13 @@ final class Balancer extends AbstractVerticle {
         call.attempts++;
         pod.inFlight++;
         call.lane.inFlight++;
+        call.lane.pods.connecting(pod);
         HttpServerRequest request = call.request;
         client.request(new RequestOptions().setServer(pod.address).setMethod(request.method()).setURI(call.uri))
                 .onComplete(connected -> {
+                    if (call.lane.pods.connected(pod, connected.succeeded())) {
+                        context.runOnContext(v -> dispatchHeld(call.lane)); // what waited for the pod's first connection
+                    }
                     if (connected.failed()) {
                         connectFailed(call, pod);
                         return;
@@ -615,7 +619,7 @@ final class Balancer extends AbstractVerticle {
 
     /** Keeps a pod that failed a request out of the call's function's routing for the cool-down. */
     private void coolDown(Call call, PodTable.Pod pod) {
-        call.lane.pods.suspend(pod, System.nanoTime() + config.unreachableCooldown().toNanos());
+        call.lane.pods.suspend(pod, config.unreachableCooldown().toNanos());
     }
 
     /** Sends the call to the pod the policy chooses now, or holds it until one can take it. */

@@ -14,6 +14,14 @@ import java.util.Map;
  * A pod that stays across endpoint updates keeps its in-flight count and last report; a pod that
  * refused a connection sits out a cool-down, then is tried again; a pod that said it is shutting
  * down is not routed to again. Lives on one event loop.
+ *
+ * <p>A pod this balancer has not connected to yet, or whose last connection failed, is on
+ * probation: while a connection to it is being made, it takes no other request. A pod listed
+ * ready whose address does not answer (its node died) costs one request the connect time-out,
+ * not every request the policy sent there meanwhile, as Knative's activator probes a pod before
+ * it sends it traffic; a live one is out of the view for the moment its first connection takes.
+ * Each cool-down in a row without a connection made doubles, to {@link #MAX_COOL_DOWN_DOUBLINGS}
+ * doublings, as Envoy's outlier detection lengthens each ejection.
  */
 final class PodTable implements PodSet {
 
@@ -24,6 +32,12 @@ final class PodTable implements PodSet {
         int inFlight;
         PodHeaderState report;
         long suspendedUntilNanos;
+        /** A connection to it was made since it was listed, or since its last cool-down. */
+        boolean proven;
+        /** Connections being made to it for this balancer's requests. */
+        int connecting;
+        /** Cool-downs in a row with no connection made between them. */
+        int coolDowns;
         /** The pod said it is shutting down: no new request goes there while it stays listed. */
         boolean leaving;
         /** Index in the routable view, -1 while out of it. */
@@ -35,6 +49,8 @@ final class PodTable implements PodSet {
             this.report = PodHeaderState.unknown(endpoint.pod(), endpoint.arch());
         }
     }
+
+    static final int MAX_COOL_DOWN_DOUBLINGS = 3;
 
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private Pod[] routable = new Pod[0];
@@ -51,12 +67,38 @@ final class PodTable implements PodSet {
         rebuild(System.nanoTime());
     }
 
-    /** Keeps a pod that refused a connection out of routing until the cool-down passes. */
-    void suspend(Pod pod, long untilNanos) {
+    /** Keeps a pod that failed a request out of routing for {@code coolDownNanos}, doubled for each cool-down in a row before. */
+    void suspend(Pod pod, long coolDownNanos) {
         if (pods.get(pod.endpoint.pod()) == pod) {
-            pod.suspendedUntilNanos = untilNanos;
+            long now = System.nanoTime();
+            pod.suspendedUntilNanos = now + (coolDownNanos << Math.min(pod.coolDowns, MAX_COOL_DOWN_DOUBLINGS));
+            pod.coolDowns++;
+            pod.proven = false;
+            rebuild(now);
+        }
+    }
+
+    /** A connection to the pod is being made; one on probation leaves the view meanwhile. */
+    void connecting(Pod pod) {
+        pod.connecting++;
+        if (!pod.proven && pod.connecting == 1 && pod.index >= 0) {
             rebuild(System.nanoTime());
         }
+    }
+
+    /** The connection is made, or failed: true when the pod came back into the view by it. */
+    boolean connected(Pod pod, boolean made) {
+        pod.connecting--;
+        if (!made || pod.proven) {
+            return false; // a failure is the caller's to cool down
+        }
+        pod.proven = true;
+        pod.coolDowns = 0;
+        if (pods.get(pod.endpoint.pod()) != pod) {
+            return false;
+        }
+        rebuild(System.nanoTime());
+        return pod.index >= 0;
     }
 
     /** Keeps a pod that is shutting down out of routing for as long as it stays in the endpoints. */
@@ -84,7 +126,7 @@ final class PodTable implements PodSet {
         List<Pod> view = new ArrayList<>(pods.size());
         suspended = 0;
         for (Pod pod : pods.values()) {
-            if (pod.leaving) {
+            if (pod.leaving || !pod.proven && pod.connecting > 0) {
                 continue;
             }
             if (pod.suspendedUntilNanos - nowNanos > 0) {

@@ -9,6 +9,7 @@ import dev.muserving.api.MuHeaders;
 import dev.muserving.dataplane.function.EmulatedFunction;
 import dev.muserving.dataplane.queueproxy.QueueProxy;
 import dev.muserving.dataplane.queueproxy.QueueProxyConfig;
+import dev.muserving.dataplane.testing.BlackHole;
 import dev.muserving.dataplane.testing.ClosedPort;
 import dev.muserving.dataplane.testing.Http;
 import dev.muserving.dataplane.testing.Http.Response;
@@ -22,8 +23,10 @@ import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -87,6 +90,31 @@ class RetryTest {
             assertThat(r.headers().names()).noneMatch(MuHeaders::isInternal);
         }
         assertThat(retries(MuHeaders.DRAINING)).as("turned away once, then never chosen again").isEqualTo(1);
+    }
+
+    /**
+     * Found by an outside probe: a pod listed ready whose address never answers (its node died) took
+     * every request the policy sent it while the first connection waited for its time-out (2 s), each
+     * then sent again: here half of a burst. A pod on probation takes one request until a connection to it is made.
+     */
+    @Test
+    void aPodWhoseAddressNeverAnswersCostsOneRequestTheConnectTimeOutNotEveryOneSentMeanwhile(Vertx vertx) throws IOException {
+        Pod healthy = pod(vertx, "echo-healthy", 0);
+        try (BlackHole dead = new BlackHole()) {
+            int port = activator(vertx, ActivatorConfig.defaults().withPort(0),
+                    new Endpoint("echo-dead-node", "127.0.0.1", dead.port(), Arch.AMD64), healthy.endpoint());
+            Http http = new Http(vertx);
+            List<CompletableFuture<Response>> burst = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                burst.add(http.send(HttpMethod.POST, port, PATH, Map.of(), Buffer.buffer("order " + i)));
+            }
+            for (int i = 0; i < 20; i++) {
+                Response r = await(burst.get(i));
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("order " + i);
+            }
+            assertThat(retries(Balancer.RETRY_CONNECT_FAILED)).as("requests that waited out the connect time-out").isEqualTo(1);
+        }
     }
 
     @Test
