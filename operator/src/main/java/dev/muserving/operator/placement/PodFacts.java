@@ -34,19 +34,46 @@ final class PodFacts {
 
     private PodFacts() {}
 
-    /** CPU in millicores and memory in MiB the pod's containers request (each at least 1 for the policies). */
+    /**
+     * CPU in millicores and memory in MiB the pod requests (each at least 1 for the policies), as
+     * kube-scheduler counts them: its containers and sidecars (init containers that keep running),
+     * or an init container with the sidecars started before it when that is more, plus the pod's
+     * overhead. Until 2026-12-06 init containers and overhead were left out, and an outside probe
+     * saw pods whose init container asked for 3 CPUs put three to a 4-CPU node.
+     */
     static int[] requests(Pod pod) {
-        BigDecimal cpu = BigDecimal.ZERO;
-        BigDecimal memory = BigDecimal.ZERO;
-        for (Container container : pod.getSpec().getContainers()) {
-            Map<String, Quantity> requests = container.getResources() == null ? null : container.getResources().getRequests();
-            if (requests != null) {
-                cpu = cpu.add(amount(requests.get("cpu")));
-                memory = memory.add(amount(requests.get("memory")));
+        BigDecimal[] running = {BigDecimal.ZERO, BigDecimal.ZERO};
+        BigDecimal[] starting = {BigDecimal.ZERO, BigDecimal.ZERO};
+        List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
+        for (Container init : inits) {
+            if ("Always".equals(init.getRestartPolicy())) {
+                add(running, requestsOf(init));
+            } else {
+                BigDecimal[] alone = {running[0], running[1]};
+                add(alone, requestsOf(init));
+                starting[0] = starting[0].max(alone[0]);
+                starting[1] = starting[1].max(alone[1]);
             }
         }
-        return new int[] {(int) Math.max(1, atMost(cpu.movePointRight(3).setScale(0, RoundingMode.CEILING), Integer.MAX_VALUE)),
-                (int) Math.max(1, atMost(memory.divide(MIB, 0, RoundingMode.CEILING), Integer.MAX_VALUE))};
+        for (Container container : pod.getSpec().getContainers()) {
+            add(running, requestsOf(container));
+        }
+        BigDecimal[] total = {running[0].max(starting[0]), running[1].max(starting[1])};
+        add(total, pod.getSpec().getOverhead());
+        return new int[] {(int) Math.max(1, atMost(total[0].movePointRight(3).setScale(0, RoundingMode.CEILING), Integer.MAX_VALUE)),
+                (int) Math.max(1, atMost(total[1].divide(MIB, 0, RoundingMode.CEILING), Integer.MAX_VALUE))};
+    }
+
+    private static Map<String, Quantity> requestsOf(Container container) {
+        return container.getResources() == null ? null : container.getResources().getRequests();
+    }
+
+    /** Adds CPU and memory of {@code requests}, if any, to {@code sum}. */
+    private static void add(BigDecimal[] sum, Map<String, Quantity> requests) {
+        if (requests != null) {
+            sum[0] = sum[0].add(amount(requests.get("cpu")));
+            sum[1] = sum[1].add(amount(requests.get("memory")));
+        }
     }
 
     /**
@@ -123,6 +150,12 @@ final class PodFacts {
     static boolean allowedOn(Pod pod, Node node) {
         Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
         return allows(pod, labels) && tolerates(pod.getSpec().getTolerations(), node.getSpec() == null ? null : node.getSpec().getTaints());
+    }
+
+    /** Whether the node has a taint that keeps pods off unless they tolerate it (NoSchedule, NoExecute). */
+    static boolean tainted(Node node) {
+        return node.getSpec() != null && node.getSpec().getTaints() != null
+                && node.getSpec().getTaints().stream().anyMatch(t -> !"PreferNoSchedule".equals(t.getEffect()));
     }
 
     /** The first taint the pod does not tolerate, for the reason it cannot go there. */

@@ -112,6 +112,14 @@ final class SchedulingRound {
             }
         }
         functions.keySet().forEach(key -> groups.computeIfAbsent(key.toString(), g -> new ArrayList<>()));
+        // The policy knows nodes by architecture and size only. A node with a NoSchedule or NoExecute
+        // taint that no pod waiting here tolerates (a Function's pods tolerate none) takes no new pods
+        // in its view, as a cordoned one: it planned starts there, which could not be bound, while
+        // untainted nodes sat empty (found by an outside probe).
+        List<Pod> unbound = groups.values().stream().flatMap(List::stream).filter(p -> nodeOf(p, assumed) == null).toList();
+        Set<String> takesNewPods = new HashSet<>(byName.keySet());
+        byName.values().stream().filter(n -> PodFacts.tainted(n) && unbound.stream().noneMatch(p -> PodFacts.untolerated(p, n).isEmpty()))
+                .forEach(n -> takesNewPods.remove(n.getMetadata().getName()));
 
         // specs and demands: a Function's own, else one made from its pods
         Map<String, FunctionSpec> specs = new LinkedHashMap<>();
@@ -161,7 +169,7 @@ final class SchedulingRound {
             String name = node.getMetadata().getName();
             long[] all = used.getOrDefault(name, new long[2]);
             long[] own = ownUse.getOrDefault(name, new long[2]);
-            boolean takesPods = byName.containsKey(name);
+            boolean takesPods = takesNewPods.contains(name);
             // a node that takes no new pods is as large as what these pods hold on it: full
             int cpu = (int) (takesPods ? allocatable(node, "cpu", true) - (all[0] - own[0]) : own[0]);
             int memory = (int) (takesPods ? allocatable(node, "memory", false) - (all[1] - own[1]) : own[1]);
@@ -196,16 +204,14 @@ final class SchedulingRound {
             Arch arch = PodFacts.arch(node).orElseThrow();
             starts.computeIfAbsent(start.function(), g -> new EnumMap<>(Arch.class)).merge(arch, 1, Integer::sum);
             List<Pod> candidates = waiting.getOrDefault(start.function(), List.of());
-            long[] room = free.get(start.node());
-            for (int i = 0; i < candidates.size(); i++) {
-                Pod pod = candidates.get(i);
-                int[] requests = requestsOf.get(pod.getMetadata().getUid());
-                if (room[0] >= requests[0] && room[1] >= requests[1] && PodFacts.allowedOn(pod, node)) {
-                    room[0] -= requests[0];
-                    room[1] -= requests[1];
-                    candidates.remove(i);
-                    binds.add(new Bind(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), start.node()));
-                    break;
+            // the policy knows nodes by architecture and size only: a pod whose selector, affinity or
+            // tolerations keep it off the node planned goes to another node of that architecture
+            // that it may run on and that has the room, as kube-scheduler's filters would have chosen
+            if (!bindOne(candidates, node, free, requestsOf, binds)) {
+                for (Node other : byName.values()) {
+                    if (other != node && PodFacts.arch(other).orElseThrow() == arch && bindOne(candidates, other, free, requestsOf, binds)) {
+                        break;
+                    }
                 }
             }
         }
@@ -241,9 +247,17 @@ final class SchedulingRound {
             promised.getOrDefault(group, Map.of()).forEach((arch, n) -> byArch.merge(arch, n, Integer::sum));
             int unplaced = plan.unplaced().getOrDefault(group, 0);
             int wanted = specs.get(group).clampReplicas(demanded.get(group).desired());
-            String reason = unplaced > 0 && !fitsAnEmptyNode(specs.get(group), byName.values())
-                    ? tooLargeForAnyNode(specs.get(group), wanted, unplaced)
-                    : reason(group, wanted, byArch, unplaced, specs, demanded, plan);
+            FunctionSpec spec = specs.get(group);
+            String reason;
+            if (unplaced > 0 && byName.values().stream().noneMatch(n -> takesNewPods.contains(n.getMetadata().getName())
+                    && spec.architectures().contains(PodFacts.arch(n).orElseThrow()))) {
+                reason = String.format(Locale.ROOT, "placed %d of %d: no %s node takes new pods now (each is cordoned, not ready, or tainted)",
+                        wanted - unplaced, wanted, architectures(spec));
+            } else if (unplaced > 0 && !fitsAnEmptyNode(spec, byName.values())) {
+                reason = tooLargeForAnyNode(spec, wanted, unplaced, functions.containsKey(key(group)));
+            } else {
+                reason = reason(group, wanted, byArch, unplaced, specs, demanded, plan);
+            }
             allocations.put(group, new Allocation(wanted, byArch, unplaced, reason));
         });
 
@@ -251,7 +265,7 @@ final class SchedulingRound {
         Map<String, String> pendingWhy = new TreeMap<>();
         waiting.forEach((group, left) -> {
             if (!left.isEmpty()) {
-                String why = why(left.get(0), requestsOf.get(left.get(0).getMetadata().getUid()), byName.values(), free, allocations.get(group));
+                String why = why(left.get(0), requestsOf.get(left.get(0).getMetadata().getUid()), nodes, free, allocations.get(group));
                 left.forEach(pod -> pendingWhy.put(pod.getMetadata().getUid(), why));
             }
         });
@@ -288,10 +302,13 @@ final class SchedulingRound {
         return outdated;
     }
 
-    private static String tooLargeForAnyNode(FunctionSpec spec, int wanted, int unplaced) {
-        return String.format(Locale.ROOT, "placed %d of %d: a pod asks for %dm CPU and %d MiB (its queue-proxy included), more than any %s "
-                + "node can hold", wanted - unplaced, wanted, spec.cpuMillis(), spec.memoryMiB(),
-                String.join(" or ", spec.architectures().stream().map(Arch::label).toList()));
+    private static String tooLargeForAnyNode(FunctionSpec spec, int wanted, int unplaced, boolean function) {
+        return String.format(Locale.ROOT, "placed %d of %d: a pod asks for %dm CPU and %d MiB%s, more than any %s node can hold",
+                wanted - unplaced, wanted, spec.cpuMillis(), spec.memoryMiB(), function ? " (its queue-proxy included)" : "", architectures(spec));
+    }
+
+    private static String architectures(FunctionSpec spec) {
+        return String.join(" or ", spec.architectures().stream().map(Arch::label).toList());
     }
 
     /** Whether one pod of the function fits on some node of its architectures that holds nothing else. */
@@ -318,6 +335,24 @@ final class SchedulingRound {
     }
 
     /** The policy's name for a pod's function: {@code <namespace>/<function>}, or its owner's or its own name. */
+    /** Binds the first waiting pod that may run on {@code node} and fits its free room; whether one was bound. */
+    private static boolean bindOne(List<Pod> candidates, Node node, Map<String, long[]> free, Map<String, int[]> requestsOf, List<Bind> binds) {
+        String name = node.getMetadata().getName();
+        long[] room = free.get(name);
+        for (int i = 0; i < candidates.size(); i++) {
+            Pod pod = candidates.get(i);
+            int[] requests = requestsOf.get(pod.getMetadata().getUid());
+            if (room[0] >= requests[0] && room[1] >= requests[1] && PodFacts.allowedOn(pod, node)) {
+                room[0] -= requests[0];
+                room[1] -= requests[1];
+                candidates.remove(i);
+                binds.add(new Bind(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), name));
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String group(Pod pod) {
         String ns = pod.getMetadata().getNamespace();
         Map<String, String> labels = pod.getMetadata().getLabels();
@@ -411,7 +446,11 @@ final class SchedulingRound {
         int available = 0;
         for (Node node : nodes) {
             String cause = null;
-            if (!PodFacts.allowedOn(pod, node)) {
+            if (!PodFacts.schedulable(node)) {
+                // as kube-scheduler counts them: a cordoned node, or one not ready (its not-ready taint)
+                cause = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable()) ? "node(s) were unschedulable"
+                        : PodFacts.arch(node).isEmpty() ? "node(s) had no kubernetes.io/arch label" : "node(s) were not ready";
+            } else if (!PodFacts.allowedOn(pod, node)) {
                 cause = PodFacts.untolerated(pod, node).map(t -> "node(s) had untolerated taint {" + t.getKey() + ": " + t.getValue() + "}")
                         .orElse("node(s) didn't match Pod's node affinity/selector");
             } else {

@@ -273,8 +273,37 @@ class SchedulingRoundTest {
         SchedulingRound.Result result = round.run(nodes, pods, Map.of(), functions, NOW);
 
         assertThat(result.binds()).containsExactly(new SchedulingRound.Bind("demo", "b-arm64-0", "b-arm64-0", "arm"));
-        assertThat(result.pendingWhy().get("a-amd64-0")).startsWith("0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector,"
-                + " 1 node(s) had untolerated taint {dedicated: gpu}");
+        // every node counted, as kube-scheduler counts them (an outside probe saw a cordoned pool said to be too small)
+        assertThat(result.pendingWhy().get("a-amd64-0")).isEqualTo("0/4 nodes are available: 1 node(s) didn't match Pod's node affinity/selector,"
+                + " 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were not ready, 1 node(s) were unschedulable."
+                + " placed 0 of 1: no amd64 node takes new pods now (each is cordoned, not ready, or tainted)");
+    }
+
+    /** Found by an outside probe: placement planned the pods on the tainted nodes, and they waited there for good. */
+    @Test
+    void aTaintedNodeTakesNoNewPodsThatDoNotTolerateItSoTheyGoWhereTheyMay() {
+        Node tainted = new NodeBuilder(node("tainted", "amd64", "8", true)).editSpec().addNewTaint().withKey("dedicated").withValue("gpu")
+                .withEffect("NoSchedule").endTaint().endSpec().build();
+        List<Pod> pods = List.of(pod("a", 0, null, "1"), pod("a", 1, null, "1"), pod("a", 2, null, "1"));
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 3, 1, Set.of(Arch.AMD64, Arch.ARM64)));
+
+        SchedulingRound.Result result = round.run(List.of(tainted, node("clean", "amd64", "2", true), node("arm", "arm64", "8", true)), pods,
+                Map.of(), functions, NOW);
+
+        assertThat(result.binds()).hasSize(3).extracting(SchedulingRound.Bind::node).doesNotContain("tainted");
+        assertThat(result.allocations().get("demo/a").byArch().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
+    }
+
+    /** Found by an outside probe: a pod that may run on one node only (a selector on another label than the architecture) never ran. */
+    @Test
+    void aPodKeptOffThePlannedNodeByItsSelectorGoesToANodeOfThatArchitectureItMayRunOn() {
+        Node zoned = new NodeBuilder(node("zoned", "amd64", "8", true)).editMetadata().addToLabels("zone", "z2").endMetadata().build();
+        Pod selective = new PodBuilder(pod("a", 0, null, "1")).editSpec().withNodeSelector(Map.of("zone", "z2")).endSpec().build();
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64)));
+
+        SchedulingRound.Result result = round.run(List.of(node("plain", "amd64", "8", true), zoned), List.of(selective), Map.of(), functions, NOW);
+
+        assertThat(result.binds()).containsExactly(new SchedulingRound.Bind("demo", "a-null-0", "a-null-0", "zoned"));
     }
 
     @Test
