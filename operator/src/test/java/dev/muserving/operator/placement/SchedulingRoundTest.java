@@ -306,6 +306,35 @@ class SchedulingRoundTest {
         assertThat(result.binds()).containsExactly(new SchedulingRound.Bind("demo", "a-null-0", "a-null-0", "zoned"));
     }
 
+    /** Found by an outside probe: a bare pod named as a Function joined its group, and waited as one of its pods too many. */
+    @Test
+    void aPodOfNoFunctionIsAGroupOfItsOwnWhateverItsName() {
+        Pod bare = new PodBuilder(pod("x", 0, null, "1")).editMetadata().withName("a").withUid("bare-a").withLabels(Map.of()).endMetadata().build();
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64)));
+
+        SchedulingRound.Result result = round.run(List.of(node("n", "amd64", "8", true)), List.of(pod("a", 0, null, "1"), bare), Map.of(),
+                functions, NOW);
+
+        assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).containsExactlyInAnyOrder("a-null-0", "a");
+        assertThat(result.allocations()).containsKeys("demo/a", "demo/Pod a");
+    }
+
+    /** Found by an outside probe: 130 pods without requests were bound to a node that takes 110. */
+    @Test
+    void aNodeTakesNoMorePodsThanItsKubeletDoes() {
+        Node small = new NodeBuilder(node("small", "amd64", "64", true)).editStatus().addToAllocatable("pods", new Quantity("3")).endStatus().build();
+        Node other = new NodeBuilder(node("other", "amd64", "64", true)).editStatus().addToAllocatable("pods", new Quantity("2")).endStatus().build();
+        List<Pod> pods = List.of(pod("a", 0, null, "1"), pod("a", 1, null, "1"), pod("a", 2, null, "1"), pod("a", 3, null, "1"),
+                pod("a", 4, null, "1"), pod("a", 5, null, "1"));
+        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 6, 1, Set.of(Arch.AMD64)));
+
+        SchedulingRound.Result result = round.run(List.of(small, other), pods, Map.of(), functions, NOW);
+
+        Map<String, Long> perNode = result.binds().stream().collect(Collectors.groupingBy(SchedulingRound.Bind::node, Collectors.counting()));
+        assertThat(perNode).isEqualTo(Map.of("small", 3L, "other", 2L));
+        assertThat(result.pendingWhy().values()).singleElement().asString().startsWith("0/2 nodes are available: 2 Too many pods");
+    }
+
     @Test
     void podsOnANodeThatStopsReportingReadyKeepTheirPlaceAndNoNewPodGoesThere() {
         // a node agent or kubelet late with its heartbeat: the node turns NotReady under running pods
