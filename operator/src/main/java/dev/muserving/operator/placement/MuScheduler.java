@@ -97,7 +97,10 @@ public final class MuScheduler implements AutoCloseable {
         return t;
     });
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
-    /** What each pending pod was last told, and when: said again only when it changes and not sooner than {@link #RETELL}. */
+    /**
+     * What each pending pod was last told, and when: said again when it changes, not sooner than
+     * {@link #RETELL}, or when it has stood for {@link #STILL_PENDING_RETELL}.
+     */
     private final Map<String, Told> told = new ConcurrentHashMap<>();
     /** Reports go out beside the rounds: a round never waits for the API server to take them. */
     private final ExecutorService reports = Executors.newSingleThreadExecutor(r -> {
@@ -124,6 +127,11 @@ public final class MuScheduler implements AutoCloseable {
 
     /** A pending pod's reason is written at most this often (kube-scheduler too backs off its retries). */
     private static final Duration RETELL = Duration.ofSeconds(10);
+    /**
+     * A pod still pending for the same reason is told again this often: Events live an hour on the
+     * API server, and a pod told once had none left to show in {@code kubectl describe} after that.
+     */
+    private static final Duration STILL_PENDING_RETELL = Duration.ofMinutes(10);
 
     /**
      * @param demand what a Function asks of placement now: the autoscaler's decision and its pods' service rates
@@ -309,7 +317,7 @@ public final class MuScheduler implements AutoCloseable {
         result.pendingWhy().forEach((uid, why) -> {
             Pod pod = byUid.get(uid);
             Told said = told.get(uid);
-            if (pod != null && (said == null || !said.why().equals(why) && !now.isBefore(said.at().plus(RETELL)))) {
+            if (pod != null && (said == null || !now.isBefore(said.at().plus(said.why().equals(why) ? STILL_PENDING_RETELL : RETELL)))) {
                 told.put(uid, new Told(why, now));
                 reports.execute(() -> unschedulable(pod, why, now));
             }
@@ -354,11 +362,19 @@ public final class MuScheduler implements AutoCloseable {
             binding.decrementAndGet();
             sendBindings();
             if (error == null && response.code() < 300) {
-                assumed.computeIfPresent(bind.uid(), (uid, a) -> new Assumed(a.node(), clock.instant()));
+                Instant at = clock.instant();
+                assumed.computeIfPresent(bind.uid(), (uid, a) -> new Assumed(a.node(), at));
+                reports.execute(() -> event(bind.namespace(), bind.pod(), bind.uid(), "Normal", "Scheduled",
+                        "Successfully assigned " + bind.namespace() + "/" + bind.pod() + " to " + bind.node(), at));
             } else {
                 assumed.remove(bind.uid());
-                LOG.debugf("binding %s/%s to %s failed: %s", bind.namespace(), bind.pod(), bind.node(),
-                        error != null ? error.getMessage() : response.code() + " " + response.body());
+                String why = error != null ? error.getMessage() : response.code() + " " + response.body();
+                if (error == null && (response.code() == 404 || response.code() == 409)) {
+                    // the pod went, or was bound meanwhile: the next round sees it
+                    LOG.debugf("binding %s/%s to %s failed: %s", bind.namespace(), bind.pod(), bind.node(), why);
+                } else {
+                    LOG.warnf("binding %s/%s to %s failed: %s", bind.namespace(), bind.pod(), bind.node(), why);
+                }
                 soon();
             }
         });
@@ -401,20 +417,34 @@ public final class MuScheduler implements AutoCloseable {
                     "type", "PodScheduled", "status", "False", "reason", "Unschedulable", "message", why, "lastTransitionTime", time)))));
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).subresource("status")
                     .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
-            client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(new EventBuilder()
-                    .withNewMetadata().withGenerateName(pod.getMetadata().getName() + ".").withNamespace(pod.getMetadata().getNamespace()).endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod")
-                            .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                            .withUid(pod.getMetadata().getUid()).build())
-                    .withType("Warning").withReason("FailedScheduling").withMessage(why)
-                    .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
-                    .withNewSource().withComponent(NAME).withHost(identity).endSource()
-                    .withReportingComponent(NAME).withReportingInstance(identity)
-                    .build()).create();
+            createEvent(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), "Warning", "FailedScheduling",
+                    why, now);
         } catch (RuntimeException e) {
             told.remove(pod.getMetadata().getUid()); // said again next round
             LOG.debugf("could not report %s/%s as unschedulable: %s", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
         }
+    }
+
+    /** An Event on the pod, as kube-scheduler writes them ({@code Scheduled}, {@code FailedScheduling}); one that cannot be written is let go. */
+    private void event(String namespace, String pod, String uid, String type, String reason, String message, Instant at) {
+        try {
+            createEvent(namespace, pod, uid, type, reason, message, at);
+        } catch (RuntimeException e) {
+            LOG.debugf("could not write the %s event of %s/%s: %s", reason, namespace, pod, e.getMessage());
+        }
+    }
+
+    private void createEvent(String namespace, String pod, String uid, String type, String reason, String message, Instant at) {
+        String time = TIME.format(at.truncatedTo(ChronoUnit.SECONDS));
+        client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                .withNewMetadata().withGenerateName(pod + ".").withNamespace(namespace).endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod")
+                        .withNamespace(namespace).withName(pod).withUid(uid).build())
+                .withType(type).withReason(reason).withMessage(message)
+                .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
+                .withNewSource().withComponent(NAME).withHost(identity).endSource()
+                .withReportingComponent(NAME).withReportingInstance(identity)
+                .build()).create();
     }
 
     @Override

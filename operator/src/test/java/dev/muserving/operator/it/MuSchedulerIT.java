@@ -148,6 +148,11 @@ class MuSchedulerIT {
             assertThat(cluster.kubectl("-n", ns, "get", "fn", "light")).containsPattern("light\\s+\\S+\\s+True\\s+2\\s+6\\s+2\\s");
             await().atMost(CONVERGE).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
                     .anyMatch(e -> "light".equals(e.getInvolvedObject().getName()) && "Contention".equals(e.getReason())));
+            // each pod bound is told so, as kube-scheduler tells it (found by an outside probe: describe showed no Events)
+            String boundPod = pods(ns, p -> p.getSpec().getNodeName() != null).get(0).getMetadata().getName();
+            await().atMost(CONVERGE).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                    .anyMatch(e -> boundPod.equals(e.getInvolvedObject().getName()) && "Scheduled".equals(e.getReason())
+                            && e.getMessage().startsWith("Successfully assigned " + ns + "/" + boundPod + " to ")));
             // the pods that could not fit were never created: nothing of light waits
             assertThat(pods(ns, p -> p.getSpec().getNodeName() == null)).isEmpty();
             assertThat(client.apps().deployments().inNamespace(ns).withName("light-amd64").get().getSpec().getReplicas()).isEqualTo(2);
