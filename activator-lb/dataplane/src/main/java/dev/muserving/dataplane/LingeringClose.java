@@ -31,8 +31,8 @@ public final class LingeringClose {
      */
     public static void close(Vertx vertx, HttpServerRequest request) {
         HttpConnection connection = request.connection();
-        if (request.isEnded() || request.version() == HttpVersion.HTTP_2 || !(connection instanceof ConnectionBase base) || !(base.channel() instanceof DuplexChannel channel)
-                || !channel.isActive()) {
+        if (request.isEnded() || request.version() == HttpVersion.HTTP_2 || !(connection instanceof ConnectionBase base)
+                || !(base.channel() instanceof DuplexChannel channel) || !channel.isActive()) {
             connection.close();
             return;
         }

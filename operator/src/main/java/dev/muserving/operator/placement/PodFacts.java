@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * What a scheduler reads off pods and nodes: requests, the architectures a pod allows, whether a
@@ -149,24 +150,23 @@ final class PodFacts {
     /** Whether the pod may go on the node: its required affinity and node selector match, it tolerates the node's taints. */
     static boolean allowedOn(Pod pod, Node node) {
         Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-        return allows(pod, labels) && tolerates(pod.getSpec().getTolerations(), node.getSpec() == null ? null : node.getSpec().getTaints());
+        return allows(pod, labels) && untolerated(pod, node).isEmpty();
     }
 
     /** Whether the node has a taint that keeps pods off unless they tolerate it (NoSchedule, NoExecute). */
     static boolean tainted(Node node) {
-        return node.getSpec() != null && node.getSpec().getTaints() != null
-                && node.getSpec().getTaints().stream().anyMatch(t -> !"PreferNoSchedule".equals(t.getEffect()));
+        return hardTaints(node).findAny().isPresent();
     }
 
     /** The first taint the pod does not tolerate, for the reason it cannot go there. */
     static Optional<Taint> untolerated(Pod pod, Node node) {
-        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
-        return taints.stream().filter(t -> !"PreferNoSchedule".equals(t.getEffect()))
-                .filter(t -> !tolerated(pod.getSpec().getTolerations(), t)).findFirst();
+        return hardTaints(node).filter(t -> !tolerated(pod.getSpec().getTolerations(), t)).findFirst();
     }
 
-    private static boolean tolerates(List<Toleration> tolerations, List<Taint> taints) {
-        return taints == null || taints.stream().filter(t -> !"PreferNoSchedule".equals(t.getEffect())).allMatch(t -> tolerated(tolerations, t));
+    /** The node's taints but PreferNoSchedule, which only scoring weighs. */
+    private static Stream<Taint> hardTaints(Node node) {
+        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        return taints.stream().filter(t -> !"PreferNoSchedule".equals(t.getEffect()));
     }
 
     private static boolean tolerated(List<Toleration> tolerations, Taint taint) {

@@ -1,6 +1,7 @@
 package dev.muserving.activator.app;
 
 import dev.muserving.activator.kubernetes.KubernetesEndpointSource;
+import dev.muserving.api.FunctionDefaults;
 import dev.muserving.api.InstanceName;
 import dev.muserving.dataplane.AdminEndpoints;
 import dev.muserving.dataplane.CannotListen;
@@ -98,7 +99,7 @@ public class ActivatorService {
         if (source instanceof KubernetesEndpointSource kubernetesSource) {
             if (settings.defaultTimeoutSeconds().isPresent()) {
                 LOG.warn("mu.default-timeout-seconds is for an endpoints file: on Kubernetes each Function's spec.timeout rules "
-                        + "(300 s when it gives none), as it does for its queue-proxies");
+                        + "(" + FunctionDefaults.TIMEOUT + " when it gives none), as it does for its queue-proxies");
             }
             Gauge.builder("mu.kubernetes.watching", kubernetesSource, s -> s.watching() ? 1 : 0)
                     .description("Whether the watches on Functions, EndpointSlices and Nodes are up (0: routing on what was known)")
