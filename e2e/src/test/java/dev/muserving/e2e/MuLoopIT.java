@@ -328,27 +328,29 @@ class MuLoopIT {
                 .map(c -> "InvalidSpec".equals(c.getReason())).orElse(false));
         assertThat(condition(mu.function("demo", "echo"), "Ready").orElseThrow().getMessage())
                 .contains("metadata.annotations[autoscaling.muserving.dev/class]", "unknown policy 'fastest'");
-        // what serves goes on serving, on its last valid settings
+        // what serves goes on serving, on the rest of its settings
         assertThat(call("echo", "still").statusCode()).isEqualTo(200);
-        assertThat(mu.activator.log()).contains("demo/echo keeps its last valid settings");
-        // and through a replica started since, which never saw them (found by an outside probe: it answered 503)
+        assertThat(mu.activator.log()).contains("demo/echo is served on the rest of its settings, with its routing policy: "
+                + "metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'");
+        // and through a replica started since (found by an outside probe: it answered 503)
         int latePort = MuOnTheCluster.freePort();
         try (JavaApp late = mu.startActivator("activator-lb-late", latePort, MuOnTheCluster.freePort())) {
             assertThat(callThrough(latePort, "echo").statusCode()).isEqualTo(200);
-            assertThat(late.log()).contains("demo/echo is served with its other settings and this activator's own policy");
+            assertThat(late.log()).contains("demo/echo is served on the rest of its settings");
         }
 
-        // one that never was valid exists all the same: its callers are told why, not 404 "no function"
+        // one made with the typo runs all the same, the controller's default policy in its place: the API server
+        // stores any annotation, and until 2026-12-06 such a Function got no pods and its callers a 503
         mu.client.resource(mu.client.getKubernetesSerialization().unmarshal("""
                 apiVersion: muserving.dev/v1alpha1
                 kind: Function
                 metadata: {name: typo, namespace: demo, annotations: {autoscaling.muserving.dev/class: fastest}}
-                spec: {image: ghcr.io/muserving/examples/echo:0.1.0}
+                spec: {image: ghcr.io/muserving/examples/echo:0.1.0, architectures: [amd64], scale: {initial: 0}}
                 """, Function.class)).create();
         try {
-            await("the activator-lb knows it").atMost(CONVERGE).until(() -> call("typo", null).statusCode() == 503);
-            assertThat(call("typo", null).body()).startsWith("mu: demo/typo is not served: its spec is not valid (")
-                    .contains("unknown policy 'fastest'");
+            await("woken from zero and served").atMost(CONVERGE).until(() -> call("typo", "hello").statusCode() == 200);
+            assertThat(condition(mu.function("demo", "typo"), "Ready").orElseThrow().getReason()).isEqualTo("InvalidSpec");
+            assertThat(mu.controller.log()).contains("demo/typo: autoscaled by mu", "its annotation names 'fastest', which is no policy");
         } finally {
             mu.cluster.tryKubectl("-n", "demo", "delete", "fn", "typo");
         }

@@ -138,7 +138,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         this.statusChanged = listener;
     }
 
-    /** Told when a Function is gone (deleted, or no longer valid): what was kept for it can go too. */
+    /** Told when a Function is gone (deleted, or holding what cannot be acted on): what was kept for it can go too. */
     public void onRemoved(Consumer<FunctionKey> listener) {
         this.removed = listener;
     }
@@ -195,7 +195,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
         }
         Optional<Integer> running = Optional.ofNullable(ofThisObject(function, resumeAt)).or(() -> runningCount(function, null));
         if (running.isPresent()) {
-            int replicas = FunctionMapping.resolve(function).spec().clampReplicas(running.get());
+            int replicas = FunctionMapping.resolveIgnoringUnknownPolicies(function).spec().clampReplicas(running.get());
             return new Desire(replicas, replicas + " replica(s), the count it runs with, kept " + UNDECIDED);
         }
         Desire spec = beforeAnyDecision.desire(function);
@@ -243,20 +243,24 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     private synchronized void refresh() {
         Set<String> present = new HashSet<>();
         for (Function function : functions.get()) {
-            if (function.getMetadata().getDeletionTimestamp() != null || !FunctionValidation.problems(function).isEmpty()) {
+            if (function.getMetadata().getDeletionTimestamp() != null || !FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(function))) {
                 continue;
             }
-            ResolvedFunction resolved = FunctionMapping.resolve(function);
+            ResolvedFunction resolved = FunctionMapping.resolveIgnoringUnknownPolicies(function);
             String key = resolved.key().toString();
             present.add(key);
-            Known now = new Known(resolved.spec(), resolved.autoscaling().orElse(defaultPolicy), function.getMetadata().getUid());
             Known before = known.get(key);
-            if (before != null && !Objects.equals(before.uid(), now.uid())) {
+            if (before != null && !Objects.equals(before.uid(), function.getMetadata().getUid())) {
                 // deleted and made again between two looks: the old object's counts and decisions are not this one's
                 // (a recreated Function with min 1 was held at the deleted one's 5)
                 forget(key);
                 before = null;
             }
+            // an unknown policy (the API server stores any annotation) keeps the one before it, so a typo
+            // changes nothing; after a restart, the default stands in
+            Optional<String> unknown = unknownPolicy(function, resolved);
+            String policy = resolved.autoscaling().orElse(unknown.isPresent() && before != null ? before.policy() : defaultPolicy);
+            Known now = new Known(resolved.spec(), policy, function.getMetadata().getUid());
             known.put(key, now);
             if (now.sameSettings(before)) {
                 continue;
@@ -269,15 +273,23 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
                 loop.forget(key);
             }
             loop.initialReplicas(key); // makes its policy (from the settings just kept): a function nobody calls is decided on too
-            told.accept(String.format(Locale.ROOT, "%s: autoscaled by %s, SLO p99 %.0f ms, min %d, max %s%s", key, now.policy(),
+            told.accept(String.format(Locale.ROOT, "%s: autoscaled by %s, SLO p99 %.0f ms, min %d, max %s%s%s", key, now.policy(),
                     now.spec().sloP99Ms(), now.spec().minScale(), now.spec().maxScale() == 0 ? "unlimited" : now.spec().maxScale(),
-                    before == null ? "" : " (its settings changed)"));
+                    before == null ? "" : " (its settings changed)",
+                    unknown.map(name -> "; its annotation names '" + name + "', which is no policy: this one stands in").orElse("")));
         }
         for (String key : Set.copyOf(known.keySet())) {
             if (!present.contains(key)) {
                 forget(key);
             }
         }
+    }
+
+    /** The policy the Function's annotation names when it is none there is: {@code resolved} has none then. */
+    private static Optional<String> unknownPolicy(Function function, ResolvedFunction resolved) {
+        Map<String, String> annotations = function.getMetadata().getAnnotations();
+        return resolved.autoscaling().isPresent() || annotations == null ? Optional.empty()
+                : Optional.ofNullable(annotations.get(FunctionNames.AUTOSCALING_ANNOTATION));
     }
 
     private void forget(String key) {

@@ -38,7 +38,10 @@ public final class FunctionStatusAggregator {
     public static final String SCHEDULED = "Scheduled";
     /** Whether the p99 latency over the recent window is within {@code spec.slo.p99}; only for a Function with an SLO. */
     public static final String SLO_MET = "SLOMet";
-    /** Ready's reason when the spec holds something the operator cannot act on ({@code FunctionValidation}). */
+    /**
+     * Ready's reason when the spec holds something the operator cannot act on ({@code FunctionValidation}):
+     * all of it, or only an unknown policy, in whose place a default serves.
+     */
     public static final String INVALID_SPEC = "InvalidSpec";
     /** Ready's reason when reconciling failed and the retries are spent. */
     public static final String RECONCILE_FAILED = "ReconcileFailed";
@@ -98,7 +101,7 @@ public final class FunctionStatusAggregator {
                 condition(previous, SCHEDULED, plan.total() < plan.desired()
                         ? new Verdict(false, "Contention", plan.reason()) : scheduling(live, plan.total()), generation, now)));
         if (function.getSpec().slo != null) {
-            conditions.add(condition(previous, SLO_MET, slo(FunctionMapping.resolve(function).spec().sloP99Ms(), serving), generation, now));
+            conditions.add(condition(previous, SLO_MET, slo(FunctionMapping.resolveIgnoringUnknownPolicies(function).spec().sloP99Ms(), serving), generation, now));
         }
         status.conditions = List.copyOf(conditions);
         return status;
@@ -110,11 +113,21 @@ public final class FunctionStatusAggregator {
      * with the reason and message, the generation seen.
      */
     public static FunctionResourceStatus notActedOn(Function function, String reason, String message, Instant now) {
-        long generation = Optional.ofNullable(function.getMetadata().getGeneration()).orElse(0L);
         FunctionResourceStatus previous = Optional.ofNullable(function.getStatus()).orElseGet(FunctionResourceStatus::new);
         FunctionResourceStatus status = JSON.convertValue(previous, FunctionResourceStatus.class);
-        status.observedGeneration = generation;
-        List<Condition> conditions = new ArrayList<>(Optional.ofNullable(previous.conditions).orElse(List.of()).stream()
+        status.observedGeneration = Optional.ofNullable(function.getMetadata().getGeneration()).orElse(0L);
+        return notReady(function, status, reason, message, now);
+    }
+
+    /**
+     * {@code status} with {@code Ready=False} for the reason and message, the rest as it is: for a
+     * Function acted on in part, as one with an unknown policy is, a default in its place.
+     */
+    public static FunctionResourceStatus notReady(Function function, FunctionResourceStatus status, String reason, String message,
+            Instant now) {
+        long generation = Optional.ofNullable(function.getMetadata().getGeneration()).orElse(0L);
+        FunctionResourceStatus previous = Optional.ofNullable(function.getStatus()).orElseGet(FunctionResourceStatus::new);
+        List<Condition> conditions = new ArrayList<>(Optional.ofNullable(status.conditions).orElse(List.of()).stream()
                 .filter(c -> !READY.equals(c.getType())).toList());
         conditions.add(0, condition(previous, READY, new Verdict(false, reason, message), generation, now));
         status.conditions = conditions;

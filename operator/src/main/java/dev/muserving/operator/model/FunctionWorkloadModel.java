@@ -58,7 +58,7 @@ public final class FunctionWorkloadModel {
 
     /** The architecture's Deployment of a valid Function ({@link FunctionMapping} throws on an invalid one). */
     public Deployment toDeployment(Function function, Arch arch, int replicas) {
-        ResolvedFunction resolved = FunctionMapping.resolve(function);
+        ResolvedFunction resolved = FunctionMapping.resolveIgnoringUnknownPolicies(function);
         Map<String, String> labels = FunctionNames.archLabels(function, arch);
         Duration timeout = resolved.timeout();
         return new DeploymentBuilder()

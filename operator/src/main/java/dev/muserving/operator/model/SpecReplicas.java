@@ -18,14 +18,14 @@ public final class SpecReplicas implements ReplicaSource, DesiredReplicas {
 
     @Override
     public ReplicaPlan plan(Function function) {
-        FunctionSpec spec = FunctionMapping.resolve(function).spec();
+        FunctionSpec spec = FunctionMapping.resolveIgnoringUnknownPolicies(function).spec();
         Desire desire = desire(function);
         return new ReplicaPlan(split(desire.replicas(), spec.architectures()), desire.reason());
     }
 
     @Override
     public Desire desire(Function function) {
-        FunctionSpec spec = FunctionMapping.resolve(function).spec();
+        FunctionSpec spec = FunctionMapping.resolveIgnoringUnknownPolicies(function).spec();
         int total = spec.startingReplicas();
         return new Desire(total, "spec.scale: " + total + " replica(s) from "
                 + (spec.minScale() > spec.initialScale() ? "min " + spec.minScale() : "initial " + spec.initialScale()));

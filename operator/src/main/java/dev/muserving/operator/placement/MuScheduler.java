@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -124,6 +125,9 @@ public final class MuScheduler implements AutoCloseable {
     private record Assumed(String node, Instant at) {}
 
     private record Told(String why, Instant at) {}
+
+    /** Pods marked to be removed first, by uid, with when: until the informer shows the mark ({@link SchedulingRound.InFlight}). */
+    private final Map<String, Instant> stopping = new ConcurrentHashMap<>();
 
     /** A pending pod's reason is written at most this often (kube-scheduler too backs off its retries). */
     private static final Duration RETELL = Duration.ofSeconds(10);
@@ -287,8 +291,8 @@ public final class MuScheduler implements AutoCloseable {
         });
         Map<FunctionKey, SchedulingRound.Wanted> wanted = new LinkedHashMap<>();
         for (Function function : functions.getStore().list()) {
-            if (FunctionValidation.problems(function).isEmpty()) {
-                FunctionSpec spec = FunctionMapping.resolve(function).spec();
+            if (FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(function))) {
+                FunctionSpec spec = FunctionMapping.resolveIgnoringUnknownPolicies(function).spec();
                 // a Function on its way out keeps the room its pods hold until they go, and claims no more
                 wanted.put(FunctionNames.key(function),
                         new SchedulingRound.Wanted(spec, deleting(function) ? PlacementDemand.of(0) : demand.apply(function)));
@@ -296,14 +300,25 @@ public final class MuScheduler implements AutoCloseable {
         }
         Map<String, String> assumedNodes = new LinkedHashMap<>();
         assumed.forEach((uid, a) -> assumedNodes.put(uid, a.node()));
-        SchedulingRound.Result result = round.run(nodes.getStore().list(), all, assumedNodes, wanted, now);
+        stopping.entrySet().removeIf(e -> {
+            Pod pod = byUid.get(e.getKey());
+            return pod == null || SchedulingRound.markedToDeleteFirst(pod) || e.getValue().plus(ASSUME_TTL).isBefore(now);
+        });
+        SchedulingRound.Result result = round.run(nodes.getStore().list(), all,
+                new SchedulingRound.InFlight(assumedNodes, Set.copyOf(stopping.keySet())), wanted, now);
 
         // before any Deployment shrinks: its ReplicaSet must find the pods placement stopped marked
-        markToDeleteFirst(result.deleteFirst());
+        markToDeleteFirst(result.deleteFirst(), now);
         Map<String, Allocation> before = allocations;
         allocations = Map.copyOf(result.allocations());
         result.allocations().forEach((group, allocation) -> {
-            if (!allocation.equals(before.get(group))) {
+            Allocation was = before.get(group);
+            if (was == null || was.desired() != allocation.desired() || !was.byArch().equals(allocation.byArch())) {
+                // a count a Deployment follows: what an operator reads to know why pods came or went
+                LOG.infof("%s: %s of %d wanted (was %s): %s", group, allocation.byArch(), allocation.desired(),
+                        was == null ? "nothing" : was.byArch() + " of " + was.desired(), allocation.reason());
+            }
+            if (!allocation.equals(was)) {
                 int slash = group.indexOf('/');
                 onAllocation.accept(new FunctionKey(group.substring(0, slash), group.substring(slash + 1)), allocation);
             }
@@ -385,10 +400,12 @@ public final class MuScheduler implements AutoCloseable {
      * hundred pods sent them one after another); one that fails leaves the ReplicaSet its own choice,
      * and is tried next round.
      */
-    private void markToDeleteFirst(List<SchedulingRound.PodRef> pods) {
+    private void markToDeleteFirst(List<SchedulingRound.PodRef> pods, Instant now) {
         if (pods.isEmpty()) {
             return;
         }
+        pods.forEach(pod -> stopping.put(pod.uid(), now));
+        LOG.infof("stopping %d pod(s) for room: %s", pods.size(), String.join(", ", pods.stream().map(p -> p.namespace() + "/" + p.name()).toList()));
         String patch = client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("annotations",
                 Map.of(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST))));
         CompletableFuture<?>[] marks = pods.stream().map(pod -> binder.getHttpClient()
@@ -397,6 +414,7 @@ public final class MuScheduler implements AutoCloseable {
                         .patch(PatchType.JSON_MERGE.getContentType(), patch).build(), String.class)
                 .whenComplete((response, error) -> {
                     if (error != null || response.code() >= 300) {
+                        stopping.remove(pod.uid()); // the next round stops it again
                         LOG.debugf("could not mark %s/%s to be removed first: %s", pod.namespace(), pod.name(),
                                 error != null ? error.getMessage() : response.code() + " " + response.body());
                     }

@@ -35,7 +35,7 @@ public final class PlacedReplicas implements ReplicaSource {
         Optional<Allocation> placed = scheduler.allocation(
                 FunctionNames.key(function));
         DesiredReplicas.Desire wanted = desired.desire(function);
-        Set<Arch> architectures = FunctionMapping.resolve(function).spec().architectures();
+        Set<Arch> architectures = FunctionMapping.resolveIgnoringUnknownPolicies(function).spec().architectures();
         if (placed.isEmpty()) {
             Optional<Map<Arch, Integer>> lastPlaced = lastPlaced(function, architectures);
             return lastPlaced.map(byArch -> new ReplicaPlan(byArch, wanted.replicas(), wanted.reason() + "; placement has not run yet"

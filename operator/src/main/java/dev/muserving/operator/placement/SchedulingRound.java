@@ -53,7 +53,21 @@ final class SchedulingRound {
 
     record Bind(String namespace, String pod, String uid, String node) {}
 
-    record PodRef(String namespace, String name) {}
+    record PodRef(String namespace, String name, String uid) {}
+
+    /**
+     * What this scheduler sent that its informer may not show yet, as kube-scheduler "assumes" a
+     * pod bound before the API server says so.
+     *
+     * @param binds pod uid → node, for bindings sent
+     * @param stops uids of the pods marked to be removed first ({@link #DELETE_FIRST}): counted, in
+     *     the round after a stop, a pod whose mark was not seen yet gave its function back the room
+     *     just taken from it, its Deployment grew for a moment, and the function the room was freed
+     *     for lost a pending pod (MuSchedulerIT, a preemption)
+     */
+    record InFlight(Map<String, String> binds, Set<String> stops) {
+        static final InFlight NONE = new InFlight(Map.of(), Set.of());
+    }
 
     /**
      * @param deleteFirst pods placement stopped that are not marked yet to be the ones their
@@ -81,10 +95,11 @@ final class SchedulingRound {
     }
 
     /**
-     * @param assumed pod uid → node, for bindings sent that the informer does not show yet
+     * @param inFlight what was sent that the informer does not show yet
      * @param functions the Functions whose pods this scheduler places, by key, with what each asks of placement
      */
-    Result run(List<Node> nodes, List<Pod> pods, Map<String, String> assumed, Map<FunctionKey, Wanted> functions, Instant now) {
+    Result run(List<Node> nodes, List<Pod> pods, InFlight inFlight, Map<FunctionKey, Wanted> functions, Instant now) {
+        Map<String, String> assumed = inFlight.binds();
         Map<String, Node> byName = new LinkedHashMap<>();
         nodes.stream().filter(PodFacts::schedulable).forEach(n -> byName.put(n.getMetadata().getName(), n));
         // a node that takes no new pods (not ready, cordoned) still holds the ones it runs: they stay
@@ -162,7 +177,8 @@ final class SchedulingRound {
                     long[] sum = ownUse.computeIfAbsent(node, n -> new long[2]);
                     sum[0] += spec.cpuMillis();
                     sum[1] += spec.memoryMiB();
-                    placements.add(new PodPlacement(pod.getMetadata().getName(), group, node, arch, phase(pod), created(pod, now), null));
+                    placements.add(new PodPlacement(pod.getMetadata().getName(), group, node, arch, phase(pod, inFlight.stops()),
+                            created(pod, now), null));
                 }
             }
         });
@@ -223,9 +239,8 @@ final class SchedulingRound {
         Set<String> stopped = new HashSet<>(plan.stops());
         List<PodRef> deleteFirst = new ArrayList<>();
         groups.values().forEach(members -> members.stream()
-                .filter(p -> stopped.contains(p.getMetadata().getName()) && p.getMetadata().getDeletionTimestamp() == null
-                        && !DELETE_FIRST.equals(annotation(p, DELETION_COST)))
-                .forEach(p -> deleteFirst.add(new PodRef(p.getMetadata().getNamespace(), p.getMetadata().getName()))));
+                .filter(p -> stopped.contains(p.getMetadata().getName()) && phase(p, inFlight.stops()) != PodPhase.TERMINATING)
+                .forEach(p -> deleteFirst.add(new PodRef(p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getMetadata().getUid()))));
         // a pod promised on a node whose room is still being freed counts as placed: its Deployment
         // holds a pending pod for it, bound as soon as the room is free
         Map<String, Map<Arch, Integer>> promised = new HashMap<>();
@@ -393,13 +408,17 @@ final class SchedulingRound {
                 base.sloP99Ms(), w > 0 ? w : 1, 0, 0, base.initialScale(), base.scaleToZeroAfter());
     }
 
+    static boolean markedToDeleteFirst(Pod pod) {
+        return DELETE_FIRST.equals(annotation(pod, DELETION_COST));
+    }
+
     /**
      * A pod marked to be removed first is on its way out as much as one being deleted: it holds its
      * room but counts for its function no more. Counted, the allocation went back up in the round
      * after the stop, often before the Deployment had shrunk, and the stop was lost (MuSchedulerIT).
      */
-    private static PodPhase phase(Pod pod) {
-        if (pod.getMetadata().getDeletionTimestamp() != null || DELETE_FIRST.equals(annotation(pod, DELETION_COST))) {
+    private static PodPhase phase(Pod pod, Set<String> stopping) {
+        if (pod.getMetadata().getDeletionTimestamp() != null || markedToDeleteFirst(pod) || stopping.contains(pod.getMetadata().getUid())) {
             return PodPhase.TERMINATING;
         }
         boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()

@@ -37,6 +37,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,12 +98,13 @@ public class FunctionReconciler implements Reconciler<Function> {
     public UpdateControl<Function> reconcile(Function function, Context<Function> context) {
         Set<String> before = children(context);
         List<FunctionValidation.Problem> problems = FunctionValidation.problems(function);
-        if (!problems.isEmpty()) {
+        String problemList = String.join("; ", problems.stream().map(FunctionValidation.Problem::toString).toList());
+        if (!FunctionValidation.onlyUnknownPolicies(problems)) {
             FunctionResourceStatus next = FunctionStatusAggregator.notActedOn(function, FunctionStatusAggregator.INVALID_SPEC,
-                    String.join("; ", problems.stream().map(FunctionValidation.Problem::toString).toList()), clock.instant());
+                    problemList, clock.instant());
             events.record(function, FunctionEvents.between(before, before, function.getStatus(), next));
             return FunctionStatusAggregator.same(function.getStatus(), next) ? UpdateControl.noUpdate()
-                    : UpdateControl.patchStatus(statusPatch(function, next));
+                    : writeStatus(function, next, context);
         }
         ReplicaPlan plan = replicas.plan(function);
         plan = plan.handingOver(ArchitectureHandover.stillServing(plan, context.getSecondaryResources(Deployment.class)));
@@ -121,12 +123,18 @@ public class FunctionReconciler implements Reconciler<Function> {
         FunctionResourceStatus next = aggregator.aggregate(function, plan, context.getSecondaryResources(Deployment.class),
                 context.getSecondaryResources(Pod.class),
                 serving.serving(FunctionNames.key(function)), clock.instant());
+        if (!problems.isEmpty()) {
+            // the API server stores any annotation: a typo in a policy's name is told, and takes nothing off the air
+            next = FunctionStatusAggregator.notReady(function, next, FunctionStatusAggregator.INVALID_SPEC, problemList
+                    + "; the rest of the spec is acted on, with the policy it had before (or the default) in place of an unknown one",
+                    clock.instant());
+        }
         events.record(function, FunctionEvents.between(before, wanted, function.getStatus(), next));
         gauges.observe(function, next, Optional.ofNullable(function.getSpec().slo).map(slo -> slo.p99).flatMap(FunctionDuration::parse));
         if (FunctionStatusAggregator.same(function.getStatus(), next)) {
             return UpdateControl.noUpdate();
         }
-        return UpdateControl.patchStatus(statusPatch(function, next));
+        return writeStatus(function, next, context);
     }
 
     /**
@@ -163,13 +171,13 @@ public class FunctionReconciler implements Reconciler<Function> {
      * when reconciling failed, since the informers see only what the operator made.
      */
     private static Optional<String> notOwned(Function function, KubernetesClient client) {
-        if (!FunctionValidation.problems(function).isEmpty()) {
+        if (!FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(function))) {
             return Optional.empty();
         }
         String ns = function.getMetadata().getNamespace();
         List<HasMetadata> existing = new ArrayList<>();
         try {
-            for (Arch arch : FunctionMapping.resolve(function).spec().architectures()) {
+            for (Arch arch : FunctionMapping.resolveIgnoringUnknownPolicies(function).spec().architectures()) {
                 Optional.ofNullable(client.apps().deployments().inNamespace(ns).withName(FunctionNames.deployment(function, arch)).get())
                         .ifPresent(existing::add);
             }
@@ -210,6 +218,23 @@ public class FunctionReconciler implements Reconciler<Function> {
     private static Set<String> children(Context<Function> context) {
         return Stream.concat(context.getSecondaryResources(Deployment.class).stream(), context.getSecondaryResources(Service.class).stream())
                 .map(FunctionNames::child).collect(Collectors.toSet());
+    }
+
+    /**
+     * Writes the status here, as {@code UpdateControl.patchStatus} would, except that a Function
+     * deleted meanwhile (its namespace going, say) is no error: JOSDK's own write logged a warning
+     * and a stack trace for it (FunctionOperatorIT, a namespace going away).
+     */
+    private static UpdateControl<Function> writeStatus(Function function, FunctionResourceStatus next, Context<Function> context) {
+        try {
+            context.resourceOperations().serverSideApplyPrimaryStatus(statusPatch(function, next));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+                throw e;
+            }
+            LOG.debugf("%s: gone before its status was written", FunctionNames.key(function));
+        }
+        return UpdateControl.noUpdate();
     }
 
     /** Only the status and the name: with server-side apply the operator then owns the status, nothing else. */

@@ -83,6 +83,42 @@ class FunctionAutoscalerTest {
         assertThat(told).last().isEqualTo("demo/echo: autoscaled by mu, SLO p99 1000 ms, min 0, max unlimited (its settings changed)");
     }
 
+    /**
+     * The API server stores any annotation. Until 2026-12-06 the autoscaler dropped a Function with an
+     * unknown policy: it was held at its count, and one at zero never woke for a request.
+     */
+    @Test
+    void aTypoInThePolicysNameKeepsThePolicyBeforeItAndTheFunctionStillScales() {
+        functions.add(function("autoscaling.muserving.dev/class: knative", "initial: 0"));
+        autoscaler.tick(T);
+        functions.set(0, function("autoscaling.muserving.dev/class: knativ", "initial: 0"));
+        autoscaler.tick(T.plusSeconds(2));
+        assertThat(told).as("nothing changed").containsExactly("demo/echo: autoscaled by knative, SLO p99 1000 ms, min 0, max unlimited");
+
+        autoscaler.demand(ECHO, T.plusSeconds(3));
+
+        assertThat(autoscaler.desire(functions.get(0)).replicas()).as("woken from zero by a waiting request").isEqualTo(1);
+    }
+
+    /** A controller started since the typo never saw the policy before it: its default stands in, and it says so. */
+    @Test
+    void aControllerThatNeverSawThePolicyBeforeTheTypoScalesByItsDefaultAndSaysSo() {
+        functions.add(function("autoscaling.muserving.dev/class: fastest", "initial: 0"));
+        autoscaler.tick(T);
+        assertThat(told).containsExactly("demo/echo: autoscaled by mu, SLO p99 1000 ms, min 0, max unlimited; its annotation names"
+                + " 'fastest', which is no policy: this one stands in");
+
+        autoscaler.demand(ECHO, T.plusSeconds(1));
+        assertThat(autoscaler.desire(functions.get(0)).replicas()).isEqualTo(1);
+
+        // any other problem is no Function to act on
+        Function broken = function("", "initial: 0");
+        broken.getSpec().timeout = "soon";
+        functions.set(0, broken);
+        autoscaler.tick(T.plusSeconds(2));
+        assertThat(autoscaler.lastDecision(ECHO)).isEmpty();
+    }
+
     @Test
     void placementGetsTheShareToKeepUpAndThePodsMeasuredRates() {
         Function echo = function("", "min: 0, initial: 3");

@@ -298,6 +298,22 @@ class FunctionOperatorIT {
             cluster.kubectl("-n", ns, "delete", "service", "clash");
             awaitFunction(ns, "clash", FunctionOperatorIT::readyAtItsGeneration);
 
+            // an unknown policy, which the API server stores: told, and the rest acted on (until 2026-12-06 nothing was made)
+            cluster.kubectl("apply", "-f", yaml("typo", "apiVersion: muserving.dev/v1alpha1\nkind: Function\nmetadata: {name: typo, namespace: "
+                    + ns + ", annotations: {autoscaling.muserving.dev/class: fastest}}\nspec:\n" + TWO_IMAGES + "  scale: {initial: 2}\n").toString());
+            Function typo = awaitFunction(ns, "typo", fn -> condition(fn, "Ready") != null && fn.getStatus().replicas != null);
+            assertThat(condition(typo, "Ready").getReason()).isEqualTo("InvalidSpec");
+            assertThat(condition(typo, "Ready").getMessage()).startsWith("metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'")
+                    .contains("the rest of the spec is acted on");
+            assertThat(typo.getStatus().replicas.desired).isEqualTo(2);
+            await("its children").atMost(CONVERGE).until(() -> deployments(ns).keySet().containsAll(List.of("typo-amd64", "typo-arm64"))
+                    && client.services().inNamespace(ns).withName("typo").get() != null);
+            await().atMost(CONVERGE).until(() -> events(ns, "typo").stream()
+                    .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason())));
+            assertThat(operator.log()).contains(ns + "/typo: autoscaled by mu", "its annotation names 'fastest', which is no policy");
+            cluster.kubectl("-n", ns, "annotate", "--overwrite", "fn", "typo", "autoscaling.muserving.dev/class=knative");
+            await("mended").atMost(CONVERGE).until(() -> !"InvalidSpec".equals(condition(function(ns, "typo"), "Ready").getReason()));
+
             // and the operator goes on serving others
             createFunction(ns, "after", 1);
             awaitFunction(ns, "after", FunctionOperatorIT::readyAtItsGeneration);

@@ -9,7 +9,6 @@ import dev.muserving.api.v1alpha1.ResolvedFunction;
 import dev.muserving.dataplane.activator.Endpoint;
 import dev.muserving.dataplane.activator.FunctionRoute;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -29,12 +28,12 @@ import java.util.function.Consumer;
  * through the one mapping ({@link FunctionMapping}), and as endpoints the ready addresses of its
  * Service's EndpointSlices, each with the architecture of the node it runs on. As Knative's
  * activator does, only ready endpoints take requests: a terminating one is left out (its requests
- * in flight finish; it gets no new ones), and so is one not ready yet. A Function changed into one
- * that is not valid keeps its last valid settings, as the operator keeps its pods: a typo does not
- * take a serving function off the air. A replica that starts after the typo never saw those
- * settings; when the typo is an unknown policy and the Function's Service is there (it was valid
- * once), it routes on the rest and its own policy. One that was never valid is listed as not
- * served, so that its callers get a 503 that says why instead of a 404 as if it did not exist. The
+ * in flight finish; it gets no new ones), and so is one not ready yet. An unknown policy in an
+ * annotation, the one mistake the API server cannot refuse, leaves the rest of the Function in force
+ * (the operator acts on it too): routed by its last valid routing policy, or this activator's own
+ * when this replica never saw one. A Function changed into one with any other problem keeps its
+ * last valid settings, as the operator keeps its pods; one never seen valid is listed as not served,
+ * so that its callers get a 503 that says why instead of a 404 as if it did not exist. The
  * informers' stores come in, routes go out; the last valid settings are all it remembers.
  */
 public final class RouteTable {
@@ -76,25 +75,33 @@ public final class RouteTable {
             List<FunctionValidation.Problem> invalid = FunctionValidation.problems(function);
             List<EndpointSlice> own = slicesByService.getOrDefault(
                     function.getMetadata().getNamespace() + "/" + FunctionNames.service(function), List.of());
-            ResolvedFunction resolved = invalid.isEmpty() ? FunctionMapping.resolve(function) : lastValid.get(uid);
-            if (!invalid.isEmpty() && resolved != null) {
-                problems.accept(name + " keeps its last valid settings: " + invalid.get(0));
-            } else if (!invalid.isEmpty()) {
-                // With its Service there, it was valid once and the operator keeps its pods; this replica
-                // started since and never saw those settings, and turning it away would take the function
-                // off the air at every restart of the activator-lb.
-                resolved = own.isEmpty() ? null : withoutBadPolicies(function, invalid).orElse(null);
-                if (resolved == null) {
-                    problems.accept(name + " is not served: " + invalid.get(0));
-                    routes.add(FunctionRoute.notServed(FunctionNames.key(function),
-                            "its spec is not valid (" + invalid.get(0) + "); kubectl describe fn says more"));
-                    continue;
+            ResolvedFunction last = lastValid.get(uid);
+            ResolvedFunction resolved;
+            if (invalid.isEmpty()) {
+                resolved = FunctionMapping.resolve(function);
+                valid.put(uid, resolved);
+            } else if (FunctionValidation.onlyUnknownPolicies(invalid)) {
+                // the one mistake the API server stores; the operator too acts on the rest, so the function is
+                // neither taken off the air by a typo nor by a restart of the activator-lb (found by an outside probe)
+                resolved = FunctionMapping.resolveIgnoringUnknownPolicies(function);
+                String policy = "its routing policy";
+                if (resolved.routing().isEmpty() && hasRoutingAnnotation(function)) {
+                    resolved = resolved.withRouting(last == null ? Optional.empty() : last.routing());
+                    policy = last == null ? "this activator's own routing policy" : "its last valid routing policy";
                 }
-                problems.accept(name + " is served with its other settings and this activator's own policy in place of what is not valid: "
-                        + invalid.get(0));
+                problems.accept(name + " is served on the rest of its settings, with " + policy + ": "
+                        + String.join("; ", invalid.stream().map(FunctionValidation.Problem::toString).toList()));
+            } else if (last != null) {
+                resolved = last;
+                problems.accept(name + " keeps its last valid settings: " + invalid.get(0));
+            } else {
+                problems.accept(name + " is not served: " + invalid.get(0));
+                routes.add(FunctionRoute.notServed(FunctionNames.key(function),
+                        "its spec is not valid (" + invalid.get(0) + "); kubectl describe fn says more"));
+                continue;
             }
-            if (invalid.isEmpty() || lastValid.containsKey(uid)) {
-                valid.put(uid, resolved); // a stand-in made without a policy is not settings the Function ever had
+            if (last != null && !valid.containsKey(uid)) {
+                valid.put(uid, last);
             }
             routes.add(new FunctionRoute(resolved.key(), resolved.spec(), resolved.timeout(), endpoints(resolved, own, archByNode, problems),
                     resolved.routing()));
@@ -104,21 +111,9 @@ public final class RouteTable {
         return routes;
     }
 
-    /**
-     * The Function resolved without the policy annotations its problems name, when they are all its
-     * problems: an unknown policy is the one mistake the API server cannot refuse at apply time.
-     */
-    private static Optional<ResolvedFunction> withoutBadPolicies(Function function, List<FunctionValidation.Problem> problems) {
-        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(function.getMetadata().getAnnotations(), Map.of()));
-        for (FunctionValidation.Problem problem : problems) {
-            if (!annotations.keySet().removeIf(a -> problem.field().equals("metadata.annotations[" + a + "]"))) {
-                return Optional.empty();
-            }
-        }
-        Function without = new Function();
-        without.setMetadata(new ObjectMetaBuilder(function.getMetadata()).withAnnotations(annotations).build());
-        without.setSpec(function.getSpec());
-        return FunctionValidation.problems(without).isEmpty() ? Optional.of(FunctionMapping.resolve(without)) : Optional.empty();
+    private static boolean hasRoutingAnnotation(Function function) {
+        Map<String, String> annotations = function.getMetadata().getAnnotations();
+        return annotations != null && annotations.containsKey(FunctionNames.ROUTING_ANNOTATION);
     }
 
     private static List<Endpoint> endpoints(ResolvedFunction function, List<EndpointSlice> slices, Map<String, Arch> archByNode,

@@ -93,22 +93,37 @@ class RouteTableTest {
     }
 
     @Test
-    void aServingFunctionChangedIntoAnInvalidOneKeepsItsLastValidSettings() {
+    void aTypoInTheRoutingAnnotationKeepsTheLastValidRoutingPolicyAndTheRestOfTheFunctionInForce() {
         RouteTable table = new RouteTable();
         Function knative = function("demo", "echo", "  uid: u-1\n  annotations: {routing.muserving.dev/class: knative}");
         table.routes(List.of(knative), List.of(), List.of(), problems::add);
         Function typo = function("demo", "echo", "  uid: u-1\n  annotations: {routing.muserving.dev/class: knativ}");
+        typo.getSpec().timeout = "45s"; // a change made while the typo stands applies
 
-        List<FunctionRoute> routes = table.routes(List.of(typo), List.of(), List.of(), problems::add);
+        for (int look = 0; look < 2; look++) { // the same words at every look: the caller tells each once
+            List<FunctionRoute> routes = table.routes(List.of(typo), List.of(), List.of(), problems::add);
+            assertThat(routes).singleElement().satisfies(r -> {
+                assertThat(r.routing()).isEqualTo(Optional.of("knative"));
+                assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(45));
+            });
+        }
+        assertThat(problems).hasSize(2).containsOnly("demo/echo is served on the rest of its settings, with its last valid routing policy: "
+                + "metadata.annotations[routing.muserving.dev/class]: unknown policy 'knativ'; one of knative, mu, linucb");
 
-        assertThat(routes).singleElement().satisfies(r -> assertThat(r.routing()).isEqualTo(Optional.of("knative")));
-        assertThat(problems).singleElement().asString()
-                .startsWith("demo/echo keeps its last valid settings: metadata.annotations[routing.muserving.dev/class]: unknown policy 'knativ'");
+        // another problem than a policy: the last valid settings, all of them
+        problems.clear();
+        Function badTimeout = function("demo", "echo", "  uid: u-1");
+        badTimeout.getSpec().timeout = "soon";
+        assertThat(table.routes(List.of(badTimeout), List.of(), List.of(), problems::add)).singleElement().satisfies(r -> {
+            assertThat(r.routing()).isEqualTo(Optional.of("knative"));
+            assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(30));
+        });
+        assertThat(problems).singleElement().asString().startsWith("demo/echo keeps its last valid settings: spec.timeout");
     }
 
     /** Found by an outside probe: every replica started after the typo turned the function away while the old ones served it. */
     @Test
-    void aReplicaThatNeverSawItValidServesAFunctionWhoseServiceIsThereOnItsOtherSettingsAndItsOwnPolicy() {
+    void aReplicaThatNeverSawItValidServesAFunctionWithAnUnknownPolicyOnTheRestAndItsOwnPolicy() {
         Function typo = function("demo", "echo", "  uid: u-1\n  annotations: {routing.muserving.dev/class: knativ, autoscaling.muserving.dev/class: knative}");
         List<Node> nodes = List.of(node("n-amd", "amd64"));
 
@@ -121,12 +136,17 @@ class RouteTableTest {
             assertThat(r.containerConcurrency()).isEqualTo(4);
             assertThat(r.endpoints()).extracting(Endpoint::pod).containsExactly("echo-amd64-a");
         });
-        assertThat(problems).singleElement().asString().startsWith("demo/echo is served with its other settings and this activator's own policy")
+        assertThat(problems).singleElement().asString()
+                .startsWith("demo/echo is served on the rest of its settings, with this activator's own routing policy: ")
                 .contains("unknown policy 'knativ'");
 
-        // without its Service it never served: the operator made nothing for it
-        assertThat(new RouteTable().routes(List.of(typo), List.of(), nodes, problems::add)).singleElement()
-                .satisfies(r -> assertThat(r.notServed()).isPresent());
+        // a new one made with a typo is served all the same: the operator makes its pods with the default policy
+        problems.clear();
+        Function fresh = function("demo", "new", "  annotations: {autoscaling.muserving.dev/class: fastest}");
+        assertThat(new RouteTable().routes(List.of(fresh), List.of(), nodes, problems::add)).singleElement()
+                .satisfies(r -> assertThat(r.notServed()).isEmpty());
+        assertThat(problems).singleElement().asString().startsWith("demo/new is served on the rest of its settings, with its routing policy: "
+                + "metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'");
         // a problem other than a policy leaves nothing to route on
         Function badTimeout = function("demo", "echo", "  uid: u-1");
         badTimeout.getSpec().timeout = "soon";
@@ -136,18 +156,18 @@ class RouteTableTest {
 
     @Test
     void anInvalidFunctionIsNotServedAndAnEndpointOnAnUnknownNodeIsLeftOutAndEachIsSaidWhy() {
-        Function bad = function("demo", "bad", "  annotations: {autoscaling.muserving.dev/class: fastest}");
+        Function bad = function("demo", "bad", "");
+        bad.getSpec().containerConcurrency = -1;
         List<FunctionRoute> routes = new RouteTable().routes(List.of(bad, function("demo", "echo", "")),
                 List.of(slice("demo", "echo", endpoint("echo-x", "10.244.0.5", "gone", true, false))), List.of(), problems::add);
 
         assertThat(routes).extracting(FunctionRoute::key).containsExactly(new FunctionKey("demo", "bad"), new FunctionKey("demo", "echo"));
         assertThat(routes.get(0).notServed()).hasValueSatisfying(why -> assertThat(why)
-                .startsWith("its spec is not valid (metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'")
-                .endsWith("); kubectl describe fn says more"));
+                .isEqualTo("its spec is not valid (spec.containerConcurrency: must be between 0 and 1000, got -1); kubectl describe fn says more"));
         assertThat(routes.get(1).notServed()).isEmpty();
         assertThat(routes.get(1).endpoints()).isEmpty();
         assertThat(problems).containsExactly(
-                "demo/bad is not served: metadata.annotations[autoscaling.muserving.dev/class]: unknown policy 'fastest'; one of knative, mu, mu-burst, knative-hist, mu-hist",
+                "demo/bad is not served: spec.containerConcurrency: must be between 0 and 1000, got -1",
                 "demo/echo: pod echo-x is on node gone, whose architecture is not known; it gets no requests until it is");
     }
 }

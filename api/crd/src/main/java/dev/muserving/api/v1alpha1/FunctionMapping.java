@@ -6,6 +6,7 @@ import dev.muserving.api.FunctionDefaults;
 import dev.muserving.api.FunctionDuration;
 import dev.muserving.api.FunctionKey;
 import dev.muserving.api.FunctionSpec;
+import dev.muserving.api.PolicySets;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -57,6 +58,24 @@ public final class FunctionMapping {
         if (!problems.isEmpty()) {
             throw new InvalidFunctionException(problems);
         }
+        return resolved(function, false);
+    }
+
+    /**
+     * As {@link #resolve}, except that an unknown policy in an annotation is left empty, for the
+     * host's policy to stand in. The CRD's rules cannot see annotations, so the API server stores any
+     * value there, and a typo in one must not take a function off the air. Any other problem still
+     * throws.
+     */
+    public static ResolvedFunction resolveIgnoringUnknownPolicies(Function function) {
+        List<FunctionValidation.Problem> problems = FunctionValidation.problems(function);
+        if (!FunctionValidation.onlyUnknownPolicies(problems)) {
+            throw new InvalidFunctionException(problems.stream().filter(p -> !FunctionValidation.isUnknownPolicy(p)).toList());
+        }
+        return resolved(function, true);
+    }
+
+    private static ResolvedFunction resolved(Function function, boolean ignoringUnknownPolicies) {
         FunctionResourceSpec spec = function.getSpec();
         String namespace = Objects.requireNonNullElse(function.getMetadata().getNamespace(), NO_NAMESPACE);
         FunctionKey key = new FunctionKey(namespace, function.getMetadata().getName());
@@ -90,12 +109,14 @@ public final class FunctionMapping {
         return new ResolvedFunction(key, policySpec, images, Objects.requireNonNullElse(spec.port, FunctionDefaults.PORT), env,
                 cpu, memory, duration(spec.timeout, FunctionDefaults.TIMEOUT),
                 spec.local == null || spec.local.command == null ? List.of() : spec.local.command,
-                annotation(function, FunctionNames.AUTOSCALING_ANNOTATION), annotation(function, FunctionNames.ROUTING_ANNOTATION));
+                policy(function, FunctionNames.AUTOSCALING_ANNOTATION, PolicySets.autoscalingNames(), ignoringUnknownPolicies),
+                policy(function, FunctionNames.ROUTING_ANNOTATION, PolicySets.routingNames(), ignoringUnknownPolicies));
     }
 
-    private static Optional<String> annotation(Function function, String name) {
+    private static Optional<String> policy(Function function, String annotation, List<String> known, boolean ignoringUnknown) {
         Map<String, String> annotations = function.getMetadata().getAnnotations();
-        return Optional.ofNullable(annotations == null ? null : annotations.get(name));
+        return Optional.ofNullable(annotations == null ? null : annotations.get(annotation))
+                .filter(name -> !ignoringUnknown || known.contains(name));
     }
 
     /** The architectures listed, or both. */

@@ -46,6 +46,9 @@ public final class FunctionValidation {
     private static final int LABEL_VALUE_MAX = 63;
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final int PREFIX_MAX = 253;
+    private static final String UNKNOWN_POLICY = "unknown policy";
+    private static final Set<String> POLICY_FIELDS = Set.of(policyField(FunctionNames.AUTOSCALING_ANNOTATION),
+            policyField(FunctionNames.ROUTING_ANNOTATION));
     private static final Duration LONGEST_TIMEOUT = FunctionDuration.parse(FunctionSchema.TIMEOUT_MAX).orElseThrow();
 
     private final List<Problem> problems = new ArrayList<>();
@@ -110,8 +113,26 @@ public final class FunctionValidation {
     private void policy(Map<String, String> annotations, String annotation, List<String> names) {
         String value = annotations.get(annotation);
         if (value != null && !names.contains(value)) {
-            add("metadata.annotations[" + annotation + "]", "unknown policy '" + value + "'; one of " + String.join(", ", names));
+            add(policyField(annotation), UNKNOWN_POLICY + " '" + value + "'; one of " + String.join(", ", names));
         }
+    }
+
+    private static String policyField(String annotation) {
+        return "metadata.annotations[" + annotation + "]";
+    }
+
+    /** Whether the problem is an unknown policy named in an annotation: the one mistake the API server stores. */
+    public static boolean isUnknownPolicy(Problem problem) {
+        return POLICY_FIELDS.contains(problem.field()) && problem.message().startsWith(UNKNOWN_POLICY);
+    }
+
+    /**
+     * Whether every problem is an unknown policy ({@link #isUnknownPolicy}), so that Mu acts on the
+     * Function with a default in place of each ({@link FunctionMapping#resolveIgnoringUnknownPolicies});
+     * true for a valid Function.
+     */
+    public static boolean onlyUnknownPolicies(List<Problem> problems) {
+        return problems.stream().allMatch(FunctionValidation::isUnknownPolicy);
     }
 
     private void spec(FunctionResourceSpec spec) {

@@ -50,6 +50,11 @@ public record ResolvedFunction(
         Objects.requireNonNull(routing, "routing");
     }
 
+    /** The same settings, routed by another policy (empty for the host's). */
+    public ResolvedFunction withRouting(Optional<String> policy) {
+        return new ResolvedFunction(key, spec, images, port, env, cpu, memory, timeout, localCommand, autoscaling, policy);
+    }
+
     public int containerConcurrency() {
         return spec.containerConcurrency();
     }

@@ -10,6 +10,7 @@ import dev.muserving.api.FunctionSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -92,5 +93,30 @@ class FunctionMappingTest {
                 .containsExactly("metadata.name: '9-lives' is not a DNS label (at most 63 lower-case letters, digits and '-', starting with a letter)");
         assertThat(FunctionValidation.problems(read("a".repeat(64), "  image: r/e:1\n"))).hasSize(1);
         assertThat(FunctionValidation.problems(read("a".repeat(63), "  image: r/e:1\n"))).isEmpty();
+    }
+
+    /** The API server stores any annotation: an unknown policy leaves the rest in force, the host's policy in its place. */
+    @Test
+    void anUnknownPolicyAloneIsLeftOutForTheHostsDefaultAndAnyOtherProblemStillRefuses() {
+        Function typo = read("echo", "  image: r.example/echo:1\n  timeout: 45s\n");
+        typo.getMetadata().setAnnotations(Map.of(FunctionNames.AUTOSCALING_ANNOTATION, "fastest",
+                FunctionNames.ROUTING_ANNOTATION, "knative"));
+        assertThat(FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(typo))).isTrue();
+        assertThatThrownBy(() -> FunctionMapping.resolve(typo)).hasMessageContaining("unknown policy 'fastest'");
+
+        ResolvedFunction resolved = FunctionMapping.resolveIgnoringUnknownPolicies(typo);
+        assertThat(resolved.autoscaling()).isEmpty();
+        assertThat(resolved.routing()).contains("knative");
+        assertThat(resolved.timeout()).isEqualTo(Duration.ofSeconds(45));
+
+        Function alsoBroken = read("echo", "  image: r.example/echo:1\n  timeout: soon\n");
+        alsoBroken.getMetadata().setAnnotations(typo.getMetadata().getAnnotations());
+        assertThat(FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(alsoBroken))).isFalse();
+        assertThatThrownBy(() -> FunctionMapping.resolveIgnoringUnknownPolicies(alsoBroken)).hasMessageStartingWith("spec.timeout")
+                .hasMessageNotContaining("fastest");
+        // an annotation key the API server would refuse is no policy's name
+        Function badKey = read("echo", "  image: r.example/echo:1\n");
+        badKey.getMetadata().setAnnotations(Map.of("-bad-", "x"));
+        assertThat(FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(badKey))).isFalse();
     }
 }
