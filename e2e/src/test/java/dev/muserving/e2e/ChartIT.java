@@ -236,7 +236,8 @@ class ChartIT {
         assertThat(noTick.exitCode()).isNotZero();
         assertThat(noTick.output()).contains("autoscalerTick");
         // found by the same probe: each rendered, and broke at install or at a node's drain
-        for (String set : List.of("image.registry=ghcr.io/x/", "queueProxy.image=a b", "activator.podDisruptionBudget.minAvailable=abc")) {
+        for (String set : List.of("image.registry=ghcr.io/x/", "queueProxy.image=a b", "activator.podDisruptionBudget.minAvailable=abc",
+                "controller.maxWeight=0")) {
             Outcome refused = helm.run("template", "mu", Helm.CHART.toString(), "--kube-version", KUBE_VERSION, "--set", set);
             assertThat(refused.exitCode()).as(set).isNotZero();
             assertThat(refused.output()).as(set).contains(set.substring(set.lastIndexOf('.', set.indexOf('=')) + 1, set.indexOf('=')));

@@ -350,7 +350,8 @@ class MuLoopIT {
         try {
             await("woken from zero and served").atMost(CONVERGE).until(() -> call("typo", "hello").statusCode() == 200);
             assertThat(condition(mu.function("demo", "typo"), "Ready").orElseThrow().getReason()).isEqualTo("InvalidSpec");
-            assertThat(mu.controller.log()).contains("demo/typo: autoscaled by mu", "its annotation names 'fastest', which is no policy");
+            await("the autoscaler's word").atMost(CONVERGE).until(() -> mu.controller.log()
+                    .contains("demo/typo: autoscaled by mu, SLO p99 1000 ms, min 0, max unlimited; its annotation names 'fastest', which is no policy"));
         } finally {
             mu.cluster.tryKubectl("-n", "demo", "delete", "fn", "typo");
         }

@@ -44,7 +44,8 @@ public class OperatorBeans {
         PlacementPolicy policy = PlacementPolicies.byName(config.placement()).orElseThrow(() -> SettingsCheck.refused(
                 "mu.operator.placement must be one of " + PlacementPolicies.names() + ", got '" + config.placement() + "'"))
                 .create(RandomGeneratorFactory.of("L64X128MixRandom").create(1));
-        return new MuScheduler(client, policy, autoscaler::placementDemand, clock, identity.name());
+        SettingsCheck.maxWeight(config.maxWeight());
+        return new MuScheduler(client, policy, autoscaler::placementDemand, clock, identity.name(), config.maxWeight());
     }
 
     /**

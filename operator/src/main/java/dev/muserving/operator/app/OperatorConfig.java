@@ -35,6 +35,14 @@ public interface OperatorConfig {
     String placement();
 
     /**
+     * The most weight a Function or pod may claim under placement's fair share in a namespace
+     * without the label {@code placement.muserving.dev/max-weight} (which admins set per namespace).
+     * The default, the CRD's maximum, caps nothing.
+     */
+    @WithDefault("1000")
+    double maxWeight();
+
+    /**
      * The autoscaling policy of Functions without the {@code autoscaling.muserving.dev/class}
      * annotation: {@code mu} (Mu's predictive SLO autoscaler) or {@code knative} (the KPA).
      */

@@ -23,6 +23,12 @@ final class SettingsCheck {
         }
     }
 
+    static void maxWeight(double weight) {
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw refused("mu.operator.max-weight must be a number above zero, got " + weight);
+        }
+    }
+
     /** client-go's rules, which fabric8's elector applies: lease > renew deadline > retry period > 0. */
     static void leaderElection(Duration lease, Duration renewDeadline, Duration retryPeriod) {
         if (retryPeriod.isNegative() || retryPeriod.isZero() || renewDeadline.compareTo(retryPeriod) <= 0

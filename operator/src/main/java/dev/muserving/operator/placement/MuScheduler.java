@@ -11,6 +11,7 @@ import dev.muserving.operator.model.PlacementDemand;
 import dev.muserving.placement.policy.PlacementPolicy;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,8 +119,12 @@ public final class MuScheduler implements AutoCloseable {
     private SharedIndexInformer<Node> nodes;
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Function> functions;
+    private SharedIndexInformer<Namespace> namespaces;
+    private final double maxWeight;
+    /** Each bad cap label is said once, while it stays bad. */
+    private Set<String> badCaps = Set.of();
     private volatile boolean started;
-    /** No round before all three informers hold their objects: a pod not seen yet would look free room. */
+    /** No round before every informer holds its objects: a pod not seen yet would look free room. */
     private volatile boolean informed;
 
     /** @param at when the binding was answered; null while it is on its way (it never expires then) */
@@ -140,9 +146,14 @@ public final class MuScheduler implements AutoCloseable {
     /**
      * @param demand what a Function asks of placement now: the autoscaler's decision and its pods' service rates
      */
+    /**
+     * @param maxWeight the most weight a pod may claim in a namespace without the label
+     *     {@link WeightCaps#LABEL} ({@code mu.operator.max-weight})
+     */
     public MuScheduler(KubernetesClient client, PlacementPolicy policy, java.util.function.Function<Function, PlacementDemand> demand,
-            Clock clock, String identity) {
+            Clock clock, String identity, double maxWeight) {
         this.client = client;
+        this.maxWeight = maxWeight;
         this.binder = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withMaxConcurrentRequests(BIND_CONCURRENCY).withMaxConcurrentRequestsPerHost(BIND_CONCURRENCY).build()).build();
         this.round = new SchedulingRound(NAME, policy);
@@ -213,6 +224,8 @@ public final class MuScheduler implements AutoCloseable {
         functions = client.resources(Function.class).inAnyNamespace().inform(rounds(function -> true,
                 (before, after) -> !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
                         || deleting(after) != deleting(before)), 0);
+        namespaces = client.namespaces().inform(rounds(namespace -> true,
+                (before, after) -> !Objects.equals(label(before, WeightCaps.LABEL), label(after, WeightCaps.LABEL))), 0);
         informed = true;
         loop.scheduleWithFixedDelay(this::roundQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("%s: scheduling pods with schedulerName %s", identity, NAME);
@@ -227,6 +240,11 @@ public final class MuScheduler implements AutoCloseable {
         return waitingForUs(after) && !waitingForUs(before)
                 || deleting(after) && !deleting(before)
                 || !Objects.equals(phase(before), phase(after)) && ("Succeeded".equals(phase(after)) || "Failed".equals(phase(after)));
+    }
+
+    private static String label(HasMetadata resource, String key) {
+        Map<String, String> labels = resource.getMetadata().getLabels();
+        return labels == null ? null : labels.get(key);
     }
 
     private static boolean deleting(HasMetadata resource) {
@@ -304,8 +322,12 @@ public final class MuScheduler implements AutoCloseable {
             Pod pod = byUid.get(e.getKey());
             return pod == null || SchedulingRound.markedToDeleteFirst(pod) || e.getValue().plus(ASSUME_TTL).isBefore(now);
         });
+        Set<String> problems = new HashSet<>();
+        WeightCaps caps = WeightCaps.of(namespaces.getStore().list(), maxWeight, problems::add);
+        problems.stream().filter(p -> !badCaps.contains(p)).forEach(LOG::warn);
+        badCaps = problems;
         SchedulingRound.Result result = round.run(nodes.getStore().list(), all,
-                new SchedulingRound.InFlight(assumedNodes, Set.copyOf(stopping.keySet())), wanted, now);
+                new SchedulingRound.InFlight(assumedNodes, Set.copyOf(stopping.keySet())), wanted, caps, now);
 
         // before any Deployment shrinks: its ReplicaSet must find the pods placement stopped marked
         markToDeleteFirst(result.deleteFirst(), now);

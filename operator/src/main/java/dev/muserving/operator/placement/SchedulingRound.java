@@ -97,8 +97,9 @@ final class SchedulingRound {
     /**
      * @param inFlight what was sent that the informer does not show yet
      * @param functions the Functions whose pods this scheduler places, by key, with what each asks of placement
+     * @param caps the most weight each namespace's pods may claim
      */
-    Result run(List<Node> nodes, List<Pod> pods, InFlight inFlight, Map<FunctionKey, Wanted> functions, Instant now) {
+    Result run(List<Node> nodes, List<Pod> pods, InFlight inFlight, Map<FunctionKey, Wanted> functions, WeightCaps caps, Instant now) {
         Map<String, String> assumed = inFlight.binds();
         Map<String, Node> byName = new LinkedHashMap<>();
         nodes.stream().filter(PodFacts::schedulable).forEach(n -> byName.put(n.getMetadata().getName(), n));
@@ -140,16 +141,18 @@ final class SchedulingRound {
         // specs and demands: a Function's own, else one made from its pods
         Map<String, FunctionSpec> specs = new LinkedHashMap<>();
         Map<String, PlacementDemand> demanded = new LinkedHashMap<>();
+        Map<String, Double> cappedFrom = new HashMap<>();
         groups.forEach((group, members) -> {
             Wanted wanted = functions.get(key(group));
             FunctionSpec spec = wanted != null ? wanted.spec() : specFromPods(group, members);
-            if (!members.isEmpty()) {
-                int[] requests = requestsOf.get(members.get(0).getMetadata().getUid()); // the pods' real requests, sidecar included
-                spec = new FunctionSpec(group, spec.containerConcurrency(), requests[0], requests[1], spec.architectures(), spec.sloP99Ms(),
-                        spec.weight(), spec.minScale(), spec.maxScale(), spec.initialScale(), spec.scaleToZeroAfter());
-            } else {
-                spec = spec.withName(group);
+            double weight = caps.cap(key(group).namespace(), spec.weight());
+            if (weight < spec.weight()) {
+                cappedFrom.put(group, spec.weight());
             }
+            int[] requests = members.isEmpty() ? new int[] {spec.cpuMillis(), spec.memoryMiB()}
+                    : requestsOf.get(members.get(0).getMetadata().getUid()); // the pods' real requests, sidecar included
+            spec = new FunctionSpec(group, spec.containerConcurrency(), requests[0], requests[1], spec.architectures(), spec.sloP99Ms(),
+                    weight, spec.minScale(), spec.maxScale(), spec.initialScale(), spec.scaleToZeroAfter());
             specs.put(group, spec);
             PlacementDemand demand = wanted != null ? wanted.demand()
                     : PlacementDemand.of((int) members.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count());
@@ -273,7 +276,7 @@ final class SchedulingRound {
             } else if (unplaced > 0 && !fitsAnEmptyNode(spec, byName.values())) {
                 reason = tooLargeForAnyNode(spec, wanted, unplaced, functions.containsKey(key(group)));
             } else {
-                reason = reason(group, wanted, byArch, unplaced, specs, demanded, plan);
+                reason = reason(group, wanted, byArch, unplaced, specs, demanded, plan, cappedFrom);
             }
             allocations.put(group, new Allocation(wanted, byArch, unplaced, reason));
         });
@@ -403,9 +406,11 @@ final class SchedulingRound {
         } catch (NumberFormatException e) {
             w = 1;
         }
+        // as a Function's, at most the CRD's maximum: "Infinity" once stopped every round, for every pod
+        w = w > 0 ? Math.min(w, WeightCaps.NONE_BELOW) : 1;
         FunctionSpec base = FunctionSpec.withDefaults(group, 0);
         return new FunctionSpec(group, 0, base.cpuMillis(), base.memoryMiB(), archs.isEmpty() ? base.architectures() : archs,
-                base.sloP99Ms(), w > 0 ? w : 1, 0, 0, base.initialScale(), base.scaleToZeroAfter());
+                base.sloP99Ms(), w, 0, 0, base.initialScale(), base.scaleToZeroAfter());
     }
 
     static boolean markedToDeleteFirst(Pod pod) {
@@ -452,7 +457,7 @@ final class SchedulingRound {
     }
 
     private static String reason(String group, int wanted, Map<Arch, Integer> byArch, int unplaced, Map<String, FunctionSpec> specs,
-            Map<String, PlacementDemand> demanded, PlacementPlan plan) {
+            Map<String, PlacementDemand> demanded, PlacementPlan plan, Map<String, Double> cappedFrom) {
         String split = byArch.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((a, b) -> a + ", " + b).orElse("none");
         if (unplaced == 0) {
             return "placed " + wanted + " (" + split + ")";
@@ -467,8 +472,11 @@ final class SchedulingRound {
                         other, d - missing, d, trim(spec.weight())));
             }
         });
+        Double declared = cappedFrom.get(group);
+        String weight = trim(specs.get(group).weight()) + (declared == null ? ""
+                : ", capped from " + trim(declared) + " by its namespace's " + WeightCaps.LABEL + " or the controller's mu.operator.max-weight");
         return String.format(Locale.ROOT, "placed %d of %d (%s): no room for the rest under the weighted fair share (weight %s)%s",
-                wanted - unplaced, wanted, split, trim(specs.get(group).weight()), others.length() == 0 ? "" : "; others: " + others);
+                wanted - unplaced, wanted, split, weight, others.length() == 0 ? "" : "; others: " + others);
     }
 
     private static String trim(double weight) {

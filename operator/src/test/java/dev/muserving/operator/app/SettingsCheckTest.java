@@ -17,6 +17,15 @@ class SettingsCheckTest {
     }
 
     @Test
+    void aMaxWeightOfZeroOrNoNumberIsRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> SettingsCheck.maxWeight(0)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("mu.operator.max-weight must be a number above zero, got 0.0");
+        assertThatThrownBy(() -> SettingsCheck.maxWeight(Double.NaN)).isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> SettingsCheck.maxWeight(Double.POSITIVE_INFINITY)).isInstanceOf(ConfigurationException.class);
+        assertThatCode(() -> SettingsCheck.maxWeight(2.5)).doesNotThrowAnyException();
+    }
+
+    @Test
     void leaseTimingsOutOfOrderAreRefusedNamingAllThree() {
         assertThatThrownBy(() -> SettingsCheck.leaderElection(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2)))
                 .isInstanceOf(ConfigurationException.class)

@@ -310,7 +310,8 @@ class FunctionOperatorIT {
                     && client.services().inNamespace(ns).withName("typo").get() != null);
             await().atMost(CONVERGE).until(() -> events(ns, "typo").stream()
                     .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason())));
-            assertThat(operator.log()).contains(ns + "/typo: autoscaled by mu", "its annotation names 'fastest', which is no policy");
+            await("the autoscaler's word, at its next tick").atMost(CONVERGE).until(() -> operator.log()
+                    .contains(ns + "/typo: autoscaled by mu, SLO p99 1000 ms, min 0, max unlimited; its annotation names 'fastest', which is no policy"));
             cluster.kubectl("-n", ns, "annotate", "--overwrite", "fn", "typo", "autoscaling.muserving.dev/class=knative");
             await("mended").atMost(CONVERGE).until(() -> !"InvalidSpec".equals(condition(function(ns, "typo"), "Ready").getReason()));
 

@@ -156,6 +156,13 @@ class MuSchedulerIT {
             // the pods that could not fit were never created: nothing of light waits
             assertThat(pods(ns, p -> p.getSpec().getNodeName() == null)).isEmpty();
             assertThat(client.apps().deployments().inNamespace(ns).withName("light-amd64").get().getSpec().getReplicas()).isEqualTo(2);
+
+            // an admin caps the namespace's weights: heavy's 3 counts as 1, and heavy gives light room (to 5 and 3:
+            // placement takes no pod to even out shares within its fair-share gap, MuPlacement.FAIR_SHARE_GAP)
+            cluster.kubectl("label", "namespace", ns, "placement.muserving.dev/max-weight=1");
+            await("light gets more").atMost(CONVERGE).until(() -> get(ns, "light").getStatus().replicas.allocated >= 3
+                    && get(ns, "heavy").getStatus().replicas.allocated <= 5);
+            assertThat(condition(get(ns, "heavy"), "Scheduled").orElseThrow().getMessage()).contains("(weight 1, capped from 3");
             assertNoNodeOverbooked();
         } finally {
             deleteAndAwaitGone(ns);

@@ -60,22 +60,32 @@ class SchedulingRoundTest {
         return new SchedulingRound.Wanted(new FunctionSpec("demo/" + name, 0, 1000, 128, archs, 1000, 1, 0, 0), demand);
     }
 
+    /** Room for 8 one-core pods. */
+    private static final List<Node> TWO_FOUR_CORE_NODES = List.of(node("n1", "amd64", "4", true), node("n2", "amd64", "4", true));
+    private static final Map<FunctionKey, SchedulingRound.Wanted> A_WEIGHT_1_AND_B_WEIGHT_3 = Map.of(
+            new FunctionKey("demo", "a"), wanted("a", 6, 1, Set.of(Arch.AMD64)),
+            new FunctionKey("demo", "b"), wanted("b", 6, 3, Set.of(Arch.AMD64)));
+
+    private static List<Pod> sixOneCorePodsEach(String... functions) {
+        List<Pod> pods = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            for (String function : functions) {
+                pods.add(pod(function, i, "amd64", "1"));
+            }
+        }
+        return pods;
+    }
+
     @Test
     void underContentionTheWeightedFairShareSplitsTheNodesAndTheRestWaitsSayingWhy() {
         // two 4-core amd64 nodes: room for 8 one-core pods. a (weight 1) wants 6, b (weight 3) wants 6.
         // weighted max-min: b's satisfaction per weight grows three times slower, so b is served first
         // until a/1 = b/3 in pods over desired: a gets 2 (2/6 = 0.33), b gets 6 (6/6 = 1.0 >= 0.33 * 3).
-        List<Node> nodes = List.of(node("n1", "amd64", "4", true), node("n2", "amd64", "4", true));
-        List<Pod> pods = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            pods.add(pod("a", i, "amd64", "1"));
-            pods.add(pod("b", i, "amd64", "1"));
-        }
-        Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(
-                new FunctionKey("demo", "a"), wanted("a", 6, 1, Set.of(Arch.AMD64)),
-                new FunctionKey("demo", "b"), wanted("b", 6, 3, Set.of(Arch.AMD64)));
+        List<Node> nodes = TWO_FOUR_CORE_NODES;
+        List<Pod> pods = sixOneCorePodsEach("a", "b");
+        Map<FunctionKey, SchedulingRound.Wanted> functions = A_WEIGHT_1_AND_B_WEIGHT_3;
 
-        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         Map<String, Long> boundByFunction = result.binds().stream()
                 .collect(Collectors.groupingBy(b -> b.pod().substring(0, 1), Collectors.counting()));
@@ -109,7 +119,7 @@ class SchedulingRoundTest {
                 new FunctionKey("demo", "a"), wanted("a", new PlacementDemand(4, 0, Map.of()), Set.of(Arch.AMD64)),
                 new FunctionKey("demo", "b"), wanted("b", new PlacementDemand(4, 4, Map.of()), Set.of(Arch.AMD64)));
 
-        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         assertThat(result.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 4);
         assertThat(result.allocations().get("demo/a").unplaced()).isEqualTo(4);
@@ -128,7 +138,7 @@ class SchedulingRoundTest {
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(
                 new FunctionKey("demo", "c"), wanted("c", measured, Set.of(Arch.AMD64, Arch.ARM64)));
 
-        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         assertThat(result.allocations().get("demo/c").byArch()).containsEntry(Arch.ARM64, 4);
         assertThat(result.binds()).hasSize(4);
@@ -145,7 +155,7 @@ class SchedulingRoundTest {
         }
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 3, 1, Set.of(Arch.ARM64)));
 
-        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         assertThat(result.allocations().get("demo/a").byArch()).containsEntry(Arch.ARM64, 3);
         assertThat(result.allocations().get("demo/a").unplaced()).isZero();
@@ -156,7 +166,7 @@ class SchedulingRoundTest {
         List<Node> nodes = List.of(node("n1", "amd64", "4", true), node("a1", "arm64", "8", true));
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "huge"), wanted("huge", 1, 1, Set.of(Arch.AMD64)));
 
-        SchedulingRound.Result result = round.run(nodes, List.of(pod("huge", 0, "amd64", "1000")), SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(nodes, List.of(pod("huge", 0, "amd64", "1000")), SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         assertThat(result.allocations().get("demo/huge").reason())
                 .isEqualTo("placed 0 of 1: a pod asks for 1000000m CPU and 128 MiB (its queue-proxy included), more than any amd64 node can hold");
@@ -173,6 +183,32 @@ class SchedulingRoundTest {
     private static Pod runningOn(Pod pod, String node) {
         return new PodBuilder(pod).editSpec().withNodeName(node).endSpec().withNewStatus().withPhase("Running")
                 .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+    }
+
+    /**
+     * A weight is whatever its writer declares: a cap set by an admin on the namespace holds it down
+     * (an outside probe saw a pod of weight 1000 push a Function in another namespace from 24 pods to 8).
+     */
+    @Test
+    void aNamespacesWeightCapHoldsDownWhatItsFunctionsAndPodsDeclare() {
+        List<Node> nodes = TWO_FOUR_CORE_NODES;
+        List<Pod> pods = sixOneCorePodsEach("a", "b");
+        Map<FunctionKey, SchedulingRound.Wanted> functions = A_WEIGHT_1_AND_B_WEIGHT_3;
+
+        SchedulingRound.Result capped = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions,
+                new WeightCaps(1000, Map.of("demo", 1.0)), NOW);
+
+        assertThat(capped.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 4);
+        assertThat(capped.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 4);
+        assertThat(capped.allocations().get("demo/b").reason()).contains("(weight 1, capped from 3 by its namespace's "
+                + "placement.muserving.dev/max-weight or the controller's mu.operator.max-weight)");
+
+        // a pod of no Function claims with its annotation, at most what a Function may: "Infinity" stopped every round
+        Pod greedy = new PodBuilder(pod("x", 0, "amd64", "1")).editMetadata().withLabels(Map.of())
+                .withAnnotations(Map.of(SchedulingRound.WEIGHT_ANNOTATION, "Infinity")).withOwnerReferences().endMetadata().build();
+        SchedulingRound.Result withGreedy = round.run(nodes, List.of(greedy, pod("a", 0, "amd64", "1")), SchedulingRound.InFlight.NONE,
+                Map.of(new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64))), WeightCaps.NONE, NOW);
+        assertThat(withGreedy.binds()).hasSize(2);
     }
 
     /**
@@ -196,7 +232,7 @@ class SchedulingRoundTest {
         List<Pod> all = new ArrayList<>(running);
         all.addAll(waiting);
 
-        SchedulingRound.Result first = round.run(nodes, all, SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result first = round.run(nodes, all, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         assertThat(first.deleteFirst()).hasSize(2).allMatch(ref -> ref.namespace().equals("demo") && ref.name().startsWith("a-"));
         assertThat(first.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 2);
@@ -207,7 +243,7 @@ class SchedulingRoundTest {
         // the marks sent, not yet seen: the stop holds all the same (in a CI run, a's allocation went up to 3 for a
         // round, its Deployment grew, and b lost a pending pod)
         Set<String> victimUids = first.deleteFirst().stream().map(SchedulingRound.PodRef::uid).collect(Collectors.toSet());
-        SchedulingRound.Result unseen = round.run(nodes, all, new SchedulingRound.InFlight(Map.of(), victimUids), functions, NOW.plusMillis(100));
+        SchedulingRound.Result unseen = round.run(nodes, all, new SchedulingRound.InFlight(Map.of(), victimUids), functions, WeightCaps.NONE, NOW.plusMillis(100));
         assertThat(unseen.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 2);
         assertThat(unseen.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 2);
         assertThat(unseen.deleteFirst()).as("not marked twice").isEmpty();
@@ -217,7 +253,7 @@ class SchedulingRoundTest {
         List<Pod> marked = new ArrayList<>(waiting);
         running.forEach(p -> marked.add(!victims.contains(p.getMetadata().getName()) ? p : new PodBuilder(p).editMetadata()
                 .addToAnnotations(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST).endMetadata().build()));
-        SchedulingRound.Result markedRound = round.run(nodes, marked, SchedulingRound.InFlight.NONE, functions, NOW.plusSeconds(1));
+        SchedulingRound.Result markedRound = round.run(nodes, marked, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW.plusSeconds(1));
         assertThat(markedRound.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 2);
         assertThat(markedRound.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 2);
         assertThat(markedRound.deleteFirst()).isEmpty();
@@ -227,7 +263,7 @@ class SchedulingRoundTest {
         running.forEach(p -> draining.add(!victims.contains(p.getMetadata().getName()) ? p : new PodBuilder(p).editMetadata()
                 .withDeletionTimestamp("2026-12-02T00:00:01Z").addToAnnotations(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST)
                 .endMetadata().build()));
-        SchedulingRound.Result second = round.run(nodes, draining, SchedulingRound.InFlight.NONE, functions, NOW.plusSeconds(2));
+        SchedulingRound.Result second = round.run(nodes, draining, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW.plusSeconds(2));
         assertThat(second.deleteFirst()).isEmpty();
         assertThat(second.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 2);
         assertThat(second.binds()).isEmpty();
@@ -235,7 +271,7 @@ class SchedulingRoundTest {
         // gone: b's pending pods are bound to the room freed for them
         List<Pod> gone = new ArrayList<>(waiting);
         running.stream().filter(p -> !victims.contains(p.getMetadata().getName())).forEach(gone::add);
-        SchedulingRound.Result third = round.run(nodes, gone, SchedulingRound.InFlight.NONE, functions, NOW.plusSeconds(4));
+        SchedulingRound.Result third = round.run(nodes, gone, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW.plusSeconds(4));
         assertThat(third.binds()).extracting(SchedulingRound.Bind::pod).containsExactlyInAnyOrder("b-amd64-0", "b-amd64-1");
         assertThat(third.allocations().get("demo/b").byArch()).containsEntry(Arch.AMD64, 2);
     }
@@ -248,7 +284,7 @@ class SchedulingRoundTest {
         Pod surge = revisionPod(1, "new2", "2026-12-01T23:59:00Z");
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64)));
 
-        SchedulingRound.Result result = round.run(nodes, List.of(old, surge), SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(nodes, List.of(old, surge), SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         // the Deployment adds a pod of the new template before it removes the old one; holding the
         // function to its one pod would keep both forever
@@ -257,13 +293,13 @@ class SchedulingRoundTest {
 
         // begun in the second the running pod was made: the pod waiting to be placed is of the current template
         Pod sameSecond = revisionPod(3, "new2", "2026-12-01T23:00:00Z");
-        result = round.run(nodes, List.of(old, sameSecond), SchedulingRound.InFlight.NONE, functions, NOW);
+        result = round.run(nodes, List.of(old, sameSecond), SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
         assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).containsExactly(sameSecond.getMetadata().getName());
 
         // the rollout done, a rollback makes pods of the old template again: then those are the ones to place
         Pod back = revisionPod(2, "old1", "2026-12-02T00:00:00Z");
         Pod boundSurge = new PodBuilder(surge).editSpec().withNodeName("n1").endSpec().withNewStatus().withPhase("Running").endStatus().build();
-        result = round.run(nodes, List.of(boundSurge, back), SchedulingRound.InFlight.NONE, functions, NOW);
+        result = round.run(nodes, List.of(boundSurge, back), SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
         assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).containsExactly(back.getMetadata().getName());
     }
 
@@ -278,7 +314,7 @@ class SchedulingRoundTest {
                 new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64)),
                 new FunctionKey("demo", "b"), wanted("b", 1, 1, Set.of(Arch.ARM64)));
 
-        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         assertThat(result.binds()).containsExactly(new SchedulingRound.Bind("demo", "b-arm64-0", "b-arm64-0", "arm"));
         // every node counted, as kube-scheduler counts them (an outside probe saw a cordoned pool said to be too small)
@@ -296,7 +332,7 @@ class SchedulingRoundTest {
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 3, 1, Set.of(Arch.AMD64, Arch.ARM64)));
 
         SchedulingRound.Result result = round.run(List.of(tainted, node("clean", "amd64", "2", true), node("arm", "arm64", "8", true)), pods,
-                SchedulingRound.InFlight.NONE, functions, NOW);
+                SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         assertThat(result.binds()).hasSize(3).extracting(SchedulingRound.Bind::node).doesNotContain("tainted");
         assertThat(result.allocations().get("demo/a").byArch().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
@@ -309,7 +345,7 @@ class SchedulingRoundTest {
         Pod selective = new PodBuilder(pod("a", 0, null, "1")).editSpec().withNodeSelector(Map.of("zone", "z2")).endSpec().build();
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64)));
 
-        SchedulingRound.Result result = round.run(List.of(node("plain", "amd64", "8", true), zoned), List.of(selective), SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(List.of(node("plain", "amd64", "8", true), zoned), List.of(selective), SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         assertThat(result.binds()).containsExactly(new SchedulingRound.Bind("demo", "a-null-0", "a-null-0", "zoned"));
     }
@@ -321,7 +357,7 @@ class SchedulingRoundTest {
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 1, 1, Set.of(Arch.AMD64)));
 
         SchedulingRound.Result result = round.run(List.of(node("n", "amd64", "8", true)), List.of(pod("a", 0, null, "1"), bare), SchedulingRound.InFlight.NONE,
-                functions, NOW);
+                functions, WeightCaps.NONE, NOW);
 
         assertThat(result.binds()).extracting(SchedulingRound.Bind::pod).containsExactlyInAnyOrder("a-null-0", "a");
         assertThat(result.allocations()).containsKeys("demo/a", "demo/Pod a");
@@ -336,7 +372,7 @@ class SchedulingRoundTest {
                 pod("a", 4, null, "1"), pod("a", 5, null, "1"));
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 6, 1, Set.of(Arch.AMD64)));
 
-        SchedulingRound.Result result = round.run(List.of(small, other), pods, SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = round.run(List.of(small, other), pods, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
 
         Map<String, Long> perNode = result.binds().stream().collect(Collectors.groupingBy(SchedulingRound.Bind::node, Collectors.counting()));
         assertThat(perNode).isEqualTo(Map.of("small", 3L, "other", 2L));
@@ -352,12 +388,12 @@ class SchedulingRoundTest {
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 3, 1, Set.of(Arch.AMD64)));
 
         SchedulingRound.Result alone = round.run(List.of(node("down", "amd64", "8", false)), List.of(running, another, pending), SchedulingRound.InFlight.NONE,
-                functions, NOW);
+                functions, WeightCaps.NONE, NOW);
         assertThat(alone.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 2);
         assertThat(alone.binds()).isEmpty();
 
         SchedulingRound.Result withRoom = round.run(List.of(node("down", "amd64", "8", false), node("up", "amd64", "8", true)),
-                List.of(running, another, pending), SchedulingRound.InFlight.NONE, functions, NOW);
+                List.of(running, another, pending), SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
         assertThat(withRoom.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 3);
         assertThat(withRoom.binds()).containsExactly(new SchedulingRound.Bind("demo", "a-amd64-2", "a-amd64-2", "up"));
     }
@@ -372,7 +408,7 @@ class SchedulingRoundTest {
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"), wanted("a", 2, 1, Set.of(Arch.AMD64)));
 
         // the first pod's binding was sent and is not seen yet: the second finds the node full
-        SchedulingRound.Result result = round.run(List.of(small), List.of(foreign, first, second), new SchedulingRound.InFlight(Map.of("a-amd64-0", "small"), Set.of()), functions, NOW);
+        SchedulingRound.Result result = round.run(List.of(small), List.of(foreign, first, second), new SchedulingRound.InFlight(Map.of("a-amd64-0", "small"), Set.of()), functions, WeightCaps.NONE, NOW);
 
         assertThat(result.binds()).isEmpty();
         assertThat(result.allocations().get("demo/a").byArch()).containsEntry(Arch.AMD64, 1);
@@ -386,7 +422,7 @@ class SchedulingRoundTest {
         List<Pod> pods = List.of(pod("a", 0, null, "1"), pod("a", 1, null, "1"));
         Map<FunctionKey, SchedulingRound.Wanted> functions = Map.of(new FunctionKey("demo", "a"),
                 wanted("a", 2, 1, Set.of(Arch.AMD64, Arch.ARM64)));
-        SchedulingRound.Result result = kubeScheduler.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, NOW);
+        SchedulingRound.Result result = kubeScheduler.run(nodes, pods, SchedulingRound.InFlight.NONE, functions, WeightCaps.NONE, NOW);
         assertThat(result.binds()).hasSize(2);
         assertThat(result.pendingWhy()).isEmpty();
     }
