@@ -243,7 +243,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
     private synchronized void refresh() {
         Set<String> present = new HashSet<>();
         for (Function function : functions.get()) {
-            if (function.getMetadata().getDeletionTimestamp() != null || !FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(function))) {
+            if (function.getMetadata().getDeletionTimestamp() != null || !FunctionValidation.actionable(function)) {
                 continue;
             }
             ResolvedFunction resolved = FunctionMapping.resolveIgnoringUnknownPolicies(function);

@@ -101,7 +101,8 @@ public final class FunctionStatusAggregator {
                 condition(previous, SCHEDULED, plan.total() < plan.desired()
                         ? new Verdict(false, "Contention", plan.reason()) : scheduling(live, plan.total()), generation, now)));
         if (function.getSpec().slo != null) {
-            conditions.add(condition(previous, SLO_MET, slo(FunctionMapping.resolveIgnoringUnknownPolicies(function).spec().sloP99Ms(), serving), generation, now));
+            double sloMs = FunctionMapping.resolveIgnoringUnknownPolicies(function).spec().sloP99Ms();
+            conditions.add(condition(previous, SLO_MET, slo(sloMs, serving), generation, now));
         }
         status.conditions = List.copyOf(conditions);
         return status;

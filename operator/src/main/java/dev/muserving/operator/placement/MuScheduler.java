@@ -145,8 +145,6 @@ public final class MuScheduler implements AutoCloseable {
 
     /**
      * @param demand what a Function asks of placement now: the autoscaler's decision and its pods' service rates
-     */
-    /**
      * @param maxWeight the most weight a pod may claim in a namespace without the label
      *     {@link WeightCaps#LABEL} ({@code mu.operator.max-weight})
      */
@@ -309,7 +307,7 @@ public final class MuScheduler implements AutoCloseable {
         });
         Map<FunctionKey, SchedulingRound.Wanted> wanted = new LinkedHashMap<>();
         for (Function function : functions.getStore().list()) {
-            if (FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(function))) {
+            if (FunctionValidation.actionable(function)) {
                 FunctionSpec spec = FunctionMapping.resolveIgnoringUnknownPolicies(function).spec();
                 // a Function on its way out keeps the room its pods hold until they go, and claims no more
                 wanted.put(FunctionNames.key(function),
@@ -427,7 +425,8 @@ public final class MuScheduler implements AutoCloseable {
             return;
         }
         pods.forEach(pod -> stopping.put(pod.uid(), now));
-        LOG.infof("stopping %d pod(s) for room: %s", pods.size(), String.join(", ", pods.stream().map(p -> p.namespace() + "/" + p.name()).toList()));
+        LOG.infof("stopping %d pod(s) for room: %s", pods.size(),
+                String.join(", ", pods.stream().map(p -> p.namespace() + "/" + p.name()).toList()));
         String patch = client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("annotations",
                 Map.of(SchedulingRound.DELETION_COST, SchedulingRound.DELETE_FIRST))));
         CompletableFuture<?>[] marks = pods.stream().map(pod -> binder.getHttpClient()

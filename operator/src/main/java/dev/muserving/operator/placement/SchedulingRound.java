@@ -243,7 +243,8 @@ final class SchedulingRound {
         List<PodRef> deleteFirst = new ArrayList<>();
         groups.values().forEach(members -> members.stream()
                 .filter(p -> stopped.contains(p.getMetadata().getName()) && phase(p, inFlight.stops()) != PodPhase.TERMINATING)
-                .forEach(p -> deleteFirst.add(new PodRef(p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getMetadata().getUid()))));
+                .forEach(p -> deleteFirst.add(new PodRef(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+                        p.getMetadata().getUid()))));
         // a pod promised on a node whose room is still being freed counts as placed: its Deployment
         // holds a pending pod for it, bound as soon as the room is free
         Map<String, Map<Arch, Integer>> promised = new HashMap<>();

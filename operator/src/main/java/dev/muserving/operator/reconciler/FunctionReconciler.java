@@ -171,7 +171,7 @@ public class FunctionReconciler implements Reconciler<Function> {
      * when reconciling failed, since the informers see only what the operator made.
      */
     private static Optional<String> notOwned(Function function, KubernetesClient client) {
-        if (!FunctionValidation.onlyUnknownPolicies(FunctionValidation.problems(function))) {
+        if (!FunctionValidation.actionable(function)) {
             return Optional.empty();
         }
         String ns = function.getMetadata().getNamespace();

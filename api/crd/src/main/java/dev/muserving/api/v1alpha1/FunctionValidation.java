@@ -135,6 +135,11 @@ public final class FunctionValidation {
         return problems.stream().allMatch(FunctionValidation::isUnknownPolicy);
     }
 
+    /** Whether Mu acts on the Function: it is valid, or holds only unknown policies ({@link #onlyUnknownPolicies}). */
+    public static boolean actionable(Function function) {
+        return onlyUnknownPolicies(problems(function));
+    }
+
     private void spec(FunctionResourceSpec spec) {
         boolean architecturesKnown = architectures(spec.architectures);
         pattern("spec.image", spec.image, IMAGE, "an image reference without spaces");
