@@ -258,7 +258,7 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
             }
             // an unknown policy (the API server stores any annotation) keeps the one before it, so a typo
             // changes nothing; after a restart, the default stands in
-            Optional<String> unknown = unknownPolicy(function, resolved);
+            Optional<String> unknown = FunctionValidation.unknownPolicy(function, FunctionNames.AUTOSCALING_ANNOTATION);
             String policy = resolved.autoscaling().orElse(unknown.isPresent() && before != null ? before.policy() : defaultPolicy);
             Known now = new Known(resolved.spec(), policy, function.getMetadata().getUid());
             known.put(key, now);
@@ -283,13 +283,6 @@ public final class FunctionAutoscaler implements DesiredReplicas, Serving.Source
                 forget(key);
             }
         }
-    }
-
-    /** The policy the Function's annotation names when it is none there is: {@code resolved} has none then. */
-    private static Optional<String> unknownPolicy(Function function, ResolvedFunction resolved) {
-        Map<String, String> annotations = function.getMetadata().getAnnotations();
-        return resolved.autoscaling().isPresent() || annotations == null ? Optional.empty()
-                : Optional.ofNullable(annotations.get(FunctionNames.AUTOSCALING_ANNOTATION));
     }
 
     private void forget(String key) {

@@ -98,7 +98,7 @@ public class FunctionReconciler implements Reconciler<Function> {
     public UpdateControl<Function> reconcile(Function function, Context<Function> context) {
         Set<String> before = children(context);
         List<FunctionValidation.Problem> problems = FunctionValidation.problems(function);
-        String problemList = String.join("; ", problems.stream().map(FunctionValidation.Problem::toString).toList());
+        String problemList = FunctionValidation.describe(problems);
         if (!FunctionValidation.onlyUnknownPolicies(problems)) {
             FunctionResourceStatus next = FunctionStatusAggregator.notActedOn(function, FunctionStatusAggregator.INVALID_SPEC,
                     problemList, clock.instant());

@@ -85,12 +85,12 @@ public final class RouteTable {
                 // neither taken off the air by a typo nor by a restart of the activator-lb (found by an outside probe)
                 resolved = FunctionMapping.resolveIgnoringUnknownPolicies(function);
                 String policy = "its routing policy";
-                if (resolved.routing().isEmpty() && hasRoutingAnnotation(function)) {
+                if (FunctionValidation.unknownPolicy(function, FunctionNames.ROUTING_ANNOTATION).isPresent()) {
                     resolved = resolved.withRouting(last == null ? Optional.empty() : last.routing());
                     policy = last == null ? "this activator's own routing policy" : "its last valid routing policy";
                 }
                 problems.accept(name + " is served on the rest of its settings, with " + policy + ": "
-                        + String.join("; ", invalid.stream().map(FunctionValidation.Problem::toString).toList()));
+                        + FunctionValidation.describe(invalid));
             } else if (last != null) {
                 resolved = last;
                 problems.accept(name + " keeps its last valid settings: " + invalid.get(0));
@@ -109,11 +109,6 @@ public final class RouteTable {
         lastValid.clear();
         lastValid.putAll(valid);
         return routes;
-    }
-
-    private static boolean hasRoutingAnnotation(Function function) {
-        Map<String, String> annotations = function.getMetadata().getAnnotations();
-        return annotations != null && annotations.containsKey(FunctionNames.ROUTING_ANNOTATION);
     }
 
     private static List<Endpoint> endpoints(ResolvedFunction function, List<EndpointSlice> slices, Map<String, Arch> archByNode,

@@ -38,7 +38,7 @@ public final class FunctionMapping {
         private final transient List<FunctionValidation.Problem> problems;
 
         InvalidFunctionException(List<FunctionValidation.Problem> problems) {
-            super(String.join("; ", problems.stream().map(FunctionValidation.Problem::toString).toList()));
+            super(FunctionValidation.describe(problems));
             this.problems = problems;
         }
 

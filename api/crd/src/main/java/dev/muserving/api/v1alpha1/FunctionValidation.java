@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -47,8 +48,11 @@ public final class FunctionValidation {
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final int PREFIX_MAX = 253;
     private static final String UNKNOWN_POLICY = "unknown policy";
-    private static final Set<String> POLICY_FIELDS = Set.of(policyField(FunctionNames.AUTOSCALING_ANNOTATION),
-            policyField(FunctionNames.ROUTING_ANNOTATION));
+    /** The annotations that name a policy, in the order their problems are told, each with the names it takes. */
+    private static final List<String> POLICY_ANNOTATIONS = List.of(FunctionNames.AUTOSCALING_ANNOTATION, FunctionNames.ROUTING_ANNOTATION);
+    private static final Map<String, List<String>> POLICY_NAMES = Map.of(
+            FunctionNames.AUTOSCALING_ANNOTATION, PolicySets.autoscalingNames(), FunctionNames.ROUTING_ANNOTATION, PolicySets.routingNames());
+    private static final Set<String> POLICY_FIELDS = Set.copyOf(POLICY_ANNOTATIONS.stream().map(FunctionValidation::policyField).toList());
     private static final Duration LONGEST_TIMEOUT = FunctionDuration.parse(FunctionSchema.TIMEOUT_MAX).orElseThrow();
 
     private final List<Problem> problems = new ArrayList<>();
@@ -93,8 +97,10 @@ public final class FunctionValidation {
         Map<String, String> annotations = function.getMetadata() == null ? null : function.getMetadata().getAnnotations();
         if (annotations != null) {
             annotations.keySet().forEach(key -> qualifiedName("metadata.annotations", key));
-            policy(annotations, FunctionNames.AUTOSCALING_ANNOTATION, PolicySets.autoscalingNames());
-            policy(annotations, FunctionNames.ROUTING_ANNOTATION, PolicySets.routingNames());
+            for (String annotation : POLICY_ANNOTATIONS) {
+                unknownPolicy(function, annotation).ifPresent(policy -> add(policyField(annotation),
+                        UNKNOWN_POLICY + " '" + policy + "'; one of " + String.join(", ", POLICY_NAMES.get(annotation))));
+            }
         }
     }
 
@@ -107,13 +113,6 @@ public final class FunctionValidation {
         if (!prefixOk || name.length() > LABEL_VALUE_MAX || name.isEmpty() || !LABEL_VALUE.matcher(name).matches()) {
             add(field, "'" + key + "' is not a key: an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_'"
                     + " and '.', starting and ending with a letter or digit");
-        }
-    }
-
-    private void policy(Map<String, String> annotations, String annotation, List<String> names) {
-        String value = annotations.get(annotation);
-        if (value != null && !names.contains(value)) {
-            add(policyField(annotation), UNKNOWN_POLICY + " '" + value + "'; one of " + String.join(", ", names));
         }
     }
 
@@ -133,6 +132,18 @@ public final class FunctionValidation {
      */
     public static boolean onlyUnknownPolicies(List<Problem> problems) {
         return problems.stream().allMatch(FunctionValidation::isUnknownPolicy);
+    }
+
+    /** The problems in one line, as the status and the logs give them. */
+    public static String describe(List<Problem> problems) {
+        return String.join("; ", problems.stream().map(Problem::toString).toList());
+    }
+
+    /** The name {@code annotation} gives when it is no policy there is; empty when it names one, or is absent. */
+    public static Optional<String> unknownPolicy(Function function, String annotation) {
+        Map<String, String> annotations = function.getMetadata() == null ? null : function.getMetadata().getAnnotations();
+        String value = annotations == null ? null : annotations.get(annotation);
+        return Optional.ofNullable(value).filter(name -> !POLICY_NAMES.get(annotation).contains(name));
     }
 
     /** Whether Mu acts on the Function: it is valid, or holds only unknown policies ({@link #onlyUnknownPolicies}). */
